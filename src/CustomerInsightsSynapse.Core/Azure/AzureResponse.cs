@@ -1,0 +1,27 @@
+using System.Text.Json;
+
+namespace CustomerInsightsSynapse.Core.Azure;
+
+/// <summary>A successful JSON response: status, body (null when empty) and the headers the module reads.</summary>
+public sealed class AzureResponse : IDisposable
+{
+    internal AzureResponse(int status, JsonDocument? body, string? eTag, string? location)
+    {
+        Status = status;
+        Body = body;
+        ETag = eTag;
+        Location = location;
+    }
+
+    public int Status { get; }
+
+    public JsonDocument? Body { get; }
+
+    public string? ETag { get; }
+
+    public string? Location { get; }
+
+    public JsonElement Root => Body?.RootElement ?? default;
+
+    public void Dispose() => Body?.Dispose();
+}

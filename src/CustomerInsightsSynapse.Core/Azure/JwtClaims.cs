@@ -1,0 +1,104 @@
+using System.Text.Json;
+using CustomerInsightsSynapse.Core.Diagnostics;
+
+namespace CustomerInsightsSynapse.Core.Azure;
+
+/// <summary>
+/// The few claims the module reads from an access token (never verified here: Azure verifies them).
+/// Parsing never echoes the token text into an error.
+/// </summary>
+public sealed record JwtClaims(
+    string? ObjectId,
+    string? TenantId,
+    string? Audience,
+    string? UserPrincipalName,
+    string? AppId,
+    DateTimeOffset? ExpiresOn)
+{
+    public static bool TryParse(string token, out JwtClaims? claims)
+    {
+        claims = null;
+        var parts = token.Split('.');
+        if (parts.Length != 3)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(DecodeBase64Url(parts[1]));
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            DateTimeOffset? exp = root.TryGetProperty("exp", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var seconds)
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : null;
+            claims = new JwtClaims(
+                Text(root, "oid"),
+                Text(root, "tid"),
+                AudienceOf(root),
+                Text(root, "upn") ?? Text(root, "unique_name") ?? Text(root, "preferred_username"),
+                Text(root, "appid") ?? Text(root, "azp"),
+                exp);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    public static JwtClaims Parse(string token) =>
+        TryParse(token, out var claims) && claims is not null
+            ? claims
+            : throw new CISynapseException(
+                ErrorIds.InvalidAccessToken,
+                ErrorKind.InvalidArgument,
+                "The access token is not a JSON Web Token (three base64url parts with a JSON payload). The token text is not shown.");
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static string? AudienceOf(JsonElement root)
+    {
+        if (!root.TryGetProperty("aud", out var aud))
+        {
+            return null;
+        }
+
+        return aud.ValueKind switch
+        {
+            JsonValueKind.String => aud.GetString(),
+            JsonValueKind.Array when aud.GetArrayLength() > 0 && aud[0].ValueKind == JsonValueKind.String => aud[0].GetString(),
+            _ => null,
+        };
+    }
+
+    private static byte[] DecodeBase64Url(string part)
+    {
+        var s = part.Replace('-', '+').Replace('_', '/');
+        s = (s.Length % 4) switch
+        {
+            2 => s + "==",
+            3 => s + "=",
+            0 => s,
+            _ => throw new FormatException("Not base64url."),
+        };
+        return Convert.FromBase64String(s);
+    }
+
+    /// <summary>Normalises an audience or resource URL for comparison: lower case, no trailing slash, no /.default.</summary>
+    public static string NormalizeAudience(string audience)
+    {
+        var a = audience.Trim();
+        if (a.EndsWith("/.default", StringComparison.OrdinalIgnoreCase))
+        {
+            a = a[..^"/.default".Length];
+        }
+
+        return a.TrimEnd('/').ToLowerInvariant();
+    }
+}

@@ -1,0 +1,79 @@
+namespace CustomerInsightsSynapse.Core.Cdm;
+
+/// <summary>Which CDM document described a folder.</summary>
+public enum CdmDocumentKind
+{
+    ModelJson,
+    Manifest,
+}
+
+/// <summary>The file format of a data partition.</summary>
+public enum PartitionFormat
+{
+    Csv,
+    Parquet,
+}
+
+/// <summary>
+/// How a CSV partition is written (model.json <c>CsvFormatSettings</c>, manifest <c>is.partition.format.CSV</c>).
+/// Defaults are CDM's: no header in model.json, comma, double quote, UTF-8.
+/// </summary>
+public sealed record CsvFormat(
+    bool HasHeader = false,
+    string Delimiter = ",",
+    string Quote = "\"",
+    string? Escape = null,
+    string Encoding = "UTF-8",
+    string? NewLine = null)
+{
+    public static readonly CsvFormat Default = new();
+}
+
+/// <summary>
+/// One attribute of an entity. <see cref="DataType"/> is the CDM data type or format as written
+/// (string, int64, dateTime, decimal, …); the SQL type map reads it case-insensitively.
+/// </summary>
+public sealed record CdmAttribute(
+    string Name,
+    string DataType,
+    int? MaxLength = null,
+    int? Precision = null,
+    int? Scale = null,
+    bool? IsNullable = null,
+    string? Description = null);
+
+/// <summary>
+/// One data partition. <see cref="Location"/> is absolute: an https URL for a blob, or a full local path.
+/// </summary>
+public sealed record CdmPartition(
+    string Location,
+    PartitionFormat Format,
+    CsvFormat? Csv = null,
+    long? Size = null,
+    DateTimeOffset? LastModified = null,
+    string? ETag = null,
+    string? Name = null)
+{
+    public bool IsBlob => Location.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || Location.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>An entity: its attributes in order and its partitions.</summary>
+public sealed record CdmEntity(
+    string Name,
+    IReadOnlyList<CdmAttribute> Attributes,
+    IReadOnlyList<CdmPartition> Partitions,
+    string? Description = null)
+{
+    public long TotalSize => Partitions.Sum(p => p.Size ?? 0);
+
+    /// <summary>The partition format when all partitions agree (CSV when there are none).</summary>
+    public PartitionFormat Format => Partitions.Count == 0 ? PartitionFormat.Csv : Partitions[0].Format;
+}
+
+/// <summary>A CDM folder as read: where it is, which document described it, and its entities.</summary>
+public sealed record CdmFolder(
+    string Location,
+    string DocumentPath,
+    CdmDocumentKind Kind,
+    IReadOnlyList<CdmEntity> Entities,
+    IReadOnlyList<string> Warnings);

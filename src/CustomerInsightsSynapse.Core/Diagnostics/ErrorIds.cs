@@ -1,0 +1,37 @@
+namespace CustomerInsightsSynapse.Core.Diagnostics;
+
+/// <summary>
+/// Every ErrorId the module reports. Ids are stable words: never reuse one with a new meaning,
+/// never rename one. Each subsystem keeps its ids in its own section.
+/// </summary>
+public static class ErrorIds
+{
+    // General
+    public const string UnexpectedError = "UnexpectedError";
+    public const string OperationCanceled = "OperationCanceled";
+    public const string InvalidArgument = "InvalidArgument";
+
+    // Azure: sign-in, clouds, HTTP
+    public const string NotConnected = "NotConnected";
+    public const string InvalidAccessToken = "InvalidAccessToken";
+    public const string AccessTokenExpired = "AccessTokenExpired";
+    public const string UnknownCloud = "UnknownCloud";
+    public const string AuthenticationFailed = "AuthenticationFailed";
+    public const string AzureRequestFailed = "AzureRequestFailed";
+    public const string AzureAuthorizationFailed = "AzureAuthorizationFailed";
+    public const string AzureResourceNotFound = "AzureResourceNotFound";
+
+    // Store
+
+    // Connections and roles
+
+    // Prerequisites
+
+    // Cdm
+
+    // Lake
+
+    // Sql
+
+    // Export
+}

@@ -1,0 +1,26 @@
+namespace CustomerInsightsSynapse.Core.Diagnostics;
+
+/// <summary>
+/// What kind of failure a <see cref="CISynapseException"/> is. The cmdlet layer maps each kind to the
+/// PowerShell ErrorCategory of the same name; Core itself has no PowerShell dependency.
+/// </summary>
+public enum ErrorKind
+{
+    NotSpecified,
+    InvalidArgument,
+    InvalidData,
+    InvalidOperation,
+    ObjectNotFound,
+    ResourceExists,
+    ResourceBusy,
+    PermissionDenied,
+    AuthenticationError,
+    SecurityError,
+    ConnectionError,
+    OperationStopped,
+    OperationTimeout,
+    ParserError,
+    InvalidResult,
+    NotImplemented,
+    LimitsExceeded,
+}

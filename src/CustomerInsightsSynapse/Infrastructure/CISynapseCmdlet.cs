@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using CustomerInsightsSynapse.Core.Diagnostics;
+
+namespace CustomerInsightsSynapse.Infrastructure;
+
+/// <summary>
+/// The base of every cmdlet in the module. Cmdlets override <see cref="ExecuteCmdlet"/>; failures become
+/// ErrorRecords with the Core ErrorId and category; Ctrl+C cancels the running Core operation; Core progress
+/// and messages reach Write-Progress, Write-Verbose, Write-Debug and Write-Warning on the pipeline thread.
+/// </summary>
+public abstract class CISynapseCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
+    protected CancellationToken CancellationToken => _cancellation.Token;
+
+    protected sealed override void ProcessRecord()
+    {
+        try
+        {
+            ExecuteCmdlet();
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException and not ActionPreferenceStopException and not HaltCommandException)
+        {
+            if (ex is OperationCanceledException && _cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            if (ex is TerminatingException terminating)
+            {
+                ThrowTerminatingError(ErrorRecordFactory.From(terminating.InnerException!, terminating.Target));
+            }
+
+            WriteError(ErrorRecordFactory.From(ex, null));
+        }
+    }
+
+    protected abstract void ExecuteCmdlet();
+
+    protected override void StopProcessing() => _cancellation.Cancel();
+
+    protected override void EndProcessing() => _cancellation.Dispose();
+
+    /// <summary>Stops the whole command (not just this pipeline item) with the given failure.</summary>
+    protected static Exception Terminate(Exception inner, object? target = null) => new TerminatingException(inner, target);
+
+    /// <summary>
+    /// Runs a Core operation on a worker thread while this thread writes what it reports. Returns its result,
+    /// or rethrows its failure; Ctrl+C cancels it.
+    /// </summary>
+    protected T Run<T>(Func<OperationContext, Task<T>> operation)
+    {
+        using var messages = new BlockingCollection<Action>();
+        var log = new QueuedLog(messages, this);
+        var progress = new QueuedProgress(messages, this);
+        var context = new OperationContext(CancellationToken, progress, log);
+        var task = Task.Run(() => operation(context), CancellationToken);
+        task.ContinueWith(_ => messages.CompleteAdding(), TaskScheduler.Default);
+        foreach (var write in messages.GetConsumingEnumerable())
+        {
+            write();
+        }
+
+        progress.CompleteAll();
+        return task.GetAwaiter().GetResult();
+    }
+
+    protected void Run(Func<OperationContext, Task> operation) =>
+        Run<bool>(async context =>
+        {
+            await operation(context).ConfigureAwait(false);
+            return true;
+        });
+
+    /// <summary>Queues a write for the pipeline thread; reports that arrive after the operation ended are dropped.</summary>
+    private static void Post(BlockingCollection<Action> queue, Action write)
+    {
+        try
+        {
+            queue.TryAdd(write);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private sealed class TerminatingException(Exception inner, object? target) : Exception(inner.Message, inner)
+    {
+        public object? Target { get; } = target;
+    }
+
+    private sealed class QueuedLog(BlockingCollection<Action> queue, Cmdlet cmdlet) : IOperationLog
+    {
+        public void Verbose(string message) => Post(queue, () => cmdlet.WriteVerbose(message));
+
+        public void Debug(string message) => Post(queue, () => cmdlet.WriteDebug(message));
+
+        public void Warning(string message) => Post(queue, () => cmdlet.WriteWarning(message));
+    }
+
+    private sealed class QueuedProgress(BlockingCollection<Action> queue, Cmdlet cmdlet) : IProgress<OperationProgress>
+    {
+        private readonly ConcurrentDictionary<int, string> _open = new();
+
+        public void Report(OperationProgress value)
+        {
+            if (value.Completed)
+            {
+                _open.TryRemove(value.ActivityId, out _);
+            }
+            else
+            {
+                _open[value.ActivityId] = value.Activity;
+            }
+
+            Post(queue, () => cmdlet.WriteProgress(ToRecord(value)));
+        }
+
+        public void CompleteAll()
+        {
+            foreach (var (id, activity) in _open)
+            {
+                cmdlet.WriteProgress(new ProgressRecord(id, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+
+            _open.Clear();
+        }
+
+        private static ProgressRecord ToRecord(OperationProgress p)
+        {
+            var record = new ProgressRecord(p.ActivityId, p.Activity, string.IsNullOrEmpty(p.Status) ? p.Activity : p.Status)
+            {
+                PercentComplete = Math.Clamp(p.PercentComplete, -1, 100),
+                ParentActivityId = p.ParentActivityId,
+                RecordType = p.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
+            if (!string.IsNullOrEmpty(p.CurrentOperation))
+            {
+                record.CurrentOperation = p.CurrentOperation;
+            }
+
+            return record;
+        }
+    }
+}
