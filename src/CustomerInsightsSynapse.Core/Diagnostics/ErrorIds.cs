@@ -20,6 +20,7 @@ public static class ErrorIds
     public const string AzureRequestFailed = "AzureRequestFailed";
     public const string AzureAuthorizationFailed = "AzureAuthorizationFailed";
     public const string AzureResourceNotFound = "AzureResourceNotFound";
+    public const string InvalidBlobPath = "InvalidBlobPath";
 
     // Store
 
