@@ -84,6 +84,7 @@ public sealed class LocalFolderBackend : IDocumentBackend
 
     public async Task<WriteResult> WriteAsync(string folder, string fileName, byte[] content, string? expectedTag, CancellationToken cancellationToken)
     {
+        EnsureFolder(Root);
         var directory = EnsureFolder(Path.Combine(Root, folder));
         using var storeLock = await AcquireLockAsync(cancellationToken).ConfigureAwait(false);
         RemoveAbandonedTempFiles(directory);
