@@ -52,15 +52,15 @@ public sealed partial record ConnectionTarget(
         var workspace = ResourceParts(input.WorkspaceResourceId, WorkspaceType, "workspace", "-WorkspaceResourceId");
         var storage = ResourceParts(input.StorageAccountResourceId, StorageAccountType, "storage account", "-StorageAccountResourceId");
 
-        var subscription = Agree("subscription id", input.SubscriptionId, workspace?.Subscription, storage?.Subscription)
+        var subscription = Agree("subscription id", workspace?.Subscription, storage?.Subscription, input.SubscriptionId)
             ?? throw Incomplete("the subscription: give -SubscriptionId, or the workspace as a resource id (-WorkspaceResourceId)");
-        var workspaceGroup = Agree("workspace resource group", input.WorkspaceResourceGroupName, workspace?.ResourceGroup)
+        var workspaceGroup = Agree("workspace resource group", workspace?.ResourceGroup, input.WorkspaceResourceGroupName)
             ?? throw Incomplete("the workspace's resource group: give -ResourceGroupName, or -WorkspaceResourceId");
-        var workspaceName = Agree("workspace name", input.WorkspaceName, workspace?.Name)
+        var workspaceName = Agree("workspace name", workspace?.Name, input.WorkspaceName)
             ?? throw Incomplete("the workspace: give -WorkspaceName and -ResourceGroupName, or -WorkspaceResourceId (or pipe Get-AzSynapseWorkspace)");
-        var storageName = Agree("storage account name", input.StorageAccountName, storage?.Name)
+        var storageName = Agree("storage account name", storage?.Name, input.StorageAccountName)
             ?? throw Incomplete("the storage account: give -StorageAccountName, -StorageAccountResourceId or -StorageAccount (Get-AzStorageAccount output)");
-        var storageGroup = Agree("storage account resource group", input.StorageAccountResourceGroupName, storage?.ResourceGroup) ?? workspaceGroup;
+        var storageGroup = Agree("storage account resource group", storage?.ResourceGroup, input.StorageAccountResourceGroupName) ?? workspaceGroup;
         var container = input.Container ?? throw Incomplete("the container: give -Container");
 
         return new ConnectionTarget(
@@ -105,6 +105,7 @@ public sealed partial record ConnectionTarget(
         return new Parts(id.SubscriptionId, id.ResourceGroupName, id.Name);
     }
 
+    /// <summary>The first value given (resource id parts come first, so their spelling wins); all must agree.</summary>
     private static string? Agree(string what, params string?[] values)
     {
         var given = values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()).ToArray();
