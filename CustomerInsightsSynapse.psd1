@@ -13,6 +13,15 @@
         'Connect-CISynapseAccount'
         'Disconnect-CISynapseAccount'
         'Get-CISynapseContext'
+        'Get-CISynapseStore'
+        'Set-CISynapseStore'
+        'New-CISynapseConnection'
+        'Get-CISynapseConnection'
+        'Set-CISynapseConnection'
+        'Remove-CISynapseConnection'
+        'Get-CISynapseRole'
+        'Grant-CISynapseRole'
+        'Revoke-CISynapseRole'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
