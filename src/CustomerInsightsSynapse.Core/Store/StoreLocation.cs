@@ -101,5 +101,8 @@ public sealed record StoreLocation(string Value, StoreLocationSource Source)
     public DefinitionStore Open(Func<BlobClientFactory> blobClients, TimeSpan? lockTimeout = null) =>
         new(IsBlob ? new BlobContainerBackend(BlobLocation.Parse(Value), blobClients()) : new LocalFolderBackend(Value, lockTimeout));
 
+    /// <summary>Opens the store, reaching a Blob container as the session's signed-in identity.</summary>
+    public DefinitionStore Open(AzureSession session, TimeSpan? lockTimeout = null) => Open(session.CreateBlobClientFactory, lockTimeout);
+
     private static bool IsLoopback(Uri uri) => uri.IsLoopback;
 }

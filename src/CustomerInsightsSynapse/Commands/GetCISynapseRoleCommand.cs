@@ -15,7 +15,8 @@ public sealed class GetCISynapseRoleCommand : CISynapseCmdlet
     public string? PrincipalId { get; set; }
 
     [Parameter]
-    public CIRole? Role { get; set; }
+    [ValidateSet(nameof(CIRole.Administrator), nameof(CIRole.Contributor), nameof(CIRole.Viewer))]
+    public string? Role { get; set; }
 
     protected override void ExecuteCmdlet()
     {
@@ -23,7 +24,7 @@ public sealed class GetCISynapseRoleCommand : CISynapseCmdlet
         var assignments = Run(context => new RoleService(store).ListAsync(context.CancellationToken));
         foreach (var assignment in assignments
             .Where(a => PrincipalId is null || string.Equals(a.PrincipalId, PrincipalId.Trim(), StringComparison.OrdinalIgnoreCase))
-            .Where(a => Role is null || a.Role == Role)
+            .Where(a => Role is null || string.Equals(a.Role.ToString(), Role, StringComparison.OrdinalIgnoreCase))
             .OrderByDescending(a => a.Role)
             .ThenBy(a => a.DisplayName ?? a.PrincipalId, StringComparer.OrdinalIgnoreCase))
         {

@@ -10,13 +10,14 @@ namespace CustomerInsightsSynapse.Commands;
 [OutputType(typeof(CISynapseRoleAssignment))]
 public sealed class GrantCISynapseRoleCommand : CISynapseCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ObjectId", "Id")]
     [ValidateNotNullOrEmpty]
     public string PrincipalId { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, Position = 1)]
-    public CIRole Role { get; set; }
+    [ValidateSet(nameof(CIRole.Administrator), nameof(CIRole.Contributor), nameof(CIRole.Viewer))]
+    public string Role { get; set; } = string.Empty;
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? DisplayName { get; set; }
@@ -33,7 +34,7 @@ public sealed class GrantCISynapseRoleCommand : CISynapseCmdlet
         var granted = Run(async context =>
         {
             var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await new RoleService(store).GrantAsync(caller, principal, Role, DisplayName, context.CancellationToken).ConfigureAwait(false);
+            return await new RoleService(store).GrantAsync(caller, principal, Enum.Parse<CIRole>(Role, ignoreCase: true), DisplayName, context.CancellationToken).ConfigureAwait(false);
         });
         WriteObject(new CISynapseRoleAssignment(granted, store.Location));
     }

@@ -18,7 +18,8 @@ public sealed class NewCISynapseConnectionCommand : CISynapseCmdlet
     public string? DisplayName { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public ConnectionUsableBy UsableBy { get; set; } = ConnectionUsableBy.Administrators;
+    [ValidateSet(nameof(ConnectionUsableBy.Administrators), nameof(ConnectionUsableBy.AdministratorsAndContributors))]
+    public string UsableBy { get; set; } = nameof(ConnectionUsableBy.Administrators);
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? SubscriptionId { get; set; }
@@ -81,7 +82,7 @@ public sealed class NewCISynapseConnectionCommand : CISynapseCmdlet
         var created = Run(async context =>
         {
             var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await service.CreateAsync(new NewConnectionRequest(Name, DisplayName, UsableBy, target), caller, !SkipValidation, context).ConfigureAwait(false);
+            return await service.CreateAsync(new NewConnectionRequest(Name, DisplayName, Enum.Parse<ConnectionUsableBy>(UsableBy, ignoreCase: true), target), caller, !SkipValidation, context).ConfigureAwait(false);
         });
         WriteObject(new CISynapseConnection(created, store.Location));
     }

@@ -10,13 +10,14 @@ namespace CustomerInsightsSynapse.Commands;
 [OutputType(typeof(CISynapseRoleAssignment))]
 public sealed class RevokeCISynapseRoleCommand : CISynapseCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ObjectId", "Id")]
     [ValidateNotNullOrEmpty]
     public string PrincipalId { get; set; } = string.Empty;
 
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-    public CIRole? Role { get; set; }
+    [ValidateSet(nameof(CIRole.Administrator), nameof(CIRole.Contributor), nameof(CIRole.Viewer))]
+    public string? Role { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -33,7 +34,7 @@ public sealed class RevokeCISynapseRoleCommand : CISynapseCmdlet
         var removed = Run(async context =>
         {
             var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await new RoleService(store).RevokeAsync(caller, principal, Role, context.CancellationToken).ConfigureAwait(false);
+            return await new RoleService(store).RevokeAsync(caller, principal, Role is null ? null : Enum.Parse<CIRole>(Role, ignoreCase: true), context.CancellationToken).ConfigureAwait(false);
         });
         if (PassThru)
         {

@@ -24,7 +24,8 @@ public sealed class SetCISynapseConnectionCommand : CISynapseCmdlet
     public string? DisplayName { get; set; }
 
     [Parameter]
-    public ConnectionUsableBy? UsableBy { get; set; }
+    [ValidateSet(nameof(ConnectionUsableBy.Administrators), nameof(ConnectionUsableBy.AdministratorsAndContributors))]
+    public string? UsableBy { get; set; }
 
     [Parameter]
     public string? SubscriptionId { get; set; }
@@ -71,7 +72,7 @@ public sealed class SetCISynapseConnectionCommand : CISynapseCmdlet
         {
             ExpectedRevision = Revision,
             DisplayName = DisplayName,
-            UsableBy = UsableBy,
+            UsableBy = UsableBy is null ? null : Enum.Parse<ConnectionUsableBy>(UsableBy, ignoreCase: true),
             Target = new ConnectionTargetInput
             {
                 SubscriptionId = SubscriptionId,

@@ -36,14 +36,10 @@ internal static class StoreSession
 
     public static StoreLocation Location => StoreLocation.Resolve(SessionLocation);
 
-    public static DefinitionStore Open() => Location.Open(() => new BlobClientFactory(ModuleSession.Current.Credential));
+    public static DefinitionStore Open() => Location.Open(ModuleSession.Current);
 
     /// <summary>A Resource Manager client signed in as the current session.</summary>
-    public static AzureRestClient ResourceManager()
-    {
-        var session = ModuleSession.Current;
-        return new AzureRestClient(session.Cloud.ResourceManagerUrl, session.Credential, session.Cloud.ResourceManagerAudience);
-    }
+    public static AzureRestClient ResourceManager() => ModuleSession.Current.CreateResourceManagerClient();
 
     /// <summary>The signed-in principal, from the token's oid claim.</summary>
     public static async Task<Caller> CallerAsync(CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ public sealed class CISynapseConnection
         var c = document.Content;
         Name = c.Name;
         DisplayName = c.DisplayName;
-        UsableBy = c.UsableBy;
+        UsableBy = c.UsableBy.ToString();
         SubscriptionId = c.SubscriptionId;
         WorkspaceName = c.WorkspaceName;
         WorkspaceResourceGroupName = c.WorkspaceResourceGroupName;
@@ -35,7 +35,7 @@ public sealed class CISynapseConnection
     public string DisplayName { get; }
 
     /// <summary>Administrators, or AdministratorsAndContributors: who may create exports on it.</summary>
-    public ConnectionUsableBy UsableBy { get; }
+    public string UsableBy { get; }
 
     public string SubscriptionId { get; }
 

@@ -8,7 +8,7 @@ public sealed class CISynapseRoleAssignment
     internal CISynapseRoleAssignment(RoleAssignment assignment, string storeLocation)
     {
         PrincipalId = assignment.PrincipalId;
-        Role = assignment.Role;
+        Role = assignment.Role.ToString();
         DisplayName = assignment.DisplayName;
         AssignedBy = assignment.AssignedBy;
         AssignedOn = assignment.AssignedOn;
@@ -19,7 +19,7 @@ public sealed class CISynapseRoleAssignment
     public string PrincipalId { get; }
 
     /// <summary>Administrator, Contributor or Viewer.</summary>
-    public CIRole Role { get; }
+    public string Role { get; }
 
     public string? DisplayName { get; }
 
