@@ -54,12 +54,15 @@ public sealed class ConnectionService
         var token = context.CancellationToken;
         var name = DocumentNames.Validate(request.Name, "connection name");
         var target = ConnectionTarget.Resolve(request.Target);
-        if (await Roles.EnsureInitializedAsync(caller, token).ConfigureAwait(false))
+        // On an empty store the caller will become its first Administrator; otherwise the role is checked
+        // before Azure is asked anything. The store is initialised only after validation, so a failed
+        // validation leaves an empty store empty.
+        var storeIsEmpty = (await Roles.ListAsync(token).ConfigureAwait(false)).Count == 0;
+        if (!storeIsEmpty)
         {
-            context.Log.Warning($"The definition store '{_store.Location}' was empty: {caller} is now its first Administrator.");
+            Authorization.DemandManageConnections(await Roles.RoleOfAsync(caller.ObjectId, token).ConfigureAwait(false), caller);
         }
 
-        Authorization.DemandManageConnections(await Roles.RoleOfAsync(caller.ObjectId, token).ConfigureAwait(false), caller);
         if (await _store.GetAsync(Kind, name, token).ConfigureAwait(false) is { } existing)
         {
             throw Exists(existing.Content.Name);
@@ -69,6 +72,13 @@ public sealed class ConnectionService
         {
             await RequireValidator().ValidateAsync(target, context).ConfigureAwait(false);
         }
+
+        if (await Roles.EnsureInitializedAsync(caller, token).ConfigureAwait(false))
+        {
+            context.Log.Warning($"The definition store '{_store.Location}' was empty: {caller} is now its first Administrator.");
+        }
+
+        Authorization.DemandManageConnections(await Roles.RoleOfAsync(caller.ObjectId, token).ConfigureAwait(false), caller);
 
         var now = _clock.GetUtcNow();
         var definition = Describe(target) with

@@ -44,6 +44,10 @@ public sealed class BlobContainerBackend : IDocumentBackend
         {
             throw Unavailable(ex);
         }
+        catch (AggregateException ex)
+        {
+            throw Unreachable(ex);
+        }
     }
 
     public async Task<IReadOnlyList<string>> ListAsync(string folder, CancellationToken cancellationToken)
@@ -64,6 +68,10 @@ public sealed class BlobContainerBackend : IDocumentBackend
         catch (RequestFailedException ex)
         {
             throw Unavailable(ex);
+        }
+        catch (AggregateException ex)
+        {
+            throw Unreachable(ex);
         }
 
         names.Sort(StringComparer.Ordinal);
@@ -95,6 +103,10 @@ public sealed class BlobContainerBackend : IDocumentBackend
         {
             throw Unavailable(ex);
         }
+        catch (AggregateException ex)
+        {
+            throw Unreachable(ex);
+        }
     }
 
     public async Task<WriteOutcome> DeleteAsync(string folder, string fileName, string expectedTag, CancellationToken cancellationToken)
@@ -116,6 +128,10 @@ public sealed class BlobContainerBackend : IDocumentBackend
         catch (RequestFailedException ex)
         {
             throw Unavailable(ex);
+        }
+        catch (AggregateException ex)
+        {
+            throw Unreachable(ex);
         }
     }
 
@@ -140,6 +156,14 @@ public sealed class BlobContainerBackend : IDocumentBackend
             RecommendedAction = action,
         };
     }
+
+    private CISynapseException Unreachable(AggregateException ex) =>
+        new(
+            ErrorIds.StoreUnavailable,
+            ErrorKind.ConnectionError,
+            $"The definition store container '{Location}' could not be reached after retries: {FirstLine(ex.InnerExceptions[^1].Message)}",
+            Location,
+            ex);
 
     private static string FirstLine(string message)
     {

@@ -78,11 +78,24 @@ public sealed class ConnectionServiceTests : IDisposable
 
         Assert.Equal(errorId, ex.ErrorId);
         Assert.Empty((await store.ListAsync(ConnectionService.Kind, default)).Documents);
-        Assert.False(Directory.Exists(Path.Combine(_folder.Path, "connections")) && Directory.EnumerateFileSystemEntries(Path.Combine(_folder.Path, "connections")).Any());
+        Assert.Empty(Directory.EnumerateFiles(_folder.Path, "*", SearchOption.AllDirectories));
         if (missing == "disabled")
         {
             Assert.Contains("Disabled", ex.Message);
         }
+    }
+
+    [Fact]
+    public async Task A_principal_without_the_administrator_role_is_refused_before_azure_is_asked()
+    {
+        var arm = FakeArm.WithEverything();
+        var service = new ConnectionService(_folder.Open(), new ConnectionValidator(arm.Client()));
+        await service.Roles.EnsureInitializedAsync(Admin, default);
+
+        var ex = await Assert.ThrowsAsync<CISynapseException>(() => service.CreateAsync(new NewConnectionRequest("x", null, ConnectionUsableBy.Administrators, ByNames), new Caller("00000000-0000-0000-0000-0000000000c1"), true, OperationContext.None));
+
+        Assert.Equal(ErrorIds.RoleRequired, ex.ErrorId);
+        Assert.Empty(arm.Requests);
     }
 
     [Fact]

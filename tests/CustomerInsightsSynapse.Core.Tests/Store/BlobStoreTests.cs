@@ -124,6 +124,22 @@ public sealed class BlobStoreTests
         Assert.Equal(ErrorKind.ObjectNotFound, ex.Kind);
     }
 
+    [Fact]
+    public async Task An_unreachable_endpoint_is_a_connection_error_that_names_the_store()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var store = Open($"http://127.0.0.1:{port}/{AzuriteFixture.AccountName}/defs");
+
+        var ex = await Assert.ThrowsAsync<CISynapseException>(() => store.GetAsync(TestKinds.Counters, "c", default));
+
+        Assert.Equal(ErrorIds.StoreUnavailable, ex.ErrorId);
+        Assert.Equal(ErrorKind.ConnectionError, ex.Kind);
+        Assert.Contains($"127.0.0.1:{port}", ex.Message);
+    }
+
     private DefinitionStore Open(string url)
     {
         var options = BlobClientFactory.DefaultOptions();
