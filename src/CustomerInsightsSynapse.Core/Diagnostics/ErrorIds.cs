@@ -27,6 +27,7 @@ public static class ErrorIds
     // Connections and roles
 
     // Prerequisites
+    public const string RepairFailed = "RepairFailed";
 
     // Cdm
 
