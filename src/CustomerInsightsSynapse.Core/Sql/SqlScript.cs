@@ -61,7 +61,7 @@ public sealed class SqlScript
             var batch = Batches[i];
             if (batch.Target == SqlBatchTarget.Database && !useWritten)
             {
-                builder.Append('\n').Append(SqlScriptGenerator.UseDatabaseStatement(Database)).Append("\nGO\n");
+                builder.Append('\n').Append(ServerlessSqlGenerator.UseDatabaseStatement(Database)).Append("\nGO\n");
                 useWritten = true;
             }
 

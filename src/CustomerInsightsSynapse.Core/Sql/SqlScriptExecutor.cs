@@ -191,7 +191,7 @@ public sealed class SqlScriptExecutor
     /// The master key batch with the placeholder literal swapped for a new random password literal. The text
     /// exists only for this command; it is parsed again (one literal for another) and on error reported without it.
     /// </summary>
-    private static string WithFreshPassword(SqlBatch batch)
+    internal static string WithFreshPassword(SqlBatch batch)
     {
         var placeholder = SqlQuoting.Literal(SqlScript.MasterKeyPasswordPlaceholder, "master key password");
         var text = batch.Text.Replace(placeholder, SqlQuoting.Literal(MasterKeyPassword.Generate(), "master key password"), StringComparison.Ordinal);

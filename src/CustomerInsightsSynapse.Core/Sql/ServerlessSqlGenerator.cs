@@ -13,7 +13,7 @@ namespace CustomerInsightsSynapse.Core.Sql;
 /// Every name and value from input goes through <see cref="SqlQuoting"/>; every batch is parsed by
 /// <see cref="SqlScriptValidator"/> before the script is returned.
 /// </summary>
-public static class SqlScriptGenerator
+public static class ServerlessSqlGenerator
 {
     public const string DatabaseCollation = "Latin1_General_100_CI_AS_SC_UTF8";
 
@@ -106,13 +106,13 @@ public static class SqlScriptGenerator
         var nameLiteral = SqlQuoting.Literal(DataSourceName, "data source name");
         var location = SqlQuoting.Literal(dataLake.Location, "data lake location");
         var wantedCredential = accessMode == QueryAccessMode.WorkspaceIdentity
-            ? "(SELECT c.credential_id FROM sys.database_scoped_credentials AS c WHERE c.name = " + SqlQuoting.Literal(CredentialName, "credential name") + ")"
-            : "NULL";
+            ? "ISNULL((SELECT c.credential_id FROM sys.database_scoped_credentials AS c WHERE c.name = " + SqlQuoting.Literal(CredentialName, "credential name") + "), 0)"
+            : "0";
         var text = new StringBuilder(640)
             .Append("IF EXISTS (SELECT 1 FROM sys.external_data_sources AS ds\n")
             .Append("           WHERE ds.name = ").Append(nameLiteral).Append('\n')
             .Append("             AND (ds.location <> ").Append(location)
-            .Append(" OR ISNULL(ds.credential_id, 0) <> ISNULL(").Append(wantedCredential).Append(", 0)))\n")
+            .Append("\n                  OR ISNULL(ds.credential_id, 0) <> ").Append(wantedCredential).Append("))\n")
             .Append("    DROP EXTERNAL DATA SOURCE ").Append(name).Append(";\n")
             .Append("IF NOT EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = ").Append(nameLiteral).Append(")\n")
             .Append("    CREATE EXTERNAL DATA SOURCE ").Append(name).Append(" WITH (LOCATION = ").Append(location);
