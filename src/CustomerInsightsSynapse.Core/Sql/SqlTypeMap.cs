@@ -28,13 +28,13 @@ public static class SqlTypeMap
 
     private static readonly SqlTypeMapRow[] TableRows =
     [
-        new(["string"], "nvarchar(maxLength) when maxLength is 1..4000, else nvarchar(4000)"),
+        new(["string"], "nvarchar(n), n = maxLength when 1..4000, else 4000"),
         new(["int16", "smallInteger"], "smallint"),
         new(["int32", "integer"], "int"),
         new(["int64", "bigInteger"], "bigint"),
         new(["double"], "float"),
         new(["float"], "real"),
-        new(["decimal"], "decimal(precision,scale); default decimal(38,18); scale defaults to 0 when only precision is given"),
+        new(["decimal"], "decimal(p,s) from precision/scale; default (38,18)"),
         new(["boolean"], "bit"),
         new(["guid"], "uniqueidentifier"),
         new(["date"], "date"),
