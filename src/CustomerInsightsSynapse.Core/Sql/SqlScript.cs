@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CustomerInsightsSynapse.Core.Azure;
 
 namespace CustomerInsightsSynapse.Core.Sql;
 
@@ -42,6 +43,10 @@ public sealed class SqlScript
     public string Text => _text ??= BuildText();
 
     public override string ToString() => Text;
+
+    /// <summary>Where a run keeps the script it applied, relative to the container: <c>{Database}/_sql/{runId}.sql</c>.</summary>
+    public static string BlobPathFor(string database, string runId) =>
+        BlobPaths.Combine(BlobPaths.ValidateSegment(database, "database name"), "_sql", BlobPaths.ValidateSegment(runId + ".sql", "run id"));
 
     private string BuildText()
     {
