@@ -22,6 +22,8 @@
         'Get-CISynapseRole'
         'Grant-CISynapseRole'
         'Revoke-CISynapseRole'
+        'Repair-CISynapsePrerequisite'
+        'Test-CISynapsePrerequisite'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using global::Azure.Core;
+using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Diagnostics;
 
 namespace CustomerInsightsSynapse.Core.Connections;
@@ -81,28 +81,28 @@ public sealed partial record ConnectionTarget(
             return null;
         }
 
-        ResourceIdentifier id;
+        AzureResourceId id;
         try
         {
-            id = new ResourceIdentifier(resourceId.Trim());
-            _ = id.ResourceType;
+            id = AzureResourceId.Parse(resourceId, what + " resource id");
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        catch (CISynapseException ex)
         {
             throw InvalidId(resourceId, $"is not an Azure resource id ({ex.Message})", parameter);
         }
 
-        if (!string.Equals(id.ResourceType.ToString(), expectedType, StringComparison.OrdinalIgnoreCase))
+        var type = $"{id.ProviderNamespace}/{id.ResourceType}";
+        if (id.Name is null || !string.Equals(type, expectedType, StringComparison.OrdinalIgnoreCase))
         {
-            throw InvalidId(resourceId, $"names a {id.ResourceType}, not a {what} ({expectedType})", parameter);
+            throw InvalidId(resourceId, $"names {(id.Name is null ? "no resource" : "a " + type)}, not a {what} ({expectedType})", parameter);
         }
 
-        if (id.SubscriptionId is null || id.ResourceGroupName is null)
+        if (id.ResourceGroup is null)
         {
-            throw InvalidId(resourceId, "names no subscription or resource group", parameter);
+            throw InvalidId(resourceId, "names no resource group", parameter);
         }
 
-        return new Parts(id.SubscriptionId, id.ResourceGroupName, id.Name);
+        return new Parts(id.SubscriptionId, id.ResourceGroup, id.Name);
     }
 
     /// <summary>The first value given (resource id parts come first, so their spelling wins); all must agree.</summary>

@@ -11,10 +11,6 @@ namespace CustomerInsightsSynapse.Core.Connections;
 /// </summary>
 public sealed class ConnectionValidator
 {
-    public const string SubscriptionApiVersion = "2022-12-01";
-    public const string SynapseApiVersion = "2021-06-01";
-    public const string StorageApiVersion = "2023-01-01";
-
     private const int ProgressId = 4101;
     private const string Activity = "Checking the connection in Azure";
 
@@ -26,7 +22,7 @@ public sealed class ConnectionValidator
     {
         var token = context.CancellationToken;
         Report(context, $"Subscription {target.SubscriptionId}", 0);
-        using (var subscription = await _arm.GetOrNullAsync($"subscriptions/{target.SubscriptionId}?api-version={SubscriptionApiVersion}", token).ConfigureAwait(false))
+        using (var subscription = await _arm.GetOrNullAsync($"subscriptions/{target.SubscriptionId}?api-version={ApiVersions.Subscriptions}", token).ConfigureAwait(false))
         {
             if (subscription is null)
             {
@@ -55,7 +51,7 @@ public sealed class ConnectionValidator
 
         Report(context, $"Workspace {target.WorkspaceName}", 25);
         await RequireAsync(
-            $"{target.WorkspaceResourceId.TrimStart('/')}?api-version={SynapseApiVersion}",
+            $"{target.WorkspaceResourceId.TrimStart('/')}?api-version={ApiVersions.Synapse}",
             ErrorIds.WorkspaceNotFound,
             $"The Synapse workspace '{target.WorkspaceName}' was not found in resource group '{target.WorkspaceResourceGroupName}' of subscription '{target.SubscriptionId}'.",
             target.WorkspaceResourceId,
@@ -63,7 +59,7 @@ public sealed class ConnectionValidator
 
         Report(context, $"Storage account {target.StorageAccountName}", 50);
         await RequireAsync(
-            $"{target.StorageAccountResourceId.TrimStart('/')}?api-version={StorageApiVersion}",
+            $"{target.StorageAccountResourceId.TrimStart('/')}?api-version={ApiVersions.Storage}",
             ErrorIds.StorageAccountNotFound,
             $"The storage account '{target.StorageAccountName}' was not found in resource group '{target.StorageAccountResourceGroupName}' of subscription '{target.SubscriptionId}'.",
             target.StorageAccountResourceId,
@@ -71,7 +67,7 @@ public sealed class ConnectionValidator
 
         Report(context, $"Container {target.Container}", 75);
         await RequireAsync(
-            $"{target.ContainerResourceId.TrimStart('/')}?api-version={StorageApiVersion}",
+            $"{target.ContainerResourceId.TrimStart('/')}?api-version={ApiVersions.Storage}",
             ErrorIds.ContainerNotFound,
             $"The container '{target.Container}' was not found in the storage account '{target.StorageAccountName}'.",
             target.ContainerResourceId,
