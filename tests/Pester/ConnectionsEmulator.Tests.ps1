@@ -86,6 +86,27 @@ Describe 'Connections validated against the Azure emulator' -Skip:$NoEmulator {
         @(Get-ChildItem -Recurse -File -Force $storePath -ErrorAction Ignore | Where-Object Name -NE '.store.lock') | Should -BeNullOrEmpty
     }
 
+    It 'keeps the same store in a Blob container, with revisions checked through ETags' {
+        $containerName = 'defs-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $headers = @{ Authorization = "Bearer $($Stack.Tokens.Storage)"; 'x-ms-version' = '2021-08-06' }
+        $null = Invoke-WebRequest -Method Put -Uri "$($Stack.AzuriteBlobUrl)/$($containerName)?restype=container" -Headers $headers
+        Set-CISynapseStore -Location "$($Stack.AzuriteBlobUrl)/$containerName/team"
+
+        $saved = New-CISynapseConnection -Name 'Shared' -SubscriptionId $sub -ResourceGroupName $rg -WorkspaceName $workspace -StorageAccountName $account -Container $container
+        $stale = Get-CISynapseConnection -Name 'shared'
+        Set-CISynapseConnection -Name 'Shared' -DisplayName 'Team lake' -SkipValidation
+
+        $saved.StoreLocation | Should -BeLike "$($Stack.AzuriteBlobUrl)/$containerName/team*"
+        (Get-CISynapseConnection -Name 'Shared').DisplayName | Should -Be 'Team lake'
+        { $stale | Set-CISynapseConnection -DisplayName 'Lost' -SkipValidation -ErrorAction Stop } | Should -Throw -ErrorId 'StoreConflict,*'
+        (Get-CISynapseRole).PrincipalId | Should -Be $Prepared.signedInUser
+        $listing = (Invoke-WebRequest -Uri "$($Stack.AzuriteBlobUrl)/$($containerName)?restype=container&comp=list&prefix=team/" -Headers $headers).Content
+        $listing | Should -Match 'team/connections/shared.json'
+        $listing | Should -Match 'team/roles/assignments.json'
+        Get-CISynapseConnection -Name 'Shared' | Remove-CISynapseConnection -Confirm:$false
+        Get-CISynapseConnection | Should -BeNullOrEmpty
+    }
+
     It 'keeps none of the tokens it was given in the store' {
         $null = New-CISynapseConnection -Name 'Sales' -SubscriptionId $sub -ResourceGroupName $rg -WorkspaceName $workspace -StorageAccountName $account -Container $container
         foreach ($file in Get-ChildItem -Recurse -File -Force $storePath) {
