@@ -75,7 +75,7 @@ internal static class EntityDefinitionReader
         var shaped = CdmTrait.Find(traits, "is.dataFormat.numeric.shaped");
         precision = CdmJson.Int(item, "precision") ?? shaped?.IntArgument("precision", 0) ?? precision;
         scale = CdmJson.Int(item, "scale") ?? shaped?.IntArgument("scale", 1) ?? scale;
-        var maxLength = CdmJson.Int(item, "maximumLength") ?? CdmTrait.Find(traits, "is.constrained")?.IntArgument("maximumLength");
+        var maxLength = CdmJson.Int(item, "maximumLength") is > 0 and var property ? property : CdmTrait.Find(traits, "is.constrained")?.IntArgument("maximumLength");
         var nullable = CdmJson.Bool(item, "isNullable") ?? (CdmTrait.Find(traits, "is.nullable") is not null ? true : null);
         var description = CdmJson.String(item, "description") ?? LocalizedText(CdmTrait.Find(traits, "is.localized.describedAs"));
         return new CdmAttribute(name.Trim(), dataType, maxLength is > 0 ? maxLength : null, precision, scale, nullable, description);

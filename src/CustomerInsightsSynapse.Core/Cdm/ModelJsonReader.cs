@@ -98,12 +98,13 @@ internal static class ModelJsonReader
 
             var traits = CdmTrait.ReadList(item, "cdm:traits");
             var shaped = CdmTrait.Find(traits, "is.dataFormat.numeric.shaped");
-            var maxLength = CdmJson.Int(item, "maxLength") ?? CdmJson.Int(item, "maximumLength") ?? CdmTrait.Find(traits, "is.constrained")?.IntArgument("maximumLength");
+            // maxLength -1 (Synapse Link) means unknown: fall through to the trait.
+            var maxLength = Positive(CdmJson.Int(item, "maxLength")) ?? Positive(CdmJson.Int(item, "maximumLength")) ?? Positive(CdmTrait.Find(traits, "is.constrained")?.IntArgument("maximumLength"));
             var nullable = CdmJson.Bool(item, "isNullable") ?? (CdmTrait.Find(traits, "is.nullable") is not null ? true : null);
             attributes.Add(new CdmAttribute(
                 name,
                 dataType,
-                maxLength is > 0 ? maxLength : null,
+                maxLength,
                 CdmJson.Int(item, "precision") ?? shaped?.IntArgument("precision", 0),
                 CdmJson.Int(item, "scale") ?? shaped?.IntArgument("scale", 1),
                 nullable,
@@ -164,6 +165,8 @@ internal static class ModelJsonReader
 
         return await session.DescribeAsync(found, entityName).ConfigureAwait(false);
     }
+
+    private static int? Positive(int? value) => value is > 0 ? value : null;
 
     private static IReadOnlyDictionary<string, string> ReadAnnotations(JsonElement entity)
     {
