@@ -16,9 +16,14 @@ public sealed class ScaleTests
         temp.Write("default.manifest.cdm.json", """
             { "entities": [ { "entityName": "E", "entityPath": "E.cdm.json/E", "dataPartitionPatterns": [ { "rootLocation": "E", "globPattern": "/**/*.csv" } ] } ] }
             """);
+        for (var d = 0; d < 100; d++)
+        {
+            Directory.CreateDirectory(Path.Combine(temp.Path, "E", d.ToString("D3")));
+        }
+
         for (var i = 0; i < 10_000; i++)
         {
-            temp.Write($"E/{i % 100:D3}/part-{i:D5}.csv", new string('x', i % 7));
+            File.WriteAllText(Path.Combine(temp.Path, "E", (i % 100).ToString("D3"), $"part-{i:D5}.csv"), new string('x', i % 7));
         }
 
         var entity = Assert.Single(Read(temp.Path).Entities);
