@@ -13,6 +13,7 @@
         'Connect-CISynapseAccount'
         'Disconnect-CISynapseAccount'
         'Get-CISynapseContext'
+        'Get-CISynapseEntity'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
