@@ -19,6 +19,8 @@ internal sealed class BlobCdmStore : ICdmStore
         _container = factory.Container(location);
     }
 
+    public bool HasCheapLookups => false;
+
     public async Task<byte[]?> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)
     {
         try

@@ -8,6 +8,9 @@ internal static class CdmErrors
     public static CISynapseException TooLarge(string document, long size, long max) =>
         new(ErrorIds.CdmDocumentTooLarge, ErrorKind.LimitsExceeded, $"The CDM document '{document}' is {size:N0} bytes, more than the {max:N0} bytes this reader accepts.", document);
 
+    public static CISynapseException Unreadable(string document, Exception inner) =>
+        new(ErrorIds.CdmDocumentUnreadable, inner is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.InvalidOperation, $"The CDM document '{document}' cannot be read: {inner.Message}", document, inner);
+
     public static CISynapseException Invalid(string document, string problem, Exception? inner = null) =>
         new(ErrorIds.InvalidCdmDocument, ErrorKind.InvalidData, $"The CDM document '{document}' is not valid: {problem}", document, inner);
 

@@ -108,7 +108,7 @@ internal sealed class CdmReadSession : IDisposable
     public async Task<List<CdmPartition>> DescribeAsync(List<(string StorePath, CdmPartition Partition)> partitions, string entity)
     {
         var result = new List<CdmPartition>(partitions.Count);
-        var useListing = partitions.Count > LookupLimit;
+        var useListing = partitions.Count > LookupLimit && !Store.HasCheapLookups;
         foreach (var (path, partition) in partitions)
         {
             CancellationToken.ThrowIfCancellationRequested();

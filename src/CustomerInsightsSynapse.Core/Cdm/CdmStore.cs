@@ -20,6 +20,9 @@ internal interface ICdmStore
 
     Task<CdmFileInfo?> GetInfoAsync(string path, CancellationToken cancellationToken);
 
+    /// <summary>True when looking up files one by one is cheap (a local disk), so no listing is taken for explicit partitions.</summary>
+    bool HasCheapLookups { get; }
+
     /// <summary>The absolute location (https URL or full local path) of a path in the store.</summary>
     string ToLocation(string path);
 

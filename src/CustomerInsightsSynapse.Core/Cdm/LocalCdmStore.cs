@@ -17,6 +17,8 @@ internal sealed class LocalCdmStore : ICdmStore
     private static StringComparison PathComparison =>
         OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
+    public bool HasCheapLookups => true;
+
     public async Task<byte[]?> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)
     {
         var full = ToLocation(path);
@@ -25,15 +27,22 @@ internal sealed class LocalCdmStore : ICdmStore
             return null;
         }
 
-        await using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, useAsync: true);
-        if (stream.Length > maxBytes)
+        try
         {
-            throw CdmErrors.TooLarge(full, stream.Length, maxBytes);
-        }
+            await using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, useAsync: true);
+            if (stream.Length > maxBytes)
+            {
+                throw CdmErrors.TooLarge(full, stream.Length, maxBytes);
+            }
 
-        var buffer = new byte[stream.Length];
-        await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return buffer;
+            var buffer = new byte[stream.Length];
+            await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return buffer;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw CdmErrors.Unreadable(full, ex);
+        }
     }
 
     public async IAsyncEnumerable<CdmFileInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)

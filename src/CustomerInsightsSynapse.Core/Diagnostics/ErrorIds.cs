@@ -33,6 +33,7 @@ public static class ErrorIds
     public const string AmbiguousCdmDocument = "AmbiguousCdmDocument";
     public const string UnsupportedCdmDocument = "UnsupportedCdmDocument";
     public const string InvalidCdmDocument = "InvalidCdmDocument";
+    public const string CdmDocumentUnreadable = "CdmDocumentUnreadable";
     public const string CdmDocumentTooLarge = "CdmDocumentTooLarge";
     public const string CdmDocumentTooDeep = "CdmDocumentTooDeep";
     public const string EntityDocumentNotFound = "EntityDocumentNotFound";

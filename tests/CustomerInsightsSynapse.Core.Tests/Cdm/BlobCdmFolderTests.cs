@@ -84,6 +84,29 @@ public sealed class BlobCdmFolderTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ManyExplicitPartitionsAreDescribedFromOneListing()
+    {
+        var container = await NewContainerAsync();
+        var url = container.Uri.AbsoluteUri.TrimEnd('/');
+        var partitions = string.Join(",", Enumerable.Range(0, 30).Select(i => $$"""{ "name": "p{{i}}", "location": "E/p{{i}}.csv" }"""));
+        await container.GetBlobClient("m/model.json").UploadAsync(BinaryData.FromString($$"""
+            { "name": "m", "version": "1.0", "entities": [ { "name": "E", "attributes": [ { "name": "a", "dataType": "int64" } ], "partitions": [ {{partitions}} ] } ] }
+            """));
+        for (var i = 0; i < 30; i += 2)
+        {
+            await container.GetBlobClient($"m/E/p{i}.csv").UploadAsync(BinaryData.FromString(new string('x', i + 1)));
+        }
+
+        var folder = await _reader.ReadAsync(url + "/m", OperationContext.None);
+        var entity = Assert.Single(folder.Entities);
+        Assert.Equal(30, entity.Partitions.Count);
+        Assert.All(entity.Partitions.Where((_, i) => i % 2 == 0), p => Assert.NotNull(p.ETag));
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => i % 2 == 0 ? (long?)(i + 1) : null), entity.Partitions.Select(p => p.Size));
+        Assert.Equal(15, folder.Warnings.Count(w => w.Contains("does not exist", StringComparison.Ordinal)));
+        await container.DeleteAsync();
+    }
+
+    [Fact]
     public async Task MissingBlobFoldersAndDocumentsAreNotFound()
     {
         var container = await NewContainerAsync();
