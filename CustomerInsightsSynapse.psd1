@@ -14,6 +14,8 @@
         'Disconnect-CISynapseAccount'
         'Get-CISynapseContext'
         'Get-CISynapseEntity'
+        'Repair-CISynapsePrerequisite'
+        'Test-CISynapsePrerequisite'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

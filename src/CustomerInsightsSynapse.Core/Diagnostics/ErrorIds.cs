@@ -27,6 +27,7 @@ public static class ErrorIds
     // Connections and roles
 
     // Prerequisites
+    public const string RepairFailed = "RepairFailed";
 
     // Cdm
     public const string CdmDocumentNotFound = "CdmDocumentNotFound";
@@ -50,6 +51,16 @@ public static class ErrorIds
     // Lake
 
     // Sql
+    public const string InvalidSqlIdentifier = "InvalidSqlIdentifier";
+    public const string InvalidSqlLiteral = "InvalidSqlLiteral";
+    public const string InvalidDatabaseName = "InvalidDatabaseName";
+    public const string DuplicateSqlName = "DuplicateSqlName";
+    public const string UnsupportedPartitionFormat = "UnsupportedPartitionFormat";
+    public const string InvalidDataLakeLocation = "InvalidDataLakeLocation";
+    public const string GeneratedSqlInvalid = "GeneratedSqlInvalid";
+    public const string InvalidSqlEndpoint = "InvalidSqlEndpoint";
+    public const string SqlConnectionFailed = "SqlConnectionFailed";
+    public const string SqlBatchFailed = "SqlBatchFailed";
 
     // Export
 }
