@@ -44,7 +44,6 @@ public static class ErrorIds
     public const string PathTraversal = "PathTraversal";
     public const string DuplicateEntity = "DuplicateEntity";
     public const string DuplicateAttribute = "DuplicateAttribute";
-    public const string UnsupportedPartitionFormat = "UnsupportedPartitionFormat";
     public const string InvalidPartitionPattern = "InvalidPartitionPattern";
     public const string EntityNotFound = "EntityNotFound";
 
