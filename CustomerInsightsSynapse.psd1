@@ -22,6 +22,7 @@
         'Get-CISynapseRole'
         'Grant-CISynapseRole'
         'Revoke-CISynapseRole'
+        'Get-CISynapseEntity'
         'Repair-CISynapsePrerequisite'
         'Test-CISynapsePrerequisite'
     )

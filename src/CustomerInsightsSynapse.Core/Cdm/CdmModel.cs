@@ -5,6 +5,9 @@ public enum CdmDocumentKind
 {
     ModelJson,
     Manifest,
+
+    /// <summary>A single entity document (<c>*.cdm.json</c>) read on its own: entities without partitions.</summary>
+    EntityDocument,
 }
 
 /// <summary>The file format of a data partition.</summary>
@@ -27,6 +30,9 @@ public sealed record CsvFormat(
     string? NewLine = null)
 {
     public static readonly CsvFormat Default = new();
+
+    /// <summary>Lines to skip before the header or the first row (trait argument <c>skipLines</c>).</summary>
+    public int SkipLines { get; init; }
 }
 
 /// <summary>
@@ -64,7 +70,15 @@ public sealed record CdmEntity(
     IReadOnlyList<CdmPartition> Partitions,
     string? Description = null)
 {
+    /// <summary>Entity annotations (model.json <c>annotations</c>), name to value as written.</summary>
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = EmptyAnnotations;
+
+    /// <summary>The document that defined the entity's attributes (model.json, or the entity document of a manifest).</summary>
+    public string? DocumentPath { get; init; }
+
     public long TotalSize => Partitions.Sum(p => p.Size ?? 0);
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyAnnotations = new Dictionary<string, string>();
 
     /// <summary>The partition format when all partitions agree (CSV when there are none).</summary>
     public PartitionFormat Format => Partitions.Count == 0 ? PartitionFormat.Csv : Partitions[0].Format;

@@ -55,6 +55,22 @@ public static class ErrorIds
     public const string RepairFailed = "RepairFailed";
 
     // Cdm
+    public const string CdmDocumentNotFound = "CdmDocumentNotFound";
+    public const string AmbiguousCdmDocument = "AmbiguousCdmDocument";
+    public const string UnsupportedCdmDocument = "UnsupportedCdmDocument";
+    public const string InvalidCdmDocument = "InvalidCdmDocument";
+    public const string CdmDocumentUnreadable = "CdmDocumentUnreadable";
+    public const string CdmDocumentTooLarge = "CdmDocumentTooLarge";
+    public const string CdmDocumentTooDeep = "CdmDocumentTooDeep";
+    public const string EntityDocumentNotFound = "EntityDocumentNotFound";
+    public const string UnresolvedEntityDocument = "UnresolvedEntityDocument";
+    public const string CircularSubManifest = "CircularSubManifest";
+    public const string PartitionOutsideFolder = "PartitionOutsideFolder";
+    public const string PathTraversal = "PathTraversal";
+    public const string DuplicateEntity = "DuplicateEntity";
+    public const string DuplicateAttribute = "DuplicateAttribute";
+    public const string InvalidPartitionPattern = "InvalidPartitionPattern";
+    public const string EntityNotFound = "EntityNotFound";
 
     // Lake
 

@@ -5,10 +5,27 @@ public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The shared CDM fixtures beside the checkout (../shared/fixtures/cdm).</summary>
-    public static string SharedCdmFixtures => Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures", "cdm"));
+    /// <summary>
+    /// The shared CDM fixtures beside the checkout (../shared/fixtures/cdm), or beside a folder further up
+    /// (a worktree at /work/wt/name finds /work/shared/fixtures/cdm).
+    /// </summary>
+    public static string SharedCdmFixtures { get; } = FindShared(Path.Combine("shared", "fixtures", "cdm"));
 
     public static string TestData => Path.Combine(Root, "tests", "CustomerInsightsSynapse.Core.Tests", "TestData");
+
+    private static string FindShared(string relative)
+    {
+        for (var dir = Directory.GetParent(Root); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, relative);
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return Path.GetFullPath(Path.Combine(Root, "..", relative));
+    }
 
     private static string FindRoot()
     {

@@ -1,0 +1,163 @@
+using CustomerInsightsSynapse.Core.Azure;
+using CustomerInsightsSynapse.Core.Diagnostics;
+
+namespace CustomerInsightsSynapse.Core.Cdm;
+
+/// <summary>
+/// Reads a CDM folder into <see cref="CdmFolder"/>: from a local path (the folder, or its model.json, manifest or
+/// entity document) or an https blob/dfs URL (read through the Blob API). In a folder, <c>default.manifest.cdm.json</c>
+/// is read first, then <c>model.json</c>, then the folder's only <c>*.manifest.cdm.json</c>.
+/// </summary>
+public sealed class CdmFolderReader
+{
+    private readonly BlobClientFactory? _blobs;
+    private readonly CdmReaderOptions _options;
+
+    /// <param name="blobs">Blob clients for URL sources; without it only local paths can be read.</param>
+    /// <param name="options">Size and depth limits.</param>
+    public CdmFolderReader(BlobClientFactory? blobs = null, CdmReaderOptions? options = null)
+    {
+        _blobs = blobs;
+        _options = options ?? CdmReaderOptions.Default;
+    }
+
+    /// <summary>What kind of document a file name is, or null when it is none a CDM folder is read from.</summary>
+    public static CdmDocumentKind? KindOf(string fileName)
+    {
+        if (fileName.EndsWith(".manifest.cdm.json", StringComparison.OrdinalIgnoreCase))
+        {
+            return CdmDocumentKind.Manifest;
+        }
+
+        if (fileName.EndsWith("model.json", StringComparison.OrdinalIgnoreCase))
+        {
+            return CdmDocumentKind.ModelJson;
+        }
+
+        return fileName.EndsWith(".cdm.json", StringComparison.OrdinalIgnoreCase) ? CdmDocumentKind.EntityDocument : null;
+    }
+
+    /// <param name="source">A local path (full, or relative to the process's current directory) or an https URL.</param>
+    /// <param name="context">Cancellation, progress and warnings.</param>
+    public async Task<CdmFolder> ReadAsync(string source, OperationContext context)
+    {
+        if (string.IsNullOrWhiteSpace(source))
+        {
+            throw new CISynapseException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "The CDM source is empty.");
+        }
+
+        var (store, documentPath) = BlobLocation.IsUrl(source)
+            ? await OpenBlobAsync(source, context.CancellationToken).ConfigureAwait(false)
+            : await OpenLocalAsync(source, context.CancellationToken).ConfigureAwait(false);
+        var folderRoot = CdmLocationResolver.FolderOf(documentPath);
+        using var session = new CdmReadSession(store, folderRoot, _options, context);
+        var kind = KindOf(documentPath) ?? throw Unsupported(store.ToLocation(documentPath));
+        context.Progress.Report(new OperationProgress(1, "Reading CDM folder", store.ToLocation(documentPath)));
+        var entities = kind switch
+        {
+            CdmDocumentKind.ModelJson => await ModelJsonReader.ReadAsync(session, documentPath).ConfigureAwait(false),
+            CdmDocumentKind.Manifest => await ManifestReader.ReadAsync(session, documentPath).ConfigureAwait(false),
+            _ => await ReadEntityDocumentAsync(session, documentPath).ConfigureAwait(false),
+        };
+        context.Progress.Report(new OperationProgress(1, "Reading CDM folder", "Done", 100, Completed: true));
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entity in entities)
+        {
+            if (!names.Add(entity.Name))
+            {
+                throw CdmErrors.DuplicateEntity(entity.DocumentPath ?? store.ToLocation(documentPath), entity.Name);
+            }
+        }
+
+        return new CdmFolder(store.ToLocation(folderRoot), store.ToLocation(documentPath), kind, entities, session.Warnings.ToList());
+    }
+
+    private static async Task<List<CdmEntity>> ReadEntityDocumentAsync(CdmReadSession session, string documentPath)
+    {
+        var display = session.Display(documentPath);
+        var json = await session.TryLoadAsync(documentPath).ConfigureAwait(false) ?? throw NotFound(display);
+        var entities = new List<CdmEntity>();
+        foreach (var definition in CdmJson.Array(json.RootElement, "definitions"))
+        {
+            if (CdmJson.String(definition, "entityName") is { Length: > 0 } name)
+            {
+                var (attributes, description) = EntityDefinitionReader.Read(definition, display, name, session.Warn);
+                entities.Add(new CdmEntity(name.Trim(), attributes, [], description) { DocumentPath = display });
+            }
+        }
+
+        if (entities.Count == 0)
+        {
+            throw CdmErrors.Invalid(display, "it defines no entity.");
+        }
+
+        session.Warn($"'{display}' is an entity document: its entities are read without partitions. Read the folder's manifest to get their data.");
+        return entities;
+    }
+
+    private async Task<(ICdmStore, string)> OpenBlobAsync(string source, CancellationToken cancellationToken)
+    {
+        if (_blobs is null)
+        {
+            throw new CISynapseException(ErrorIds.NotConnected, ErrorKind.InvalidOperation, $"Reading '{source}' needs a storage sign-in, and none was given.", source);
+        }
+
+        var location = BlobLocation.Parse(source);
+        if (location.Path.Split('/').Any(s => s == ".."))
+        {
+            throw new CISynapseException(ErrorIds.PathTraversal, ErrorKind.InvalidArgument, $"The CDM source '{source}' contains '..'.", source);
+        }
+
+        var store = new BlobCdmStore(_blobs, location);
+        var lastSegment = location.Path[(location.Path.LastIndexOf('/') + 1)..];
+        if (lastSegment.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (store, location.Path);
+        }
+
+        var names = await store.ListFolderAsync(location.Path, cancellationToken).ConfigureAwait(false);
+        return (store, CdmLocationResolver.Join(location.Path, ChooseDocument(names, store.ToLocation(location.Path))));
+    }
+
+    private static async Task<(ICdmStore, string)> OpenLocalAsync(string source, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(source);
+        if (File.Exists(full))
+        {
+            return (new LocalCdmStore(Path.GetDirectoryName(full)!), Path.GetFileName(full));
+        }
+
+        if (!Directory.Exists(full))
+        {
+            throw NotFound(full);
+        }
+
+        var store = new LocalCdmStore(full);
+        var names = await store.ListFolderAsync(string.Empty, cancellationToken).ConfigureAwait(false);
+        return (store, ChooseDocument(names, full));
+    }
+
+    private static string ChooseDocument(IReadOnlyList<string> names, string folder)
+    {
+        string? Named(string name) => names.FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
+        if ((Named("default.manifest.cdm.json") ?? Named("model.json")) is { } preferred)
+        {
+            return preferred;
+        }
+
+        var manifests = names.Where(n => n.EndsWith(".manifest.cdm.json", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+        return manifests.Count switch
+        {
+            1 => manifests[0],
+            0 => throw new CISynapseException(ErrorIds.CdmDocumentNotFound, ErrorKind.ObjectNotFound, $"The folder '{folder}' holds no model.json and no *.manifest.cdm.json, so it is not a CDM folder.", folder),
+            _ => throw new CISynapseException(ErrorIds.AmbiguousCdmDocument, ErrorKind.InvalidArgument, $"The folder '{folder}' holds several manifests ({string.Join(", ", manifests)}) and no default.manifest.cdm.json or model.json. Give the manifest to read as the source.", folder),
+        };
+    }
+
+    private static CISynapseException NotFound(string location) =>
+        new(ErrorIds.CdmDocumentNotFound, ErrorKind.ObjectNotFound, $"The CDM source '{location}' does not exist.", location);
+
+    private static CISynapseException Unsupported(string location) =>
+        new(ErrorIds.UnsupportedCdmDocument, ErrorKind.InvalidArgument, $"'{location}' is not a CDM document: give a CDM folder, its model.json, a *.manifest.cdm.json or an entity document (*.cdm.json).", location);
+}

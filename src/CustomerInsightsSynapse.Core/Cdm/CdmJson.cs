@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace CustomerInsightsSynapse.Core.Cdm;
+
+/// <summary>
+/// Lenient JSON access for CDM documents: property names compared without case, booleans and numbers that
+/// may be strings, BOMs, comments and trailing commas.
+/// </summary>
+internal static class CdmJson
+{
+    public static JsonDocument Parse(byte[] bytes, string document, int maxDepth)
+    {
+        ReadOnlyMemory<byte> utf8 = bytes;
+        if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
+        {
+            utf8 = utf8[3..];
+        }
+        else if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
+        {
+            var encoding = bytes[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
+            utf8 = Encoding.UTF8.GetBytes(encoding.GetString(bytes, 2, bytes.Length - 2));
+        }
+
+        var options = new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = maxDepth };
+        try
+        {
+            var json = JsonDocument.Parse(utf8, options);
+            if (json.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                json.Dispose();
+                throw CdmErrors.Invalid(document, "the document is not a JSON object.");
+            }
+
+            return json;
+        }
+        catch (JsonException ex) when (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        {
+            throw CdmErrors.TooDeep(document, maxDepth, ex);
+        }
+        catch (JsonException ex)
+        {
+            throw CdmErrors.Invalid(document, $"it is not JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).", ex);
+        }
+    }
+
+    /// <summary>A property by name, exact match first, then ignoring case.</summary>
+    public static bool TryGet(JsonElement element, string name, out JsonElement value)
+    {
+        value = default;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        if (element.TryGetProperty(name, out value))
+        {
+            return true;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static string? String(JsonElement element, string name) =>
+        TryGet(element, name, out var value) ? AsString(value) : null;
+
+    public static string? AsString(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        _ => null,
+    };
+
+    public static bool? Bool(JsonElement element, string name) =>
+        TryGet(element, name, out var value) ? AsBool(value) : null;
+
+    public static bool? AsBool(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.String => ParseBool(value.GetString()),
+        JsonValueKind.Number => value.TryGetInt64(out var n) ? n != 0 : null,
+        _ => null,
+    };
+
+    public static bool? ParseBool(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => null,
+    };
+
+    public static int? Int(JsonElement element, string name) =>
+        TryGet(element, name, out var value) ? AsInt(value) : null;
+
+    public static int? AsInt(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number => value.TryGetInt32(out var n) ? n : value.TryGetDouble(out var d) && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d : null,
+        JsonValueKind.String => ParseInt(value.GetString()),
+        _ => null,
+    };
+
+    public static int? ParseInt(string? text) =>
+        int.TryParse(text?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    public static IEnumerable<JsonElement> Array(JsonElement element, string name) =>
+        TryGet(element, name, out var value) && value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : [];
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using CustomerInsightsSynapse.Core.Diagnostics;
+
+namespace CustomerInsightsSynapse.Core.Cdm;
+
+/// <summary>
+/// Reads a resolved entity definition of an entity document (<c>definitions[]</c> item with <c>entityName</c> and a
+/// flat <c>hasAttributes</c>). Definitions that need CDM resolution (extendsEntity, entity attributes, attribute
+/// groups, semantic data types) are refused.
+/// </summary>
+internal static class EntityDefinitionReader
+{
+    public static (IReadOnlyList<CdmAttribute> Attributes, string? Description) Read(JsonElement definition, string document, string entityName, Action<string> warn)
+    {
+        if (CdmJson.TryGet(definition, "extendsEntity", out var extends) && extends.ValueKind is not JsonValueKind.Null)
+        {
+            var baseName = extends.ValueKind == JsonValueKind.String ? extends.GetString() : CdmJson.String(extends, "entityReference") ?? "another entity";
+            throw Unresolved(document, entityName, $"it extends '{baseName}'");
+        }
+
+        var traits = CdmTrait.ReadList(definition, "exhibitsTraits");
+        var description = CdmJson.String(definition, "description") ?? LocalizedText(CdmTrait.Find(traits, "is.localized.describedAs"));
+        var attributes = new List<CdmAttribute>();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var index = 0;
+        foreach (var item in CdmJson.Array(definition, "hasAttributes"))
+        {
+            var attribute = ReadAttribute(item, document, entityName, index++, warn);
+            if (!names.Add(attribute.Name))
+            {
+                throw CdmErrors.DuplicateAttribute(document, entityName, attribute.Name);
+            }
+
+            attributes.Add(attribute);
+        }
+
+        return (attributes, description);
+    }
+
+    private static CdmAttribute ReadAttribute(JsonElement item, string document, string entityName, int index, Action<string> warn)
+    {
+        var name = item.ValueKind == JsonValueKind.Object ? CdmJson.String(item, "name") : null;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            var what = item.ValueKind == JsonValueKind.Object && (CdmJson.TryGet(item, "entity", out _) || CdmJson.TryGet(item, "attributeGroupReference", out _))
+                ? "an entity attribute or attribute group"
+                : "an attribute without a name";
+            throw Unresolved(document, entityName, $"attribute {index + 1} is {what}");
+        }
+
+        var traits = CdmTrait.ReadList(item, "appliedTraits");
+        string dataType;
+        var (precision, scale) = ((int?)null, (int?)null);
+        var format = CdmJson.String(item, "dataFormat");
+        if (!string.IsNullOrWhiteSpace(format))
+        {
+            if (!CdmDataTypes.TryNormalize(format, out dataType))
+            {
+                dataType = format.Trim();
+                warn($"Entity '{entityName}' in '{document}': attribute '{name}' has the unknown data format '{dataType}'; it is kept as written.");
+            }
+        }
+        else
+        {
+            CdmJson.TryGet(item, "dataType", out var typeElement);
+            var typeName = typeElement.ValueKind == JsonValueKind.String ? typeElement.GetString() : CdmJson.String(typeElement, "dataTypeReference");
+            if (!CdmDataTypes.TryNormalize(typeName, out dataType))
+            {
+                throw Unresolved(document, entityName, $"attribute '{name}' has the data type '{typeName ?? "(none)"}', which needs CDM resolution");
+            }
+
+            (precision, scale) = CdmDataTypes.ImpliedShape(typeName!);
+        }
+
+        var shaped = CdmTrait.Find(traits, "is.dataFormat.numeric.shaped");
+        precision = CdmJson.Int(item, "precision") ?? shaped?.IntArgument("precision", 0) ?? precision;
+        scale = CdmJson.Int(item, "scale") ?? shaped?.IntArgument("scale", 1) ?? scale;
+        var maxLength = CdmJson.Int(item, "maximumLength") is > 0 and var property ? property : CdmTrait.Find(traits, "is.constrained")?.IntArgument("maximumLength");
+        var nullable = CdmJson.Bool(item, "isNullable") ?? (CdmTrait.Find(traits, "is.nullable") is not null ? true : null);
+        var description = CdmJson.String(item, "description") ?? LocalizedText(CdmTrait.Find(traits, "is.localized.describedAs"));
+        return new CdmAttribute(name.Trim(), dataType, maxLength is > 0 ? maxLength : null, precision, scale, nullable, description);
+    }
+
+    /// <summary>The first text of a localized-table trait argument (<c>entityReference.constantValues[0][1]</c>).</summary>
+    private static string? LocalizedText(CdmTrait? trait)
+    {
+        if (trait?.Argument("localizedTable", 0) is not { ValueKind: JsonValueKind.Object } argument
+            || !CdmJson.TryGet(argument, "entityReference", out var reference)
+            || !CdmJson.TryGet(reference, "constantValues", out var rows)
+            || rows.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var row in rows.EnumerateArray())
+        {
+            if (row.ValueKind == JsonValueKind.Array && row.GetArrayLength() >= 2 && row[1].ValueKind == JsonValueKind.String)
+            {
+                return row[1].GetString();
+            }
+        }
+
+        return null;
+    }
+
+    private static CISynapseException Unresolved(string document, string entityName, string problem) =>
+        new(ErrorIds.UnresolvedEntityDocument, ErrorKind.InvalidData, $"The entity '{entityName}' in '{document}' is not a resolved definition: {problem}. Save the folder with resolved entity documents (the CDM SDK's resolved form) and read it again.", entityName);
+}

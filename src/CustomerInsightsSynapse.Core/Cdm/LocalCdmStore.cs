@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+
+namespace CustomerInsightsSynapse.Core.Cdm;
+
+/// <summary>A CDM folder on a local disk; the root is the folder that holds the root document.</summary>
+internal sealed class LocalCdmStore : ICdmStore
+{
+    private readonly string _root;
+    private readonly string _rootWithSeparator;
+
+    public LocalCdmStore(string root)
+    {
+        _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        _rootWithSeparator = _root + Path.DirectorySeparatorChar;
+    }
+
+    private static StringComparison PathComparison =>
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    public bool HasCheapLookups => true;
+
+    public async Task<byte[]?> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)
+    {
+        var full = ToLocation(path);
+        if (!File.Exists(full))
+        {
+            return null;
+        }
+
+        try
+        {
+            await using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, useAsync: true);
+            if (stream.Length > maxBytes)
+            {
+                throw CdmErrors.TooLarge(full, stream.Length, maxBytes);
+            }
+
+            var buffer = new byte[stream.Length];
+            await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return buffer;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw CdmErrors.Unreadable(full, ex);
+        }
+    }
+
+    public async IAsyncEnumerable<CdmFileInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var folder = ToLocation(prefix);
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", options))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Info(file);
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<string>> ListFolderAsync(string folder, CancellationToken cancellationToken)
+    {
+        var full = ToLocation(folder);
+        IReadOnlyList<string> names = Directory.Exists(full)
+            ? Directory.EnumerateFiles(full).Select(f => Path.GetFileName(f)).ToList()
+            : [];
+        return Task.FromResult(names);
+    }
+
+    public Task<CdmFileInfo?> GetInfoAsync(string path, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(ToLocation(path));
+        return Task.FromResult(file.Exists ? Info(file) : null);
+    }
+
+    public string ToLocation(string path) =>
+        path.Length == 0 ? _root : Path.Combine(_root, path.Replace('/', Path.DirectorySeparatorChar));
+
+    public string? ToStorePath(string absoluteLocation)
+    {
+        if (!Path.IsPathFullyQualified(absoluteLocation))
+        {
+            return null;
+        }
+
+        var full = Path.GetFullPath(absoluteLocation);
+        if (!full.StartsWith(_rootWithSeparator, PathComparison))
+        {
+            return null;
+        }
+
+        return full[_rootWithSeparator.Length..].Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    private CdmFileInfo Info(FileInfo file) =>
+        new(ToStorePath(file.FullName) ?? file.Name, file.Length, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero), null);
+}
