@@ -20,8 +20,6 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('Azure', 'Synapse', 'CustomerInsights', 'Dynamics365', 'CDM', 'DataLake', 'RBAC')
-            LicenseUri   = ''
-            ProjectUri   = ''
             ReleaseNotes = 'See README.md.'
         }
     }

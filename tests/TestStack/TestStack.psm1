@@ -99,6 +99,20 @@ function New-CISynapseTestCertificate {
     [pscustomobject]@{ CertificatePath = $certPath; KeyPath = $keyPath; BundlePath = $bundlePath }
 }
 
+# build.ps1 sets CISYNAPSE_TEST_PID_DIR and stops every process recorded there after a run, even a crashed one.
+function Register-TestProcess([int] $Id) {
+    if ($env:CISYNAPSE_TEST_PID_DIR) {
+        $null = New-Item -ItemType Directory -Force -Path $env:CISYNAPSE_TEST_PID_DIR
+        Set-Content -LiteralPath (Join-Path $env:CISYNAPSE_TEST_PID_DIR "teststack-$Id.pid") -Value $Id
+    }
+}
+
+function Unregister-TestProcess([int] $Id) {
+    if ($env:CISYNAPSE_TEST_PID_DIR) {
+        Remove-Item -LiteralPath (Join-Path $env:CISYNAPSE_TEST_PID_DIR "teststack-$Id.pid") -ErrorAction Ignore
+    }
+}
+
 function Get-FreeTcpPort {
     $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
     $listener.Start()
@@ -156,7 +170,7 @@ function Start-CISynapseTestStack {
     [CmdletBinding()]
     param(
         [object] $Scenario,
-        [string] $CertificateFolder = (Join-Path $script:RepoRoot 'out' 'test-certificate'),
+        [string] $CertificateFolder = $(if ($env:CISYNAPSE_TEST_CERT_DIR) { $env:CISYNAPSE_TEST_CERT_DIR } else { Join-Path $script:RepoRoot 'out' 'test-stack' 'certificate' }),
         [switch] $NoEmulator
     )
 
@@ -198,6 +212,7 @@ function Start-CISynapseTestStack {
                 '--key', $certificate.KeyPath, '--oauth', 'basic', '--location', (Join-Path $temp 'azurite'),
                 '--skipApiVersionCheck', '--loose', '--disableTelemetry')
         $stack.AzuriteProcessId = $azuriteProcess.Id
+        Register-TestProcess $azuriteProcess.Id
         $null = Wait-ForLogLine -Path $azuriteLog -Pattern 'successfully listens' -Process $azuriteProcess -Name 'Azurite'
         $stack.AzuriteBlobUrl = "https://127.0.0.1:$blobPort/devstoreaccount1"
 
@@ -215,6 +230,7 @@ function Start-CISynapseTestStack {
             -ArgumentList @($dll, '--cert', $certificate.CertificatePath, '--key', $certificate.KeyPath,
                 '--scenario', $scenarioPath, '--azurite-blob', $stack.AzuriteBlobUrl)
         $stack.EmulatorProcessId = $emulatorProcess.Id
+        Register-TestProcess $emulatorProcess.Id
         $line = Wait-ForLogLine -Path $emulatorLog -Pattern 'AzureEmulator listening on (https://\S+)' -Process $emulatorProcess -Name 'The Azure emulator'
         $url = $line.Matches[0].Groups[1].Value.TrimEnd('/')
         $stack.EmulatorUrl = $url
@@ -260,6 +276,7 @@ function Stop-CISynapseTestStack {
                 try { $process.Kill($true) } catch { Write-Verbose "Process $id already gone: $_" }
                 if (-not $process.WaitForExit(15000)) { Write-Warning "Process $id did not exit within 15 s." }
             }
+            Unregister-TestProcess $id
         }
         if ($Stack.TempFolder -and (Test-Path $Stack.TempFolder)) {
             Remove-Item -Recurse -Force -Path $Stack.TempFolder -ErrorAction SilentlyContinue
