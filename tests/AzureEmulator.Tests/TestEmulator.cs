@@ -1,9 +1,8 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using AzureEmulator.State;
+using AzureEmulator.Testing;
 using AzureEmulator.Tokens;
 
 namespace AzureEmulator.Tests;
@@ -30,15 +29,15 @@ public sealed class TestEmulator : IAsyncDisposable
     public static readonly string AccountScope = $"{RgScope}/providers/Microsoft.Storage/storageAccounts/{Account}";
     public static readonly string ContainerScope = $"{AccountScope}/blobServices/default/containers/{Container}";
 
-    private static readonly X509Certificate2 Certificate = CreateCertificate();
-
-    private TestEmulator(EmulatorHost host, HttpClient client)
+    private TestEmulator(LocalEmulator local, HttpClient client)
     {
-        Host = host;
+        Local = local;
         Client = client;
     }
 
-    public EmulatorHost Host { get; }
+    public LocalEmulator Local { get; }
+
+    public EmulatorHost Host => Local.Host;
 
     public HttpClient Client { get; }
 
@@ -46,19 +45,15 @@ public sealed class TestEmulator : IAsyncDisposable
 
     public static async Task<TestEmulator> StartAsync(Scenario? scenario = null, TimeProvider? clock = null)
     {
-        var host = await EmulatorHost.StartAsync(new EmulatorOptions(scenario ?? BaseScenario(), Certificate, 0, new Uri("https://127.0.0.1:10443/devstoreaccount1"), clock));
-        var handler = new HttpClientHandler
-        {
-            ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == Certificate.Thumbprint,
-        };
-        var client = new HttpClient(handler) { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
-        return new TestEmulator(host, client);
+        var local = await LocalEmulator.StartAsync(scenario ?? BaseScenario(), new Uri("https://127.0.0.1:10443/devstoreaccount1"), clock);
+        var client = new HttpClient(local.CreateHandler()) { BaseAddress = local.Host.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        return new TestEmulator(local, client);
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await Host.DisposeAsync();
+        await Local.DisposeAsync();
     }
 
     /// <summary>A small tenant: an admin (Owner on the subscription), a user in nested groups, a data-only user, the CI service principal.</summary>
@@ -135,15 +130,4 @@ public sealed class TestEmulator : IAsyncDisposable
 
     public static string RoleAssignments(string scope, string? filter = null) =>
         $"{scope}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01" + (filter is null ? "" : "&$filter=" + Uri.EscapeDataString(filter));
-
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(System.Net.IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
-    }
 }

@@ -189,6 +189,9 @@ public sealed class SynapseWorkspace
 
     public List<FirewallRule> FirewallRules { get; set; } = [];
 
+    /// <summary>Linked services of the workspace (data plane), e.g. other ADLS Gen2 accounts linked to it.</summary>
+    public List<LinkedService> LinkedServices { get; set; } = [];
+
     /// <summary>Synapse RBAC assignments (data plane), exactly as the dev endpoint lists them.</summary>
     public List<SynapseRoleAssignment> RoleAssignments { get; set; } = [];
 
@@ -213,6 +216,19 @@ public sealed class DataLakeStorage
     public string? Filesystem { get; set; }
 
     public string? ResourceId { get; set; }
+}
+
+public sealed class LinkedService
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>AzureBlobFS for ADLS Gen2, AzureBlobStorage, AzureSqlDW, ...</summary>
+    public string Type { get; set; } = "AzureBlobFS";
+
+    /// <summary>A storage account of the scenario; the url is derived from it when <see cref="Url"/> is not given.</summary>
+    public string? AccountName { get; set; }
+
+    public string? Url { get; set; }
 }
 
 public sealed class FirewallRule

@@ -56,6 +56,8 @@ public sealed class SynapseApi(EmulatorContext emu)
                 return new Reply(200);
             }),
             ("checkaccesssynapserbac", "POST", null, 2) => DevWithBody("POST synapse checkAccessSynapseRbac", ws, (ctx, s, w, c, body) => CheckAccess(w, body), Access.Read),
+            ("linkedservices", "GET", null, 2) => Dev("GET synapse linkedservices", ws, Access.Read, (ctx, s, w, c) =>
+                Reply.Ok(new JsonObject { ["value"] = new JsonArray(w.LinkedServices.Select(l => (JsonNode)LinkedServiceJson(w, l)).ToArray()) })),
             ("rbacscopes", "GET", null, 2) => Dev("GET synapse rbacScopes", ws, Access.Read, (ctx, s, w, c) =>
                 Reply.Ok(new JsonArray($"workspaces/{w.Name}", $"workspaces/{w.Name}/bigDataPools", $"workspaces/{w.Name}/integrationRuntimes", $"workspaces/{w.Name}/linkedServices", $"workspaces/{w.Name}/credentials"))),
             _ => null,
@@ -165,6 +167,19 @@ public sealed class SynapseApi(EmulatorContext emu)
 
         return Reply.Ok(new JsonObject { ["accessDecisions"] = decisions });
     }
+
+    private JsonObject LinkedServiceJson(SynapseWorkspace w, LinkedService l) => new()
+    {
+        ["id"] = $"{w.ResourceId}/linkedservices/{l.Name}",
+        ["name"] = l.Name,
+        ["type"] = "Microsoft.Synapse/workspaces/linkedservices",
+        ["etag"] = "\"00000000-0000-0000-0000-000000000000\"",
+        ["properties"] = new JsonObject
+        {
+            ["type"] = l.Type,
+            ["typeProperties"] = new JsonObject { ["url"] = l.Url ?? (l.AccountName is null ? null : emu.DfsEndpoint(l.AccountName)) },
+        },
+    };
 
     private static JsonObject RoleJson(SynapseRoles.Role r) => new()
     {
