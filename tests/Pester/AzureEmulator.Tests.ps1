@@ -108,6 +108,23 @@ Describe 'The Azure test stack' {
         ($answer.Content | ConvertFrom-Json).error.code | Should -Be 'ExpiredAuthenticationToken'
     }
 
+    It 'swaps in a tenant that misses one prerequisite without restarting' {
+        $missing = $Scenario | ConvertTo-Json -Depth 32 | ConvertFrom-Json -AsHashtable
+        $missing.roleAssignments = @($missing.roleAssignments | Where-Object { $_.description -notlike 'Workspace managed identity*' })
+        $identity = $Scenario.synapseWorkspaces[0].identity.principalId
+        $account = $Scenario.storageAccounts[0]
+        $scope = "subscriptions/$($account.subscriptionId)/resourceGroups/$($account.resourceGroup)/providers/Microsoft.Storage/storageAccounts/$($account.name)"
+        $filter = [uri]::EscapeDataString("atScope() and assignedTo('$identity')")
+        $client = (Get-ModuleSession).CreateResourceManagerClient()
+        $before = Invoke-ModuleGet $client "$scope/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&`$filter=$filter"
+
+        Set-CISynapseEmulatorScenario -Stack $Stack -Scenario $missing
+        $after = Invoke-ModuleGet $client "$scope/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&`$filter=$filter"
+
+        $before.Root.GetProperty('value').GetArrayLength() | Should -Be 1
+        $after.Root.GetProperty('value').GetArrayLength() | Should -Be 0
+    }
+
     It 'stops, leaving no Azurite or emulator process and no temporary data behind' {
         $ids = @($Stack.AzuriteProcessId, $Stack.EmulatorProcessId)
         $temp = $Stack.TempFolder
