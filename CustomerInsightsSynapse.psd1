@@ -13,6 +13,8 @@
         'Connect-CISynapseAccount'
         'Disconnect-CISynapseAccount'
         'Get-CISynapseContext'
+        'Repair-CISynapsePrerequisite'
+        'Test-CISynapsePrerequisite'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
