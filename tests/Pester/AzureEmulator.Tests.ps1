@@ -108,6 +108,24 @@ Describe 'The Azure test stack' {
         ($answer.Content | ConvertFrom-Json).error.code | Should -Be 'ExpiredAuthenticationToken'
     }
 
+    It 'is a tenant where every prerequisite check of the module passes' {
+        $account = $Scenario.storageAccounts[0]
+        $workspace = $Scenario.synapseWorkspaces[0]
+        $check = @{
+            SubscriptionId             = $workspace.subscriptionId
+            WorkspaceResourceGroupName = $workspace.resourceGroup
+            WorkspaceName              = $workspace.name
+            StorageAccountResourceId   = "/subscriptions/$($account.subscriptionId)/resourceGroups/$($account.resourceGroup)/providers/Microsoft.Storage/storageAccounts/$($account.name)"
+            Container                  = $account.containers[0].name
+            QueryUserObjectId          = @(($Scenario.principals | Where-Object { $_.displayName -eq 'Quinn Query' }).id)
+        }
+
+        $results = @(Test-CISynapsePrerequisite @check)
+
+        $results.Count | Should -BeGreaterThan 10
+        $results | Where-Object Status -NE 'Passed' | ForEach-Object { "$($_.CheckId): $($_.Status) $($_.Reason)" } | Should -BeNullOrEmpty
+    }
+
     It 'swaps in a tenant that misses one prerequisite without restarting' {
         $missing = $Scenario | ConvertTo-Json -Depth 32 | ConvertFrom-Json -AsHashtable
         $missing.roleAssignments = @($missing.roleAssignments | Where-Object { $_.description -notlike 'Workspace managed identity*' })
