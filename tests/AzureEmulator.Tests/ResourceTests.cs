@@ -68,4 +68,23 @@ public sealed class ResourceTests
 
         Assert.False((await JsonAsync(r))["properties"]!["isHnsEnabled"]!.GetValue<bool>());
     }
+
+    [Fact]
+    public async Task NullListsInAReplacedStateMeanNone()
+    {
+        await using var emu = await StartAsync();
+
+        var state = await emu.AdminAsync(HttpMethod.Get, "state");
+        state["storageAccounts"]![0]!["containers"] = null;
+        state["synapseWorkspaces"]![0]!["firewallRules"] = null;
+        state["denyAssignments"] = null;
+        await emu.AdminAsync(HttpMethod.Put, "state", state);
+        using var containers = await emu.ArmGetAsync($"{AccountScope}/blobServices/default/containers?api-version=2023-01-01");
+        using var rules = await emu.ArmGetAsync($"{RgScope}/providers/Microsoft.Synapse/workspaces/{Workspace}/firewallRules?api-version=2021-06-01");
+        using var deny = await emu.ArmGetAsync($"{AccountScope}/providers/Microsoft.Authorization/denyAssignments?api-version=2022-04-01&$filter=atScope()");
+
+        Assert.Empty((await JsonAsync(containers))["value"]!.AsArray());
+        Assert.Empty((await JsonAsync(rules))["value"]!.AsArray());
+        Assert.Empty((await JsonAsync(deny))["value"]!.AsArray());
+    }
 }

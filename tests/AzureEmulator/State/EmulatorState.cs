@@ -61,6 +61,7 @@ public sealed class EmulatorState
     public static Scenario Prepare(Scenario scenario)
     {
         var s = scenario.Clone();
+        FillEmptyLists(s);
         foreach (var a in s.RoleAssignments)
         {
             Complete(s, a);
@@ -88,6 +89,67 @@ public sealed class EmulatorState
         }
 
         return s;
+    }
+
+    /// <summary>A scenario edited in PowerShell may say null where it means "none"; the handlers expect empty lists.</summary>
+    private static void FillEmptyLists(Scenario s)
+    {
+        s.Principals ??= [];
+        s.Subscriptions ??= [];
+        s.StorageAccounts ??= [];
+        s.SynapseWorkspaces ??= [];
+        s.RoleDefinitions ??= [];
+        s.RoleAssignments ??= [];
+        s.DenyAssignments ??= [];
+        s.Options ??= new ScenarioOptions();
+        foreach (var p in s.Principals)
+        {
+            p.Members ??= [];
+        }
+
+        foreach (var sub in s.Subscriptions)
+        {
+            sub.ResourceGroups ??= [];
+        }
+
+        foreach (var a in s.StorageAccounts)
+        {
+            a.Containers ??= [];
+            a.NetworkAcls ??= new NetworkAcls();
+            a.NetworkAcls.IpRules ??= [];
+            a.NetworkAcls.VirtualNetworkRules ??= [];
+            a.NetworkAcls.ResourceAccessRules ??= [];
+        }
+
+        foreach (var w in s.SynapseWorkspaces)
+        {
+            w.Identity ??= new ManagedIdentity { Type = "None" };
+            w.FirewallRules ??= [];
+            w.RoleAssignments ??= [];
+            w.LinkedServices ??= [];
+            w.ConnectivityEndpoints ??= new(StringComparer.OrdinalIgnoreCase);
+        }
+
+        foreach (var r in s.RoleDefinitions)
+        {
+            r.Permissions ??= [];
+            r.AssignableScopes ??= [];
+        }
+
+        foreach (var d in s.DenyAssignments)
+        {
+            d.Permissions ??= [];
+            d.Principals ??= [];
+            d.ExcludePrincipals ??= [];
+        }
+
+        foreach (var p in s.RoleDefinitions.SelectMany(r => r.Permissions).Concat(s.DenyAssignments.SelectMany(d => d.Permissions)))
+        {
+            p.Actions ??= [];
+            p.NotActions ??= [];
+            p.DataActions ??= [];
+            p.NotDataActions ??= [];
+        }
     }
 
     public static void Complete(Scenario s, RoleAssignment a)
