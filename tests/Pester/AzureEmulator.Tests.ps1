@@ -99,6 +99,21 @@ Describe 'The Azure test stack' {
         $workspace.properties.defaultDataLakeStorage.accountUrl | Should -BeLike "https://127.0.0.1:*/$($Scenario.storageAccounts[0].name)"
     }
 
+    It 'points the storage account''s blob endpoint at an Azurite account that accepts the Storage token' {
+        $account = $Scenario.storageAccounts[0]
+        $headers = @{ Authorization = "Bearer $($Stack.Tokens.ResourceManager)" }
+        $arm = Invoke-RestMethod -Headers $headers -Uri "$($Stack.ResourceManagerUrl)subscriptions/$($account.subscriptionId)/resourceGroups/$($account.resourceGroup)/providers/Microsoft.Storage/storageAccounts/$($account.name)?api-version=2023-01-01"
+        $blob = $arm.properties.primaryEndpoints.blob
+        $storageHeaders = @{ Authorization = "Bearer $($Stack.Tokens.Storage)"; 'x-ms-version' = '2021-08-06' }
+
+        $created = Invoke-WebRequest -Method Put -Headers $storageHeaders -Uri "${blob}pester-check?restype=container"
+        $listed = (Invoke-WebRequest -Headers $storageHeaders -Uri "${blob}?comp=list").Content
+
+        $blob | Should -Be ($Stack.AzuriteBlobUrl -replace 'devstoreaccount1$', "$($account.name)/")
+        $created.StatusCode | Should -Be 201
+        $listed | Should -Match '<Name>pester-check</Name>'
+    }
+
     It 'rejects an expired token with the Resource Manager error' {
         $expired = New-CISynapseTestToken -ObjectId $Scenario.signedInUser -TenantId $Scenario.tenantId -Audience $Stack.EmulatorUrl -ExpiresIn ([timespan]::FromMinutes(-5))
 

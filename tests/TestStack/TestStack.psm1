@@ -213,12 +213,12 @@ function Start-CISynapseTestStack {
                 '--skipApiVersionCheck', '--loose', '--disableTelemetry')
         $stack.AzuriteProcessId = $azuriteProcess.Id
         Register-TestProcess $azuriteProcess.Id
-        $null = Wait-ForLogLine -Path $azuriteLog -Pattern 'successfully listens' -Process $azuriteProcess -Name 'Azurite'
         $stack.AzuriteBlobUrl = "https://127.0.0.1:$blobPort/devstoreaccount1"
 
         $tenantId = $scenarioData['tenantId']
         $userId = $scenarioData['signedInUser']
         if ($NoEmulator) {
+            $null = Wait-ForLogLine -Path $azuriteLog -Pattern 'successfully listens' -Process $azuriteProcess -Name 'Azurite'
             $stack.Tokens = @{ Storage = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://storage.azure.com' }
             return $stack
         }
@@ -231,6 +231,8 @@ function Start-CISynapseTestStack {
                 '--scenario', $scenarioPath, '--azurite-blob', $stack.AzuriteBlobUrl)
         $stack.EmulatorProcessId = $emulatorProcess.Id
         Register-TestProcess $emulatorProcess.Id
+        # Both start at once; Azurite's port was chosen up front, so the emulator does not wait for it.
+        $null = Wait-ForLogLine -Path $azuriteLog -Pattern 'successfully listens' -Process $azuriteProcess -Name 'Azurite'
         $line = Wait-ForLogLine -Path $emulatorLog -Pattern 'AzureEmulator listening on (https://\S+)' -Process $emulatorProcess -Name 'The Azure emulator'
         $url = $line.Matches[0].Groups[1].Value.TrimEnd('/')
         $stack.EmulatorUrl = $url
