@@ -12,7 +12,8 @@ public sealed class AzureClientOptions : ClientOptions
         Retry.Delay = TimeSpan.FromMilliseconds(500);
         Retry.MaxDelay = TimeSpan.FromSeconds(30);
         Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
-        Diagnostics.ApplicationId = "CustomerInsightsSynapse/" + typeof(AzureClientOptions).Assembly.GetName().Version?.ToString(3);
+        // Azure.Core refuses application ids of 25 characters or more.
+        Diagnostics.ApplicationId = "CISynapse/" + typeof(AzureClientOptions).Assembly.GetName().Version?.ToString(3);
         Diagnostics.IsLoggingContentEnabled = false;
         Diagnostics.IsTelemetryEnabled = true;
     }

@@ -23,8 +23,33 @@ public static class ErrorIds
     public const string InvalidBlobPath = "InvalidBlobPath";
 
     // Store
+    public const string StoreConflict = "StoreConflict";
+    public const string StoreDocumentExists = "StoreDocumentExists";
+    public const string StoreDocumentNotFound = "StoreDocumentNotFound";
+    public const string StoreDocumentCorrupt = "StoreDocumentCorrupt";
+    public const string StoreSchemaTooNew = "StoreSchemaTooNew";
+    public const string StoreLockTimeout = "StoreLockTimeout";
+    public const string StoreUnavailable = "StoreUnavailable";
+    public const string InvalidStoreLocation = "InvalidStoreLocation";
+    public const string InvalidDocumentName = "InvalidDocumentName";
 
     // Connections and roles
+    public const string ConnectionNotFound = "ConnectionNotFound";
+    public const string ConnectionExists = "ConnectionExists";
+    public const string ConnectionInUse = "ConnectionInUse";
+    public const string ConnectionTargetIncomplete = "ConnectionTargetIncomplete";
+    public const string ConnectionTargetMismatch = "ConnectionTargetMismatch";
+    public const string InvalidResourceId = "InvalidResourceId";
+    public const string InvalidResourceName = "InvalidResourceName";
+    public const string SubscriptionNotFound = "SubscriptionNotFound";
+    public const string SubscriptionNotEnabled = "SubscriptionNotEnabled";
+    public const string WorkspaceNotFound = "WorkspaceNotFound";
+    public const string StorageAccountNotFound = "StorageAccountNotFound";
+    public const string ContainerNotFound = "ContainerNotFound";
+    public const string RoleRequired = "RoleRequired";
+    public const string LastAdministrator = "LastAdministrator";
+    public const string RoleAssignmentNotFound = "RoleAssignmentNotFound";
+    public const string CallerUnknown = "CallerUnknown";
 
     // Prerequisites
     public const string RepairFailed = "RepairFailed";

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using CustomerInsightsSynapse.Core.Azure;
+using CustomerInsightsSynapse.Core.Diagnostics;
+
+namespace CustomerInsightsSynapse.Core.Connections;
+
+/// <summary>
+/// Checks a connection's target against Resource Manager, in the order the Customer Insights page asks for it:
+/// the subscription is Enabled, then the workspace, the storage account and the container exist. Each
+/// failure has its own ErrorId.
+/// </summary>
+public sealed class ConnectionValidator
+{
+    private const int ProgressId = 4101;
+    private const string Activity = "Checking the connection in Azure";
+
+    private readonly AzureRestClient _arm;
+
+    public ConnectionValidator(AzureRestClient resourceManager) => _arm = resourceManager;
+
+    public async Task ValidateAsync(ConnectionTarget target, OperationContext context)
+    {
+        var token = context.CancellationToken;
+        Report(context, $"Subscription {target.SubscriptionId}", 0);
+        using (var subscription = await _arm.GetOrNullAsync($"subscriptions/{target.SubscriptionId}?api-version={ApiVersions.Subscriptions}", token).ConfigureAwait(false))
+        {
+            if (subscription is null)
+            {
+                throw new CISynapseException(
+                    ErrorIds.SubscriptionNotFound,
+                    ErrorKind.ObjectNotFound,
+                    $"The subscription '{target.SubscriptionId}' was not found, or the signed-in account cannot see it.",
+                    target.SubscriptionId)
+                {
+                    RecommendedAction = "Check the subscription id and the tenant you connected to (Get-CISynapseContext).",
+                };
+            }
+
+            var state = Text(subscription.Root, "state");
+            if (!string.Equals(state, "Enabled", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CISynapseException(
+                    ErrorIds.SubscriptionNotEnabled,
+                    ErrorKind.InvalidOperation,
+                    $"The subscription '{Text(subscription.Root, "displayName") ?? target.SubscriptionId}' ({target.SubscriptionId}) is {state ?? "in an unknown state"}; exports need an Enabled subscription.",
+                    target.SubscriptionId);
+            }
+
+            context.Log.Verbose($"Subscription {target.SubscriptionId} is Enabled.");
+        }
+
+        Report(context, $"Workspace {target.WorkspaceName}", 25);
+        await RequireAsync(
+            $"{target.WorkspaceResourceId.TrimStart('/')}?api-version={ApiVersions.Synapse}",
+            ErrorIds.WorkspaceNotFound,
+            $"The Synapse workspace '{target.WorkspaceName}' was not found in resource group '{target.WorkspaceResourceGroupName}' of subscription '{target.SubscriptionId}'.",
+            target.WorkspaceResourceId,
+            token).ConfigureAwait(false);
+
+        Report(context, $"Storage account {target.StorageAccountName}", 50);
+        await RequireAsync(
+            $"{target.StorageAccountResourceId.TrimStart('/')}?api-version={ApiVersions.Storage}",
+            ErrorIds.StorageAccountNotFound,
+            $"The storage account '{target.StorageAccountName}' was not found in resource group '{target.StorageAccountResourceGroupName}' of subscription '{target.SubscriptionId}'.",
+            target.StorageAccountResourceId,
+            token).ConfigureAwait(false);
+
+        Report(context, $"Container {target.Container}", 75);
+        await RequireAsync(
+            $"{target.ContainerResourceId.TrimStart('/')}?api-version={ApiVersions.Storage}",
+            ErrorIds.ContainerNotFound,
+            $"The container '{target.Container}' was not found in the storage account '{target.StorageAccountName}'.",
+            target.ContainerResourceId,
+            token).ConfigureAwait(false);
+
+        context.Progress.Report(new OperationProgress(ProgressId, Activity, "Done", 100, Completed: true));
+    }
+
+    private async Task RequireAsync(string path, string errorId, string message, string resourceId, CancellationToken token)
+    {
+        using var response = await _arm.GetOrNullAsync(path, token).ConfigureAwait(false);
+        if (response is null)
+        {
+            throw new CISynapseException(errorId, ErrorKind.ObjectNotFound, message, resourceId);
+        }
+    }
+
+    private static void Report(OperationContext context, string status, int percent)
+    {
+        context.Progress.Report(new OperationProgress(ProgressId, Activity, status, percent));
+        context.Log.Verbose($"Checking {status}.");
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,52 @@
+using System.Management.Automation;
+using CustomerInsightsSynapse.Completers;
+using CustomerInsightsSynapse.Core.Connections;
+using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Infrastructure;
+using CustomerInsightsSynapse.Models;
+
+namespace CustomerInsightsSynapse.Commands;
+
+/// <summary>Get-CISynapseConnection: lists connections, all or by name (wildcards allowed).</summary>
+[Cmdlet(VerbsCommon.Get, "CISynapseConnection")]
+[OutputType(typeof(CISynapseConnection))]
+public sealed class GetCISynapseConnectionCommand : CISynapseCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+    public string[]? Name { get; set; }
+
+    protected override void ExecuteCmdlet()
+    {
+        var store = StoreSession.Open();
+        var service = new ConnectionService(store, null);
+        var listing = Run(async context =>
+        {
+            var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
+            return await service.ListAsync(caller, context.CancellationToken).ConfigureAwait(false);
+        });
+
+        foreach (var problem in listing.Problems)
+        {
+            WriteError(ErrorRecordFactory.From(problem, null));
+        }
+
+        var patterns = (Name is { Length: > 0 } ? Name : ["*"]).Select(n => (Text: n, Pattern: new WildcardPattern(n, WildcardOptions.IgnoreCase))).ToArray();
+        var written = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (text, pattern) in patterns)
+        {
+            var matches = listing.Documents.Where(d => pattern.IsMatch(d.Content.Name)).ToArray();
+            if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(text))
+            {
+                WriteError(ErrorRecordFactory.Create(ErrorIds.ConnectionNotFound, ErrorKind.ObjectNotFound, $"There is no connection named '{text}' in the store '{store.Location}'.", text));
+                continue;
+            }
+
+            foreach (var match in matches.Where(m => written.Add(m.Content.Name)))
+            {
+                WriteObject(new CISynapseConnection(match, store.Location));
+            }
+        }
+    }
+}

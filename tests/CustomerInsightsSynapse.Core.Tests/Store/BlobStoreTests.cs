@@ -1,0 +1,158 @@
+using System.Text;
+using global::Azure.Storage;
+using global::Azure.Storage.Blobs;
+using CustomerInsightsSynapse.Core.Azure;
+using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Store;
+using CustomerInsightsSynapse.Core.Tests.TestInfrastructure;
+
+namespace CustomerInsightsSynapse.Core.Tests.Store;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class BlobStoreTests
+{
+    private readonly AzuriteFixture _azurite;
+
+    public BlobStoreTests(AzuriteFixture azurite) => _azurite = azurite;
+
+    [Fact]
+    public async Task Documents_round_trip_under_the_path_given_in_the_url()
+    {
+        var (url, container) = await NewContainerAsync();
+        var store = Open(url + "/team/defs");
+
+        await store.CreateAsync(TestKinds.Counters, "Sales", new Counter(4), "oid", default);
+        var read = await Open(url + "/team/defs").GetAsync(TestKinds.Counters, "SALES", default);
+
+        Assert.Equal(new Counter(4), read!.Content);
+        Assert.Equal(1, read.Revision);
+        Assert.True(await container.GetBlobClient("team/defs/counters/sales.json").ExistsAsync());
+        Assert.EndsWith("/team/defs/counters/sales.json", read.Location);
+    }
+
+    [Fact]
+    public async Task Create_of_an_existing_name_is_refused_by_the_if_none_match_condition()
+    {
+        var (url, _) = await NewContainerAsync();
+        await Open(url).CreateAsync(TestKinds.Counters, "c", new Counter(1), null, default);
+
+        var ex = await Assert.ThrowsAsync<CISynapseException>(() => Open(url).CreateAsync(TestKinds.Counters, "C", new Counter(2), null, default));
+
+        Assert.Equal(ErrorIds.StoreDocumentExists, ex.ErrorId);
+        Assert.Equal(1, (await Open(url).GetAsync(TestKinds.Counters, "c", default))!.Content.Value);
+    }
+
+    [Fact]
+    public async Task A_write_based_on_an_old_etag_is_refused_even_when_the_revision_check_passed()
+    {
+        var (url, _) = await NewContainerAsync();
+        var store = Open(url);
+        await store.CreateAsync(TestKinds.Counters, "c", new Counter(1), null, default);
+        var backend = store.Backend;
+        var stale = (await backend.ReadAsync("counters", "c.json", default))!;
+        await Open(url).UpdateAsync(TestKinds.Counters, "c", 1, new Counter(2), null, default);
+
+        var result = await backend.WriteAsync("counters", "c.json", Encoding.UTF8.GetBytes("{}"), stale.Tag, default);
+        var delete = await backend.DeleteAsync("counters", "c.json", stale.Tag, default);
+
+        Assert.Equal(WriteOutcome.Changed, result.Outcome);
+        Assert.Equal(WriteOutcome.Changed, delete);
+        Assert.Equal(2, (await Open(url).GetAsync(TestKinds.Counters, "c", default))!.Content.Value);
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_on_the_container_lose_no_update()
+    {
+        const int writers = 10;
+        const int incrementsEach = 3;
+        var (url, _) = await NewContainerAsync();
+        await Open(url).CreateAsync(TestKinds.Counters, "shared", new Counter(0), null, default);
+        var conflicts = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+        {
+            var store = Open(url);
+            for (var i = 0; i < incrementsEach; i++)
+            {
+                while (true)
+                {
+                    var current = (await store.GetAsync(TestKinds.Counters, "shared", default))!;
+                    try
+                    {
+                        await store.UpdateAsync(TestKinds.Counters, "shared", current.Revision, current.Content with { Value = current.Content.Value + 1 }, null, default);
+                        break;
+                    }
+                    catch (CISynapseException ex) when (ex.ErrorId == ErrorIds.StoreConflict)
+                    {
+                        Interlocked.Increment(ref conflicts);
+                    }
+                }
+            }
+        })));
+
+        var final = (await Open(url).GetAsync(TestKinds.Counters, "shared", default))!;
+        Assert.Equal(writers * incrementsEach, final.Content.Value);
+        Assert.Equal(1 + (writers * incrementsEach), final.Revision);
+    }
+
+    [Fact]
+    public async Task A_corrupt_blob_is_reported_with_its_url_and_left_untouched()
+    {
+        var (url, container) = await NewContainerAsync();
+        var garbage = Encoding.UTF8.GetBytes("not json");
+        await container.GetBlobClient("counters/bad.json").UploadAsync(new BinaryData(garbage));
+        var store = Open(url);
+
+        var ex = await Assert.ThrowsAsync<CISynapseException>(() => store.UpdateAsync(TestKinds.Counters, "bad", 1, new Counter(1), null, default));
+        var listing = await store.ListAsync(TestKinds.Counters, default);
+
+        Assert.Equal(ErrorIds.StoreDocumentCorrupt, ex.ErrorId);
+        Assert.Contains("/counters/bad.json", ex.Message);
+        Assert.Single(listing.Problems);
+        Assert.Equal(garbage, (await container.GetBlobClient("counters/bad.json").DownloadContentAsync()).Value.Content.ToArray());
+    }
+
+    [Fact]
+    public async Task A_missing_container_is_a_clear_error()
+    {
+        var (url, _) = await NewContainerAsync();
+        var store = Open(url + "-missing");
+
+        var ex = await Assert.ThrowsAsync<CISynapseException>(() => store.ListAsync(TestKinds.Counters, default));
+
+        Assert.Equal(ErrorIds.StoreUnavailable, ex.ErrorId);
+        Assert.Equal(ErrorKind.ObjectNotFound, ex.Kind);
+    }
+
+    [Fact]
+    public async Task An_unreachable_endpoint_is_a_connection_error_that_names_the_store()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var store = Open($"http://127.0.0.1:{port}/{AzuriteFixture.AccountName}/defs");
+
+        var ex = await Assert.ThrowsAsync<CISynapseException>(() => store.GetAsync(TestKinds.Counters, "c", default));
+
+        Assert.Equal(ErrorIds.StoreUnavailable, ex.ErrorId);
+        Assert.Equal(ErrorKind.ConnectionError, ex.Kind);
+        Assert.Contains($"127.0.0.1:{port}", ex.Message);
+    }
+
+    private DefinitionStore Open(string url)
+    {
+        var options = BlobClientFactory.DefaultOptions();
+        options.Retry.MaxRetries = 1;
+        var factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteFixture.AccountName, AzuriteFixture.AccountKey), options);
+        return StoreLocation.Parse(url, StoreLocationSource.Session).Open(() => factory);
+    }
+
+    private async Task<(string Url, BlobContainerClient Container)> NewContainerAsync()
+    {
+        var service = new BlobServiceClient(_azurite.ConnectionString);
+        var container = service.GetBlobContainerClient("store-" + Guid.NewGuid().ToString("N")[..12]);
+        await container.CreateAsync();
+        return (container.Uri.AbsoluteUri.TrimEnd('/'), container);
+    }
+}
