@@ -1,41 +1,391 @@
-# Provisional: the full test stack (Azurite + emulator) replaces this file.
-function New-CISynapseTestCertificate {
-    param([Parameter(Mandatory)] [string] $Folder)
-    $null = New-Item -ItemType Directory -Force -Path $Folder
-    $certPath = Join-Path $Folder 'cert.pem'
-    $keyPath = Join-Path $Folder 'key.pem'
-    $bundlePath = Join-Path $Folder 'ca-bundle.pem'
-    if (-not (Test-Path $certPath) -or -not (Test-Path $keyPath)) {
-        $rsa = [System.Security.Cryptography.RSA]::Create(2048)
-        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=127.0.0.1', $rsa, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
-        $san = [System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder]::new()
-        $san.AddIpAddress([System.Net.IPAddress]::Loopback)
-        $san.AddDnsName('localhost')
-        $request.CertificateExtensions.Add($san.Build())
-        $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
-        $cert = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddYears(1))
-        Set-Content -LiteralPath $certPath -Value $cert.ExportCertificatePem() -Encoding ascii
-        Set-Content -LiteralPath $keyPath -Value $rsa.ExportPkcs8PrivateKeyPem() -Encoding ascii
-    }
-    $system = '/etc/ssl/certs/ca-certificates.crt'
-    $bundle = @()
-    if (Test-Path $system) { $bundle += Get-Content -Raw $system }
-    $bundle += Get-Content -Raw $certPath
-    Set-Content -LiteralPath $bundlePath -Value ($bundle -join "`n") -Encoding ascii
-    [pscustomobject]@{ CertificatePath = $certPath; KeyPath = $keyPath; BundlePath = $bundlePath }
+#Requires -Version 7.4
+# Test stack for CustomerInsightsSynapse: Azurite (blob, HTTPS, OAuth) and the Azure emulator (ARM, Graph,
+# Synapse dev endpoint) on free local ports, seeded from a scenario, with test tokens for the scenario's user.
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..' '..')).Path
+$script:EmulatorProject = Join-Path $script:RepoRoot 'tests' 'AzureEmulator'
+$script:DefaultScenario = Join-Path $script:EmulatorProject 'Scenarios' 'prepared-tenant.json'
+$script:AzuriteKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+
+function ConvertTo-Base64Url([byte[]] $Bytes) {
+    [Convert]::ToBase64String($Bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_')
 }
+
 function New-CISynapseTestToken {
+    <#
+    .SYNOPSIS
+    Makes an unsigned test JWT (header.payload.signature) that the emulator and Azurite (--oauth basic) accept.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
     param(
         [Parameter(Mandatory)] [string] $ObjectId,
         [Parameter(Mandatory)] [string] $TenantId,
         [Parameter(Mandatory)] [string] $Audience,
-        [timespan] $ExpiresIn = [timespan]::FromHours(1),
+        [TimeSpan] $ExpiresIn = [TimeSpan]::FromHours(1),
         [string] $AppId
     )
-    $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
-    $payload = [ordered]@{ aud = $Audience; iss = "https://sts.windows.net/$TenantId/"; iat = $now - 60; nbf = $now - 60; exp = $now + [long]$ExpiresIn.TotalSeconds; oid = $ObjectId; tid = $TenantId }
-    if ($AppId) { $payload.appid = $AppId }
-    $encode = { param($text) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($text)).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
-    (& $encode '{"alg":"none","typ":"JWT"}') + '.' + (& $encode ($payload | ConvertTo-Json -Compress)) + '.test'
+    $now = [DateTimeOffset]::UtcNow
+    $issued = if ($ExpiresIn -le [TimeSpan]::Zero) { $now.Add($ExpiresIn).AddHours(-1) } else { $now.AddMinutes(-5) }
+    $payload = [ordered]@{
+        aud = $Audience
+        iss = "https://sts.windows.net/$TenantId/"
+        iat = $issued.ToUnixTimeSeconds()
+        nbf = $issued.ToUnixTimeSeconds()
+        exp = $now.Add($ExpiresIn).ToUnixTimeSeconds()
+        oid = $ObjectId
+        tid = $TenantId
+        ver = '1.0'
+    }
+    if ($AppId) { $payload.appid = $AppId; $payload.idtyp = 'app' } else { $payload.scp = 'user_impersonation' }
+    $header = ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes('{"alg":"none","typ":"JWT"}'))
+    $body = ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes(($payload | ConvertTo-Json -Compress)))
+    $signature = ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes('unsigned'))
+    "$header.$body.$signature"
 }
-Export-ModuleMember -Function New-CISynapseTestCertificate, New-CISynapseTestToken
+
+function New-CISynapseTestCertificate {
+    <#
+    .SYNOPSIS
+    Creates (once) a self-signed certificate for 127.0.0.1/localhost: cert.pem, key.pem and ca-bundle.pem
+    (system CAs plus this certificate, for SSL_CERT_FILE).
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Folder)
+
+    $null = New-Item -ItemType Directory -Force -Path $Folder
+    $certPath = Join-Path $Folder 'cert.pem'
+    $keyPath = Join-Path $Folder 'key.pem'
+    $bundlePath = Join-Path $Folder 'ca-bundle.pem'
+    $valid = $false
+    if ((Test-Path $certPath) -and (Test-Path $keyPath) -and (Test-Path $bundlePath)) {
+        try {
+            $existing = [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($certPath, $keyPath)
+            $valid = $existing.NotAfter -gt [DateTime]::Now.AddDays(7)
+            $existing.Dispose()
+        } catch { $valid = $false }
+    }
+
+    if (-not $valid) {
+        $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+        try {
+            $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new(
+                'CN=127.0.0.1', $rsa, [System.Security.Cryptography.HashAlgorithmName]::SHA256,
+                [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+            $san = [System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder]::new()
+            $san.AddIpAddress([System.Net.IPAddress]::Loopback)
+            $san.AddDnsName('localhost')
+            $request.CertificateExtensions.Add($san.Build())
+            $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+            $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509KeyUsageExtension]::new(
+                [System.Security.Cryptography.X509Certificates.X509KeyUsageFlags]'DigitalSignature, KeyEncipherment, KeyCertSign', $true))
+            $eku = [System.Security.Cryptography.OidCollection]::new()
+            $null = $eku.Add([System.Security.Cryptography.Oid]::new('1.3.6.1.5.5.7.3.1'))
+            $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension]::new($eku, $false))
+            $cert = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddYears(2))
+            $certPem = $cert.ExportCertificatePem()
+            [IO.File]::WriteAllText($keyPath, $rsa.ExportPkcs8PrivateKeyPem() + "`n")
+            if (-not $IsWindows) { & chmod 600 $keyPath }
+            [IO.File]::WriteAllText($certPath, $certPem + "`n")
+            $system = '/etc/ssl/certs/ca-certificates.crt'
+            $bundle = if (Test-Path $system) { [IO.File]::ReadAllText($system).TrimEnd() + "`n" } else { '' }
+            [IO.File]::WriteAllText($bundlePath, $bundle + $certPem + "`n")
+            $cert.Dispose()
+        } finally { $rsa.Dispose() }
+    }
+
+    [pscustomobject]@{ CertificatePath = $certPath; KeyPath = $keyPath; BundlePath = $bundlePath }
+}
+
+# build.ps1 sets CISYNAPSE_TEST_PID_DIR and stops every process recorded there after a run, even a crashed one.
+function Register-TestProcess([int] $Id) {
+    if ($env:CISYNAPSE_TEST_PID_DIR) {
+        $null = New-Item -ItemType Directory -Force -Path $env:CISYNAPSE_TEST_PID_DIR
+        Set-Content -LiteralPath (Join-Path $env:CISYNAPSE_TEST_PID_DIR "teststack-$Id.pid") -Value $Id
+    }
+}
+
+function Unregister-TestProcess([int] $Id) {
+    if ($env:CISYNAPSE_TEST_PID_DIR) {
+        Remove-Item -LiteralPath (Join-Path $env:CISYNAPSE_TEST_PID_DIR "teststack-$Id.pid") -ErrorAction Ignore
+    }
+}
+
+function Get-FreeTcpPort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+function Get-EmulatorAssembly {
+    $candidates = foreach ($configuration in 'Release', 'Debug') {
+        $dll = Join-Path $script:EmulatorProject 'bin' $configuration 'net10.0' 'AzureEmulator.dll'
+        if (Test-Path $dll) { Get-Item $dll }
+    }
+    $newest = $candidates | Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1
+    if ($newest) { return $newest.FullName }
+
+    Write-Verbose 'Building tests/AzureEmulator (first use).'
+    $output = & dotnet build (Join-Path $script:EmulatorProject 'AzureEmulator.csproj') -c Debug -nologo -v q 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "Building the Azure emulator failed:`n$($output -join "`n")" }
+    Join-Path $script:EmulatorProject 'bin' 'Debug' 'net10.0' 'AzureEmulator.dll'
+}
+
+function Wait-ForLogLine {
+    param([string] $Path, [string] $Pattern, [System.Diagnostics.Process] $Process, [string] $Name, [int] $TimeoutSeconds = 60)
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if (Test-Path $Path) {
+            $match = Select-String -Path $Path -Pattern $Pattern | Select-Object -First 1
+            if ($match) { return $match }
+        }
+        if ($Process.HasExited) { break }
+        Start-Sleep -Milliseconds 100
+    }
+    $log = if (Test-Path $Path) { Get-Content -Raw $Path } else { '' }
+    throw "$Name did not become ready (exited: $($Process.HasExited)). Output:`n$log"
+}
+
+function ConvertTo-ScenarioHashtable {
+    param([object] $Scenario)
+    if ($null -eq $Scenario) { $Scenario = $script:DefaultScenario }
+    if ($Scenario -is [System.Collections.IDictionary]) {
+        return ($Scenario | ConvertTo-Json -Depth 32 | ConvertFrom-Json -AsHashtable)
+    }
+    if ($Scenario -is [string] -or $Scenario -is [System.IO.FileInfo]) {
+        return (Get-Content -Raw -Path $Scenario | ConvertFrom-Json -AsHashtable)
+    }
+    return ($Scenario | ConvertTo-Json -Depth 32 | ConvertFrom-Json -AsHashtable)
+}
+
+function Start-CISynapseTestStack {
+    <#
+    .SYNOPSIS
+    Starts Azurite and the Azure emulator on free ports with a scenario; returns endpoints, tokens and Connect arguments.
+    .PARAMETER Scenario
+    A scenario file path or a hashtable in the scenario format (tests/AzureEmulator/README.md). Default: the prepared tenant.
+    #>
+    [CmdletBinding()]
+    param(
+        [object] $Scenario,
+        [string] $CertificateFolder = $(if ($env:CISYNAPSE_TEST_CERT_DIR) { $env:CISYNAPSE_TEST_CERT_DIR } else { Join-Path $script:RepoRoot 'out' 'test-stack' 'certificate' }),
+        [switch] $NoEmulator
+    )
+
+    $certificate = New-CISynapseTestCertificate -Folder $CertificateFolder
+    if (-not $env:SSL_CERT_FILE) { $env:SSL_CERT_FILE = $certificate.BundlePath }
+    $scenarioData = ConvertTo-ScenarioHashtable $Scenario
+    $temp = Join-Path ([IO.Path]::GetTempPath()) ("cisynapse-stack-" + [guid]::NewGuid().ToString('n'))
+    $null = New-Item -ItemType Directory -Path (Join-Path $temp 'azurite')
+    $scenarioPath = Join-Path $temp 'scenario.json'
+    $scenarioData | ConvertTo-Json -Depth 32 | Set-Content -Path $scenarioPath -Encoding utf8NoBOM
+
+    $stack = [pscustomobject]@{
+        AzuriteBlobUrl     = $null
+        AzuriteProcessId   = $null
+        EmulatorProcessId  = $null
+        EmulatorUrl        = $null
+        ResourceManagerUrl = $null
+        GraphUrl           = $null
+        AdminUrl           = $null
+        Scenario           = $scenarioData
+        Tokens             = @{}
+        ConnectArguments   = @{}
+        Certificate        = $certificate
+        TempFolder         = $temp
+    }
+
+    try {
+        $azurite = Join-Path $script:RepoRoot 'node_modules' '.bin' 'azurite-blob'
+        if (-not (Test-Path $azurite)) { throw "Azurite is not installed: run 'npm ci --no-audit --no-fund' in $script:RepoRoot." }
+        $accounts = @('devstoreaccount1') + @($scenarioData['storageAccounts'] | Where-Object { $_ } | ForEach-Object { $_['name'] }) |
+            Select-Object -Unique
+        $accountSetting = ($accounts | ForEach-Object { "${_}:$script:AzuriteKey" }) -join ';'
+        $blobPort = Get-FreeTcpPort
+        $azuriteLog = Join-Path $temp 'azurite.log'
+        $azuriteProcess = Start-Process -FilePath $azurite -PassThru -NoNewWindow `
+            -RedirectStandardOutput $azuriteLog -RedirectStandardError (Join-Path $temp 'azurite.err') `
+            -Environment @{ AZURITE_ACCOUNTS = $accountSetting } `
+            -ArgumentList @('--blobHost', '127.0.0.1', '--blobPort', "$blobPort", '--cert', $certificate.CertificatePath,
+                '--key', $certificate.KeyPath, '--oauth', 'basic', '--location', (Join-Path $temp 'azurite'),
+                '--skipApiVersionCheck', '--loose', '--disableTelemetry')
+        $stack.AzuriteProcessId = $azuriteProcess.Id
+        Register-TestProcess $azuriteProcess.Id
+        $stack.AzuriteBlobUrl = "https://127.0.0.1:$blobPort/devstoreaccount1"
+
+        $tenantId = $scenarioData['tenantId']
+        $userId = $scenarioData['signedInUser']
+        if ($NoEmulator) {
+            $null = Wait-ForLogLine -Path $azuriteLog -Pattern 'successfully listens' -Process $azuriteProcess -Name 'Azurite'
+            $stack.Tokens = @{ Storage = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://storage.azure.com' }
+            return $stack
+        }
+
+        $dll = Get-EmulatorAssembly
+        $emulatorLog = Join-Path $temp 'emulator.log'
+        $emulatorProcess = Start-Process -FilePath 'dotnet' -PassThru -NoNewWindow `
+            -RedirectStandardOutput $emulatorLog -RedirectStandardError (Join-Path $temp 'emulator.err') `
+            -ArgumentList @($dll, '--cert', $certificate.CertificatePath, '--key', $certificate.KeyPath,
+                '--scenario', $scenarioPath, '--azurite-blob', $stack.AzuriteBlobUrl)
+        $stack.EmulatorProcessId = $emulatorProcess.Id
+        Register-TestProcess $emulatorProcess.Id
+        # Both start at once; Azurite's port was chosen up front, so the emulator does not wait for it.
+        $null = Wait-ForLogLine -Path $azuriteLog -Pattern 'successfully listens' -Process $azuriteProcess -Name 'Azurite'
+        $line = Wait-ForLogLine -Path $emulatorLog -Pattern 'AzureEmulator listening on (https://\S+)' -Process $emulatorProcess -Name 'The Azure emulator'
+        $url = $line.Matches[0].Groups[1].Value.TrimEnd('/')
+        $stack.EmulatorUrl = $url
+        $stack.ResourceManagerUrl = "$url/"
+        $stack.GraphUrl = "$url/graph/"
+        $stack.AdminUrl = "$url/_admin"
+
+        $stack.Tokens = @{
+            ResourceManager = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience $url
+            Storage         = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://storage.azure.com'
+            Synapse         = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://dev.azuresynapse.net'
+            Graph           = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://graph.microsoft.com'
+            Sql             = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://database.windows.net'
+        }
+        $stack.ConnectArguments = @{
+            AccessToken        = $stack.Tokens.ResourceManager
+            StorageAccessToken = $stack.Tokens.Storage
+            SynapseAccessToken = $stack.Tokens.Synapse
+            GraphAccessToken   = $stack.Tokens.Graph
+            SqlAccessToken     = $stack.Tokens.Sql
+            ResourceManagerUrl = $stack.ResourceManagerUrl
+            GraphUrl           = $stack.GraphUrl
+        }
+        $stack
+    } catch {
+        Stop-CISynapseTestStack -Stack $stack
+        throw
+    }
+}
+
+function Stop-CISynapseTestStack {
+    <#
+    .SYNOPSIS
+    Stops Azurite and the emulator of a stack, waits for them to exit and deletes the stack's temporary data.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory, ValueFromPipeline)] [object] $Stack)
+    process {
+        foreach ($id in @($Stack.EmulatorProcessId, $Stack.AzuriteProcessId)) {
+            if (-not $id) { continue }
+            $process = Get-Process -Id $id -ErrorAction SilentlyContinue
+            if ($process) {
+                try { $process.Kill($true) } catch { Write-Verbose "Process $id already gone: $_" }
+                if (-not $process.WaitForExit(15000)) { Write-Warning "Process $id did not exit within 15 s." }
+            }
+            Unregister-TestProcess $id
+        }
+        if ($Stack.TempFolder -and (Test-Path $Stack.TempFolder)) {
+            Remove-Item -Recurse -Force -Path $Stack.TempFolder -ErrorAction SilentlyContinue
+        }
+    }
+}
+
+function Invoke-CISynapseEmulatorAdmin {
+    <#
+    .SYNOPSIS
+    Calls the emulator's admin API (/_admin/...). Body objects are sent as JSON.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [object] $Stack,
+        [ValidateSet('GET', 'PUT', 'POST', 'DELETE')] [string] $Method = 'GET',
+        [Parameter(Mandatory)] [string] $Path,
+        [object] $Body
+    )
+    $uri = "$($Stack.AdminUrl)/$($Path.TrimStart('/'))"
+    $parameters = @{ Method = $Method; Uri = $uri; SkipCertificateCheck = $true }
+    if ($PSBoundParameters.ContainsKey('Body')) {
+        $parameters.Body = if ($Body -is [string]) { $Body } else { $Body | ConvertTo-Json -Depth 32 }
+        $parameters.ContentType = 'application/json'
+    }
+    Invoke-RestMethod @parameters
+}
+
+function Get-CISynapseEmulatorRequestCount {
+    <#
+    .SYNOPSIS
+    Requests the emulator served: the total, or the count for one route name (e.g. 'GET roleAssignments').
+    #>
+    [CmdletBinding()]
+    [OutputType([int])]
+    param([Parameter(Mandatory)] [object] $Stack, [string] $Route)
+    $log = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Path 'requests'
+    if (-not $Route) { return [int]$log.total }
+    $count = $log.counts.PSObject.Properties[$Route]
+    if ($count) { [int]$count.Value } else { 0 }
+}
+
+function Get-CISynapseEmulatorRequestLog {
+    <#
+    .SYNOPSIS
+    Every request the emulator served (method, route, path, status, started, ended, fault).
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [object] $Stack)
+    (Invoke-CISynapseEmulatorAdmin -Stack $Stack -Path 'requests').entries
+}
+
+function Reset-CISynapseEmulatorRequestLog {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [object] $Stack)
+    $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method DELETE -Path 'requests'
+}
+
+function Set-CISynapseEmulatorScenario {
+    <#
+    .SYNOPSIS
+    Replaces the running emulator's whole state with a scenario (path or hashtable); faster than a new stack.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [object] $Scenario)
+    $data = ConvertTo-ScenarioHashtable $Scenario
+    if ($PSCmdlet.ShouldProcess($Stack.EmulatorUrl, 'Replace emulator state')) {
+        $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method PUT -Path 'state' -Body $data
+        $Stack.Scenario = $data
+    }
+}
+
+function Set-CISynapseEmulatorFault {
+    <#
+    .SYNOPSIS
+    Injects faults: Kind 429 (with Retry-After), 500, 503 or drop, at a rate, optionally only for matching routes, at most MaxCount times.
+    Use -Clear to stop injecting.
+    #>
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'Set')]
+    param(
+        [Parameter(Mandatory)] [object] $Stack,
+        [Parameter(Mandatory, ParameterSetName = 'Set')] [ValidateSet('429', '500', '503', 'drop')] [string] $Kind,
+        [Parameter(ParameterSetName = 'Set')] [ValidateRange(0.0, 1.0)] [double] $Rate = 1.0,
+        [Parameter(ParameterSetName = 'Set')] [int] $RetryAfterSeconds = 1,
+        [Parameter(ParameterSetName = 'Set')] [string] $Match,
+        [Parameter(ParameterSetName = 'Set')] [int] $MaxCount,
+        [Parameter(Mandatory, ParameterSetName = 'Clear')] [switch] $Clear
+    )
+    if (-not $PSCmdlet.ShouldProcess($Stack.EmulatorUrl, 'Configure fault injection')) { return }
+    if ($Clear) { $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method DELETE -Path 'faults'; return }
+    $body = @{ kind = $Kind; rate = $Rate; retryAfterSeconds = $RetryAfterSeconds; match = $Match }
+    if ($PSBoundParameters.ContainsKey('MaxCount')) { $body.maxCount = $MaxCount }
+    $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method PUT -Path 'faults' -Body $body
+}
+
+function Set-CISynapseEmulatorLatency {
+    <#
+    .SYNOPSIS
+    Adds a fixed delay to every (non-admin) request the emulator serves.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [int] $Milliseconds)
+    if ($PSCmdlet.ShouldProcess($Stack.EmulatorUrl, "Add $Milliseconds ms latency")) {
+        $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method PUT -Path 'latency' -Body @{ milliseconds = $Milliseconds }
+    }
+}
+
+Export-ModuleMember -Function New-CISynapseTestCertificate, Start-CISynapseTestStack, Stop-CISynapseTestStack, New-CISynapseTestToken,
+    Invoke-CISynapseEmulatorAdmin, Get-CISynapseEmulatorRequestCount, Get-CISynapseEmulatorRequestLog, Reset-CISynapseEmulatorRequestLog,
+    Set-CISynapseEmulatorScenario, Set-CISynapseEmulatorFault, Set-CISynapseEmulatorLatency

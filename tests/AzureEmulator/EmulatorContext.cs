@@ -1,0 +1,35 @@
+using AzureEmulator.Admin;
+using AzureEmulator.Faults;
+using AzureEmulator.State;
+using AzureEmulator.Tokens;
+
+namespace AzureEmulator;
+
+/// <summary>Everything the handlers share: state, tokens, the emulator's own address, Azurite's, the request log and faults.</summary>
+public sealed class EmulatorContext(EmulatorState state, TokenValidator tokens, Uri? azuriteBlob)
+{
+    public EmulatorState State { get; } = state;
+
+    public TokenValidator Tokens { get; } = tokens;
+
+    /// <summary>https://127.0.0.1:port, known once Kestrel has bound.</summary>
+    public Uri BaseUrl { get; set; } = new("https://127.0.0.1/");
+
+    public Uri? AzuriteBlob { get; } = azuriteBlob;
+
+    public RequestLog Requests { get; } = new();
+
+    public FaultInjector Faults { get; } = new();
+
+    public string Authority => BaseUrl.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>The blob endpoint of a storage account: the same-named Azurite account when Azurite is known.</summary>
+    public string BlobEndpoint(string account) =>
+        AzuriteBlob is null ? $"https://{account}.blob.core.windows.net/" : $"{AzuriteBlob.GetLeftPart(UriPartial.Authority)}/{account}/";
+
+    /// <summary>The dfs endpoint: Azurite has none, so it is the blob endpoint there.</summary>
+    public string DfsEndpoint(string account) =>
+        AzuriteBlob is null ? $"https://{account}.dfs.core.windows.net/" : $"{AzuriteBlob.GetLeftPart(UriPartial.Authority)}/{account}/";
+
+    public string SynapseDevEndpoint(string workspace) => $"{Authority}/synapse/{workspace}";
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using AzureEmulator.Admin;
+using AzureEmulator.Arm;
+using AzureEmulator.Graph;
+using AzureEmulator.Http;
+using AzureEmulator.State;
+using AzureEmulator.Synapse;
+using AzureEmulator.Tokens;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace AzureEmulator;
+
+/// <summary>How to start an emulator: the scenario, the TLS certificate, the port (0 = any free one) and Azurite's blob URL.</summary>
+public sealed record EmulatorOptions(Scenario Scenario, X509Certificate2 Certificate, int Port = 0, Uri? AzuriteBlob = null, TimeProvider? Clock = null);
+
+/// <summary>A running emulator on https://127.0.0.1:port. Dispose to stop it.</summary>
+public sealed class EmulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EmulatorHost(WebApplication app, EmulatorContext context)
+    {
+        _app = app;
+        Context = context;
+    }
+
+    public EmulatorContext Context { get; }
+
+    public Uri BaseUrl => Context.BaseUrl;
+
+    public static async Task<EmulatorHost> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(options.Certificate));
+        });
+        var app = builder.Build();
+        var context = new EmulatorContext(new EmulatorState(options.Scenario), new TokenValidator(options.Clock ?? TimeProvider.System), options.AzuriteBlob);
+        var admin = new AdminApi(context);
+        var graph = new GraphApi(context);
+        var synapse = new SynapseApi(context);
+        var arm = new ArmRouter(context);
+        app.Run(ctx => Dispatch(ctx, context, admin, graph, synapse, arm));
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        context.BaseUrl = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal));
+        return new EmulatorHost(app, context);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    private static async Task Dispatch(HttpContext ctx, EmulatorContext emu, AdminApi admin, GraphApi graph, SynapseApi synapse, ArmRouter arm)
+    {
+        if (admin.Match(ctx) is { } adminRoute)
+        {
+            Reply reply;
+            try
+            {
+                reply = await adminRoute.Handle(ctx);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidDataException)
+            {
+                reply = Reply.Error(400, "InvalidAdminRequest", ex.Message);
+            }
+
+            await reply.WriteAsync(ctx);
+            return;
+        }
+
+        var route = graph.Match(ctx) ?? synapse.Match(ctx) ?? arm.Match(ctx);
+        var name = route?.Name ?? $"{ctx.Request.Method} unmatched";
+        var started = DateTimeOffset.UtcNow;
+        var status = 0;
+        string? fault = null;
+        try
+        {
+            if (emu.Faults.Latency > TimeSpan.Zero)
+            {
+                await Task.Delay(emu.Faults.Latency, ctx.RequestAborted);
+            }
+
+            fault = emu.Faults.Decide(name, ctx.Request.Path.Value!);
+            if (fault == "drop")
+            {
+                ctx.Abort();
+                return;
+            }
+
+            var reply = fault is not null
+                ? emu.Faults.FaultReply(fault)
+                : route is not null
+                    ? await route.Handle(ctx)
+                    : Reply.Error(404, "NotFound", $"No HTTP resource was found that matches the request URI '{ctx.Request.Path}'.");
+            status = reply.Status;
+            await reply.WriteAsync(ctx);
+        }
+        finally
+        {
+            emu.Requests.Add(new RequestEntry(ctx.Request.Method, name, ctx.Request.Path.Value!, status, started, DateTimeOffset.UtcNow, fault));
+        }
+    }
+}
