@@ -273,7 +273,7 @@ function Invoke-Package {
     $saved = @{}
     foreach ($name in 'HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'PSModulePath') {
         $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $(if ($name -eq 'HOME') { $scratchHome } else { $null }))
+        [Environment]::SetEnvironmentVariable($name, $(switch ($name) { 'HOME' { $scratchHome } 'PSModulePath' { $null } default { Join-Path $scratchHome $name.ToLowerInvariant() } }))
     }
     try {
         $pwsh = [Environment]::ProcessPath
