@@ -1,4 +1,7 @@
 using System.Management.Automation;
+using CustomerInsightsSynapse.Completers;
+using CustomerInsightsSynapse.Core.Connections;
+using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Prerequisites;
 using CustomerInsightsSynapse.Infrastructure;
 
@@ -8,6 +11,12 @@ namespace CustomerInsightsSynapse.Commands;
 public abstract class PrerequisiteCmdletBase : CISynapseCmdlet
 {
     protected const string ResourcesSet = "Resources";
+    protected const string ConnectionSet = "Connection";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ConnectionSet)]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionName { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = ResourcesSet, ValueFromPipelineByPropertyName = true)]
     [ValidatePattern("^[0-9a-fA-F-]{36}$")]
@@ -30,23 +39,40 @@ public abstract class PrerequisiteCmdletBase : CISynapseCmdlet
     [ValidateNotNullOrEmpty]
     public string? Container { get; set; }
 
-    [Parameter(ParameterSetName = ResourcesSet)]
+    [Parameter]
     [ValidatePattern("^[0-9a-fA-F-]{36}$")]
     public string? ServicePrincipalObjectId { get; set; }
 
-    [Parameter(ParameterSetName = ResourcesSet)]
+    [Parameter]
     [ValidatePattern("^[0-9a-fA-F-]{36}$")]
     public string? UserObjectId { get; set; }
 
-    [Parameter(ParameterSetName = ResourcesSet)]
+    [Parameter]
     [ValidatePattern("^[0-9a-fA-F-]{36}$")]
     public string[] QueryUserObjectId { get; set; } = [];
 
-    protected PrerequisiteTarget BuildTarget() =>
-        new(SubscriptionId!, WorkspaceResourceGroupName!, WorkspaceName!, StorageAccountResourceId!.TrimEnd('/'), Container!)
+    protected PrerequisiteTarget BuildTarget()
+    {
+        var target = ParameterSetName == ConnectionSet
+            ? FromConnection(ConnectionName!)
+            : new PrerequisiteTarget(SubscriptionId!, WorkspaceResourceGroupName!, WorkspaceName!, StorageAccountResourceId!.TrimEnd('/'), Container!);
+        return target with
         {
             ServicePrincipalObjectId = ServicePrincipalObjectId,
             UserObjectId = UserObjectId,
             QueryUserObjectIds = QueryUserObjectId,
         };
+    }
+
+    private PrerequisiteTarget FromConnection(string name)
+    {
+        var service = new ConnectionService(StoreSession.Open(), null);
+        var connection = Run(async context =>
+        {
+            var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
+            return await service.GetAsync(name, caller, context.CancellationToken).ConfigureAwait(false);
+        }) ?? throw new CISynapseException(ErrorIds.ConnectionNotFound, ErrorKind.ObjectNotFound, $"There is no connection named '{name}'.", name);
+        var c = connection.Content;
+        return new PrerequisiteTarget(c.SubscriptionId, c.WorkspaceResourceGroupName, c.WorkspaceName, c.StorageAccountResourceId, c.Container);
+    }
 }
