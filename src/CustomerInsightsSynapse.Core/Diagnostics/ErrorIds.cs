@@ -31,6 +31,11 @@ public static class ErrorIds
     // Cdm
 
     // Lake
+    public const string ExportRunInProgress = "ExportRunInProgress";
+    public const string LakeLockLost = "LakeLockLost";
+    public const string LakeModelInvalid = "LakeModelInvalid";
+    public const string PartitionNotFound = "PartitionNotFound";
+    public const string PartitionLandingFailed = "PartitionLandingFailed";
 
     // Sql
 
