@@ -32,19 +32,18 @@ internal sealed class DatabaseLock : IAsyncDisposable
     public static async Task<DatabaseLock> AcquireAsync(BlobClient lockBlob, string database, LandingOptions options, OperationContext context)
     {
         var ct = context.CancellationToken;
-        try
-        {
-            await lockBlob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            // It exists already (and may be leased by a running landing).
-        }
-
         var lease = lockBlob.GetBlobLeaseClient();
         try
         {
-            await lease.AcquireAsync(options.LockDuration, cancellationToken: ct).ConfigureAwait(false);
+            try
+            {
+                await lease.AcquireAsync(options.LockDuration, cancellationToken: ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                await CreateAsync(lockBlob, ct).ConfigureAwait(false);
+                await lease.AcquireAsync(options.LockDuration, cancellationToken: ct).ConfigureAwait(false);
+            }
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
@@ -61,6 +60,18 @@ internal sealed class DatabaseLock : IAsyncDisposable
 
         context.Log.Verbose($"Locked database '{database}' (lease on {lockBlob.Name}).");
         return new DatabaseLock(lease, options.LockRenewInterval, context.Log);
+    }
+
+    private static async Task CreateAsync(BlobClient lockBlob, CancellationToken ct)
+    {
+        try
+        {
+            await lockBlob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // Another run created it first.
+        }
     }
 
     public async ValueTask DisposeAsync()

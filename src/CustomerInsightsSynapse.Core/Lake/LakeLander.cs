@@ -35,6 +35,18 @@ public sealed class LakeLander
     public async Task<LandingResult> LandAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context)
     {
         LandingPlanner.ValidateNames(target, entities);
+        try
+        {
+            return await LandUnderLockAsync(target, entities, context).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw Translate(ex, target);
+        }
+    }
+
+    private async Task<LandingResult> LandUnderLockAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context)
+    {
         var container = _factory.Container(target.Container);
         await using var databaseLock = await DatabaseLock.AcquireAsync(container.GetBlobClient(target.LockPath), target.Database, _options, context).ConfigureAwait(false);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, databaseLock.Lost);
@@ -212,6 +224,39 @@ public sealed class LakeLander
             PlannedAction.Failed => new EntityLandingResult(plan.Name, LandingAction.Failed, 0, 0, plan.CurrentSnapshotId, Folder(plan.CurrentSnapshotId), TimeSpan.Zero, plan.Error),
             _ when run!.Error is not null => new EntityLandingResult(plan.Name, LandingAction.Failed, run.Files, run.Bytes, plan.CurrentSnapshotId, Folder(plan.CurrentSnapshotId), run.Elapsed, run.Error),
             _ => new EntityLandingResult(plan.Name, LandingAction.Landed, run!.Files, run.Bytes, snapshotId, Folder(snapshotId), run.Elapsed),
+        };
+    }
+
+    /// <summary>A storage failure outside any one entity (the lock, model.json, the container) as a known error.</summary>
+    private static CISynapseException Translate(RequestFailedException ex, LakeTarget target)
+    {
+        var container = target.Container.Container;
+        return ex switch
+        {
+            { ErrorCode: "ContainerNotFound" } => new CISynapseException(
+                ErrorIds.AzureResourceNotFound,
+                ErrorKind.ObjectNotFound,
+                $"The container '{container}' of account '{target.Container.AccountName}' does not exist.",
+                container,
+                ex)
+            {
+                RecommendedAction = "Create the container, or fix the connection's container name.",
+            },
+            { Status: 401 or 403 } => new CISynapseException(
+                ErrorIds.AzureAuthorizationFailed,
+                ErrorKind.PermissionDenied,
+                $"Access to container '{container}' was refused ({ex.ErrorCode ?? ex.Status.ToString(CultureInfo.InvariantCulture)}).",
+                container,
+                ex)
+            {
+                RecommendedAction = "The signed-in identity needs Storage Blob Data Contributor on the storage account or container.",
+            },
+            _ => new CISynapseException(
+                ErrorIds.AzureRequestFailed,
+                ErrorKind.ConnectionError,
+                $"Landing into container '{container}' failed: {FirstLine(ex)}",
+                container,
+                ex),
         };
     }
 

@@ -291,6 +291,19 @@ public sealed class LakeLanderTests : IDisposable
         Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/Contact/", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task MissingContainer_IsReportedAsNotFound()
+    {
+        var source = _lake.NewFolder();
+        var target = _lake.Target with { Container = _lake.Target.Container with { Container = "no-such-container" } };
+
+        var ex = await Assert.ThrowsAsync<CISynapseException>(() => _lake.Lander().LandAsync(target, [LakeScenario.LocalEntity(source, "Contact", 1, 5)], OperationContext.None));
+
+        Assert.Equal(ErrorIds.AzureResourceNotFound, ex.ErrorId);
+        Assert.Equal(ErrorKind.ObjectNotFound, ex.Kind);
+        Assert.Contains("no-such-container", ex.Message, StringComparison.Ordinal);
+    }
+
     private JsonObject Entry(string name) =>
         JsonNode.Parse(_lake.Download("SalesDb/model.json"))!["entities"]!.AsArray().Single(e => (string?)e!["name"] == name)!.AsObject();
 }
