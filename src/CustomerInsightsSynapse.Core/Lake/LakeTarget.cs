@@ -9,7 +9,9 @@ namespace CustomerInsightsSynapse.Core.Lake;
 public sealed record LakeTarget(BlobLocation Container, string Database)
 {
     /// <summary>The database folder, validated as one path segment.</summary>
-    public string DatabaseFolder => BlobPaths.Combine(Container.Path, BlobPaths.ValidateSegment(Database, "database name"));
+    public string DatabaseFolder => BlobPaths.Combine(
+        Container.Path.Length == 0 ? string.Empty : BlobPaths.ValidateRelativePath(Container.Path, "container folder"),
+        BlobPaths.ValidateSegment(Database, "database name"));
 
     public string ModelPath => BlobPaths.Combine(DatabaseFolder, "model.json");
 

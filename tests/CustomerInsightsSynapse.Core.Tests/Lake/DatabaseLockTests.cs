@@ -2,6 +2,7 @@ using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Lake;
 using CustomerInsightsSynapse.Core.Tests.TestInfrastructure;
 using global::Azure.Storage.Blobs.Models;
+using global::Azure.Storage.Blobs.Specialized;
 
 namespace CustomerInsightsSynapse.Core.Tests.Lake;
 
@@ -83,6 +84,33 @@ public sealed class DatabaseLockTests : IDisposable
         Assert.Equal(ErrorIds.ExportRunInProgress, ex.ErrorId);
         var result = await running;
         Assert.Equal(LandingAction.Landed, Assert.Single(result.Entities).Action);
+    }
+
+    [Fact]
+    public async Task RunKilledWhileHoldingTheLock_BlocksOthersUntilTheLeaseExpires_ThenTheNextRunCompletes()
+    {
+        var source = _lake.NewFolder();
+        var entity = LakeScenario.LocalEntity(source, "Contact", 2, 20);
+        var first = await _lake.Lander().LandAsync(_lake.Target, [entity], OperationContext.None);
+        var modelBefore = _lake.Download("SalesDb/model.json");
+
+        // What a killed process leaves: a lease nobody renews or releases, and a half-written snapshot folder.
+        await _lake.Container.GetBlobClient("SalesDb/_lock").GetBlobLeaseClient().AcquireAsync(TimeSpan.FromSeconds(15));
+        var orphan = SnapshotId.New(DateTimeOffset.UtcNow);
+        await _lake.Container.UploadBlobAsync($"SalesDb/Contact/{orphan}/part-0000.csv", BinaryData.FromString("half"));
+        entity = LakeScenario.LocalEntity(source, "Contact", 2, 25, "v2");
+
+        var refused = await Assert.ThrowsAsync<CISynapseException>(() => _lake.Lander().LandAsync(_lake.Target, [entity], OperationContext.None));
+        Assert.Equal(ErrorIds.ExportRunInProgress, refused.ErrorId);
+        Assert.Equal(modelBefore, _lake.Download("SalesDb/model.json"));
+
+        await Task.Delay(TimeSpan.FromSeconds(16));
+        var next = await _lake.Lander().LandAsync(_lake.Target, [entity], OperationContext.None);
+
+        Assert.Equal(LandingAction.Landed, Assert.Single(next.Entities).Action);
+        Assert.Equal([$"SalesDb/Contact/{orphan}"], next.DeletedSnapshots);
+        Assert.Contains($"SalesDb/Contact/{first.SnapshotId}/part-0000.csv", _lake.BlobNames());
+        Assert.Equal(await File.ReadAllBytesAsync(entity.Partitions[1].Location), _lake.Download($"SalesDb/Contact/{next.SnapshotId}/part-0001.csv"));
     }
 
     private LeaseState LockState() => _lake.Container.GetBlobClient("SalesDb/_lock").GetProperties().Value.LeaseState;
