@@ -77,11 +77,17 @@ public sealed class LakeLander
         context.Log.Verbose($"Snapshot {snapshotId}: landing {runs.Count} of {plan.Entities.Count} entities, {plan.Files} files, {plan.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes.");
 
         var work = runs.SelectMany(r => r.Plan.Partitions.Select(p => (Run: r, Partition: p))).ToList();
-        await Parallel.ForEachAsync(
-            work,
-            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelFiles, CancellationToken = ct },
-            (item, itemCt) => LandFileAsync(container, item.Run, item.Partition, progress, context.Log, itemCt)).ConfigureAwait(false);
-        progress.Completed();
+        try
+        {
+            await Parallel.ForEachAsync(
+                work,
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelFiles, CancellationToken = ct },
+                (item, itemCt) => LandFileAsync(container, item.Run, item.Partition, progress, context.Log, itemCt)).ConfigureAwait(false);
+        }
+        finally
+        {
+            progress.Completed();
+        }
 
         foreach (var failed in runs.Where(r => r.Error is not null))
         {
