@@ -13,6 +13,8 @@
         'Connect-CISynapseAccount'
         'Disconnect-CISynapseAccount'
         'Get-CISynapseContext'
+        'Repair-CISynapsePrerequisite'
+        'Test-CISynapsePrerequisite'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
@@ -20,8 +22,6 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('Azure', 'Synapse', 'CustomerInsights', 'Dynamics365', 'CDM', 'DataLake', 'RBAC')
-            LicenseUri   = ''
-            ProjectUri   = ''
             ReleaseNotes = 'See README.md.'
         }
     }

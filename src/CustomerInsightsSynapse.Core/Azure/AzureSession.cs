@@ -20,7 +20,27 @@ public sealed class AzureSession
 
     public CloudEnvironment Cloud { get; }
 
-    public TokenCredential Credential { get; }
+    /// <summary>
+    /// The credential. Internal on purpose: the cmdlet assembly must never touch an Azure SDK type (it would
+    /// bind to whatever Azure.Core the session loaded first); Core services take the session instead.
+    /// </summary>
+    internal TokenCredential Credential { get; }
+
+    /// <summary>With supplied tokens: the audiences a token was given for; empty otherwise.</summary>
+    public IReadOnlyList<string> SuppliedTokenAudiences =>
+        Credential is AccessTokenCredential supplied ? supplied.Audiences.OrderBy(a => a, StringComparer.Ordinal).ToArray() : [];
+
+    /// <summary>Blob clients signed in with this session.</summary>
+    public BlobClientFactory CreateBlobClientFactory() => new(Credential);
+
+    /// <summary>A JSON REST client for a service of this session's cloud, or one at an endpoint that Azure returned.</summary>
+    public AzureRestClient CreateRestClient(Uri baseUri, string audience) => new(baseUri, Credential, audience);
+
+    /// <summary>A client for this session's Resource Manager endpoint.</summary>
+    public AzureRestClient CreateResourceManagerClient() => CreateRestClient(Cloud.ResourceManagerUrl, Cloud.ResourceManagerAudience);
+
+    /// <summary>A client for this session's Microsoft Graph endpoint.</summary>
+    public AzureRestClient CreateGraphClient() => CreateRestClient(Cloud.GraphUrl, Cloud.GraphAudience);
 
     public SignInMethod Method { get; }
 

@@ -27,6 +27,7 @@ public static class ErrorIds
     // Connections and roles
 
     // Prerequisites
+    public const string RepairFailed = "RepairFailed";
 
     // Cdm
 
@@ -38,6 +39,16 @@ public static class ErrorIds
     public const string PartitionLandingFailed = "PartitionLandingFailed";
 
     // Sql
+    public const string InvalidSqlIdentifier = "InvalidSqlIdentifier";
+    public const string InvalidSqlLiteral = "InvalidSqlLiteral";
+    public const string InvalidDatabaseName = "InvalidDatabaseName";
+    public const string DuplicateSqlName = "DuplicateSqlName";
+    public const string UnsupportedPartitionFormat = "UnsupportedPartitionFormat";
+    public const string InvalidDataLakeLocation = "InvalidDataLakeLocation";
+    public const string GeneratedSqlInvalid = "GeneratedSqlInvalid";
+    public const string InvalidSqlEndpoint = "InvalidSqlEndpoint";
+    public const string SqlConnectionFailed = "SqlConnectionFailed";
+    public const string SqlBatchFailed = "SqlBatchFailed";
 
     // Export
 }

@@ -26,6 +26,13 @@ public sealed class ModuleLoader : IModuleAssemblyInitializer, IModuleAssemblyCl
     private static Assembly? ResolveCore(AssemblyLoadContext context, AssemblyName name) =>
         string.Equals(name.Name, CoreAssemblyName, StringComparison.Ordinal) ? LoadContext.LoadFromAssemblyName(name) : null;
 
+    /// <summary>Assemblies of the shared .NET runtime the process runs on (not PowerShell's own dependencies).</summary>
+    private static readonly HashSet<string> FrameworkAssemblies = new(
+        Directory.EnumerateFiles(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "*.dll")
+            .Select(Path.GetFileNameWithoutExtension)
+            .OfType<string>(),
+        StringComparer.OrdinalIgnoreCase);
+
     private sealed class DependencyLoadContext : AssemblyLoadContext
     {
         private readonly string[] _probeFolders;
@@ -40,6 +47,12 @@ public sealed class ModuleLoader : IModuleAssemblyInitializer, IModuleAssemblyCl
 
         protected override Assembly? Load(AssemblyName assemblyName)
         {
+            // A framework assembly (System.Text.Json, …) is always at least as new as the package copy: share it.
+            if (FrameworkAssemblies.Contains(assemblyName.Name!))
+            {
+                return null;
+            }
+
             foreach (var folder in _probeFolders)
             {
                 var path = Path.Combine(folder, assemblyName.Name + ".dll");

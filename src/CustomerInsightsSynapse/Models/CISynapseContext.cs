@@ -17,7 +17,7 @@ public sealed class CISynapseContext
         SignInMethod = session.Method.ToString();
         ManagedIdentityClientId = session.ManagedIdentityClientId;
         TokenExpiresOn = identity?.ExpiresOn;
-        TokenAudiences = session.Credential is AccessTokenCredential supplied ? supplied.Audiences.OrderBy(a => a, StringComparer.Ordinal).ToArray() : [];
+        TokenAudiences = session.SuppliedTokenAudiences;
     }
 
     /// <summary>The object id (oid) of the signed-in user, service principal or managed identity.</summary>

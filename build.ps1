@@ -1,0 +1,322 @@
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates, packages and cleans the CustomerInsightsSynapse module.
+.DESCRIPTION
+    Tasks:
+      Build    Builds the cmdlet and Core assemblies and lays out out/CustomerInsightsSynapse/ from an explicit
+               allow-list of files (fails when a listed file is missing or an unlisted dependency appears).
+      Help     Regenerates en-US/CustomerInsightsSynapse.dll-Help.xml from src/CustomerInsightsSynapse/Help/*.md.
+      Test     Build, then xunit (every test project in PSModule.sln) and Pester (tests/Pester, in a child pwsh
+               against the built module). Starts Azurite for the tests and stops everything it started, even on
+               failure. The last line is 'N passed, N failed' over both runners; the exit code is 1 on any failure.
+      Demo     Build, then run the demo story (tests/Demo/Demo.ps1) against the local stack.
+      Package  Build, then make out/package/CustomerInsightsSynapse.<version>.nupkg and prove that Install-PSResource
+               installs it from a local folder repository and Import-Module loads it.
+      Bench    Build, then run the benchmarks in bench/ (see bench/README.md).
+      Clean    Removes out/, .tools/ and every bin/ and obj/ folder.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Help', 'Test', 'Demo', 'Package', 'Bench', 'Clean')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Pester: run only the test files whose name matches this wildcard.
+    [string] $PesterPath,
+
+    # Extra arguments for the bench runner.
+    [string[]] $BenchArguments = @()
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$Root = $PSScriptRoot
+$ModuleName = 'CustomerInsightsSynapse'
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out $ModuleName
+$ToolPackages = Join-Path $Root '.tools/packages'
+$ResultsFolder = Join-Path $Out 'test-results'
+
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:POWERSHELL_UPDATECHECK = 'Off'
+$env:NO_COLOR = '1'
+
+function Invoke-Native {
+    param([Parameter(Mandatory)] [string] $Command, [string[]] $Arguments = @(), [switch] $AllowFailure)
+    & $Command @Arguments | Out-Host
+    $code = $LASTEXITCODE
+    if ($code -ne 0 -and -not $AllowFailure) {
+        throw "'$Command $($Arguments -join ' ')' failed with exit code $code."
+    }
+    return $code
+}
+
+function Get-ModuleVersion {
+    $props = [xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))
+    $version = $props.Project.PropertyGroup.ModuleVersion | Where-Object { $_ } | Select-Object -First 1
+    if (-not $version) { throw 'ModuleVersion is missing from Directory.Build.props.' }
+    return $version.Trim()
+}
+
+function Copy-AllowedFile {
+    param([string] $From, [string] $To, [string[]] $Files)
+    foreach ($file in $Files) {
+        $source = Join-Path $From $file
+        if (-not (Test-Path -LiteralPath $source -PathType Leaf)) {
+            throw "Expected file '$file' is missing from the build output '$From'."
+        }
+        $target = Join-Path $To $file
+        $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $target)
+        Copy-Item -LiteralPath $source -Destination $target -Force
+    }
+}
+
+function Invoke-Build {
+    $version = Get-ModuleVersion
+    $publish = Join-Path $Out 'publish/core'
+    Remove-Item -Recurse -Force -ErrorAction Ignore $ModuleOut, $publish
+
+    Write-Host "Building $ModuleName $version ($Configuration)"
+    $null = Invoke-Native dotnet @('publish', "$Root/src/$ModuleName.Core/$ModuleName.Core.csproj", '-c', $Configuration, '-o', $publish, '-nologo', '-v', 'q')
+    $null = Invoke-Native dotnet @('build', "$Root/src/$ModuleName/$ModuleName.csproj", '-c', $Configuration, '-nologo', '-v', 'q')
+
+    # Dependencies: exactly the files in the allow-list, and nothing the list does not name.
+    $allowList = Get-Content (Join-Path $Root "src/$ModuleName/dependencies.txt") | Where-Object { $_ -and -not $_.StartsWith('#') }
+    $published = Get-ChildItem -Recurse -File -Filter *.dll $publish |
+        ForEach-Object { [IO.Path]::GetRelativePath($publish, $_.FullName).Replace('\', '/') } |
+        Where-Object { -not $_.StartsWith('runtimes/browser/') }
+    $unlisted = @($published | Where-Object { $_ -notin $allowList })
+    if ($unlisted.Count -gt 0) {
+        throw "The Core publish output has dependencies that src/$ModuleName/dependencies.txt does not list: $($unlisted -join ', '). Review them and add them to the list."
+    }
+    Copy-AllowedFile -From $publish -To (Join-Path $ModuleOut 'dependencies') -Files $allowList
+
+    $cmdletBin = Join-Path $Root "src/$ModuleName/bin/$Configuration/net8.0"
+    Copy-AllowedFile -From $cmdletBin -To $ModuleOut -Files @("$ModuleName.dll")
+    Copy-AllowedFile -From (Join-Path $Root "src/$ModuleName") -To $ModuleOut -Files @("$ModuleName.Format.ps1xml")
+    $helpFiles = @(Get-ChildItem -File (Join-Path $Root 'en-US') | ForEach-Object Name)
+    foreach ($required in "$ModuleName.dll-Help.xml", "about_$ModuleName.help.txt") {
+        if ($required -notin $helpFiles) { throw "Expected help file en-US/$required is missing." }
+    }
+    Copy-AllowedFile -From (Join-Path $Root 'en-US') -To (Join-Path $ModuleOut 'en-US') -Files $helpFiles
+
+    $manifest = (Get-Content -Raw (Join-Path $Root "$ModuleName.psd1")).Replace('{{ModuleVersion}}', $version)
+    Set-Content -LiteralPath (Join-Path $ModuleOut "$ModuleName.psd1") -Value $manifest -NoNewline -Encoding utf8NoBOM
+    Write-Host "Built $ModuleOut"
+}
+
+function Restore-TestTool {
+    $null = Invoke-Native dotnet @('restore', "$Root/tests/Tools/TestTools.csproj", '--packages', $ToolPackages, '-nologo', '-v', 'q')
+    if (-not (Test-Path (Join-Path $Root 'node_modules/.bin/azurite-blob'))) {
+        Write-Host 'Installing Azurite (npm ci)'
+        Push-Location $Root
+        try { $null = Invoke-Native npm @('ci', '--no-audit', '--no-fund', '--loglevel', 'error') } finally { Pop-Location }
+    }
+}
+
+function Get-FreeTcpPort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { return $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+function Start-XunitAzurite {
+    $port = Get-FreeTcpPort
+    $data = Join-Path $Out "test-stack/azurite-xunit-$port"
+    $null = New-Item -ItemType Directory -Force -Path $data
+    $log = Join-Path $Out "test-stack/azurite-xunit.log"
+    $process = Start-Process -FilePath (Join-Path $Root 'node_modules/.bin/azurite-blob') -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err" -ArgumentList @(
+        '--blobHost', '127.0.0.1', '--blobPort', $port, '--location', $data, '--skipApiVersionCheck', '--loose', '--disableTelemetry')
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while (-not ((Test-Path $log) -and (Select-String -Quiet -Path $log -Pattern 'successfully listens'))) {
+        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+            throw "Azurite did not start: $(Get-Content -Raw -ErrorAction Ignore $log) $(Get-Content -Raw -ErrorAction Ignore "$log.err")"
+        }
+        Start-Sleep -Milliseconds 100
+    }
+    $key = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+    $env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$port/devstoreaccount1;"
+    return [pscustomobject]@{ Process = $process; Data = $data }
+}
+
+function Stop-ProcessTree {
+    param([System.Diagnostics.Process] $Process)
+    if ($Process -and -not $Process.HasExited) {
+        $Process.Kill($true)
+        $null = $Process.WaitForExit(10000)
+    }
+}
+
+function Stop-LeftoverTestProcess {
+    # Processes the test stack started and recorded; a crashed test run must not leave them behind.
+    $pidFolder = $env:CISYNAPSE_TEST_PID_DIR
+    if (-not $pidFolder -or -not (Test-Path $pidFolder)) { return }
+    foreach ($file in Get-ChildItem -File $pidFolder) {
+        $id = 0
+        if ([int]::TryParse((Get-Content -Raw $file).Trim(), [ref] $id)) {
+            $process = Get-Process -Id $id -ErrorAction Ignore
+            if ($process) { Stop-ProcessTree $process }
+        }
+        Remove-Item -Force $file
+    }
+}
+
+function Initialize-TestCertificate {
+    $stackModule = Join-Path $Root 'tests/TestStack/TestStack.psm1'
+    Import-Module $stackModule -Force
+    $cert = New-CISynapseTestCertificate -Folder (Join-Path $Out 'test-stack/certificate')
+    # Child processes (the xunit host, the Pester pwsh, the emulator) trust the test certificate through this.
+    $env:SSL_CERT_FILE = $cert.BundlePath
+    $env:CISYNAPSE_TEST_CERT_DIR = Split-Path -Parent $cert.CertificatePath
+}
+
+function Read-TrxCount {
+    $passed = 0; $failed = 0; $found = 0
+    foreach ($trx in Get-ChildItem -Recurse -File -Filter *.trx $ResultsFolder -ErrorAction Ignore) {
+        $counters = ([xml](Get-Content -Raw $trx.FullName)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $found++
+    }
+    return [pscustomobject]@{ Passed = $passed; Failed = $failed; Files = $found }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Restore-TestTool
+    Remove-Item -Recurse -Force -ErrorAction Ignore $ResultsFolder
+    $null = New-Item -ItemType Directory -Force -Path $ResultsFolder
+    $env:CISYNAPSE_TEST_PID_DIR = Join-Path $Out 'test-stack/pids'
+    $null = New-Item -ItemType Directory -Force -Path $env:CISYNAPSE_TEST_PID_DIR
+    $env:CISYNAPSE_TEST_MODULE = Join-Path $ModuleOut "$ModuleName.psd1"
+    $env:CISYNAPSE_TEST_TOOLS = $ToolPackages
+    $env:CISYNAPSE_HOME = Join-Path $Out 'test-stack/home'
+
+    $failures = 0
+    $azurite = $null
+    try {
+        Initialize-TestCertificate
+        $azurite = Start-XunitAzurite
+
+        Write-Host 'Running xunit'
+        $code = Invoke-Native -AllowFailure dotnet @('test', "$Root/PSModule.sln", '-c', $Configuration, '-nologo',
+            '--logger', 'trx', '--logger', 'console;verbosity=normal', '--results-directory', $ResultsFolder)
+        if ($code -ne 0) { $failures++ }
+
+        Write-Host 'Running Pester against the built module'
+        $pesterArguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', "$Root/tests/Pester/Invoke-PesterSuite.ps1",
+            '-PesterModule', (Join-Path $ToolPackages 'pester/5.7.1/tools/Pester.psd1'), '-ResultFolder', $ResultsFolder)
+        # Passed through the environment: a '*' on the command line would be expanded as a file name pattern.
+        $env:CISYNAPSE_PESTER_FILTER = $PesterPath
+        $code = Invoke-Native -AllowFailure dotnet $pesterArguments
+        if ($code -ne 0) { $failures++ }
+    }
+    finally {
+        if ($azurite) {
+            Stop-ProcessTree $azurite.Process
+            Remove-Item -Recurse -Force -ErrorAction Ignore $azurite.Data
+        }
+        Stop-LeftoverTestProcess
+    }
+
+    $xunit = Read-TrxCount
+    $pesterSummary = Join-Path $ResultsFolder 'pester-summary.json'
+    $pester = if (Test-Path $pesterSummary) { Get-Content -Raw $pesterSummary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    if ($xunit.Files -eq 0) { $xunit.Failed++ }
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0 -or $failures -gt 0) { exit 1 }
+}
+
+function Invoke-Help {
+    Invoke-Build
+    $null = Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-Command',
+        "Import-Module '$Root/src/$ModuleName/Help/HelpGenerator.psm1'; Export-CISynapseMaml -ModulePath '$ModuleOut/$ModuleName.psd1' -MarkdownFolder '$Root/src/$ModuleName/Help' -OutFile '$Root/en-US/$ModuleName.dll-Help.xml'")
+    Copy-Item -Force "$Root/en-US/$ModuleName.dll-Help.xml" "$ModuleOut/en-US/"
+    Write-Host "Wrote en-US/$ModuleName.dll-Help.xml"
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Restore-TestTool
+    $env:CISYNAPSE_TEST_PID_DIR = Join-Path $Out 'demo/pids'
+    $null = New-Item -ItemType Directory -Force -Path $env:CISYNAPSE_TEST_PID_DIR
+    try {
+        Initialize-TestCertificate
+        $null = Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', "$Root/tests/Demo/Demo.ps1", '-ModulePath', "$ModuleOut/$ModuleName.psd1")
+    }
+    finally {
+        Stop-LeftoverTestProcess
+    }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $version = Get-ModuleVersion
+    $packageFolder = Join-Path $Out 'package'
+    Remove-Item -Recurse -Force -ErrorAction Ignore $packageFolder
+    $null = New-Item -ItemType Directory -Force -Path $packageFolder
+    # A throwaway HOME keeps the repository registration and the installed copy out of the user's profile.
+    # pwsh is started directly (not through 'dotnet pwsh', which looks for its tool under HOME).
+    $scratchHome = Join-Path $Out 'package-home'
+    Remove-Item -Recurse -Force -ErrorAction Ignore $scratchHome
+    $null = New-Item -ItemType Directory -Force -Path $scratchHome
+    $saved = @{}
+    foreach ($name in 'HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'PSModulePath') {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $(if ($name -eq 'HOME') { $scratchHome } else { $null }))
+    }
+    try {
+        $pwsh = [Environment]::ProcessPath
+        $pwshArguments = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' }) + @('-NoProfile', '-NonInteractive', '-File',
+            "$Root/tests/Package/Test-ModulePackage.ps1", '-ModuleFolder', $ModuleOut, '-RepositoryFolder', $packageFolder, '-Version', $version)
+        $null = Invoke-Native $pwsh $pwshArguments
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+    $nupkg = Get-ChildItem -File -Filter "$ModuleName.$version*.nupkg" $packageFolder
+    if (-not $nupkg) { throw "No package was written to $packageFolder." }
+    Write-Host "Package: $($nupkg.FullName)"
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    Restore-TestTool
+    $arguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', "$Root/bench/run.ps1", '-ModulePath', "$ModuleOut/$ModuleName.psd1") + $BenchArguments
+    $null = Invoke-Native dotnet $arguments
+}
+
+function Invoke-Clean {
+    Remove-Item -Recurse -Force -ErrorAction Ignore $Out, (Join-Path $Root '.tools')
+    Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests'), (Join-Path $Root 'bench') -Directory -Recurse -Include bin, obj -ErrorAction Ignore |
+        Remove-Item -Recurse -Force -ErrorAction Ignore
+    Write-Host 'Cleaned'
+}
+
+Push-Location $Root
+try {
+    foreach ($name in $Task) {
+        switch ($name) {
+            'Build' { Invoke-Build }
+            'Help' { Invoke-Help }
+            'Test' { Invoke-Test }
+            'Demo' { Invoke-Demo }
+            'Package' { Invoke-Package }
+            'Bench' { Invoke-Bench }
+            'Clean' { Invoke-Clean }
+        }
+    }
+}
+finally {
+    Pop-Location
+}

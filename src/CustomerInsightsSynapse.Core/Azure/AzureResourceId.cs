@@ -1,0 +1,57 @@
+using CustomerInsightsSynapse.Core.Diagnostics;
+
+namespace CustomerInsightsSynapse.Core.Azure;
+
+/// <summary>
+/// An ARM resource id taken apart: subscription, resource group, provider type and name. Comparisons are
+/// case-insensitive, as ARM's are.
+/// </summary>
+public sealed record AzureResourceId(string SubscriptionId, string? ResourceGroup, string? ProviderNamespace, string? ResourceType, string? Name)
+{
+    public static AzureResourceId Parse(string id, string what = "resource id")
+    {
+        var parts = (id ?? string.Empty).Trim().Trim('/').Split('/');
+        if (parts.Length < 2 || !parts[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase) || parts[1].Length == 0)
+        {
+            throw new CISynapseException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, $"'{id}' is not a valid {what}: it must start with /subscriptions/<id>.", id);
+        }
+
+        string? group = null, ns = null, type = null, name = null;
+        if (parts.Length >= 4 && parts[2].Equals("resourceGroups", StringComparison.OrdinalIgnoreCase))
+        {
+            group = parts[3];
+        }
+
+        if (parts.Length >= 8 && parts[4].Equals("providers", StringComparison.OrdinalIgnoreCase))
+        {
+            ns = parts[5];
+            type = parts[6];
+            name = parts[7];
+        }
+        else if (parts.Length > 4)
+        {
+            throw new CISynapseException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, $"'{id}' is not a valid {what}.", id);
+        }
+
+        return new AzureResourceId(parts[1], group, ns, type, name);
+    }
+
+    public static string ForResourceGroup(string subscriptionId, string resourceGroup) =>
+        $"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}";
+
+    public static string ForResource(string subscriptionId, string resourceGroup, string providerNamespace, string type, string name) =>
+        $"{ForResourceGroup(subscriptionId, resourceGroup)}/providers/{providerNamespace}/{type}/{name}";
+
+    public string SubscriptionScope => $"/subscriptions/{SubscriptionId}";
+
+    public string? ResourceGroupScope => ResourceGroup is null ? null : ForResourceGroup(SubscriptionId, ResourceGroup);
+
+    public bool IsOfType(string providerNamespace, string type) =>
+        string.Equals(ProviderNamespace, providerNamespace, StringComparison.OrdinalIgnoreCase) && string.Equals(ResourceType, type, StringComparison.OrdinalIgnoreCase);
+
+    public override string ToString() =>
+        Name is null ? ResourceGroupScope ?? SubscriptionScope : ForResource(SubscriptionId, ResourceGroup!, ProviderNamespace!, ResourceType!, Name);
+
+    public static bool SameId(string? a, string? b) =>
+        string.Equals(a?.TrimEnd('/'), b?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+}

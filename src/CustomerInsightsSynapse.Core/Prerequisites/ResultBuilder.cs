@@ -1,0 +1,330 @@
+using System.Text.Json;
+using CustomerInsightsSynapse.Core.Azure;
+
+namespace CustomerInsightsSynapse.Core.Prerequisites;
+
+/// <summary>Turns what Azure answered into one <see cref="PrerequisiteResult"/> per check, each with its fix.</summary>
+internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAccountName)
+{
+    private const string NoRepair = " Repair-CISynapsePrerequisite does not change this.";
+
+    public PrerequisiteResult Subscription(Outcome<AzureResponse?> subscription)
+    {
+        const string id = "SubscriptionEnabled";
+        const string title = "The subscription is active";
+        var scope = $"/subscriptions/{target.SubscriptionId}";
+        const string requirement = "You have an active Azure subscription (state Enabled).";
+        if (!subscription.Succeeded)
+        {
+            return Undecided(id, title, scope, requirement, subscription.Error!, subscription.NotFound);
+        }
+
+        var state = Json.String(subscription.Value!.Root, "state") ?? "unknown";
+        return state.Equals("Enabled", StringComparison.OrdinalIgnoreCase)
+            ? Pass(id, title, PrerequisitePrincipal.None, scope, requirement, "The subscription is Enabled.")
+            : Fail(id, title, PrerequisitePrincipal.None, scope, requirement, $"The subscription is {state}.", "Reactivate the subscription in the Azure portal (Cost Management + Billing)." + NoRepair, null,
+                state.Equals("Warned", StringComparison.OrdinalIgnoreCase) ? PrerequisiteStatus.Warning : PrerequisiteStatus.Failed);
+    }
+
+    public PrerequisiteResult Container(Outcome<AzureResponse?> container)
+    {
+        const string id = "ContainerExists";
+        const string title = "The container exists";
+        const string requirement = "The container the connection names exists in the storage account.";
+        if (container.Succeeded)
+        {
+            return Pass(id, title, PrerequisitePrincipal.None, target.ContainerScope, requirement, $"Container '{target.Container}' exists.");
+        }
+
+        return container.NotFound
+            ? Fail(id, title, PrerequisitePrincipal.None, target.ContainerScope, requirement, $"Container '{target.Container}' does not exist in storage account '{storageAccountName}'.",
+                $"New-AzRmStorageContainer -StorageAccountName '{storageAccountName}' -ResourceGroupName '{ResourceGroupOf(target.StorageAccountResourceId)}' -Name '{target.Container}'" + NoRepair, null)
+            : Undecided(id, title, target.ContainerScope, requirement, container.Error!, false);
+    }
+
+    public PrerequisiteResult HierarchicalNamespace(Outcome<AzureResponse?> storage)
+    {
+        const string id = "HierarchicalNamespace";
+        const string title = "The storage account has hierarchical namespace enabled";
+        const string requirement = "The Data Lake Storage Gen2 account must have hierarchical namespace enabled.";
+        if (!storage.Succeeded)
+        {
+            return Undecided(id, title, target.StorageAccountResourceId, requirement, storage.Error!, storage.NotFound);
+        }
+
+        var enabled = Json.Bool(Json.Object(storage.Value!.Root, "properties"), "isHnsEnabled") == true;
+        return enabled
+            ? Pass(id, title, PrerequisitePrincipal.None, target.StorageAccountResourceId, requirement, "isHnsEnabled is true.")
+            : Fail(id, title, PrerequisitePrincipal.None, target.StorageAccountResourceId, requirement, "isHnsEnabled is false or absent: this is a flat Blob storage account.",
+                $"Invoke-AzStorageAccountHierarchicalNamespaceUpgrade -ResourceGroupName '{ResourceGroupOf(target.StorageAccountResourceId)}' -Name '{storageAccountName}' -RequestType Upgrade (validate first with -RequestType Validation), or use another account." + NoRepair, null);
+    }
+
+    public PrerequisiteResult StorageLinked(Outcome<AzureResponse?> workspace)
+    {
+        const string id = "StorageLinkedToWorkspace";
+        const string title = "The storage account is the workspace's data lake";
+        const string requirement = "The storage account where the data is located is linked to the Synapse workspace.";
+        if (!workspace.Succeeded)
+        {
+            return Undecided(id, title, target.WorkspaceResourceId, requirement, workspace.Error!, workspace.NotFound);
+        }
+
+        var lake = Json.Object(Json.Object(workspace.Value!.Root, "properties"), "defaultDataLakeStorage");
+        var resourceId = Json.String(lake, "resourceId");
+        var accountUrl = Json.String(lake, "accountUrl");
+        var linked = AzureResourceId.SameId(resourceId, target.StorageAccountResourceId)
+            || (accountUrl is not null && Uri.TryCreate(accountUrl, UriKind.Absolute, out var url) && AccountFromHost(url) is { } account
+                && string.Equals(account, storageAccountName, StringComparison.OrdinalIgnoreCase));
+        return linked
+            ? Pass(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, $"'{storageAccountName}' is the workspace's default data lake storage.")
+            : new PrerequisiteResult(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, PrerequisiteStatus.Warning,
+                $"The workspace's default data lake is '{accountUrl ?? resourceId ?? "not set"}', not '{storageAccountName}'. The export works only if '{storageAccountName}' is linked to the workspace as a linked service.",
+                $"Link the account in Synapse Studio (Manage > Linked services > New > Azure Data Lake Storage Gen2), or choose the workspace's default account in the connection." + NoRepair,
+                null);
+    }
+
+    public PrerequisiteResult StorageFirewall(Outcome<AzureResponse?> storage)
+    {
+        const string id = "StorageFirewallAllowsWorkspace";
+        const string title = "The storage firewall lets the workspace in";
+        const string requirement = "When the storage account's firewall denies by default, a resource instance rule must let the Synapse workspace in (serverless SQL does not run in the managed virtual network).";
+        if (!storage.Succeeded)
+        {
+            return Undecided(id, title, target.StorageAccountResourceId, requirement, storage.Error!, storage.NotFound);
+        }
+
+        var properties = Json.Object(storage.Value!.Root, "properties");
+        var acls = Json.Object(properties, "networkAcls");
+        var defaultAction = Json.String(acls, "defaultAction") ?? "Allow";
+        var publicAccess = Json.String(properties, "publicNetworkAccess");
+        if (defaultAction.Equals("Allow", StringComparison.OrdinalIgnoreCase) && !string.Equals(publicAccess, "Disabled", StringComparison.OrdinalIgnoreCase))
+        {
+            return Pass(id, title, PrerequisitePrincipal.None, target.StorageAccountResourceId, requirement, "The storage firewall allows all networks.");
+        }
+
+        var rules = Json.Array(acls, "resourceAccessRules").Select(r => Json.String(r, "resourceId")).OfType<string>().ToArray();
+        // A rule may name the workspace, or use '*' for every workspace of a resource group or subscription.
+        if (rules.Any(r => ActionPattern.Matches(r.TrimEnd('/'), target.WorkspaceResourceId)))
+        {
+            return Pass(id, title, PrerequisitePrincipal.None, target.StorageAccountResourceId, requirement, "A resource instance rule lets the workspace in.");
+        }
+
+        return Fail(id, title, PrerequisitePrincipal.None, target.StorageAccountResourceId, requirement,
+            string.Equals(publicAccess, "Disabled", StringComparison.OrdinalIgnoreCase)
+                ? "Public network access is disabled and no resource instance rule names the workspace."
+                : $"The firewall's default action is {defaultAction} and no resource instance rule names the workspace.",
+            $"Add-AzStorageAccountNetworkRule -ResourceGroupName '{ResourceGroupOf(target.StorageAccountResourceId)}' -Name '{storageAccountName}' -TenantId <tenant id> -ResourceId '{target.WorkspaceResourceId}'" + NoRepair,
+            null);
+    }
+
+    public PrerequisiteResult WorkspaceFirewall(Outcome<AzureResponse?> workspace, Outcome<IReadOnlyList<JsonElement>> rules)
+    {
+        const string id = "WorkspaceFirewallAllowsAzureServices";
+        const string title = "The workspace firewall allows Azure services";
+        const string requirement = "The workspace firewall has the AllowAllWindowsAzureIps rule (\"Allow Azure services and resources to access this workspace\").";
+        if (!workspace.Succeeded)
+        {
+            return Undecided(id, title, target.WorkspaceResourceId, requirement, workspace.Error!, workspace.NotFound);
+        }
+
+        if (!rules.Succeeded)
+        {
+            return Undecided(id, title, target.WorkspaceResourceId, requirement, rules.Error!, false);
+        }
+
+        var allowsAzure = rules.Value!.Any(r =>
+            string.Equals(Json.String(r, "name"), "AllowAllWindowsAzureIps", StringComparison.OrdinalIgnoreCase)
+            || (Json.String(Json.Object(r, "properties"), "startIpAddress") == "0.0.0.0" && Json.String(Json.Object(r, "properties"), "endIpAddress") == "0.0.0.0"));
+        return allowsAzure
+            ? Pass(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, "The AllowAllWindowsAzureIps rule exists.")
+            : Fail(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, $"None of the {rules.Value!.Count} firewall rules allows Azure services.",
+                $"New-AzSynapseFirewallRule -WorkspaceName '{target.WorkspaceName}' -AllowAllAzureIp" + NoRepair, null);
+    }
+
+    public PrerequisiteResult ServicePrincipalFound(Outcome<(string? Id, string? Name)> lookup, PrerequisitePrincipal principal)
+    {
+        const string id = "ServicePrincipalExists";
+        const string title = "The Customer Insights service principal exists in the tenant";
+        const string requirement = "The service principal of the Customer Insights application (app id 0bfc4568-a4ba-4c58-bd3e-5d3e76bd7fff) exists in the tenant.";
+        if (!lookup.Succeeded)
+        {
+            return Undecided(id, title, "Microsoft Graph", requirement, lookup.Error! + " Pass -ServicePrincipalObjectId when Graph cannot be read.", false, principal);
+        }
+
+        return principal.ObjectId is not null
+            ? Pass(id, title, principal, "Microsoft Graph", requirement, $"Found service principal {principal.ObjectId}.")
+            : Fail(id, title, principal, "Microsoft Graph", requirement, $"No service principal has app id {target.ServicePrincipalAppId}.",
+                $"New-AzADServicePrincipal -ApplicationId '{target.ServicePrincipalAppId}'" + NoRepair, null);
+    }
+
+    public PrerequisiteResult StorageAccess(
+        PrerequisitePrincipal principal,
+        string? lookupError,
+        Outcome<IReadOnlyList<RoleAssignment>>? assignments,
+        Outcome<IReadOnlyList<DenyAssignment>>? denies,
+        IReadOnlyDictionary<string, RoleDefinition> definitions,
+        string roleId,
+        IReadOnlyList<string> dataActions)
+    {
+        var roleName = WellKnownRoles.NameOf(roleId);
+        var id = principal.Kind switch
+        {
+            PrincipalKind.ServicePrincipal => "ServicePrincipalStorageAccess",
+            PrincipalKind.User => "UserStorageAccess",
+            PrincipalKind.WorkspaceIdentity => "WorkspaceIdentityStorageAccess",
+            _ => "QueryUserStorageAccess",
+        };
+        var who = Describe(principal);
+        var title = $"{who} has {roleName} on the storage";
+        var requirement = $"{who} needs {roleName} (data actions {string.Join(", ", dataActions.Select(a => a.Split('/')[^1] == "action" ? string.Join('/', a.Split('/')[^2..]) : a.Split('/')[^1]))} on blobs) on the storage account or the container.";
+        return RoleCheck(id, title, principal, target.ContainerScope, requirement, lookupError, assignments, denies, definitions, dataActions, dataPlane: true, roleId, target.StorageAccountResourceId);
+    }
+
+    public PrerequisiteResult ResourceGroupReader(
+        PrerequisitePrincipal principal,
+        string? lookupError,
+        Outcome<IReadOnlyList<RoleAssignment>>? assignments,
+        Outcome<IReadOnlyList<DenyAssignment>>? denies,
+        IReadOnlyDictionary<string, RoleDefinition> definitions)
+    {
+        var id = principal.Kind == PrincipalKind.ServicePrincipal ? "ServicePrincipalResourceGroupReader" : "UserResourceGroupReader";
+        var who = Describe(principal);
+        var title = $"{who} can read the workspace's resource group";
+        var requirement = $"{who} needs at least Reader on the resource group '{target.WorkspaceResourceGroup}' of the Synapse workspace.";
+        return RoleCheck(id, title, principal, target.WorkspaceResourceGroupScope, requirement, lookupError, assignments, denies, definitions,
+            WellKnownRoles.ResourceGroupReaderActions, dataPlane: false, WellKnownRoles.Reader, target.WorkspaceResourceGroupScope);
+    }
+
+    public PrerequisiteResult SynapseAdministrator(
+        PrerequisitePrincipal principal,
+        string? lookupError,
+        Outcome<IReadOnlyList<SynapseRoleAssignment>> assignments,
+        Outcome<IReadOnlyList<string>> groups,
+        Uri? endpoint)
+    {
+        const string id = "ServicePrincipalSynapseAdministrator";
+        var title = $"{Describe(principal)} is Synapse Administrator";
+        var scope = $"workspaces/{target.WorkspaceName}";
+        const string requirement = "The Customer Insights service principal needs the Synapse Administrator role (Synapse RBAC) on the workspace.";
+        if (principal.ObjectId is null)
+        {
+            return Undecided(id, title, scope, requirement, lookupError ?? "The service principal is not known.", false, principal);
+        }
+
+        if (!assignments.Succeeded)
+        {
+            return Undecided(id, title, scope, requirement, assignments.Error! + " Listing Synapse role assignments needs a Synapse RBAC role.", false, principal);
+        }
+
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { principal.ObjectId };
+        ids.UnionWith(groups.Value ?? []);
+        var match = assignments.Value!.FirstOrDefault(a =>
+            string.Equals(a.RoleDefinitionId, WellKnownRoles.SynapseAdministrator, StringComparison.OrdinalIgnoreCase) && ids.Contains(a.PrincipalId));
+        if (match is not null)
+        {
+            var how = string.Equals(match.PrincipalId, principal.ObjectId, StringComparison.OrdinalIgnoreCase) ? "directly" : $"through group {match.PrincipalId}";
+            return Pass(id, title, principal, scope, requirement, $"Assigned {how}.");
+        }
+
+        var reason = groups.Succeeded ? "No Synapse Administrator assignment names the service principal or one of its groups." : $"No Synapse Administrator assignment names the service principal; its groups could not be read ({groups.Error}).";
+        return new PrerequisiteResult(id, title, principal, scope, requirement, groups.Succeeded ? PrerequisiteStatus.Failed : PrerequisiteStatus.Unknown, reason,
+            $"New-AzSynapseRoleAssignment -WorkspaceName '{target.WorkspaceName}' -RoleDefinitionId '{WellKnownRoles.SynapseAdministrator}' -ObjectId '{principal.ObjectId}' (Repair-CISynapsePrerequisite can do this, and sets principalType).",
+            endpoint is null ? null : new RepairAction(RepairKind.SynapseRoleAssignment, scope, WellKnownRoles.SynapseAdministrator, "Synapse Administrator", principal.ObjectId, principal.AzurePrincipalType, endpoint));
+    }
+
+    public PrerequisiteResult SynapsePrincipalTypes(Outcome<IReadOnlyList<SynapseRoleAssignment>> assignments)
+    {
+        const string id = "SynapseAssignmentPrincipalType";
+        const string title = "Synapse administrator assignments carry a principal type";
+        var scope = $"workspaces/{target.WorkspaceName}";
+        const string requirement = "Synapse Administrator and Synapse SQL Administrator assignments must have principalType set; without it the serverless SQL login of a service principal is created wrong and its sign-in fails.";
+        if (!assignments.Succeeded)
+        {
+            return Undecided(id, title, scope, requirement, assignments.Error!, false);
+        }
+
+        var broken = assignments.Value!.Where(a => a.PrincipalType is null
+            && (string.Equals(a.RoleDefinitionId, WellKnownRoles.SynapseAdministrator, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(a.RoleDefinitionId, WellKnownRoles.SynapseSqlAdministrator, StringComparison.OrdinalIgnoreCase))).ToArray();
+        if (broken.Length == 0)
+        {
+            return Pass(id, title, PrerequisitePrincipal.None, scope, requirement, "Every administrator assignment has a principal type.");
+        }
+
+        var list = string.Join(", ", broken.Select(b => $"{b.PrincipalId} ({WellKnownRoles.NameOf(b.RoleDefinitionId)})"));
+        return new PrerequisiteResult(id, title, PrerequisitePrincipal.None, scope, requirement, PrerequisiteStatus.Warning,
+            $"{broken.Length} assignment(s) have no principal type: {list}.",
+            $"Remove and re-create each with its principal type, for example: Remove-AzSynapseRoleAssignment -WorkspaceName '{target.WorkspaceName}' -RoleAssignmentId <id>; then New-AzSynapseRoleAssignment (or Repair-CISynapsePrerequisite for the Customer Insights service principal)." + NoRepair,
+            null);
+    }
+
+    private PrerequisiteResult RoleCheck(
+        string id,
+        string title,
+        PrerequisitePrincipal principal,
+        string scope,
+        string requirement,
+        string? lookupError,
+        Outcome<IReadOnlyList<RoleAssignment>>? assignments,
+        Outcome<IReadOnlyList<DenyAssignment>>? denies,
+        IReadOnlyDictionary<string, RoleDefinition> definitions,
+        IReadOnlyList<string> actions,
+        bool dataPlane,
+        string roleId,
+        string repairScope)
+    {
+        if (principal.ObjectId is null || assignments is null || denies is null)
+        {
+            return Undecided(id, title, scope, requirement, lookupError ?? "The principal is not known.", false, principal);
+        }
+
+        if (!assignments.Succeeded)
+        {
+            return Undecided(id, title, scope, requirement, $"Role assignments could not be listed: {assignments.Error}", false, principal);
+        }
+
+        if (!denies.Succeeded)
+        {
+            return Undecided(id, title, scope, requirement, $"Deny assignments could not be listed: {denies.Error}", false, principal);
+        }
+
+        var result = EffectiveAccess.Evaluate(actions, dataPlane, assignments.Value!, definitions, denies.Value!);
+        var roleName = WellKnownRoles.NameOf(roleId);
+        var fix = $"New-AzRoleAssignment -ObjectId '{principal.ObjectId}' -RoleDefinitionName '{roleName}' -Scope '{repairScope}'";
+        return result.Decision switch
+        {
+            AccessDecision.Granted => Pass(id, title, principal, scope, requirement, result.Reason),
+            AccessDecision.Undetermined => new PrerequisiteResult(id, title, principal, scope, requirement, PrerequisiteStatus.Unknown, result.Reason, fix, null),
+            AccessDecision.Denied => Fail(id, title, principal, scope, requirement, result.Reason, "A deny assignment is managed by Azure (for example a managed application or Blueprint); remove its cause." + NoRepair, null),
+            _ => Fail(id, title, principal, scope, requirement, result.Reason, fix + " (Repair-CISynapsePrerequisite can do this.)",
+                new RepairAction(RepairKind.ArmRoleAssignment, repairScope, roleId, roleName, principal.ObjectId, principal.AzurePrincipalType)),
+        };
+    }
+
+    private static PrerequisiteResult Pass(string id, string title, PrerequisitePrincipal principal, string scope, string requirement, string reason) =>
+        new(id, title, principal, scope, requirement, PrerequisiteStatus.Passed, reason, string.Empty, null);
+
+    private static PrerequisiteResult Fail(string id, string title, PrerequisitePrincipal principal, string scope, string requirement, string reason, string remediation, RepairAction? repair, PrerequisiteStatus status = PrerequisiteStatus.Failed) =>
+        new(id, title, principal, scope, requirement, status, reason, remediation, repair);
+
+    /// <summary>A check whose input could not be read: Failed when the resource does not exist, Unknown otherwise.</summary>
+    private static PrerequisiteResult Undecided(string id, string title, string scope, string requirement, string error, bool notFound, PrerequisitePrincipal? principal = null) =>
+        new(id, title, principal ?? PrerequisitePrincipal.None, scope, requirement, notFound ? PrerequisiteStatus.Failed : PrerequisiteStatus.Unknown,
+            notFound ? $"Not found: {error}" : $"Could not be decided: {error}",
+            notFound ? "Check the connection's subscription, workspace and storage account." : "Make sure the signed-in account can read role assignments (Reader or User Access Administrator on the scope) and try again.",
+            null);
+
+    private static string Describe(PrerequisitePrincipal principal) => principal.Kind switch
+    {
+        PrincipalKind.ServicePrincipal => "The Customer Insights service principal",
+        PrincipalKind.User => "The user",
+        PrincipalKind.WorkspaceIdentity => "The workspace managed identity",
+        PrincipalKind.QueryUser => $"Query user {principal.ObjectId}",
+        _ => "Nobody",
+    };
+
+    private static string ResourceGroupOf(string resourceId) => AzureResourceId.Parse(resourceId).ResourceGroup ?? string.Empty;
+
+    private static string? AccountFromHost(Uri url) =>
+        url.HostNameType == UriHostNameType.Dns ? url.Host.Split('.')[0] : url.AbsolutePath.Trim('/').Split('/')[0];
+}

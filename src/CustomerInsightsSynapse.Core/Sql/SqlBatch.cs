@@ -1,0 +1,30 @@
+namespace CustomerInsightsSynapse.Core.Sql;
+
+/// <summary>What a batch does.</summary>
+public enum SqlBatchKind
+{
+    CreateDatabase,
+    MasterKey,
+    Credential,
+    DataSource,
+    View,
+}
+
+/// <summary>Which database a batch runs in.</summary>
+public enum SqlBatchTarget
+{
+    /// <summary>The master database (CREATE DATABASE must run there, in a batch of its own).</summary>
+    Master,
+
+    /// <summary>The export's database.</summary>
+    Database,
+}
+
+/// <summary>
+/// One T-SQL batch, already parsed by ScriptDom. <see cref="Name"/> says which batch failed in an error.
+/// The master key batch holds <see cref="SqlScript.MasterKeyPasswordPlaceholder"/>, never a password.
+/// </summary>
+public sealed record SqlBatch(string Name, SqlBatchKind Kind, SqlBatchTarget Target, string Text)
+{
+    public bool NeedsMasterKeyPassword => Kind == SqlBatchKind.MasterKey;
+}

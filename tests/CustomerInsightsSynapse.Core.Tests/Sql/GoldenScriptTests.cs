@@ -1,0 +1,95 @@
+using CustomerInsightsSynapse.Core.Cdm;
+using CustomerInsightsSynapse.Core.Sql;
+using CustomerInsightsSynapse.Core.Tests.TestInfrastructure;
+
+namespace CustomerInsightsSynapse.Core.Tests.Sql;
+
+/// <summary>
+/// Generated scripts for the shared fixture models compared with reviewed scripts committed under
+/// TestData/Sql/Golden. To regenerate after an intended change, run the tests with CISYNAPSE_UPDATE_GOLDEN=1,
+/// review the diff of the .sql files, and commit them.
+/// </summary>
+public sealed class GoldenScriptTests
+{
+    public static TheoryData<string> Cases => new(GoldenCases.All.Keys);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void GeneratedScriptMatchesGolden(string name)
+    {
+        var script = ServerlessSqlGenerator.Generate(GoldenCases.All[name]());
+        var path = Path.Combine(RepositoryPaths.TestData, "Sql", "Golden", name + ".sql");
+
+        if (Environment.GetEnvironmentVariable("CISYNAPSE_UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(path, script.Text);
+        }
+
+        Assert.True(File.Exists(path), $"Golden file {path} is missing; run the tests with CISYNAPSE_UPDATE_GOLDEN=1 to create it, then review it.");
+        var expected = File.ReadAllText(path).ReplaceLineEndings("\n");
+        var difference = FirstDifference(expected, script.Text);
+        Assert.True(difference is null, $"Generated script differs from {path}:\n{difference}\nIf the change is intended, rerun with CISYNAPSE_UPDATE_GOLDEN=1 and review the diff.");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void GoldenScriptParsesAsOneBatchPerGeneratedBatchPlusUse(string name)
+    {
+        var script = ServerlessSqlGenerator.Generate(GoldenCases.All[name]());
+        var fragment = SqlScriptValidator.Parse(script.Text, out var errors);
+
+        Assert.Empty(errors);
+        var parsed = Assert.IsType<Microsoft.SqlServer.TransactSql.ScriptDom.TSqlScript>(fragment);
+        Assert.Equal(script.Batches.Count + 1, parsed.Batches.Count);
+    }
+
+    private static string? FirstDifference(string expected, string actual)
+    {
+        var expectedLines = expected.Split('\n');
+        var actualLines = actual.Split('\n');
+        for (var i = 0; i < Math.Max(expectedLines.Length, actualLines.Length); i++)
+        {
+            var e = i < expectedLines.Length ? expectedLines[i] : "<end of file>";
+            var a = i < actualLines.Length ? actualLines[i] : "<end of file>";
+            if (e != a)
+            {
+                return $"line {i + 1}\n  expected: {e}\n  actual:   {a}";
+            }
+        }
+
+        return null;
+    }
+}
+
+internal static class GoldenCases
+{
+    public static IReadOnlyDictionary<string, Func<SqlScriptRequest>> All { get; } = new Dictionary<string, Func<SqlScriptRequest>>
+    {
+        ["OrdersProducts_Csv_Header_CallerIdentity"] = () => OrdersProducts(PartitionFormat.Csv, new CsvFormat(HasHeader: true), QueryAccessMode.CallerIdentity),
+        ["OrdersProducts_Csv_NoHeader_WorkspaceIdentity"] = () => OrdersProducts(PartitionFormat.Csv, CsvFormat.Default, QueryAccessMode.WorkspaceIdentity),
+        ["OrdersProducts_Parquet_WorkspaceIdentity"] = () => OrdersProducts(PartitionFormat.Parquet, null, QueryAccessMode.WorkspaceIdentity),
+        ["OrdersProducts_Parquet_CallerIdentity"] = () => OrdersProducts(PartitionFormat.Parquet, null, QueryAccessMode.CallerIdentity),
+        ["CustomersLinked_Csv_TabEscapeUtf16_CallerIdentity"] = () => Customers(
+            new CsvFormat(HasHeader: true, Delimiter: "\t", Quote: "\"", Escape: "\\", Encoding: "UTF-16", NewLine: "\r"),
+            QueryAccessMode.CallerIdentity),
+        ["CustomersLinked_Csv_SemicolonNoQuote1252_WorkspaceIdentity"] = () => Customers(
+            new CsvFormat(HasHeader: false, Delimiter: ";", Quote: "", Escape: null, Encoding: "windows-1252", NewLine: "\r\n"),
+            QueryAccessMode.WorkspaceIdentity),
+    };
+
+    private static SqlScriptRequest OrdersProducts(PartitionFormat format, CsvFormat? csv, QueryAccessMode mode)
+    {
+        const string db = FixtureEntities.OrdersProductsDatabase;
+        return new SqlScriptRequest(
+            db,
+            mode,
+            FixtureEntities.Lake,
+            [FixtureEntities.Landed(db, FixtureEntities.Orders(format, csv)), FixtureEntities.Landed(db, FixtureEntities.Products(format, csv))]);
+    }
+
+    private static SqlScriptRequest Customers(CsvFormat csv, QueryAccessMode mode)
+    {
+        const string db = FixtureEntities.CustomersLinkedDatabase;
+        return new SqlScriptRequest(db, mode, FixtureEntities.Lake, [FixtureEntities.Landed(db, FixtureEntities.Customers(PartitionFormat.Csv, csv))]);
+    }
+}

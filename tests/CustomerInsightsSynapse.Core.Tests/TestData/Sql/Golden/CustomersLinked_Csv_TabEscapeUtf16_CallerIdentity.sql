@@ -1,0 +1,50 @@
+-- CustomerInsightsSynapse: Synapse serverless SQL deployment script (generated; edits are overwritten).
+-- Query access mode: CallerIdentity.
+
+-- Batch 1 of 3: CreateDatabase
+IF DB_ID(N'OrdersProductsCustomersLinked') IS NULL
+    CREATE DATABASE [OrdersProductsCustomersLinked] COLLATE Latin1_General_100_CI_AS_SC_UTF8;
+GO
+
+USE [OrdersProductsCustomersLinked];
+GO
+
+-- Batch 2 of 3: DataSource
+IF EXISTS (SELECT 1 FROM sys.external_data_sources AS ds
+           WHERE ds.name = N'CISynapseDataLake'
+             AND (ds.location <> N'https://contosolake.dfs.core.windows.net/customerinsights'
+                  OR ISNULL(ds.credential_id, 0) <> 0))
+    DROP EXTERNAL DATA SOURCE [CISynapseDataLake];
+IF NOT EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = N'CISynapseDataLake')
+    CREATE EXTERNAL DATA SOURCE [CISynapseDataLake] WITH (LOCATION = N'https://contosolake.dfs.core.windows.net/customerinsights');
+GO
+
+-- Batch 3 of 3: View
+CREATE OR ALTER VIEW [dbo].[Customers]
+AS
+SELECT *
+FROM OPENROWSET(
+    BULK N'OrdersProductsCustomersLinked/Customers/20261129T064600Z/*',
+    DATA_SOURCE = N'CISynapseDataLake',
+    FORMAT = 'CSV',
+    PARSER_VERSION = '2.0',
+    HEADER_ROW = TRUE,
+    FIELDTERMINATOR = N'0x09',
+    FIELDQUOTE = N'"',
+    ESCAPECHAR = N'\',
+    ROWTERMINATOR = N'0x0d',
+    DATAFILETYPE = 'widechar'
+) WITH (
+    [CustomerID] nvarchar(4000),
+    [CompanyName] nvarchar(4000),
+    [ContactName] nvarchar(4000),
+    [ContactTitle] nvarchar(4000),
+    [Address] nvarchar(4000),
+    [City] nvarchar(4000),
+    [Region] nvarchar(4000),
+    [PostalCode] nvarchar(4000),
+    [Country] nvarchar(4000),
+    [Phone] nvarchar(4000),
+    [Fax] nvarchar(4000)
+) AS [r];
+GO

@@ -1,0 +1,28 @@
+<#
+.SYNOPSIS
+    Runs every Pester test in tests/Pester against the built module and writes a summary for build.ps1.
+    Runs in its own pwsh process, started by build.ps1 -Task Test, with CISYNAPSE_TEST_MODULE naming the built psd1.
+#>
+param(
+    [Parameter(Mandatory)] [string] $PesterModule,
+    [Parameter(Mandatory)] [string] $ResultFolder,
+    [string] $PathFilter = $env:CISYNAPSE_PESTER_FILTER
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterModule -Force
+
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = @(Get-ChildItem -File -Path $PSScriptRoot -Filter '*.Tests.ps1' | Where-Object { -not $PathFilter -or $_.Name -like $PathFilter } | ForEach-Object FullName)
+$configuration.Run.PassThru = $true
+$configuration.Output.Verbosity = 'Detailed'
+$configuration.Output.RenderMode = 'Plaintext'
+$configuration.TestResult.Enabled = $true
+$configuration.TestResult.OutputFormat = 'NUnitXml'
+$configuration.TestResult.OutputPath = Join-Path $ResultFolder 'pester.xml'
+
+$result = Invoke-Pester -Configuration $configuration
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+[pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount } |
+    ConvertTo-Json | Set-Content -LiteralPath (Join-Path $ResultFolder 'pester-summary.json')
+if ($failed -gt 0) { exit 1 }
+exit 0
