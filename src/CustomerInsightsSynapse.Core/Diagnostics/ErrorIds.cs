@@ -92,4 +92,7 @@ public static class ErrorIds
     public const string SqlBatchFailed = "SqlBatchFailed";
 
     // Export
+    public const string ExportNotFound = "ExportNotFound";
+    public const string PrerequisitesNotMet = "PrerequisitesNotMet";
+    public const string ExportRunFailed = "ExportRunFailed";
 }
