@@ -108,6 +108,10 @@ public sealed class SqlScriptExecutor
         PersistSecurityInfo = false,
         Pooling = true,
         ConnectRetryCount = 1,
+        // A failed login would otherwise put the pool into its blocking period (seconds, doubling) for hosts that
+        // SqlClient does not recognise as Azure SQL, such as *.sql.azuresynapse.net: the retries below would get the
+        // cached error back without reaching the server.
+        PoolBlockingPeriod = PoolBlockingPeriod.NeverBlock,
     };
 
     /// <summary>A connection (not opened) that gets its access token from the module's credential.</summary>
