@@ -23,6 +23,8 @@ public sealed class SqlEndpointTests
 
         await Executor(emu).ExecuteAsync(script, OperationContext.None);
 
+        // AccessTokenCallback: SqlClient asks for the token after the server's FEDAUTHINFO (the MSAL workflow).
+        Assert.Equal("msal", (await emu.AdminAsync(HttpMethod.Get, "sql"))["lastFedAuthWorkflow"]!.GetValue<string>());
         var db = Database(await emu.AdminAsync(HttpMethod.Get, "sql/catalog"), "SalesDb");
         Assert.Equal(ServerlessSqlGenerator.DatabaseCollation, db["collation"]!.GetValue<string>());
         var workspaceIdentity = mode == QueryAccessMode.WorkspaceIdentity;
@@ -246,6 +248,7 @@ public sealed class SqlEndpointTests
         }.ConnectionString)
         { AccessToken = token };
         await connection.OpenAsync();
+        Assert.Equal("securityToken", (await emu.AdminAsync(HttpMethod.Get, "sql"))["lastFedAuthWorkflow"]!.GetValue<string>());
 
         await using var command = new SqlCommand("SELECT DB_ID(N'SalesDb') AS id, DB_ID(N'Missing') AS missing, DB_NAME() AS current_db", connection);
         await using (var reader = await command.ExecuteReaderAsync())

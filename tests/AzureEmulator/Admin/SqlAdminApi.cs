@@ -81,6 +81,7 @@ internal sealed class SqlAdminApi(EmulatorContext emu)
         ["host"] = "127.0.0.1",
         ["port"] = sql.Port,
         ["logins"] = sql.Logins,
+        ["lastFedAuthWorkflow"] = sql.LastFedAuthWorkflow,
         ["faults"] = Faults(sql),
     };
 

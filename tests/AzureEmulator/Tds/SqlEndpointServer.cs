@@ -49,7 +49,14 @@ public sealed class SqlEndpointServer : IAsyncDisposable
         return server;
     }
 
-    internal void CountLogin(string login, string database) => Interlocked.Increment(ref _logins);
+    /// <summary>How the last successful login sent its token: "securityToken" (in LOGIN7) or "msal" (after FEDAUTHINFO).</summary>
+    public string? LastFedAuthWorkflow { get; private set; }
+
+    internal void CountLogin(byte fedAuthLibrary)
+    {
+        LastFedAuthWorkflow = fedAuthLibrary == TdsProtocol.FedAuthLibraryMsal ? "msal" : "securityToken";
+        Interlocked.Increment(ref _logins);
+    }
 
     public void Reset()
     {
@@ -57,6 +64,7 @@ public sealed class SqlEndpointServer : IAsyncDisposable
         Faults.Configure(null);
         Faults.Latency = TimeSpan.Zero;
         Interlocked.Exchange(ref _logins, 0);
+        LastFedAuthWorkflow = null;
     }
 
     public async ValueTask DisposeAsync()

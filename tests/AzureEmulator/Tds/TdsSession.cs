@@ -162,7 +162,7 @@ internal sealed class TdsSession(TcpClient client, SqlEndpointServer server, X50
             .Done(TdsProtocol.DoneFinal);
         await _packets.WriteMessageAsync(TdsProtocol.TabularResult, ack.ToArray(), cancellationToken);
         _packets.PacketSize = packetSize;
-        server.CountLogin(_login, known);
+        server.CountLogin(login.FedAuthLibrary);
         return true;
     }
 
