@@ -209,8 +209,7 @@ public sealed class SqlEndpointTests
         var context = OperationContext.For(cts.Token);
 
         var run = Executor(emu).ExecuteAsync(Script("SalesDb", QueryAccessMode.CallerIdentity), context);
-        await WaitUntilAsync(async () => (await emu.AdminAsync(HttpMethod.Get, "sql"))["logins"]!.GetValue<int>() >= 1);
-        await Task.Delay(300);
+        await WaitUntilAsync(async () => (await emu.AdminAsync(HttpMethod.Get, "sql"))["batchesWaiting"]!.GetValue<int>() >= 1);
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);

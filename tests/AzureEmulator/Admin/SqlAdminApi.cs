@@ -82,6 +82,7 @@ internal sealed class SqlAdminApi(EmulatorContext emu)
         ["port"] = sql.Port,
         ["logins"] = sql.Logins,
         ["lastFedAuthWorkflow"] = sql.LastFedAuthWorkflow,
+        ["batchesWaiting"] = sql.BatchesWaiting,
         ["faults"] = Faults(sql),
     };
 

@@ -20,6 +20,7 @@ public sealed class SqlEndpointServer : IAsyncDisposable
     private readonly List<TcpClient> _clients = [];
     private Task _accepting = Task.CompletedTask;
     private int _logins;
+    private int _batchesWaiting;
 
     private SqlEndpointServer(TcpListener listener, X509Certificate2 certificate, TokenValidator tokens)
     {
@@ -47,6 +48,21 @@ public sealed class SqlEndpointServer : IAsyncDisposable
         var server = new SqlEndpointServer(listener, certificate, tokens);
         server._accepting = server.AcceptAsync();
         return server;
+    }
+
+    /// <summary>Batches received and now waiting out the configured latency (so a test can cancel one in flight).</summary>
+    public int BatchesWaiting => Volatile.Read(ref _batchesWaiting);
+
+    internal void BatchWaiting(bool waiting)
+    {
+        if (waiting)
+        {
+            Interlocked.Increment(ref _batchesWaiting);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _batchesWaiting);
+        }
     }
 
     /// <summary>How the last successful login sent its token: "securityToken" (in LOGIN7) or "msal" (after FEDAUTHINFO).</summary>

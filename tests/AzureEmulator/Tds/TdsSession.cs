@@ -224,7 +224,18 @@ internal sealed class TdsSession(TcpClient client, SqlEndpointServer server, X50
         {
             pending = _packets.ReadMessageAsync(cancellationToken);
             var delay = Task.Delay(latency, cancellationToken);
-            if (await Task.WhenAny(pending, delay) == pending)
+            server.BatchWaiting(true);
+            Task first;
+            try
+            {
+                first = await Task.WhenAny(pending, delay);
+            }
+            finally
+            {
+                server.BatchWaiting(false);
+            }
+
+            if (first == pending)
             {
                 var interrupt = await pending;
                 if (interrupt?.Type != TdsProtocol.Attention)
