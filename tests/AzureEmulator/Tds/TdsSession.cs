@@ -45,6 +45,13 @@ internal sealed class TdsSession(TcpClient client, SqlEndpointServer server, X50
         {
             Console.Error.WriteLine($"AzureEmulator SQL endpoint: a session failed: {ex}");
         }
+        finally
+        {
+            if (_packets.Stream is SslStream tls)
+            {
+                await tls.DisposeAsync();
+            }
+        }
     }
 
     private async Task<bool> PreLoginAsync(NetworkStream network, CancellationToken cancellationToken)
