@@ -73,6 +73,11 @@ public static class ErrorIds
     public const string EntityNotFound = "EntityNotFound";
 
     // Lake
+    public const string ExportRunInProgress = "ExportRunInProgress";
+    public const string LakeLockLost = "LakeLockLost";
+    public const string LakeModelInvalid = "LakeModelInvalid";
+    public const string PartitionNotFound = "PartitionNotFound";
+    public const string PartitionLandingFailed = "PartitionLandingFailed";
 
     // Sql
     public const string InvalidSqlIdentifier = "InvalidSqlIdentifier";
