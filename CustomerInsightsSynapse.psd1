@@ -25,6 +25,10 @@
         'Get-CISynapseEntity'
         'Repair-CISynapsePrerequisite'
         'Test-CISynapsePrerequisite'
+        'New-CISynapseExport'
+        'Get-CISynapseExport'
+        'Set-CISynapseExport'
+        'Remove-CISynapseExport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
