@@ -127,6 +127,18 @@ Describe 'Exports' -Skip:$NoEmulator {
             $stored.deployment | Should -Be 'ScriptOnly'
         }
 
+        It 'reads a source in the data lake with the signed-in account' {
+            foreach ($file in Get-ChildItem -Recurse -File $source) {
+                $relative = [IO.Path]::GetRelativePath($source, $file.FullName).Replace('\', '/')
+                $null = Invoke-WebRequest -Method Put -Uri "$lakeUrl/ci-source/$relative" -Headers ($blobHeaders + @{ 'x-ms-blob-type' = 'BlockBlob' }) -InFile $file.FullName
+            }
+
+            $saved = New-CISynapseExport -Name 'FromLake' -Connection 'Contoso lake' -Source "$lakeUrl/ci-source" -DatabaseName 'ci_lake' -Entity '*Activity', 'Contact'
+
+            $saved.Entities | Should -Be @('UnifiedActivity', 'Contact')
+            (Read-StoredExport 'FromLake').source | Should -Be "$lakeUrl/ci-source"
+        }
+
         It 'tab-completes entity names from -Source and export names from the store' {
             $null = New-CISynapseExport -Name 'Sales' -Connection 'Contoso lake' -Source $source -DatabaseName 'CustomerInsights' -Entity 'Customer'
 
@@ -334,6 +346,26 @@ Describe 'Exports' -Skip:$NoEmulator {
             Get-LakeBlob | Should -Be ($others | Sort-Object)
             Read-StoredExport 'Sales' | Should -BeNullOrEmpty
             (Read-StoredExport 'Other').databaseName | Should -Be 'Shared'
+        }
+
+        It 'runs the drop script against the endpoint Resource Manager names, and keeps everything when it fails' {
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+            $changed = $Prepared | ConvertTo-Json -Depth 32 | ConvertFrom-Json -AsHashtable
+            $changed.synapseWorkspaces[0].connectivityEndpoints = @{ sqlOnDemand = "127.0.0.1,$port" }
+            Set-CISynapseEmulatorScenario -Stack $Stack -Scenario $changed
+            try {
+                $null = New-CISynapseExport -Name 'Sales' -Connection 'Contoso lake' -Source $source -DatabaseName 'CustomerInsights' -Entity 'Customer'
+                Add-LakeBlob 'CustomerInsights/Customer/s1/part-1.csv'
+
+                { Remove-CISynapseExport -Name 'Sales' -RemoveLandedData -RemoveDatabaseObjects -Confirm:$false -ErrorAction Stop } |
+                    Should -Throw -ErrorId 'SqlConnectionFailed,*'
+                Read-StoredExport 'Sales' | Should -Not -BeNullOrEmpty
+                Get-LakeBlob | Should -Be 'CustomerInsights/Customer/s1/part-1.csv'
+            }
+            finally {
+                Set-CISynapseEmulatorScenario -Stack $Stack -Scenario $Prepared
+            }
         }
 
         It 'with -RemoveDatabaseObjects returns the drop script of a ScriptOnly export' {

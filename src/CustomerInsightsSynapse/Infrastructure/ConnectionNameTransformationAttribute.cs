@@ -18,7 +18,6 @@ public sealed class ConnectionNameTransformationAttribute : ArgumentTransformati
             null => null,
             string s => s,
             CISynapseConnection connection => connection.Name,
-            PSObject shaped when shaped.Properties["Name"]?.Value is string name => name,
             _ when inputData is PSObject wrapped && wrapped.Properties["Name"]?.Value is string name => name,
             _ => throw new ArgumentTransformationMetadataException("Expected a connection name or a connection from Get-CISynapseConnection."),
         };
