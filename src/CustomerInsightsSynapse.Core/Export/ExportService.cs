@@ -227,7 +227,7 @@ public sealed class ExportService
                 }
             }
 
-            found.AddRange(await ListLandedAsync(container, prefixes, files, token).ConfigureAwait(false));
+            found.AddRange(await new LandedBlobs(RequireBlobs(), container).ListAsync(prefixes, files, token).ConfigureAwait(false));
         }
 
         var scripts = new List<Sql.SqlScript>();
@@ -294,7 +294,7 @@ public sealed class ExportService
         var deleted = new List<string>();
         if (plan.Container is not null)
         {
-            deleted.AddRange(await DeleteLandedAsync(plan, context).ConfigureAwait(false));
+            deleted.AddRange(await new LandedBlobs(RequireBlobs(), plan.Container).DeleteAsync(plan.BlobPrefixes, plan.BlobFiles, plan.Export.Name, context).ConfigureAwait(false));
         }
 
         await _store.DeleteAsync(Kind, plan.Export.Name, plan.Request.ExpectedRevision ?? plan.Export.Revision, token).ConfigureAwait(false);
@@ -353,11 +353,11 @@ public sealed class ExportService
     }
 
     /// <summary>What the other exports on the same container use: their databases and (database, entity) folders.</summary>
-    private async Task<OtherExports> OtherClaimsAsync(ExportDefinition export, ConnectionDefinition connection, CancellationToken token)
+    private async Task<OtherExportUsage> OtherClaimsAsync(ExportDefinition export, ConnectionDefinition connection, CancellationToken token)
     {
         var listing = await _store.ListAsync(Kind, token).ConfigureAwait(false);
         var connections = new Dictionary<string, ConnectionDefinition?>(StringComparer.OrdinalIgnoreCase) { [connection.Name] = connection };
-        var others = new OtherExports();
+        var others = new OtherExportUsage();
         foreach (var document in listing.Documents.Where(d => !string.Equals(d.Content.Name, export.Name, StringComparison.OrdinalIgnoreCase)))
         {
             var other = document.Content;
@@ -384,62 +384,6 @@ public sealed class ExportService
         }
 
         return others;
-    }
-
-    private async Task<List<string>> ListLandedAsync(BlobLocation container, IReadOnlyList<string> prefixes, IReadOnlyList<string> files, CancellationToken token)
-    {
-        var client = RequireBlobs().Container(container);
-        var names = new List<string>();
-        foreach (var prefix in prefixes)
-        {
-            await foreach (var item in client.GetBlobsAsync(global::Azure.Storage.Blobs.Models.BlobTraits.None, global::Azure.Storage.Blobs.Models.BlobStates.None, prefix, token).ConfigureAwait(false))
-            {
-                names.Add(item.Name);
-            }
-        }
-
-        foreach (var file in files)
-        {
-            if ((await client.GetBlobClient(file).ExistsAsync(token).ConfigureAwait(false)).Value)
-            {
-                names.Add(file);
-            }
-        }
-
-        return names;
-    }
-
-    private async Task<List<string>> DeleteLandedAsync(ExportRemovalPlan plan, OperationContext context)
-    {
-        var token = context.CancellationToken;
-        var client = RequireBlobs().Container(plan.Container!);
-        // Listed again: a run may have landed more since the plan was made.
-        var names = await ListLandedAsync(plan.Container!, plan.BlobPrefixes, plan.BlobFiles, token).ConfigureAwait(false);
-        var deleted = new List<string>(names.Count);
-        for (var i = 0; i < names.Count; i++)
-        {
-            context.Progress.Report(new OperationProgress(21, "Removing landed data", names[i], i * 100 / Math.Max(1, names.Count)));
-            try
-            {
-                var response = await client.GetBlobClient(names[i]).DeleteIfExistsAsync(global::Azure.Storage.Blobs.Models.DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: token).ConfigureAwait(false);
-                if (response.Value)
-                {
-                    deleted.Add(names[i]);
-                }
-            }
-            catch (global::Azure.RequestFailedException ex)
-            {
-                throw new CISynapseException(
-                    ErrorIds.ExportPurgeFailed,
-                    ex.Status == 403 ? ErrorKind.PermissionDenied : ErrorKind.InvalidOperation,
-                    $"Deleting '{names[i]}' in '{plan.Container!.ToUri().AbsoluteUri}' failed ({ex.Status} {ex.ErrorCode}) after {deleted.Count} of {names.Count} blobs were deleted. The export '{plan.Export.Name}' was kept; run the removal again to finish.",
-                    names[i],
-                    ex);
-            }
-        }
-
-        context.Progress.Report(new OperationProgress(21, "Removing landed data", "Done", 100, Completed: true));
-        return deleted;
     }
 
     private async Task DemandReadAsync(Caller caller, CancellationToken cancellationToken)
@@ -491,42 +435,4 @@ public sealed class ExportService
         {
             RecommendedAction = "Give at least one entity, or remove the export with Remove-CISynapseExport.",
         };
-
-    /// <summary>
-    /// The databases and entity folders other exports on the same container use. Compared without regard to case
-    /// (SQL names are case-insensitive), so in doubt more is kept.
-    /// </summary>
-    private sealed class OtherExports
-    {
-        private readonly HashSet<string> _databases = new(StringComparer.OrdinalIgnoreCase);
-        private readonly HashSet<(string, string)> _folders = new(FolderComparer.Instance);
-
-        public bool UnknownUsers { get; set; }
-
-        public void Add(IReadOnlyDictionary<string, IReadOnlyList<string>> footprint)
-        {
-            foreach (var (database, entities) in footprint)
-            {
-                _databases.Add(database);
-                foreach (var entity in entities)
-                {
-                    _folders.Add((database, entity));
-                }
-            }
-        }
-
-        public bool UsesDatabase(string database) => UnknownUsers || _databases.Contains(database);
-
-        public bool Claims(string database, string entity) => _folders.Contains((database, entity));
-    }
-
-    private sealed class FolderComparer : IEqualityComparer<(string, string)>
-    {
-        public static readonly FolderComparer Instance = new();
-
-        public bool Equals((string, string) x, (string, string) y) =>
-            string.Equals(x.Item1, y.Item1, StringComparison.OrdinalIgnoreCase) && string.Equals(x.Item2, y.Item2, StringComparison.OrdinalIgnoreCase);
-
-        public int GetHashCode((string, string) obj) => HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Item1), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Item2));
-    }
 }
