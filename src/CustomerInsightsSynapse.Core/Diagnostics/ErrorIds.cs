@@ -103,4 +103,6 @@ public static class ErrorIds
     public const string DatabaseNameCaseChange = "DatabaseNameCaseChange";
     public const string LakeContainerUnknown = "LakeContainerUnknown";
     public const string ExportPurgeFailed = "ExportPurgeFailed";
+    public const string PrerequisitesNotMet = "PrerequisitesNotMet";
+    public const string ExportRunFailed = "ExportRunFailed";
 }

@@ -32,12 +32,19 @@ public sealed class LakeLander
         _transfer = new PartitionTransfer(factory, _options);
     }
 
-    public async Task<LandingResult> LandAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context)
+    /// <param name="target">Where the database's data lands.</param>
+    /// <param name="entities">The selected entities.</param>
+    /// <param name="context">Progress, log and cancellation.</param>
+    /// <param name="afterCommit">
+    /// Runs under the database lock once model.json names the current snapshots (landed or not), before old snapshots
+    /// are deleted: the place to move views to the current snapshots. Returning false keeps the old snapshots.
+    /// </param>
+    public async Task<LandingResult> LandAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, OperationContext, Task<bool>>? afterCommit = null)
     {
         LandingPlanner.ValidateNames(target, entities);
         try
         {
-            return await LandUnderLockAsync(target, entities, context).ConfigureAwait(false);
+            return await LandUnderLockAsync(target, entities, context, afterCommit).ConfigureAwait(false);
         }
         catch (RequestFailedException ex)
         {
@@ -45,7 +52,7 @@ public sealed class LakeLander
         }
     }
 
-    private async Task<LandingResult> LandUnderLockAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context)
+    private async Task<LandingResult> LandUnderLockAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, OperationContext, Task<bool>>? afterCommit)
     {
         var container = _factory.Container(target.Container);
         await using var databaseLock = await DatabaseLock.AcquireAsync(container.GetBlobClient(target.LockPath), target.Database, _options, context).ConfigureAwait(false);
@@ -53,7 +60,7 @@ public sealed class LakeLander
         var run = context with { CancellationToken = linked.Token };
         try
         {
-            return await LandLockedAsync(container, target, entities, run).ConfigureAwait(false);
+            return await LandLockedAsync(container, target, entities, run, afterCommit).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (databaseLock.Lost.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
@@ -66,7 +73,7 @@ public sealed class LakeLander
         }
     }
 
-    private async Task<LandingResult> LandLockedAsync(BlobContainerClient container, LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context)
+    private async Task<LandingResult> LandLockedAsync(BlobContainerClient container, LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, OperationContext, Task<bool>>? afterCommit)
     {
         var ct = context.CancellationToken;
         var model = await LakeModel.ReadAsync(container.GetBlobClient(target.ModelPath), target.Database, ct).ConfigureAwait(false);
@@ -108,13 +115,20 @@ public sealed class LakeLander
             context.Log.Verbose($"Committed {target.ModelPath}: {string.Join(", ", landed.Select(r => r.Plan.Name))} now at snapshot {snapshotId}.");
         }
 
+        var result = new LandingResult(target.Database, snapshotId, committed, plan.Entities.Select(e => Result(target, e, runs, snapshotId)).ToList(), []);
+        if (afterCommit is not null && !await afterCommit(result, context).ConfigureAwait(false))
+        {
+            context.Log.Verbose("Old snapshots are kept: the step after the commit did not complete.");
+            return result;
+        }
+
         var deleted = new List<string>();
         foreach (var r in landed)
         {
             deleted.AddRange(await DeleteOldSnapshotsAsync(container, target, r.Plan.Name, [snapshotId, r.Plan.CurrentSnapshotId], context).ConfigureAwait(false));
         }
 
-        return new LandingResult(target.Database, snapshotId, committed, plan.Entities.Select(e => Result(target, e, runs, snapshotId)).ToList(), deleted);
+        return result with { DeletedSnapshots = deleted };
     }
 
     private async ValueTask LandFileAsync(BlobContainerClient container, EntityRun run, SourcePartition partition, LandingProgressReporter progress, IOperationLog log, CancellationToken ct)
