@@ -272,6 +272,15 @@ Describe 'Exports' -Skip:$NoEmulator {
             (Get-StoredExportFile).Name | Should -Be 'sales.json'
         }
 
+        It 'refuses the same database through another connection to the same workspace and container' {
+            $null = New-CISynapseConnection -Name 'Second' @connection
+            $null = New-CISynapseExport -Name 'Sales' -Connection 'Contoso lake' -Source $source -DatabaseName 'CustomerInsights' -Entity 'Customer'
+
+            { New-CISynapseExport -Name 'Finance' -Connection 'Second' -Source $source -DatabaseName 'CustomerInsights' -Entity 'Contact' -ErrorAction Stop } |
+                Should -Throw -ErrorId 'DatabaseNameInUse,*'
+            (Get-StoredExportFile).Name | Should -Be 'sales.json'
+        }
+
         It 'refuses a Contributor on an Administrators-only connection, and lets it use a connection for Contributors' {
             $null = New-CISynapseConnection -Name 'Admins only' -UsableBy Administrators @connection
             # Another Administrator takes over, and the signed-in user becomes a Contributor.

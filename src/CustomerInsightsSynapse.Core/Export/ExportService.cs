@@ -44,7 +44,7 @@ public sealed class ExportService
         }
 
         var database = DatabaseNameRules.Validate(request.DatabaseName);
-        await DemandDatabaseFreeAsync(connection.Name, database, name, token).ConfigureAwait(false);
+        await DemandDatabaseFreeAsync(connection, database, name, token).ConfigureAwait(false);
         if (request.Entities.Count == 0)
         {
             throw NoEntities(name);
@@ -52,6 +52,11 @@ public sealed class ExportService
 
         var source = await ReadSourceAsync(request.Source, context).ConfigureAwait(false);
         var entities = EntitySelection.Resolve(source, request.Entities);
+        if (entities.Count == 0)
+        {
+            throw NoEntities(name);
+        }
+
         var now = _clock.GetUtcNow();
         var definition = new ExportDefinition
         {
@@ -124,7 +129,7 @@ public sealed class ExportService
             }
 
             database = DatabaseNameRules.Validate(newDatabase);
-            await DemandDatabaseFreeAsync(connection.Name, database, before.Name, token).ConfigureAwait(false);
+            await DemandDatabaseFreeAsync(connection, database, before.Name, token).ConfigureAwait(false);
             formerDatabases.Add(new FormerDatabase(before.DatabaseName, before.DatabaseSince, now));
             databaseSince = now;
         }
@@ -331,26 +336,54 @@ public sealed class ExportService
         return await _environment.Reader.ReadAsync(source, context).ConfigureAwait(false);
     }
 
-    /// <summary>Two exports of one connection may not feed the same database.</summary>
-    private async Task DemandDatabaseFreeAsync(string connectionName, string database, string exportName, CancellationToken token)
+    /// <summary>
+    /// Two exports of one connection may not feed the same database. Nor may exports of two connections that share
+    /// the workspace (their runs would replace each other's data source in that database) or the container (they
+    /// would land in, lock and describe the same folder).
+    /// </summary>
+    private async Task DemandDatabaseFreeAsync(ConnectionDefinition connection, string database, string exportName, CancellationToken token)
     {
         var listing = await _store.ListAsync(Kind, token).ConfigureAwait(false);
-        var user = listing.Documents.FirstOrDefault(d =>
-            !string.Equals(d.Content.Name, exportName, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(d.Content.ConnectionName, connectionName, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(d.Content.DatabaseName, database, StringComparison.OrdinalIgnoreCase));
-        if (user is not null)
+        var connections = new Dictionary<string, ConnectionDefinition?>(StringComparer.OrdinalIgnoreCase) { [connection.Name] = connection };
+        foreach (var document in listing.Documents)
         {
+            var other = document.Content;
+            if (string.Equals(other.Name, exportName, StringComparison.OrdinalIgnoreCase)
+                || !string.Equals(other.DatabaseName, database, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (!connections.TryGetValue(other.ConnectionName, out var otherConnection))
+            {
+                otherConnection = (await _store.GetAsync(ConnectionService.Kind, other.ConnectionName, token).ConfigureAwait(false))?.Content;
+                connections[other.ConnectionName] = otherConnection;
+            }
+
+            var why = string.Equals(other.ConnectionName, connection.Name, StringComparison.OrdinalIgnoreCase) ? $"of the connection '{connection.Name}'"
+                : otherConnection is null ? null
+                : string.Equals(otherConnection.WorkspaceResourceId, connection.WorkspaceResourceId, StringComparison.OrdinalIgnoreCase) ? $"of the connection '{otherConnection.Name}', on the same workspace '{connection.WorkspaceName}',"
+                : SameContainer(otherConnection, connection) ? $"of the connection '{otherConnection.Name}', on the same container '{connection.StorageAccountName}/{connection.Container}',"
+                : null;
+            if (why is null)
+            {
+                continue;
+            }
+
             throw new CISynapseException(
                 ErrorIds.DatabaseNameInUse,
                 ErrorKind.ResourceExists,
-                $"The export '{user.Content.Name}' of the connection '{connectionName}' already feeds the database '{user.Content.DatabaseName}'; two exports of one connection cannot feed the same database.",
+                $"The export '{other.Name}' {why} already feeds the database '{other.DatabaseName}'; two exports cannot feed the same database through one connection, workspace or container.",
                 database)
             {
                 RecommendedAction = "Choose another database name, or add the entities to that export with Set-CISynapseExport -AddEntity.",
             };
         }
     }
+
+    private static bool SameContainer(ConnectionDefinition a, ConnectionDefinition b) =>
+        string.Equals(a.StorageAccountResourceId, b.StorageAccountResourceId, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.Container, b.Container, StringComparison.Ordinal);
 
     /// <summary>What the other exports on the same container use: their databases and (database, entity) folders.</summary>
     private async Task<OtherExportUsage> OtherClaimsAsync(ExportDefinition export, ConnectionDefinition connection, CancellationToken token)
@@ -369,8 +402,7 @@ public sealed class ExportService
 
             var sameContainer = otherConnection is null
                 ? string.Equals(other.ConnectionName, connection.Name, StringComparison.OrdinalIgnoreCase)
-                : string.Equals(otherConnection.StorageAccountResourceId, connection.StorageAccountResourceId, StringComparison.OrdinalIgnoreCase)
-                    && string.Equals(otherConnection.Container, connection.Container, StringComparison.Ordinal);
+                : SameContainer(otherConnection, connection);
             if (sameContainer)
             {
                 others.Add(ExportFootprint.Of(other));

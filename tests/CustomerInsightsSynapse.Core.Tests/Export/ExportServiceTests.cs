@@ -128,16 +128,48 @@ public sealed class ExportServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Two_exports_of_one_connection_cannot_feed_one_database_but_exports_of_two_connections_can()
+    public async Task Two_exports_of_one_connection_cannot_feed_one_database()
     {
         await _s.CreateAsync(_s.Request("Sales", ExportScenario.Everyone, "CustomerInsights"));
 
         var ex = await Assert.ThrowsAsync<CISynapseException>(() => _s.CreateAsync(_s.Request("Marketing", ExportScenario.Everyone, "customerinsights")));
-        await _s.CreateAsync(_s.Request("Finance", ExportScenario.AdminsOnly, "CustomerInsights"));
 
         Assert.Equal(ErrorIds.DatabaseNameInUse, ex.ErrorId);
         Assert.Contains("'Sales'", ex.Message);
-        Assert.Equal(["finance.json", "sales.json"], _s.ExportFiles());
+        Assert.Equal(["sales.json"], _s.ExportFiles());
+    }
+
+    [Theory]
+    [InlineData("ciws", "otherlake", "exports", true)]
+    [InlineData("otherws", "cistorage", "exports", true)]
+    [InlineData("otherws", "cistorage", "archive", false)]
+    [InlineData("otherws", "otherlake", "exports", false)]
+    public async Task Exports_of_connections_sharing_the_workspace_or_the_container_cannot_feed_one_database(string workspace, string account, string container, bool refused)
+    {
+        _s.AddConnection("Second", Core.Connections.ConnectionUsableBy.Administrators, container, account, workspace);
+        await _s.CreateAsync(_s.Request("Sales", ExportScenario.Everyone, "CustomerInsights"));
+
+        var attempt = () => _s.CreateAsync(_s.Request("Finance", "Second", "CustomerInsights"));
+
+        if (refused)
+        {
+            Assert.Equal(ErrorIds.DatabaseNameInUse, (await Assert.ThrowsAsync<CISynapseException>(attempt)).ErrorId);
+            Assert.Equal(["sales.json"], _s.ExportFiles());
+        }
+        else
+        {
+            await attempt();
+            Assert.Equal(["finance.json", "sales.json"], _s.ExportFiles());
+        }
+    }
+
+    [Fact]
+    public async Task Wildcards_that_leave_nothing_selected_are_refused()
+    {
+        var ex = await Assert.ThrowsAsync<CISynapseException>(() => _s.CreateAsync(_s.Request(entities: [" "])));
+
+        Assert.Equal(ErrorIds.ExportHasNoEntities, ex.ErrorId);
+        Assert.Empty(_s.ExportFiles());
     }
 
     [Fact]

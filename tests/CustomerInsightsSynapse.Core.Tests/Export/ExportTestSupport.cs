@@ -77,7 +77,7 @@ public sealed class ExportScenario : IDisposable
 
     public ExportService WithEnvironment(ExportEnvironment environment) => new(Store, environment, Clock);
 
-    public void AddConnection(string name, ConnectionUsableBy usableBy, string container, string account = "cistorage")
+    public void AddConnection(string name, ConnectionUsableBy usableBy, string container, string account = "cistorage", string workspace = "ciws")
     {
         var connection = new ConnectionDefinition
         {
@@ -85,8 +85,8 @@ public sealed class ExportScenario : IDisposable
             DisplayName = name,
             UsableBy = usableBy,
             SubscriptionId = "5f1c3a7e-2b4d-4c6e-8a9b-0000000000b2",
-            WorkspaceResourceId = "/subscriptions/5f1c3a7e-2b4d-4c6e-8a9b-0000000000b2/resourceGroups/rg-ci/providers/Microsoft.Synapse/workspaces/ciws",
-            WorkspaceName = "ciws",
+            WorkspaceResourceId = $"/subscriptions/5f1c3a7e-2b4d-4c6e-8a9b-0000000000b2/resourceGroups/rg-ci/providers/Microsoft.Synapse/workspaces/{workspace}",
+            WorkspaceName = workspace,
             WorkspaceResourceGroupName = "rg-ci",
             StorageAccountResourceId = $"/subscriptions/5f1c3a7e-2b4d-4c6e-8a9b-0000000000b2/resourceGroups/rg-ci/providers/Microsoft.Storage/storageAccounts/{account}",
             StorageAccountName = account,
@@ -104,6 +104,10 @@ public sealed class ExportScenario : IDisposable
 
     public Task<StoredDocument<ExportDefinition>> CreateAsync(NewExportRequest request, Caller? caller = null) =>
         Service.CreateAsync(request, caller ?? Admin, OperationContext.None);
+
+    /// <summary>Stores an export as it is, without the service's rules (as an older version or a retargeted connection may have left it).</summary>
+    public async Task StoreDirectlyAsync(ExportDefinition export) =>
+        await Store.CreateAsync(ExportService.Kind, export.Name, export, Admin.ObjectId, default);
 
     public Task<StoredDocument<ExportDefinition>> UpdateAsync(ExportChange change, Caller? caller = null) =>
         Service.UpdateAsync(change, caller ?? Admin, OperationContext.None);
