@@ -23,24 +23,8 @@ BeforeAll {
         Connect-CISynapseAccount @connect | Out-Null
         $source = New-CISynapseTestCdmFolder -Path (Join-Path $TestDrive "ci-$id") -Rows @{ Customer = 10; Segments = 5 } -PartitionsPerEntity 1
         $null = New-CISynapseConnection -Name "conn-$id" -DisplayName 'Synapse' -SubscriptionId $Sub -ResourceGroupName $Rg -WorkspaceName $Workspace -StorageAccountName $Account -Container $Container
+        $export = New-CISynapseExport -Name "export-$id" -DisplayName 'Customers to Synapse' -Connection "conn-$id" -Source $source.FullName -DatabaseName "db_$id" -Entity $Entity -DeploymentMode Apply
         $model = Get-Content -Raw (Join-Path $source.FullName 'model.json') | ConvertFrom-Json
-        if (Get-Command New-CISynapseExport -ErrorAction Ignore) {
-            $export = New-CISynapseExport -Name "export-$id" -DisplayName 'Customers to Synapse' -Connection "conn-$id" -Source $source.FullName -DatabaseName "db_$id" -Entity $Entity -DeploymentMode Apply
-        } else {
-            # Until New-CISynapseExport is in the module: the export definition as the store keeps it (envelope + content).
-            $export = [pscustomobject]@{ Name = "export-$id" }
-            $folder = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive "store-$id" 'exports')
-            [ordered]@{
-                schemaVersion = 1; kind = 'exports'; name = $export.Name; revision = 1
-                modifiedOn = [DateTimeOffset]::UtcNow.ToString('o'); modifiedBy = $SignedInUser
-                content = [ordered]@{
-                    name = $export.Name; displayName = 'Customers to Synapse'; connectionName = "conn-$id"; source = $source.FullName
-                    databaseName = "db_$id"; entities = @($model.entities.name | Where-Object { $_ -in $Entity })
-                    queryAccess = 'CallerIdentity'; deployment = 'Apply'; databaseSince = [DateTimeOffset]::UtcNow.ToString('o'); removedEntities = @()
-                    createdBy = $SignedInUser; createdOn = [DateTimeOffset]::UtcNow.ToString('o'); modifiedOn = [DateTimeOffset]::UtcNow.ToString('o')
-                }
-            } | ConvertTo-Json -Depth 8 | Set-Content -Path (Join-Path $folder "export-$id.json") -Encoding utf8NoBOM
-        }
         [pscustomobject]@{ Export = $export; Database = "db_$id"; Model = $model }
     }
 }
