@@ -37,6 +37,15 @@ internal static class TrustedTestCertificate
 
     private static byte[] Trust()
     {
+        // Under build.ps1 the process already trusts the build's test certificate through SSL_CERT_FILE (which
+        // then replaces the platform stores): use that one.
+        var folder = Environment.GetEnvironmentVariable("CISYNAPSE_TEST_CERT_DIR");
+        if (!string.IsNullOrEmpty(folder) && File.Exists(Path.Combine(folder, "cert.pem")) && File.Exists(Path.Combine(folder, "key.pem")))
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(Path.Combine(folder, "cert.pem"), Path.Combine(folder, "key.pem"));
+            return pem.Export(X509ContentType.Pkcs12);
+        }
+
         using var certificate = LocalEmulator.CreateCertificate();
         using var store = new X509Store(StoreName.Root, StoreLocation.CurrentUser);
         store.Open(OpenFlags.ReadWrite);
