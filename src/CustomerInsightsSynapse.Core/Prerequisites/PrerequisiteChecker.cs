@@ -8,7 +8,7 @@ namespace CustomerInsightsSynapse.Core.Prerequisites;
 /// Runs every prerequisite check of the export against Azure in three rounds of concurrent requests:
 /// (1) the subscription, workspace, storage account, container and the Customer Insights service principal;
 /// (2) the role and deny assignments that apply to each principal, the workspace firewall, the Synapse role
-/// assignments and group memberships; (3) each role definition those assignments use, fetched once.
+/// assignments, group memberships and (when the account is not the default data lake) the linked services; (3) each role definition those assignments use, fetched once.
 /// Failed checks are results, not exceptions.
 /// </summary>
 public sealed class PrerequisiteChecker
@@ -89,10 +89,19 @@ public sealed class PrerequisiteChecker
         var synapseTask = synapseEndpoint is null
             ? Task.FromResult(Outcome<IReadOnlyList<SynapseRoleAssignment>>.Failed("The workspace reports no development endpoint."))
             : FetchValue(() => ListSynapseAssignmentsAsync(synapseEndpoint, ct));
+        var storageName = AzureResourceId.Parse(target.StorageAccountResourceId, "storage account id").Name ?? target.StorageAccountResourceId;
+        var linkedServicesTask = workspace is null || synapseEndpoint is null || ResultBuilder.IsDefaultLake(workspace.Root, target, storageName)
+            ? null
+            : FetchValue(() => _synapse(synapseEndpoint).ListAllAsync($"linkedservices?api-version={ApiVersions.SynapseDataPlane}", ct));
         var spGroupsTask = spId is null
             ? Task.FromResult(Outcome<IReadOnlyList<string>>.Of([]))
             : FetchValue(() => ListGroupIdsAsync($"servicePrincipals/{spId}", ct));
         var round2 = new List<Task> { firewallTask, synapseTask, spGroupsTask };
+        if (linkedServicesTask is not null)
+        {
+            round2.Add(linkedServicesTask);
+        }
+
         round2.AddRange(containerAssignments.Values);
         round2.AddRange(containerDenies.Values);
         round2.AddRange(groupAssignments.Values);
@@ -118,13 +127,12 @@ public sealed class PrerequisiteChecker
         var definitions = definitionTasks.Where(kv => kv.Value.Result.Succeeded).ToDictionary(kv => kv.Key, kv => kv.Value.Result.Value!);
 
         var results = new List<PrerequisiteResult>();
-        var storageName = AzureResourceId.Parse(target.StorageAccountResourceId, "storage account id").Name ?? target.StorageAccountResourceId;
         var builder = new ResultBuilder(target, storageName);
 
         results.Add(builder.Subscription(subscriptionTask.Result));
         results.Add(builder.Container(containerTask.Result));
         results.Add(builder.HierarchicalNamespace(storageTask.Result));
-        results.Add(builder.StorageLinked(workspaceTask.Result));
+        results.Add(builder.StorageLinked(workspaceTask.Result, linkedServicesTask?.Result));
         results.Add(builder.StorageFirewall(storageTask.Result));
         results.Add(builder.WorkspaceFirewall(workspaceTask.Result, firewallTask.Result));
         results.Add(builder.ServicePrincipalFound(servicePrincipalTask.Result, servicePrincipal));
@@ -204,7 +212,7 @@ public sealed class PrerequisiteChecker
         {
             var filter = Uri.EscapeDataString($"atScope() and assignedTo('{principalId}')");
             var items = await _arm.ListAllAsync($"{scope.TrimStart('/')}/providers/Microsoft.Authorization/denyAssignments?api-version={ApiVersions.Authorization}&$filter={filter}", ct).ConfigureAwait(false);
-            return (IReadOnlyList<DenyAssignment>)items.Select(DenyAssignment.FromJson).Where(d => !d.Excludes(principalId)).ToArray();
+            return (IReadOnlyList<DenyAssignment>)items.Select(DenyAssignment.FromJson).Where(d => !d.Excludes(principalId) && d.AppliesAt(scope)).ToArray();
         });
 
     private async Task<IReadOnlyList<SynapseRoleAssignment>> ListSynapseAssignmentsAsync(Uri endpoint, CancellationToken ct)

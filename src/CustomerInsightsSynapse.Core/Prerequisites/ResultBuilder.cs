@@ -59,28 +59,62 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
                 $"Invoke-AzStorageAccountHierarchicalNamespaceUpgrade -ResourceGroupName '{ResourceGroupOf(target.StorageAccountResourceId)}' -Name '{storageAccountName}' -RequestType Upgrade (validate first with -RequestType Validation), or use another account." + NoRepair, null);
     }
 
-    public PrerequisiteResult StorageLinked(Outcome<AzureResponse?> workspace)
+    public PrerequisiteResult StorageLinked(Outcome<AzureResponse?> workspace, Outcome<IReadOnlyList<JsonElement>>? linkedServices)
     {
         const string id = "StorageLinkedToWorkspace";
-        const string title = "The storage account is the workspace's data lake";
-        const string requirement = "The storage account where the data is located is linked to the Synapse workspace.";
+        const string title = "The storage account is linked to the workspace";
+        const string requirement = "The storage account where the data is located is linked to the Synapse workspace (its default data lake or a linked service).";
         if (!workspace.Succeeded)
         {
             return Undecided(id, title, target.WorkspaceResourceId, requirement, workspace.Error!, workspace.NotFound);
         }
 
+        if (IsDefaultLake(workspace.Value!.Root, target, storageAccountName))
+        {
+            return Pass(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, $"'{storageAccountName}' is the workspace's default data lake storage.");
+        }
+
         var lake = Json.Object(Json.Object(workspace.Value!.Root, "properties"), "defaultDataLakeStorage");
+        var defaultLake = Json.String(lake, "accountUrl") ?? Json.String(lake, "resourceId") ?? "not set";
+        const string fix = "Link the account in Synapse Studio (Manage > Linked services > New > Azure Data Lake Storage Gen2), or choose the workspace's default account in the connection." + NoRepair;
+        if (linkedServices is null || !linkedServices.Succeeded)
+        {
+            return new PrerequisiteResult(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, PrerequisiteStatus.Unknown,
+                $"The workspace's default data lake is '{defaultLake}', not '{storageAccountName}', and its linked services could not be read: {linkedServices?.Error ?? "the workspace reports no development endpoint."}",
+                fix, null);
+        }
+
+        var linked = linkedServices.Value!.FirstOrDefault(l => LinkedServiceAccount(l) is { } account && string.Equals(account, storageAccountName, StringComparison.OrdinalIgnoreCase));
+        return linked.ValueKind == JsonValueKind.Object
+            ? Pass(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, $"Linked service '{Json.String(linked, "name")}' links '{storageAccountName}' to the workspace.")
+            : Fail(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement,
+                $"The workspace's default data lake is '{defaultLake}', not '{storageAccountName}', and none of its {linkedServices.Value!.Count} linked services points to '{storageAccountName}'.",
+                fix, null);
+    }
+
+    /// <summary>Whether the workspace's default data lake is the target storage account.</summary>
+    public static bool IsDefaultLake(JsonElement workspace, PrerequisiteTarget target, string storageAccountName)
+    {
+        var lake = Json.Object(Json.Object(workspace, "properties"), "defaultDataLakeStorage");
         var resourceId = Json.String(lake, "resourceId");
         var accountUrl = Json.String(lake, "accountUrl");
-        var linked = AzureResourceId.SameId(resourceId, target.StorageAccountResourceId)
+        return AzureResourceId.SameId(resourceId, target.StorageAccountResourceId)
             || (accountUrl is not null && Uri.TryCreate(accountUrl, UriKind.Absolute, out var url) && AccountFromHost(url) is { } account
                 && string.Equals(account, storageAccountName, StringComparison.OrdinalIgnoreCase));
-        return linked
-            ? Pass(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, $"'{storageAccountName}' is the workspace's default data lake storage.")
-            : new PrerequisiteResult(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, PrerequisiteStatus.Warning,
-                $"The workspace's default data lake is '{accountUrl ?? resourceId ?? "not set"}', not '{storageAccountName}'. The export works only if '{storageAccountName}' is linked to the workspace as a linked service.",
-                $"Link the account in Synapse Studio (Manage > Linked services > New > Azure Data Lake Storage Gen2), or choose the workspace's default account in the connection." + NoRepair,
-                null);
+    }
+
+    private static string? LinkedServiceAccount(JsonElement linkedService)
+    {
+        var properties = Json.Object(linkedService, "properties");
+        var type = Json.String(properties, "type");
+        if (!string.Equals(type, "AzureBlobFS", StringComparison.OrdinalIgnoreCase) && !string.Equals(type, "AzureBlobStorage", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var typeProperties = Json.Object(properties, "typeProperties");
+        var url = Json.String(typeProperties, "url") ?? Json.String(typeProperties, "serviceEndpoint");
+        return url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? AccountFromHost(uri) : null;
     }
 
     public PrerequisiteResult StorageFirewall(Outcome<AzureResponse?> storage)

@@ -7,7 +7,7 @@ using CustomerInsightsSynapse.Models;
 namespace CustomerInsightsSynapse.Commands;
 
 /// <summary>Repair-CISynapsePrerequisite: creates the role assignments failed checks call for, and nothing else.</summary>
-[Cmdlet(VerbsDiagnostic.Repair, "CISynapsePrerequisite", DefaultParameterSetName = ResourcesSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsDiagnostic.Repair, "CISynapsePrerequisite", DefaultParameterSetName = ResultSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(CISynapseRepairResult))]
 public sealed class RepairCISynapsePrerequisiteCommand : PrerequisiteCmdletBase
 {
@@ -38,7 +38,10 @@ public sealed class RepairCISynapsePrerequisiteCommand : PrerequisiteCmdletBase
             failed = Run(context => checker.TestAsync(target, context)).Select(r => new CISynapsePrerequisiteResult(r, target));
         }
 
-        var repairer = new PrerequisiteRepairer(ModuleSession.Current);
+        var repairer = new PrerequisiteRepairer(ModuleSession.Current)
+        {
+            PrincipalNotFoundBackoff = PrerequisiteRepairer.BackoffFromSetting(Environment.GetEnvironmentVariable(PrerequisiteRepairer.PrincipalRetryVariable)),
+        };
         foreach (var result in failed)
         {
             if (!result.CanRepair)
