@@ -438,13 +438,13 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
             @((Get-EmulatorState).roleAssignments | Where-Object principalId -EQ $Mi) | Should -BeNullOrEmpty
         }
 
-        It 'rejects a malformed CISYNAPSE_PRINCIPAL_RETRY_SECONDS with InvalidPrincipalRetrySetting and creates nothing' {
+        It 'stops at a malformed CISYNAPSE_PRINCIPAL_RETRY_SECONDS with InvalidPrincipalRetrySetting before any request' {
             Use-Scenario { param($s) Remove-Assignment $s 'Workspace managed identity*' }
             $env:CISYNAPSE_PRINCIPAL_RETRY_SECONDS = '5,soon'
             Reset-CISynapseEmulatorRequestLog -Stack $Stack
 
-            { Repair-CISynapsePrerequisite @Target -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidPrincipalRetrySetting*'
-            @(Get-CISynapseEmulatorRequestLog -Stack $Stack | Where-Object method -EQ 'PUT') | Should -BeNullOrEmpty
+            { Repair-CISynapsePrerequisite @Target -Confirm:$false } | Should -Throw -ErrorId 'InvalidPrincipalRetrySetting*'
+            @(Get-CISynapseEmulatorRequestLog -Stack $Stack) | Should -BeNullOrEmpty
         }
 
         It 'repairs what Test-CISynapsePrerequisite pipes into it' {

@@ -26,6 +26,16 @@ public sealed class RepairCISynapsePrerequisiteCommand : PrerequisiteCmdletBase
 
     protected override void ExecuteCmdlet()
     {
+        IReadOnlyList<TimeSpan> backoff;
+        try
+        {
+            backoff = PrerequisiteRepairer.BackoffFromSetting(Environment.GetEnvironmentVariable(PrerequisiteRepairer.PrincipalRetryVariable));
+        }
+        catch (CISynapseException ex)
+        {
+            throw Terminate(ex);
+        }
+
         IEnumerable<CISynapsePrerequisiteResult> failed;
         if (ParameterSetName == ResultSet)
         {
@@ -38,10 +48,7 @@ public sealed class RepairCISynapsePrerequisiteCommand : PrerequisiteCmdletBase
             failed = Run(context => checker.TestAsync(target, context)).Select(r => new CISynapsePrerequisiteResult(r, target));
         }
 
-        var repairer = new PrerequisiteRepairer(ModuleSession.Current)
-        {
-            PrincipalNotFoundBackoff = PrerequisiteRepairer.BackoffFromSetting(Environment.GetEnvironmentVariable(PrerequisiteRepairer.PrincipalRetryVariable)),
-        };
+        var repairer = new PrerequisiteRepairer(ModuleSession.Current) { PrincipalNotFoundBackoff = backoff };
         foreach (var result in failed)
         {
             if (!result.CanRepair)
