@@ -333,6 +333,23 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
             ($results | Where-Object CheckId -EQ 'SynapseAssignmentPrincipalType').Reason | Should -BeLike "*$Sp (Synapse Administrator)*"
         }
 
+        It 'reads every page of the Synapse role assignments (x-ms-continuation) and of Resource Manager lists (nextLink)' {
+            Use-Scenario { param($s)
+                $s.options.pageSize = 1
+                $ws = $s.synapseWorkspaces[0]
+                $spAssignment = $ws.roleAssignments | Where-Object principalId -EQ $Sp
+                $spAssignment.principalType = $null
+                $ws.roleAssignments = @($ws.roleAssignments | Where-Object principalId -NE $Sp) + @($spAssignment)
+            }
+            Reset-CISynapseEmulatorRequestLog -Stack $Stack
+
+            $results = Invoke-Test
+
+            # The service principal's assignment is on the last page: found, and its missing principalType seen.
+            Assert-OnlyNotPassed $results @{ SynapseAssignmentPrincipalType = 'Warning' }
+            @(Get-CISynapseEmulatorRequestLog -Stack $Stack | Where-Object route -EQ 'GET synapse roleAssignments').Count | Should -Be 3
+        }
+
         It '-Quiet returns a single <Expected>' -ForEach @(
             @{ Expected = $true; Change = $null }
             @{ Expected = $false; Change = { param($s) Remove-Assignment $s 'Workspace managed identity*' } }

@@ -217,9 +217,8 @@ public sealed class PrerequisiteChecker
 
     private async Task<IReadOnlyList<SynapseRoleAssignment>> ListSynapseAssignmentsAsync(Uri endpoint, CancellationToken ct)
     {
-        var client = _synapse(endpoint);
-        using var response = await client.GetAsync($"roleAssignments?api-version={ApiVersions.SynapseDataPlane}", ct).ConfigureAwait(false);
-        return Json.Array(response.Root, "value").Select(SynapseRoleAssignment.FromJson).ToArray();
+        var items = await _synapse(endpoint).ListWithContinuationAsync($"roleAssignments?api-version={ApiVersions.SynapseDataPlane}", ct).ConfigureAwait(false);
+        return items.Select(SynapseRoleAssignment.FromJson).ToArray();
     }
 
     private static async Task<Outcome<AzureResponse?>> Fetch(Func<Task<AzureResponse>> request)

@@ -74,6 +74,27 @@ public sealed class PrerequisiteCheckerEmulatorTests
     }
 
     [Fact]
+    public async Task Every_page_is_read_when_lists_page_one_item_at_a_time()
+    {
+        var scenario = PreparedTenant();
+        scenario.Options.PageSize = 1;
+        var workspace = scenario.SynapseWorkspaces[0];
+        var servicePrincipalFirst = workspace.RoleAssignments[0];
+        workspace.RoleAssignments.RemoveAt(0);
+        workspace.RoleAssignments.Add(servicePrincipalFirst);
+        await using var emulator = await LocalEmulator.StartAsync(scenario);
+        var checker = CheckerFor(emulator, scenario.SignedInUser!);
+        var target = new PrerequisiteTarget(Sub, "rg-ci-synapse", "ws-ci-export", AccountId, "customerinsights") { QueryUserObjectIds = [QueryUser] };
+
+        var results = await checker.TestAsync(target, OperationContext.None);
+
+        Assert.All(results, r => Assert.True(r.Status == PrerequisiteStatus.Passed, $"{r.CheckId}: {r.Status} {r.Reason}"));
+        var requests = emulator.Host.Context.Requests.Snapshot();
+        Assert.Equal(workspace.RoleAssignments.Count, requests.Count(r => r.Route == "GET synapse roleAssignments"));
+        Assert.Equal(3, checker.Rounds);
+    }
+
+    [Fact]
     public void The_round_measure_chains_sequential_requests_and_not_concurrent_ones()
     {
         var t0 = DateTimeOffset.UtcNow;
