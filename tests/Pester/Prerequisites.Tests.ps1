@@ -378,6 +378,8 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
             $repaired[0].CheckId | Should -Be $CheckId
             $repaired[0].Status | Should -Be 'Created'
             $repaired[0].ObjectId | Should -Be $failing[0].ObjectId
+            # Name-based (version 5 layout) GUID from scope, role and principal.
+            $repaired[0].AssignmentName | Should -Match '^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'
             "$warnings" | Should -BeLike '*can take up to 10 minutes*'
             $state = Get-EmulatorState
             if ($repaired[0].Kind -eq 'SynapseRoleAssignment') {
@@ -404,6 +406,19 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
             $again.AssignmentName | Should -Be $repaired[0].AssignmentName
             $after = Get-EmulatorState
             @($after.roleAssignments).Count + @($after.synapseWorkspaces[0].roleAssignments).Count | Should -Be $count
+        }
+
+        It 're-tests with -Wait until the repaired checks pass' {
+            Use-Scenario { param($s) Remove-Assignment $s 'User: Storage Blob Data Contributor*' }
+            Reset-CISynapseEmulatorRequestLog -Stack $Stack
+
+            $output = Repair-CISynapsePrerequisite @Target -Wait -WaitTimeoutSeconds 60 -Confirm:$false -Verbose -WarningVariable warnings 4>&1
+
+            @($output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Status | Should -Be 'Created'
+            @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -eq 'Every repaired check now passes.' }).Count | Should -Be 1
+            $warnings | Should -BeNullOrEmpty
+            # One test before the repair, one after it.
+            @(Get-CISynapseEmulatorRequestLog -Stack $Stack | Where-Object route -EQ 'GET workspace').Count | Should -Be 2
         }
 
         It 'changes nothing with -WhatIf' {
