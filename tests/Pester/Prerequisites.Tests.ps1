@@ -159,6 +159,9 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
             ($results | Where-Object CheckId -EQ 'UserStorageAccess').ObjectId | Should -Be $User
             ($results | Where-Object CheckId -EQ 'WorkspaceIdentityStorageAccess').ObjectId | Should -Be $Mi
             ($results | Where-Object CheckId -EQ 'QueryUserStorageAccess').ObjectId | Should -Be $QueryUser
+            ($results | Where-Object CheckId -EQ 'UserStorageAccess').Principal.DisplayName | Should -Be 'Dana Admin'
+            ($results | Where-Object CheckId -EQ 'QueryUserStorageAccess').Principal.DisplayName | Should -Be 'Quinn Query'
+            ($results | Where-Object CheckId -EQ 'ServicePrincipalStorageAccess').Principal.DisplayName | Should -Be 'Dynamics 365 AI for Customer Insights'
             ($results | Where-Object CheckId -EQ 'ServicePrincipalStorageAccess').Reason | Should -BeLike '*Storage Blob Data Contributor*'
             $results | ForEach-Object { $_.CanRepair | Should -BeFalse }
             $results[0].PSObject.TypeNames[0] | Should -Be 'CustomerInsightsSynapse.Models.CISynapsePrerequisiteResult'
@@ -432,7 +435,7 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
             $output = @(Repair-CISynapsePrerequisite @Target -WhatIf)
 
             $output | Should -BeNullOrEmpty
-            @(Get-CISynapseEmulatorRequestLog -Stack $Stack | Where-Object method -NE 'GET') | Should -BeNullOrEmpty
+            @(Get-CISynapseEmulatorRequestLog -Stack $Stack | Where-Object method -In 'PUT', 'PATCH', 'DELETE') | Should -BeNullOrEmpty
             Get-EmulatorState | ConvertTo-Json -Depth 32 | Should -Be $before
             @(Invoke-Test | Where-Object Status -NE 'Passed').CheckId | Should -Be @('WorkspaceIdentityStorageAccess', 'ServicePrincipalSynapseAdministrator')
         }

@@ -96,7 +96,11 @@ public sealed class PrerequisiteChecker
         var spGroupsTask = spId is null
             ? Task.FromResult(Outcome<IReadOnlyList<string>>.Of([]))
             : FetchValue(() => ListGroupIdsAsync($"servicePrincipals/{spId}", ct));
-        var round2 = new List<Task> { firewallTask, synapseTask, spGroupsTask };
+        var people = new[] { signedInUser }.Concat(queryUsers).Select(p => p.ObjectId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var namesTask = people.Length == 0
+            ? Task.FromResult(Outcome<IReadOnlyDictionary<string, string>>.Of(new Dictionary<string, string>()))
+            : FetchValue(() => FindDisplayNamesAsync(people, ct));
+        var round2 = new List<Task> { firewallTask, synapseTask, spGroupsTask, namesTask };
         if (linkedServicesTask is not null)
         {
             round2.Add(linkedServicesTask);
@@ -126,6 +130,11 @@ public sealed class PrerequisiteChecker
         await Task.WhenAll(definitionTasks.Values).ConfigureAwait(false);
         var definitions = definitionTasks.Where(kv => kv.Value.Result.Succeeded).ToDictionary(kv => kv.Key, kv => kv.Value.Result.Value!);
 
+        // Display names are a courtesy: when Graph cannot be read the results carry object ids only.
+        var names = namesTask.Result.Value ?? new Dictionary<string, string>();
+        PrerequisitePrincipal Named(PrerequisitePrincipal p) =>
+            p.DisplayName is null && p.ObjectId is not null && names.TryGetValue(p.ObjectId, out var name) ? p with { DisplayName = name } : p;
+
         var results = new List<PrerequisiteResult>();
         var builder = new ResultBuilder(target, storageName);
 
@@ -146,7 +155,7 @@ public sealed class PrerequisiteChecker
                 _ => workspaceTask.Result.Error ?? (miId is null ? "The workspace has no system-assigned managed identity." : null),
             };
             results.Add(builder.StorageAccess(
-                principal,
+                Named(principal),
                 lookup,
                 principal.ObjectId is null ? null : containerAssignments[principal].Result,
                 principal.ObjectId is null ? null : containerDenies[principal].Result,
@@ -159,7 +168,7 @@ public sealed class PrerequisiteChecker
         {
             var lookup = principal.Kind == PrincipalKind.ServicePrincipal ? servicePrincipalTask.Result.Error : userTask.Result.Error;
             results.Add(builder.ResourceGroupReader(
-                principal,
+                Named(principal),
                 lookup,
                 principal.ObjectId is null ? null : groupAssignments[principal].Result,
                 principal.ObjectId is null ? null : groupDenies[principal].Result,
@@ -172,7 +181,7 @@ public sealed class PrerequisiteChecker
         foreach (var principal in queryUsers)
         {
             results.Add(builder.StorageAccess(
-                principal,
+                Named(principal),
                 null,
                 containerAssignments[principal].Result,
                 containerDenies[principal].Result,
@@ -191,6 +200,21 @@ public sealed class PrerequisiteChecker
         using var response = await _graph.GetAsync($"v1.0/servicePrincipals?$filter={filter}&$select=id,appId,displayName", ct).ConfigureAwait(false);
         var first = Json.Array(response.Root, "value").FirstOrDefault();
         return first.ValueKind == JsonValueKind.Object ? (Json.String(first, "id"), Json.String(first, "displayName")) : (null, null);
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> FindDisplayNamesAsync(IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        using var response = await _graph.PostAsync("v1.0/directoryObjects/getByIds", new { ids, types = new[] { "user", "group", "servicePrincipal" } }, ct).ConfigureAwait(false);
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in Json.Array(response.Root, "value"))
+        {
+            if (Json.String(item, "id") is { } id && Json.String(item, "displayName") is { } name)
+            {
+                names[id] = name;
+            }
+        }
+
+        return names;
     }
 
     private async Task<IReadOnlyList<string>> ListGroupIdsAsync(string directoryObject, CancellationToken ct)
