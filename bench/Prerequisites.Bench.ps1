@@ -110,8 +110,15 @@ try {
         Reset-CISynapseEmulatorRequestLog -Stack $stack
         $replayWatch = [Diagnostics.Stopwatch]::StartNew()
         foreach ($entry in ($log | Sort-Object { [DateTimeOffset]$_.started })) {
-            $response = Invoke-WebRequest -Method $entry.method -Uri ($stack.EmulatorUrl + $entry.path + $entry.query) -WebSession $session `
-                -Headers @{ Authorization = "Bearer $(Get-TokenFor $stack $entry.path)" } -SkipHttpErrorCheck
+            $request = @{ Method = $entry.method; Uri = $stack.EmulatorUrl + $entry.path + $entry.query; WebSession = $session
+                Headers = @{ Authorization = "Bearer $(Get-TokenFor $stack $entry.path)" }; SkipHttpErrorCheck = $true }
+            if ($entry.method -eq 'POST') {
+                # The log has no bodies; the one POST the checks make is the display-name lookup of these ids.
+                if ($entry.route -ne 'POST graph getByIds') { throw "No body known to replay $($entry.route)." }
+                $request.Body = @{ ids = @($prepared.signedInUser) + $target.QueryUserObjectId; types = @('user', 'group', 'servicePrincipal') } | ConvertTo-Json
+                $request.ContentType = 'application/json'
+            }
+            $response = Invoke-WebRequest @request
             if ([int]$response.StatusCode -ne [int]$entry.status) { throw "Replaying $($entry.route) gave $($response.StatusCode), not $($entry.status)." }
         }
         $replayWatch.Stop()
