@@ -6,7 +6,7 @@ BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot '../TestStack/TestStack.psm1') -Force
     $script:NoEmulator = -not (Get-Command Start-CISynapseTestStack -ErrorAction Ignore)
 
-    $sp = 'a1b2c3d4-0000-4000-8000-000000000022'
+    # The Change blocks run inside the tests, where the helpers and ids of BeforeAll ($Sp, Remove-Assignment, ...) exist.
     $script:MissingOne = @(
         @{ Requirement = 'Storage Blob Data Contributor for the Customer Insights service principal'; CheckId = 'ServicePrincipalStorageAccess'
             Change = { param($s) Remove-Assignment $s 'Customer Insights service principal: Storage Blob Data Contributor*' } }
@@ -20,7 +20,7 @@ BeforeDiscovery {
         @{ Requirement = 'Reader on the resource group for the user'; CheckId = 'UserResourceGroupReader'; UseOtherUser = $true
             Change = { param($s) Add-OtherUser $s -Reader:$false } }
         @{ Requirement = 'Synapse Administrator for the service principal'; CheckId = 'ServicePrincipalSynapseAdministrator'
-            Change = { param($s) $s.synapseWorkspaces[0].roleAssignments = @($s.synapseWorkspaces[0].roleAssignments | Where-Object principalId -NE $sp) } }
+            Change = { param($s) $s.synapseWorkspaces[0].roleAssignments = @($s.synapseWorkspaces[0].roleAssignments | Where-Object principalId -NE $Sp) } }
         @{ Requirement = 'Storage Blob Data Reader for the people who query'; CheckId = 'QueryUserStorageAccess'
             Change = { param($s) Remove-Assignment $s 'Query users (group)*' } }
         @{ Requirement = 'hierarchical namespace'; CheckId = 'HierarchicalNamespace'
@@ -39,9 +39,9 @@ BeforeDiscovery {
         @{ Requirement = 'the Customer Insights service principal'; CheckId = 'ServicePrincipalExists'
             Unknown = @('ServicePrincipalStorageAccess', 'ServicePrincipalResourceGroupReader', 'ServicePrincipalSynapseAdministrator')
             Change = { param($s)
-                $s.principals = @($s.principals | Where-Object id -NE $sp)
-                $s.roleAssignments = @($s.roleAssignments | Where-Object principalId -NE $sp)
-                $s.synapseWorkspaces[0].roleAssignments = @($s.synapseWorkspaces[0].roleAssignments | Where-Object principalId -NE $sp) } }
+                $s.principals = @($s.principals | Where-Object id -NE $Sp)
+                $s.roleAssignments = @($s.roleAssignments | Where-Object principalId -NE $Sp)
+                $s.synapseWorkspaces[0].roleAssignments = @($s.synapseWorkspaces[0].roleAssignments | Where-Object principalId -NE $Sp) } }
     )
     $script:Repairable = @($MissingOne | Where-Object { $_.CheckId -like '*StorageAccess' -or $_.CheckId -like '*Reader' -or $_.CheckId -like '*SynapseAdministrator' })
 }
