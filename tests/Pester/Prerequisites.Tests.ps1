@@ -184,6 +184,7 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
             $failed = $results | Where-Object CheckId -EQ $CheckId
             $failed.Reason | Should -Not -BeNullOrEmpty
             $failed.Remediation | Should -Not -BeNullOrEmpty
+            foreach ($id in @($Unknown | Where-Object { $_ })) { ($results | Where-Object CheckId -EQ $id).Reason | Should -BeLike "*see $CheckId*" }
         }
 
         It 'names the fix as an Az command line and says Repair can apply it' {

@@ -135,6 +135,8 @@ public sealed class PrerequisiteChecker
         PrerequisitePrincipal Named(PrerequisitePrincipal p) =>
             p.DisplayName is null && p.ObjectId is not null && names.TryGetValue(p.ObjectId, out var name) ? p with { DisplayName = name } : p;
 
+        var spLookupError = servicePrincipalTask.Result.Error
+            ?? (spId is null ? $"No service principal has app id {target.ServicePrincipalAppId} in this tenant (see ServicePrincipalExists), so it holds no role." : null);
         var results = new List<PrerequisiteResult>();
         var builder = new ResultBuilder(target, storageName);
 
@@ -150,7 +152,7 @@ public sealed class PrerequisiteChecker
         {
             var lookup = principal.Kind switch
             {
-                PrincipalKind.ServicePrincipal => servicePrincipalTask.Result.Error,
+                PrincipalKind.ServicePrincipal => spLookupError,
                 PrincipalKind.User => userTask.Result.Error,
                 _ => workspaceTask.Result.Error ?? (miId is null ? "The workspace has no system-assigned managed identity." : null),
             };
@@ -166,7 +168,7 @@ public sealed class PrerequisiteChecker
 
         foreach (var principal in new[] { servicePrincipal, signedInUser })
         {
-            var lookup = principal.Kind == PrincipalKind.ServicePrincipal ? servicePrincipalTask.Result.Error : userTask.Result.Error;
+            var lookup = principal.Kind == PrincipalKind.ServicePrincipal ? spLookupError : userTask.Result.Error;
             results.Add(builder.ResourceGroupReader(
                 Named(principal),
                 lookup,
@@ -175,7 +177,7 @@ public sealed class PrerequisiteChecker
                 definitions));
         }
 
-        results.Add(builder.SynapseAdministrator(servicePrincipal, servicePrincipalTask.Result.Error, synapseTask.Result, spGroupsTask.Result, synapseEndpoint));
+        results.Add(builder.SynapseAdministrator(servicePrincipal, spLookupError, synapseTask.Result, spGroupsTask.Result, synapseEndpoint));
         results.Add(builder.SynapsePrincipalTypes(synapseTask.Result));
 
         foreach (var principal in queryUsers)
