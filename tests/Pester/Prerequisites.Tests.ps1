@@ -323,6 +323,7 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
             Assert-OnlyNotPassed $results @{ ServicePrincipalExists = 'Unknown'; ServicePrincipalStorageAccess = 'Unknown'
                 ServicePrincipalResourceGroupReader = 'Unknown'; ServicePrincipalSynapseAdministrator = 'Unknown' }
             ($results | Where-Object CheckId -EQ 'ServicePrincipalExists').Reason | Should -BeLike '*-ServicePrincipalObjectId*'
+            ($results | Where-Object CheckId -EQ 'ServicePrincipalStorageAccess').Remediation | Should -BeLike '*-ServicePrincipalObjectId*'
         }
 
         It 'passes with -ServicePrincipalObjectId when Graph refuses' {

@@ -242,7 +242,7 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         const string requirement = "The Customer Insights service principal needs the Synapse Administrator role (Synapse RBAC) on the workspace.";
         if (principal.ObjectId is null)
         {
-            return Undecided(id, title, scope, requirement, lookupError ?? "The service principal is not known.", false, principal);
+            return Undecided(id, title, scope, requirement, lookupError ?? "The service principal is not known.", false, principal, UnknownPrincipalFix(principal));
         }
 
         if (!assignments.Succeeded)
@@ -309,7 +309,7 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
     {
         if (principal.ObjectId is null || assignments is null || denies is null)
         {
-            return Undecided(id, title, scope, requirement, lookupError ?? "The principal is not known.", false, principal);
+            return Undecided(id, title, scope, requirement, lookupError ?? "The principal is not known.", false, principal, UnknownPrincipalFix(principal));
         }
 
         if (!assignments.Succeeded)
@@ -342,11 +342,20 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         new(id, title, principal, scope, requirement, status, reason, remediation, repair);
 
     /// <summary>A check whose input could not be read: Failed when the resource does not exist, Unknown otherwise.</summary>
-    private static PrerequisiteResult Undecided(string id, string title, string scope, string requirement, string error, bool notFound, PrerequisitePrincipal? principal = null) =>
+    private static PrerequisiteResult Undecided(string id, string title, string scope, string requirement, string error, bool notFound, PrerequisitePrincipal? principal = null, string? fix = null) =>
         new(id, title, principal ?? PrerequisitePrincipal.None, scope, requirement, notFound ? PrerequisiteStatus.Failed : PrerequisiteStatus.Unknown,
             notFound ? $"Not found: {error}" : $"Could not be decided: {error}",
-            notFound ? "Check the connection's subscription, workspace and storage account." : "Make sure the signed-in account can read role assignments (Reader or User Access Administrator on the scope) and try again.",
+            fix ?? (notFound ? "Check the connection's subscription, workspace and storage account." : "Make sure the signed-in account can read role assignments (Reader or User Access Administrator on the scope) and try again."),
             null);
+
+    /// <summary>What to do when a principal's object id is unknown, so its roles cannot be listed.</summary>
+    private static string UnknownPrincipalFix(PrerequisitePrincipal principal) => principal.Kind switch
+    {
+        PrincipalKind.ServicePrincipal => "Make sure the Customer Insights service principal exists (see ServicePrincipalExists), or pass its object id with -ServicePrincipalObjectId when Microsoft Graph cannot be read.",
+        PrincipalKind.User => "Pass the user's object id with -UserObjectId when the sign-in token does not carry it.",
+        PrincipalKind.WorkspaceIdentity => "Turn on the workspace's system-assigned managed identity, and make sure the signed-in account can read the workspace.",
+        _ => "Pass the object id of the principal.",
+    };
 
     private static string Describe(PrerequisitePrincipal principal) => principal.Kind switch
     {
