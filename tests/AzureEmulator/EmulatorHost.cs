@@ -123,7 +123,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
         finally
         {
-            emu.Requests.Add(new RequestEntry(ctx.Request.Method, name, ctx.Request.Path.Value!, status, started, DateTimeOffset.UtcNow, fault));
+            emu.Requests.Add(new RequestEntry(ctx.Request.Method, name, ctx.Request.Path.Value!, status, started, DateTimeOffset.UtcNow, fault, ctx.Request.QueryString.Value ?? string.Empty));
         }
     }
 }

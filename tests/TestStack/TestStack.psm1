@@ -331,7 +331,7 @@ function Get-CISynapseEmulatorRequestCount {
 function Get-CISynapseEmulatorRequestLog {
     <#
     .SYNOPSIS
-    Every request the emulator served (method, route, path, status, started, ended, fault).
+    Every request the emulator served (method, route, path, query, status, started, ended, fault).
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)] [object] $Stack)

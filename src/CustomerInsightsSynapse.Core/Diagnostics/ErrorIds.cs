@@ -53,6 +53,7 @@ public static class ErrorIds
 
     // Prerequisites
     public const string RepairFailed = "RepairFailed";
+    public const string InvalidPrincipalRetrySetting = "InvalidPrincipalRetrySetting";
 
     // Cdm
     public const string CdmDocumentNotFound = "CdmDocumentNotFound";
