@@ -71,6 +71,7 @@ public static class ErrorIds
     public const string DuplicateAttribute = "DuplicateAttribute";
     public const string InvalidPartitionPattern = "InvalidPartitionPattern";
     public const string EntityNotFound = "EntityNotFound";
+    public const string InvalidCsvFormat = "InvalidCsvFormat";
 
     // Lake
 
