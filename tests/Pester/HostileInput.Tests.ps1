@@ -224,3 +224,57 @@ Describe 'Hostile CDM folders' {
         { Get-CISynapseEntity -Source 'Env:/HOME' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument,*'
     }
 }
+
+Describe 'Hostile input that only Azure can refuse (emulator)' {
+    BeforeAll {
+        $script:Prepared = Get-Content -Raw (Join-Path $PSScriptRoot '../AzureEmulator/Scenarios/prepared-tenant.json') | ConvertFrom-Json -AsHashtable
+        $script:Stack = Start-CISynapseTestStack -Scenario $Prepared
+        $script:Sub = $Prepared.subscriptions[0].subscriptionId
+        $script:Rg = $Prepared.synapseWorkspaces[0].resourceGroup
+        $script:Ws = $Prepared.synapseWorkspaces[0].name
+        $script:Account = $Prepared.storageAccounts[0].name
+        $script:OtherSub = '0ddba11c-0000-4000-8000-00000000beef'
+    }
+
+    AfterAll {
+        if ($Stack) { Stop-CISynapseTestStack -Stack $Stack }
+    }
+
+    BeforeEach {
+        $script:StorePath = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        Set-CISynapseStore -Location $StorePath
+        $connectArgs = $Stack.ConnectArguments
+        $null = Connect-CISynapseAccount @connectArgs
+    }
+
+    AfterEach {
+        Get-FolderSnapshot $StorePath | Should -Be '<no folder>' -Because 'a refused connection leaves an empty store empty'
+    }
+
+    It 'refuses a workspace id from another subscription: SubscriptionNotFound' {
+        $workspaceId = "/subscriptions/$OtherSub/resourceGroups/$Rg/providers/Microsoft.Synapse/workspaces/$Ws"
+        $storageId = "/subscriptions/$OtherSub/resourceGroups/$Rg/providers/Microsoft.Storage/storageAccounts/$Account"
+        { New-CISynapseConnection -Name 'Elsewhere' -WorkspaceResourceId $workspaceId -StorageAccountResourceId $storageId -Container 'customerinsights' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SubscriptionNotFound,*'
+    }
+
+    It 'refuses a workspace id from another subscription than the storage account: ConnectionTargetMismatch' {
+        $workspaceId = "/subscriptions/$OtherSub/resourceGroups/$Rg/providers/Microsoft.Synapse/workspaces/$Ws"
+        $storageId = "/subscriptions/$Sub/resourceGroups/$Rg/providers/Microsoft.Storage/storageAccounts/$Account"
+        { New-CISynapseConnection -Name 'Mixed' -WorkspaceResourceId $workspaceId -StorageAccountResourceId $storageId -Container 'customerinsights' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionTargetMismatch,*'
+    }
+
+    It 'refuses an expired token at sign-in: AccessTokenExpired' {
+        $expired = New-CISynapseTestToken -ObjectId $Prepared.signedInUser -TenantId $Prepared.tenantId -Audience $Stack.EmulatorUrl -ExpiresIn ([TimeSpan]::FromMinutes(-5))
+        { Connect-CISynapseAccount -AccessToken $expired -ResourceManagerUrl $Stack.ResourceManagerUrl -ErrorAction Stop } | Should -Throw -ErrorId 'AccessTokenExpired,*'
+    }
+
+    It 'refuses a call made after the token expired: AccessTokenExpired' {
+        $shortLived = New-CISynapseTestToken -ObjectId $Prepared.signedInUser -TenantId $Prepared.tenantId -Audience $Stack.EmulatorUrl -ExpiresIn ([TimeSpan]::FromSeconds(3))
+        $null = Connect-CISynapseAccount -AccessToken $shortLived -ResourceManagerUrl $Stack.ResourceManagerUrl
+        Start-Sleep -Seconds 4
+        { New-CISynapseConnection -Name 'Late' -SubscriptionId $Sub -ResourceGroupName $Rg -WorkspaceName $Ws -StorageAccountName $Account -Container 'customerinsights' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AccessTokenExpired,*'
+    }
+}
