@@ -23,6 +23,8 @@
         'Grant-CISynapseRole'
         'Revoke-CISynapseRole'
         'Get-CISynapseEntity'
+        'Get-CISynapseExportRun'
+        'Invoke-CISynapseExport'
         'Repair-CISynapsePrerequisite'
         'Test-CISynapsePrerequisite'
     )

@@ -74,6 +74,11 @@ public static class ErrorIds
     public const string InvalidCsvFormat = "InvalidCsvFormat";
 
     // Lake
+    public const string ExportRunInProgress = "ExportRunInProgress";
+    public const string LakeLockLost = "LakeLockLost";
+    public const string LakeModelInvalid = "LakeModelInvalid";
+    public const string PartitionNotFound = "PartitionNotFound";
+    public const string PartitionLandingFailed = "PartitionLandingFailed";
 
     // Sql
     public const string InvalidSqlIdentifier = "InvalidSqlIdentifier";
@@ -88,4 +93,7 @@ public static class ErrorIds
     public const string SqlBatchFailed = "SqlBatchFailed";
 
     // Export
+    public const string ExportNotFound = "ExportNotFound";
+    public const string PrerequisitesNotMet = "PrerequisitesNotMet";
+    public const string ExportRunFailed = "ExportRunFailed";
 }

@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace CustomerInsightsSynapse.Bench;
+
+/// <summary>Command-line settings of the lake scenario. Sizes are in MiB.</summary>
+internal sealed record BenchSettings
+{
+    public bool Quick { get; init; }
+
+    public int SmallFiles { get; init; } = 200;
+
+    public double SmallFileMiB { get; init; } = 1;
+
+    public int LargeFiles { get; init; } = 2;
+
+    public double LargeFileMiB { get; init; } = 512;
+
+    public int[] RssMiB { get; init; } = [256, 2048];
+
+    public int Repetitions { get; init; } = 3;
+
+    public int MaxParallelFiles { get; init; } = 8;
+
+    public int MaxParallelBlocks { get; init; } = 4;
+
+    public int BlockMiB { get; init; } = 8;
+
+    public string? OutputFile { get; init; }
+
+    public string? WorkFolder { get; init; }
+
+    public static BenchSettings Parse(IReadOnlyList<string> args)
+    {
+        var s = args.Contains("--quick")
+            ? new BenchSettings { Quick = true, SmallFiles = 50, SmallFileMiB = 0.25, LargeFiles = 2, LargeFileMiB = 32, RssMiB = [64, 512], Repetitions = 3 }
+            : new BenchSettings();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            s = args[i] switch
+            {
+                "--quick" => s,
+                "--small-files" => s with { SmallFiles = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--small-size" => s with { SmallFileMiB = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--large-files" => s with { LargeFiles = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--large-size" => s with { LargeFileMiB = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--rss-sizes" => s with { RssMiB = Next().Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray() },
+                "--repeat" => s with { Repetitions = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--parallel-files" => s with { MaxParallelFiles = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--parallel-blocks" => s with { MaxParallelBlocks = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--block-size" => s with { BlockMiB = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--out" => s with { OutputFile = Next() },
+                "--work" => s with { WorkFolder = Next() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}."),
+            };
+        }
+
+        if (s.Repetitions < 1 || s.SmallFiles < 1 || s.LargeFiles < 1)
+        {
+            throw new ArgumentException("Counts must be positive.");
+        }
+
+        return s;
+    }
+}

@@ -1,0 +1,129 @@
+using CustomerInsightsSynapse.Core.Diagnostics;
+using global::Azure;
+using global::Azure.Storage.Blobs;
+using global::Azure.Storage.Blobs.Models;
+using global::Azure.Storage.Blobs.Specialized;
+
+namespace CustomerInsightsSynapse.Core.Lake;
+
+/// <summary>
+/// One landing per database at a time: a lease on <c>{Database}/_lock</c> (the blob is created when missing),
+/// renewed in the background. If a renewal fails the lock is lost and <see cref="Lost"/> is cancelled, which stops
+/// the run before it commits. Disposing releases the lease.
+/// </summary>
+internal sealed class DatabaseLock : IAsyncDisposable
+{
+    private readonly BlobLeaseClient _lease;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _lost = new();
+    private readonly Task _renewal;
+    private readonly IOperationLog _log;
+
+    private DatabaseLock(BlobLeaseClient lease, TimeSpan renewInterval, IOperationLog log)
+    {
+        _lease = lease;
+        _log = log;
+        _renewal = RenewAsync(renewInterval);
+    }
+
+    /// <summary>Cancelled when the lease could not be renewed.</summary>
+    public CancellationToken Lost => _lost.Token;
+
+    public static async Task<DatabaseLock> AcquireAsync(BlobClient lockBlob, string database, LandingOptions options, OperationContext context)
+    {
+        var ct = context.CancellationToken;
+        var lease = lockBlob.GetBlobLeaseClient();
+        try
+        {
+            try
+            {
+                await lease.AcquireAsync(options.LockDuration, cancellationToken: ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                await CreateAsync(lockBlob, ct).ConfigureAwait(false);
+                await lease.AcquireAsync(options.LockDuration, cancellationToken: ct).ConfigureAwait(false);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            throw new CISynapseException(
+                ErrorIds.ExportRunInProgress,
+                ErrorKind.ResourceBusy,
+                $"Another run is landing data into the database '{database}' (its lock {lockBlob.Name} is leased).",
+                database,
+                ex)
+            {
+                RecommendedAction = $"Wait for the other run to finish. A run that was killed frees the lock by itself within {options.LockDuration.TotalSeconds:0} seconds.",
+            };
+        }
+
+        context.Log.Verbose($"Locked database '{database}' (lease on {lockBlob.Name}).");
+        return new DatabaseLock(lease, options.LockRenewInterval, context.Log);
+    }
+
+    private static async Task CreateAsync(BlobClient lockBlob, CancellationToken ct)
+    {
+        try
+        {
+            await lockBlob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // Another run created it first.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        try
+        {
+            await _renewal.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (!_lost.IsCancellationRequested)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await _lease.ReleaseAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+                _log.Verbose($"Released the lock {_lease.Uri.AbsolutePath}.");
+            }
+            catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
+            {
+                _log.Warning($"Could not release the lock ({ex.Message.Split('\n')[0]}); it expires by itself.");
+            }
+        }
+
+        _stop.Dispose();
+        _lost.Dispose();
+    }
+
+    private async Task RenewAsync(TimeSpan interval)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    await _lease.RenewAsync(cancellationToken: _stop.Token).ConfigureAwait(false);
+                }
+                catch (RequestFailedException ex)
+                {
+                    _log.Warning($"The database lock could not be renewed ({ex.ErrorCode ?? ex.Status.ToString()}); the landing stops.");
+                    _lost.Cancel();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+    }
+}

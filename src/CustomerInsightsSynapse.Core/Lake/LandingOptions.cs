@@ -1,0 +1,65 @@
+namespace CustomerInsightsSynapse.Core.Lake;
+
+/// <summary>How a local file without an ETag is fingerprinted for incremental runs.</summary>
+public enum LocalFileFingerprint
+{
+    /// <summary>
+    /// Size and last-write time (UTC ticks), like rsync's quick check: free to compute, so a rerun with nothing
+    /// changed reads no data. Misses an edit that keeps size and timestamp, which CDM writers do not do.
+    /// </summary>
+    SizeAndModifiedTime,
+
+    /// <summary>SHA-256 of the content, read streaming: exact, but a rerun reads every byte again.</summary>
+    ContentHash,
+}
+
+/// <summary>
+/// Tuning for a landing. Memory held by upload buffers is at most
+/// <see cref="MaxParallelFiles"/> × <see cref="MaxParallelBlocks"/> × <see cref="BlockSize"/> and does not grow with
+/// file size; server-side copies move no data through the client.
+/// </summary>
+public sealed class LandingOptions
+{
+    public const long MiB = 1024 * 1024;
+
+    /// <summary>Files landed at the same time, across all entities of a run.</summary>
+    public int MaxParallelFiles { get; init; } = 8;
+
+    /// <summary>Blocks of one file uploaded (local) or copied (blob) at the same time.</summary>
+    public int MaxParallelBlocks { get; init; } = 4;
+
+    /// <summary>Block size for local uploads; a local file up to this size goes in one request.</summary>
+    public long BlockSize { get; init; } = 8 * MiB;
+
+    /// <summary>Blob sources up to this size are copied with one Copy Blob From URL (the service limit is 256 MiB).</summary>
+    public long SingleCopyLimit { get; init; } = 256 * MiB;
+
+    /// <summary>Block size for server-side copies of larger blobs (Put Block From URL; service limit 4000 MiB).</summary>
+    public long CopyBlockSize { get; init; } = 100 * MiB;
+
+    public LocalFileFingerprint LocalFingerprint { get; init; } = LocalFileFingerprint.SizeAndModifiedTime;
+
+    /// <summary>Lease on <c>{Database}/_lock</c>: 15–60 s as the service allows.</summary>
+    public TimeSpan LockDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan LockRenewInterval { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Called after each file is in place; tests use it to stop a run in the middle.</summary>
+    internal Func<LandedFile, CancellationToken, Task>? AfterFileLanded { get; init; }
+
+    internal void Validate()
+    {
+        if (MaxParallelFiles < 1 || MaxParallelBlocks < 1 || BlockSize < 1 || CopyBlockSize < 1 || SingleCopyLimit < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LandingOptions), "Parallelism and block sizes must be positive.");
+        }
+
+        if (LockRenewInterval >= LockDuration)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LockRenewInterval), "The lock must be renewed more often than it expires.");
+        }
+    }
+}
+
+/// <summary>One partition file that reached its snapshot folder.</summary>
+internal sealed record LandedFile(string Entity, string BlobName, long Bytes);

@@ -1,0 +1,136 @@
+using System.Text;
+using CustomerInsightsSynapse.Core.Azure;
+using CustomerInsightsSynapse.Core.Cdm;
+using CustomerInsightsSynapse.Core.Diagnostics;
+using global::Azure;
+using global::Azure.Core;
+using global::Azure.Storage;
+using global::Azure.Storage.Blobs;
+using global::Azure.Storage.Blobs.Models;
+using global::Azure.Storage.Blobs.Specialized;
+using global::Azure.Storage.Sas;
+
+namespace CustomerInsightsSynapse.Core.Lake;
+
+/// <summary>
+/// Moves one partition into its snapshot folder. Blob sources are copied by the service (Copy Blob From URL up to
+/// <see cref="LandingOptions.SingleCopyLimit"/>, else Put Block From URL in parallel ranges and one Put Block List),
+/// so no data passes through this process; the source is authorized with a bearer token from the factory's
+/// credential, or a short read-only SAS when the factory signs with a shared key. Local files are streamed in
+/// blocks of <see cref="LandingOptions.BlockSize"/>. Retries (Retry-After honoured) come from the factory's pipeline.
+/// </summary>
+internal sealed class PartitionTransfer
+{
+    private const string StorageScope = "https://storage.azure.com/.default";
+
+    private readonly BlobClientFactory _factory;
+    private readonly LandingOptions _options;
+
+    public PartitionTransfer(BlobClientFactory factory, LandingOptions options)
+    {
+        _factory = factory;
+        _options = options;
+    }
+
+    public Task LandAsync(SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken) =>
+        source.IsBlob
+            ? CopyAsync(source, destination, bytesMoved, cancellationToken)
+            : UploadAsync(source, destination, bytesMoved, cancellationToken);
+
+    private async Task UploadAsync(SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(source.Partition.Location, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        if (stream.Length != source.Size)
+        {
+            throw Changed(source);
+        }
+
+        var reported = 0L;
+        var options = new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = ContentType(source.Partition.Format) },
+            TransferOptions = new StorageTransferOptions
+            {
+                InitialTransferSize = _options.BlockSize,
+                MaximumTransferSize = _options.BlockSize,
+                MaximumConcurrency = _options.MaxParallelBlocks,
+            },
+            ProgressHandler = new Progress(total => bytesMoved(total - Interlocked.Exchange(ref reported, total))),
+        };
+        await destination.UploadAsync(stream, options, cancellationToken).ConfigureAwait(false);
+        bytesMoved(source.Size - Interlocked.Exchange(ref reported, source.Size));
+    }
+
+    private async Task CopyAsync(SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
+    {
+        var (uri, authorization) = await SourceAccessAsync(source, cancellationToken).ConfigureAwait(false);
+        var sourceConditions = new RequestConditions { IfMatch = new ETag("\"" + source.Version + "\"") };
+        if (source.Size <= _options.SingleCopyLimit)
+        {
+            await destination.SyncCopyFromUriAsync(
+                uri,
+                new BlobCopyFromUriOptions { SourceAuthentication = authorization, SourceConditions = new BlobRequestConditions { IfMatch = sourceConditions.IfMatch } },
+                cancellationToken).ConfigureAwait(false);
+            bytesMoved(source.Size);
+            return;
+        }
+
+        var block = _options.CopyBlockSize;
+        var count = (int)((source.Size + block - 1) / block);
+        var ids = Enumerable.Range(0, count).Select(i => Convert.ToBase64String(Encoding.ASCII.GetBytes($"block-{i:D8}"))).ToArray();
+        var blockBlob = destination.GetParentBlobContainerClient().GetBlockBlobClient(destination.Name);
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, count),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelBlocks, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var offset = i * block;
+                var length = Math.Min(block, source.Size - offset);
+                await blockBlob.StageBlockFromUriAsync(
+                    uri,
+                    ids[i],
+                    new StageBlockFromUriOptions { SourceRange = new HttpRange(offset, length), SourceAuthentication = authorization, SourceConditions = sourceConditions },
+                    ct).ConfigureAwait(false);
+                bytesMoved(length);
+            }).ConfigureAwait(false);
+        await blockBlob.CommitBlockListAsync(
+            ids,
+            new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = ContentType(source.Partition.Format) } },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(Uri Uri, HttpAuthorization? Authorization)> SourceAccessAsync(SourcePartition source, CancellationToken cancellationToken)
+    {
+        var location = BlobLocation.Parse(source.Partition.Location);
+        var client = _factory.Container(location).GetBlobClient(location.Path);
+        if (_factory.TokenCredential is { } credential)
+        {
+            var token = await credential.GetTokenAsync(new TokenRequestContext([StorageScope]), cancellationToken).ConfigureAwait(false);
+            return (client.Uri, new HttpAuthorization("Bearer", token.Token));
+        }
+
+        if (client.CanGenerateSasUri)
+        {
+            return (client.GenerateSasUri(BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(2)), null);
+        }
+
+        return (client.Uri, null);
+    }
+
+    internal static string ContentType(PartitionFormat format) => format == PartitionFormat.Parquet ? "application/vnd.apache.parquet" : "text/csv";
+
+    private static CISynapseException Changed(SourcePartition source) =>
+        new(
+            ErrorIds.PartitionLandingFailed,
+            ErrorKind.InvalidData,
+            $"The partition '{LandingPlanner.Describe(source.Partition.Location)}' changed while it was being landed.",
+            source.Partition.Location)
+        {
+            RecommendedAction = "Run the export again once the source has finished writing.",
+        };
+
+    private sealed class Progress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}

@@ -1,0 +1,13 @@
+using CustomerInsightsSynapse.Core.Cdm;
+
+namespace CustomerInsightsSynapse.Core.Lake;
+
+/// <summary>
+/// A partition as the planner found it: where it lands inside the snapshot folder (<see cref="RelativePath"/>,
+/// keeping the source file names), its size, and the token that changes when its content changes
+/// (a blob's ETag; for a local file its size and modified time, or its SHA-256, as <see cref="LandingOptions.LocalFingerprint"/> says).
+/// </summary>
+public sealed record SourcePartition(CdmPartition Partition, string RelativePath, long Size, string Version)
+{
+    public bool IsBlob => Partition.IsBlob;
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Management.Automation;
+using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Export;
+using CustomerInsightsSynapse.Core.Sql;
+using CustomerInsightsSynapse.Infrastructure;
+using CustomerInsightsSynapse.Models;
+
+namespace CustomerInsightsSynapse.Commands;
+
+/// <summary>Invoke-CISynapseExport: runs an export now and waits for it (plan → land → SQL → commit → record).</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "CISynapseExport", SupportsShouldProcess = true)]
+[OutputType(typeof(CISynapseExportRun))]
+public sealed class InvokeCISynapseExportCommand : CISynapseCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ExportName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = [];
+
+    [Parameter]
+    public SwitchParameter SkipPrerequisiteCheck { get; set; }
+
+    [Parameter]
+    [ValidateSet("Apply", "ScriptOnly")]
+    public string? DeploymentMode { get; set; }
+
+    protected override void ExecuteCmdlet()
+    {
+        var runner = new ExportRunner(ModuleSession.Current, StoreSession.Open());
+        var options = new ExportRunOptions
+        {
+            SkipPrerequisiteCheck = SkipPrerequisiteCheck,
+            Deployment = DeploymentMode is null ? null : Enum.Parse<DeploymentMode>(DeploymentMode),
+        };
+        foreach (var name in Name)
+        {
+            try
+            {
+                RunOne(runner, name, options);
+            }
+            catch (CISynapseException ex)
+            {
+                WriteError(ErrorRecordFactory.From(ex, name));
+            }
+        }
+    }
+
+    private void RunOne(ExportRunner runner, string name, ExportRunOptions options)
+    {
+        if (IsWhatIf())
+        {
+            ShowPlan(Run(async context => await runner.PlanAsync(name, await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false), options, context).ConfigureAwait(false)));
+            return;
+        }
+
+        if (!ShouldProcess(name, "Run export"))
+        {
+            return;
+        }
+
+        var record = Run(async context => await runner.RunAsync(name, await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false), options, context).ConfigureAwait(false));
+        foreach (var warning in record.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        var run = new CISynapseExportRun(record);
+        WriteObject(run);
+        if (record.Status == ExportRunStatus.Failed)
+        {
+            WriteError(ErrorRecordFactory.Create(
+                ErrorIds.ExportRunFailed,
+                ErrorKind.InvalidResult,
+                $"Export '{record.ExportName}' run {record.RunId} failed: {record.Error ?? string.Join("; ", run.Entities.Where(e => e.Error is not null).Select(e => $"{e.Entity}: {e.Error}"))}",
+                record.RunId));
+        }
+        else if (record.Status == ExportRunStatus.PartiallySucceeded)
+        {
+            WriteWarning($"Export '{record.ExportName}' run {record.RunId} partially succeeded: {run.EntitiesFailed} entit{(run.EntitiesFailed == 1 ? "y" : "ies")} failed and keep their previous snapshot.");
+        }
+    }
+
+    private void ShowPlan(ExportPlan plan)
+    {
+        foreach (var entity in plan.Entities)
+        {
+            var size = entity.Bytes.ToString("N0", CultureInfo.InvariantCulture);
+            ShouldProcess($"{plan.DatabaseName}/{entity.Entity}", $"{entity.Action} ({entity.Reason}; {entity.Files} files, {size} bytes)");
+        }
+
+        foreach (var warning in plan.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        if (plan.SqlScript is not null)
+        {
+            var verb = plan.Deployment == Core.Sql.DeploymentMode.Apply ? "Apply" : "Save (ScriptOnly)";
+            ShouldProcess($"database {plan.DatabaseName}", $"{verb} this T-SQL:{Environment.NewLine}{plan.SqlScript}");
+        }
+    }
+
+    private bool IsWhatIf() =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
+            ? value is SwitchParameter { IsPresent: true }
+            : SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter { IsPresent: true } or true;
+}

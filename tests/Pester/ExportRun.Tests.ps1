@@ -1,0 +1,211 @@
+# Invoke-CISynapseExport against the local stack, sentence by sentence of the Customer Insights documentation's
+# "Configure an export", "Update an export" and FAQ sections: lake contents, the generated SQL, the run records.
+BeforeAll {
+    Import-Module $env:CISYNAPSE_TEST_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot '../TestStack/TestStack.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../TestStack/CdmTestData.psm1') -Force
+    $script:Prepared = Get-Content -Raw (Join-Path $PSScriptRoot '../AzureEmulator/Scenarios/prepared-tenant.json') | ConvertFrom-Json -AsHashtable
+    $script:Stack = Start-CISynapseTestStack -Scenario $Prepared
+    $script:Sub = $Prepared.subscriptions[0].subscriptionId
+    $script:Rg = $Prepared.synapseWorkspaces[0].resourceGroup
+    $script:Workspace = $Prepared.synapseWorkspaces[0].name
+    $script:Account = $Prepared.storageAccounts[0].name
+    $script:Container = $Prepared.storageAccounts[0].containers[0].name
+    New-CISynapseTestBlobContainer -Stack $Stack -Account $Account -Container $Container
+
+    function New-Scenario {
+        # A fresh store, connection, CDM source and database name for each test.
+        param([hashtable] $Rows = @{ Customer = 40; UnifiedActivity = 90; Segments = 12 }, [string[]] $Entity = @('Customer', 'UnifiedActivity', 'Segments'))
+        $id = [guid]::NewGuid().ToString('N').Substring(0, 8)
+        Set-CISynapseStore -Location (Join-Path $TestDrive "store-$id")
+        $connect = $Stack.ConnectArguments
+        Connect-CISynapseAccount @connect | Out-Null
+        $source = New-CISynapseTestCdmFolder -Path (Join-Path $TestDrive "ci-$id") -Rows $Rows -PartitionsPerEntity 2
+        $null = New-CISynapseConnection -Name "conn-$id" -DisplayName 'Synapse' -SubscriptionId $Sub -ResourceGroupName $Rg -WorkspaceName $Workspace -StorageAccountName $Account -Container $Container
+        $export = New-CISynapseExport -Name "export-$id" -DisplayName 'Customers to Synapse' -Connection "conn-$id" -Source $source.FullName -DatabaseName "db_$id" -Entity $Entity -DeploymentMode ScriptOnly
+        [pscustomobject]@{ Id = $id; Source = $source.FullName; Export = $export; Database = "db_$id" }
+    }
+
+    function Get-LakeModel([string] $Database) {
+        $bytes = Get-CISynapseTestBlobContent -Stack $Stack -Account $Account -Container $Container -Name "$Database/model.json"
+        [Text.Encoding]::UTF8.GetString($bytes) | ConvertFrom-Json
+    }
+
+    function Get-SnapshotOf($Model, [string] $Entity) {
+        $entry = $Model.entities | Where-Object name -EQ $Entity
+        ($entry.annotations | Where-Object name -EQ 'cisynapse:snapshotId').value
+    }
+
+    function Get-RunScript($Run) {
+        [Text.Encoding]::UTF8.GetString((Get-CISynapseTestBlobContent -Stack $Stack -Account $Account -Container $Container -Name $Run.SqlScriptPath))
+    }
+}
+
+AfterAll {
+    if ($Stack) { Stop-CISynapseTestStack -Stack $Stack }
+    Set-CISynapseStore -Default
+    Disconnect-CISynapseAccount
+}
+
+Describe 'Configure an export' {
+    It 'saving an export does not run it' {
+        $s = New-Scenario
+        Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/" | Should -BeNullOrEmpty
+        Get-CISynapseExportRun -ExportName $s.Export.Name | Should -BeNullOrEmpty
+    }
+
+    It 'runs on demand: lands every selected entity byte for byte, commits model.json, saves the T-SQL and records the run' {
+        $s = New-Scenario
+        $run = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+
+        $run.Status | Should -Be 'Succeeded'
+        $run.EntitiesLanded | Should -Be 3
+        $run.SqlApplied | Should -BeFalse
+        $run.DeploymentMode | Should -Be 'ScriptOnly'
+        $model = Get-LakeModel $s.Database
+        @($model.entities.name | Sort-Object) | Should -Be @('Customer', 'Segments', 'UnifiedActivity')
+        foreach ($entity in 'Customer', 'UnifiedActivity', 'Segments') {
+            $snapshot = Get-SnapshotOf $model $entity
+            $snapshot | Should -Be ($run.Entities | Where-Object Entity -EQ $entity).SnapshotId
+            foreach ($file in Get-ChildItem (Join-Path $s.Source $entity) -Filter *.csv) {
+                $landed = Get-CISynapseTestBlobContent -Stack $Stack -Account $Account -Container $Container -Name "$($s.Database)/$entity/$snapshot/$($file.Name)"
+                [Convert]::ToBase64String($landed) | Should -Be ([Convert]::ToBase64String([IO.File]::ReadAllBytes($file.FullName)))
+            }
+        }
+
+        $script = Get-RunScript $run
+        $script | Should -Match ([regex]::Escape("CREATE DATABASE [$($s.Database)]"))
+        foreach ($entity in 'Customer', 'UnifiedActivity', 'Segments') {
+            $script | Should -Match ([regex]::Escape("CREATE OR ALTER VIEW [dbo].[$entity]"))
+            $script | Should -Match ([regex]::Escape("$($s.Database)/$entity/$(Get-SnapshotOf $model $entity)/"))
+        }
+        $script | Should -Match '\[LifetimeValue\] decimal\(38,18\)'
+        $script | Should -Match '\[ActivityTime\] datetimeoffset\(7\)'
+
+        $recorded = Get-CISynapseExportRun -ExportName $s.Export.Name
+        $recorded.RunId | Should -Be $run.RunId
+        $recorded.Status | Should -Be 'Succeeded'
+        Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/_runs/$($run.RunId).json" | Should -Not -BeNullOrEmpty
+    }
+
+    It 'shows the plan and the T-SQL with -WhatIf and changes nothing' {
+        $s = New-Scenario
+        $output = Invoke-CISynapseExport -Name $s.Export.Name -WhatIf 6>&1 | Out-String
+        $output | Should -Match 'Land'
+        $output | Should -Match 'CREATE OR ALTER VIEW'
+        Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/" | Should -BeNullOrEmpty
+        Get-CISynapseExportRun -ExportName $s.Export.Name | Should -BeNullOrEmpty
+    }
+
+    It 'runs each export piped from Get-CISynapseExport, without a prompt' {
+        $s = New-Scenario
+        $runs = @(Get-CISynapseExport -Name $s.Export.Name | Invoke-CISynapseExport -Confirm:$false -WarningAction SilentlyContinue)
+        $runs.Count | Should -Be 1
+        $runs[0].ExportName | Should -Be $s.Export.Name
+    }
+}
+
+Describe 'Scheduled refreshes' {
+    It 'moves nothing when the source has not changed, and lands only what changed' {
+        $s = New-Scenario
+        $first = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+        $before = Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/" | Where-Object Name -NotMatch '/_(runs|sql|lock)'
+
+        $second = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+        $second.EntitiesUnchanged | Should -Be 3
+        $second.Files | Should -Be 0
+        $after = Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/" | Where-Object Name -NotMatch '/_(runs|sql|lock)'
+        ($after | ForEach-Object { "$($_.Name) $($_.ETag)" }) | Should -Be ($before | ForEach-Object { "$($_.Name) $($_.ETag)" })
+
+        $null = New-CISynapseTestCdmFolder -Path $s.Source -Rows @{ Customer = 45; UnifiedActivity = 90; Segments = 12 } -PartitionsPerEntity 2
+        $third = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+        ($third.Entities | Where-Object Entity -EQ 'Customer').Action | Should -Be 'Landed'
+        @($third.Entities | Where-Object Action -EQ 'Unchanged').Count | Should -Be 2
+        $model = Get-LakeModel $s.Database
+        $previous = ($first.Entities | Where-Object Entity -EQ 'Customer').SnapshotId
+        Get-SnapshotOf $model 'Customer' | Should -Not -Be $previous
+        Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/Customer/$previous/" | Should -Not -BeNullOrEmpty -Because 'the previous snapshot is kept'
+        (Get-CISynapseExportRun -ExportName $s.Export.Name).Count | Should -Be 3
+    }
+
+    It 'ends PartiallySucceeded when one entity cannot be landed, and leaves that entity on its old snapshot' {
+        $s = New-Scenario
+        $first = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+        $oldSegments = ($first.Entities | Where-Object Entity -EQ 'Segments').SnapshotId
+        $null = New-CISynapseTestCdmFolder -Path $s.Source -Rows @{ Customer = 41; UnifiedActivity = 91; Segments = 13 } -PartitionsPerEntity 2
+        Remove-Item (Join-Path $s.Source 'Segments/part-00001.csv')
+
+        $run = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+
+        $run.Status | Should -Be 'PartiallySucceeded'
+        ($run.Entities | Where-Object Entity -EQ 'Segments').Action | Should -Be 'Failed'
+        ($run.Entities | Where-Object Entity -EQ 'Segments').ErrorId | Should -Not -BeNullOrEmpty
+        @($run.Entities | Where-Object Action -EQ 'Landed').Count | Should -Be 2
+        Get-SnapshotOf (Get-LakeModel $s.Database) 'Segments' | Should -Be $oldSegments
+        (Get-RunScript $run) | Should -Match ([regex]::Escape("$($s.Database)/Segments/$oldSegments/")) -Because "the view stays on the old snapshot"
+    }
+}
+
+Describe 'Update an export' {
+    It 'removed entities are not deleted from the database folder and are no longer refreshed' {
+        $s = New-Scenario
+        $first = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+        $segmentsSnapshot = ($first.Entities | Where-Object Entity -EQ 'Segments').SnapshotId
+
+        Set-CISynapseExport -Name $s.Export.Name -RemoveEntity 'Segments'
+        $null = New-CISynapseTestCdmFolder -Path $s.Source -Rows @{ Customer = 40; UnifiedActivity = 90; Segments = 30 } -PartitionsPerEntity 2
+        $run = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+
+        $run.Entities.Entity | Should -Not -Contain 'Segments'
+        Get-SnapshotOf (Get-LakeModel $s.Database) 'Segments' | Should -Be $segmentsSnapshot
+        Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/Segments/$segmentsSnapshot/" | Should -Not -BeNullOrEmpty
+        (Get-RunScript $run) | Should -Not -Match 'VIEW \[dbo\]\.\[Segments\]'
+    }
+
+    It 'a new database name creates a new database, and the old one receives no more updates' {
+        $s = New-Scenario
+        $null = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+        $oldBlobs = Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/" | Where-Object Name -NotMatch '/_(runs|lock)'
+
+        Set-CISynapseExport -Name $s.Export.Name -DatabaseName "$($s.Database)_v2"
+        $null = New-CISynapseTestCdmFolder -Path $s.Source -Rows @{ Customer = 50; UnifiedActivity = 99; Segments = 14 } -PartitionsPerEntity 2
+        $run = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+
+        $run.DatabaseName | Should -Be "$($s.Database)_v2"
+        $run.EntitiesLanded | Should -Be 3
+        @((Get-LakeModel "$($s.Database)_v2").entities).Count | Should -Be 3
+        (Get-RunScript $run) | Should -Match ([regex]::Escape("CREATE DATABASE [$($s.Database)_v2]"))
+        $oldAfter = Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/" | Where-Object Name -NotMatch '/_(runs|lock)'
+        ($oldAfter | ForEach-Object { "$($_.Name) $($_.ETag)" }) | Should -Be ($oldBlobs | ForEach-Object { "$($_.Name) $($_.ETag)" })
+    }
+}
+
+Describe 'Prerequisites before a run' {
+    It 'stops with the failed checks and lands nothing when a prerequisite fails; -SkipPrerequisiteCheck runs anyway' {
+        $s = New-Scenario
+        $broken = $Prepared | ConvertTo-Json -Depth 32 | ConvertFrom-Json -AsHashtable
+        $broken.storageAccounts[0].isHnsEnabled = $false
+        Set-CISynapseEmulatorScenario -Stack $Stack -Scenario $broken
+        try {
+            $err = $null
+            $run = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+            $run | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'PrerequisitesNotMet,*'
+            $err[0].Exception.Message | Should -Match 'HierarchicalNamespace'
+            Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/" | Where-Object Name -NotMatch '/_runs/' | Should -BeNullOrEmpty
+            (Get-CISynapseExportRun -ExportName $s.Export.Name).Status | Should -Be 'Failed'
+
+            (Invoke-CISynapseExport -Name $s.Export.Name -SkipPrerequisiteCheck -Confirm:$false -WarningAction SilentlyContinue).Status | Should -Be 'Succeeded'
+        }
+        finally {
+            Set-CISynapseEmulatorScenario -Stack $Stack -Scenario $Prepared
+        }
+    }
+}
+
+Describe 'Errors' {
+    It 'reports ExportNotFound for an unknown export' {
+        $null = New-Scenario
+        { Invoke-CISynapseExport -Name 'no-such-export' -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'ExportNotFound,*'
+    }
+}

@@ -1,0 +1,141 @@
+# Generates Customer Insights-like CDM folders (model.json + CSV partitions) for the Pester scenarios, bench and demo.
+
+$script:Schemas = [ordered]@{
+    Customer         = @(
+        @{ name = 'CustomerId'; dataType = 'string' }
+        @{ name = 'FirstName'; dataType = 'string' }
+        @{ name = 'LastName'; dataType = 'string' }
+        @{ name = 'Email'; dataType = 'string' }
+        @{ name = 'BirthDate'; dataType = 'date' }
+        @{ name = 'LifetimeValue'; dataType = 'decimal' }
+        @{ name = 'IsActive'; dataType = 'boolean' }
+        @{ name = 'LastModified'; dataType = 'dateTime' }
+    )
+    UnifiedActivity  = @(
+        @{ name = 'ActivityId'; dataType = 'guid' }
+        @{ name = 'CustomerId'; dataType = 'string' }
+        @{ name = 'ActivityType'; dataType = 'string' }
+        @{ name = 'ActivityTime'; dataType = 'dateTimeOffset' }
+        @{ name = 'Amount'; dataType = 'double' }
+    )
+    CustomerMeasures = @(
+        @{ name = 'CustomerId'; dataType = 'string' }
+        @{ name = 'TotalSpend'; dataType = 'decimal' }
+        @{ name = 'OrderCount'; dataType = 'int64' }
+        @{ name = 'Churned'; dataType = 'boolean' }
+    )
+    Segments         = @(
+        @{ name = 'SegmentId'; dataType = 'int32' }
+        @{ name = 'CustomerId'; dataType = 'string' }
+        @{ name = 'SegmentName'; dataType = 'string' }
+    )
+}
+
+function Get-CISynapseTestEntityName {
+    <# The entity names New-CISynapseTestCdmFolder can generate. #>
+    $script:Schemas.Keys
+}
+
+function New-CISynapseTestRow {
+    param([string] $Entity, [int] $Index, [int] $Seed)
+    $customer = 'C{0:D6}' -f ($Index % 100000)
+    $day = [datetime]::new(2024, 1, 1).AddDays(($Index * 7 + $Seed) % 700)
+    switch ($Entity) {
+        'Customer' { @($customer, "First$Index", "Last$Index", "user$Index@contoso.example", $day.ToString('yyyy-MM-dd'), ('{0}.{1:D2}' -f ($Index * 13 % 9000), $Index % 100), $(if ($Index % 3) { 'true' } else { 'false' }), $day.AddHours($Seed % 24).ToString('yyyy-MM-ddTHH:mm:ss')) }
+        'UnifiedActivity' { @(([guid]::new(('{0:x8}-0000-4000-8000-{1:x12}' -f $Seed, $Index))).ToString(), $customer, $(if ($Index % 2) { 'Purchase' } else { 'Visit, web' }), $day.ToString('yyyy-MM-ddTHH:mm:sszzz'), ('{0}.5' -f ($Index % 500))) }
+        'CustomerMeasures' { @($customer, ('{0}.25' -f ($Index * 7 % 10000)), ($Index % 40), $(if ($Index % 5) { 'false' } else { 'true' })) }
+        'Segments' { @(($Index % 12), $customer, "Segment ""$($Index % 12)""") }
+    }
+}
+
+function ConvertTo-CsvLine {
+    param([object[]] $Values)
+    ($Values | ForEach-Object {
+        $text = [string]$_
+        if ($text -match '[",\r\n]') { '"' + $text.Replace('"', '""') + '"' } else { $text }
+    }) -join ','
+}
+
+function New-CISynapseTestCdmFolder {
+    <#
+    .SYNOPSIS
+        Writes a Customer Insights-like CDM folder: model.json and one or more CSV partitions per entity.
+    .PARAMETER Rows
+        Rows per entity, e.g. @{ Customer = 100; UnifiedActivity = 500 }. Entities not named are not written.
+    .PARAMETER PartitionsPerEntity
+        How many CSV files each entity is split into.
+    .PARAMETER Seed
+        Changes the data (same seed, same bytes), so a test can make an entity "change" between runs.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [Parameter(Mandatory)] [hashtable] $Rows,
+        [int] $PartitionsPerEntity = 1,
+        [int] $Seed = 1,
+        [switch] $Header
+    )
+    $null = New-Item -ItemType Directory -Force -Path $Path
+    $entities = foreach ($name in $script:Schemas.Keys) {
+        if (-not $Rows.ContainsKey($name)) { continue }
+        $folder = Join-Path $Path $name
+        $null = New-Item -ItemType Directory -Force -Path $folder
+        $count = [int]$Rows[$name]
+        $partitions = foreach ($p in 0..($PartitionsPerEntity - 1)) {
+            $file = Join-Path $folder ('part-{0:D5}.csv' -f $p)
+            $lines = [System.Collections.Generic.List[string]]::new()
+            if ($Header) { $lines.Add((ConvertTo-CsvLine ($script:Schemas[$name] | ForEach-Object { $_.name }))) }
+            for ($i = $p; $i -lt $count; $i += $PartitionsPerEntity) { $lines.Add((ConvertTo-CsvLine (New-CISynapseTestRow -Entity $name -Index $i -Seed $Seed))) }
+            [System.IO.File]::WriteAllText($file, (($lines -join "`n") + "`n"), [System.Text.UTF8Encoding]::new($false))
+            [ordered]@{ name = ('{0}-part-{1:D5}' -f $name, $p); location = "$name/part-$('{0:D5}' -f $p).csv"; fileFormatSettings = [ordered]@{ '$type' = 'CsvFormatSettings'; columnHeaders = [bool]$Header; delimiter = ','; quoteStyle = 'QuoteStyle.Csv'; csvStyle = 'CsvStyle.QuoteAlways'; encoding = 'UTF-8' } }
+        }
+        [ordered]@{ '$type' = 'LocalEntity'; name = $name; description = "Customer Insights $name"; attributes = @($script:Schemas[$name]); partitions = @($partitions) }
+    }
+    $model = [ordered]@{ name = 'CustomerInsights'; version = '1.0'; entities = @($entities) }
+    $model | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath (Join-Path $Path 'model.json') -Encoding utf8NoBOM
+    Get-Item -LiteralPath $Path
+}
+
+function Get-CISynapseTestBlobEndpoint {
+    <# The Azurite blob endpoint of a storage account of the stack's scenario. #>
+    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [string] $Account)
+    ($Stack.AzuriteBlobUrl -replace '/[^/]+$', '') + "/$Account"
+}
+
+function Invoke-CISynapseTestBlobRequest {
+    <# One Blob REST call to the stack's Azurite with the stack's storage token. #>
+    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [string] $Uri, [string] $Method = 'Get', [switch] $Raw)
+    $headers = @{ Authorization = "Bearer $($Stack.Tokens.Storage)"; 'x-ms-version' = '2021-08-06' }
+    if ($Raw) { return Invoke-WebRequest -Uri $Uri -Method $Method -Headers $headers -SkipHttpErrorCheck }
+    Invoke-RestMethod -Uri $Uri -Method $Method -Headers $headers
+}
+
+function New-CISynapseTestBlobContainer {
+    <# Creates a container in the stack's Azurite (the emulator only describes containers; Azurite holds the data). #>
+    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [string] $Account, [Parameter(Mandatory)] [string] $Container)
+    $response = Invoke-CISynapseTestBlobRequest -Stack $Stack -Uri "$(Get-CISynapseTestBlobEndpoint $Stack $Account)/$($Container)?restype=container" -Method Put -Raw
+    if ($response.StatusCode -notin 201, 409) { throw "Creating container $Container failed: $($response.StatusCode) $($response.Content)" }
+}
+
+function Get-CISynapseTestBlob {
+    <# Every blob under a prefix of a container of the stack's Azurite: Name, ETag, Length. #>
+    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [string] $Account, [Parameter(Mandatory)] [string] $Container, [string] $Prefix = '')
+    $uri = "$(Get-CISynapseTestBlobEndpoint $Stack $Account)/$($Container)?restype=container&comp=list&prefix=$([uri]::EscapeDataString($Prefix))"
+    $response = Invoke-CISynapseTestBlobRequest -Stack $Stack -Uri $uri -Raw
+    $xml = [xml]($response.Content.TrimStart([char]0xFEFF))
+    foreach ($blob in $xml.EnumerationResults.Blobs.Blob) {
+        [pscustomobject]@{ Name = $blob.Name; ETag = $blob.Properties.Etag; Length = [long]$blob.Properties.'Content-Length' }
+    }
+}
+
+function Get-CISynapseTestBlobContent {
+    <# The bytes of one blob of the stack's Azurite. #>
+    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [string] $Account, [Parameter(Mandatory)] [string] $Container, [Parameter(Mandatory)] [string] $Name)
+    $path = ($Name.Split('/') | ForEach-Object { [uri]::EscapeDataString($_) }) -join '/'
+    $response = Invoke-CISynapseTestBlobRequest -Stack $Stack -Uri "$(Get-CISynapseTestBlobEndpoint $Stack $Account)/$Container/$path" -Raw
+    if ($response.StatusCode -ne 200) { throw "Reading $Name failed: $($response.StatusCode)" }
+    $response.RawContentStream.ToArray()
+}
+
+Export-ModuleMember -Function New-CISynapseTestCdmFolder, Get-CISynapseTestEntityName, Get-CISynapseTestBlobEndpoint, Invoke-CISynapseTestBlobRequest,
+    New-CISynapseTestBlobContainer, Get-CISynapseTestBlob, Get-CISynapseTestBlobContent
