@@ -7,7 +7,7 @@ using CustomerInsightsSynapse.Models;
 namespace CustomerInsightsSynapse.Commands;
 
 /// <summary>Repair-CISynapsePrerequisite: creates the role assignments failed checks call for, and nothing else.</summary>
-[Cmdlet(VerbsDiagnostic.Repair, "CISynapsePrerequisite", DefaultParameterSetName = ResourcesSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsDiagnostic.Repair, "CISynapsePrerequisite", DefaultParameterSetName = ResultSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(CISynapseRepairResult))]
 public sealed class RepairCISynapsePrerequisiteCommand : PrerequisiteCmdletBase
 {
