@@ -109,6 +109,8 @@ BeforeAll {
         }
     }
 
+    # Every command of a step runs even when one before it fails (the suite runs with ErrorActionPreference Stop).
+    $ErrorActionPreference = 'Continue'
     $script:Records = [Collections.Generic.List[object]]::new()
     $script:RecordsByStep = [ordered]@{}
     foreach ($step in $Scenario.GetEnumerator()) {
@@ -151,8 +153,11 @@ Describe 'No secret leaves memory' {
         @($Records | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Count | Should -BeGreaterThan 5
         @($Records | Where-Object { $_ -is [Management.Automation.ErrorRecord] }).Count | Should -BeGreaterThan 5
         $ids = @($Records | Where-Object { $_ -is [Management.Automation.ErrorRecord] } | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Sort-Object -Unique
-        foreach ($expected in 'WorkspaceNotFound', 'RoleAssignmentNotFound', 'EntityNotFound', 'CdmDocumentNotFound', 'StoreUnavailable', 'AccessTokenExpired') {
-            $ids | Should -Contain $expected
+        $summary = foreach ($step in $RecordsByStep.Keys) {
+            "$($step): " + (@($RecordsByStep[$step] | Where-Object { $_ -is [Management.Automation.ErrorRecord] } | ForEach-Object { "$($_.FullyQualifiedErrorId.Split(',')[0]) ($($_.Exception.Message))" }) -join '; ')
+        }
+        foreach ($expected in 'WorkspaceNotFound', 'RoleAssignmentNotFound', 'EntityNotFound', 'CdmDocumentNotFound', 'StoreUnavailable', 'AccessTokenExpired', 'AuthenticationFailed') {
+            $ids | Should -Contain $expected -Because ($summary -join "`n")
         }
         $ids | Should -Not -Contain 'UnexpectedError'
         foreach ($step in $RecordsByStep.Keys) { $RecordsByStep[$step].Count | Should -BeGreaterThan 0 -Because $step }

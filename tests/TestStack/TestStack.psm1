@@ -348,6 +348,7 @@ function Set-CISynapseStorageFault {
         [Parameter(ParameterSetName = 'Set')] [ValidateRange(0.0, 1.0)] [double] $ResponseDropRate = 0,
         [Parameter(ParameterSetName = 'Set')] [int] $RetryAfterSeconds = 1,
         [Parameter(ParameterSetName = 'Set')] [string] $Match,
+        [Parameter(ParameterSetName = 'Set')] [ValidateRange(0, 60000)] [int] $LatencyMilliseconds = 0,
         [Parameter(ParameterSetName = 'Set')] [int] $Seed = 1,
         [Parameter(Mandatory, ParameterSetName = 'Clear')] [switch] $Clear
     )
@@ -356,7 +357,7 @@ function Set-CISynapseStorageFault {
         return Invoke-CISynapseEmulatorAdmin -Stack $Stack -Path 'storageFaults'
     }
     $body = @{ errorRate = $ErrorRate; statuses = $Status; dropRate = $DropRate; responseDropRate = $ResponseDropRate
-        retryAfterSeconds = $RetryAfterSeconds; seed = $Seed; match = $Match }
+        retryAfterSeconds = $RetryAfterSeconds; seed = $Seed; match = $Match; latencyMilliseconds = $LatencyMilliseconds }
     Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method PUT -Path 'storageFaults' -Body $body
 }
 
@@ -427,6 +428,7 @@ function Set-CISynapseEmulatorFault {
         [Parameter(ParameterSetName = 'Set')] [ValidateRange(0.0, 1.0)] [double] $Rate = 1.0,
         [Parameter(ParameterSetName = 'Set')] [int] $RetryAfterSeconds = 1,
         [Parameter(ParameterSetName = 'Set')] [string] $Match,
+        [Parameter(ParameterSetName = 'Set')] [ValidateRange(0, 60000)] [int] $LatencyMilliseconds = 0,
         [Parameter(ParameterSetName = 'Set')] [int] $MaxCount,
         [Parameter(Mandatory, ParameterSetName = 'Clear')] [switch] $Clear
     )

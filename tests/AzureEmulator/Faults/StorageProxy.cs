@@ -29,6 +29,9 @@ public sealed class StorageFaultSettings
     /// <summary>Only requests whose path contains this text; all when empty.</summary>
     public string? Match { get; set; }
 
+    /// <summary>Delay before each matching request is handled (slow storage).</summary>
+    public int LatencyMilliseconds { get; set; }
+
     public int Seed { get; set; } = 1;
 
     public void Validate()
@@ -51,9 +54,9 @@ public sealed class StorageFaultSettings
             throw new ArgumentException("statuses must be taken from 429, 500 and 503.");
         }
 
-        if (RetryAfterSeconds < 0)
+        if (RetryAfterSeconds < 0 || LatencyMilliseconds < 0)
         {
-            throw new ArgumentException("retryAfterSeconds must not be negative.");
+            throw new ArgumentException("retryAfterSeconds and latencyMilliseconds must not be negative.");
         }
     }
 }
@@ -140,7 +143,12 @@ public sealed class StorageProxy : IDisposable
 
     public async Task HandleAsync(HttpContext ctx)
     {
-        var (outcome, status, retryAfter) = Decide(ctx.Request.Path.Value ?? string.Empty);
+        var (outcome, status, retryAfter, latency) = Decide(ctx.Request.Path.Value ?? string.Empty);
+        if (latency > 0)
+        {
+            await Task.Delay(latency, ctx.RequestAborted);
+        }
+
         switch (outcome)
         {
             case ProxyOutcome.Dropped:
@@ -192,15 +200,17 @@ public sealed class StorageProxy : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private (ProxyOutcome Outcome, int Status, int RetryAfter) Decide(string path)
+    private (ProxyOutcome Outcome, int Status, int RetryAfter, int Latency) Decide(string path)
     {
         lock (_gate)
         {
             var s = _settings;
             var outcome = ProxyOutcome.Forwarded;
             var status = 0;
+            var latency = 0;
             if (s is not null && (string.IsNullOrEmpty(s.Match) || path.Contains(s.Match, StringComparison.OrdinalIgnoreCase)))
             {
+                latency = s.LatencyMilliseconds;
                 var draw = _random.NextDouble();
                 if (draw < s.ErrorRate)
                 {
@@ -218,7 +228,7 @@ public sealed class StorageProxy : IDisposable
             }
 
             _counts[outcome] = _counts.GetValueOrDefault(outcome) + 1;
-            return (outcome, status, s?.RetryAfterSeconds ?? 1);
+            return (outcome, status, s?.RetryAfterSeconds ?? 1, latency);
         }
     }
 
