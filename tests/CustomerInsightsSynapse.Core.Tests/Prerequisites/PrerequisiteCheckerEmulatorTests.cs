@@ -56,7 +56,8 @@ public sealed class PrerequisiteCheckerEmulatorTests
     {
         var scenario = PreparedTenant();
         await using var emulator = await LocalEmulator.StartAsync(scenario);
-        emulator.Host.Context.Faults.Latency = TimeSpan.FromMilliseconds(200);
+        // Long enough that a request of one round never starts after another of the same round ended, even on a loaded machine.
+        emulator.Host.Context.Faults.Latency = TimeSpan.FromMilliseconds(1000);
         var checker = CheckerFor(emulator, scenario.SignedInUser!);
         var target = new PrerequisiteTarget(Sub, "rg-ci-synapse", "ws-ci-export", AccountId, "customerinsights") { QueryUserObjectIds = [QueryUser] };
 
