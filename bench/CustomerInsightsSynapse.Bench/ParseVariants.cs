@@ -25,8 +25,8 @@ internal sealed record ParseVariants(string Name, Action<IReadOnlyList<SqlBatch>
             Parallel.ForEach(batches, batch => ParseOne(new TSql160Parser(initialQuotedIdentifiers: true), batch.Text))),
         new("parallel, parser per thread, quoted identifiers off", batches =>
             Parallel.ForEach(batches, () => new TSql160Parser(initialQuotedIdentifiers: false), (batch, _, parser) => ParseOne(parser, batch.Text), _ => { })),
-        new("parallel, parser per thread, 2 threads", batches =>
-            Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = 2 }, () => new TSql160Parser(initialQuotedIdentifiers: true), (batch, _, parser) => ParseOne(parser, batch.Text), _ => { })),
+        new("parallel, parser per thread, at most ProcessorCount threads", batches =>
+            Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => new TSql160Parser(initialQuotedIdentifiers: true), (batch, _, parser) => ParseOne(parser, batch.Text), _ => { })),
         new("parallel, ranges of batches per task", batches =>
         {
             var parts = Math.Max(1, Environment.ProcessorCount);
