@@ -128,6 +128,7 @@ try {
                     $written = Get-ChildItem -File -Filter '*.json' $resultsFolder | Where-Object { $_.LastWriteTimeUtc -ge $started } |
                         Sort-Object LastWriteTimeUtc | Select-Object -Last 1
                     if ($written) { Move-Item -LiteralPath $written.FullName -Destination $out -Force }
+                    else { $note = 'it wrote no JSON to bench/results/' }
                 }
             }
         }
