@@ -6,8 +6,9 @@ namespace CustomerInsightsSynapse.Bench;
 
 /// <summary>
 /// The first SQL generation in a fresh process (what a new PowerShell session pays, JIT included): the parent starts
-/// this program again with <c>sql-child folder build|generate</c>; the child reads the folder (not timed), times one
-/// call and prints <c>seconds=…</c>.
+/// this program again with <c>sql-child folder build|generate|parse:&lt;variant&gt;</c>; the child reads the folder
+/// (not timed), times one call (for a parse variant: one parse of batches built before the clock starts) and prints
+/// <c>seconds=…</c>.
 /// </summary>
 internal static class FirstCallChild
 {
@@ -39,6 +40,18 @@ internal static class FirstCallChild
     public static async Task<int> MainAsync(IReadOnlyList<string> args)
     {
         var request = await ManifestFolder.ReadRequestAsync(args[0]);
+        if (args[1].StartsWith("parse:", StringComparison.Ordinal))
+        {
+            // A parse variant's first run, on batches built (unparsed) before the clock starts.
+            var name = args[1]["parse:".Length..];
+            var variant = name == "SqlScriptValidator.Validate" ? new ParseVariants(name, SqlScriptValidator.Validate) : ParseVariants.All.Single(v => v.Name == name);
+            var batches = ServerlessSqlGenerator.BuildUnvalidated(request).Batches;
+            var parseWatch = Stopwatch.StartNew();
+            variant.Run(batches);
+            Console.WriteLine(Marker + parseWatch.Elapsed.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));
+            return 0;
+        }
+
         var watch = Stopwatch.StartNew();
         var count = args[1] == "generate" ? ServerlessSqlGenerator.Generate(request).Batches.Count : ServerlessSqlGenerator.BuildUnvalidated(request).Batches.Count;
         watch.Stop();

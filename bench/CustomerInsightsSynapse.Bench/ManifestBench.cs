@@ -105,6 +105,13 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
         _series.Add(coldBuild);
         _series.Add(coldGenerate);
 
+        // On 2 shared cores the parallel parse looked slower than a sequential one on a cold start; these keep watching it.
+        var coldParseGroup = "sql parse, first call in a fresh process";
+        var coldValidate = new Series(coldParseGroup, "SqlScriptValidator.Validate", null, 0);
+        var coldSequential = new Series(coldParseGroup, "sequential, one parser", coldValidate.Method, 0);
+        _series.Add(coldValidate);
+        _series.Add(coldSequential);
+
         Console.WriteLine("Warm-up.");
         ServerlessSqlGenerator.BuildUnvalidated(request);
         SqlScriptValidator.Validate(batches);
@@ -126,6 +133,8 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
 
             coldBuild.Seconds.Add(await FirstCallChild.RunAsync(folder, "build"));
             coldGenerate.Seconds.Add(await FirstCallChild.RunAsync(folder, "generate"));
+            coldValidate.Seconds.Add(await FirstCallChild.RunAsync(folder, "parse:" + coldValidate.Method));
+            coldSequential.Seconds.Add(await FirstCallChild.RunAsync(folder, "parse:" + coldSequential.Method));
         }
 
         var share = (generate.Median - build.Median) / generate.Median;

@@ -39,6 +39,17 @@ internal sealed record ParseVariants(string Name, Action<IReadOnlyList<SqlBatch>
                 }
             });
         }),
+        new("sequential first 128, then parallel (ProcessorCount)", batches =>
+        {
+            var head = Math.Min(128, batches.Count);
+            var parser = new TSql160Parser(initialQuotedIdentifiers: true);
+            for (var i = 0; i < head; i++)
+            {
+                ParseOne(parser, batches[i].Text);
+            }
+
+            Parallel.For(head, batches.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => new TSql160Parser(initialQuotedIdentifiers: true), (i, _, p) => ParseOne(p, batches[i].Text), _ => { });
+        }),
         new("one GO-separated text, one parse", batches =>
         {
             var text = new StringBuilder(batches.Sum(b => b.Text.Length + 4));
