@@ -27,6 +27,10 @@
         'Invoke-CISynapseExport'
         'Repair-CISynapsePrerequisite'
         'Test-CISynapsePrerequisite'
+        'New-CISynapseExport'
+        'Get-CISynapseExport'
+        'Set-CISynapseExport'
+        'Remove-CISynapseExport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -180,7 +180,7 @@ function Initialize-TestCertificate {
 function Read-TrxCount {
     $passed = 0; $failed = 0; $found = 0
     foreach ($trx in Get-ChildItem -Recurse -File -Filter *.trx $ResultsFolder -ErrorAction Ignore) {
-        $counters = ([xml](Get-Content -Raw $trx.FullName)).TestRun.ResultSummary.Counters
+        $counters = ([xml](Get-Content -Raw -LiteralPath $trx.FullName)).TestRun.ResultSummary.Counters
         $passed += [int]$counters.passed
         $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
         $found++
@@ -271,9 +271,11 @@ function Invoke-Package {
     Remove-Item -Recurse -Force -ErrorAction Ignore $scratchHome
     $null = New-Item -ItemType Directory -Force -Path $scratchHome
     $saved = @{}
+    # The folders must exist: .NET answers an empty path for a special folder that does not, and tools then write to the current folder.
+    $null = New-Item -ItemType Directory -Force -Path (Join-Path $scratchHome '.config'), (Join-Path $scratchHome '.local/share'), (Join-Path $scratchHome '.cache')
     foreach ($name in 'HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'PSModulePath') {
         $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $(switch ($name) { 'HOME' { $scratchHome } 'PSModulePath' { $null } default { Join-Path $scratchHome $name.ToLowerInvariant() } }))
+        [Environment]::SetEnvironmentVariable($name, $(switch ($name) { 'HOME' { $scratchHome } 'XDG_DATA_HOME' { Join-Path $scratchHome '.local/share' } 'XDG_CONFIG_HOME' { Join-Path $scratchHome '.config' } 'XDG_CACHE_HOME' { Join-Path $scratchHome '.cache' } default { $null } }))
     }
     try {
         $pwsh = [Environment]::ProcessPath

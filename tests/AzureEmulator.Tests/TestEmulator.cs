@@ -43,9 +43,9 @@ public sealed class TestEmulator : IAsyncDisposable
 
     public Uri BaseUrl => Host.BaseUrl;
 
-    public static async Task<TestEmulator> StartAsync(Scenario? scenario = null, TimeProvider? clock = null)
+    public static async Task<TestEmulator> StartAsync(Scenario? scenario = null, TimeProvider? clock = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
-        var local = await LocalEmulator.StartAsync(scenario ?? BaseScenario(), new Uri("https://127.0.0.1:10443/devstoreaccount1"), clock);
+        var local = await LocalEmulator.StartAsync(scenario ?? BaseScenario(), new Uri("https://127.0.0.1:10443/devstoreaccount1"), clock, certificate: certificate);
         var client = new HttpClient(local.CreateHandler()) { BaseAddress = local.Host.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         return new TestEmulator(local, client);
     }

@@ -21,6 +21,12 @@ public sealed class EmulatorContext(EmulatorState state, TokenValidator tokens, 
 
     public FaultInjector Faults { get; } = new();
 
+    /// <summary>The serverless SQL (TDS) endpoint, once started.</summary>
+    public Tds.SqlEndpointServer? Sql { get; set; }
+
+    /// <summary>What workspaces advertise as connectivityEndpoints.sqlOnDemand: the TDS listener, or a name when none runs.</summary>
+    public string SqlOnDemandEndpoint(string workspace) => Sql?.Endpoint ?? $"{workspace}-ondemand.sql.azuresynapse.net";
+
     public string Authority => BaseUrl.GetLeftPart(UriPartial.Authority);
 
     /// <summary>The blob endpoint of a storage account: the same-named Azurite account when Azurite is known.</summary>

@@ -7,6 +7,7 @@ using AzureEmulator.Graph;
 using AzureEmulator.Http;
 using AzureEmulator.State;
 using AzureEmulator.Synapse;
+using AzureEmulator.Tds;
 using AzureEmulator.Tokens;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -14,7 +15,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace AzureEmulator;
 
 /// <summary>How to start an emulator: the scenario, the TLS certificate, the port (0 = any free one) and Azurite's blob URL.</summary>
-public sealed record EmulatorOptions(Scenario Scenario, X509Certificate2 Certificate, int Port = 0, Uri? AzuriteBlob = null, TimeProvider? Clock = null);
+/// <param name="SqlPort">The TDS listener's port: 0 = any free one, -1 = no SQL endpoint.</param>
+public sealed record EmulatorOptions(Scenario Scenario, X509Certificate2 Certificate, int Port = 0, Uri? AzuriteBlob = null, TimeProvider? Clock = null, int SqlPort = 0);
 
 /// <summary>A running emulator on https://127.0.0.1:port. Dispose to stop it.</summary>
 public sealed class EmulatorHost : IAsyncDisposable
@@ -42,6 +44,11 @@ public sealed class EmulatorHost : IAsyncDisposable
         });
         var app = builder.Build();
         var context = new EmulatorContext(new EmulatorState(options.Scenario), new TokenValidator(options.Clock ?? TimeProvider.System), options.AzuriteBlob);
+        if (options.SqlPort >= 0)
+        {
+            context.Sql = SqlEndpointServer.Start(options.Certificate, context.Tokens, options.SqlPort);
+        }
+
         var admin = new AdminApi(context);
         var graph = new GraphApi(context);
         var synapse = new SynapseApi(context);
@@ -53,8 +60,16 @@ public sealed class EmulatorHost : IAsyncDisposable
         return new EmulatorHost(app, context);
     }
 
+    /// <summary>The serverless SQL endpoint (<c>127.0.0.1,port</c>), or null when started without one.</summary>
+    public SqlEndpointServer? Sql => Context.Sql;
+
     public async ValueTask DisposeAsync()
     {
+        if (Context.Sql is { } sql)
+        {
+            await sql.DisposeAsync();
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
@@ -108,7 +123,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
         finally
         {
-            emu.Requests.Add(new RequestEntry(ctx.Request.Method, name, ctx.Request.Path.Value!, status, started, DateTimeOffset.UtcNow, fault));
+            emu.Requests.Add(new RequestEntry(ctx.Request.Method, name, ctx.Request.Path.Value!, status, started, DateTimeOffset.UtcNow, fault, ctx.Request.QueryString.Value ?? string.Empty));
         }
     }
 }

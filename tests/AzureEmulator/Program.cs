@@ -2,16 +2,16 @@ using System.Security.Cryptography.X509Certificates;
 using AzureEmulator;
 using AzureEmulator.State;
 
-// AzureEmulator --cert <cert.pem> --key <key.pem> --scenario <file> [--azurite-blob <url>] [--port <n>]
+// AzureEmulator --cert <cert.pem> --key <key.pem> --scenario <file> [--azurite-blob <url>] [--port <n>] [--sql-port <n>]
 var options = ParseArguments(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: AzureEmulator --cert <cert.pem> --key <key.pem> --scenario <scenario.json> [--azurite-blob <https://127.0.0.1:port/devstoreaccount1>] [--port <n>]");
+    Console.Error.WriteLine("usage: AzureEmulator --cert <cert.pem> --key <key.pem> --scenario <scenario.json> [--azurite-blob <https://127.0.0.1:port/devstoreaccount1>] [--port <n>] [--sql-port <n>]");
     return 2;
 }
 
 await using var host = await EmulatorHost.StartAsync(options);
-Console.WriteLine($"AzureEmulator listening on {host.BaseUrl.GetLeftPart(UriPartial.Authority)}");
+Console.WriteLine($"AzureEmulator listening on {host.BaseUrl.GetLeftPart(UriPartial.Authority)}{(host.Sql is { } sql ? $" sql {sql.Endpoint}" : string.Empty)}");
 await host.WaitForShutdownAsync();
 return 0;
 
@@ -38,5 +38,6 @@ static EmulatorOptions? ParseArguments(string[] args)
     var scenario = Scenario.Parse(File.ReadAllText(scenarioPath));
     var port = values.TryGetValue("port", out var p) ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : 0;
     var azurite = values.TryGetValue("azurite-blob", out var a) ? new Uri(a) : null;
-    return new EmulatorOptions(scenario, certificate, port, azurite);
+    var sqlPort = values.TryGetValue("sql-port", out var q) ? int.Parse(q, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    return new EmulatorOptions(scenario, certificate, port, azurite, null, sqlPort);
 }

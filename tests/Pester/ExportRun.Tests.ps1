@@ -15,14 +15,14 @@ BeforeAll {
 
     function New-Scenario {
         # A fresh store, connection, CDM source and database name for each test.
-        param([hashtable] $Rows = @{ Customer = 40; UnifiedActivity = 90; Segments = 12 }, [string[]] $Entity = @('Customer', 'UnifiedActivity', 'Segments'))
+        param([hashtable] $Rows = @{ Customer = 40; UnifiedActivity = 90; Segments = 12 }, [string[]] $Entity = @('Customer', 'UnifiedActivity', 'Segments'), [string] $DeploymentMode = 'Apply')
         $id = [guid]::NewGuid().ToString('N').Substring(0, 8)
         Set-CISynapseStore -Location (Join-Path $TestDrive "store-$id")
         $connect = $Stack.ConnectArguments
         Connect-CISynapseAccount @connect | Out-Null
         $source = New-CISynapseTestCdmFolder -Path (Join-Path $TestDrive "ci-$id") -Rows $Rows -PartitionsPerEntity 2
         $null = New-CISynapseConnection -Name "conn-$id" -DisplayName 'Synapse' -SubscriptionId $Sub -ResourceGroupName $Rg -WorkspaceName $Workspace -StorageAccountName $Account -Container $Container
-        $export = New-CISynapseExport -Name "export-$id" -DisplayName 'Customers to Synapse' -Connection "conn-$id" -Source $source.FullName -DatabaseName "db_$id" -Entity $Entity -DeploymentMode ScriptOnly
+        $export = New-CISynapseExport -Name "export-$id" -DisplayName 'Customers to Synapse' -Connection "conn-$id" -Source $source.FullName -DatabaseName "db_$id" -Entity $Entity -DeploymentMode $DeploymentMode
         [pscustomobject]@{ Id = $id; Source = $source.FullName; Export = $export; Database = "db_$id" }
     }
 
@@ -34,6 +34,17 @@ BeforeAll {
     function Get-SnapshotOf($Model, [string] $Entity) {
         $entry = $Model.entities | Where-Object name -EQ $Entity
         ($entry.annotations | Where-Object name -EQ 'cisynapse:snapshotId').value
+    }
+
+    function Update-TestEntity([string] $Source, [hashtable] $Rows) {
+        # Rewrites only the named entities' partitions (the others keep their files, so they are unchanged).
+        $scratch = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        $null = New-CISynapseTestCdmFolder -Path $scratch -Rows $Rows -PartitionsPerEntity 2
+        foreach ($name in $Rows.Keys) { Copy-Item -Path (Join-Path $scratch $name '*') -Destination (Join-Path $Source $name) -Force }
+    }
+
+    function Get-ViewBulk([string] $Database, [string] $View) {
+        ((Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database $Database).views | Where-Object name -EQ $View).bulk
     }
 
     function Get-RunScript($Run) {
@@ -60,8 +71,8 @@ Describe 'Configure an export' {
 
         $run.Status | Should -Be 'Succeeded'
         $run.EntitiesLanded | Should -Be 3
-        $run.SqlApplied | Should -BeFalse
-        $run.DeploymentMode | Should -Be 'ScriptOnly'
+        $run.SqlApplied | Should -BeTrue
+        $run.DeploymentMode | Should -Be 'Apply'
         $model = Get-LakeModel $s.Database
         @($model.entities.name | Sort-Object) | Should -Be @('Customer', 'Segments', 'UnifiedActivity')
         foreach ($entity in 'Customer', 'UnifiedActivity', 'Segments') {
@@ -81,6 +92,9 @@ Describe 'Configure an export' {
         }
         $script | Should -Match '\[LifetimeValue\] decimal\(38,18\)'
         $script | Should -Match '\[ActivityTime\] datetimeoffset\(7\)'
+        foreach ($entity in 'Customer', 'UnifiedActivity', 'Segments') {
+            Get-ViewBulk $s.Database $entity | Should -Be "$($s.Database)/$entity/$(Get-SnapshotOf $model $entity)/*" -Because 'the view reads the landed snapshot'
+        }
 
         $recorded = Get-CISynapseExportRun -ExportName $s.Export.Name
         $recorded.RunId | Should -Be $run.RunId
@@ -90,7 +104,12 @@ Describe 'Configure an export' {
 
     It 'shows the plan and the T-SQL with -WhatIf and changes nothing' {
         $s = New-Scenario
-        $output = Invoke-CISynapseExport -Name $s.Export.Name -WhatIf 6>&1 | Out-String
+        # "What if:" lines go to the host, which a transcript records.
+        $transcript = Join-Path $TestDrive "whatif-$($s.Id).txt"
+        $null = Start-Transcript -Path $transcript
+        try { Invoke-CISynapseExport -Name $s.Export.Name -WhatIf } finally { $null = Stop-Transcript }
+        $output = Get-Content -Raw $transcript
+        $output | Should -Match 'What if: .*Land.*Customer'
         $output | Should -Match 'Land'
         $output | Should -Match 'CREATE OR ALTER VIEW'
         Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/" | Should -BeNullOrEmpty
@@ -102,6 +121,18 @@ Describe 'Configure an export' {
         $runs = @(Get-CISynapseExport -Name $s.Export.Name | Invoke-CISynapseExport -Confirm:$false -WarningAction SilentlyContinue)
         $runs.Count | Should -Be 1
         $runs[0].ExportName | Should -Be $s.Export.Name
+    }
+}
+
+Describe 'ScriptOnly deployment' {
+    It 'lands the data and saves the T-SQL without sending it' {
+        $s = New-Scenario -DeploymentMode ScriptOnly
+        $run = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
+        $run.Status | Should -Be 'Succeeded'
+        $run.SqlApplied | Should -BeFalse
+        ($warnings -join ' ') | Should -Match 'ScriptOnly'
+        Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database $s.Database | Should -BeNullOrEmpty
+        (Get-RunScript $run) | Should -Match 'CREATE OR ALTER VIEW'
     }
 }
 
@@ -117,7 +148,7 @@ Describe 'Scheduled refreshes' {
         $after = Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/" | Where-Object Name -NotMatch '/_(runs|sql|lock)'
         ($after | ForEach-Object { "$($_.Name) $($_.ETag)" }) | Should -Be ($before | ForEach-Object { "$($_.Name) $($_.ETag)" })
 
-        $null = New-CISynapseTestCdmFolder -Path $s.Source -Rows @{ Customer = 45; UnifiedActivity = 90; Segments = 12 } -PartitionsPerEntity 2
+        Update-TestEntity -Source $s.Source -Rows @{ Customer = 45 }
         $third = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
         ($third.Entities | Where-Object Entity -EQ 'Customer').Action | Should -Be 'Landed'
         @($third.Entities | Where-Object Action -EQ 'Unchanged').Count | Should -Be 2
@@ -125,6 +156,7 @@ Describe 'Scheduled refreshes' {
         $previous = ($first.Entities | Where-Object Entity -EQ 'Customer').SnapshotId
         Get-SnapshotOf $model 'Customer' | Should -Not -Be $previous
         Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/Customer/$previous/" | Should -Not -BeNullOrEmpty -Because 'the previous snapshot is kept'
+        Get-ViewBulk $s.Database 'Customer' | Should -Be "$($s.Database)/Customer/$(Get-SnapshotOf $model 'Customer')/*"
         (Get-CISynapseExportRun -ExportName $s.Export.Name).Count | Should -Be 3
     }
 
@@ -143,6 +175,7 @@ Describe 'Scheduled refreshes' {
         @($run.Entities | Where-Object Action -EQ 'Landed').Count | Should -Be 2
         Get-SnapshotOf (Get-LakeModel $s.Database) 'Segments' | Should -Be $oldSegments
         (Get-RunScript $run) | Should -Match ([regex]::Escape("$($s.Database)/Segments/$oldSegments/")) -Because "the view stays on the old snapshot"
+        Get-ViewBulk $s.Database 'Segments' | Should -Be "$($s.Database)/Segments/$oldSegments/*"
     }
 }
 
@@ -160,12 +193,15 @@ Describe 'Update an export' {
         Get-SnapshotOf (Get-LakeModel $s.Database) 'Segments' | Should -Be $segmentsSnapshot
         Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/Segments/$segmentsSnapshot/" | Should -Not -BeNullOrEmpty
         (Get-RunScript $run) | Should -Not -Match 'VIEW \[dbo\]\.\[Segments\]'
+        Get-ViewBulk $s.Database 'Segments' | Should -Be "$($s.Database)/Segments/$segmentsSnapshot/*" -Because 'the view is left as it was'
     }
 
     It 'a new database name creates a new database, and the old one receives no more updates' {
         $s = New-Scenario
         $null = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
         $oldBlobs = Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/" | Where-Object Name -NotMatch '/_(runs|lock)'
+        $oldViews = @((Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database $s.Database).views | Select-Object name, bulk)
+        $oldViews.Count | Should -Be 3
 
         Set-CISynapseExport -Name $s.Export.Name -DatabaseName "$($s.Database)_v2"
         $null = New-CISynapseTestCdmFolder -Path $s.Source -Rows @{ Customer = 50; UnifiedActivity = 99; Segments = 14 } -PartitionsPerEntity 2
@@ -175,6 +211,8 @@ Describe 'Update an export' {
         $run.EntitiesLanded | Should -Be 3
         @((Get-LakeModel "$($s.Database)_v2").entities).Count | Should -Be 3
         (Get-RunScript $run) | Should -Match ([regex]::Escape("CREATE DATABASE [$($s.Database)_v2]"))
+        @((Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database "$($s.Database)_v2").views).Count | Should -Be 3
+        $oldViews | ForEach-Object { Get-ViewBulk $s.Database $_.name | Should -Be $_.bulk }
         $oldAfter = Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/" | Where-Object Name -NotMatch '/_(runs|lock)'
         ($oldAfter | ForEach-Object { "$($_.Name) $($_.ETag)" }) | Should -Be ($oldBlobs | ForEach-Object { "$($_.Name) $($_.ETag)" })
     }

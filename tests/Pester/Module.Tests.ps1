@@ -97,9 +97,11 @@ Describe 'The package' {
         $script = Join-Path $PSScriptRoot '../Package/Test-ModulePackage.ps1'
         $version = (Import-PowerShellDataFile $ModulePath).ModuleVersion
         $saved = @{}
-        foreach ($name in 'HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'PSModulePath') {
+        # The folders must exist: .NET answers an empty path for a special folder that does not, and tools then write to the current folder.
+    $null = New-Item -ItemType Directory -Force -Path (Join-Path $scratchHome '.config'), (Join-Path $scratchHome '.local/share'), (Join-Path $scratchHome '.cache')
+    foreach ($name in 'HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'PSModulePath') {
             $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-            [Environment]::SetEnvironmentVariable($name, $(switch ($name) { 'HOME' { $scratchHome } 'PSModulePath' { $null } default { Join-Path $scratchHome $name.ToLowerInvariant() } }))
+            [Environment]::SetEnvironmentVariable($name, $(switch ($name) { 'HOME' { $scratchHome } 'XDG_DATA_HOME' { Join-Path $scratchHome '.local/share' } 'XDG_CONFIG_HOME' { Join-Path $scratchHome '.config' } 'XDG_CACHE_HOME' { Join-Path $scratchHome '.cache' } default { $null } }))
         }
         try {
             $output = & $Pwsh @PwshArguments -NoProfile -NonInteractive -File $script -ModuleFolder (Split-Path -Parent $ModulePath) -RepositoryFolder $repository -Version $version 2>&1

@@ -190,6 +190,8 @@ function Start-CISynapseTestStack {
         ResourceManagerUrl = $null
         GraphUrl           = $null
         AdminUrl           = $null
+        SqlEndpoint        = $null
+        SqlPort            = $null
         Scenario           = $scenarioData
         Tokens             = @{}
         ConnectArguments   = @{}
@@ -233,8 +235,13 @@ function Start-CISynapseTestStack {
         Register-TestProcess $emulatorProcess.Id
         # Both start at once; Azurite's port was chosen up front, so the emulator does not wait for it.
         $null = Wait-ForLogLine -Path $azuriteLog -Pattern 'successfully listens' -Process $azuriteProcess -Name 'Azurite'
-        $line = Wait-ForLogLine -Path $emulatorLog -Pattern 'AzureEmulator listening on (https://\S+)' -Process $emulatorProcess -Name 'The Azure emulator'
+        $line = Wait-ForLogLine -Path $emulatorLog -Pattern 'AzureEmulator listening on (https://\S+)(?: sql (\S+))?' -Process $emulatorProcess -Name 'The Azure emulator'
         $url = $line.Matches[0].Groups[1].Value.TrimEnd('/')
+        # The serverless SQL (TDS) endpoint every workspace advertises as connectivityEndpoints.sqlOnDemand: '127.0.0.1,port'.
+        if ($line.Matches[0].Groups[2].Success) {
+            $stack.SqlEndpoint = $line.Matches[0].Groups[2].Value
+            $stack.SqlPort = [int]($stack.SqlEndpoint -split ',')[1]
+        }
         $stack.EmulatorUrl = $url
         $stack.ResourceManagerUrl = "$url/"
         $stack.GraphUrl = "$url/graph/"
@@ -324,7 +331,7 @@ function Get-CISynapseEmulatorRequestCount {
 function Get-CISynapseEmulatorRequestLog {
     <#
     .SYNOPSIS
-    Every request the emulator served (method, route, path, status, started, ended, fault).
+    Every request the emulator served (method, route, path, query, status, started, ended, fault).
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)] [object] $Stack)
@@ -386,6 +393,81 @@ function Set-CISynapseEmulatorLatency {
     }
 }
 
+function Get-CISynapseEmulatorSqlCatalog {
+    <#
+    .SYNOPSIS
+    The emulator's serverless SQL catalog: databases with collation, master key, credentials, data sources and views (columns, bulk path).
+    Give -Database for one database.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [object] $Stack, [string] $Database)
+    $databases = (Invoke-CISynapseEmulatorAdmin -Stack $Stack -Path 'sql/catalog').databases
+    if ($Database) { $databases | Where-Object name -EQ $Database } else { $databases }
+}
+
+function Get-CISynapseEmulatorSqlBatch {
+    <#
+    .SYNOPSIS
+    Every SQL batch the emulator's TDS endpoint received (sequence, database, login, text with secrets masked, outcome, errorNumber), optionally for one database.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [object] $Stack, [string] $Database)
+    $path = if ($Database) { "sql/batches?database=$([uri]::EscapeDataString($Database))" } else { 'sql/batches' }
+    (Invoke-CISynapseEmulatorAdmin -Stack $Stack -Path $path).batches
+}
+
+function Set-CISynapseEmulatorSqlFault {
+    <#
+    .SYNOPSIS
+    Makes the SQL endpoint fail the next Count batches (optionally only those containing -Match) or logins:
+    transient (error 40613 unless -Number), error (a permanent error, -Number and -Message) or drop (connection closed).
+    Use -Clear to stop.
+    #>
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'Set')]
+    param(
+        [Parameter(Mandatory)] [object] $Stack,
+        [Parameter(Mandatory, ParameterSetName = 'Set')] [ValidateSet('transient', 'error', 'drop')] [string] $Kind,
+        [Parameter(ParameterSetName = 'Set')] [ValidateSet('batch', 'login')] [string] $On = 'batch',
+        [Parameter(ParameterSetName = 'Set')] [ValidateRange(1, 1000)] [int] $Count = 1,
+        [Parameter(ParameterSetName = 'Set')] [string] $Match,
+        [Parameter(ParameterSetName = 'Set')] [int] $Number,
+        [Parameter(ParameterSetName = 'Set')] [string] $Message,
+        [Parameter(Mandatory, ParameterSetName = 'Clear')] [switch] $Clear
+    )
+    if (-not $PSCmdlet.ShouldProcess($Stack.SqlEndpoint, 'Configure SQL fault injection')) { return }
+    if ($Clear) { $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method DELETE -Path 'sql/faults'; return }
+    $body = @{ kind = $Kind; on = $On; count = $Count }
+    if ($Match) { $body.match = $Match }
+    if ($PSBoundParameters.ContainsKey('Number')) { $body.number = $Number }
+    if ($Message) { $body.message = $Message }
+    $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method PUT -Path 'sql/faults' -Body $body
+}
+
+function Set-CISynapseEmulatorSqlLatency {
+    <#
+    .SYNOPSIS
+    Delays every SQL batch the emulator answers (an ATTENTION from the client cancels the wait).
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [ValidateRange(0, 600000)] [int] $Milliseconds)
+    if ($PSCmdlet.ShouldProcess($Stack.SqlEndpoint, "Add $Milliseconds ms latency per batch")) {
+        $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method PUT -Path 'sql/latency' -Body @{ milliseconds = $Milliseconds }
+    }
+}
+
+function Reset-CISynapseEmulatorSql {
+    <#
+    .SYNOPSIS
+    Empties the SQL endpoint: only master remains, no batches recorded, no faults or latency.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    param([Parameter(Mandatory)] [object] $Stack)
+    if ($PSCmdlet.ShouldProcess($Stack.SqlEndpoint, 'Reset the SQL catalog')) {
+        $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method DELETE -Path 'sql'
+    }
+}
+
 Export-ModuleMember -Function New-CISynapseTestCertificate, Start-CISynapseTestStack, Stop-CISynapseTestStack, New-CISynapseTestToken,
     Invoke-CISynapseEmulatorAdmin, Get-CISynapseEmulatorRequestCount, Get-CISynapseEmulatorRequestLog, Reset-CISynapseEmulatorRequestLog,
-    Set-CISynapseEmulatorScenario, Set-CISynapseEmulatorFault, Set-CISynapseEmulatorLatency
+    Set-CISynapseEmulatorScenario, Set-CISynapseEmulatorFault, Set-CISynapseEmulatorLatency,
+    Get-CISynapseEmulatorSqlCatalog, Get-CISynapseEmulatorSqlBatch, Set-CISynapseEmulatorSqlFault, Set-CISynapseEmulatorSqlLatency, Reset-CISynapseEmulatorSql

@@ -100,13 +100,42 @@ public sealed class AzureRestClient
         return all;
     }
 
-    public async Task<AzureResponse> SendAsync(RequestMethod method, string pathAndQuery, object? body, CancellationToken cancellationToken)
+    /// <summary>Every item of a Synapse data-plane list (<c>value</c>), following the <c>x-ms-continuation</c> header.</summary>
+    public async Task<IReadOnlyList<JsonElement>> ListWithContinuationAsync(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        var all = new List<JsonElement>();
+        string? continuation = null;
+        while (true)
+        {
+            using var page = await SendAsync(RequestMethod.Get, pathAndQuery, null, cancellationToken, continuation).ConfigureAwait(false);
+            if (page.Root.ValueKind == JsonValueKind.Object && page.Root.TryGetProperty("value", out var items) && items.ValueKind == JsonValueKind.Array)
+            {
+                all.AddRange(items.EnumerateArray().Select(item => item.Clone()));
+            }
+
+            if (string.IsNullOrEmpty(page.Continuation) || page.Continuation == continuation)
+            {
+                return all;
+            }
+
+            continuation = page.Continuation;
+        }
+    }
+
+    public Task<AzureResponse> SendAsync(RequestMethod method, string pathAndQuery, object? body, CancellationToken cancellationToken) =>
+        SendAsync(method, pathAndQuery, body, cancellationToken, null);
+
+    private async Task<AzureResponse> SendAsync(RequestMethod method, string pathAndQuery, object? body, CancellationToken cancellationToken, string? continuation)
     {
         var uri = Resolve(pathAndQuery);
         using var message = _pipeline.CreateMessage();
         message.Request.Method = method;
         message.Request.Uri.Reset(uri);
         message.Request.Headers.SetValue("Accept", "application/json");
+        if (continuation is not null)
+        {
+            message.Request.Headers.SetValue("x-ms-continuation", continuation);
+        }
         if (body is not null)
         {
             var bytes = body as byte[] ?? JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), AzureJson.Options);
@@ -151,7 +180,8 @@ public sealed class AzureRestClient
 
             response.Headers.TryGetValue("ETag", out var eTag);
             response.Headers.TryGetValue("Location", out var location);
-            return new AzureResponse(status, doc, eTag, location);
+            response.Headers.TryGetValue("x-ms-continuation", out var next);
+            return new AzureResponse(status, doc, eTag, location, next);
         }
 
         throw ErrorFromResponse(method, uri, status, content);

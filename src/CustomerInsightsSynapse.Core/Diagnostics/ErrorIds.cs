@@ -53,6 +53,7 @@ public static class ErrorIds
 
     // Prerequisites
     public const string RepairFailed = "RepairFailed";
+    public const string InvalidPrincipalRetrySetting = "InvalidPrincipalRetrySetting";
 
     // Cdm
     public const string CdmDocumentNotFound = "CdmDocumentNotFound";
@@ -93,6 +94,16 @@ public static class ErrorIds
 
     // Export
     public const string ExportNotFound = "ExportNotFound";
+    public const string ExportExists = "ExportExists";
+    public const string ExportHasNoEntities = "ExportHasNoEntities";
+    public const string EntityNotInExport = "EntityNotInExport";
+    public const string DatabaseNameLength = "DatabaseNameLength";
+    public const string DatabaseNameCharacters = "DatabaseNameCharacters";
+    public const string DatabaseNameReserved = "DatabaseNameReserved";
+    public const string DatabaseNameInUse = "DatabaseNameInUse";
+    public const string DatabaseNameCaseChange = "DatabaseNameCaseChange";
+    public const string LakeContainerUnknown = "LakeContainerUnknown";
+    public const string ExportPurgeFailed = "ExportPurgeFailed";
     public const string PrerequisitesNotMet = "PrerequisitesNotMet";
     public const string ExportRunFailed = "ExportRunFailed";
 }

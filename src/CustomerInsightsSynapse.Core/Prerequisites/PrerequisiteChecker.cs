@@ -8,7 +8,7 @@ namespace CustomerInsightsSynapse.Core.Prerequisites;
 /// Runs every prerequisite check of the export against Azure in three rounds of concurrent requests:
 /// (1) the subscription, workspace, storage account, container and the Customer Insights service principal;
 /// (2) the role and deny assignments that apply to each principal, the workspace firewall, the Synapse role
-/// assignments and group memberships; (3) each role definition those assignments use, fetched once.
+/// assignments, group memberships and (when the account is not the default data lake) the linked services; (3) each role definition those assignments use, fetched once.
 /// Failed checks are results, not exceptions.
 /// </summary>
 public sealed class PrerequisiteChecker
@@ -89,10 +89,23 @@ public sealed class PrerequisiteChecker
         var synapseTask = synapseEndpoint is null
             ? Task.FromResult(Outcome<IReadOnlyList<SynapseRoleAssignment>>.Failed("The workspace reports no development endpoint."))
             : FetchValue(() => ListSynapseAssignmentsAsync(synapseEndpoint, ct));
+        var storageName = AzureResourceId.Parse(target.StorageAccountResourceId, "storage account id").Name ?? target.StorageAccountResourceId;
+        var linkedServicesTask = workspace is null || synapseEndpoint is null || ResultBuilder.IsDefaultLake(workspace.Root, target, storageName)
+            ? null
+            : FetchValue(() => _synapse(synapseEndpoint).ListAllAsync($"linkedservices?api-version={ApiVersions.SynapseDataPlane}", ct));
         var spGroupsTask = spId is null
             ? Task.FromResult(Outcome<IReadOnlyList<string>>.Of([]))
             : FetchValue(() => ListGroupIdsAsync($"servicePrincipals/{spId}", ct));
-        var round2 = new List<Task> { firewallTask, synapseTask, spGroupsTask };
+        var people = new[] { signedInUser }.Concat(queryUsers).Select(p => p.ObjectId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var namesTask = people.Length == 0
+            ? Task.FromResult(Outcome<IReadOnlyDictionary<string, string>>.Of(new Dictionary<string, string>()))
+            : FetchValue(() => FindDisplayNamesAsync(people, ct));
+        var round2 = new List<Task> { firewallTask, synapseTask, spGroupsTask, namesTask };
+        if (linkedServicesTask is not null)
+        {
+            round2.Add(linkedServicesTask);
+        }
+
         round2.AddRange(containerAssignments.Values);
         round2.AddRange(containerDenies.Values);
         round2.AddRange(groupAssignments.Values);
@@ -117,14 +130,20 @@ public sealed class PrerequisiteChecker
         await Task.WhenAll(definitionTasks.Values).ConfigureAwait(false);
         var definitions = definitionTasks.Where(kv => kv.Value.Result.Succeeded).ToDictionary(kv => kv.Key, kv => kv.Value.Result.Value!);
 
+        // Display names are a courtesy: when Graph cannot be read the results carry object ids only.
+        var names = namesTask.Result.Value ?? new Dictionary<string, string>();
+        PrerequisitePrincipal Named(PrerequisitePrincipal p) =>
+            p.DisplayName is null && p.ObjectId is not null && names.TryGetValue(p.ObjectId, out var name) ? p with { DisplayName = name } : p;
+
+        var spLookupError = servicePrincipalTask.Result.Error
+            ?? (spId is null ? $"No service principal has app id {target.ServicePrincipalAppId} in this tenant (see ServicePrincipalExists), so it holds no role." : null);
         var results = new List<PrerequisiteResult>();
-        var storageName = AzureResourceId.Parse(target.StorageAccountResourceId, "storage account id").Name ?? target.StorageAccountResourceId;
         var builder = new ResultBuilder(target, storageName);
 
         results.Add(builder.Subscription(subscriptionTask.Result));
         results.Add(builder.Container(containerTask.Result));
         results.Add(builder.HierarchicalNamespace(storageTask.Result));
-        results.Add(builder.StorageLinked(workspaceTask.Result));
+        results.Add(builder.StorageLinked(workspaceTask.Result, linkedServicesTask?.Result));
         results.Add(builder.StorageFirewall(storageTask.Result));
         results.Add(builder.WorkspaceFirewall(workspaceTask.Result, firewallTask.Result));
         results.Add(builder.ServicePrincipalFound(servicePrincipalTask.Result, servicePrincipal));
@@ -133,12 +152,12 @@ public sealed class PrerequisiteChecker
         {
             var lookup = principal.Kind switch
             {
-                PrincipalKind.ServicePrincipal => servicePrincipalTask.Result.Error,
+                PrincipalKind.ServicePrincipal => spLookupError,
                 PrincipalKind.User => userTask.Result.Error,
                 _ => workspaceTask.Result.Error ?? (miId is null ? "The workspace has no system-assigned managed identity." : null),
             };
             results.Add(builder.StorageAccess(
-                principal,
+                Named(principal),
                 lookup,
                 principal.ObjectId is null ? null : containerAssignments[principal].Result,
                 principal.ObjectId is null ? null : containerDenies[principal].Result,
@@ -149,22 +168,22 @@ public sealed class PrerequisiteChecker
 
         foreach (var principal in new[] { servicePrincipal, signedInUser })
         {
-            var lookup = principal.Kind == PrincipalKind.ServicePrincipal ? servicePrincipalTask.Result.Error : userTask.Result.Error;
+            var lookup = principal.Kind == PrincipalKind.ServicePrincipal ? spLookupError : userTask.Result.Error;
             results.Add(builder.ResourceGroupReader(
-                principal,
+                Named(principal),
                 lookup,
                 principal.ObjectId is null ? null : groupAssignments[principal].Result,
                 principal.ObjectId is null ? null : groupDenies[principal].Result,
                 definitions));
         }
 
-        results.Add(builder.SynapseAdministrator(servicePrincipal, servicePrincipalTask.Result.Error, synapseTask.Result, spGroupsTask.Result, synapseEndpoint));
+        results.Add(builder.SynapseAdministrator(servicePrincipal, spLookupError, synapseTask.Result, spGroupsTask.Result, synapseEndpoint));
         results.Add(builder.SynapsePrincipalTypes(synapseTask.Result));
 
         foreach (var principal in queryUsers)
         {
             results.Add(builder.StorageAccess(
-                principal,
+                Named(principal),
                 null,
                 containerAssignments[principal].Result,
                 containerDenies[principal].Result,
@@ -183,6 +202,21 @@ public sealed class PrerequisiteChecker
         using var response = await _graph.GetAsync($"v1.0/servicePrincipals?$filter={filter}&$select=id,appId,displayName", ct).ConfigureAwait(false);
         var first = Json.Array(response.Root, "value").FirstOrDefault();
         return first.ValueKind == JsonValueKind.Object ? (Json.String(first, "id"), Json.String(first, "displayName")) : (null, null);
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> FindDisplayNamesAsync(IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        using var response = await _graph.PostAsync("v1.0/directoryObjects/getByIds", new { ids, types = new[] { "user", "group", "servicePrincipal" } }, ct).ConfigureAwait(false);
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in Json.Array(response.Root, "value"))
+        {
+            if (Json.String(item, "id") is { } id && Json.String(item, "displayName") is { } name)
+            {
+                names[id] = name;
+            }
+        }
+
+        return names;
     }
 
     private async Task<IReadOnlyList<string>> ListGroupIdsAsync(string directoryObject, CancellationToken ct)
@@ -204,14 +238,13 @@ public sealed class PrerequisiteChecker
         {
             var filter = Uri.EscapeDataString($"atScope() and assignedTo('{principalId}')");
             var items = await _arm.ListAllAsync($"{scope.TrimStart('/')}/providers/Microsoft.Authorization/denyAssignments?api-version={ApiVersions.Authorization}&$filter={filter}", ct).ConfigureAwait(false);
-            return (IReadOnlyList<DenyAssignment>)items.Select(DenyAssignment.FromJson).Where(d => !d.Excludes(principalId)).ToArray();
+            return (IReadOnlyList<DenyAssignment>)items.Select(DenyAssignment.FromJson).Where(d => !d.Excludes(principalId) && d.AppliesAt(scope)).ToArray();
         });
 
     private async Task<IReadOnlyList<SynapseRoleAssignment>> ListSynapseAssignmentsAsync(Uri endpoint, CancellationToken ct)
     {
-        var client = _synapse(endpoint);
-        using var response = await client.GetAsync($"roleAssignments?api-version={ApiVersions.SynapseDataPlane}", ct).ConfigureAwait(false);
-        return Json.Array(response.Root, "value").Select(SynapseRoleAssignment.FromJson).ToArray();
+        var items = await _synapse(endpoint).ListWithContinuationAsync($"roleAssignments?api-version={ApiVersions.SynapseDataPlane}", ct).ConfigureAwait(false);
+        return items.Select(SynapseRoleAssignment.FromJson).ToArray();
     }
 
     private static async Task<Outcome<AzureResponse?>> Fetch(Func<Task<AzureResponse>> request)

@@ -36,9 +36,42 @@ public sealed class PrerequisiteRepairer
         _synapse = synapse;
     }
 
-    /// <summary>Waits between PrincipalNotFound retries; the count is the number of retries.</summary>
-    public IReadOnlyList<TimeSpan> PrincipalNotFoundBackoff { get; init; } =
+    /// <summary>
+    /// The environment variable that overrides the waits between PrincipalNotFound retries: seconds, comma
+    /// separated, one per retry (default "5,10,20,40"; an empty value for no retry).
+    /// </summary>
+    public const string PrincipalRetryVariable = "CISYNAPSE_PRINCIPAL_RETRY_SECONDS";
+
+    public static readonly IReadOnlyList<TimeSpan> DefaultPrincipalNotFoundBackoff =
         [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40)];
+
+    /// <summary>Waits between PrincipalNotFound retries; the count is the number of retries.</summary>
+    public IReadOnlyList<TimeSpan> PrincipalNotFoundBackoff { get; init; } = DefaultPrincipalNotFoundBackoff;
+
+    /// <summary>The backoff a <see cref="PrincipalRetryVariable"/> value asks for; the default when it is not set.</summary>
+    public static IReadOnlyList<TimeSpan> BackoffFromSetting(string? value)
+    {
+        if (value is null)
+        {
+            return DefaultPrincipalNotFoundBackoff;
+        }
+
+        var waits = new List<TimeSpan>();
+        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                || double.IsNaN(seconds) || seconds < 0 || seconds > 600)
+            {
+                throw new CISynapseException(ErrorIds.InvalidPrincipalRetrySetting, ErrorKind.InvalidArgument,
+                    $"{PrincipalRetryVariable} must list the seconds to wait before each retry, separated by commas (each 0 to 600), for example '5,10,20,40'; '{part}' is not such a number.",
+                    PrincipalRetryVariable);
+            }
+
+            waits.Add(TimeSpan.FromSeconds(seconds));
+        }
+
+        return waits;
+    }
 
     public async Task<RepairOutcome> RepairAsync(RepairAction action, OperationContext context)
     {

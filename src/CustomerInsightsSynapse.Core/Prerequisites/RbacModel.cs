@@ -61,6 +61,12 @@ public sealed record RoleAssignment(string Id, string Scope, string RoleDefiniti
 /// <summary>An ARM deny assignment: who it applies to, who is excluded, what it blocks.</summary>
 public sealed record DenyAssignment(string Id, string Name, IReadOnlyList<RbacPermission> Permissions, IReadOnlyList<string> PrincipalIds, IReadOnlyList<string> ExcludedPrincipalIds)
 {
+    /// <summary>Where the deny assignment is made; empty when the listing did not say.</summary>
+    public string Scope { get; init; } = string.Empty;
+
+    /// <summary>When true it blocks only at <see cref="Scope"/> itself, not at the scopes below it.</summary>
+    public bool DoNotApplyToChildScopes { get; init; }
+
     public const string Everyone = "00000000-0000-0000-0000-000000000000";
 
     public static DenyAssignment FromJson(JsonElement e)
@@ -71,8 +77,19 @@ public sealed record DenyAssignment(string Id, string Name, IReadOnlyList<RbacPe
             Json.String(properties, "denyAssignmentName") ?? Json.String(e, "name") ?? string.Empty,
             properties.TryGetProperty("permissions", out var p) && p.ValueKind == JsonValueKind.Array ? p.EnumerateArray().Select(RbacPermission.FromJson).ToArray() : [],
             Ids(properties, "principals"),
-            Ids(properties, "excludePrincipals"));
+            Ids(properties, "excludePrincipals"))
+        {
+            Scope = Json.String(properties, "scope") ?? string.Empty,
+            DoNotApplyToChildScopes = Json.Bool(properties, "doNotApplyToChildScopes") == true,
+        };
     }
+
+    /// <summary>
+    /// Whether it blocks at a scope it was listed for: <c>atScope()</c> also returns deny assignments made at a parent
+    /// with doNotApplyToChildScopes, which do not reach the scope below.
+    /// </summary>
+    public bool AppliesAt(string scope) =>
+        !DoNotApplyToChildScopes || Scope.Length == 0 || string.Equals(Scope.TrimEnd('/'), scope.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether it applies to a principal it was listed for (assignedTo already matched it or a group of it).</summary>
     public bool Excludes(string principalId) => ExcludedPrincipalIds.Contains(principalId, StringComparer.OrdinalIgnoreCase);

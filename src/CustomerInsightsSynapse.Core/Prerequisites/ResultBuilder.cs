@@ -59,28 +59,62 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
                 $"Invoke-AzStorageAccountHierarchicalNamespaceUpgrade -ResourceGroupName '{ResourceGroupOf(target.StorageAccountResourceId)}' -Name '{storageAccountName}' -RequestType Upgrade (validate first with -RequestType Validation), or use another account." + NoRepair, null);
     }
 
-    public PrerequisiteResult StorageLinked(Outcome<AzureResponse?> workspace)
+    public PrerequisiteResult StorageLinked(Outcome<AzureResponse?> workspace, Outcome<IReadOnlyList<JsonElement>>? linkedServices)
     {
         const string id = "StorageLinkedToWorkspace";
-        const string title = "The storage account is the workspace's data lake";
-        const string requirement = "The storage account where the data is located is linked to the Synapse workspace.";
+        const string title = "The storage account is linked to the workspace";
+        const string requirement = "The storage account where the data is located is linked to the Synapse workspace (its default data lake or a linked service).";
         if (!workspace.Succeeded)
         {
             return Undecided(id, title, target.WorkspaceResourceId, requirement, workspace.Error!, workspace.NotFound);
         }
 
+        if (IsDefaultLake(workspace.Value!.Root, target, storageAccountName))
+        {
+            return Pass(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, $"'{storageAccountName}' is the workspace's default data lake storage.");
+        }
+
         var lake = Json.Object(Json.Object(workspace.Value!.Root, "properties"), "defaultDataLakeStorage");
+        var defaultLake = Json.String(lake, "accountUrl") ?? Json.String(lake, "resourceId") ?? "not set";
+        const string fix = "Link the account in Synapse Studio (Manage > Linked services > New > Azure Data Lake Storage Gen2), or choose the workspace's default account in the connection." + NoRepair;
+        if (linkedServices is null || !linkedServices.Succeeded)
+        {
+            return new PrerequisiteResult(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, PrerequisiteStatus.Unknown,
+                $"The workspace's default data lake is '{defaultLake}', not '{storageAccountName}', and its linked services could not be read: {linkedServices?.Error ?? "the workspace reports no development endpoint."}",
+                fix, null);
+        }
+
+        var linked = linkedServices.Value!.FirstOrDefault(l => LinkedServiceAccount(l) is { } account && string.Equals(account, storageAccountName, StringComparison.OrdinalIgnoreCase));
+        return linked.ValueKind == JsonValueKind.Object
+            ? Pass(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, $"Linked service '{Json.String(linked, "name")}' links '{storageAccountName}' to the workspace.")
+            : Fail(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement,
+                $"The workspace's default data lake is '{defaultLake}', not '{storageAccountName}', and none of its {linkedServices.Value!.Count} linked services points to '{storageAccountName}'.",
+                fix, null);
+    }
+
+    /// <summary>Whether the workspace's default data lake is the target storage account.</summary>
+    public static bool IsDefaultLake(JsonElement workspace, PrerequisiteTarget target, string storageAccountName)
+    {
+        var lake = Json.Object(Json.Object(workspace, "properties"), "defaultDataLakeStorage");
         var resourceId = Json.String(lake, "resourceId");
         var accountUrl = Json.String(lake, "accountUrl");
-        var linked = AzureResourceId.SameId(resourceId, target.StorageAccountResourceId)
+        return AzureResourceId.SameId(resourceId, target.StorageAccountResourceId)
             || (accountUrl is not null && Uri.TryCreate(accountUrl, UriKind.Absolute, out var url) && AccountFromHost(url) is { } account
                 && string.Equals(account, storageAccountName, StringComparison.OrdinalIgnoreCase));
-        return linked
-            ? Pass(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, $"'{storageAccountName}' is the workspace's default data lake storage.")
-            : new PrerequisiteResult(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, PrerequisiteStatus.Warning,
-                $"The workspace's default data lake is '{accountUrl ?? resourceId ?? "not set"}', not '{storageAccountName}'. The export works only if '{storageAccountName}' is linked to the workspace as a linked service.",
-                $"Link the account in Synapse Studio (Manage > Linked services > New > Azure Data Lake Storage Gen2), or choose the workspace's default account in the connection." + NoRepair,
-                null);
+    }
+
+    private static string? LinkedServiceAccount(JsonElement linkedService)
+    {
+        var properties = Json.Object(linkedService, "properties");
+        var type = Json.String(properties, "type");
+        if (!string.Equals(type, "AzureBlobFS", StringComparison.OrdinalIgnoreCase) && !string.Equals(type, "AzureBlobStorage", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var typeProperties = Json.Object(properties, "typeProperties");
+        var url = Json.String(typeProperties, "url") ?? Json.String(typeProperties, "serviceEndpoint");
+        return url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? AccountFromHost(uri) : null;
     }
 
     public PrerequisiteResult StorageFirewall(Outcome<AzureResponse?> storage)
@@ -208,7 +242,7 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         const string requirement = "The Customer Insights service principal needs the Synapse Administrator role (Synapse RBAC) on the workspace.";
         if (principal.ObjectId is null)
         {
-            return Undecided(id, title, scope, requirement, lookupError ?? "The service principal is not known.", false, principal);
+            return Undecided(id, title, scope, requirement, lookupError ?? "The service principal is not known.", false, principal, UnknownPrincipalFix(principal));
         }
 
         if (!assignments.Succeeded)
@@ -275,7 +309,7 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
     {
         if (principal.ObjectId is null || assignments is null || denies is null)
         {
-            return Undecided(id, title, scope, requirement, lookupError ?? "The principal is not known.", false, principal);
+            return Undecided(id, title, scope, requirement, lookupError ?? "The principal is not known.", false, principal, UnknownPrincipalFix(principal));
         }
 
         if (!assignments.Succeeded)
@@ -308,11 +342,20 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         new(id, title, principal, scope, requirement, status, reason, remediation, repair);
 
     /// <summary>A check whose input could not be read: Failed when the resource does not exist, Unknown otherwise.</summary>
-    private static PrerequisiteResult Undecided(string id, string title, string scope, string requirement, string error, bool notFound, PrerequisitePrincipal? principal = null) =>
+    private static PrerequisiteResult Undecided(string id, string title, string scope, string requirement, string error, bool notFound, PrerequisitePrincipal? principal = null, string? fix = null) =>
         new(id, title, principal ?? PrerequisitePrincipal.None, scope, requirement, notFound ? PrerequisiteStatus.Failed : PrerequisiteStatus.Unknown,
             notFound ? $"Not found: {error}" : $"Could not be decided: {error}",
-            notFound ? "Check the connection's subscription, workspace and storage account." : "Make sure the signed-in account can read role assignments (Reader or User Access Administrator on the scope) and try again.",
+            fix ?? (notFound ? "Check the connection's subscription, workspace and storage account." : "Make sure the signed-in account can read role assignments (Reader or User Access Administrator on the scope) and try again."),
             null);
+
+    /// <summary>What to do when a principal's object id is unknown, so its roles cannot be listed.</summary>
+    private static string UnknownPrincipalFix(PrerequisitePrincipal principal) => principal.Kind switch
+    {
+        PrincipalKind.ServicePrincipal => "Make sure the Customer Insights service principal exists (see ServicePrincipalExists), or pass its object id with -ServicePrincipalObjectId when Microsoft Graph cannot be read.",
+        PrincipalKind.User => "Pass the user's object id with -UserObjectId when the sign-in token does not carry it.",
+        PrincipalKind.WorkspaceIdentity => "Turn on the workspace's system-assigned managed identity, and make sure the signed-in account can read the workspace.",
+        _ => "Pass the object id of the principal.",
+    };
 
     private static string Describe(PrerequisitePrincipal principal) => principal.Kind switch
     {

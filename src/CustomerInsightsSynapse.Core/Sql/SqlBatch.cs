@@ -8,6 +8,15 @@ public enum SqlBatchKind
     Credential,
     DataSource,
     View,
+
+    /// <summary>Drops a view an export created (Remove-CISynapseExport -RemoveDatabaseObjects).</summary>
+    DropView,
+
+    /// <summary>Drops the export's external data source or credential.</summary>
+    DropDataSource,
+
+    /// <summary>Drops the export's database (runs in master).</summary>
+    DropDatabase,
 }
 
 /// <summary>Which database a batch runs in.</summary>

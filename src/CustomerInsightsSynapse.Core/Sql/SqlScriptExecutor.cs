@@ -24,6 +24,7 @@ public sealed class SqlScriptExecutor
     private readonly string _scope;
     private readonly SqlExecutorOptions _options;
     private readonly SqlRetryLogicBaseProvider _retry;
+    private Exception? _tokenFailure;
 
     /// <param name="endpoint">The workspace's serverless SQL endpoint.</param>
     /// <param name="credential">The module's credential; asked for a token for <paramref name="sqlAudience"/> only.</param>
@@ -107,6 +108,10 @@ public sealed class SqlScriptExecutor
         PersistSecurityInfo = false,
         Pooling = true,
         ConnectRetryCount = 1,
+        // A failed login would otherwise put the pool into its blocking period (seconds, doubling) for hosts that
+        // SqlClient does not recognise as Azure SQL, such as *.sql.azuresynapse.net: the retries below would get the
+        // cached error back without reaching the server.
+        PoolBlockingPeriod = PoolBlockingPeriod.NeverBlock,
     };
 
     /// <summary>A connection (not opened) that gets its access token from the module's credential.</summary>
@@ -122,8 +127,18 @@ public sealed class SqlScriptExecutor
     /// </summary>
     private async Task<SqlAuthenticationToken> GetTokenAsync(SqlAuthenticationParameters parameters, CancellationToken cancellationToken)
     {
-        var token = await _credential.GetTokenAsync(new TokenRequestContext([_scope]), cancellationToken).ConfigureAwait(false);
-        return new SqlAuthenticationToken(token.Token, token.ExpiresOn);
+        try
+        {
+            var token = await _credential.GetTokenAsync(new TokenRequestContext([_scope]), cancellationToken).ConfigureAwait(false);
+            return new SqlAuthenticationToken(token.Token, token.ExpiresOn);
+        }
+        catch (Exception ex) when (ex is CISynapseException or AuthenticationFailedException or CredentialUnavailableException)
+        {
+            // SqlClient reports a callback's exception only as text ("provider threw unexpected exception"), without
+            // the exception itself; keep it so the connection failure can say what really went wrong.
+            _tokenFailure = ex;
+            throw;
+        }
     }
 
     private static string DatabaseFor(SqlScript script, SqlBatch batch) =>
@@ -132,6 +147,7 @@ public sealed class SqlScriptExecutor
     private async Task<SqlConnection> OpenAsync(string database, CancellationToken cancellationToken)
     {
         var connection = CreateConnection(database);
+        _tokenFailure = null;
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -210,7 +226,8 @@ public sealed class SqlScriptExecutor
 
     private CISynapseException ConnectionFailure(string database, Exception ex)
     {
-        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        var tokenFailure = Interlocked.Exchange(ref _tokenFailure, null);
+        for (var inner = tokenFailure ?? ex; inner is not null; inner = inner.InnerException)
         {
             if (inner is CISynapseException known)
             {

@@ -7,7 +7,7 @@ using CustomerInsightsSynapse.Models;
 namespace CustomerInsightsSynapse.Commands;
 
 /// <summary>Repair-CISynapsePrerequisite: creates the role assignments failed checks call for, and nothing else.</summary>
-[Cmdlet(VerbsDiagnostic.Repair, "CISynapsePrerequisite", DefaultParameterSetName = ResourcesSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsDiagnostic.Repair, "CISynapsePrerequisite", DefaultParameterSetName = ResultSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(CISynapseRepairResult))]
 public sealed class RepairCISynapsePrerequisiteCommand : PrerequisiteCmdletBase
 {
@@ -26,6 +26,16 @@ public sealed class RepairCISynapsePrerequisiteCommand : PrerequisiteCmdletBase
 
     protected override void ExecuteCmdlet()
     {
+        IReadOnlyList<TimeSpan> backoff;
+        try
+        {
+            backoff = PrerequisiteRepairer.BackoffFromSetting(Environment.GetEnvironmentVariable(PrerequisiteRepairer.PrincipalRetryVariable));
+        }
+        catch (CISynapseException ex)
+        {
+            throw Terminate(ex);
+        }
+
         IEnumerable<CISynapsePrerequisiteResult> failed;
         if (ParameterSetName == ResultSet)
         {
@@ -38,7 +48,7 @@ public sealed class RepairCISynapsePrerequisiteCommand : PrerequisiteCmdletBase
             failed = Run(context => checker.TestAsync(target, context)).Select(r => new CISynapsePrerequisiteResult(r, target));
         }
 
-        var repairer = new PrerequisiteRepairer(ModuleSession.Current);
+        var repairer = new PrerequisiteRepairer(ModuleSession.Current) { PrincipalNotFoundBackoff = backoff };
         foreach (var result in failed)
         {
             if (!result.CanRepair)

@@ -12,6 +12,8 @@ namespace AzureEmulator.Admin;
 /// </summary>
 public sealed class AdminApi(EmulatorContext emu)
 {
+    private readonly SqlAdminApi _sql = new(emu);
+
     public const string Prefix = "/_admin";
 
     public EmulatorRoute? Match(HttpContext ctx)
@@ -25,6 +27,11 @@ public sealed class AdminApi(EmulatorContext emu)
         var seg = path[Prefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries).Select(s => s.ToLowerInvariant()).ToArray();
         var raw = path[Prefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
         var method = ctx.Request.Method.ToUpperInvariant();
+        if (_sql.Match(method, seg) is { } sqlRoute)
+        {
+            return sqlRoute;
+        }
+
         return (method, string.Join('/', seg.Take(1)), seg.Length) switch
         {
             ("GET", "health", 1) => Admin(_ => Task.FromResult(Reply.Ok(new JsonObject { ["status"] = "ready" }))),

@@ -1,7 +1,7 @@
 namespace AzureEmulator.Admin;
 
-/// <summary>One served request: its route name (e.g. "GET roleAssignments"), path, status and timing.</summary>
-public sealed record RequestEntry(string Method, string Route, string Path, int Status, DateTimeOffset Started, DateTimeOffset Ended, string? Fault);
+/// <summary>One served request: its route name (e.g. "GET roleAssignments"), path, query string, status and timing.</summary>
+public sealed record RequestEntry(string Method, string Route, string Path, int Status, DateTimeOffset Started, DateTimeOffset Ended, string? Fault, string Query = "");
 
 /// <summary>Every non-admin request the emulator served, in arrival order, with counts per route.</summary>
 public sealed class RequestLog

@@ -322,7 +322,7 @@ public sealed class ArmResources(EmulatorContext emu)
         {
             ["web"] = $"https://web.azuresynapse.net?workspace=%2fsubscriptions%2f{w.SubscriptionId}%2fresourceGroups%2f{w.ResourceGroup}%2fproviders%2fMicrosoft.Synapse%2fworkspaces%2f{w.Name}",
             ["dev"] = emu.SynapseDevEndpoint(w.Name),
-            ["sqlOnDemand"] = $"{w.Name}-ondemand.sql.azuresynapse.net",
+            ["sqlOnDemand"] = emu.SqlOnDemandEndpoint(w.Name),
             ["sql"] = $"{w.Name}.sql.azuresynapse.net",
         };
         foreach (var (key, value) in w.ConnectivityEndpoints)

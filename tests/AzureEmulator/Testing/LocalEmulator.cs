@@ -32,9 +32,10 @@ public sealed class LocalEmulator : IAsyncDisposable
 
     public Uri GraphUrl => new(ResourceManagerUrl, "graph/");
 
-    public static async Task<LocalEmulator> StartAsync(Scenario scenario, Uri? azuriteBlob = null, TimeProvider? clock = null, CancellationToken cancellationToken = default)
+    /// <param name="certificate">The TLS certificate (HTTPS and the SQL endpoint); a fresh one when null. The emulator takes ownership.</param>
+    public static async Task<LocalEmulator> StartAsync(Scenario scenario, Uri? azuriteBlob = null, TimeProvider? clock = null, CancellationToken cancellationToken = default, X509Certificate2? certificate = null)
     {
-        var certificate = CreateCertificate();
+        certificate ??= CreateCertificate();
         var host = await EmulatorHost.StartAsync(new EmulatorOptions(scenario, certificate, 0, azuriteBlob, clock), cancellationToken);
         return new LocalEmulator(host, certificate, scenario.TenantId);
     }
@@ -59,7 +60,8 @@ public sealed class LocalEmulator : IAsyncDisposable
         Certificate.Dispose();
     }
 
-    private static X509Certificate2 CreateCertificate()
+    /// <summary>A self-signed certificate for CN=127.0.0.1 with IP 127.0.0.1 and DNS localhost as subject alternative names.</summary>
+    public static X509Certificate2 CreateCertificate()
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest("CN=127.0.0.1", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

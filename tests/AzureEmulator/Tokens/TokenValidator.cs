@@ -39,10 +39,21 @@ public sealed class TokenValidator(TimeProvider clock)
             return new TokenCheck(TokenProblem.Malformed, null);
         }
 
+        return CheckToken(header[7..], audiences);
+    }
+
+    /// <summary>Checks a bare token (as the SQL endpoint receives it in LOGIN7 or a FEDAUTH token message).</summary>
+    public TokenCheck CheckToken(string? token, IReadOnlyCollection<string> audiences)
+    {
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            return new TokenCheck(TokenProblem.Missing, null);
+        }
+
         JsonElement payload;
         try
         {
-            var parts = header[7..].Trim().Split('.');
+            var parts = token.Trim().Split('.');
             if (parts.Length != 3)
             {
                 return new TokenCheck(TokenProblem.Malformed, null);

@@ -33,6 +33,7 @@ public sealed class SqlScriptExecutorTests
         Assert.Equal("Sales", builder.InitialCatalog);
         Assert.Equal(SqlConnectionEncryptOption.Mandatory, builder.Encrypt);
         Assert.False(builder.TrustServerCertificate);
+        Assert.Equal(PoolBlockingPeriod.NeverBlock, builder.PoolBlockingPeriod);
         Assert.Equal(SqlAuthenticationMethod.NotSpecified, builder.Authentication);
         Assert.Empty(builder.Password);
         Assert.Empty(builder.UserID);

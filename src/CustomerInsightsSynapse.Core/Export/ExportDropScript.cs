@@ -1,0 +1,51 @@
+using System.Text;
+using CustomerInsightsSynapse.Core.Sql;
+
+namespace CustomerInsightsSynapse.Core.Export;
+
+/// <summary>
+/// The T-SQL that removes what an export created in one serverless database: <c>DROP VIEW IF EXISTS</c> per entity,
+/// and when no other export feeds the database, its external data source and credential; or, only when asked,
+/// the database itself (in master). Names are quoted by <see cref="SqlQuoting"/>; every batch is parsed by
+/// <see cref="SqlScriptValidator"/> before the script is returned. The master key is left alone: other objects may
+/// depend on it and it costs nothing.
+/// </summary>
+public static class ExportDropScript
+{
+    public static SqlScript Generate(string database, QueryAccessMode accessMode, IReadOnlyList<string> views, bool dropSharedObjects, bool dropDatabase)
+    {
+        var batches = new List<SqlBatch>();
+        if (dropDatabase)
+        {
+            var text = $"IF DB_ID({SqlQuoting.Literal(database, "database name")}) IS NOT NULL\n    DROP DATABASE {SqlQuoting.Identifier(database, "database name")};";
+            batches.Add(new SqlBatch("drop database " + SqlQuoting.Identifier(database, "database name"), SqlBatchKind.DropDatabase, SqlBatchTarget.Master, text));
+        }
+        else
+        {
+            foreach (var view in views)
+            {
+                var name = SqlQuoting.Identifier(ServerlessSqlGenerator.ViewSchema, "schema name") + "." + SqlQuoting.Identifier(view, "entity name");
+                batches.Add(new SqlBatch("drop view " + name, SqlBatchKind.DropView, SqlBatchTarget.Database, "DROP VIEW IF EXISTS " + name + ";"));
+            }
+
+            if (dropSharedObjects)
+            {
+                batches.Add(DropIfExists("sys.external_data_sources", "EXTERNAL DATA SOURCE", ServerlessSqlGenerator.DataSourceName));
+                batches.Add(DropIfExists("sys.database_scoped_credentials", "DATABASE SCOPED CREDENTIAL", ServerlessSqlGenerator.CredentialName));
+            }
+        }
+
+        SqlScriptValidator.Validate(batches);
+        return new SqlScript(database, accessMode, batches, []);
+    }
+
+    private static SqlBatch DropIfExists(string catalog, string objectType, string objectName)
+    {
+        var name = SqlQuoting.Identifier(objectName, "object name");
+        var text = new StringBuilder()
+            .Append("IF EXISTS (SELECT 1 FROM ").Append(catalog).Append(" WHERE name = ").Append(SqlQuoting.Literal(objectName, "object name")).Append(")\n")
+            .Append("    DROP ").Append(objectType).Append(' ').Append(name).Append(';')
+            .ToString();
+        return new SqlBatch("drop " + objectType.ToLowerInvariant() + " " + name, SqlBatchKind.DropDataSource, SqlBatchTarget.Database, text);
+    }
+}

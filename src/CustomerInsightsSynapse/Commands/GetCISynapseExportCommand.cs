@@ -1,0 +1,64 @@
+using System.Management.Automation;
+using CustomerInsightsSynapse.Completers;
+using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Export;
+using CustomerInsightsSynapse.Infrastructure;
+using CustomerInsightsSynapse.Models;
+
+namespace CustomerInsightsSynapse.Commands;
+
+/// <summary>Get-CISynapseExport: lists exports, all or by name (wildcards allowed); -Detailed adds the history.</summary>
+[Cmdlet(VerbsCommon.Get, "CISynapseExport")]
+[OutputType(typeof(CISynapseExport))]
+public sealed class GetCISynapseExportCommand : CISynapseCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ExportNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>Only the exports of this connection.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionName { get; set; }
+
+    [Parameter]
+    public SwitchParameter Detailed { get; set; }
+
+    protected override void ExecuteCmdlet()
+    {
+        var store = StoreSession.Open();
+        var service = new ExportService(store, ExportEnvironment.For(ModuleSession.Current));
+        var listing = Run(async context =>
+        {
+            var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
+            return await service.ListAsync(caller, context.CancellationToken).ConfigureAwait(false);
+        });
+
+        foreach (var problem in listing.Problems)
+        {
+            WriteError(ErrorRecordFactory.From(problem, null));
+        }
+
+        var documents = listing.Documents
+            .Where(d => ConnectionName is null || string.Equals(d.Content.ConnectionName, ConnectionName, StringComparison.OrdinalIgnoreCase))
+            .ToArray();
+        var patterns = (Name is { Length: > 0 } ? Name : ["*"]).Select(n => (Text: n, Pattern: new WildcardPattern(n, WildcardOptions.IgnoreCase))).ToArray();
+        var written = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (text, pattern) in patterns)
+        {
+            var matches = documents.Where(d => pattern.IsMatch(d.Content.Name)).ToArray();
+            if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(text))
+            {
+                WriteError(ErrorRecordFactory.Create(ErrorIds.ExportNotFound, ErrorKind.ObjectNotFound, $"There is no export named '{text}'{(ConnectionName is null ? string.Empty : $" on the connection '{ConnectionName}'")} in the store '{store.Location}'.", text));
+                continue;
+            }
+
+            foreach (var match in matches.Where(m => written.Add(m.Content.Name)))
+            {
+                WriteObject(new CISynapseExport(match, store.Location, Detailed));
+            }
+        }
+    }
+}

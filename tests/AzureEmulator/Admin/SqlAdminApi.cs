@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AzureEmulator.Http;
+using AzureEmulator.State;
+using AzureEmulator.Tds;
+
+namespace AzureEmulator.Admin;
+
+/// <summary>
+/// /_admin/sql: the SQL endpoint's address, catalog (databases, master keys, credentials, data sources, views with
+/// columns), batch log (per database), faults and latency, and a reset.
+/// </summary>
+internal sealed class SqlAdminApi(EmulatorContext emu)
+{
+    public EmulatorRoute? Match(string method, string[] segments)
+    {
+        if (segments.Length == 0 || segments[0] != "sql")
+        {
+            return null;
+        }
+
+        if (emu.Sql is not { } sql)
+        {
+            return Route(_ => Task.FromResult(Reply.Error(404, "SqlEndpointNotStarted", "The emulator was started without a SQL endpoint.")));
+        }
+
+        var what = segments.Length > 1 ? segments[1] : string.Empty;
+        return (method, what) switch
+        {
+            ("GET", "") => Route(_ => Task.FromResult(Reply.Ok(Summary(sql)))),
+            ("DELETE", "") => Route(_ =>
+            {
+                sql.Reset();
+                return Task.FromResult(Reply.NoContent());
+            }),
+            ("GET", "catalog") => Route(_ => Task.FromResult(Reply.Ok(Catalog(sql)))),
+            ("GET", "batches") => Route(c => Task.FromResult(Reply.Ok(Batches(sql, c.Request.Query["database"].ToString())))),
+            ("DELETE", "batches") => Route(_ =>
+            {
+                sql.Catalog.ClearBatches();
+                return Task.FromResult(Reply.NoContent());
+            }),
+            ("GET", "faults") => Route(_ => Task.FromResult(Reply.Ok(Faults(sql)))),
+            ("PUT", "faults") => Route(async c =>
+            {
+                try
+                {
+                    sql.Faults.Configure(JsonSerializer.Deserialize<SqlFaultSettings>(await ReadText(c), Scenario.Json) ?? throw new JsonException("The request body is empty."));
+                }
+                catch (ArgumentException ex)
+                {
+                    return Reply.Error(400, "InvalidFaultSettings", ex.Message);
+                }
+
+                return Reply.Ok(Faults(sql));
+            }),
+            ("DELETE", "faults") => Route(_ =>
+            {
+                sql.Faults.Configure(null);
+                return Task.FromResult(Reply.NoContent());
+            }),
+            ("PUT", "latency") => Route(async c =>
+            {
+                var body = JsonNode.Parse(await ReadText(c));
+                var ms = body?["milliseconds"]?.GetValue<double>() ?? 0;
+                if (ms < 0)
+                {
+                    return Reply.Error(400, "InvalidLatency", "milliseconds must not be negative.");
+                }
+
+                sql.Faults.Latency = TimeSpan.FromMilliseconds(ms);
+                return Reply.Ok(Faults(sql));
+            }),
+            _ => null,
+        };
+    }
+
+    private static JsonObject Summary(SqlEndpointServer sql) => new()
+    {
+        ["endpoint"] = sql.Endpoint,
+        ["host"] = "127.0.0.1",
+        ["port"] = sql.Port,
+        ["logins"] = sql.Logins,
+        ["lastFedAuthWorkflow"] = sql.LastFedAuthWorkflow,
+        ["batchesWaiting"] = sql.BatchesWaiting,
+        ["faults"] = Faults(sql),
+    };
+
+    private static JsonObject Faults(SqlEndpointServer sql) => new()
+    {
+        ["settings"] = sql.Faults.Settings is { } s ? Reply.ToNode(s) : null,
+        ["remaining"] = sql.Faults.Remaining,
+        ["injected"] = sql.Faults.Injected,
+        ["latencyMilliseconds"] = sql.Faults.Latency.TotalMilliseconds,
+    };
+
+    private static JsonObject Catalog(SqlEndpointServer sql) => sql.Catalog.Read(c => new JsonObject
+    {
+        ["databases"] = new JsonArray([.. c.Databases.OrderBy(d => d.Id).Select(d => (JsonNode)new JsonObject
+        {
+            ["name"] = d.Name,
+            ["id"] = d.Id,
+            ["collation"] = d.Collation,
+            ["hasMasterKey"] = d.HasMasterKey,
+            ["credentials"] = Reply.ToNode(d.Credentials.Values.OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
+            ["dataSources"] = Reply.ToNode(d.DataSources.Values.OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
+            ["views"] = Reply.ToNode(d.Views.Values.OrderBy(x => x.Schema + "." + x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
+        })]),
+    });
+
+    private static JsonObject Batches(SqlEndpointServer sql, string database) => sql.Catalog.Read(c =>
+    {
+        var batches = c.Batches.Where(b => database.Length == 0 || string.Equals(b.Database, database, StringComparison.OrdinalIgnoreCase)).ToList();
+        return new JsonObject { ["count"] = batches.Count, ["batches"] = Reply.ToNode(batches) };
+    });
+
+    private static EmulatorRoute Route(Func<HttpContext, Task<Reply>> handler) => new("admin", handler);
+
+    private static async Task<string> ReadText(HttpContext ctx)
+    {
+        using var reader = new StreamReader(ctx.Request.Body);
+        return await reader.ReadToEndAsync(ctx.RequestAborted);
+    }
+}

@@ -1,0 +1,108 @@
+namespace AzureEmulator.Tds;
+
+/// <summary>A column of a view, as its WITH clause (or select list) declares it.</summary>
+public sealed record SqlViewColumn(string Name, string Type);
+
+/// <summary>A view: its name, columns and, for OPENROWSET views, where it reads from.</summary>
+public sealed record SqlView(int ObjectId, string Schema, string Name, IReadOnlyList<SqlViewColumn> Columns, string? Bulk, string? DataSource, string? Format);
+
+/// <summary>An external data source.</summary>
+public sealed record SqlDataSource(int Id, string Name, string Location, string? Credential);
+
+/// <summary>A database scoped credential (the secret, if any, is never kept).</summary>
+public sealed record SqlCredential(int Id, string Name, string Identity);
+
+/// <summary>One batch a client sent: where, by whom, its text (secrets masked) and what the emulator answered.</summary>
+public sealed record SqlBatchRecord(int Sequence, string Database, string Login, string Text, string Outcome, int? ErrorNumber, DateTimeOffset At);
+
+/// <summary>A database and the objects the batches created in it.</summary>
+public sealed class SqlDatabase(int id, string name, string? collation)
+{
+    public int Id { get; } = id;
+
+    public string Name { get; } = name;
+
+    public string? Collation { get; } = collation;
+
+    public bool HasMasterKey { get; set; }
+
+    public Dictionary<string, SqlCredential> Credentials { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, SqlDataSource> DataSources { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Views by "schema.name".</summary>
+    public Dictionary<string, SqlView> Views { get; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// What the serverless SQL endpoint holds: databases and their objects, and every batch received.
+/// All access goes through <see cref="Read{T}"/> and <see cref="Write{T}"/> (one lock; a batch runs under it).
+/// </summary>
+public sealed class SqlCatalog
+{
+    public const string Master = "master";
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, SqlDatabase> _databases = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<SqlBatchRecord> _batches = [];
+    private int _nextId = 5;
+
+    public SqlCatalog() => Reset();
+
+    public T Read<T>(Func<CatalogView, T> read)
+    {
+        lock (_gate)
+        {
+            return read(new CatalogView(this));
+        }
+    }
+
+    public T Write<T>(Func<CatalogView, T> write) => Read(write);
+
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _databases.Clear();
+            _batches.Clear();
+            _databases[Master] = new SqlDatabase(1, Master, "SQL_Latin1_General_CP1_CI_AS");
+            _nextId = 5;
+        }
+    }
+
+    public void ClearBatches()
+    {
+        lock (_gate)
+        {
+            _batches.Clear();
+        }
+    }
+
+    /// <summary>The catalog under the lock: lookups, changes and the batch log.</summary>
+    public readonly struct CatalogView(SqlCatalog catalog)
+    {
+        public IReadOnlyCollection<SqlDatabase> Databases => catalog._databases.Values;
+
+        public IReadOnlyList<SqlBatchRecord> Batches => catalog._batches;
+
+        public SqlDatabase? Database(string name) => catalog._databases.GetValueOrDefault(name);
+
+        public SqlDatabase AddDatabase(string name, string? collation)
+        {
+            var database = new SqlDatabase(catalog._nextId++, name, collation);
+            catalog._databases[name] = database;
+            return database;
+        }
+
+        public bool RemoveDatabase(string name) => catalog._databases.Remove(name);
+
+        public int NextObjectId() => catalog._nextId++ + 1000;
+
+        public SqlBatchRecord Record(string database, string login, string text, string outcome, int? errorNumber)
+        {
+            var record = new SqlBatchRecord(catalog._batches.Count + 1, database, login, text, outcome, errorNumber, DateTimeOffset.UtcNow);
+            catalog._batches.Add(record);
+            return record;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using CustomerInsightsSynapse.Core.Azure;
+using CustomerInsightsSynapse.Core.Prerequisites;
+
+namespace CustomerInsightsSynapse.Core.Tests.Prerequisites;
+
+public sealed class StorageLinkedCheckTests
+{
+    private const string Sub = "5f1c3a7e-2b4d-4c6e-8a9b-0000000000b2";
+    private const string Account = $"/subscriptions/{Sub}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/lake";
+    private static readonly PrerequisiteTarget Target = new(Sub, "rg", "ws", Account, "c");
+
+    private static Outcome<AzureResponse?> Workspace(string defaultLakeUrl) =>
+        Outcome<AzureResponse?>.Of(AzureResponseFrom($$"""{ "properties": { "defaultDataLakeStorage": { "accountUrl": "{{defaultLakeUrl}}", "filesystem": "fs" } } }"""));
+
+    private static Outcome<IReadOnlyList<JsonElement>> LinkedServices(params (string Name, string Type, string Url)[] services) =>
+        Outcome<IReadOnlyList<JsonElement>>.Of(services
+            .Select(s => JsonDocument.Parse($$"""{ "name": "{{s.Name}}", "properties": { "type": "{{s.Type}}", "typeProperties": { "url": "{{s.Url}}" } } }""").RootElement)
+            .ToArray());
+
+    private static AzureResponse AzureResponseFrom(string json) => new(200, JsonDocument.Parse(json), null, null);
+
+    private static PrerequisiteResult Check(Outcome<AzureResponse?> workspace, Outcome<IReadOnlyList<JsonElement>>? linked) =>
+        new ResultBuilder(Target, "lake").StorageLinked(workspace, linked);
+
+    [Fact]
+    public void The_default_lake_passes_without_reading_linked_services()
+    {
+        var result = Check(Workspace("https://lake.dfs.core.windows.net"), null);
+        Assert.Equal(PrerequisiteStatus.Passed, result.Status);
+    }
+
+    [Fact]
+    public void A_linked_service_for_the_account_passes()
+    {
+        var result = Check(Workspace("https://other.dfs.core.windows.net"), LinkedServices(("Other", "AzureSqlDatabase", "https://lake.dfs.core.windows.net"), ("Lake", "AzureBlobFS", "https://lake.dfs.core.windows.net/")));
+        Assert.Equal(PrerequisiteStatus.Passed, result.Status);
+        Assert.Contains("'Lake'", result.Reason);
+    }
+
+    [Fact]
+    public void Neither_default_nor_linked_fails_without_a_repair()
+    {
+        var result = Check(Workspace("https://other.dfs.core.windows.net"), LinkedServices(("Other", "AzureBlobFS", "https://other2.dfs.core.windows.net/")));
+        Assert.Equal(PrerequisiteStatus.Failed, result.Status);
+        Assert.Null(result.Repair);
+        Assert.Contains("none of its 1 linked services", result.Reason);
+    }
+
+    [Fact]
+    public void Unreadable_linked_services_give_Unknown()
+    {
+        var result = Check(Workspace("https://other.dfs.core.windows.net"), Outcome<IReadOnlyList<JsonElement>>.Failed("403 Unauthorized", 403));
+        Assert.Equal(PrerequisiteStatus.Unknown, result.Status);
+        Assert.Contains("403 Unauthorized", result.Reason);
+    }
+}
