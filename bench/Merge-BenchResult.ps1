@@ -51,6 +51,25 @@ function Get-Machine {
     }
 }
 
+# bench/Prerequisites.Bench.ps1 writes its own report (per-run ConcurrentMs, SerialSumMs, ReplayMs); its headline
+# baseline is the serial sum of the request durations (the least any one-after-another client needs).
+function ConvertTo-SeriesShape($Document) {
+    if ((Get-Property $Document 'Benchmark') -ne 'Test-CISynapsePrerequisite' -or -not (Get-Property $Document 'Runs')) { return $Document }
+    $runs = @($Document.Runs)
+    $group = 'Test-CISynapsePrerequisite, {0} ms per request' -f $Document.LatencyMilliseconds
+    $figures = [pscustomobject]@{ requests = $Document.Requests; roundsMax = $Document.RoundsMax; checks = $Document.Checks }
+    $serial = 'same requests one after another (serial sum of durations)'
+    [pscustomobject]@{
+        settings = [pscustomobject]@{ latencyMilliseconds = $Document.LatencyMilliseconds; warmUp = $Document.WarmUp; repetitions = $Document.Repetitions }
+        series   = @(
+            [pscustomobject]@{ group = $group; method = $serial; baseline = $null; seconds = @($runs | ForEach-Object { $_.SerialSumMs / 1000 }); figures = $null }
+            [pscustomobject]@{ group = $group; method = 'Test-CISynapsePrerequisite (concurrent rounds)'; baseline = $serial; seconds = @($runs | ForEach-Object { $_.ConcurrentMs / 1000 }); figures = $figures }
+            [pscustomobject]@{ group = $group; method = 'sequential replay (Invoke-WebRequest)'; baseline = $serial; seconds = @($runs | ForEach-Object { $_.ReplayMs / 1000 }); figures = $null }
+        )
+        checks   = @()
+    }
+}
+
 $rows = [System.Collections.Generic.List[object]]::new()
 $checks = [System.Collections.Generic.List[object]]::new()
 $scenarios = [System.Collections.Generic.List[object]]::new()
@@ -58,7 +77,7 @@ foreach ($run in $Runs) {
     $entry = [ordered]@{ scenario = $run.scenario; exitCode = $run.exitCode; wallSeconds = $run.seconds; note = $run.note; file = $run.file; settings = $null; raw = $null }
     $scenarios.Add($entry)
     if (-not $run.file) { continue }
-    $document = Get-Content -Raw -LiteralPath $run.file | ConvertFrom-Json
+    $document = ConvertTo-SeriesShape (Get-Content -Raw -LiteralPath $run.file | ConvertFrom-Json)
     $entry.settings = Get-Property $document 'settings'
     $series = @(Get-Property $document 'series')
     if (-not $series -or -not (Get-Property $series[0] 'seconds')) {

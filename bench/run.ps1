@@ -123,8 +123,12 @@ try {
                     $script = Join-Path $PSScriptRoot 'Prerequisites.Bench.ps1'
                     if (-not (Test-Path -LiteralPath $script)) { $note = 'skipped: bench/Prerequisites.Bench.ps1 is not in this checkout'; break }
                     # Its own parameters beyond -ModulePath are its business; it writes its JSON to bench/results/.
-                    & $pwsh @pwshArguments -NoProfile -NonInteractive -File $script -ModulePath $ModulePath | Out-Host
-                    $code = $LASTEXITCODE
+                    # It trusts the stack's test certificate only when SSL_CERT_FILE is unset (it then makes a bundle
+                    # and runs itself again), so a system-wide SSL_CERT_FILE is hidden from it.
+                    $savedCertFile = $env:SSL_CERT_FILE
+                    Remove-Item Env:SSL_CERT_FILE -ErrorAction Ignore
+                    try { & $pwsh @pwshArguments -NoProfile -NonInteractive -File $script -ModulePath $ModulePath | Out-Host; $code = $LASTEXITCODE }
+                    finally { if ($savedCertFile) { $env:SSL_CERT_FILE = $savedCertFile } }
                     $written = Get-ChildItem -File -Filter '*.json' $resultsFolder | Where-Object { $_.LastWriteTimeUtc -ge $started } |
                         Sort-Object LastWriteTimeUtc | Select-Object -Last 1
                     if ($written) { Move-Item -LiteralPath $written.FullName -Destination $out -Force }
