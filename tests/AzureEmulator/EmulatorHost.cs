@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using AzureEmulator.Admin;
 using AzureEmulator.Arm;
+using AzureEmulator.Faults;
 using AzureEmulator.Graph;
 using AzureEmulator.Http;
 using AzureEmulator.State;
@@ -16,7 +17,11 @@ namespace AzureEmulator;
 
 /// <summary>How to start an emulator: the scenario, the TLS certificate, the port (0 = any free one) and Azurite's blob URL.</summary>
 /// <param name="SqlPort">The TDS listener's port: 0 = any free one, -1 = no SQL endpoint.</param>
-public sealed record EmulatorOptions(Scenario Scenario, X509Certificate2 Certificate, int Port = 0, Uri? AzuriteBlob = null, TimeProvider? Clock = null, int SqlPort = 0);
+public sealed record EmulatorOptions(Scenario Scenario, X509Certificate2 Certificate, int Port = 0, Uri? AzuriteBlob = null, TimeProvider? Clock = null, int SqlPort = 0)
+{
+    /// <summary>When set (with <see cref="AzuriteBlob"/>), a fault-injecting proxy to Azurite listens on this port too.</summary>
+    public int? StorageProxyPort { get; init; }
+}
 
 /// <summary>A running emulator on https://127.0.0.1:port. Dispose to stop it.</summary>
 public sealed class EmulatorHost : IAsyncDisposable
@@ -41,6 +46,10 @@ public sealed class EmulatorHost : IAsyncDisposable
         {
             k.AddServerHeader = false;
             k.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(options.Certificate));
+            if (options.StorageProxyPort is { } proxyPort)
+            {
+                k.Listen(IPAddress.Loopback, proxyPort, listen => listen.UseHttps(options.Certificate));
+            }
         });
         var app = builder.Build();
         var context = new EmulatorContext(new EmulatorState(options.Scenario), new TokenValidator(options.Clock ?? TimeProvider.System), options.AzuriteBlob);
@@ -49,13 +58,22 @@ public sealed class EmulatorHost : IAsyncDisposable
             context.Sql = SqlEndpointServer.Start(options.Certificate, context.Tokens, options.SqlPort);
         }
 
+        if (options.StorageProxyPort is { } port)
+        {
+            context.StorageProxy = new StorageProxy(options.AzuriteBlob ?? throw new ArgumentException("A storage proxy needs Azurite's blob URL."), port);
+        }
+
         var admin = new AdminApi(context);
         var graph = new GraphApi(context);
         var synapse = new SynapseApi(context);
         var arm = new ArmRouter(context);
-        app.Run(ctx => Dispatch(ctx, context, admin, graph, synapse, arm));
+        app.Run(ctx => context.StorageProxy is { } proxy && ctx.Connection.LocalPort == proxy.Port
+            ? proxy.HandleAsync(ctx)
+            : Dispatch(ctx, context, admin, graph, synapse, arm));
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var proxyPort = context.StorageProxy?.Port;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => proxyPort is null || new Uri(a.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal)).Port != proxyPort);
         context.BaseUrl = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal));
         return new EmulatorHost(app, context);
     }
@@ -72,6 +90,7 @@ public sealed class EmulatorHost : IAsyncDisposable
 
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Context.StorageProxy?.Dispose();
     }
 
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();

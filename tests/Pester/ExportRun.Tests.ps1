@@ -179,6 +179,24 @@ Describe 'Scheduled refreshes' {
     }
 }
 
+Describe 'Stopping' {
+    It 'stops before committing when a warning is made fatal with -WarningAction Stop, and records the run as Canceled' {
+        $s = New-Scenario
+        $first = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+        $model = Get-LakeModel $s.Database
+        Update-TestEntity -Source $s.Source -Rows @{ Customer = 44 }
+        Remove-Item (Join-Path $s.Source 'Segments/part-00001.csv')
+
+        { Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction Stop } | Should -Throw
+
+        $after = Get-LakeModel $s.Database
+        Get-SnapshotOf $after 'Customer' | Should -Be (Get-SnapshotOf $model 'Customer') -Because 'nothing was committed after the command failed'
+        Get-ViewBulk $s.Database 'Customer' | Should -Be "$($s.Database)/Customer/$(Get-SnapshotOf $model 'Customer')/*"
+        (Get-CISynapseExportRun -ExportName $s.Export.Name -Last 1).Status | Should -Be 'Canceled'
+        Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because 'the lock was released'
+    }
+}
+
 Describe 'Update an export' {
     It 'removed entities are not deleted from the database folder and are no longer refreshed' {
         $s = New-Scenario

@@ -64,28 +64,50 @@ Describe 'The module manifest' {
 }
 
 Describe 'Isolated dependency loading: <Order>' -ForEach $ClashOrders {
-    It 'runs a cmdlet that uses Azure.Core while Azure.Core 1.38.0 is loaded in the session' {
+    It 'runs an export (Azure.Core, Blob storage, ScriptDom and SqlClient) while Azure.Core 1.38.0 is loaded in the session' {
         Test-Path $OldAzureCore | Should -BeTrue -Because 'build.ps1 restores Azure.Core 1.38.0 into .tools/packages'
         $load = "Add-Type -Path '$OldAzureCore'"
         $import = "Import-Module '$ModulePath'"
         $first, $second = if ($AzureCoreFirst) { $load, $import } else { $import, $load }
+        $work = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        # A whole export in a fresh process: Resource Manager and Blob calls (Azure.Core), T-SQL validated with
+        # ScriptDom and applied with SqlClient to the emulator's SQL endpoint.
         $script = @"
 `$ErrorActionPreference = 'Stop'
+`$ProgressPreference = 'SilentlyContinue'
 $first
 $second
 Import-Module '$(Join-Path $PSScriptRoot '../TestStack/TestStack.psm1')'
-`$token = New-CISynapseTestToken -ObjectId 'aaaaaaaa-0000-0000-0000-000000000001' -TenantId 'tttttttt-0000-0000-0000-000000000001' -Audience 'https://management.azure.com'
-`$context = Connect-CISynapseAccount -AccessToken `$token
-`$loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Azure.Core' } |
-    ForEach-Object { '{0}@{1}' -f `$_.GetName().Version, [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }
-[pscustomobject]@{ Account = `$context.Account; AzureCore = (`$loaded | Sort-Object) -join ';' } | ConvertTo-Json -Compress
+Import-Module '$(Join-Path $PSScriptRoot '../TestStack/CdmTestData.psm1')'
+`$scenario = Get-Content -Raw '$(Join-Path $PSScriptRoot '../AzureEmulator/Scenarios/prepared-tenant.json')' | ConvertFrom-Json -AsHashtable
+`$stack = Start-CISynapseTestStack -Scenario `$scenario
+try {
+    `$account = `$scenario.storageAccounts[0].name; `$container = `$scenario.storageAccounts[0].containers[0].name
+    New-CISynapseTestBlobContainer -Stack `$stack -Account `$account -Container `$container
+    Set-CISynapseStore -Location '$work/store'
+    `$connect = `$stack.ConnectArguments
+    `$context = Connect-CISynapseAccount @connect
+    `$null = New-CISynapseConnection -Name c1 -SubscriptionId `$scenario.subscriptions[0].subscriptionId -ResourceGroupName `$scenario.synapseWorkspaces[0].resourceGroup -WorkspaceName `$scenario.synapseWorkspaces[0].name -StorageAccountName `$account -Container `$container
+    `$source = New-CISynapseTestCdmFolder -Path '$work/ci' -Rows @{ Customer = 5 }
+    `$null = New-CISynapseExport -Name e1 -Connection c1 -Source `$source.FullName -DatabaseName isolation_$(Get-Random -Maximum 100000) -Entity Customer -DeploymentMode Apply
+    `$run = Invoke-CISynapseExport -Name e1 -Confirm:`$false -WarningAction SilentlyContinue
+}
+finally {
+    Stop-CISynapseTestStack -Stack `$stack
+}
+`$loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'Azure.Core', 'Microsoft.Data.SqlClient', 'Microsoft.SqlServer.TransactSql.ScriptDom' } |
+    ForEach-Object { '{0} {1}@{2}' -f `$_.GetName().Name, `$_.GetName().Version, [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }
+[pscustomobject]@{ Account = `$context.Account; Status = `$run.Status; SqlApplied = `$run.SqlApplied; Loaded = (`$loaded | Sort-Object) -join ';' } | ConvertTo-Json -Compress
 "@
         $output = & $Pwsh @PwshArguments -NoProfile -NonInteractive -Command $script 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($output | Out-String)
         $result = ($output | Select-Object -Last 1) | ConvertFrom-Json
-        $result.Account | Should -Be 'aaaaaaaa-0000-0000-0000-000000000001'
-        $result.AzureCore | Should -Match '1\.38\.0\.0@Default'
-        $result.AzureCore | Should -Match '@CustomerInsightsSynapse'
+        $result.Status | Should -Be 'Succeeded'
+        $result.SqlApplied | Should -BeTrue
+        $result.Loaded | Should -Match 'Azure\.Core 1\.38\.0\.0@Default'
+        $result.Loaded | Should -Match 'Azure\.Core [\d.]+@CustomerInsightsSynapse'
+        $result.Loaded | Should -Match 'Microsoft\.Data\.SqlClient [\d.]+@CustomerInsightsSynapse'
+        $result.Loaded | Should -Match 'Microsoft\.SqlServer\.TransactSql\.ScriptDom [\d.]+@CustomerInsightsSynapse'
     }
 }
 

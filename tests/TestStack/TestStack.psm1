@@ -25,7 +25,9 @@ function New-CISynapseTestToken {
         [Parameter(Mandatory)] [string] $TenantId,
         [Parameter(Mandatory)] [string] $Audience,
         [TimeSpan] $ExpiresIn = [TimeSpan]::FromHours(1),
-        [string] $AppId
+        [string] $AppId,
+        # Further claims (e.g. a canary string in 'name'); they override the standard ones of the same name.
+        [hashtable] $ExtraClaims = @{}
     )
     $now = [DateTimeOffset]::UtcNow
     $issued = if ($ExpiresIn -le [TimeSpan]::Zero) { $now.Add($ExpiresIn).AddHours(-1) } else { $now.AddMinutes(-5) }
@@ -40,6 +42,7 @@ function New-CISynapseTestToken {
         ver = '1.0'
     }
     if ($AppId) { $payload.appid = $AppId; $payload.idtyp = 'app' } else { $payload.scp = 'user_impersonation' }
+    foreach ($claim in $ExtraClaims.GetEnumerator()) { $payload[$claim.Key] = $claim.Value }
     $header = ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes('{"alg":"none","typ":"JWT"}'))
     $body = ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes(($payload | ConvertTo-Json -Compress)))
     $signature = ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes('unsigned'))
@@ -166,10 +169,17 @@ function Start-CISynapseTestStack {
     Starts Azurite and the Azure emulator on free ports with a scenario; returns endpoints, tokens and Connect arguments.
     .PARAMETER Scenario
     A scenario file path or a hashtable in the scenario format (tests/AzureEmulator/README.md). Default: the prepared tenant.
+    .PARAMETER FaultyStorage
+    Put the emulator's fault-injecting proxy in front of Azurite: AzuriteBlobUrl and the storage endpoints ARM returns
+    then go through it (faults are off until Set-CISynapseStorageFault); DirectAzuriteBlobUrl bypasses it.
+    .PARAMETER ExtraClaims
+    Claims added to every token of the stack (e.g. a canary string).
     #>
     [CmdletBinding()]
     param(
         [object] $Scenario,
+        [switch] $FaultyStorage,
+        [hashtable] $ExtraClaims = @{},
         [string] $CertificateFolder = $(if ($env:CISYNAPSE_TEST_CERT_DIR) { $env:CISYNAPSE_TEST_CERT_DIR } else { Join-Path $script:RepoRoot 'out' 'test-stack' 'certificate' }),
         [switch] $NoEmulator
     )
@@ -182,8 +192,11 @@ function Start-CISynapseTestStack {
     $scenarioPath = Join-Path $temp 'scenario.json'
     $scenarioData | ConvertTo-Json -Depth 32 | Set-Content -Path $scenarioPath -Encoding utf8NoBOM
 
+    if ($NoEmulator -and $FaultyStorage) { throw 'The storage proxy runs in the emulator: -FaultyStorage cannot be used with -NoEmulator.' }
     $stack = [pscustomobject]@{
         AzuriteBlobUrl     = $null
+        DirectAzuriteBlobUrl = $null
+        StorageProxyUrl    = $null
         AzuriteProcessId   = $null
         EmulatorProcessId  = $null
         EmulatorUrl        = $null
@@ -216,21 +229,28 @@ function Start-CISynapseTestStack {
         $stack.AzuriteProcessId = $azuriteProcess.Id
         Register-TestProcess $azuriteProcess.Id
         $stack.AzuriteBlobUrl = "https://127.0.0.1:$blobPort/devstoreaccount1"
+        $stack.DirectAzuriteBlobUrl = $stack.AzuriteBlobUrl
 
         $tenantId = $scenarioData['tenantId']
         $userId = $scenarioData['signedInUser']
         if ($NoEmulator) {
             $null = Wait-ForLogLine -Path $azuriteLog -Pattern 'successfully listens' -Process $azuriteProcess -Name 'Azurite'
-            $stack.Tokens = @{ Storage = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://storage.azure.com' }
+            $stack.Tokens = @{ Storage = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://storage.azure.com' -ExtraClaims $ExtraClaims }
             return $stack
         }
 
         $dll = Get-EmulatorAssembly
         $emulatorLog = Join-Path $temp 'emulator.log'
+        $emulatorArguments = @($dll, '--cert', $certificate.CertificatePath, '--key', $certificate.KeyPath,
+            '--scenario', $scenarioPath, '--azurite-blob', $stack.AzuriteBlobUrl)
+        $proxyPort = $null
+        if ($FaultyStorage) {
+            $proxyPort = Get-FreeTcpPort
+            $emulatorArguments += @('--storage-proxy-port', "$proxyPort")
+        }
         $emulatorProcess = Start-Process -FilePath 'dotnet' -PassThru -NoNewWindow `
             -RedirectStandardOutput $emulatorLog -RedirectStandardError (Join-Path $temp 'emulator.err') `
-            -ArgumentList @($dll, '--cert', $certificate.CertificatePath, '--key', $certificate.KeyPath,
-                '--scenario', $scenarioPath, '--azurite-blob', $stack.AzuriteBlobUrl)
+            -ArgumentList $emulatorArguments
         $stack.EmulatorProcessId = $emulatorProcess.Id
         Register-TestProcess $emulatorProcess.Id
         # Both start at once; Azurite's port was chosen up front, so the emulator does not wait for it.
@@ -246,13 +266,18 @@ function Start-CISynapseTestStack {
         $stack.ResourceManagerUrl = "$url/"
         $stack.GraphUrl = "$url/graph/"
         $stack.AdminUrl = "$url/_admin"
+        if ($FaultyStorage) {
+            $null = Wait-ForLogLine -Path $emulatorLog -Pattern 'StorageProxy listening' -Process $emulatorProcess -Name 'The storage proxy'
+            $stack.StorageProxyUrl = "https://127.0.0.1:$proxyPort"
+            $stack.AzuriteBlobUrl = "$($stack.StorageProxyUrl)/devstoreaccount1"
+        }
 
         $stack.Tokens = @{
-            ResourceManager = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience $url
-            Storage         = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://storage.azure.com'
-            Synapse         = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://dev.azuresynapse.net'
-            Graph           = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://graph.microsoft.com'
-            Sql             = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://database.windows.net'
+            ResourceManager = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience $url -ExtraClaims $ExtraClaims
+            Storage         = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://storage.azure.com' -ExtraClaims $ExtraClaims
+            Synapse         = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://dev.azuresynapse.net' -ExtraClaims $ExtraClaims
+            Graph           = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://graph.microsoft.com' -ExtraClaims $ExtraClaims
+            Sql             = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://database.windows.net' -ExtraClaims $ExtraClaims
         }
         $stack.ConnectArguments = @{
             AccessToken        = $stack.Tokens.ResourceManager
@@ -314,6 +339,45 @@ function Invoke-CISynapseEmulatorAdmin {
     Invoke-RestMethod @parameters
 }
 
+function Set-CISynapseStorageFault {
+    <#
+    .SYNOPSIS
+    Configures the fault-injecting storage proxy of a stack started with -FaultyStorage: a share of requests answered
+    503/429 with Retry-After, a share of connections dropped before forwarding, a share dropped after Azurite answered.
+    Seeded, so a run repeats. -Clear forwards everything again. Returns the proxy's settings and counts.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Set')]
+    param(
+        [Parameter(Mandatory)] [object] $Stack,
+        [Parameter(ParameterSetName = 'Set')] [ValidateRange(0.0, 1.0)] [double] $ErrorRate = 0,
+        [Parameter(ParameterSetName = 'Set')] [ValidateSet(429, 500, 503)] [int[]] $Status = @(503, 429),
+        [Parameter(ParameterSetName = 'Set')] [ValidateRange(0.0, 1.0)] [double] $DropRate = 0,
+        [Parameter(ParameterSetName = 'Set')] [ValidateRange(0.0, 1.0)] [double] $ResponseDropRate = 0,
+        [Parameter(ParameterSetName = 'Set')] [int] $RetryAfterSeconds = 1,
+        [Parameter(ParameterSetName = 'Set')] [string] $Match,
+        [Parameter(ParameterSetName = 'Set')] [ValidateRange(0, 60000)] [int] $LatencyMilliseconds = 0,
+        [Parameter(ParameterSetName = 'Set')] [int] $Seed = 1,
+        [Parameter(Mandatory, ParameterSetName = 'Clear')] [switch] $Clear
+    )
+    if ($Clear) {
+        $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method DELETE -Path 'storageFaults'
+        return Invoke-CISynapseEmulatorAdmin -Stack $Stack -Path 'storageFaults'
+    }
+    $body = @{ errorRate = $ErrorRate; statuses = $Status; dropRate = $DropRate; responseDropRate = $ResponseDropRate
+        retryAfterSeconds = $RetryAfterSeconds; seed = $Seed; match = $Match; latencyMilliseconds = $LatencyMilliseconds }
+    Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method PUT -Path 'storageFaults' -Body $body
+}
+
+function Get-CISynapseStorageFault {
+    <#
+    .SYNOPSIS
+    The storage proxy's settings and how many requests it forwarded, failed, dropped and dropped after answering.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [object] $Stack)
+    Invoke-CISynapseEmulatorAdmin -Stack $Stack -Path 'storageFaults'
+}
+
 function Get-CISynapseEmulatorRequestCount {
     <#
     .SYNOPSIS
@@ -371,6 +435,7 @@ function Set-CISynapseEmulatorFault {
         [Parameter(ParameterSetName = 'Set')] [ValidateRange(0.0, 1.0)] [double] $Rate = 1.0,
         [Parameter(ParameterSetName = 'Set')] [int] $RetryAfterSeconds = 1,
         [Parameter(ParameterSetName = 'Set')] [string] $Match,
+        [Parameter(ParameterSetName = 'Set')] [ValidateRange(0, 60000)] [int] $LatencyMilliseconds = 0,
         [Parameter(ParameterSetName = 'Set')] [int] $MaxCount,
         [Parameter(Mandatory, ParameterSetName = 'Clear')] [switch] $Clear
     )
@@ -470,4 +535,5 @@ function Reset-CISynapseEmulatorSql {
 Export-ModuleMember -Function New-CISynapseTestCertificate, Start-CISynapseTestStack, Stop-CISynapseTestStack, New-CISynapseTestToken,
     Invoke-CISynapseEmulatorAdmin, Get-CISynapseEmulatorRequestCount, Get-CISynapseEmulatorRequestLog, Reset-CISynapseEmulatorRequestLog,
     Set-CISynapseEmulatorScenario, Set-CISynapseEmulatorFault, Set-CISynapseEmulatorLatency,
-    Get-CISynapseEmulatorSqlCatalog, Get-CISynapseEmulatorSqlBatch, Set-CISynapseEmulatorSqlFault, Set-CISynapseEmulatorSqlLatency, Reset-CISynapseEmulatorSql
+    Get-CISynapseEmulatorSqlCatalog, Get-CISynapseEmulatorSqlBatch, Set-CISynapseEmulatorSqlFault, Set-CISynapseEmulatorSqlLatency, Reset-CISynapseEmulatorSql,
+    Set-CISynapseStorageFault, Get-CISynapseStorageFault

@@ -29,6 +29,9 @@ internal static class CdmErrors
     public static CISynapseException DuplicateEntity(string document, string entity) =>
         new(ErrorIds.DuplicateEntity, ErrorKind.InvalidData, $"The CDM document '{document}' declares the entity '{entity}' more than once in the folder (names are compared without case).", entity);
 
+    public static CISynapseException InvalidCsv(string document, string item, string problem) =>
+        new(ErrorIds.InvalidCsvFormat, ErrorKind.InvalidData, $"The CDM document '{document}' gives {item} CSV settings that cannot be read: {problem}.", item);
+
     public static CISynapseException UnsupportedFormat(string document, string item, string format) =>
         new(ErrorIds.UnsupportedPartitionFormat, ErrorKind.InvalidData, $"The CDM document '{document}' declares {item} in the format '{format}'; only CSV and Parquet partitions can be read.", item);
 }

@@ -35,7 +35,7 @@ internal static class CdmJson
 
             return json;
         }
-        catch (JsonException ex) when (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        catch (JsonException ex) when (NestsDeeperThan(utf8.Span, maxDepth))
         {
             throw CdmErrors.TooDeep(document, maxDepth, ex);
         }
@@ -43,6 +43,30 @@ internal static class CdmJson
         {
             throw CdmErrors.Invalid(document, $"it is not JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).", ex);
         }
+    }
+
+    /// <summary>
+    /// Whether a document that failed to parse went deeper than the limit before it failed. (The parser's own
+    /// messages cannot tell: a truncated document fails with "expected depth to be zero".)
+    /// </summary>
+    private static bool NestsDeeperThan(ReadOnlySpan<byte> utf8, int maxDepth)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = maxDepth + 1 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth >= maxDepth)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return false;
     }
 
     /// <summary>A property by name, exact match first, then ignoring case.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace CustomerInsightsSynapse.Core.Cdm;
@@ -107,6 +109,59 @@ internal static class CsvFormatReader
 
         return csv;
     }
+
+    /// <summary>
+    /// Refuses CSV settings no reader could apply: an encoding name that names no encoding, and a delimiter, quote or
+    /// escape that holds a line break or NUL (rows could not be split). Returns the settings unchanged.
+    /// </summary>
+    public static CsvFormat? Validate(CsvFormat? csv, string document, string item)
+    {
+        if (csv is null)
+        {
+            return null;
+        }
+
+        if (!IsKnownEncoding(csv.Encoding))
+        {
+            throw CdmErrors.InvalidCsv(document, item, $"the encoding '{Printable(csv.Encoding)}' is not the name or code page of an encoding");
+        }
+
+        foreach (var (what, value) in new[] { ("delimiter", csv.Delimiter), ("quote", csv.Quote), ("escape", csv.Escape ?? string.Empty) })
+        {
+            if (value.IndexOfAny(['\r', '\n', '\0']) >= 0)
+            {
+                throw CdmErrors.InvalidCsv(document, item, $"the {what} '{Printable(value)}' contains a line break or NUL");
+            }
+        }
+
+        return csv;
+    }
+
+    private static bool IsKnownEncoding(string name)
+    {
+        var trimmed = name.Trim();
+        if (trimmed.Length is 0 or > 64)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var codePage))
+            {
+                return (CodePagesEncodingProvider.Instance.GetEncoding(codePage) ?? Encoding.GetEncoding(codePage)) is not null;
+            }
+
+            return (CodePagesEncodingProvider.Instance.GetEncoding(trimmed) ?? Encoding.GetEncoding(trimmed)) is not null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    private static string Printable(string value) =>
+        new string(value.Take(40).Select(c => char.IsControl(c) ? '?' : c).ToArray()) + (value.Length > 40 ? "…" : string.Empty);
 
     private static bool IsQuoteStyleNone(string? quoteStyle) =>
         quoteStyle is not null && (quoteStyle.Equals("QuoteStyle.None", StringComparison.OrdinalIgnoreCase) || quoteStyle.Equals("None", StringComparison.OrdinalIgnoreCase));

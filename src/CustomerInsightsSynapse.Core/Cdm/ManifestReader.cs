@@ -292,7 +292,7 @@ internal sealed partial class ManifestReader
             throw CdmErrors.UnsupportedFormat(display, what, unsupported);
         }
 
-        return (format, format == PartitionFormat.Csv ? csv ?? CsvFormat.Default : null);
+        return (format, format == PartitionFormat.Csv ? CsvFormatReader.Validate(csv ?? CsvFormat.Default, display, what) : null);
     }
 
     [GeneratedRegex(@"\.cdm\.json(?=/|$)", RegexOptions.IgnoreCase | RegexOptions.RightToLeft)]

@@ -157,7 +157,7 @@ internal static class ModelJsonReader
             format ??= CsvFormatReader.FromExtension(storePath);
             if (format == PartitionFormat.Csv)
             {
-                csv ??= CsvFormat.Default;
+                csv = CsvFormatReader.Validate(csv ?? CsvFormat.Default, display, what);
             }
 
             found.Add((storePath, new CdmPartition(session.Store.ToLocation(storePath), format.Value, csv, Name: name)));

@@ -72,6 +72,7 @@ public static class ErrorIds
     public const string DuplicateAttribute = "DuplicateAttribute";
     public const string InvalidPartitionPattern = "InvalidPartitionPattern";
     public const string EntityNotFound = "EntityNotFound";
+    public const string InvalidCsvFormat = "InvalidCsvFormat";
 
     // Lake
     public const string ExportRunInProgress = "ExportRunInProgress";

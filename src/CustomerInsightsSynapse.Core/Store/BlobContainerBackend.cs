@@ -93,6 +93,12 @@ public sealed class BlobContainerBackend : IDocumentBackend
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
+            // A retry of a write whose answer was lost finds the blob already written, by this very write.
+            if (await ReadAsync(folder, fileName, cancellationToken).ConfigureAwait(false) is { } stored && stored.Content.AsSpan().SequenceEqual(content))
+            {
+                return new WriteResult(WriteOutcome.Written, stored.Tag);
+            }
+
             return new WriteResult(expectedTag is null ? WriteOutcome.AlreadyExists : WriteOutcome.Changed, null);
         }
         catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode == BlobErrorCode.BlobNotFound)

@@ -58,6 +58,7 @@ public sealed record StoreLocation(string Value, StoreLocationSource Source)
                     AzureRestClient.Describe(uri));
             }
 
+            ValidateUrlPath(trimmed);
             var location = BlobLocation.Parse(trimmed);
             if (uri.Scheme != Uri.UriSchemeHttps && !IsLoopback(uri))
             {
@@ -105,4 +106,25 @@ public sealed record StoreLocation(string Value, StoreLocationSource Source)
     public DefinitionStore Open(AzureSession session, TimeSpan? lockTimeout = null) => Open(session.CreateBlobClientFactory, lockTimeout);
 
     private static bool IsLoopback(Uri uri) => uri.IsLoopback;
+
+    /// <summary>
+    /// Checks every segment of the URL's path as written, before System.Uri folds '.' and '..' away (which would
+    /// silently move the store to another container) and with escapes decoded (so '%00' or '%2e%2e' are seen).
+    /// </summary>
+    private static void ValidateUrlPath(string url)
+    {
+        var authorityStart = url.IndexOf("://", StringComparison.Ordinal) + 3;
+        var pathStart = url.IndexOf('/', authorityStart);
+        if (pathStart < 0)
+        {
+            return;
+        }
+
+        var path = url[pathStart..];
+        var end = path.IndexOfAny(['?', '#']);
+        foreach (var segment in (end < 0 ? path : path[..end]).Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            BlobPaths.ValidateSegment(Uri.UnescapeDataString(segment), "store URL path segment");
+        }
+    }
 }

@@ -32,12 +32,13 @@ public sealed class GetCISynapseConnectionCommand : CISynapseCmdlet
             WriteError(ErrorRecordFactory.From(problem, null));
         }
 
-        var patterns = (Name is { Length: > 0 } ? Name : ["*"]).Select(n => (Text: n, Pattern: new WildcardPattern(n, WildcardOptions.IgnoreCase))).ToArray();
+        var patterns = (Name is { Length: > 0 } ? Name : ["*"]).Select(n => new NamePattern(n)).ToArray();
         var written = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (text, pattern) in patterns)
+        foreach (var pattern in patterns)
         {
+            var text = pattern.Text;
             var matches = listing.Documents.Where(d => pattern.IsMatch(d.Content.Name)).ToArray();
-            if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(text))
+            if (matches.Length == 0 && !pattern.HasWildcards)
             {
                 WriteError(ErrorRecordFactory.Create(ErrorIds.ConnectionNotFound, ErrorKind.ObjectNotFound, $"There is no connection named '{text}' in the store '{store.Location}'.", text));
                 continue;

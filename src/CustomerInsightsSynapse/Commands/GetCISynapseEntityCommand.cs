@@ -34,7 +34,7 @@ public sealed class GetCISynapseEntityCommand : CISynapseCmdlet
         var source = EntitySource.Resolve(Source, SessionState.Path);
         var reader = EntitySource.Reader(source);
         var folder = Run(context => reader.ReadAsync(source, context));
-        var patterns = (Name ?? []).Select(n => (Text: n, Pattern: new WildcardPattern(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant), Matched: false)).ToArray();
+        var patterns = (Name ?? []).Select(n => (Text: n, Pattern: new NamePattern(n), Matched: false)).ToArray();
         foreach (var entity in folder.Entities)
         {
             var selected = patterns.Length == 0;
@@ -53,9 +53,9 @@ public sealed class GetCISynapseEntityCommand : CISynapseCmdlet
             }
         }
 
-        foreach (var (text, _, matched) in patterns)
+        foreach (var (text, pattern, matched) in patterns)
         {
-            if (!matched && !WildcardPattern.ContainsWildcardCharacters(text))
+            if (!matched && !pattern.HasWildcards)
             {
                 WriteError(ErrorRecordFactory.Create(
                     ErrorIds.EntityNotFound,

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Store;
 using CustomerInsightsSynapse.Infrastructure;
 using CustomerInsightsSynapse.Models;
@@ -30,7 +31,7 @@ public sealed class SetCISynapseStoreCommand : CISynapseCmdlet
         if (ParameterSetName == LocationSet)
         {
             var isUrl = Core.Azure.BlobLocation.IsUrl(Location);
-            value = StoreLocation.Parse(isUrl ? Location : GetUnresolvedProviderPathFromPSPath(Location), StoreLocationSource.Session).Value;
+            value = StoreLocation.Parse(isUrl ? Location : FileSystemPath(Location), StoreLocationSource.Session).Value;
         }
 
         var description = value is null ? "Use CISYNAPSE_STORE or the default folder" : $"Keep definitions in '{value}'";
@@ -44,5 +45,27 @@ public sealed class SetCISynapseStoreCommand : CISynapseCmdlet
         {
             WriteObject(new CISynapseStore(StoreSession.Location));
         }
+    }
+
+    /// <summary>A PowerShell path resolved to a file system path; anything else (another drive, 'ftp://…') is refused.</summary>
+    private string FileSystemPath(string location)
+    {
+        string resolved;
+        ProviderInfo provider;
+        try
+        {
+            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(location, out provider, out _);
+        }
+        catch (Exception ex) when (ex is SessionStateException or ProviderInvocationException or NotSupportedException or ArgumentException)
+        {
+            throw new CISynapseException(ErrorIds.InvalidStoreLocation, ErrorKind.InvalidArgument, $"The store location '{location}' is neither a folder path nor an https container URL: {ex.Message}", location, ex);
+        }
+
+        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CISynapseException(ErrorIds.InvalidStoreLocation, ErrorKind.InvalidArgument, $"The store location '{location}' is on the {provider.Name} drive; give a folder path or an https container URL.", location);
+        }
+
+        return resolved;
     }
 }

@@ -54,14 +54,33 @@ public abstract class CISynapseCmdlet : PSCmdlet
     protected T Run<T>(Func<OperationContext, Task<T>> operation)
     {
         using var messages = new BlockingCollection<Action>();
-        var log = new QueuedLog(messages, this);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+        var log = new QueuedLog(messages, this, stop.Token);
         var progress = new QueuedProgress(messages, this);
-        var context = new OperationContext(CancellationToken, progress, log);
-        var task = Task.Run(() => operation(context), CancellationToken);
+        var context = new OperationContext(stop.Token, progress, log);
+        var task = Task.Run(() => operation(context), stop.Token);
         task.ContinueWith(_ => messages.CompleteAdding(), TaskScheduler.Default);
-        foreach (var write in messages.GetConsumingEnumerable())
+        try
         {
-            write();
+            foreach (var write in messages.GetConsumingEnumerable())
+            {
+                write();
+            }
+        }
+        catch
+        {
+            // A write failed on the pipeline thread (-WarningAction Stop, a declined prompt, a stopped pipeline):
+            // stop the operation and wait for it, so that nothing is done after the command has failed.
+            stop.Cancel();
+            try
+            {
+                task.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+
+            throw;
         }
 
         progress.CompleteAll();
@@ -76,14 +95,15 @@ public abstract class CISynapseCmdlet : PSCmdlet
         });
 
     /// <summary>Queues a write for the pipeline thread; reports that arrive after the operation ended are dropped.</summary>
-    private static void Post(BlockingCollection<Action> queue, Action write)
+    private static bool Post(BlockingCollection<Action> queue, Action write)
     {
         try
         {
-            queue.TryAdd(write);
+            return queue.TryAdd(write);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
         {
+            return false;
         }
     }
 
@@ -92,13 +112,48 @@ public abstract class CISynapseCmdlet : PSCmdlet
         public object? Target { get; } = target;
     }
 
-    private sealed class QueuedLog(BlockingCollection<Action> queue, Cmdlet cmdlet) : IOperationLog
+    /// <summary>
+    /// Verbose, debug and warning messages wait until the pipeline thread has written them: a message the user made
+    /// fatal (-WarningAction Stop, -Debug without a host to ask) then stops the operation before its next step.
+    /// </summary>
+    private sealed class QueuedLog(BlockingCollection<Action> queue, Cmdlet cmdlet, CancellationToken stopped) : IOperationLog
     {
-        public void Verbose(string message) => Post(queue, () => cmdlet.WriteVerbose(message));
+        public void Verbose(string message) => Send(() => cmdlet.WriteVerbose(message));
 
-        public void Debug(string message) => Post(queue, () => cmdlet.WriteDebug(message));
+        public void Debug(string message) => Send(() => cmdlet.WriteDebug(message));
 
-        public void Warning(string message) => Post(queue, () => cmdlet.WriteWarning(message));
+        public void Warning(string message) => Send(() => cmdlet.WriteWarning(message));
+
+        private void Send(Action write)
+        {
+            var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var queued = Post(queue, () =>
+            {
+                try
+                {
+                    write();
+                    written.TrySetResult();
+                }
+                catch (Exception ex)
+                {
+                    written.TrySetException(ex);
+                    throw;
+                }
+            });
+            if (!queued)
+            {
+                return;
+            }
+
+            try
+            {
+                written.Task.Wait(stopped);
+            }
+            catch (AggregateException)
+            {
+                throw new OperationCanceledException("The command stopped while writing a message.", stopped);
+            }
+        }
     }
 
     private sealed class QueuedProgress(BlockingCollection<Action> queue, Cmdlet cmdlet) : IProgress<OperationProgress>
@@ -107,6 +162,7 @@ public abstract class CISynapseCmdlet : PSCmdlet
 
         public void Report(OperationProgress value)
         {
+            // Progress does not wait for the pipeline thread: it is frequent, and never fatal.
             if (value.Completed)
             {
                 _open.TryRemove(value.ActivityId, out _);

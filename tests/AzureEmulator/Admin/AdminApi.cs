@@ -120,6 +120,30 @@ public sealed class AdminApi(EmulatorContext emu)
                 emu.Faults.Configure(null);
                 return Task.FromResult(Reply.NoContent());
             }),
+            ("GET", "storagefaults", 1) => Admin(_ => Task.FromResult(StorageFaultsReply())),
+            ("PUT", "storagefaults", 1) => Admin(async c =>
+            {
+                if (emu.StorageProxy is null)
+                {
+                    return Reply.Error(409, "NoStorageProxy", "The emulator was started without --storage-proxy-port.");
+                }
+
+                try
+                {
+                    emu.StorageProxy.Configure(Deserialize<StorageFaultSettings>(await ReadText(c)));
+                }
+                catch (ArgumentException ex)
+                {
+                    return Reply.Error(400, "InvalidFaultSettings", ex.Message);
+                }
+
+                return StorageFaultsReply();
+            }),
+            ("DELETE", "storagefaults", 1) => Admin(_ =>
+            {
+                emu.StorageProxy?.Configure(null);
+                return Task.FromResult(Reply.NoContent());
+            }),
             ("PUT", "options", 1) => Admin(async c =>
             {
                 var options = Deserialize<ScenarioOptions>(await ReadText(c));
@@ -150,6 +174,27 @@ public sealed class AdminApi(EmulatorContext emu)
             ["counts"] = counts,
             ["entries"] = Reply.ToNode(entries),
         };
+    }
+
+    private Reply StorageFaultsReply()
+    {
+        if (emu.StorageProxy is not { } proxy)
+        {
+            return Reply.Error(409, "NoStorageProxy", "The emulator was started without --storage-proxy-port.");
+        }
+
+        var counts = new JsonObject();
+        foreach (var (outcome, count) in proxy.Counts)
+        {
+            counts[JsonNamingPolicy.CamelCase.ConvertName(outcome.ToString())] = count;
+        }
+
+        return Reply.Ok(new JsonObject
+        {
+            ["target"] = proxy.Target.AbsoluteUri,
+            ["settings"] = proxy.Settings is null ? null : Reply.ToNode(proxy.Settings),
+            ["counts"] = counts,
+        });
     }
 
     private JsonObject FaultsJson() => new()
