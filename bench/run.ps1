@@ -1,23 +1,158 @@
 <#
 .SYNOPSIS
-    Runs a bench scenario (default: lake) in Release; build.ps1 -Task Bench calls it.
+    Runs the bench scenarios (default: all of them) and prints one combined table and JSON file.
+.DESCRIPTION
+    build.ps1 -Task Bench builds the module and calls this script. Scenarios:
+      lake           landing, copy, rerun and peak RSS against Azurite (CustomerInsightsSynapse.Bench lake)
+      prerequisites  Test-CISynapsePrerequisite with emulator latency (bench/Prerequisites.Bench.ps1, when present)
+      import         Import-Module of the built module over a bare pwsh start (bench/Import.Bench.ps1)
+      cdm            reading a 1,000-entity manifest (CustomerInsightsSynapse.Bench cdm)
+      sql            generating its SQL, with the ScriptDom parse (CustomerInsightsSynapse.Bench sql)
+    Each scenario writes its own JSON; this script merges them into bench/results/bench-<UTC time>.json and prints
+    median, spread and the ratio against each group's baseline measured in the same run. Every process a scenario
+    started and left running is stopped (found by a marker in its environment).
 .EXAMPLE
-    ./bench/run.ps1 lake --quick
+    ./bench/run.ps1 --quick
+.EXAMPLE
+    ./bench/run.ps1 sql,cdm --repeat 9
+.EXAMPLE
+    ./bench/run.ps1 lake --small-files 100 --large-size 128
 #>
-# Not an advanced script on purpose: options such as --out must reach the bench untouched (through $args).
-param(
-    # The built module (passed by build.ps1; the lake scenario drives the Core assembly directly and does not use it).
-    [string] $ModulePath
-)
+# No param block on purpose: the scenario list and options such as --out reach this script untouched (through
+# $args), and a declared parameter would take the first of them by position. -ModulePath <psd1> (passed by
+# build.ps1; default out/CustomerInsightsSynapse/) is read here by hand.
 [string[]] $Arguments = @($args)
+$ModulePath = $null
+$at = [array]::IndexOf($Arguments, '-ModulePath')
+if ($at -ge 0) {
+    $ModulePath = $Arguments[$at + 1]
+    $Arguments = @($Arguments | Select-Object -First $at) + @($Arguments | Select-Object -Skip ($at + 2))
+}
+$commandLine = ('bench/run.ps1 ' + ($Arguments -join ' ')).Trim()
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 $root = Split-Path -Parent $PSScriptRoot
-if (-not (Test-Path (Join-Path $root 'node_modules/.bin/azurite-blob'))) {
+$allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql'
+
+# Options that take a value, and which scenarios understand them (a scenario named explicitly gets them all).
+$lakeOptions = '--small-files', '--small-size', '--large-files', '--large-size', '--rss-sizes', '--parallel-files', '--parallel-blocks', '--block-size'
+$manifestOptions = '--entities', '--attributes'
+
+$scenarios = $allScenarios
+if ($Arguments.Count -gt 0 -and -not $Arguments[0].StartsWith('-')) {
+    $scenarios = if ($Arguments[0] -eq 'all') { $allScenarios } else { $Arguments[0].Split(',') }
+    $Arguments = @($Arguments | Select-Object -Skip 1)
+    foreach ($s in $scenarios) { if ($s -notin $allScenarios) { throw "Unknown scenario '$s'; use all or some of: $($allScenarios -join ', ')." } }
+}
+
+$quick = $Arguments -contains '--quick'
+$repeat = $null
+$combinedOut = $null
+$passed = @{ lake = [System.Collections.Generic.List[string]]::new(); manifest = [System.Collections.Generic.List[string]]::new() }
+for ($i = 0; $i -lt $Arguments.Count; $i++) {
+    $a = $Arguments[$i]
+    switch ($a) {
+        '--quick' { $passed.lake.Add($a); $passed.manifest.Add($a); continue }
+        '--repeat' { $repeat = [int] $Arguments[++$i]; continue }
+        '--out' { $combinedOut = $Arguments[++$i]; continue }
+        { $_ -in $lakeOptions } { $passed.lake.Add($a); $passed.lake.Add($Arguments[++$i]); continue }
+        { $_ -in $manifestOptions } { $passed.manifest.Add($a); $passed.manifest.Add($Arguments[++$i]); continue }
+        default { throw "Unknown option '$a'. See bench/README.md." }
+    }
+}
+if ($repeat) { foreach ($list in $passed.Values) { $list.Add('--repeat'); $list.Add([string] $repeat) } }
+
+if (-not $ModulePath) { $ModulePath = Join-Path $root 'out/CustomerInsightsSynapse/CustomerInsightsSynapse.psd1' }
+$needsModule = @($scenarios | Where-Object { $_ -in 'import', 'prerequisites' })
+if ($needsModule -and -not (Test-Path -LiteralPath $ModulePath)) {
+    throw "The built module '$ModulePath' is missing; run ./build.ps1 -Task Build (or -Task Bench)."
+}
+if ('lake' -in $scenarios -and -not (Test-Path (Join-Path $root 'node_modules/.bin/azurite-blob'))) {
     Push-Location $root
     try { npm ci --no-audit --no-fund; if ($LASTEXITCODE) { throw "npm ci failed ($LASTEXITCODE)." } } finally { Pop-Location }
 }
-if ($Arguments.Count -eq 0 -or $Arguments[0].StartsWith('-')) {
-    $Arguments = @('lake') + $Arguments
+
+$stamp = '{0:yyyyMMddTHHmmssZ}' -f [DateTime]::UtcNow
+$resultsFolder = Join-Path $root 'bench/results'
+$runFolder = Join-Path $resultsFolder "run-$stamp"
+$null = New-Item -ItemType Directory -Force -Path $runFolder
+if (-not $combinedOut) { $combinedOut = Join-Path $resultsFolder "bench-$stamp.json" }
+
+# Children inherit this marker; whatever carries it after a scenario ended was left behind and is stopped.
+$marker = [guid]::NewGuid().ToString('n')
+$env:CISYNAPSE_BENCH_RUN = $marker
+function Stop-Leftover([string] $Scenario) {
+    if (-not $IsLinux) { return }
+    foreach ($dir in Get-ChildItem -Directory /proc | Where-Object Name -Match '^\d+$') {
+        if ([int] $dir.Name -eq $PID) { continue }
+        try { $environment = [IO.File]::ReadAllText("$($dir.FullName)/environ") } catch { continue }
+        if ($environment.Contains("CISYNAPSE_BENCH_RUN=$marker")) {
+            Write-Warning "$Scenario left process $($dir.Name) running; stopping it."
+            Stop-Process -Id ([int] $dir.Name) -Force -ErrorAction Ignore
+        }
+    }
 }
-& dotnet run -c Release --project (Join-Path $root 'bench/CustomerInsightsSynapse.Bench') -- @Arguments
-exit $LASTEXITCODE
+
+$pwshArguments = @(if ((Split-Path -Leaf (Get-Process -Id $PID).Path) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+$pwsh = (Get-Process -Id $PID).Path
+$benchDll = Join-Path $root 'bench/CustomerInsightsSynapse.Bench/bin/Release/net10.0/CustomerInsightsSynapse.Bench.dll'
+
+$runs = [System.Collections.Generic.List[object]]::new()
+try {
+    if (@($scenarios | Where-Object { $_ -in 'lake', 'cdm', 'sql' })) {
+        & dotnet build (Join-Path $root 'bench/CustomerInsightsSynapse.Bench') -c Release -nologo -v q | Out-Host
+        if ($LASTEXITCODE) { throw "Building the bench failed ($LASTEXITCODE)." }
+    }
+    foreach ($scenario in $allScenarios | Where-Object { $_ -in $scenarios }) {
+        $out = Join-Path $runFolder "$scenario.json"
+        $started = [DateTime]::UtcNow
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        Write-Host "`n=== $scenario ===" -ForegroundColor Cyan
+        $code = 0
+        $note = $null
+        try {
+            switch ($scenario) {
+                'lake' { & dotnet $benchDll lake @($passed.lake) --out $out | Out-Host; $code = $LASTEXITCODE }
+                { $_ -in 'cdm', 'sql' } { & dotnet $benchDll $scenario @($passed.manifest) --out $out | Out-Host; $code = $LASTEXITCODE }
+                'import' {
+                    $n = if ($repeat) { $repeat } elseif ($quick) { 5 } else { 10 }
+                    & $pwsh @pwshArguments -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Import.Bench.ps1') -ModulePath $ModulePath -Repeat $n -OutFile $out | Out-Host
+                    $code = $LASTEXITCODE
+                }
+                'prerequisites' {
+                    $script = Join-Path $PSScriptRoot 'Prerequisites.Bench.ps1'
+                    if (-not (Test-Path -LiteralPath $script)) { $note = 'skipped: bench/Prerequisites.Bench.ps1 is not in this checkout'; break }
+                    # Its own parameters beyond -ModulePath are its business; it writes its JSON to bench/results/.
+                    # It trusts the stack's test certificate only when SSL_CERT_FILE is unset (it then makes a bundle
+                    # and runs itself again), so a system-wide SSL_CERT_FILE is hidden from it.
+                    $savedCertFile = $env:SSL_CERT_FILE
+                    Remove-Item Env:SSL_CERT_FILE -ErrorAction Ignore
+                    try { & $pwsh @pwshArguments -NoProfile -NonInteractive -File $script -ModulePath $ModulePath | Out-Host; $code = $LASTEXITCODE }
+                    finally { if ($savedCertFile) { $env:SSL_CERT_FILE = $savedCertFile } }
+                    $written = Get-ChildItem -File -Filter '*.json' $resultsFolder | Where-Object { $_.LastWriteTimeUtc -ge $started } |
+                        Sort-Object LastWriteTimeUtc | Select-Object -Last 1
+                    if ($written) { Move-Item -LiteralPath $written.FullName -Destination $out -Force }
+                    else { $note = 'it wrote no JSON to bench/results/' }
+                }
+            }
+        }
+        catch {
+            $code = -1
+            $note = "failed: $($_.Exception.Message)"
+        }
+        finally {
+            Stop-Leftover $scenario
+        }
+        if ($code -ne 0 -and -not $note) { $note = "failed with exit code $code" }
+        if ($note) { Write-Warning "$scenario $note" }
+        $runs.Add([pscustomobject]@{ scenario = $scenario; exitCode = $code; seconds = [math]::Round($watch.Elapsed.TotalSeconds, 1); file = $(if (Test-Path $out) { $out }); note = $note })
+    }
+}
+finally {
+    Stop-Leftover 'the bench'
+    Remove-Item Env:CISYNAPSE_BENCH_RUN -ErrorAction Ignore
+}
+
+& (Join-Path $PSScriptRoot 'Merge-BenchResult.ps1') -Runs $runs -OutFile $combinedOut -Command $commandLine
+if (@($runs | Where-Object { $_.exitCode -ne 0 })) { exit 1 }
+exit 0

@@ -87,7 +87,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         Console.WriteLine();
         Console.WriteLine(ResultTable.Render(_series, checks));
         var file = settings.OutputFile ?? Path.Combine(repositoryRoot, "bench", "results", $"lake-{DateTime.UtcNow:yyyyMMddTHHmmssZ}.json");
-        ResultFile.Write(file, settings, _series, checks);
+        ResultFile.Write(file, "lake", settings, _series, checks);
         Console.WriteLine($"Results: {file}");
         return 0;
     }

@@ -78,7 +78,7 @@ internal static class ResultTable
         }
 
         sb.AppendLine();
-        sb.AppendLine("Targets (issue 8), read from this run:");
+        sb.AppendLine("Targets, read from this run:");
         foreach (var check in checks)
         {
             sb.AppendLine($"  [{(check.Met ? "met" : "NOT met")}] {check.Target}: {check.Figure}");

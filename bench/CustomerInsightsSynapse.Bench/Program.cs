@@ -1,21 +1,33 @@
 using CustomerInsightsSynapse.Bench;
 
-// Usage: CustomerInsightsSynapse.Bench lake [--quick] [options]   (see bench/README.md)
+// Usage: CustomerInsightsSynapse.Bench lake|cdm|sql [--quick] [options]   (see bench/README.md)
 if (args.Length > 0 && args[0] == "rss-child")
 {
     return await RssChild.MainAsync(args.Skip(1).ToArray());
 }
 
-if (args.Length == 0 || args[0] != "lake")
+if (args.Length > 0 && args[0] == "sql-child")
 {
-    Console.Error.WriteLine("usage: CustomerInsightsSynapse.Bench lake [--quick] [--small-files N] [--small-size MiB] [--large-files N] [--large-size MiB] [--rss-sizes MiB,MiB] [--repeat N] [--parallel-files N] [--parallel-blocks N] [--block-size MiB] [--out file.json] [--work folder]");
-    return 2;
+    return await FirstCallChild.MainAsync(args.Skip(1).ToArray());
 }
 
+const string Usage = """
+    usage: CustomerInsightsSynapse.Bench lake [--quick] [--small-files N] [--small-size MiB] [--large-files N] [--large-size MiB] [--rss-sizes MiB,MiB] [--repeat N] [--parallel-files N] [--parallel-blocks N] [--block-size MiB] [--out file.json] [--work folder]
+           CustomerInsightsSynapse.Bench cdm|sql [--quick] [--entities N] [--attributes N] [--repeat N] [--out file.json] [--work folder]
+    """;
 try
 {
-    var settings = BenchSettings.Parse(args.Skip(1).ToArray());
-    return await new LakeBench(settings, RepositoryRoot.Find()).RunAsync();
+    var options = args.Skip(1).ToArray();
+    switch (args.FirstOrDefault())
+    {
+        case "lake":
+            return await new LakeBench(BenchSettings.Parse(options), RepositoryRoot.Find()).RunAsync();
+        case "cdm" or "sql":
+            return await new ManifestBench(args[0], ManifestSettings.Parse(options), RepositoryRoot.Find()).RunAsync();
+        default:
+            Console.Error.WriteLine(Usage);
+            return 2;
+    }
 }
 catch (ArgumentException ex)
 {

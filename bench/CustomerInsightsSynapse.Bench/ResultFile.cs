@@ -4,12 +4,12 @@ namespace CustomerInsightsSynapse.Bench;
 
 internal static class ResultFile
 {
-    public static void Write(string path, BenchSettings settings, IReadOnlyList<Series> series, IReadOnlyList<Check> checks)
+    public static void Write(string path, string scenario, object settings, IReadOnlyList<Series> series, IReadOnlyList<Check> checks)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var document = new
         {
-            scenario = "lake",
+            scenario,
             utc = DateTime.UtcNow,
             machine = new { Environment.ProcessorCount, os = Environment.OSVersion.VersionString, runtime = Environment.Version.ToString() },
             settings,

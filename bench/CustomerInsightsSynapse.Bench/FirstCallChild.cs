@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Globalization;
+using CustomerInsightsSynapse.Core.Sql;
+
+namespace CustomerInsightsSynapse.Bench;
+
+/// <summary>
+/// The first SQL generation in a fresh process (what a new PowerShell session pays, JIT included): the parent starts
+/// this program again with <c>sql-child folder build|generate|parse:&lt;variant&gt;</c>; the child reads the folder
+/// (not timed), times one call (for a parse variant: one parse of batches built before the clock starts) and prints
+/// <c>seconds=…</c>.
+/// </summary>
+internal static class FirstCallChild
+{
+    private const string Marker = "seconds=";
+
+    public static async Task<double> RunAsync(string folder, string mode)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            start.ArgumentList.Add(typeof(FirstCallChild).Assembly.Location);
+        }
+
+        foreach (var a in new[] { "sql-child", folder, mode })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var child = Process.Start(start) ?? throw new InvalidOperationException("The child did not start.");
+        var stderr = child.StandardError.ReadToEndAsync();
+        var output = await child.StandardOutput.ReadToEndAsync();
+        await child.WaitForExitAsync();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"The child printed no {Marker} (exit {child.ExitCode}): {output} {await stderr}");
+        return double.Parse(line[Marker.Length..].Trim(), CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<int> MainAsync(IReadOnlyList<string> args)
+    {
+        var request = await ManifestFolder.ReadRequestAsync(args[0]);
+        if (args[1].StartsWith("parse:", StringComparison.Ordinal))
+        {
+            // A parse variant's first run, on batches built (unparsed) before the clock starts.
+            var name = args[1]["parse:".Length..];
+            var variant = name == "SqlScriptValidator.Validate" ? new ParseVariants(name, SqlScriptValidator.Validate) : ParseVariants.All.Single(v => v.Name == name);
+            var batches = ServerlessSqlGenerator.BuildUnvalidated(request).Batches;
+            var parseWatch = Stopwatch.StartNew();
+            variant.Run(batches);
+            Console.WriteLine(Marker + parseWatch.Elapsed.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));
+            return 0;
+        }
+
+        var watch = Stopwatch.StartNew();
+        var count = args[1] == "generate" ? ServerlessSqlGenerator.Generate(request).Batches.Count : ServerlessSqlGenerator.BuildUnvalidated(request).Batches.Count;
+        watch.Stop();
+        Console.WriteLine($"batches={count}");
+        Console.WriteLine(Marker + watch.Elapsed.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));
+        return 0;
+    }
+}
