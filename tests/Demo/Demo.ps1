@@ -66,7 +66,7 @@ try {
         -DatabaseName 'CustomerInsights' -Entity 'Customer', 'UnifiedActivity', 'Segments' -DeploymentMode $sqlMode | Show
 
     Show-Step 'Invoke-CISynapseExport -WhatIf: the plan and the T-SQL'
-    Invoke-CISynapseExport -Name 'customers' -WhatIf 6>&1 | Select-Object -First 12 | Show
+    Invoke-CISynapseExport -Name 'customers' -WhatIf
 
     Show-Step 'Run it on demand'
     Invoke-CISynapseExport -Name 'customers' -Confirm:$false -WarningAction SilentlyContinue | Show
@@ -75,7 +75,9 @@ try {
     Get-CISynapseExport -Name 'customers' | Set-CISynapseExport -AddEntity 'CustomerMeasures' -RemoveEntity 'Segments' -PassThru | Show
 
     Show-Step 'The next scheduled refresh: only what changed is landed'
-    $null = New-CISynapseTestCdmFolder -Path $source.FullName -Rows @{ Customer = 520; UnifiedActivity = 2000; CustomerMeasures = 500; Segments = 60 } -PartitionsPerEntity 2
+    # Customer Insights refreshed the Customer entity (and Segments, which the export no longer selects).
+    $refresh = New-CISynapseTestCdmFolder -Path (Join-Path $work 'refresh') -Rows @{ Customer = 520; Segments = 60 } -PartitionsPerEntity 2
+    foreach ($name in 'Customer', 'Segments') { Copy-Item -Path (Join-Path $refresh.FullName $name '*') -Destination (Join-Path $source.FullName $name) -Force }
     $run = Invoke-CISynapseExport -Name 'customers' -Confirm:$false -WarningAction SilentlyContinue
     $run.Entities | Show
 
