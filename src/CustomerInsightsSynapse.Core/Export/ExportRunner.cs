@@ -301,28 +301,12 @@ public sealed class ExportRunner
 
     private async Task<ResolvedLake> ResolveLakeAsync(ConnectionDefinition connection, CancellationToken ct)
     {
-        var arm = _session.CreateResourceManagerClient();
-        var storageTask = arm.GetAsync($"{connection.StorageAccountResourceId.TrimStart('/')}?api-version={ApiVersions.Storage}", ct);
-        var workspaceTask = arm.GetAsync($"{connection.WorkspaceResourceId.TrimStart('/')}?api-version={ApiVersions.Synapse}", ct);
-        using var storage = await storageTask.ConfigureAwait(false);
-        using var workspace = await workspaceTask.ConfigureAwait(false);
-        var endpoints = storage.Root.GetProperty("properties").TryGetProperty("primaryEndpoints", out var e) ? e : default;
-        var blob = endpoints.ValueKind == JsonValueKind.Object && endpoints.TryGetProperty("blob", out var b) ? b.GetString() : null;
-        var dfs = endpoints.ValueKind == JsonValueKind.Object && endpoints.TryGetProperty("dfs", out var d) ? d.GetString() : null;
-        if (string.IsNullOrEmpty(blob))
-        {
-            throw new CISynapseException(ErrorIds.AzureRequestFailed, ErrorKind.InvalidResult, $"Storage account '{connection.StorageAccountName}' reports no blob endpoint.", connection.StorageAccountResourceId);
-        }
-
-        var container = BlobLocation.Parse(blob.TrimEnd('/') + "/" + connection.Container);
-        var dataLake = !string.IsNullOrEmpty(dfs) ? DataLakeContainer.FromEndpoint(new Uri(dfs), connection.Container) : DataLakeContainer.From(container);
-        string? sqlOnDemand = null;
-        if (workspace.Root.TryGetProperty("properties", out var wp) && wp.TryGetProperty("connectivityEndpoints", out var ce) && ce.TryGetProperty("sqlOnDemand", out var s))
-        {
-            sqlOnDemand = s.GetString();
-        }
-
-        return new ResolvedLake(container, dataLake, string.IsNullOrEmpty(sqlOnDemand) ? null : SqlEndpoint.Parse(sqlOnDemand));
+        var targets = new ArmExportTargets(_session.CreateResourceManagerClient());
+        var containerTask = targets.LakeContainerAsync(connection, ct);
+        var sqlTask = targets.SqlEndpointAsync(connection, ct);
+        await Task.WhenAll(containerTask, sqlTask).ConfigureAwait(false);
+        var container = containerTask.Result;
+        return new ResolvedLake(container, DataLakeContainer.From(container), sqlTask.Result);
     }
 
     private async Task SaveRecordAsync(ExportRunRecord record, ResolvedLake? lake, IOperationLog log, CancellationToken ct)
