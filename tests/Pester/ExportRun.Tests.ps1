@@ -197,6 +197,60 @@ Describe 'Stopping' {
     }
 }
 
+Describe 'Streams' {
+    It 'reports progress per entity and bytes, and verbose messages, on the pipeline''s streams' {
+        $s = New-Scenario
+        $powershell = [powershell]::Create()
+        try {
+            $null = $powershell.AddScript("Import-Module '$env:CISYNAPSE_TEST_MODULE'; Invoke-CISynapseExport -Name '$($s.Export.Name)' -Confirm:`$false -Verbose -WarningAction SilentlyContinue")
+            $output = $powershell.Invoke()
+            $output[0].Status | Should -Be 'Succeeded'
+            $activities = @($powershell.Streams.Progress | ForEach-Object Activity | Select-Object -Unique)
+            $activities | Should -Contain "Export '$($s.Export.Name)'"
+            @($powershell.Streams.Progress | Where-Object { $_.StatusDescription -match 'bytes|files' -or $_.CurrentOperation -match 'Customer|UnifiedActivity|Segments' }).Count | Should -BeGreaterThan 0
+            @($powershell.Streams.Progress | Where-Object RecordType -EQ 'Completed').Count | Should -BeGreaterThan 0
+            ($powershell.Streams.Verbose | Out-String) | Should -Match 'Landed'
+        }
+        finally {
+            $powershell.Dispose()
+        }
+    }
+}
+
+Describe 'Ctrl+C' {
+    It 'stops a run, releases the lock, records it as Canceled and leaves every view on its last complete snapshot' {
+        $s = New-Scenario
+        $null = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+        $model = Get-LakeModel $s.Database
+        Update-TestEntity -Source $s.Source -Rows @{ Customer = 47 }
+        Set-CISynapseEmulatorSqlLatency -Stack $Stack -Milliseconds 60000
+        $powershell = [powershell]::Create()
+        try {
+            $null = $powershell.AddScript("Import-Module '$env:CISYNAPSE_TEST_MODULE'; Invoke-CISynapseExport -Name '$($s.Export.Name)' -Confirm:`$false -WarningAction SilentlyContinue")
+            $pending = $powershell.BeginInvoke()
+            # Wait until the run is applying T-SQL (the emulator holds each batch for a minute), then press Ctrl+C.
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not (Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database $s.Database | Where-Object { $_.text -match 'CREATE OR ALTER VIEW' -and $_.outcome -ne 'ok' }) -and [DateTime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 200
+                if ($pending.IsCompleted) { break }
+            }
+            $stopwatch = [Diagnostics.Stopwatch]::StartNew()
+            $powershell.Stop()
+            $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 30 -Because 'Ctrl+C cancels the SQL batch that is waiting'
+        }
+        finally {
+            $powershell.Dispose()
+            Set-CISynapseEmulatorSqlLatency -Stack $Stack -Milliseconds 0
+        }
+
+        (Get-CISynapseExportRun -ExportName $s.Export.Name -Last 1).Status | Should -Be 'Canceled'
+        Get-ViewBulk $s.Database 'Customer' | Should -Be "$($s.Database)/Customer/$(Get-SnapshotOf $model 'Customer')/*" -Because 'the view was not moved'
+        Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/Customer/$(Get-SnapshotOf $model 'Customer')/" | Should -Not -BeNullOrEmpty -Because 'the snapshot the view reads is kept'
+        $next = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+        $next.Status | Should -Be 'Succeeded' -Because 'the lock was released'
+    }
+}
+
 Describe 'Update an export' {
     It 'removed entities are not deleted from the database folder and are no longer refreshed' {
         $s = New-Scenario
