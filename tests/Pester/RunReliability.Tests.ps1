@@ -1,0 +1,182 @@
+# Issue 12, run level: storage faults, killed runs, concurrent runs. The module reaches Azurite only through the
+# emulator's fault-injecting storage proxy (-FaultyStorage); the tests read the lake directly (DirectAzuriteBlobUrl).
+BeforeAll {
+    Import-Module $env:CISYNAPSE_TEST_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot '../TestStack/TestStack.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../TestStack/CdmTestData.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'RunReliability.psm1') -Force
+    $script:Prepared = Get-Content -Raw (Join-Path $PSScriptRoot '../AzureEmulator/Scenarios/prepared-tenant.json') | ConvertFrom-Json -AsHashtable
+    $script:Stack = Start-CISynapseTestStack -Scenario $Prepared -FaultyStorage
+    # The same stack, read around the proxy: what the tests see is never a fault.
+    $script:Direct = $Stack.PSObject.Copy()
+    $Direct.AzuriteBlobUrl = $Stack.DirectAzuriteBlobUrl
+    $script:Sub = $Prepared.subscriptions[0].subscriptionId
+    $script:Rg = $Prepared.synapseWorkspaces[0].resourceGroup
+    $script:Workspace = $Prepared.synapseWorkspaces[0].name
+    $script:Account = $Prepared.storageAccounts[0].name
+    $script:Container = $Prepared.storageAccounts[0].containers[0].name
+    New-CISynapseTestBlobContainer -Stack $Direct -Account $Account -Container $Container
+    $script:StorePath = Join-Path $TestDrive 'store'
+    Set-CISynapseStore -Location $StorePath
+    $connect = $Stack.ConnectArguments
+    Connect-CISynapseAccount @connect | Out-Null
+    $script:ConnectPath = Join-Path $TestDrive 'connect.json'
+    $Stack.ConnectArguments | ConvertTo-Json | Set-Content -LiteralPath $ConnectPath
+    $null = New-CISynapseConnection -Name 'lake' -DisplayName 'Synapse' -SubscriptionId $Sub -ResourceGroupName $Rg -WorkspaceName $Workspace -StorageAccountName $Account -Container $Container
+
+    function New-Export([string] $Id, [int] $EntityCount = 4, [int] $Partitions = 2, [int] $Seed = 1) {
+        $source = New-CISynapseTestCdmFolder -Path (Join-Path $TestDrive "ci-$Id") -EntityCount $EntityCount -RowsPerEntity 6 -PartitionsPerEntity $Partitions -Seed $Seed
+        $null = New-CISynapseExport -Name "export-$Id" -Connection 'lake' -Source $source.FullName -DatabaseName "db_$Id" -Entity '*'
+        [pscustomobject]@{ Name = "export-$Id"; Source = $source.FullName; Database = "db_$Id" }
+    }
+
+    function Get-LakeBlob([string] $Prefix) { @(Get-CISynapseTestBlob -Stack $Direct -Account $Account -Container $Container -Prefix $Prefix) }
+    function Get-LakeBytes([string] $Name) { Get-CISynapseTestBlobContent -Stack $Direct -Account $Account -Container $Container -Name $Name }
+    function Get-LakeModel([string] $Database) { [Text.Encoding]::UTF8.GetString((Get-LakeBytes "$Database/model.json")) | ConvertFrom-Json }
+    function Get-SnapshotOf($Model, [string] $Entity) {
+        (($Model.entities | Where-Object name -EQ $Entity).annotations | Where-Object name -EQ 'cisynapse:snapshotId').value
+    }
+    function Get-LeaseState([string] $Name) {
+        $uri = "$(Get-CISynapseTestBlobEndpoint $Direct $Account)/$Container/$(($Name.Split('/') | ForEach-Object { [uri]::EscapeDataString($_) }) -join '/')"
+        $response = Invoke-CISynapseTestBlobRequest -Stack $Direct -Uri $uri -Method Head -Raw
+        if ($response.StatusCode -eq 404) { return 'missing' }
+        "$($response.Headers['x-ms-lease-state'])"
+    }
+
+    function Assert-LakeMatchesSource([string] $Source, [string] $Database) {
+        # Every entity of model.json reads a snapshot folder holding exactly the source's CSV files, byte for byte.
+        $model = Get-LakeModel $Database
+        foreach ($folder in Get-ChildItem -Directory -LiteralPath $Source) {
+            $snapshot = Get-SnapshotOf $model $folder.Name
+            $snapshot | Should -Not -BeNullOrEmpty -Because "model.json names $($folder.Name)"
+            $files = @(Get-ChildItem -LiteralPath $folder.FullName -Filter *.csv)
+            $landed = Get-LakeBlob "$Database/$($folder.Name)/$snapshot/"
+            @($landed.Name | Sort-Object) | Should -Be @($files | ForEach-Object { "$Database/$($folder.Name)/$snapshot/$($_.Name)" } | Sort-Object)
+            foreach ($file in $files) {
+                [Convert]::ToBase64String((Get-LakeBytes "$Database/$($folder.Name)/$snapshot/$($file.Name)")) |
+                    Should -Be ([Convert]::ToBase64String([IO.File]::ReadAllBytes($file.FullName))) -Because "$($folder.Name)/$($file.Name) is landed unchanged"
+            }
+        }
+    }
+
+    function Get-ViewBulk([string] $Database) {
+        $views = @{}
+        foreach ($view in @((Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database $Database).views)) { $views[$view.name] = $view.bulk }
+        $views
+    }
+}
+
+AfterAll {
+    if ($Stack) { Stop-CISynapseTestStack -Stack $Stack }
+    Set-CISynapseStore -Default
+    Disconnect-CISynapseAccount
+}
+
+Describe 'Flaky storage' {
+    AfterEach { $null = Set-CISynapseStorageFault -Stack $Stack -Clear }
+
+    It 'reaches storage only through the proxy: ARM returns the proxy as the account''s endpoints' {
+        $arm = Invoke-RestMethod -Uri "$($Stack.ResourceManagerUrl.TrimEnd('/'))/subscriptions/$Sub/resourceGroups/$Rg/providers/Microsoft.Storage/storageAccounts/$($Account)?api-version=2023-01-01" -Headers @{ Authorization = "Bearer $($Stack.Tokens.ResourceManager)" }
+        $arm.properties.primaryEndpoints.blob | Should -BeLike "$($Stack.StorageProxyUrl)/*"
+        $arm.properties.primaryEndpoints.dfs | Should -BeLike "$($Stack.StorageProxyUrl)/*"
+        $Stack.DirectAzuriteBlobUrl | Should -Not -BeLike "$($Stack.StorageProxyUrl)*"
+    }
+
+    It 'lands 50 entities byte for byte through 10% 503/429 answers (Retry-After) and 2% dropped connections' {
+        $e = New-Export -Id 'flaky50' -EntityCount 50 -Partitions 1
+        $null = Set-CISynapseStorageFault -Stack $Stack -ErrorRate 0.1 -Status 503, 429 -RetryAfterSeconds 1 -DropRate 0.02 -Seed 12
+
+        $run = Invoke-CISynapseExport -Name $e.Name -SkipPrerequisiteCheck -Confirm:$false -WarningAction SilentlyContinue
+
+        $faults = Get-CISynapseStorageFault -Stack $Stack
+        $faults.counts.error | Should -BeGreaterThan 0 -Because 'the proxy answered some requests with 503/429'
+        $faults.counts.dropped | Should -BeGreaterThan 0 -Because 'the proxy dropped some connections'
+        $run.Status | Should -Be 'Succeeded'
+        $run.EntitiesLanded | Should -Be 50
+        $run.SqlApplied | Should -BeTrue
+        @((Get-LakeModel $e.Database).entities).Count | Should -Be 50
+        Assert-LakeMatchesSource -Source $e.Source -Database $e.Database
+        $views = Get-ViewBulk $e.Database
+        $views.Count | Should -Be 50
+        $model = Get-LakeModel $e.Database
+        foreach ($name in $views.Keys) { $views[$name] | Should -Be "$($e.Database)/$name/$(Get-SnapshotOf $model $name)/*" }
+    }
+
+    It 'fails within a bounded time naming the endpoint when every storage request fails, and keeps the previous snapshots' {
+        $e = New-Export -Id 'down' -EntityCount 3
+        $first = Invoke-CISynapseExport -Name $e.Name -SkipPrerequisiteCheck -Confirm:$false -WarningAction SilentlyContinue
+        $first.Status | Should -Be 'Succeeded'
+        $modelBefore = [Convert]::ToBase64String((Get-LakeBytes "$($e.Database)/model.json"))
+        $blobsBefore = Get-LakeBlob "$($e.Database)/" | Where-Object Name -NotMatch '/_(runs|sql|lock)' | ForEach-Object { "$($_.Name) $($_.ETag)" }
+        $viewsBefore = Get-ViewBulk $e.Database
+        $null = New-CISynapseTestCdmFolder -Path $e.Source -EntityCount 3 -RowsPerEntity 9 -PartitionsPerEntity 2 -Seed 2
+        $null = Set-CISynapseStorageFault -Stack $Stack -ErrorRate 1.0 -Status 503 -RetryAfterSeconds 1 -Seed 3
+
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $err = $null
+        $run = Invoke-CISynapseExport -Name $e.Name -SkipPrerequisiteCheck -Confirm:$false -WarningAction SilentlyContinue -ErrorVariable err -ErrorAction SilentlyContinue
+        $watch.Stop()
+
+        $failed = @($err) + @($run | Where-Object { $_ -and $_.Status -ne 'Succeeded' })
+        $failed.Count | Should -BeGreaterThan 0 -Because 'nothing can be written'
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 180 -Because 'retries are bounded'
+        $proxyAuthority = ([uri]$Stack.StorageProxyUrl).Authority
+        ((@($err | ForEach-Object { $_.Exception.Message }) + @($run.Entities.Message) + @($run.Message)) -join "`n") | Should -Match ([regex]::Escape($proxyAuthority)) -Because 'the error names the storage endpoint'
+        $null = Set-CISynapseStorageFault -Stack $Stack -Clear
+        [Convert]::ToBase64String((Get-LakeBytes "$($e.Database)/model.json")) | Should -Be $modelBefore
+        $blobsAfter = Get-LakeBlob "$($e.Database)/" | Where-Object Name -NotMatch '/_(runs|sql|lock)' | Where-Object { $_.Name -notmatch '/[^/]+/[^/]+/' -or ("$($_.Name) $($_.ETag)" -in $blobsBefore) -or $_.Name -match "/($(($first.Entities.SnapshotId) -join '|'))/" } | ForEach-Object { "$($_.Name) $($_.ETag)" }
+        foreach ($blob in $blobsBefore) { $blob | Should -BeIn $blobsAfter -Because 'the previous snapshots are intact' }
+        (Get-ViewBulk $e.Database).GetEnumerator() | ForEach-Object { $_.Value | Should -Be $viewsBefore[$_.Key] }
+    }
+}
+
+Describe 'Concurrent runs' {
+    It 'runs one of ten processes starting the same export; the other nine fail fast with ExportRunInProgress' {
+        $e = New-Export -Id 'same10' -EntityCount 4
+        # A little latency on every storage request keeps the winner's lock held while the others try.
+        $null = Set-CISynapseStorageFault -Stack $Stack -LatencyMilliseconds 150
+        $go = Join-Path $TestDrive 'go-same'
+        $workers = foreach ($i in 1..10) { Start-CISynapseRunWorker -Store $StorePath -ConnectPath $ConnectPath -ExportName $e.Name -ResultPath (Join-Path $TestDrive "same-$i.json") -Go $go -Tag "$i" }
+        try {
+            $readyBy = [DateTime]::UtcNow.AddMinutes(2)
+            while (@(Get-ChildItem -Path "$go.ready-*").Count -lt 10 -and [DateTime]::UtcNow -lt $readyBy) { Start-Sleep -Milliseconds 100 }
+            $null = New-Item -ItemType File -Path $go
+            $results = foreach ($worker in $workers) { Wait-CISynapseRunWorker -Worker $worker }
+        }
+        finally {
+            foreach ($worker in $workers) { if (-not $worker.Process.HasExited) { $worker.Process.Kill($true) } }
+            $null = Set-CISynapseStorageFault -Stack $Stack -Clear
+        }
+        @($results | Where-Object status -EQ 'Succeeded').Count | Should -Be 1
+        $losers = @($results | Where-Object status -NE 'Succeeded')
+        $losers.Count | Should -Be 9
+        $losers.errorId | Sort-Object -Unique | Should -Be 'ExportRunInProgress'
+        $winner = $results | Where-Object status -EQ 'Succeeded'
+        foreach ($loser in $losers) { $loser.elapsedMs | Should -BeLessThan 60000 -Because 'a refused run does not wait for the lock' }
+        $winner.landed | Should -Be 4
+        Assert-LakeMatchesSource -Source $e.Source -Database $e.Database
+        @(Get-CISynapseExportRun -ExportName $e.Name | Where-Object Status -EQ 'Succeeded').Count | Should -Be 1
+    }
+
+    It 'runs ten exports of one connection into ten databases at once without interfering' {
+        $exports = foreach ($i in 1..10) { New-Export -Id "many$i" -EntityCount 3 -Seed $i }
+        $go = Join-Path $TestDrive 'go-many'
+        $workers = foreach ($i in 0..9) { Start-CISynapseRunWorker -Store $StorePath -ConnectPath $ConnectPath -ExportName $exports[$i].Name -ResultPath (Join-Path $TestDrive "many-$i.json") -Go $go -Tag "$i" }
+        try {
+            $readyBy = [DateTime]::UtcNow.AddMinutes(2)
+            while (@(Get-ChildItem -Path "$go.ready-*").Count -lt 10 -and [DateTime]::UtcNow -lt $readyBy) { Start-Sleep -Milliseconds 100 }
+            $null = New-Item -ItemType File -Path $go
+            $results = foreach ($worker in $workers) { Wait-CISynapseRunWorker -Worker $worker }
+        }
+        finally {
+            foreach ($worker in $workers) { if (-not $worker.Process.HasExited) { $worker.Process.Kill($true) } }
+        }
+        foreach ($i in 0..9) {
+            $results[$i].status | Should -Be 'Succeeded' -Because "$($exports[$i].Name): $($results[$i].message)"
+            Assert-LakeMatchesSource -Source $exports[$i].Source -Database $exports[$i].Database
+            $views = Get-ViewBulk $exports[$i].Database
+            $views.Count | Should -Be 3
+            foreach ($bulk in $views.Values) { $bulk | Should -BeLike "$($exports[$i].Database)/*" }
+        }
+    }
+}
