@@ -180,3 +180,103 @@ Describe 'Concurrent runs' {
         }
     }
 }
+
+Describe 'Killed runs' {
+    It 'leaves views and model.json on complete snapshots, frees the lock within its 60 s lease and lets the next run succeed, after kills at 10 points' {
+        # Each kill point has its own export and database, so the ten kills share one wait for the leases.
+        $points = @(
+            @{ Name = 'lock taken'; When = { param($o) $o.Leased } }
+            @{ Name = 'first file copied'; When = { param($o) $o.NewFiles -ge 1 } }
+            @{ Name = 'a quarter copied'; When = { param($o) $o.NewFiles -ge 4 } }
+            @{ Name = 'half copied'; When = { param($o) $o.NewFiles -ge 8 } }
+            @{ Name = 'three quarters copied'; When = { param($o) $o.NewFiles -ge 12 } }
+            @{ Name = 'every file copied, before the commit'; When = { param($o) $o.NewFiles -ge 16 } }
+            @{ Name = 'model.json committed, before the SQL'; When = { param($o) $o.ModelChanged } }
+            @{ Name = 'first T-SQL batch in flight'; When = { param($o) $o.Batches -ge 1 } }
+            @{ Name = 'during the views'; When = { param($o) $o.Batches -ge 3 } }
+            @{ Name = 'views moved, during clean-up'; When = { param($o) $o.ViewsMoved } }
+        )
+        $cases = foreach ($i in 0..($points.Count - 1)) {
+            $e = New-Export -Id "kill$i" -EntityCount 8 -Partitions 2
+            (Invoke-CISynapseExport -Name $e.Name -SkipPrerequisiteCheck -Confirm:$false -WarningAction SilentlyContinue).Status | Should -Be 'Succeeded'
+            $old = Join-Path $TestDrive "old-kill$i"
+            Copy-Item -Recurse -LiteralPath $e.Source -Destination $old
+            $null = New-CISynapseTestCdmFolder -Path $e.Source -EntityCount 8 -RowsPerEntity 7 -PartitionsPerEntity 2 -Seed 5
+            [pscustomobject]@{ Point = $points[$i]; Export = $e; Old = $old; KilledAt = $null; Reached = $false }
+        }
+
+        $null = Set-CISynapseStorageFault -Stack $Stack -LatencyMilliseconds 250
+        Set-CISynapseEmulatorSqlLatency -Stack $Stack -Milliseconds 600 -Confirm:$false
+        try {
+            foreach ($case in $cases) {
+                $db = $case.Export.Database
+                $modelTag = (Get-LakeBlob "$db/model.json").ETag
+                $before = @(Get-LakeBlob "$db/" | ForEach-Object Name)
+                $batchesBefore = @(Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database $db).Count
+                $viewsBefore = Get-ViewBulk $db
+                $worker = Start-CISynapseRunWorker -Store $StorePath -ConnectPath $ConnectPath -ExportName $case.Export.Name -ResultPath (Join-Path $TestDrive "$db.json") -Tag $db
+                $deadline = [DateTime]::UtcNow.AddSeconds(90)
+                while (-not $worker.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+                    $blobs = @(Get-LakeBlob "$db/")
+                    $views = Get-ViewBulk $db
+                    $observed = [pscustomobject]@{
+                        Leased       = (Get-LeaseState "$db/_lock") -eq 'leased'
+                        NewFiles     = @($blobs | Where-Object { $_.Name -notin $before -and $_.Name -match '\.csv$' }).Count
+                        ModelChanged = ($blobs | Where-Object Name -EQ "$db/model.json").ETag -ne $modelTag
+                        Batches      = @(Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database $db).Count - $batchesBefore
+                        ViewsMoved   = $views.Count -eq 8 -and @($views.Keys | Where-Object { $views[$_] -ne $viewsBefore[$_] }).Count -eq 8
+                    }
+                    if (& $case.Point.When $observed) {
+                        $worker.Process.Kill($true)
+                        $case.KilledAt = [DateTime]::UtcNow
+                        $case.Reached = $true
+                        break
+                    }
+                    Start-Sleep -Milliseconds 30
+                }
+                if (-not $worker.Process.HasExited) { $worker.Process.Kill($true); $case.KilledAt = [DateTime]::UtcNow }
+                $null = $worker.Process.WaitForExit(10000)
+                $case.Reached | Should -BeTrue -Because "the run was killed at '$($case.Point.Name)' (worker: $($worker.Errors.Result))"
+            }
+        }
+        finally {
+            $null = Set-CISynapseStorageFault -Stack $Stack -Clear
+            Set-CISynapseEmulatorSqlLatency -Stack $Stack -Milliseconds 0 -Confirm:$false
+        }
+
+        foreach ($case in $cases) {
+            $db = $case.Export.Database
+            # No lease outlives its duration (60 s) after the process that held it died.
+            while ((Get-LeaseState "$db/_lock") -eq 'leased' -and [DateTime]::UtcNow -lt $case.KilledAt.AddSeconds(65)) { Start-Sleep -Milliseconds 500 }
+            Get-LeaseState "$db/_lock" | Should -Not -Be 'leased' -Because "the lock of '$($case.Point.Name)' expires with its lease"
+
+            # model.json and every view name a snapshot folder holding exactly one version of the source, byte for byte.
+            $model = Get-LakeModel $db
+            $views = Get-ViewBulk $db
+            $views.Count | Should -Be 8
+            foreach ($entity in 1..8 | ForEach-Object { 'Entity{0:D3}' -f $_ }) {
+                $snapshots = @((Get-SnapshotOf $model $entity), ($views[$entity] -replace "^$db/$entity/([^/]+)/\*$", '$1')) | Sort-Object -Unique
+                foreach ($snapshot in $snapshots) {
+                    $landed = @(Get-LakeBlob "$db/$entity/$snapshot/" | Sort-Object Name)
+                    $landed.Count | Should -Be 2 -Because "'$($case.Point.Name)': $entity/$snapshot is complete"
+                    $matches = foreach ($version in $case.Old, $case.Export.Source) {
+                        $same = $true
+                        foreach ($blob in $landed) {
+                            $file = Join-Path $version $entity ($blob.Name.Split('/')[-1])
+                            if (-not (Test-Path $file) -or [Convert]::ToBase64String((Get-LakeBytes $blob.Name)) -ne [Convert]::ToBase64String([IO.File]::ReadAllBytes($file))) { $same = $false }
+                        }
+                        $same
+                    }
+                    $matches | Should -Contain $true -Because "'$($case.Point.Name)': $entity/$snapshot holds one source version"
+                }
+            }
+
+            $next = Invoke-CISynapseExport -Name $case.Export.Name -SkipPrerequisiteCheck -Confirm:$false -WarningAction SilentlyContinue
+            $next.Status | Should -Be 'Succeeded' -Because "the run after '$($case.Point.Name)' succeeds"
+            Assert-LakeMatchesSource -Source $case.Export.Source -Database $db
+            $model = Get-LakeModel $db
+            $views = Get-ViewBulk $db
+            foreach ($entity in $views.Keys) { $views[$entity] | Should -Be "$db/$entity/$(Get-SnapshotOf $model $entity)/*" }
+        }
+    }
+}
