@@ -24,10 +24,10 @@ BeforeAll {
     $Stack.ConnectArguments | ConvertTo-Json | Set-Content -LiteralPath $ConnectPath
     $null = New-CISynapseConnection -Name 'lake' -DisplayName 'Synapse' -SubscriptionId $Sub -ResourceGroupName $Rg -WorkspaceName $Workspace -StorageAccountName $Account -Container $Container
 
-    function New-Export([string] $Id, [int] $EntityCount = 4, [int] $Partitions = 2, [int] $Seed = 1) {
+    function New-Export([string] $Id, [int] $EntityCount = 4, [int] $Partitions = 2, [int] $Seed = 1, [string] $Database = "db_$Id") {
         $source = New-CISynapseTestCdmFolder -Path (Join-Path $TestDrive "ci-$Id") -EntityCount $EntityCount -RowsPerEntity 6 -PartitionsPerEntity $Partitions -Seed $Seed
-        $null = New-CISynapseExport -Name "export-$Id" -Connection 'lake' -Source $source.FullName -DatabaseName "db_$Id" -Entity '*'
-        [pscustomobject]@{ Name = "export-$Id"; Source = $source.FullName; Database = "db_$Id" }
+        $null = New-CISynapseExport -Name "export-$Id" -Connection 'lake' -Source $source.FullName -DatabaseName $Database -Entity '*'
+        [pscustomobject]@{ Name = "export-$Id"; Source = $source.FullName; Database = $Database }
     }
 
     function Get-LakeBlob([string] $Prefix) { @(Get-CISynapseTestBlob -Stack $Direct -Account $Account -Container $Container -Prefix $Prefix) }
@@ -124,9 +124,22 @@ Describe 'Flaky storage' {
         ((@($err | ForEach-Object { $_.Exception.Message }) + @($run.Entities.Message) + @($run.Message)) -join "`n") | Should -Match ([regex]::Escape($proxyAuthority)) -Because 'the error names the storage endpoint'
         $null = Set-CISynapseStorageFault -Stack $Stack -Clear
         [Convert]::ToBase64String((Get-LakeBytes "$($e.Database)/model.json")) | Should -Be $modelBefore
-        $blobsAfter = Get-LakeBlob "$($e.Database)/" | Where-Object Name -NotMatch '/_(runs|sql|lock)' | Where-Object { $_.Name -notmatch '/[^/]+/[^/]+/' -or ("$($_.Name) $($_.ETag)" -in $blobsBefore) -or $_.Name -match "/($(($first.Entities.SnapshotId) -join '|'))/" } | ForEach-Object { "$($_.Name) $($_.ETag)" }
+        $blobsAfter = Get-LakeBlob "$($e.Database)/" | ForEach-Object { "$($_.Name) $($_.ETag)" }
         foreach ($blob in $blobsBefore) { $blob | Should -BeIn $blobsAfter -Because 'the previous snapshots are intact' }
         (Get-ViewBulk $e.Database).GetEnumerator() | ForEach-Object { $_.Value | Should -Be $viewsBefore[$_.Key] }
+    }
+}
+
+Describe 'A database name that is hostile only when unquoted' {
+    It 'runs an export into the database ''db--x'': the comment marker stays inside the bracket-quoted name' {
+        $e = New-Export -Id 'dashes' -EntityCount 2 -Database 'db--x'
+        $run = Invoke-CISynapseExport -Name $e.Name -SkipPrerequisiteCheck -Confirm:$false -WarningAction SilentlyContinue
+        $run.Status | Should -Be 'Succeeded'
+        Assert-LakeMatchesSource -Source $e.Source -Database 'db--x'
+        $catalog = Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database 'db--x'
+        $catalog.name | Should -Be 'db--x'
+        @($catalog.views).Count | Should -Be 2
+        [Text.Encoding]::UTF8.GetString((Get-LakeBytes $run.SqlScriptPath)) | Should -Match ([regex]::Escape('CREATE DATABASE [db--x]'))
     }
 }
 
