@@ -215,7 +215,7 @@ Describe 'Killed runs' {
             $old = Join-Path $TestDrive "old-kill$i"
             Copy-Item -Recurse -LiteralPath $e.Source -Destination $old
             $null = New-CISynapseTestCdmFolder -Path $e.Source -EntityCount 8 -RowsPerEntity 7 -PartitionsPerEntity 2 -Seed 5
-            [pscustomobject]@{ Point = $points[$i]; Export = $e; Old = $old; KilledAt = $null; Reached = $false }
+            [pscustomobject]@{ Point = $points[$i]; Export = $e; Old = $old; KilledAt = $null; Reached = $false; LeasedAfterKill = $false }
         }
 
         $null = Set-CISynapseStorageFault -Stack $Stack -LatencyMilliseconds 250
@@ -249,6 +249,7 @@ Describe 'Killed runs' {
                 }
                 if (-not $worker.Process.HasExited) { $worker.Process.Kill($true); $case.KilledAt = [DateTime]::UtcNow }
                 $null = $worker.Process.WaitForExit(10000)
+                $case.LeasedAfterKill = (Get-LeaseState "$db/_lock") -eq 'leased'
                 $case.Reached | Should -BeTrue -Because "the run was killed at '$($case.Point.Name)' (worker: $($worker.Errors.Result))"
             }
         }
@@ -257,6 +258,8 @@ Describe 'Killed runs' {
             Set-CISynapseEmulatorSqlLatency -Stack $Stack -Milliseconds 0 -Confirm:$false
         }
 
+        # A killed process releases nothing: its lock is still leased after the kill, and only the lease's expiry frees it.
+        @($cases | Where-Object LeasedAfterKill).Count | Should -BeGreaterOrEqual 9 -Because (($cases | ForEach-Object { "$($_.Point.Name): $($_.LeasedAfterKill)" }) -join '; ')
         foreach ($case in $cases) {
             $db = $case.Export.Database
             # No lease outlives its duration (60 s) after the process that held it died.
