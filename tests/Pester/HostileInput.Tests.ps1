@@ -1,6 +1,6 @@
 # Hostile input (issue 12): every case is refused with a specific ErrorId, and the definition store folder is
 # byte for byte what it was before (no file added, changed or removed), and the session's store setting is
-# unchanged. Export names and run-level cases are added when Invoke-CISynapseExport lands.
+# unchanged. Export names and database names are refused by New-/Set-/Invoke-/Remove-CISynapseExport the same way.
 BeforeDiscovery {
     $script:Long = 'x' * 10000
     # Values that must never become a connection (document) name.
@@ -18,6 +18,33 @@ BeforeDiscovery {
         @{ Case = 'a leading space'; Value = ' sales'; ErrorId = 'InvalidDocumentName' }
         @{ Case = 'a trailing dot'; Value = 'sales.'; ErrorId = 'InvalidBlobPath' }
         @{ Case = 'an unpaired surrogate'; Value = "sales`u{D800}"; ErrorId = 'InvalidBlobPath' }
+    )
+    # Values that must never become an export name (a document name, and a run record's folder).
+    $script:BadExportNames = @(
+        @{ Case = "a '/'"; Value = 'sales/eu' }
+        @{ Case = "a '\'"; Value = 'sales\eu' }
+        @{ Case = "'..'"; Value = '..' }
+        @{ Case = "'.'"; Value = '.' }
+        @{ Case = 'NUL'; Value = "sales`0eu" }
+        @{ Case = 'a control character (U+0001)'; Value = "sales`u{1}" }
+        @{ Case = 'a line break'; Value = "sales`nDROP" }
+        @{ Case = 'an ANSI escape sequence'; Value = "`e[31mred" }
+        @{ Case = '10,000 characters'; Value = $Long }
+    )
+    # Values that must never become a database name (a SQL identifier and the lake folder of the database).
+    $script:BadDatabaseNames = @(
+        @{ Case = "a '/'"; Value = 'db/eu'; ErrorId = 'DatabaseNameCharacters' }
+        @{ Case = "'..'"; Value = '..'; ErrorId = 'DatabaseNameCharacters' }
+        @{ Case = "'../other'"; Value = '../other'; ErrorId = 'DatabaseNameCharacters' }
+        @{ Case = 'NUL'; Value = "db`0"; ErrorId = 'DatabaseNameCharacters' }
+        @{ Case = 'a control character (U+0007)'; Value = "db`u{7}"; ErrorId = 'DatabaseNameCharacters' }
+        @{ Case = 'a line break'; Value = "db`nGO"; ErrorId = 'DatabaseNameCharacters' }
+        @{ Case = '10,000 characters'; Value = $Long; ErrorId = 'DatabaseNameLength' }
+        @{ Case = "'master'"; Value = 'master'; ErrorId = 'DatabaseNameReserved' }
+        @{ Case = "']'"; Value = 'db]x'; ErrorId = 'DatabaseNameCharacters' }
+        @{ Case = 'a quote'; Value = "db'x"; ErrorId = 'DatabaseNameCharacters' }
+        @{ Case = "';'"; Value = 'db;x'; ErrorId = 'DatabaseNameCharacters' }
+        @{ Case = "'; DROP DATABASE x; --'"; Value = 'db]; DROP DATABASE x; --'; ErrorId = 'DatabaseNameCharacters' }
     )
     $script:BadContainers = @(
         @{ Case = "']'"; Value = 'lake]x' }
@@ -68,6 +95,8 @@ BeforeAll {
     Import-Module $env:CISYNAPSE_TEST_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot '../TestStack/TestStack.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'HostileInput.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../TestStack/CdmTestData.psm1') -Force
+    $script:ExportSource = (New-CISynapseTestCdmFolder -Path (Join-Path $TestDrive 'export-source') -Rows @{ Customer = 3 }).FullName
     $script:UserId = 'a1b2c3d4-0000-4000-8000-000000000011'
     $token = New-CISynapseTestToken -ObjectId $UserId -TenantId 'c1a5e0d2-0000-4000-8000-000000000001' -Audience 'https://127.0.0.1:1'
     # Nothing here reaches Azure: connections are saved with -SkipValidation; port 1 refuses any call that tries.
@@ -89,6 +118,7 @@ Describe 'Hostile input to the definition store' {
         Set-CISynapseStore -Location $StorePath
         $null = New-CISynapseConnection -Name 'Existing' @Target -WarningAction SilentlyContinue
         $null = Grant-CISynapseRole -PrincipalId 'a1b2c3d4-0000-4000-8000-000000000044' -Role Viewer
+        $null = New-CISynapseExport -Name 'Existing' -Connection 'Existing' -Source $ExportSource -DatabaseName 'db_existing' -Entity '*'
         $script:Before = Get-FolderSnapshot $StorePath
     }
 
@@ -121,6 +151,45 @@ Describe 'Hostile input to the definition store' {
             @{ Case = 'an ANSI escape sequence'; Value = "`e[31mred" }
         ) {
             { Get-CISynapseConnection -Name $Value -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionNotFound,*'
+        }
+    }
+
+    Context 'export names' {
+        It 'New-CISynapseExport refuses a name with <Case>: InvalidBlobPath' -ForEach $BadExportNames {
+            { New-CISynapseExport -Name $Value -Connection 'Existing' -Source $ExportSource -DatabaseName 'db_hostile' -Entity '*' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidBlobPath,*'
+        }
+
+        It '<Command> refuses the export name <Case>: InvalidBlobPath' -ForEach @(
+            @{ Command = 'Set-CISynapseExport'; Case = "'../Existing'"; Value = '../Existing' }
+            @{ Command = 'Set-CISynapseExport'; Case = 'NUL'; Value = "Existing`0" }
+            @{ Command = 'Invoke-CISynapseExport'; Case = "'../Existing'"; Value = '../Existing' }
+            @{ Command = 'Invoke-CISynapseExport'; Case = 'a line break'; Value = "Existing`nx" }
+            @{ Command = 'Remove-CISynapseExport'; Case = "'./Existing'"; Value = './Existing' }
+            @{ Command = 'Remove-CISynapseExport'; Case = '10,000 characters'; Value = ('x' * 10000) }
+        ) {
+            $call = switch ($Command) {
+                'Set-CISynapseExport' { { Set-CISynapseExport -Name $Value -DisplayName 'changed' -ErrorAction Stop } }
+                'Invoke-CISynapseExport' { { Invoke-CISynapseExport -Name $Value -Confirm:$false -ErrorAction Stop } }
+                'Remove-CISynapseExport' { { Remove-CISynapseExport -Name $Value -Confirm:$false -ErrorAction Stop } }
+            }
+            $call | Should -Throw -ErrorId 'InvalidBlobPath,*'
+        }
+
+        It 'Get-CISynapseExportRun with a hostile export name (<Case>) finds no run and writes nothing' -ForEach @(
+            @{ Case = "'../Existing'"; Value = '../Existing' }
+            @{ Case = 'NUL'; Value = "Existing`0" }
+        ) {
+            Get-CISynapseExportRun -ExportName $Value -ErrorAction Stop | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'database names' {
+        It 'New-CISynapseExport refuses a database name with <Case>: <ErrorId>' -ForEach $BadDatabaseNames {
+            { New-CISynapseExport -Name 'Hostile' -Connection 'Existing' -Source $ExportSource -DatabaseName $Value -Entity '*' -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,*"
+        }
+
+        It 'Set-CISynapseExport refuses a database name with <Case>: <ErrorId>' -ForEach $BadDatabaseNames[0, 2, 7, 11] {
+            { Set-CISynapseExport -Name 'Existing' -DatabaseName $Value -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,*"
         }
     }
 

@@ -1,11 +1,13 @@
 # Secrets (issue 12): tokens carrying a canary claim are used by every cmdlet (successes and failures, with Verbose
 # and Debug on); neither the canary nor any token text reaches output, error records, the store (local or Blob),
 # the lake container, or any file under the session's HOME and temp folder.
-# Run-level cases (Invoke-CISynapseExport, run records, saved SQL) are appended to $Scenario when they land.
+# Run level: an export is saved, run (T-SQL applied to the emulator's TDS endpoint), listed and removed; the lake's
+# run records (_runs/), saved T-SQL (_sql/), the store's run records and the SQL batches the emulator received are searched too.
 BeforeAll {
     Import-Module $env:CISYNAPSE_TEST_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot '../TestStack/TestStack.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'SecretCanary.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../TestStack/CdmTestData.psm1') -Force
     $script:Prepared = Get-Content -Raw (Join-Path $PSScriptRoot '../AzureEmulator/Scenarios/prepared-tenant.json') | ConvertFrom-Json -AsHashtable
     $script:Canary = New-SecretCanary
     $script:Stack = Start-CISynapseTestStack -Scenario $Prepared -ExtraClaims $Canary.Claims
@@ -43,6 +45,8 @@ BeforeAll {
     Send-Blob "$LakeUrl/cdm/model.json" $model
     Send-Blob "$LakeUrl/cdm/Orders/part-0.csv" "1,first`n2,second`n"
     $script:DefsUrl = New-Container 'defs'
+    New-CISynapseTestBlobContainer -Stack $Stack -Account $Prepared.storageAccounts[0].name -Container $Prepared.storageAccounts[0].containers[0].name
+    $script:ExportLakeUrl = "$(Get-CISynapseTestBlobEndpoint $Stack $Prepared.storageAccounts[0].name)/$($Prepared.storageAccounts[0].containers[0].name)"
 
     $sub = $Prepared.subscriptions[0].subscriptionId
     $rg = $Prepared.synapseWorkspaces[0].resourceGroup
@@ -102,6 +106,23 @@ BeforeAll {
             New-CISynapseConnection -Name 'Refused' @Target -Verbose -Debug
         }
         'an expired token'              = { Connect-CISynapseAccount -AccessToken $Expired -ResourceManagerUrl $Stack.ResourceManagerUrl -Verbose -Debug }
+        'an export run'                 = {
+            Connect-CISynapseAccount @connectArgs
+            Set-CISynapseEmulatorScenario -Stack $Stack -Scenario $Prepared
+            $source = New-CISynapseTestCdmFolder -Path (Join-Path $TestDrive 'export-source') -Rows @{ Customer = 5; Segments = 3 }
+            New-CISynapseExport -Name 'Nightly' -Connection 'Sales' -Source $source.FullName -DatabaseName 'db_canary' -Entity '*' -Verbose -Debug
+            Invoke-CISynapseExport -Name 'Nightly' -Confirm:$false -Verbose -Debug
+            Set-CISynapseEmulatorSqlFault -Stack $Stack -Kind error -Count 1 -Match 'VIEW' -Message 'refused by the test'
+            $null = New-CISynapseTestCdmFolder -Path $source.FullName -Rows @{ Customer = 6; Segments = 4 } -Seed 2
+            Invoke-CISynapseExport -Name 'Nightly' -Confirm:$false -Verbose -Debug
+            Set-CISynapseEmulatorSqlFault -Stack $Stack -Clear
+            Invoke-CISynapseExport -Name 'Nightly' -WhatIf -Verbose -Debug
+            Invoke-CISynapseExport -Name 'No such export' -Confirm:$false -Verbose -Debug
+            Get-CISynapseExportRun -ExportName 'Nightly' -Verbose -Debug
+            # Removing the export may remove its records; a copy of the store stays in the searched temp folder.
+            Copy-Item -Recurse -LiteralPath (Get-CISynapseStore).Location -Destination (Join-Path $TempTmp 'store-before-removal')
+            Remove-CISynapseExport -Name 'Nightly' -Confirm:$false -Verbose -Debug
+        }
         'sign out'                      = {
             Connect-CISynapseAccount @connectArgs
             Remove-CISynapseConnection -Name 'Sales' -Confirm:$false -Verbose -Debug
@@ -170,7 +191,7 @@ Describe 'No secret leaves memory' {
     It 'shows neither the canary nor a token in any output or error record of step <_>' -ForEach @(
         'sign in', 'default store', 'validated connection', 'read and change it', 'a connection Azure refuses', 'roles',
         'prerequisites and a repair', 'entities from Azurite', 'a store in a Blob container', 'a token for the wrong service',
-        'an expired token', 'sign out') {
+        'an expired token', 'an export run', 'sign out') {
         Assert-NoCanary $Canary -InputObject $RecordsByStep[$_] | Should -BeGreaterThan 0
     }
 
@@ -181,6 +202,29 @@ Describe 'No secret leaves memory' {
 
     It 'writes neither into the Blob store container' {
         Assert-NoCanary $Canary -ContainerUrl $DefsUrl -StorageToken $StorageToken | Should -BeGreaterThan 1
+    }
+
+    It 'ran the export: a run record, the saved T-SQL and the batches the SQL endpoint received exist to search' {
+        $runs = @($RecordsByStep['an export run'] | Where-Object { $_.GetType().Name -eq 'CISynapseExportRun' })
+        @($runs | Where-Object Status -EQ 'Succeeded').Count | Should -BeGreaterThan 0 -Because (@($RecordsByStep['an export run'] | Where-Object { $_ -is [Management.Automation.ErrorRecord] } | ForEach-Object { $_.Exception.Message }) -join '; ')
+        @($runs | Where-Object Status -NE 'Succeeded').Count | Should -BeGreaterThan 0 -Because 'the run whose T-SQL was refused is recorded as failed'
+        $ids = @($RecordsByStep['an export run'] | Where-Object { $_ -is [Management.Automation.ErrorRecord] } | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] })
+        $ids | Should -Contain 'ExportNotFound'
+        @(Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database 'db_canary').Count | Should -BeGreaterThan 0
+        @(Get-ChildItem -Recurse -File (Join-Path $TempTmp 'store-before-removal')).Count | Should -BeGreaterThan 2
+    }
+
+    It 'writes neither into the export''s lake container: model.json, snapshots, run records (_runs/) and saved T-SQL (_sql/)' {
+        Assert-NoCanary $Canary -ContainerUrl $ExportLakeUrl -StorageToken $StorageToken | Should -BeGreaterThan 3
+        $names = (Invoke-WebRequest -Uri "$($ExportLakeUrl)?restype=container&comp=list&prefix=db_canary/" -Headers $Headers).Content
+        $names | Should -Match 'db_canary/_runs/'
+        $names | Should -Match 'db_canary/_sql/'
+    }
+
+    It 'sends neither to the SQL endpoint: no canary or token in any recorded T-SQL batch' {
+        $batches = @(Get-CISynapseEmulatorSqlBatch -Stack $Stack)
+        $batches.Count | Should -BeGreaterThan 0
+        foreach ($batch in $batches) { Assert-NoCanary $Canary -Text $batch.text }
     }
 
     It 'writes neither into the lake container' {

@@ -66,30 +66,43 @@ function New-CISynapseTestCdmFolder {
         How many CSV files each entity is split into.
     .PARAMETER Seed
         Changes the data (same seed, same bytes), so a test can make an entity "change" between runs.
+    .PARAMETER EntityCount
+        Writes this many entities instead, named Entity001, Entity002, …: each clones one of the known schemas in
+        turn (Customer, UnifiedActivity, CustomerMeasures, Segments) with RowsPerEntity rows.
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Named')]
     param(
         [Parameter(Mandatory)] [string] $Path,
-        [Parameter(Mandatory)] [hashtable] $Rows,
+        [Parameter(Mandatory, ParameterSetName = 'Named')] [hashtable] $Rows,
+        [Parameter(Mandatory, ParameterSetName = 'Count')] [ValidateRange(1, 10000)] [int] $EntityCount,
+        [Parameter(ParameterSetName = 'Count')] [int] $RowsPerEntity = 5,
         [int] $PartitionsPerEntity = 1,
         [int] $Seed = 1,
         [switch] $Header
     )
     $null = New-Item -ItemType Directory -Force -Path $Path
-    $entities = foreach ($name in $script:Schemas.Keys) {
-        if (-not $Rows.ContainsKey($name)) { continue }
+    $schemaNames = @($script:Schemas.Keys)
+    $plan = if ($PSCmdlet.ParameterSetName -eq 'Count') {
+        foreach ($i in 1..$EntityCount) { [pscustomobject]@{ Name = 'Entity{0:D3}' -f $i; Schema = $schemaNames[($i - 1) % $schemaNames.Count]; Count = $RowsPerEntity } }
+    }
+    else {
+        foreach ($schemaName in $schemaNames) { if ($Rows.ContainsKey($schemaName)) { [pscustomobject]@{ Name = $schemaName; Schema = $schemaName; Count = [int]$Rows[$schemaName] } } }
+    }
+    $entities = foreach ($entry in $plan) {
+        $name = $entry.Name
+        $schema = $entry.Schema
         $folder = Join-Path $Path $name
         $null = New-Item -ItemType Directory -Force -Path $folder
-        $count = [int]$Rows[$name]
+        $count = $entry.Count
         $partitions = foreach ($p in 0..($PartitionsPerEntity - 1)) {
             $file = Join-Path $folder ('part-{0:D5}.csv' -f $p)
             $lines = [System.Collections.Generic.List[string]]::new()
-            if ($Header) { $lines.Add((ConvertTo-CsvLine ($script:Schemas[$name] | ForEach-Object { $_.name }))) }
-            for ($i = $p; $i -lt $count; $i += $PartitionsPerEntity) { $lines.Add((ConvertTo-CsvLine (New-CISynapseTestRow -Entity $name -Index $i -Seed $Seed))) }
+            if ($Header) { $lines.Add((ConvertTo-CsvLine ($script:Schemas[$schema] | ForEach-Object { $_.name }))) }
+            for ($i = $p; $i -lt $count; $i += $PartitionsPerEntity) { $lines.Add((ConvertTo-CsvLine (New-CISynapseTestRow -Entity $schema -Index $i -Seed $Seed))) }
             [System.IO.File]::WriteAllText($file, (($lines -join "`n") + "`n"), [System.Text.UTF8Encoding]::new($false))
             [ordered]@{ name = ('{0}-part-{1:D5}' -f $name, $p); location = "$name/part-$('{0:D5}' -f $p).csv"; fileFormatSettings = [ordered]@{ '$type' = 'CsvFormatSettings'; columnHeaders = [bool]$Header; delimiter = ','; quoteStyle = 'QuoteStyle.Csv'; csvStyle = 'CsvStyle.QuoteAlways'; encoding = 'UTF-8' } }
         }
-        [ordered]@{ '$type' = 'LocalEntity'; name = $name; description = "Customer Insights $name"; attributes = @($script:Schemas[$name]); partitions = @($partitions) }
+        [ordered]@{ '$type' = 'LocalEntity'; name = $name; description = "Customer Insights $name"; attributes = @($script:Schemas[$schema]); partitions = @($partitions) }
     }
     $model = [ordered]@{ name = 'CustomerInsights'; version = '1.0'; entities = @($entities) }
     $model | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath (Join-Path $Path 'model.json') -Encoding utf8NoBOM

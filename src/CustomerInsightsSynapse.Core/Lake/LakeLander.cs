@@ -274,7 +274,7 @@ public sealed class LakeLander
             _ => new CISynapseException(
                 ErrorIds.AzureRequestFailed,
                 ErrorKind.ConnectionError,
-                $"Landing into container '{container}' failed: {FirstLine(ex)}",
+                $"Landing into container '{container}' at {target.Container.ContainerUri} failed: {FirstLine(ex)}",
                 container,
                 ex),
         };
