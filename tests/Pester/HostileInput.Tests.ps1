@@ -86,7 +86,7 @@ BeforeDiscovery {
         @{ Case = 'a path segment of 10,000 characters'; Value = "https://lake.blob.core.windows.net/defs/$Long"; ErrorId = 'InvalidBlobPath' }
         @{ Case = 'no container'; Value = 'https://lake.blob.core.windows.net/'; ErrorId = 'InvalidBlobPath' }
         @{ Case = 'another scheme'; Value = 'ftp://lake.example/defs'; ErrorId = 'InvalidStoreLocation' }
-        @{ Case = 'a NUL in a local path'; Value = "/tmp/defs`0x"; ErrorId = 'InvalidStoreLocation' }
+        @{ Case = 'a NUL in a local path'; Value = "./defs`0x"; ErrorId = 'InvalidStoreLocation' }
         @{ Case = 'a path on another PowerShell drive'; Value = 'Env:/PATH'; ErrorId = 'InvalidStoreLocation' }
     )
 }
