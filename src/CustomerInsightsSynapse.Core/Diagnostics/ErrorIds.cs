@@ -32,6 +32,9 @@ public static class ErrorIds
     public const string StoreUnavailable = "StoreUnavailable";
     public const string InvalidStoreLocation = "InvalidStoreLocation";
     public const string InvalidDocumentName = "InvalidDocumentName";
+    public const string StoreDocumentTooLarge = "StoreDocumentTooLarge";
+    public const string StoreDocumentNotRegularFile = "StoreDocumentNotRegularFile";
+    public const string StoreDocumentOutsideStore = "StoreDocumentOutsideStore";
 
     // Connections and roles
     public const string ConnectionNotFound = "ConnectionNotFound";

@@ -38,17 +38,15 @@ public sealed class DefinitionStore
         var problems = new List<CISynapseException>();
         foreach (var fileName in await Backend.ListAsync(kind.Folder, cancellationToken).ConfigureAwait(false))
         {
-            var raw = await Backend.ReadAsync(kind.Folder, fileName, cancellationToken).ConfigureAwait(false);
-            if (raw is null)
-            {
-                continue;
-            }
-
             try
             {
-                documents.Add(Decode(kind, raw, null));
+                if (await Backend.ReadAsync(kind.Folder, fileName, cancellationToken).ConfigureAwait(false) is { } raw)
+                {
+                    documents.Add(Decode(kind, raw, null));
+                }
             }
-            catch (CISynapseException ex) when (ex.ErrorId is ErrorIds.StoreDocumentCorrupt or ErrorIds.StoreSchemaTooNew)
+            catch (CISynapseException ex) when (ex.ErrorId is ErrorIds.StoreDocumentCorrupt or ErrorIds.StoreSchemaTooNew
+                or ErrorIds.StoreDocumentTooLarge or ErrorIds.StoreDocumentNotRegularFile or ErrorIds.StoreDocumentOutsideStore)
             {
                 problems.Add(ex);
             }
@@ -146,6 +144,9 @@ public sealed class DefinitionStore
             ["revision"] = document.Revision,
             ["modifiedOn"] = document.ModifiedOn,
             ["modifiedBy"] = document.ModifiedBy,
+            // Unique to this write, so that no two writes are ever the same bytes: a local store's tag (a hash of
+            // the bytes) then names one write, even when two writers compute the same document from one revision.
+            ["writeId"] = Guid.NewGuid().ToString("N"),
             ["content"] = JsonSerializer.SerializeToNode(document.Content, StoreJson.Options),
         };
         return JsonSerializer.SerializeToUtf8Bytes(envelope, StoreJson.Options);

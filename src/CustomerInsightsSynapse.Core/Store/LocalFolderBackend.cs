@@ -10,6 +10,10 @@ namespace CustomerInsightsSynapse.Core.Store;
 /// flushes it to disk and renames it over the document, so a reader sees the old or the new document, never
 /// half of one. Folders are created readable only by their owner (700) and files likewise (600) on Unix;
 /// on Windows the per-user profile folder already restricts them.
+/// The version tag is the SHA-256 of the file, and every document the store writes carries a write id of its
+/// own (<see cref="DefinitionStore"/>), so a tag names one write: equal bytes never pass for another writer's
+/// write. A call here has no answer to lose (the rename is done or it threw), so no recovery step is needed.
+/// Only regular files whose real path lies inside the store folder are opened, after their length is checked.
 /// </summary>
 public sealed class LocalFolderBackend : IDocumentBackend
 {
@@ -18,6 +22,8 @@ public sealed class LocalFolderBackend : IDocumentBackend
 
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private string? _realRoot;
 
     public LocalFolderBackend(string root, TimeSpan? lockTimeout = null)
     {
@@ -31,6 +37,9 @@ public sealed class LocalFolderBackend : IDocumentBackend
 
     public string Location => Root;
 
+    /// <summary>Test seam: the largest document read, <see cref="StoreLimits.MaxDocumentBytes"/> unless a test lowers it.</summary>
+    internal long MaxDocumentBytes { get; init; } = StoreLimits.MaxDocumentBytes;
+
     /// <summary>Test seam: runs after the temporary file is written and flushed, before the rename.</summary>
     internal Action<string>? AfterTempFileWritten { get; set; }
 
@@ -42,10 +51,42 @@ public sealed class LocalFolderBackend : IDocumentBackend
         byte[] bytes;
         try
         {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, useAsync: true);
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            bytes = buffer.ToArray();
+            var realPath = CheckedRealPath(path);
+            switch (LocalFileChecks.TypeOf(realPath))
+            {
+                case LocalFileChecks.FileType.Missing:
+                    return null;
+                case LocalFileChecks.FileType.Regular:
+                    break;
+                default:
+                    throw NotRegularFile(path);
+            }
+
+            using var handle = File.OpenHandle(realPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
+            var length = RandomAccess.GetLength(handle);
+            if (length > MaxDocumentBytes)
+            {
+                throw StoreLimits.TooLarge(path, length, MaxDocumentBytes);
+            }
+
+            // One array sized from the file's length: a document is never buffered twice.
+            bytes = new byte[length];
+            var read = 0;
+            while (read < bytes.Length)
+            {
+                var n = await RandomAccess.ReadAsync(handle, bytes.AsMemory(read), read, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            if (read < bytes.Length)
+            {
+                bytes = bytes[..read];
+            }
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -87,9 +128,9 @@ public sealed class LocalFolderBackend : IDocumentBackend
         EnsureFolder(Root);
         var directory = EnsureFolder(Path.Combine(Root, folder));
         using var storeLock = await AcquireLockAsync(cancellationToken).ConfigureAwait(false);
+        var current = await ReadAsync(folder, fileName, cancellationToken).ConfigureAwait(false);
         RemoveAbandonedTempFiles(directory);
         var target = Path.Combine(directory, fileName);
-        var current = await ReadAsync(folder, fileName, cancellationToken).ConfigureAwait(false);
         var refusal = (current, expectedTag) switch
         {
             (not null, null) => WriteOutcome.AlreadyExists,
@@ -241,6 +282,48 @@ public sealed class LocalFolderBackend : IDocumentBackend
         {
         }
     }
+
+    /// <summary>
+    /// The real path of a document (links followed), refused unless it lies inside the store folder's real path:
+    /// a link in the store cannot make the module read, or write, a file elsewhere.
+    /// </summary>
+    private string CheckedRealPath(string path)
+    {
+        string realPath;
+        try
+        {
+            _realRoot ??= LocalFileChecks.RealPath(Root);
+            realPath = LocalFileChecks.RealPath(path);
+        }
+        catch (IOException)
+        {
+            throw NotRegularFile(path);
+        }
+
+        if (!LocalFileChecks.IsInside(realPath, _realRoot) || string.Equals(realPath, _realRoot, StringComparison.Ordinal))
+        {
+            throw new CISynapseException(
+                ErrorIds.StoreDocumentOutsideStore,
+                ErrorKind.SecurityError,
+                $"The stored document '{path}' is a link to '{realPath}', outside the store folder '{Root}'. It was not read and was left as it is.",
+                path)
+            {
+                RecommendedAction = "Remove the link from the store folder: the store reads and writes only files inside it.",
+            };
+        }
+
+        return realPath;
+    }
+
+    private static CISynapseException NotRegularFile(string path) =>
+        new(
+            ErrorIds.StoreDocumentNotRegularFile,
+            ErrorKind.InvalidData,
+            $"The stored document '{path}' is not a regular file (a FIFO, device, socket, folder or link loop). It was not opened and was left as it is.",
+            path)
+        {
+            RecommendedAction = "Remove it from the store folder: the store reads only regular files.",
+        };
 
     private static string TagOf(byte[] content) => Convert.ToHexString(SHA256.HashData(content));
 

@@ -50,6 +50,51 @@ public sealed class LostResponseTests
     }
 
     [Fact]
+    public async Task A_delete_whose_answer_was_lost_is_not_reported_as_a_missing_document()
+    {
+        var (url, _) = await NewContainerAsync();
+        await Open(url).CreateAsync(TestKinds.Counters, "c", new Counter(1), "oid", default);
+        var losing = new LoseFirstResponse(RequestMethod.Delete, "/counters/", 202);
+
+        await Open(url, losing).DeleteAsync(TestKinds.Counters, "c", 1, default);
+
+        Assert.Equal(1, losing.Lost);
+        Assert.Null(await Open(url).GetAsync(TestKinds.Counters, "c", default));
+    }
+
+    [Fact]
+    public async Task A_delete_whose_mark_was_answered_too_late_is_not_reported_as_a_conflict()
+    {
+        var (url, container) = await NewContainerAsync();
+        await Open(url).CreateAsync(TestKinds.Counters, "c", new Counter(1), "oid", default);
+        var losing = new LoseFirstResponse(RequestMethod.Put, "/counters/", 200);
+
+        await Open(url, losing).DeleteAsync(TestKinds.Counters, "c", 1, default);
+
+        Assert.Equal(1, losing.Lost);
+        Assert.Null(await Open(url).GetAsync(TestKinds.Counters, "c", default));
+        Assert.False((await container.GetBlobClient("counters/c.json").ExistsAsync()).Value);
+    }
+
+    [Fact]
+    public async Task An_update_whose_answer_was_lost_and_a_rival_of_the_same_bytes_are_told_apart()
+    {
+        var (url, _) = await NewContainerAsync();
+        var store = Open(url);
+        await store.CreateAsync(TestKinds.Counters, "c", new Counter(1), "oid", default);
+        var baseTag = (await store.Backend.ReadAsync("counters", "c.json", default))!.Tag;
+        var sameBytes = "{\"same\":1}"u8.ToArray();
+        var losing = new LoseFirstResponse(RequestMethod.Put, "/counters/");
+
+        var lostAnswer = await Open(url, losing).Backend.WriteAsync("counters", "c.json", sameBytes, baseTag, default);
+        var rival = await Open(url).Backend.WriteAsync("counters", "c.json", sameBytes, baseTag, default);
+
+        Assert.Equal(1, losing.Lost);
+        Assert.Equal(WriteOutcome.Written, lostAnswer.Outcome);
+        Assert.Equal(WriteOutcome.Changed, rival.Outcome);
+    }
+
+    [Fact]
     public async Task A_create_that_meets_someone_elses_document_is_still_refused()
     {
         var (url, _) = await NewContainerAsync();
@@ -83,7 +128,7 @@ public sealed class LostResponseTests
     }
 
     /// <summary>Sends the first matching request, then throws away its answer as a dropped connection would.</summary>
-    private sealed class LoseFirstResponse(RequestMethod method, string pathPart) : HttpPipelinePolicy
+    private sealed class LoseFirstResponse(RequestMethod method, string pathPart, int status = 201) : HttpPipelinePolicy
     {
         public int Lost { get; private set; }
 
@@ -101,7 +146,7 @@ public sealed class LostResponseTests
 
         private void LoseIfFirst(HttpMessage message)
         {
-            if (Lost == 0 && message.Request.Method == method && message.Request.Uri.Path.Contains(pathPart, StringComparison.Ordinal) && message.Response.Status is 201)
+            if (Lost == 0 && message.Request.Method == method && message.Request.Uri.Path.Contains(pathPart, StringComparison.Ordinal) && message.Response.Status == status)
             {
                 Lost++;
                 throw new IOException("The connection was reset after the request was sent (simulated).");

@@ -96,6 +96,95 @@ public sealed class BlobStoreTests
     }
 
     [Fact]
+    public async Task Two_writers_of_the_same_bytes_from_the_same_etag_are_not_both_told_they_wrote()
+    {
+        var (url, _) = await NewContainerAsync();
+        var store = Open(url);
+        await store.CreateAsync(TestKinds.Counters, "c", new Counter(1), null, default);
+        var baseTag = (await store.Backend.ReadAsync("counters", "c.json", default))!.Tag;
+        var sameNextDocument = Encoding.UTF8.GetBytes("{\"same\":\"bytes\"}");
+
+        var first = await Open(url).Backend.WriteAsync("counters", "c.json", sameNextDocument, baseTag, default);
+        var second = await Open(url).Backend.WriteAsync("counters", "c.json", sameNextDocument, baseTag, default);
+
+        Assert.Equal(WriteOutcome.Written, first.Outcome);
+        Assert.Equal(WriteOutcome.Changed, second.Outcome);
+        Assert.Equal(first.Tag, (await store.Backend.ReadAsync("counters", "c.json", default))!.Tag);
+    }
+
+    [Fact]
+    public async Task Writers_that_compute_identical_documents_are_refused_in_turn_and_every_increment_lands()
+    {
+        const int writers = 8;
+        const int incrementsEach = 3;
+        var (url, _) = await NewContainerAsync();
+        await OpenFrozen(url).CreateAsync(TestKinds.Counters, "shared", new Counter(0), null, default);
+
+        var conflicts = await StoreRaces.IncrementConcurrentlyAsync(() => OpenFrozen(url), "shared", writers, incrementsEach);
+
+        var final = (await Open(url).GetAsync(TestKinds.Counters, "shared", default))!;
+        Assert.Equal(writers * incrementsEach, final.Content.Value);
+        Assert.Equal(1 + (writers * incrementsEach), final.Revision);
+        Assert.True(conflicts > 0, "the writers should have collided at least once, or the test shows nothing");
+    }
+
+    [Fact]
+    public async Task A_document_marked_deleted_by_a_process_that_died_reads_as_none_and_a_create_replaces_it()
+    {
+        var (url, container) = await NewContainerAsync();
+        var store = Open(url);
+        await store.CreateAsync(TestKinds.Counters, "c", new Counter(1), null, default);
+        var blob = container.GetBlobClient("counters/c.json");
+        await blob.SetMetadataAsync(new Dictionary<string, string> { [BlobContainerBackend.DeleteIdKey] = "died-before-removing" });
+
+        Assert.Null(await store.GetAsync(TestKinds.Counters, "c", default));
+        Assert.Empty((await store.ListAsync(TestKinds.Counters, default)).Documents);
+        var ex = await Assert.ThrowsAsync<CISynapseException>(() => store.UpdateAsync(TestKinds.Counters, "c", 1, new Counter(2), null, default));
+        Assert.Equal(ErrorIds.StoreDocumentNotFound, ex.ErrorId);
+
+        var created = await store.CreateAsync(TestKinds.Counters, "c", new Counter(5), null, default);
+
+        Assert.Equal(1, created.Revision);
+        Assert.Equal(5, (await store.GetAsync(TestKinds.Counters, "c", default))!.Content.Value);
+    }
+
+    [Fact]
+    public async Task A_delete_refused_for_a_changed_document_leaves_it_readable()
+    {
+        var (url, _) = await NewContainerAsync();
+        var store = Open(url);
+        await store.CreateAsync(TestKinds.Counters, "c", new Counter(1), null, default);
+        var stale = (await store.Backend.ReadAsync("counters", "c.json", default))!;
+        await Open(url).UpdateAsync(TestKinds.Counters, "c", 1, new Counter(2), null, default);
+
+        Assert.Equal(WriteOutcome.Changed, await store.Backend.DeleteAsync("counters", "c.json", stale.Tag, default));
+
+        Assert.Equal(2, (await store.GetAsync(TestKinds.Counters, "c", default))!.Content.Value);
+        await store.DeleteAsync(TestKinds.Counters, "c", 2, default);
+        Assert.Null(await store.GetAsync(TestKinds.Counters, "c", default));
+        Assert.Equal(WriteOutcome.Missing, await store.Backend.DeleteAsync("counters", "c.json", stale.Tag, default));
+    }
+
+    [Fact]
+    public async Task A_blob_over_the_size_limit_is_refused_without_being_read_and_listed_as_a_problem()
+    {
+        var (url, container) = await NewContainerAsync();
+        var store = Open(url);
+        await store.CreateAsync(TestKinds.Counters, "small", new Counter(1), null, default);
+        await container.GetBlobClient("counters/huge.json").UploadAsync(new BinaryData(new byte[StoreLimits.MaxDocumentBytes + 1]));
+
+        var ex = await Assert.ThrowsAsync<CISynapseException>(() => store.GetAsync(TestKinds.Counters, "huge", default));
+        var listing = await store.ListAsync(TestKinds.Counters, default);
+
+        Assert.Equal(ErrorIds.StoreDocumentTooLarge, ex.ErrorId);
+        Assert.Equal(ErrorKind.LimitsExceeded, ex.Kind);
+        Assert.Contains("/counters/huge.json", ex.Message);
+        Assert.NotNull(ex.RecommendedAction);
+        Assert.Equal("small", Assert.Single(listing.Documents).Name);
+        Assert.Equal(ErrorIds.StoreDocumentTooLarge, Assert.Single(listing.Problems).ErrorId);
+    }
+
+    [Fact]
     public async Task A_corrupt_blob_is_reported_with_its_url_and_left_untouched()
     {
         var (url, container) = await NewContainerAsync();
@@ -146,6 +235,14 @@ public sealed class BlobStoreTests
         options.Retry.MaxRetries = 1;
         var factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteFixture.AccountName, AzuriteFixture.AccountKey), options);
         return StoreLocation.Parse(url, StoreLocationSource.Session).Open(() => factory);
+    }
+
+    private static DefinitionStore OpenFrozen(string url)
+    {
+        var options = BlobClientFactory.DefaultOptions();
+        options.Retry.MaxRetries = 1;
+        var factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteFixture.AccountName, AzuriteFixture.AccountKey), options);
+        return new DefinitionStore(new BlobContainerBackend(BlobLocation.Parse(url), factory), FrozenClock.Noon);
     }
 
     private async Task<(string Url, BlobContainerClient Container)> NewContainerAsync()

@@ -116,6 +116,52 @@ public sealed class LocalStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_writers_of_the_same_bytes_from_the_same_tag_are_not_both_told_they_wrote()
+    {
+        var store = _folder.Open();
+        await store.CreateAsync(TestKinds.Counters, "c", new Counter(1), null, default);
+        var baseTag = (await store.Backend.ReadAsync("counters", "c.json", default))!.Tag;
+        var sameNextDocument = Encoding.UTF8.GetBytes("{\"same\":\"bytes\"}");
+
+        var first = await _folder.Open().Backend.WriteAsync("counters", "c.json", sameNextDocument, baseTag, default);
+        var second = await _folder.Open().Backend.WriteAsync("counters", "c.json", sameNextDocument, baseTag, default);
+
+        Assert.Equal(WriteOutcome.Written, first.Outcome);
+        Assert.Equal(WriteOutcome.Changed, second.Outcome);
+    }
+
+    [Fact]
+    public async Task A_document_deleted_and_created_again_with_the_same_content_and_time_has_a_new_tag()
+    {
+        var store = new DefinitionStore(new LocalFolderBackend(_folder.Path), FrozenClock.Noon);
+        await store.CreateAsync(TestKinds.Counters, "c", new Counter(1), "oid", default);
+        var readBefore = (await store.Backend.ReadAsync("counters", "c.json", default))!;
+        await store.DeleteAsync(TestKinds.Counters, "c", 1, default);
+        await store.CreateAsync(TestKinds.Counters, "c", new Counter(1), "oid", default);
+
+        var stale = await store.Backend.WriteAsync("counters", "c.json", Encoding.UTF8.GetBytes("{}"), readBefore.Tag, default);
+
+        Assert.Equal(WriteOutcome.Changed, stale.Outcome);
+        Assert.Equal(1, (await store.GetAsync(TestKinds.Counters, "c", default))!.Content.Value);
+    }
+
+    [Fact]
+    public async Task Writers_that_compute_identical_documents_are_refused_in_turn_and_every_increment_lands()
+    {
+        const int writers = 10;
+        const int incrementsEach = 3;
+        DefinitionStore OpenFrozen() => new(new LocalFolderBackend(_folder.Path, TimeSpan.FromMinutes(1)), FrozenClock.Noon);
+        await OpenFrozen().CreateAsync(TestKinds.Counters, "shared", new Counter(0), null, default);
+
+        var conflicts = await StoreRaces.IncrementConcurrentlyAsync(OpenFrozen, "shared", writers, incrementsEach);
+
+        var final = (await _folder.Open().GetAsync(TestKinds.Counters, "shared", default))!;
+        Assert.Equal(writers * incrementsEach, final.Content.Value);
+        Assert.Equal(1 + (writers * incrementsEach), final.Revision);
+        Assert.True(conflicts > 0, "the writers should have collided at least once, or the test shows nothing");
+    }
+
+    [Fact]
     public async Task A_temp_file_left_by_a_writer_that_died_before_the_rename_leaves_the_old_document_and_is_cleaned_up()
     {
         var store = _folder.Open();
