@@ -340,9 +340,12 @@ Describe 'Hostile input that only Azure can refuse (emulator)' {
     }
 
     It 'refuses a call made after the token expired: AccessTokenExpired' {
-        $shortLived = New-CISynapseTestToken -ObjectId $Prepared.signedInUser -TenantId $Prepared.tenantId -Audience $Stack.EmulatorUrl -ExpiresIn ([TimeSpan]::FromSeconds(3))
+        # Long enough for the sign-in to finish on a busy machine; then wait (polling) until the token's exp has passed.
+        $lifetime = [TimeSpan]::FromSeconds(15)
+        $expires = [DateTimeOffset]::UtcNow.Add($lifetime).ToUnixTimeSeconds()
+        $shortLived = New-CISynapseTestToken -ObjectId $Prepared.signedInUser -TenantId $Prepared.tenantId -Audience $Stack.EmulatorUrl -ExpiresIn $lifetime
         $null = Connect-CISynapseAccount -AccessToken $shortLived -ResourceManagerUrl $Stack.ResourceManagerUrl
-        Start-Sleep -Seconds 4
+        while ([DateTimeOffset]::UtcNow.ToUnixTimeSeconds() -le $expires + 1) { Start-Sleep -Milliseconds 200 }
         { New-CISynapseConnection -Name 'Late' -SubscriptionId $Sub -ResourceGroupName $Rg -WorkspaceName $Ws -StorageAccountName $Account -Container 'customerinsights' -ErrorAction Stop } |
             Should -Throw -ErrorId 'AccessTokenExpired,*'
     }

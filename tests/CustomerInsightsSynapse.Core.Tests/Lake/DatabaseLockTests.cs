@@ -69,19 +69,30 @@ public sealed class DatabaseLockTests : IDisposable
     {
         var source = _lake.NewFolder();
         var entity = LakeScenario.LocalEntity(source, "Contact", 2, 20);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var options = new LandingOptions
         {
             MaxParallelFiles = 1,
             LockDuration = TimeSpan.FromSeconds(15),
             LockRenewInterval = TimeSpan.FromSeconds(5),
-            AfterFileLanded = (_, ct) => Task.Delay(TimeSpan.FromSeconds(10), ct),
+            AfterFileLanded = async (_, ct) =>
+            {
+                holding.TrySetResult();
+                await release.Task.WaitAsync(ct);
+            },
         };
         var running = _lake.Lander(options).LandAsync(_lake.Target, [entity], OperationContext.None);
-        await Task.Delay(TimeSpan.FromSeconds(17));
+        await holding.Task.WaitAsync(TimeSpan.FromMinutes(2));
 
-        // Past the first 15 s lease: only renewal keeps a second run out.
+        // The run holds the lock and cannot finish until released. Once a whole lease and one renewal interval
+        // have passed since then, only renewal can still keep a second run out.
+        await Task.Delay(options.LockDuration + options.LockRenewInterval);
         var ex = await Assert.ThrowsAsync<CISynapseException>(() => _lake.Lander().LandAsync(_lake.Target, [entity], OperationContext.None));
         Assert.Equal(ErrorIds.ExportRunInProgress, ex.ErrorId);
+        Assert.Equal(LeaseState.Leased, LockState());
+
+        release.SetResult();
         var result = await running;
         Assert.Equal(LandingAction.Landed, Assert.Single(result.Entities).Action);
     }
@@ -95,7 +106,8 @@ public sealed class DatabaseLockTests : IDisposable
         var modelBefore = _lake.Download("SalesDb/model.json");
 
         // What a killed process leaves: a lease nobody renews or releases, and a half-written snapshot folder.
-        await _lake.Container.GetBlobClient("SalesDb/_lock").GetBlobLeaseClient().AcquireAsync(TimeSpan.FromSeconds(15));
+        var killedRunsLease = TimeSpan.FromSeconds(15);
+        await _lake.Container.GetBlobClient("SalesDb/_lock").GetBlobLeaseClient().AcquireAsync(killedRunsLease);
         var orphan = SnapshotId.New(DateTimeOffset.UtcNow);
         await _lake.Container.UploadBlobAsync($"SalesDb/Contact/{orphan}/part-0000.csv", BinaryData.FromString("half"));
         entity = LakeScenario.LocalEntity(source, "Contact", 2, 25, "v2");
@@ -104,13 +116,24 @@ public sealed class DatabaseLockTests : IDisposable
         Assert.Equal(ErrorIds.ExportRunInProgress, refused.ErrorId);
         Assert.Equal(modelBefore, _lake.Download("SalesDb/model.json"));
 
-        await Task.Delay(TimeSpan.FromSeconds(16));
+        await WaitUntilAsync(() => LockState() != LeaseState.Leased, killedRunsLease + TimeSpan.FromMinutes(1));
         var next = await _lake.Lander().LandAsync(_lake.Target, [entity], OperationContext.None);
 
         Assert.Equal(LandingAction.Landed, Assert.Single(next.Entities).Action);
         Assert.Equal([$"SalesDb/Contact/{orphan}"], next.DeletedSnapshots);
         Assert.Contains($"SalesDb/Contact/{first.SnapshotId}/part-0000.csv", _lake.BlobNames());
         Assert.Equal(await File.ReadAllBytesAsync(entity.Partitions[1].Location), _lake.Download($"SalesDb/Contact/{next.SnapshotId}/part-0001.csv"));
+    }
+
+    /// <summary>Polls until the condition holds; fails the test when the deadline passes first.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan deadline)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < deadline, $"the condition did not hold within {deadline.TotalSeconds:0} s");
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
     }
 
     private LeaseState LockState() => _lake.Container.GetBlobClient("SalesDb/_lock").GetProperties().Value.LeaseState;
