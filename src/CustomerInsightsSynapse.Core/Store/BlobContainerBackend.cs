@@ -74,8 +74,9 @@ public sealed class BlobContainerBackend : IDocumentBackend
         {
             throw Unreachable(ex);
         }
-        catch (Exception ex) when (ex is IOException and not EndOfStreamException)
+        catch (IOException ex)
         {
+            // The body broke off after the headers, beyond what the transport's retries could mend.
             throw Unreachable(new AggregateException(ex));
         }
     }

@@ -45,11 +45,14 @@ public static class StoreRaces
     /// <summary>
     /// Writers that each add one to a shared counter, reading it again and retrying on
     /// <see cref="ErrorIds.StoreConflict"/>, as every read-modify-write caller of the store does.
-    /// Returns how many conflicts they met.
+    /// Every writer reads the same first revision before any of them writes, so all but one must meet a conflict
+    /// at least once, however the machine schedules them. Returns how many conflicts they met.
     /// </summary>
     public static async Task<int> IncrementConcurrentlyAsync(Func<DefinitionStore> open, string name, int writers, int incrementsEach)
     {
         var conflicts = 0;
+        var notYetRead = writers;
+        var allHaveRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
         {
             var store = open();
@@ -58,6 +61,16 @@ public static class StoreRaces
                 while (true)
                 {
                     var current = (await store.GetAsync(TestKinds.Counters, name, default))!;
+                    if (i == 0 && !allHaveRead.Task.IsCompleted)
+                    {
+                        if (Interlocked.Decrement(ref notYetRead) == 0)
+                        {
+                            allHaveRead.SetResult();
+                        }
+
+                        await allHaveRead.Task;
+                    }
+
                     try
                     {
                         await store.UpdateAsync(TestKinds.Counters, name, current.Revision, current.Content with { Value = current.Content.Value + 1 }, "same-writer", default);
