@@ -3,7 +3,9 @@ namespace CustomerInsightsSynapse.Core.Store;
 /// <summary>
 /// Where document bytes live: a local folder or a blob container. A backend knows nothing about schemas or
 /// revisions; it stores bytes under (folder, file name) and makes every write conditional on the version tag
-/// the caller read, so that two writers can never overwrite each other unnoticed.
+/// the caller read, so that two writers can never overwrite each other unnoticed. A write or delete whose answer
+/// was lost is recognised as the caller's own by an id unique to it, never by equal bytes. Every read refuses a
+/// document over <see cref="StoreLimits.MaxDocumentBytes"/> before reading it.
 /// </summary>
 public interface IDocumentBackend
 {

@@ -60,15 +60,19 @@ public sealed class BlobStoreTests
         Assert.Equal(2, (await Open(url).GetAsync(TestKinds.Counters, "c", default))!.Content.Value);
     }
 
-    [Fact]
-    public async Task Concurrent_writers_on_the_container_lose_no_update()
+    /// <summary>With a frozen clock the writers of one revision compute byte-identical documents.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Concurrent_writers_on_the_container_lose_no_update(bool frozenClock)
     {
         const int writers = 10;
         const int incrementsEach = 3;
         var (url, _) = await NewContainerAsync();
-        await Open(url).CreateAsync(TestKinds.Counters, "shared", new Counter(0), null, default);
+        DefinitionStore OpenWriter() => frozenClock ? OpenFrozen(url) : Open(url);
+        await OpenWriter().CreateAsync(TestKinds.Counters, "shared", new Counter(0), null, default);
 
-        var conflicts = await StoreRaces.IncrementConcurrentlyAsync(() => Open(url), "shared", writers, incrementsEach);
+        var conflicts = await StoreRaces.IncrementConcurrentlyAsync(OpenWriter, "shared", writers, incrementsEach);
 
         var final = (await Open(url).GetAsync(TestKinds.Counters, "shared", default))!;
         Assert.Equal(writers * incrementsEach, final.Content.Value);
@@ -91,22 +95,6 @@ public sealed class BlobStoreTests
         Assert.Equal(WriteOutcome.Written, first.Outcome);
         Assert.Equal(WriteOutcome.Changed, second.Outcome);
         Assert.Equal(first.Tag, (await store.Backend.ReadAsync("counters", "c.json", default))!.Tag);
-    }
-
-    [Fact]
-    public async Task Writers_that_compute_identical_documents_are_refused_in_turn_and_every_increment_lands()
-    {
-        const int writers = 8;
-        const int incrementsEach = 3;
-        var (url, _) = await NewContainerAsync();
-        await OpenFrozen(url).CreateAsync(TestKinds.Counters, "shared", new Counter(0), null, default);
-
-        var conflicts = await StoreRaces.IncrementConcurrentlyAsync(() => OpenFrozen(url), "shared", writers, incrementsEach);
-
-        var final = (await Open(url).GetAsync(TestKinds.Counters, "shared", default))!;
-        Assert.Equal(writers * incrementsEach, final.Content.Value);
-        Assert.Equal(1 + (writers * incrementsEach), final.Revision);
-        Assert.True(conflicts >= writers - 1, $"every writer but one should have met a conflict; {conflicts} did");
     }
 
     [Fact]
