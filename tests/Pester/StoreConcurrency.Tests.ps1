@@ -70,12 +70,17 @@ Describe 'Twenty processes editing one local store' {
         $go = Join-Path $TestDrive 'go'
         $started = foreach ($i in 1..$Workers) { Start-Worker -Index $i -Go $go }
         try {
-            # Wait until every process has loaded the module (bounded), then release them together.
-            $readyBy = [DateTime]::UtcNow.AddMinutes(2)
-            while (@(Get-ChildItem -Path "$go.ready-*").Count -lt $Workers -and [DateTime]::UtcNow -lt $readyBy) { Start-Sleep -Milliseconds 100 }
+            # Wait until every process has loaded the module, then release them together. Twenty processes start
+            # slowly on a busy 2-core machine: the deadlines only guard against a hang, and a worker that exits
+            # before it is ready ends the wait at once, with its errors.
+            $readyBy = [DateTime]::UtcNow.AddMinutes(10)
+            while (@(Get-ChildItem -Path "$go.ready-*").Count -lt $Workers -and [DateTime]::UtcNow -lt $readyBy -and
+                -not ($started.Process | Where-Object HasExited)) { Start-Sleep -Milliseconds 100 }
+            $exited = @($started | Where-Object { $_.Process.HasExited })
+            $exited | Should -BeNullOrEmpty -Because "no worker should stop before the start ($(@($exited | ForEach-Object { $_.Errors.Result }) -join ' '))"
             @(Get-ChildItem -Path "$go.ready-*").Count | Should -Be $Workers
             $null = New-Item -ItemType File -Path $go
-            $deadline = [DateTime]::UtcNow.AddMinutes(4)
+            $deadline = [DateTime]::UtcNow.AddMinutes(10)
             foreach ($worker in $started) {
                 $left = [int][Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
                 $null = $worker.Process.WaitForExit($left)
