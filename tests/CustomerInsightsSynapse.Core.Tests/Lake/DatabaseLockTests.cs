@@ -83,7 +83,12 @@ public sealed class DatabaseLockTests : IDisposable
             },
         };
         var running = _lake.Lander(options).LandAsync(_lake.Target, [entity], OperationContext.None);
-        await holding.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        if (await Task.WhenAny(holding.Task, running).WaitAsync(TimeSpan.FromMinutes(2)) == running)
+        {
+            await running;
+        }
+
+        Assert.True(holding.Task.IsCompleted, "the run should be waiting in its hook, holding the lock");
 
         // The run holds the lock and cannot finish until released. Once a whole lease and one renewal interval
         // have passed since then, only renewal can still keep a second run out.
