@@ -67,6 +67,8 @@ public static class ErrorIds
     public const string UnresolvedEntityDocument = "UnresolvedEntityDocument";
     public const string CircularSubManifest = "CircularSubManifest";
     public const string PartitionOutsideFolder = "PartitionOutsideFolder";
+    public const string SourceFileOutsideFolder = "SourceFileOutsideFolder";
+    public const string SourceFileNotRegular = "SourceFileNotRegular";
     public const string PathTraversal = "PathTraversal";
     public const string DuplicateEntity = "DuplicateEntity";
     public const string DuplicateAttribute = "DuplicateAttribute";
