@@ -1,4 +1,5 @@
-# Issue 24 against the local stack: a local CDM folder lends no outside file (item 1).
+# Issue 24 against the local stack: a local CDM folder lends no outside file (item 1), a SAS in a source URL is
+# refused and never stored or shown (item 8), and -Debug never becomes a prompt in a non-interactive host (item 10).
 BeforeAll {
     Import-Module $env:CISYNAPSE_TEST_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot '../TestStack/TestStack.psm1') -Force
@@ -95,5 +96,97 @@ Describe 'A local CDM folder lends no file from outside it' -Skip:$IsWindows {
 
         $err[0].FullyQualifiedErrorId | Should -BeLike 'SourceFileNotRegular,*'
         Get-LandedBlob $s.Database | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'A source URL with a query string (a SAS) is refused, never stored or shown' {
+    BeforeAll {
+        $script:Signature = 'sig=Zm9yZ2VkU2FzU2lnbmF0dXJlQ2FuYXJ5MTIz'
+        $script:SasSource = "$(Get-CISynapseTestBlobEndpoint $Stack $Account)/$Container/ci?sv=2024-11-04&sr=c&sp=rl&$Signature"
+    }
+
+    It 'New-CISynapseExport refuses it before asking or storing: SourceUrlHasQuery, no signature in any message' {
+        $s = New-Scenario
+        $err = $null
+        $messages = New-CISynapseExport -Name $s.Export -Connection $s.Connection -Source $SasSource -DatabaseName $s.Database -Entity Customer -Verbose -ErrorAction SilentlyContinue -ErrorVariable err 4>&1 3>&1
+
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'SourceUrlHasQuery,*'
+        $err[0].ErrorDetails.RecommendedAction + $err[0].CategoryInfo.TargetName | Should -Not -Match 'sig='
+        $err[0].Exception.Message | Should -Not -Match ([regex]::Escape($Signature))
+        $err[0].Exception.Message | Should -Match ([regex]::Escape("$Container/ci'"))
+        ($messages | Out-String) | Should -Not -Match ([regex]::Escape($Signature))
+        Get-CISynapseExport -Name $s.Export -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $stored = Get-ChildItem -Recurse -File (Get-CISynapseStore).Location | ForEach-Object { Get-Content -Raw $_.FullName }
+        ($stored -join "`n") | Should -Not -Match ([regex]::Escape($Signature))
+    }
+
+    It 'Get-CISynapseEntity refuses it: SourceUrlHasQuery' {
+        $err = $null
+        $null = Get-CISynapseEntity -Source $SasSource -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'SourceUrlHasQuery,*'
+        $err[0].Exception.Message | Should -Not -Match ([regex]::Escape($Signature))
+    }
+
+    It 'an export stored with one before this rule is refused at run time and shown without it' {
+        $s = New-Scenario
+        $null = New-ScenarioExport $s
+        $document = Get-ChildItem -Recurse -File (Get-CISynapseStore).Location -Filter "$($s.Export).json" | Select-Object -First 1
+        $json = Get-Content -Raw $document.FullName | ConvertFrom-Json -AsHashtable
+        $json.content.source = $SasSource
+        $json | ConvertTo-Json -Depth 20 | Set-Content -NoNewline $document.FullName
+
+        $err = $null
+        $messages = Invoke-CISynapseExport -Name $s.Export -Confirm:$false -Verbose -ErrorAction SilentlyContinue -ErrorVariable err 4>&1 3>&1
+
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'SourceUrlHasQuery,*'
+        $err[0].Exception.Message | Should -Not -Match ([regex]::Escape($Signature))
+        ($messages | Out-String) | Should -Not -Match ([regex]::Escape($Signature))
+        Get-LandedBlob $s.Database | Should -BeNullOrEmpty
+        (Get-CISynapseExport -Name $s.Export).Source | Should -Be ($SasSource -replace '\?.*$')
+        (Get-CISynapseExport -Name $s.Export | Format-List * | Out-String) | Should -Not -Match ([regex]::Escape($Signature))
+    }
+}
+
+Describe '-Debug in a host that cannot prompt' {
+    It 'New-CISynapseConnection and Get-CISynapseEntity with -Debug in pwsh -NonInteractive without stdin: no prompt, no error, debug lines' {
+        $id = [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $work = Join-Path $TestDrive "debug-$id"
+        $null = New-Item -ItemType Directory -Path $work
+        $source = New-CISynapseTestCdmFolder -Path (Join-Path $work 'ci') -Rows @{ Customer = 3 }
+        $connectPath = Join-Path $work 'connect.json'
+        $Stack.ConnectArguments | ConvertTo-Json | Set-Content -LiteralPath $connectPath
+        $script = Join-Path $work 'child.ps1'
+        Set-Content -LiteralPath $script -Value @'
+param($Module, $Store, $ConnectPath, $Source, $Sub, $Rg, $Workspace, $Account, $Container)
+$ErrorActionPreference = 'Stop'
+Import-Module $Module
+Set-CISynapseStore -Location $Store
+$connect = Get-Content -Raw -LiteralPath $ConnectPath | ConvertFrom-Json -AsHashtable
+$null = Connect-CISynapseAccount @connect
+$connection = New-CISynapseConnection -Name debugged -SubscriptionId $Sub -ResourceGroupName $Rg -WorkspaceName $Workspace -StorageAccountName $Account -Container $Container -Debug
+$entities = @(Get-CISynapseEntity -Source $Source -Debug)
+"RESULT connection=$($connection.Name) entities=$($entities.Count)"
+'@
+        $info = [Diagnostics.ProcessStartInfo]::new()
+        $pwsh = Join-Path $PSHOME 'pwsh'
+        if (Test-Path $pwsh) { $info.FileName = $pwsh } else { $info.FileName = 'dotnet'; $info.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+        foreach ($argument in '-NoProfile', '-NonInteractive', '-File', $script, '-Module', $env:CISYNAPSE_TEST_MODULE, '-Store', (Join-Path $work 'store'),
+            '-ConnectPath', $connectPath, '-Source', $source.FullName, '-Sub', $Sub, '-Rg', $Rg, '-Workspace', $Workspace, '-Account', $Account, '-Container', $Container) { $info.ArgumentList.Add($argument) }
+        $info.RedirectStandardInput = $true
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $info.UseShellExecute = $false
+        $process = [Diagnostics.Process]::Start($info)
+        $process.StandardInput.Close()
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit(120000)) { $process.Kill($true); throw 'The child pwsh did not finish within 120 s (waiting at a prompt?).' }
+        $output = $stdout.Result + $stderr.Result
+
+        $process.ExitCode | Should -Be 0 -Because $output
+        $output | Should -Not -Match 'NonInteractive mode|Continue with this operation|UnexpectedError'
+        $output | Should -Match 'RESULT connection=debugged entities=1'
+        $output | Should -Match 'DEBUG: .*model\.json' -Because 'the messages -Debug asks for are shown'
+        $output | Should -Match 'WARNING: The definition store' -Because 'a warning is still shown, only not asked about'
     }
 }

@@ -46,6 +46,7 @@ public sealed class CdmFolderReader
             throw new CISynapseException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "The CDM source is empty.");
         }
 
+        CdmSourceUrl.Validate(source);
         var (store, documentPath) = BlobLocation.IsUrl(source)
             ? await OpenBlobAsync(source, context.CancellationToken).ConfigureAwait(false)
             : await OpenLocalAsync(source, context.CancellationToken).ConfigureAwait(false);

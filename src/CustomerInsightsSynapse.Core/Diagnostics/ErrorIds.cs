@@ -69,6 +69,7 @@ public static class ErrorIds
     public const string PartitionOutsideFolder = "PartitionOutsideFolder";
     public const string SourceFileOutsideFolder = "SourceFileOutsideFolder";
     public const string SourceFileNotRegular = "SourceFileNotRegular";
+    public const string SourceUrlHasQuery = "SourceUrlHasQuery";
     public const string PathTraversal = "PathTraversal";
     public const string DuplicateEntity = "DuplicateEntity";
     public const string DuplicateAttribute = "DuplicateAttribute";

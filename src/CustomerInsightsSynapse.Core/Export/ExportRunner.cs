@@ -292,6 +292,7 @@ public sealed class ExportRunner
     {
         var export = (await _store.GetAsync(ExportService.Kind, exportName, ct).ConfigureAwait(false))?.Content
             ?? throw new CISynapseException(ErrorIds.ExportNotFound, ErrorKind.ObjectNotFound, $"There is no export named '{exportName}' in the store '{_store.Location}'.", exportName);
+        CdmSourceUrl.Validate(export.Source);
         var connection = (await _store.GetAsync(ConnectionService.Kind, export.ConnectionName, ct).ConfigureAwait(false))?.Content
             ?? throw new CISynapseException(ErrorIds.ConnectionNotFound, ErrorKind.ObjectNotFound, $"Export '{export.Name}' uses connection '{export.ConnectionName}', which is not in the store.", export.ConnectionName);
         var role = await new RoleService(_store).RoleOfAsync(caller.ObjectId, ct).ConfigureAwait(false);
