@@ -190,3 +190,34 @@ $entities = @(Get-CISynapseEntity -Source $Source -Debug)
         $output | Should -Match 'WARNING: The definition store' -Because 'a warning is still shown, only not asked about'
     }
 }
+
+Describe 'A name SQL cannot hold fails its entity alone' {
+    It 'an entity with a 200-character attribute is Failed and not landed; the others land and their views move; PartiallySucceeded' {
+        $s = New-Scenario -Rows @{ Customer = 10; Segments = 5; UnifiedActivity = 6 }
+        $modelPath = Join-Path $s.Source 'model.json'
+        $model = Get-Content -Raw $modelPath | ConvertFrom-Json -Depth 50
+        $longName = 'a' * 200
+        ($model.entities | Where-Object name -EQ 'Segments').attributes[0].name = $longName
+        $model | ConvertTo-Json -Depth 50 | Set-Content -LiteralPath $modelPath
+        $null = New-ScenarioExport $s
+
+        $run = Invoke-CISynapseExport -Name $s.Export -Confirm:$false -WarningAction SilentlyContinue
+        $again = Invoke-CISynapseExport -Name $s.Export -Confirm:$false -WarningAction SilentlyContinue
+
+        $run.Status | Should -Be 'PartiallySucceeded'
+        $segments = $run.Entities | Where-Object Entity -EQ 'Segments'
+        $segments.Action | Should -Be 'Failed'
+        $segments.ErrorId | Should -Be 'AttributeNameUnusable'
+        $segments.Error | Should -Match ([regex]::Escape($longName))
+        @($run.Entities | Where-Object Action -EQ 'Landed').Entity | Sort-Object | Should -Be @('Customer', 'UnifiedActivity')
+        $run.SqlApplied | Should -BeTrue
+        $views = (Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database $s.Database).views
+        @($views.name | Sort-Object) | Should -Be @('Customer', 'UnifiedActivity')
+        foreach ($entity in 'Customer', 'UnifiedActivity') {
+            $snapshot = ($run.Entities | Where-Object Entity -EQ $entity).SnapshotId
+            ($views | Where-Object name -EQ $entity).bulk | Should -Be "$($s.Database)/$entity/$snapshot/*"
+        }
+        $again.Status | Should -Be 'PartiallySucceeded'
+        @(Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/Segments/") | Should -BeNullOrEmpty -Because 'a refused entity is not landed, so retries pile up nothing'
+    }
+}

@@ -89,6 +89,9 @@ public static class ErrorIds
     public const string InvalidSqlLiteral = "InvalidSqlLiteral";
     public const string InvalidDatabaseName = "InvalidDatabaseName";
     public const string DuplicateSqlName = "DuplicateSqlName";
+    public const string EntityNameUnusable = "EntityNameUnusable";
+    public const string AttributeNameUnusable = "AttributeNameUnusable";
+    public const string SqlNameCollision = "SqlNameCollision";
     public const string UnsupportedPartitionFormat = "UnsupportedPartitionFormat";
     public const string InvalidDataLakeLocation = "InvalidDataLakeLocation";
     public const string GeneratedSqlInvalid = "GeneratedSqlInvalid";
