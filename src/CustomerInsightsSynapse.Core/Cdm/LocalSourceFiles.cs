@@ -72,7 +72,7 @@ internal static class LocalSourceFiles
     /// <summary>Refuses <paramref name="path"/> unless it is one regular file inside <paramref name="realFolder"/>; returns its real path and status.</summary>
     /// <param name="realFolder">The CDM folder, already resolved with <see cref="RealPath"/>.</param>
     /// <param name="path">The file as the CDM folder names it.</param>
-    /// <param name="item">What the file is, for the message ("the partition 'x' of entity 'y'").</param>
+    /// <param name="item">What the file is, for the message ("the partition of entity 'y'").</param>
     public static (string RealPath, UnixFileStatus? Status) Verify(string? realFolder, string path, string item)
     {
         if (realFolder is null)

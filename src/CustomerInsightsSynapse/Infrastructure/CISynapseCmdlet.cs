@@ -159,7 +159,7 @@ public abstract class CISynapseCmdlet : PSCmdlet
 
     /// <summary>
     /// Verbose, debug and warning messages wait until the pipeline thread has written them: a message the user made
-    /// fatal (-WarningAction Stop, -Debug without a host to ask) then stops the operation before its next step.
+    /// fatal (-WarningAction Stop, "Halt" at a -Debug prompt) then stops the operation before its next step.
     /// </summary>
     private sealed class QueuedLog(BlockingCollection<Action> queue, CISynapseCmdlet cmdlet, CancellationToken stopped) : IOperationLog
     {
