@@ -20,17 +20,7 @@ public static class BlobPaths
     /// <returns>The segment, unchanged.</returns>
     public static string ValidateSegment(string? segment, string what)
     {
-        string? problem = segment switch
-        {
-            null or "" => "is empty",
-            "." or ".." => "is '.' or '..'",
-            _ when segment.Length > MaxSegmentLength => $"is longer than {MaxSegmentLength} characters",
-            _ when segment.IndexOfAny(['/', '\\']) >= 0 => "contains '/' or '\\'",
-            _ when segment.Any(char.IsControl) => "contains a control character",
-            _ when segment.EndsWith('.') || segment.EndsWith(' ') => "ends with a dot or a space",
-            _ when segment.Any(c => char.IsSurrogate(c)) && !IsWellFormed(segment) => "contains an unpaired surrogate",
-            _ => null,
-        };
+        var problem = SegmentProblem(segment);
         if (problem is not null)
         {
             throw new CISynapseException(
@@ -42,6 +32,20 @@ public static class BlobPaths
 
         return segment!;
     }
+
+    /// <summary>Why <paramref name="segment"/> cannot be one path segment (see <see cref="ValidateSegment"/>), or null when it can.</summary>
+    public static string? SegmentProblem(string? segment) =>
+        segment switch
+        {
+            null or "" => "is empty",
+            "." or ".." => "is '.' or '..'",
+            _ when segment.Length > MaxSegmentLength => $"is longer than {MaxSegmentLength} characters",
+            _ when segment.IndexOfAny(['/', '\\']) >= 0 => "contains '/' or '\\'",
+            _ when segment.Any(char.IsControl) => "contains a control character",
+            _ when segment.EndsWith('.') || segment.EndsWith(' ') => "ends with a dot or a space",
+            _ when segment.Any(c => char.IsSurrogate(c)) && !IsWellFormed(segment) => "contains an unpaired surrogate",
+            _ => null,
+        };
 
     /// <summary>
     /// Checks a relative path of '/'-separated segments (each as <see cref="ValidateSegment"/>) and returns it

@@ -46,6 +46,7 @@ public sealed class CdmFolderReader
             throw new CISynapseException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "The CDM source is empty.");
         }
 
+        CdmSourceUrl.Validate(source);
         var (store, documentPath) = BlobLocation.IsUrl(source)
             ? await OpenBlobAsync(source, context.CancellationToken).ConfigureAwait(false)
             : await OpenLocalAsync(source, context.CancellationToken).ConfigureAwait(false);
@@ -70,7 +71,23 @@ public sealed class CdmFolderReader
             }
         }
 
+        if (store is LocalCdmStore local)
+        {
+            entities = entities.Select(e => e with { Partitions = e.Partitions.Select(p => Confined(local, e.Name, p)).ToList() }).ToList();
+        }
+
         return new CdmFolder(store.ToLocation(folderRoot), store.ToLocation(documentPath), kind, entities, session.Warnings.ToList());
+    }
+
+    /// <summary>Refuses, before anything is landed, a local partition that is not a regular file inside the folder.</summary>
+    private static CdmPartition Confined(LocalCdmStore store, string entity, CdmPartition partition)
+    {
+        if (Path.Exists(partition.Location))
+        {
+            LocalSourceFiles.Verify(store.RealRoot, partition.Location, LocalSourceFiles.PartitionItem(entity));
+        }
+
+        return partition with { LocalFolder = store.RealRoot };
     }
 
     private static async Task<List<CdmEntity>> ReadEntityDocumentAsync(CdmReadSession session, string documentPath)

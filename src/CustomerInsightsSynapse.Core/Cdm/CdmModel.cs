@@ -61,6 +61,9 @@ public sealed record CdmPartition(
     string? Name = null)
 {
     public bool IsBlob => Location.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || Location.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>For a local partition: the resolved path of the CDM folder it must stay inside when it is opened.</summary>
+    public string? LocalFolder { get; init; }
 }
 
 /// <summary>An entity: its attributes in order and its partitions.</summary>

@@ -2,7 +2,10 @@ using System.Runtime.CompilerServices;
 
 namespace CustomerInsightsSynapse.Core.Cdm;
 
-/// <summary>A CDM folder on a local disk; the root is the folder that holds the root document.</summary>
+/// <summary>
+/// A CDM folder on a local disk; the root is the folder that holds the root document. Every document is read under
+/// <see cref="LocalSourceFiles"/>' rule (a regular file inside the root once every link is resolved).
+/// </summary>
 internal sealed class LocalCdmStore : ICdmStore
 {
     private readonly string _root;
@@ -12,7 +15,11 @@ internal sealed class LocalCdmStore : ICdmStore
     {
         _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         _rootWithSeparator = _root + Path.DirectorySeparatorChar;
+        RealRoot = LocalSourceFiles.RealPath(_root);
     }
+
+    /// <summary>The root with every symbolic link and junction resolved: no file outside it is read.</summary>
+    public string RealRoot { get; }
 
     private static StringComparison PathComparison =>
         OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
@@ -29,7 +36,7 @@ internal sealed class LocalCdmStore : ICdmStore
 
         try
         {
-            await using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, useAsync: true);
+            await using var stream = LocalSourceFiles.Open(RealRoot, full, "the CDM document", 81920, FileOptions.Asynchronous);
             if (stream.Length > maxBytes)
             {
                 throw CdmErrors.TooLarge(full, stream.Length, maxBytes);

@@ -70,6 +70,9 @@ public static class ErrorIds
     public const string UnresolvedEntityDocument = "UnresolvedEntityDocument";
     public const string CircularSubManifest = "CircularSubManifest";
     public const string PartitionOutsideFolder = "PartitionOutsideFolder";
+    public const string SourceFileOutsideFolder = "SourceFileOutsideFolder";
+    public const string SourceFileNotRegular = "SourceFileNotRegular";
+    public const string SourceUrlHasQuery = "SourceUrlHasQuery";
     public const string PathTraversal = "PathTraversal";
     public const string DuplicateEntity = "DuplicateEntity";
     public const string DuplicateAttribute = "DuplicateAttribute";
@@ -89,6 +92,9 @@ public static class ErrorIds
     public const string InvalidSqlLiteral = "InvalidSqlLiteral";
     public const string InvalidDatabaseName = "InvalidDatabaseName";
     public const string DuplicateSqlName = "DuplicateSqlName";
+    public const string EntityNameUnusable = "EntityNameUnusable";
+    public const string AttributeNameUnusable = "AttributeNameUnusable";
+    public const string SqlNameCollision = "SqlNameCollision";
     public const string UnsupportedPartitionFormat = "UnsupportedPartitionFormat";
     public const string InvalidDataLakeLocation = "InvalidDataLakeLocation";
     public const string GeneratedSqlInvalid = "GeneratedSqlInvalid";

@@ -62,7 +62,8 @@ public sealed class ExportRunner
         var (export, connection) = await LoadAsync(exportName, caller, context.CancellationToken).ConfigureAwait(false);
         var lake = await ResolveLakeAsync(connection, context.CancellationToken).ConfigureAwait(false);
         var deployment = options.Deployment ?? export.Deployment;
-        var (selected, missing) = await ReadSourceAsync(export, context).ConfigureAwait(false);
+        var (read, missing) = await ReadSourceAsync(export, context).ConfigureAwait(false);
+        var (selected, unnameable) = EntityNameRules.Split(read);
         var target = new LakeTarget(lake.Container, export.DatabaseName);
         var planner = new LandingPlanner(_session.CreateBlobClientFactory(), options.Landing);
         var plan = await planner.PlanAsync(target, selected, context).ConfigureAwait(false);
@@ -78,6 +79,7 @@ public sealed class ExportRunner
                     PlannedAction.Land => $"{e.Files} files to land as snapshot {snapshotId}",
                     _ => e.Error?.Message ?? "cannot be landed",
                 }))
+            .Concat(unnameable.Select(u => new EntityPlanPreview(u.Entity.Name, "Failed", 0, 0, u.Error.Message)))
             .Concat(missing.Select(m => new EntityPlanPreview(m, "Failed", 0, 0, "not found in the source")))
             .ToList();
 
@@ -126,7 +128,15 @@ public sealed class ExportRunner
             }
 
             context.Progress.Report(new OperationProgress(activity, $"Export '{export.Name}'", $"Reading the Customer Insights data at {export.Source}", 10));
-            var (selected, missing) = await ReadSourceAsync(export, context).ConfigureAwait(false);
+            var (read, missing) = await ReadSourceAsync(export, context).ConfigureAwait(false);
+
+            // Names are checked once, here: an entity that cannot be named is neither landed nor given a view.
+            var (selected, unnameable) = EntityNameRules.Split(read);
+            foreach (var refused in unnameable)
+            {
+                context.Log.Warning(refused.Error.Message);
+            }
+
             foreach (var name in missing)
             {
                 warnings.Add($"Entity '{name}' is selected but not in the source; it keeps what it had.");
@@ -153,7 +163,8 @@ public sealed class ExportRunner
                     Math.Round(e.Duration.TotalSeconds, 3),
                     e.Error?.ErrorId,
                     e.Error?.Message))
-                .Concat(missing.Select(m => new EntityRunRecord(m, EntityRunAction.Failed, 0, 0, null, 0, ErrorIds.EntityNotFound, $"Entity '{m}' is not in the source {export.Source}.")))
+                .Concat(unnameable.Select(u => new EntityRunRecord(u.Entity.Name, EntityRunAction.Failed, 0, 0, null, 0, u.Error.ErrorId, u.Error.Message)))
+                .Concat(missing.Select(m => new EntityRunRecord(m, EntityRunAction.Failed, 0, 0, null, 0, ErrorIds.EntityNotFound, $"Entity '{m}' is not in the source {CdmSourceUrl.WithoutQuery(export.Source)}.")))
                 .ToList();
             var failedEntities = entities.Count(e => e.Action == EntityRunAction.Failed);
             var status = sql.Error is not null || (entities.Count > 0 && failedEntities == entities.Count) ? ExportRunStatus.Failed
@@ -292,6 +303,7 @@ public sealed class ExportRunner
     {
         var export = (await _store.GetAsync(ExportService.Kind, exportName, ct).ConfigureAwait(false))?.Content
             ?? throw new CISynapseException(ErrorIds.ExportNotFound, ErrorKind.ObjectNotFound, $"There is no export named '{exportName}' in the store '{_store.Location}'.", exportName);
+        CdmSourceUrl.Validate(export.Source);
         var connection = (await _store.GetAsync(ConnectionService.Kind, export.ConnectionName, ct).ConfigureAwait(false))?.Content
             ?? throw new CISynapseException(ErrorIds.ConnectionNotFound, ErrorKind.ObjectNotFound, $"Export '{export.Name}' uses connection '{export.ConnectionName}', which is not in the store.", export.ConnectionName);
         var role = await new RoleService(_store).RoleOfAsync(caller.ObjectId, ct).ConfigureAwait(false);

@@ -36,6 +36,7 @@ public sealed class ExportService
     {
         var token = context.CancellationToken;
         var name = DocumentNames.Validate(request.Name, "export name");
+        CdmSourceUrl.Validate(request.Source);
         var connection = await RequireConnectionAsync(request.ConnectionName, token).ConfigureAwait(false);
         Authorization.DemandCreateExport(await _roles.RoleOfAsync(caller.ObjectId, token).ConfigureAwait(false), caller, connection);
         if (await _store.GetAsync(Kind, name, token).ConfigureAwait(false) is { } existing)
@@ -332,6 +333,7 @@ public sealed class ExportService
 
     private async Task<CdmFolder> ReadSourceAsync(string source, OperationContext context)
     {
+        CdmSourceUrl.Validate(source);
         context.Log.Verbose($"Reading the entities of '{source}'.");
         return await _environment.Reader.ReadAsync(source, context).ConfigureAwait(false);
     }

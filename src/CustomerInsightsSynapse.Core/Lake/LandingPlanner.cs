@@ -107,11 +107,13 @@ public sealed class LandingPlanner
             }
         }
 
-        var file = new FileInfo(partition.Location);
-        if (!file.Exists)
+        if (!File.Exists(partition.Location))
         {
             throw NotFound(entity, partition, null);
         }
+
+        var (realPath, _) = LocalSourceFiles.Verify(partition.LocalFolder, partition.Location, LocalSourceFiles.PartitionItem(entity.Name));
+        var file = new FileInfo(realPath);
 
         var version = _options.LocalFingerprint == LocalFileFingerprint.ContentHash
             ? await EntityFingerprint.HashFileAsync(file.FullName, cancellationToken).ConfigureAwait(false)

@@ -39,7 +39,12 @@ internal sealed class PartitionTransfer
 
     private async Task UploadAsync(SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(source.Partition.Location, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using var stream = LocalSourceFiles.Open(
+            source.Partition.LocalFolder,
+            source.Partition.Location,
+            "the partition",
+            bufferSize: 1,
+            FileOptions.Asynchronous | FileOptions.SequentialScan);
         if (stream.Length != source.Size)
         {
             throw Changed(source);

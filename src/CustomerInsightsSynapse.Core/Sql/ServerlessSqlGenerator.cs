@@ -135,6 +135,9 @@ public static class ServerlessSqlGenerator
         return new SqlBatch("create external data source " + name, SqlBatchKind.DataSource, SqlBatchTarget.Database, text.ToString());
     }
 
+    /// <summary>Characters an OPENROWSET BULK path cannot hold literally (wildcards, a query string, URL syntax).</summary>
+    public static readonly char[] BulkPathWildcards = ['*', '?', '#', '%'];
+
     private static SqlBatch View(LandedEntity landed, List<string> warnings)
     {
         ArgumentNullException.ThrowIfNull(landed);
@@ -197,7 +200,7 @@ public static class ServerlessSqlGenerator
     private static string BulkFolder(LandedEntity landed)
     {
         var folder = BlobPaths.ValidateRelativePath(landed.SnapshotFolder, "snapshot folder");
-        if (folder.IndexOfAny(['*', '?', '#', '%']) >= 0)
+        if (folder.IndexOfAny(BulkPathWildcards) >= 0)
         {
             throw new CISynapseException(
                 ErrorIds.InvalidDataLakeLocation,
@@ -236,7 +239,7 @@ public static class ServerlessSqlGenerator
 
     private static void CheckUnique(IEnumerable<string> names, string what, string where)
     {
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var seen = new HashSet<string>(SqlNameComparer.Instance);
         foreach (var name in names)
         {
             if (!seen.Add(name ?? string.Empty))
@@ -244,7 +247,7 @@ public static class ServerlessSqlGenerator
                 throw new CISynapseException(
                     ErrorIds.DuplicateSqlName,
                     ErrorKind.InvalidData,
-                    $"The {what} name '{SqlQuoting.Printable(name ?? string.Empty)}' appears more than once in {where} (SQL names are compared without regard to case).",
+                    $"The {what} name '{SqlQuoting.Printable(name ?? string.Empty)}' appears more than once in {where} (SQL names are compared as the database collation does: without regard to case or width, 'ß' as 'ss').",
                     name);
             }
         }

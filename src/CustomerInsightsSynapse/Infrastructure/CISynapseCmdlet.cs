@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using CustomerInsightsSynapse.Core.Diagnostics;
 
 namespace CustomerInsightsSynapse.Infrastructure;
@@ -39,6 +40,50 @@ public abstract class CISynapseCmdlet : PSCmdlet
     }
 
     protected abstract void ExecuteCmdlet();
+
+    /// <summary>
+    /// Writes a verbose message. For a compiled cmdlet PowerShell turns -Debug (without -Verbose) into an Inquire
+    /// preference for verbose messages: a "Continue with this operation?" prompt for each one, which fails the
+    /// command in a host that cannot prompt (a runbook, pwsh -NonInteractive). Then the message is written as a
+    /// debug line instead, which -Debug shows without asking.
+    /// </summary>
+    public new void WriteVerbose(string text)
+    {
+        if (DebugWithoutVerbose)
+        {
+            WriteDebug(text);
+        }
+        else
+        {
+            base.WriteVerbose(text);
+        }
+    }
+
+    /// <summary>
+    /// Writes a warning. -Debug (without -WarningAction) also makes PowerShell ask after each warning; a host that
+    /// cannot ask fails the write after showing the warning, and then the command goes on as if told to continue.
+    /// </summary>
+    public new void WriteWarning(string text) => WithoutDebugPrompt(() => base.WriteWarning(text), "WarningAction");
+
+    /// <summary>Writes a non-terminating error; as for <see cref="WriteWarning"/>, -Debug's question is not asked of a host that cannot ask.</summary>
+    public new void WriteError(ErrorRecord errorRecord) => WithoutDebugPrompt(() => base.WriteError(errorRecord), "ErrorAction");
+
+    private bool DebugBound => MyInvocation.BoundParameters.TryGetValue("Debug", out var debug) && debug is SwitchParameter { IsPresent: true };
+
+    private bool DebugWithoutVerbose => DebugBound && !MyInvocation.BoundParameters.ContainsKey("Verbose");
+
+    private void WithoutDebugPrompt(Action write, string actionParameter)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception ex) when (ex is PSInvalidOperationException or HostException or NotImplementedException or PSNotImplementedException
+            && DebugBound && !MyInvocation.BoundParameters.ContainsKey(actionParameter))
+        {
+            // The host cannot prompt (pwsh -NonInteractive, a runbook): the message is already written.
+        }
+    }
 
     protected override void StopProcessing() => _cancellation.Cancel();
 
@@ -114,9 +159,9 @@ public abstract class CISynapseCmdlet : PSCmdlet
 
     /// <summary>
     /// Verbose, debug and warning messages wait until the pipeline thread has written them: a message the user made
-    /// fatal (-WarningAction Stop, -Debug without a host to ask) then stops the operation before its next step.
+    /// fatal (-WarningAction Stop, "Halt" at a -Debug prompt) then stops the operation before its next step.
     /// </summary>
-    private sealed class QueuedLog(BlockingCollection<Action> queue, Cmdlet cmdlet, CancellationToken stopped) : IOperationLog
+    private sealed class QueuedLog(BlockingCollection<Action> queue, CISynapseCmdlet cmdlet, CancellationToken stopped) : IOperationLog
     {
         public void Verbose(string message) => Send(() => cmdlet.WriteVerbose(message));
 

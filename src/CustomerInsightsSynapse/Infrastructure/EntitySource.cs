@@ -13,7 +13,7 @@ internal static class EntitySource
     {
         if (BlobLocation.IsUrl(source))
         {
-            return source;
+            return CdmSourceUrl.Validate(source);
         }
 
         var resolved = paths.GetUnresolvedProviderPathFromPSPath(source, out var provider, out _);

@@ -1,3 +1,4 @@
+using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Export;
 using CustomerInsightsSynapse.Core.Store;
 
@@ -12,7 +13,7 @@ public sealed class CISynapseExport
         Name = e.Name;
         DisplayName = e.DisplayName;
         ConnectionName = e.ConnectionName;
-        Source = e.Source;
+        Source = CdmSourceUrl.WithoutQuery(e.Source);
         DatabaseName = e.DatabaseName;
         DatabaseSince = e.DatabaseSince;
         Entities = e.Entities.ToArray();

@@ -125,7 +125,7 @@ public sealed class LakeScenario : IDisposable
         {
             var path = Path.Combine(dir, $"part-{p:D4}.csv");
             File.WriteAllText(path, Csv(name, p, rowsPerPartition, seed));
-            list.Add(new CdmPartition(path, PartitionFormat.Csv, CsvFormat.Default));
+            list.Add(new CdmPartition(path, PartitionFormat.Csv, CsvFormat.Default) { LocalFolder = LocalSourceFiles.RealPath(folder) });
         }
 
         return new CdmEntity(name, Attributes("Id", "Name", "City"), list);
