@@ -78,6 +78,7 @@ public static class ErrorIds
     public const string ExportRunInProgress = "ExportRunInProgress";
     public const string LakeLockLost = "LakeLockLost";
     public const string LakeModelInvalid = "LakeModelInvalid";
+    public const string ModelCommitLost = "ModelCommitLost";
     public const string PartitionNotFound = "PartitionNotFound";
     public const string PartitionLandingFailed = "PartitionLandingFailed";
 

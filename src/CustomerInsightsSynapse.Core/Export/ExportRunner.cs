@@ -141,7 +141,7 @@ public sealed class ExportRunner
                 target,
                 selected,
                 context,
-                (result, ctx) => ApplySqlAsync(export, deployment, lake, target, selected, result, record.RunId, sql, options, ctx)).ConfigureAwait(false);
+                (result, guard, ctx) => ApplySqlAsync(export, deployment, lake, target, selected, result, guard, record.RunId, sql, options, ctx)).ConfigureAwait(false);
             warnings.AddRange(sql.Warnings);
 
             var entities = landing.Entities.Select(e => new EntityRunRecord(
@@ -199,6 +199,7 @@ public sealed class ExportRunner
         LakeTarget target,
         IReadOnlyList<CdmEntity> selected,
         LandingResult landing,
+        LakeCommitGuard guard,
         string runId,
         SqlOutcome outcome,
         ExportRunOptions options,
@@ -248,11 +249,11 @@ public sealed class ExportRunner
         try
         {
             var executor = new SqlScriptExecutor(lake.SqlEndpoint, _session.Credential, _session.Cloud.SqlAudience, options.Sql);
-            await executor.ExecuteAsync(script, context).ConfigureAwait(false);
+            await executor.ExecuteAsync(script, context, guard.EnsureCurrentAsync).ConfigureAwait(false);
             outcome.Applied = true;
             return true;
         }
-        catch (CISynapseException ex)
+        catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost)
         {
             outcome.Error = ex;
             return false;

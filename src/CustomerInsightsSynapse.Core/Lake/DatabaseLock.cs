@@ -29,6 +29,40 @@ internal sealed class DatabaseLock : IAsyncDisposable
     /// <summary>Cancelled when the lease could not be renewed.</summary>
     public CancellationToken Lost => _lost.Token;
 
+    /// <summary>
+    /// Renews the lease now, so a run that was frozen past its lease learns it before its next write: the renewal
+    /// fails once another run has leased the lock since. Throws <see cref="ErrorIds.LakeLockLost"/> then.
+    /// </summary>
+    public async Task ConfirmHeldAsync(string database, CancellationToken ct)
+    {
+        if (!_lost.IsCancellationRequested)
+        {
+            try
+            {
+                await _lease.RenewAsync(cancellationToken: ct).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                _lost.Cancel();
+            }
+        }
+
+        throw LockLost(database, null);
+    }
+
+    /// <summary>The error of a run that no longer holds its database's lock.</summary>
+    public static CISynapseException LockLost(string database, Exception? inner) =>
+        new(
+            ErrorIds.LakeLockLost,
+            ErrorKind.OperationStopped,
+            $"This run no longer holds the lock on database '{database}' (its lease expired or could not be renewed, and another run may have taken it), so it stopped without moving any further view.",
+            database,
+            inner)
+        {
+            RecommendedAction = "Run the export again. A run loses its lock when its process is paused or cut off from storage for longer than the lease.",
+        };
+
     public static async Task<DatabaseLock> AcquireAsync(BlobClient lockBlob, string database, LandingOptions options, OperationContext context)
     {
         var ct = context.CancellationToken;

@@ -37,9 +37,10 @@ public sealed class LakeLander
     /// <param name="context">Progress, log and cancellation.</param>
     /// <param name="afterCommit">
     /// Runs under the database lock once model.json names the current snapshots (landed or not), before old snapshots
-    /// are deleted: the place to move views to the current snapshots. Returning false keeps the old snapshots.
+    /// are deleted: the place to move views to the current snapshots, each move preceded by the guard's check.
+    /// Returning false keeps the old snapshots.
     /// </param>
-    public async Task<LandingResult> LandAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, OperationContext, Task<bool>>? afterCommit = null)
+    public async Task<LandingResult> LandAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, LakeCommitGuard, OperationContext, Task<bool>>? afterCommit = null)
     {
         LandingPlanner.ValidateNames(target, entities);
         try
@@ -52,7 +53,7 @@ public sealed class LakeLander
         }
     }
 
-    private async Task<LandingResult> LandUnderLockAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, OperationContext, Task<bool>>? afterCommit)
+    private async Task<LandingResult> LandUnderLockAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, LakeCommitGuard, OperationContext, Task<bool>>? afterCommit)
     {
         var container = _factory.Container(target.Container);
         await using var databaseLock = await DatabaseLock.AcquireAsync(container.GetBlobClient(target.LockPath), target.Database, _options, context).ConfigureAwait(false);
@@ -60,20 +61,15 @@ public sealed class LakeLander
         var run = context with { CancellationToken = linked.Token };
         try
         {
-            return await LandLockedAsync(container, target, entities, run, afterCommit).ConfigureAwait(false);
+            return await LandLockedAsync(container, target, entities, run, databaseLock, afterCommit).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (databaseLock.Lost.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
-            throw new CISynapseException(
-                ErrorIds.LakeLockLost,
-                ErrorKind.OperationStopped,
-                $"The lock on database '{target.Database}' could not be renewed, so the landing stopped before committing. The previous snapshots stay current.",
-                target.Database,
-                ex);
+            throw DatabaseLock.LockLost(target.Database, ex);
         }
     }
 
-    private async Task<LandingResult> LandLockedAsync(BlobContainerClient container, LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, OperationContext, Task<bool>>? afterCommit)
+    private async Task<LandingResult> LandLockedAsync(BlobContainerClient container, LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, DatabaseLock databaseLock, Func<LandingResult, LakeCommitGuard, OperationContext, Task<bool>>? afterCommit)
     {
         var ct = context.CancellationToken;
         var model = await LakeModel.ReadAsync(container.GetBlobClient(target.ModelPath), target.Database, ct).ConfigureAwait(false);
@@ -108,18 +104,25 @@ public sealed class LakeLander
         }
 
         var committed = false;
+        var committedTag = model.ETag;
         if (landed.Count > 0)
         {
-            await CommitAsync(container, target, model, ct).ConfigureAwait(false);
+            committedTag = await CommitAsync(container, target, model, context.Log, ct).ConfigureAwait(false);
             committed = true;
             context.Log.Verbose($"Committed {target.ModelPath}: {string.Join(", ", landed.Select(r => r.Plan.Name))} now at snapshot {snapshotId}.");
         }
 
         var result = new LandingResult(target.Database, snapshotId, committed, plan.Entities.Select(e => Result(target, e, runs, snapshotId)).ToList(), []);
-        if (afterCommit is not null && !await afterCommit(result, context).ConfigureAwait(false))
+        var guard = new LakeCommitGuard(databaseLock, container.GetBlobClient(target.ModelPath), committedTag, target.Database);
+        if (afterCommit is not null && !await afterCommit(result, guard, context).ConfigureAwait(false))
         {
             context.Log.Verbose("Old snapshots are kept: the step after the commit did not complete.");
             return result;
+        }
+
+        if (landed.Count > 0)
+        {
+            await guard.EnsureCurrentAsync(ct).ConfigureAwait(false);
         }
 
         var deleted = new List<string>();
@@ -167,24 +170,53 @@ public sealed class LakeLander
         }
     }
 
-    private static async Task CommitAsync(BlobContainerClient container, LakeTarget target, LakeModel model, CancellationToken ct)
+    /// <summary>
+    /// Writes model.json on condition of the ETag it was read with, tagged with a write id in its metadata. When the
+    /// answer is lost (the write landed, the retry then fails on the changed ETag, or every retry fails) the blob is
+    /// read back: our write id there means this run's commit is in place; another id means someone else committed.
+    /// Returns the ETag of the committed model.json.
+    /// </summary>
+    private static async Task<ETag> CommitAsync(BlobContainerClient container, LakeTarget target, LakeModel model, IOperationLog log, CancellationToken ct)
     {
         var conditions = model.ETag is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
+        var writeId = Guid.NewGuid().ToString("N");
+        var blob = container.GetBlobClient(target.ModelPath);
         try
         {
-            await container.GetBlobClient(target.ModelPath).UploadAsync(
+            var response = await blob.UploadAsync(
                 model.Serialize(),
-                new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
+                new BlobUploadOptions
+                {
+                    Conditions = conditions,
+                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                    Metadata = new Dictionary<string, string> { [LakeModel.WriteIdMetadata] = writeId },
+                },
                 ct).ConfigureAwait(false);
+            return response.Value.ETag;
         }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or IOException && !ct.IsCancellationRequested)
         {
-            throw new CISynapseException(
-                ErrorIds.ExportRunInProgress,
-                ErrorKind.ResourceBusy,
-                $"{target.ModelPath} was changed by someone else during the landing; this run's snapshots were not committed.",
-                target.Database,
-                ex);
+            var current = await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
+            if (current.Value.Metadata.TryGetValue(LakeModel.WriteIdMetadata, out var found) && found == writeId)
+            {
+                log.Verbose($"The answer to the commit of {target.ModelPath} was lost; the blob carries this run's write id, so the commit is in place.");
+                return current.Value.ETag;
+            }
+
+            if (ex is RequestFailedException { Status: 409 or 412 })
+            {
+                throw new CISynapseException(
+                    ErrorIds.ModelCommitLost,
+                    ErrorKind.ResourceBusy,
+                    $"{target.ModelPath} was committed by another writer during the landing; this run's snapshots were not committed and every view stays where that commit put it.",
+                    target.Database,
+                    ex)
+                {
+                    RecommendedAction = "Run the export again; if it happens again, look for another process or export writing into the same database folder.",
+                };
+            }
+
+            throw;
         }
     }
 
