@@ -8,8 +8,9 @@ namespace CustomerInsightsSynapse.Core.Lake;
 
 /// <summary>
 /// One landing per database at a time: a lease on <c>{Database}/_lock</c> (the blob is created when missing),
-/// renewed in the background. If a renewal fails the lock is lost and <see cref="Lost"/> is cancelled, which stops
-/// the run before it commits. Disposing releases the lease.
+/// renewed in the background. A renewal that fails for a passing reason is tried again at the next tick while the lease
+/// still runs; one refused (another run leased the lock) or one that cannot succeed before the lease runs out loses
+/// the lock: <see cref="Lost"/> is cancelled, which stops the run. Disposing releases the lease.
 /// </summary>
 internal sealed class DatabaseLock : IAsyncDisposable
 {
@@ -19,10 +20,13 @@ internal sealed class DatabaseLock : IAsyncDisposable
     private readonly Task _renewal;
     private readonly IOperationLog _log;
 
-    private DatabaseLock(BlobLeaseClient lease, TimeSpan renewInterval, IOperationLog log)
+    private readonly TimeSpan _duration;
+
+    private DatabaseLock(BlobLeaseClient lease, TimeSpan duration, TimeSpan renewInterval, IOperationLog log)
     {
         _lease = lease;
         _log = log;
+        _duration = duration;
         _renewal = RenewAsync(renewInterval);
     }
 
@@ -88,12 +92,12 @@ internal sealed class DatabaseLock : IAsyncDisposable
                 database,
                 ex)
             {
-                RecommendedAction = $"Wait for the other run to finish. A run that was killed frees the lock by itself within {options.LockDuration.TotalSeconds:0} seconds.",
+                RecommendedAction = $"Wait for the other run to finish. A run that crashed or was killed frees the lock by itself within {options.LockDuration.TotalSeconds:0} seconds (its lease).",
             };
         }
 
         context.Log.Verbose($"Locked database '{database}' (lease on {lockBlob.Name}).");
-        return new DatabaseLock(lease, options.LockRenewInterval, context.Log);
+        return new DatabaseLock(lease, options.LockDuration, options.LockRenewInterval, context.Log);
     }
 
     private static async Task CreateAsync(BlobClient lockBlob, CancellationToken ct)
@@ -140,19 +144,31 @@ internal sealed class DatabaseLock : IAsyncDisposable
     private async Task RenewAsync(TimeSpan interval)
     {
         using var timer = new PeriodicTimer(interval);
+        var leasedUntil = DateTimeOffset.UtcNow + _duration;
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
+                var remaining = leasedUntil - DateTimeOffset.UtcNow;
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                attempt.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+                var started = DateTimeOffset.UtcNow;
                 try
                 {
-                    await _lease.RenewAsync(cancellationToken: _stop.Token).ConfigureAwait(false);
+                    await _lease.RenewAsync(cancellationToken: attempt.Token).ConfigureAwait(false);
+                    leasedUntil = started + _duration;
                 }
-                catch (RequestFailedException ex)
+                catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException && !_stop.IsCancellationRequested)
                 {
-                    _log.Warning($"The database lock could not be renewed ({ex.ErrorCode ?? ex.Status.ToString()}); the landing stops.");
-                    _lost.Cancel();
-                    return;
+                    var refused = ex is RequestFailedException { Status: 409 or 412 };
+                    if (refused || DateTimeOffset.UtcNow + interval >= leasedUntil)
+                    {
+                        _log.Warning($"The database lock could not be renewed ({Reason(ex)}); the run stops.");
+                        _lost.Cancel();
+                        return;
+                    }
+
+                    _log.Verbose($"Renewing the database lock failed ({Reason(ex)}); trying again while the lease still runs.");
                 }
             }
         }
@@ -160,4 +176,7 @@ internal sealed class DatabaseLock : IAsyncDisposable
         {
         }
     }
+
+    private static string Reason(Exception ex) =>
+        ex is RequestFailedException rfe ? rfe.ErrorCode ?? rfe.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no answer before the lease ran out";
 }

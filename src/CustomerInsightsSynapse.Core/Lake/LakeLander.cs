@@ -74,7 +74,7 @@ public sealed class LakeLander
         var ct = context.CancellationToken;
         var model = await LakeModel.ReadAsync(container.GetBlobClient(target.ModelPath), target.Database, ct).ConfigureAwait(false);
         var plan = await _planner.PlanAsync(target, entities, model, context).ConfigureAwait(false);
-        var snapshotId = SnapshotId.New(DateTimeOffset.UtcNow);
+        var snapshotId = SnapshotId.New(_options.Clock.GetUtcNow());
         var runs = plan.Entities.Where(e => e.Action == PlannedAction.Land).Select(e => new EntityRun(e, target.SnapshotFolder(e.Name, snapshotId))).ToList();
         var progress = new LandingProgressReporter(context.Progress, target.Database, plan.Files, plan.Bytes);
         context.Log.Verbose($"Snapshot {snapshotId}: landing {runs.Count} of {plan.Entities.Count} entities, {plan.Files} files, {plan.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes.");
@@ -125,10 +125,20 @@ public sealed class LakeLander
             await guard.EnsureCurrentAsync(ct).ConfigureAwait(false);
         }
 
+        // Every entity whose view this run set reads model.json's snapshot; a landed entity's view read the previous
+        // one until a moment ago. Any other snapshot folder of those entities (older runs, killed runs) is garbage once
+        // it is older than the longest lease, by when no live run can still be landing into it.
         var deleted = new List<string>();
-        foreach (var r in landed)
+        var notBefore = _options.Clock.GetUtcNow() - SnapshotGarbage.LongestLease;
+        foreach (var entity in plan.Entities)
         {
-            deleted.AddRange(await DeleteOldSnapshotsAsync(container, target, r.Plan.Name, [snapshotId, r.Plan.CurrentSnapshotId], context).ConfigureAwait(false));
+            var current = result.Entities.Single(e => e.Entity == entity.Name).SnapshotId;
+            if (current is null)
+            {
+                continue;
+            }
+
+            deleted.AddRange(await DeleteOldSnapshotsAsync(container, target, entity.Name, [current, entity.CurrentSnapshotId], notBefore, context).ConfigureAwait(false));
         }
 
         return result with { DeletedSnapshots = deleted };
@@ -220,7 +230,7 @@ public sealed class LakeLander
         }
     }
 
-    private static async Task<IReadOnlyList<string>> DeleteOldSnapshotsAsync(BlobContainerClient container, LakeTarget target, string entity, string?[] keep, OperationContext context)
+    private static async Task<IReadOnlyList<string>> DeleteOldSnapshotsAsync(BlobContainerClient container, LakeTarget target, string entity, string?[] keep, DateTimeOffset notBefore, OperationContext context)
     {
         var deleted = new List<string>();
         var prefix = target.EntityFolder(entity) + "/";
@@ -234,7 +244,7 @@ public sealed class LakeLander
                 }
 
                 var name = item.Prefix[prefix.Length..].TrimEnd('/');
-                if (SnapshotId.IsSnapshotId(name) && !keep.Contains(name))
+                if (SnapshotId.TryGetTime(name, out var started) && started < notBefore && !keep.Contains(name))
                 {
                     await DeleteFolderAsync(container, item.Prefix.TrimEnd('/'), context.Log, context.CancellationToken).ConfigureAwait(false);
                     deleted.Add(item.Prefix.TrimEnd('/'));
