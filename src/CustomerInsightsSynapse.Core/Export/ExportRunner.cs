@@ -36,6 +36,9 @@ public sealed record ExportPlan(
     string? SqlScript,
     IReadOnlyList<string> Warnings);
 
+/// <summary>What a snapshot clean-up found in an export's database, and what it deleted.</summary>
+public sealed record SnapshotCleanup(string ExportName, string DatabaseName, IReadOnlyList<SnapshotFolder> Folders);
+
 public sealed record EntityPlanPreview(string Entity, string Action, int Files, long Bytes, string Reason);
 
 /// <summary>
@@ -186,6 +189,19 @@ public sealed class ExportRunner
         await SaveRecordAsync(record, lake, context.Log, context.CancellationToken).ConfigureAwait(false);
         context.Progress.Report(new OperationProgress(activity, $"Export '{export.Name}'", record.Status.ToString(), 100, Completed: true));
         return record;
+    }
+
+    /// <summary>
+    /// Deletes the snapshot folders of the export's database that nothing refers to (see <see cref="SnapshotCleaner"/>),
+    /// asking <paramref name="delete"/> for each. Needs the same role as a run.
+    /// </summary>
+    public async Task<SnapshotCleanup> ClearSnapshotsAsync(string exportName, Caller caller, Func<SnapshotFolder, bool> delete, OperationContext context)
+    {
+        var (export, connection) = await LoadAsync(exportName, caller, context.CancellationToken).ConfigureAwait(false);
+        var lake = await ResolveLakeAsync(connection, context.CancellationToken).ConfigureAwait(false);
+        var target = new LakeTarget(lake.Container, export.DatabaseName);
+        var folders = await new SnapshotCleaner(_session.CreateBlobClientFactory()).CleanAsync(target, delete, context).ConfigureAwait(false);
+        return new SnapshotCleanup(export.Name, export.DatabaseName, folders);
     }
 
     /// <summary>Run records, newest first.</summary>

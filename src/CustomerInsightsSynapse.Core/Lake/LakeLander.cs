@@ -206,11 +206,11 @@ public sealed class LakeLander
         }
         catch (Exception ex) when (ex is RequestFailedException or AggregateException or IOException && !ct.IsCancellationRequested)
         {
-            var current = await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
-            if (current.Value.Metadata.TryGetValue(LakeModel.WriteIdMetadata, out var found) && found == writeId)
+            var current = await blob.ExistsAsync(ct).ConfigureAwait(false) ? (await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false)).Value : null;
+            if (current is not null && current.Metadata.TryGetValue(LakeModel.WriteIdMetadata, out var found) && found == writeId)
             {
                 log.Verbose($"The answer to the commit of {target.ModelPath} was lost; the blob carries this run's write id, so the commit is in place.");
-                return current.Value.ETag;
+                return current.ETag;
             }
 
             if (ex is RequestFailedException { Status: 409 or 412 })
