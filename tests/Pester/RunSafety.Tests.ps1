@@ -137,20 +137,25 @@ Describe 'Snapshot garbage' {
         $e = New-Export -Id 'clear' -EntityCount 2
         (Invoke-Run $e.Name).Status | Should -Be 'Succeeded'
         $model = Get-LakeModel $e.Database
-        $orphan = "$($e.Database)/Entity001/20200101T000000000Z-abcdef/part-0000.csv"
+        # Two folders of killed runs: the newer one is kept (a view may read the snapshot before model.json's), the older goes.
+        $orphan = "$($e.Database)/Entity001/20200101T000000000Z-abcdef"
+        $kept = "$($e.Database)/Entity001/20200102T000000000Z-abcdef"
         $bytes = [Text.Encoding]::UTF8.GetBytes("left,by,a,killed,run`n")
         $headers = @{ Authorization = "Bearer $($Direct.Tokens.Storage)"; 'x-ms-version' = '2021-08-06'; 'x-ms-blob-type' = 'BlockBlob' }
-        $null = Invoke-WebRequest -Uri "$(Get-CISynapseTestBlobEndpoint $Direct $Account)/$Container/$orphan" -Method Put -Headers $headers -Body $bytes
+        foreach ($folder in $orphan, $kept) {
+            $null = Invoke-WebRequest -Uri "$(Get-CISynapseTestBlobEndpoint $Direct $Account)/$Container/$folder/part-0000.csv" -Method Put -Headers $headers -Body $bytes
+        }
 
         $preview = Clear-CISynapseExportSnapshot -Name $e.Name -WhatIf
         $preview.DeletedFolders | Should -BeNullOrEmpty
-        $preview.KeptFolders | Should -Be "$($e.Database)/Entity001/20200101T000000000Z-abcdef"
-        @(Get-LakeBlob $orphan).Count | Should -Be 1 -Because '-WhatIf deletes nothing'
+        $preview.KeptFolders | Should -Be $orphan
+        @(Get-LakeBlob "$orphan/").Count | Should -Be 1 -Because '-WhatIf deletes nothing'
 
         $cleared = Clear-CISynapseExportSnapshot -Name $e.Name -Confirm:$false
-        $cleared.DeletedFolders | Should -Be "$($e.Database)/Entity001/20200101T000000000Z-abcdef"
+        $cleared.DeletedFolders | Should -Be $orphan
         $cleared.BytesFreed | Should -Be $bytes.Length
-        @(Get-LakeBlob $orphan).Count | Should -Be 0
+        @(Get-LakeBlob "$orphan/").Count | Should -Be 0
+        @(Get-LakeBlob "$kept/").Count | Should -Be 1
         foreach ($entity in 'Entity001', 'Entity002') { @(Get-LakeBlob "$($e.Database)/$entity/$(Get-SnapshotOf $model $entity)/").Count | Should -Be 2 }
         Assert-ViewsFollowModel -Database $e.Database -Count 2
     }
