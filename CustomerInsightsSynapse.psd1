@@ -31,6 +31,7 @@
         'Get-CISynapseExport'
         'Set-CISynapseExport'
         'Remove-CISynapseExport'
+        'Clear-CISynapseExportSnapshot'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

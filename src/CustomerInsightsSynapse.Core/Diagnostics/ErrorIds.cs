@@ -84,6 +84,8 @@ public static class ErrorIds
     public const string ExportRunInProgress = "ExportRunInProgress";
     public const string LakeLockLost = "LakeLockLost";
     public const string LakeModelInvalid = "LakeModelInvalid";
+    public const string ModelCommitLost = "ModelCommitLost";
+    public const string DatabaseOwnerUnknown = "DatabaseOwnerUnknown";
     public const string PartitionNotFound = "PartitionNotFound";
     public const string PartitionLandingFailed = "PartitionLandingFailed";
 

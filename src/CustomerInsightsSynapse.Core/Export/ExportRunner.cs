@@ -36,6 +36,9 @@ public sealed record ExportPlan(
     string? SqlScript,
     IReadOnlyList<string> Warnings);
 
+/// <summary>What a snapshot clean-up found in an export's database, and what it deleted.</summary>
+public sealed record SnapshotCleanup(string ExportName, string DatabaseName, IReadOnlyList<SnapshotFolder> Folders);
+
 public sealed record EntityPlanPreview(string Entity, string Action, int Files, long Bytes, string Reason);
 
 /// <summary>
@@ -151,7 +154,7 @@ public sealed class ExportRunner
                 target,
                 selected,
                 context,
-                (result, ctx) => ApplySqlAsync(export, deployment, lake, target, selected, result, record.RunId, sql, options, ctx)).ConfigureAwait(false);
+                (result, guard, ctx) => ApplySqlAsync(export, deployment, lake, target, selected, result, guard, record.RunId, sql, options, ctx)).ConfigureAwait(false);
             warnings.AddRange(sql.Warnings);
 
             var entities = landing.Entities.Select(e => new EntityRunRecord(
@@ -199,6 +202,19 @@ public sealed class ExportRunner
         return record;
     }
 
+    /// <summary>
+    /// Deletes the snapshot folders of the export's database that nothing refers to (see <see cref="SnapshotCleaner"/>),
+    /// asking <paramref name="delete"/> for each. Needs the same role as a run.
+    /// </summary>
+    public async Task<SnapshotCleanup> ClearSnapshotsAsync(string exportName, Caller caller, Func<SnapshotFolder, bool> delete, OperationContext context)
+    {
+        var (export, connection) = await LoadAsync(exportName, caller, context.CancellationToken).ConfigureAwait(false);
+        var lake = await ResolveLakeAsync(connection, context.CancellationToken).ConfigureAwait(false);
+        var target = new LakeTarget(lake.Container, export.DatabaseName);
+        var folders = await new SnapshotCleaner(_session.CreateBlobClientFactory()).CleanAsync(target, delete, context).ConfigureAwait(false);
+        return new SnapshotCleanup(export.Name, export.DatabaseName, folders);
+    }
+
     /// <summary>Run records, newest first.</summary>
     public async Task<DocumentListing<ExportRunRecord>> ListRunsAsync(CancellationToken cancellationToken) =>
         await _store.ListAsync(ExportRunRecord.Kind, cancellationToken).ConfigureAwait(false);
@@ -210,6 +226,7 @@ public sealed class ExportRunner
         LakeTarget target,
         IReadOnlyList<CdmEntity> selected,
         LandingResult landing,
+        LakeCommitGuard guard,
         string runId,
         SqlOutcome outcome,
         ExportRunOptions options,
@@ -259,11 +276,11 @@ public sealed class ExportRunner
         try
         {
             var executor = new SqlScriptExecutor(lake.SqlEndpoint, _session.Credential, _session.Cloud.SqlAudience, options.Sql);
-            await executor.ExecuteAsync(script, context).ConfigureAwait(false);
+            await executor.ExecuteAsync(script, context, guard.EnsureCurrentAsync).ConfigureAwait(false);
             outcome.Applied = true;
             return true;
         }
-        catch (CISynapseException ex)
+        catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost)
         {
             outcome.Error = ex;
             return false;

@@ -381,6 +381,27 @@ public sealed class ExportService
                 RecommendedAction = "Choose another database name, or add the entities to that export with Set-CISynapseExport -AddEntity.",
             };
         }
+
+        DemandNoUnreadableOwner(listing, database);
+    }
+
+    /// <summary>An export document that cannot be read might feed the database: it counts as its owner.</summary>
+    private static void DemandNoUnreadableOwner(DocumentListing<ExportDefinition> listing, string database)
+    {
+        if (listing.Problems.Count == 0)
+        {
+            return;
+        }
+
+        var unreadable = string.Join(", ", listing.Problems.Select(p => p.Target?.ToString() ?? p.Message));
+        throw new CISynapseException(
+            ErrorIds.DatabaseOwnerUnknown,
+            ErrorKind.ResourceExists,
+            $"Export documents that cannot be read ({unreadable}) might already feed the database '{database}', so it cannot be given to another export.",
+            database)
+        {
+            RecommendedAction = "Repair or remove the unreadable export documents (Get-CISynapseExport names them), then try again.",
+        };
     }
 
     private static bool SameContainer(ConnectionDefinition a, ConnectionDefinition b) =>

@@ -8,8 +8,9 @@ namespace CustomerInsightsSynapse.Core.Lake;
 
 /// <summary>
 /// One landing per database at a time: a lease on <c>{Database}/_lock</c> (the blob is created when missing),
-/// renewed in the background. If a renewal fails the lock is lost and <see cref="Lost"/> is cancelled, which stops
-/// the run before it commits. Disposing releases the lease.
+/// renewed in the background. A renewal that fails for a passing reason is tried again at the next tick while the lease
+/// still runs; one refused (another run leased the lock) or one that cannot succeed before the lease runs out loses
+/// the lock: <see cref="Lost"/> is cancelled, which stops the run. Disposing releases the lease.
 /// </summary>
 internal sealed class DatabaseLock : IAsyncDisposable
 {
@@ -19,15 +20,52 @@ internal sealed class DatabaseLock : IAsyncDisposable
     private readonly Task _renewal;
     private readonly IOperationLog _log;
 
-    private DatabaseLock(BlobLeaseClient lease, TimeSpan renewInterval, IOperationLog log)
+    private readonly TimeSpan _duration;
+
+    private DatabaseLock(BlobLeaseClient lease, TimeSpan duration, TimeSpan renewInterval, IOperationLog log)
     {
         _lease = lease;
         _log = log;
+        _duration = duration;
         _renewal = RenewAsync(renewInterval);
     }
 
     /// <summary>Cancelled when the lease could not be renewed.</summary>
     public CancellationToken Lost => _lost.Token;
+
+    /// <summary>
+    /// Renews the lease now, so a run that was frozen past its lease learns it before its next write: the renewal
+    /// fails once another run has leased the lock since. Throws <see cref="ErrorIds.LakeLockLost"/> then.
+    /// </summary>
+    public async Task ConfirmHeldAsync(string database, CancellationToken ct)
+    {
+        if (!_lost.IsCancellationRequested)
+        {
+            try
+            {
+                await _lease.RenewAsync(cancellationToken: ct).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                _lost.Cancel();
+            }
+        }
+
+        throw LockLost(database, null);
+    }
+
+    /// <summary>The error of a run that no longer holds its database's lock.</summary>
+    public static CISynapseException LockLost(string database, Exception? inner) =>
+        new(
+            ErrorIds.LakeLockLost,
+            ErrorKind.OperationStopped,
+            $"This run no longer holds the lock on database '{database}' (its lease expired or could not be renewed, and another run may have taken it), so it stopped without moving any further view.",
+            database,
+            inner)
+        {
+            RecommendedAction = "Run the export again. A run loses its lock when its process is paused or cut off from storage for longer than the lease.",
+        };
 
     public static async Task<DatabaseLock> AcquireAsync(BlobClient lockBlob, string database, LandingOptions options, OperationContext context)
     {
@@ -54,12 +92,12 @@ internal sealed class DatabaseLock : IAsyncDisposable
                 database,
                 ex)
             {
-                RecommendedAction = $"Wait for the other run to finish. A run that was killed frees the lock by itself within {options.LockDuration.TotalSeconds:0} seconds.",
+                RecommendedAction = $"Wait for the other run to finish. A run that crashed or was killed frees the lock by itself within {options.LockDuration.TotalSeconds:0} seconds (its lease).",
             };
         }
 
         context.Log.Verbose($"Locked database '{database}' (lease on {lockBlob.Name}).");
-        return new DatabaseLock(lease, options.LockRenewInterval, context.Log);
+        return new DatabaseLock(lease, options.LockDuration, options.LockRenewInterval, context.Log);
     }
 
     private static async Task CreateAsync(BlobClient lockBlob, CancellationToken ct)
@@ -106,19 +144,31 @@ internal sealed class DatabaseLock : IAsyncDisposable
     private async Task RenewAsync(TimeSpan interval)
     {
         using var timer = new PeriodicTimer(interval);
+        var leasedUntil = DateTimeOffset.UtcNow + _duration;
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
+                var remaining = leasedUntil - DateTimeOffset.UtcNow;
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                attempt.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+                var started = DateTimeOffset.UtcNow;
                 try
                 {
-                    await _lease.RenewAsync(cancellationToken: _stop.Token).ConfigureAwait(false);
+                    await _lease.RenewAsync(cancellationToken: attempt.Token).ConfigureAwait(false);
+                    leasedUntil = started + _duration;
                 }
-                catch (RequestFailedException ex)
+                catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException && !_stop.IsCancellationRequested)
                 {
-                    _log.Warning($"The database lock could not be renewed ({ex.ErrorCode ?? ex.Status.ToString()}); the landing stops.");
-                    _lost.Cancel();
-                    return;
+                    var refused = ex is RequestFailedException { Status: 409 or 412 };
+                    if (refused || DateTimeOffset.UtcNow + interval >= leasedUntil)
+                    {
+                        _log.Warning($"The database lock could not be renewed ({Reason(ex)}); the run stops.");
+                        _lost.Cancel();
+                        return;
+                    }
+
+                    _log.Verbose($"Renewing the database lock failed ({Reason(ex)}); trying again while the lease still runs.");
                 }
             }
         }
@@ -126,4 +176,7 @@ internal sealed class DatabaseLock : IAsyncDisposable
         {
         }
     }
+
+    private static string Reason(Exception ex) =>
+        ex is RequestFailedException rfe ? rfe.ErrorCode ?? rfe.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no answer before the lease ran out";
 }

@@ -37,9 +37,10 @@ public sealed class LakeLander
     /// <param name="context">Progress, log and cancellation.</param>
     /// <param name="afterCommit">
     /// Runs under the database lock once model.json names the current snapshots (landed or not), before old snapshots
-    /// are deleted: the place to move views to the current snapshots. Returning false keeps the old snapshots.
+    /// are deleted: the place to move views to the current snapshots, each move preceded by the guard's check.
+    /// Returning false keeps the old snapshots.
     /// </param>
-    public async Task<LandingResult> LandAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, OperationContext, Task<bool>>? afterCommit = null)
+    public async Task<LandingResult> LandAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, LakeCommitGuard, OperationContext, Task<bool>>? afterCommit = null)
     {
         LandingPlanner.ValidateNames(target, entities);
         try
@@ -52,7 +53,7 @@ public sealed class LakeLander
         }
     }
 
-    private async Task<LandingResult> LandUnderLockAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, OperationContext, Task<bool>>? afterCommit)
+    private async Task<LandingResult> LandUnderLockAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, LakeCommitGuard, OperationContext, Task<bool>>? afterCommit)
     {
         var container = _factory.Container(target.Container);
         await using var databaseLock = await DatabaseLock.AcquireAsync(container.GetBlobClient(target.LockPath), target.Database, _options, context).ConfigureAwait(false);
@@ -60,25 +61,20 @@ public sealed class LakeLander
         var run = context with { CancellationToken = linked.Token };
         try
         {
-            return await LandLockedAsync(container, target, entities, run, afterCommit).ConfigureAwait(false);
+            return await LandLockedAsync(container, target, entities, run, databaseLock, afterCommit).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (databaseLock.Lost.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
-            throw new CISynapseException(
-                ErrorIds.LakeLockLost,
-                ErrorKind.OperationStopped,
-                $"The lock on database '{target.Database}' could not be renewed, so the landing stopped before committing. The previous snapshots stay current.",
-                target.Database,
-                ex);
+            throw DatabaseLock.LockLost(target.Database, ex);
         }
     }
 
-    private async Task<LandingResult> LandLockedAsync(BlobContainerClient container, LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, OperationContext, Task<bool>>? afterCommit)
+    private async Task<LandingResult> LandLockedAsync(BlobContainerClient container, LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, DatabaseLock databaseLock, Func<LandingResult, LakeCommitGuard, OperationContext, Task<bool>>? afterCommit)
     {
         var ct = context.CancellationToken;
         var model = await LakeModel.ReadAsync(container.GetBlobClient(target.ModelPath), target.Database, ct).ConfigureAwait(false);
         var plan = await _planner.PlanAsync(target, entities, model, context).ConfigureAwait(false);
-        var snapshotId = SnapshotId.New(DateTimeOffset.UtcNow);
+        var snapshotId = SnapshotId.New(_options.Clock.GetUtcNow());
         var runs = plan.Entities.Where(e => e.Action == PlannedAction.Land).Select(e => new EntityRun(e, target.SnapshotFolder(e.Name, snapshotId))).ToList();
         var progress = new LandingProgressReporter(context.Progress, target.Database, plan.Files, plan.Bytes);
         context.Log.Verbose($"Snapshot {snapshotId}: landing {runs.Count} of {plan.Entities.Count} entities, {plan.Files} files, {plan.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes.");
@@ -108,24 +104,41 @@ public sealed class LakeLander
         }
 
         var committed = false;
+        var committedTag = model.ETag;
         if (landed.Count > 0)
         {
-            await CommitAsync(container, target, model, ct).ConfigureAwait(false);
+            committedTag = await CommitAsync(container, target, model, context.Log, ct).ConfigureAwait(false);
             committed = true;
             context.Log.Verbose($"Committed {target.ModelPath}: {string.Join(", ", landed.Select(r => r.Plan.Name))} now at snapshot {snapshotId}.");
         }
 
         var result = new LandingResult(target.Database, snapshotId, committed, plan.Entities.Select(e => Result(target, e, runs, snapshotId)).ToList(), []);
-        if (afterCommit is not null && !await afterCommit(result, context).ConfigureAwait(false))
+        var guard = new LakeCommitGuard(databaseLock, container.GetBlobClient(target.ModelPath), committedTag, target.Database);
+        if (afterCommit is not null && !await afterCommit(result, guard, context).ConfigureAwait(false))
         {
             context.Log.Verbose("Old snapshots are kept: the step after the commit did not complete.");
             return result;
         }
 
-        var deleted = new List<string>();
-        foreach (var r in landed)
+        if (landed.Count > 0)
         {
-            deleted.AddRange(await DeleteOldSnapshotsAsync(container, target, r.Plan.Name, [snapshotId, r.Plan.CurrentSnapshotId], context).ConfigureAwait(false));
+            await guard.EnsureCurrentAsync(ct).ConfigureAwait(false);
+        }
+
+        // Every entity whose view this run set reads model.json's snapshot; a landed entity's view read the previous
+        // one until a moment ago. Any other snapshot folder of those entities (older runs, killed runs) is garbage once
+        // it is older than the longest lease, by when no live run can still be landing into it.
+        var deleted = new List<string>();
+        var notBefore = _options.Clock.GetUtcNow() - SnapshotGarbage.LongestLease;
+        foreach (var entity in plan.Entities)
+        {
+            var current = result.Entities.Single(e => e.Entity == entity.Name).SnapshotId;
+            if (current is null)
+            {
+                continue;
+            }
+
+            deleted.AddRange(await DeleteOldSnapshotsAsync(container, target, entity.Name, [current, entity.CurrentSnapshotId], notBefore, context).ConfigureAwait(false));
         }
 
         return result with { DeletedSnapshots = deleted };
@@ -167,28 +180,57 @@ public sealed class LakeLander
         }
     }
 
-    private static async Task CommitAsync(BlobContainerClient container, LakeTarget target, LakeModel model, CancellationToken ct)
+    /// <summary>
+    /// Writes model.json on condition of the ETag it was read with, tagged with a write id in its metadata. When the
+    /// answer is lost (the write landed, the retry then fails on the changed ETag, or every retry fails) the blob is
+    /// read back: our write id there means this run's commit is in place; another id means someone else committed.
+    /// Returns the ETag of the committed model.json.
+    /// </summary>
+    private static async Task<ETag> CommitAsync(BlobContainerClient container, LakeTarget target, LakeModel model, IOperationLog log, CancellationToken ct)
     {
         var conditions = model.ETag is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
+        var writeId = Guid.NewGuid().ToString("N");
+        var blob = container.GetBlobClient(target.ModelPath);
         try
         {
-            await container.GetBlobClient(target.ModelPath).UploadAsync(
+            var response = await blob.UploadAsync(
                 model.Serialize(),
-                new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
+                new BlobUploadOptions
+                {
+                    Conditions = conditions,
+                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                    Metadata = new Dictionary<string, string> { [LakeModel.WriteIdMetadata] = writeId },
+                },
                 ct).ConfigureAwait(false);
+            return response.Value.ETag;
         }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or IOException && !ct.IsCancellationRequested)
         {
-            throw new CISynapseException(
-                ErrorIds.ExportRunInProgress,
-                ErrorKind.ResourceBusy,
-                $"{target.ModelPath} was changed by someone else during the landing; this run's snapshots were not committed.",
-                target.Database,
-                ex);
+            var current = await blob.ExistsAsync(ct).ConfigureAwait(false) ? (await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false)).Value : null;
+            if (current is not null && current.Metadata.TryGetValue(LakeModel.WriteIdMetadata, out var found) && found == writeId)
+            {
+                log.Verbose($"The answer to the commit of {target.ModelPath} was lost; the blob carries this run's write id, so the commit is in place.");
+                return current.ETag;
+            }
+
+            if (ex is RequestFailedException { Status: 409 or 412 })
+            {
+                throw new CISynapseException(
+                    ErrorIds.ModelCommitLost,
+                    ErrorKind.ResourceBusy,
+                    $"{target.ModelPath} was committed by another writer during the landing; this run's snapshots were not committed and every view stays where that commit put it.",
+                    target.Database,
+                    ex)
+                {
+                    RecommendedAction = "Run the export again; if it happens again, look for another process or export writing into the same database folder.",
+                };
+            }
+
+            throw;
         }
     }
 
-    private static async Task<IReadOnlyList<string>> DeleteOldSnapshotsAsync(BlobContainerClient container, LakeTarget target, string entity, string?[] keep, OperationContext context)
+    private static async Task<IReadOnlyList<string>> DeleteOldSnapshotsAsync(BlobContainerClient container, LakeTarget target, string entity, string?[] keep, DateTimeOffset notBefore, OperationContext context)
     {
         var deleted = new List<string>();
         var prefix = target.EntityFolder(entity) + "/";
@@ -202,7 +244,7 @@ public sealed class LakeLander
                 }
 
                 var name = item.Prefix[prefix.Length..].TrimEnd('/');
-                if (SnapshotId.IsSnapshotId(name) && !keep.Contains(name))
+                if (SnapshotId.TryGetTime(name, out var started) && started < notBefore && !keep.Contains(name))
                 {
                     await DeleteFolderAsync(container, item.Prefix.TrimEnd('/'), context.Log, context.CancellationToken).ConfigureAwait(false);
                     deleted.Add(item.Prefix.TrimEnd('/'));

@@ -18,6 +18,9 @@ internal sealed class LakeModel
     public const string SnapshotAnnotation = "cisynapse:snapshotId";
     public const string FingerprintAnnotation = "cisynapse:fingerprint";
 
+    /// <summary>Blob metadata naming the write that produced model.json, so a run recognises its own commit.</summary>
+    public const string WriteIdMetadata = "cisynapsewriteid";
+
     private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = true };
 
     private readonly JsonObject _root;

@@ -39,10 +39,17 @@ public sealed class LandingOptions
 
     public LocalFileFingerprint LocalFingerprint { get; init; } = LocalFileFingerprint.SizeAndModifiedTime;
 
-    /// <summary>Lease on <c>{Database}/_lock</c>: 15–60 s as the service allows.</summary>
-    public TimeSpan LockDuration { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Lease on <c>{Database}/_lock</c> (15–60 s as the service allows). The shortest lease, so that a crashed run
+    /// blocks the next one for at most this long; a live run renews it every <see cref="LockRenewInterval"/>.
+    /// </summary>
+    public TimeSpan LockDuration { get; init; } = TimeSpan.FromSeconds(15);
 
-    public TimeSpan LockRenewInterval { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>Leaves two more renewals before the lease expires when one renewal fails for a passing reason.</summary>
+    public TimeSpan LockRenewInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Names snapshots and dates garbage; tests move it past <see cref="SnapshotGarbage.LongestLease"/>.</summary>
+    internal TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Called after each file is in place; tests use it to stop a run in the middle.</summary>
     internal Func<LandedFile, CancellationToken, Task>? AfterFileLanded { get; init; }

@@ -17,6 +17,14 @@ public static partial class SnapshotId
     /// <summary>Whether a folder name was made by <see cref="New"/>; cleanup deletes nothing else.</summary>
     public static bool IsSnapshotId(string name) => Pattern().IsMatch(name);
 
+    /// <summary>When the snapshot was started, read from its name; false for a name not made by <see cref="New"/>.</summary>
+    public static bool TryGetTime(string name, out DateTimeOffset time)
+    {
+        time = default;
+        return IsSnapshotId(name)
+            && DateTimeOffset.TryParseExact(name[..19], "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+    }
+
     [GeneratedRegex("^[0-9]{8}T[0-9]{9}Z-[0-9a-f]{6}$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

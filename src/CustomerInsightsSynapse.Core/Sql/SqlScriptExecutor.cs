@@ -49,7 +49,10 @@ public sealed class SqlScriptExecutor
     public SqlEndpoint Endpoint { get; }
 
     /// <summary>Runs every batch of <paramref name="script"/> in order; stops at the first failure, naming the batch.</summary>
-    public async Task ExecuteAsync(SqlScript script, OperationContext context)
+    /// <param name="script">The validated script.</param>
+    /// <param name="context">Progress, log and cancellation.</param>
+    /// <param name="beforeEachBatch">Awaited immediately before each batch is sent; throwing stops the script there.</param>
+    public async Task ExecuteAsync(SqlScript script, OperationContext context, Func<CancellationToken, Task>? beforeEachBatch = null)
     {
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(context);
@@ -78,6 +81,11 @@ public sealed class SqlScriptExecutor
 
                     connection = await OpenAsync(DatabaseFor(script, batch), cancellationToken).ConfigureAwait(false);
                     connectedTo = batch.Target;
+                }
+
+                if (beforeEachBatch is not null)
+                {
+                    await beforeEachBatch(cancellationToken).ConfigureAwait(false);
                 }
 
                 context.Log.Verbose($"Running SQL batch {i + 1} of {script.Batches.Count}: {batch.Name}");

@@ -113,7 +113,7 @@ public sealed class DatabaseLockTests : IDisposable
         // What a killed process leaves: a lease nobody renews or releases, and a half-written snapshot folder.
         var killedRunsLease = TimeSpan.FromSeconds(15);
         await _lake.Container.GetBlobClient("SalesDb/_lock").GetBlobLeaseClient().AcquireAsync(killedRunsLease);
-        var orphan = SnapshotId.New(DateTimeOffset.UtcNow);
+        var orphan = SnapshotId.New(DateTimeOffset.UtcNow - SnapshotGarbage.LongestLease - TimeSpan.FromMinutes(1));
         await _lake.Container.UploadBlobAsync($"SalesDb/Contact/{orphan}/part-0000.csv", BinaryData.FromString("half"));
         entity = LakeScenario.LocalEntity(source, "Contact", 2, 25, "v2");
 

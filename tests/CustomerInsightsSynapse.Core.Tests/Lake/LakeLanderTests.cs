@@ -176,7 +176,9 @@ public sealed class LakeLanderTests : IDisposable
             }
         }
 
-        var next = await _lake.Lander().LandAsync(_lake.Target, entities, OperationContext.None);
+        // The interrupted run's folder is garbage once it is older than the longest lease.
+        var later = new LandingOptions { Clock = new Export.ManualClock(DateTimeOffset.UtcNow + SnapshotGarbage.LongestLease + TimeSpan.FromMinutes(1)) };
+        var next = await _lake.Lander(later).LandAsync(_lake.Target, entities, OperationContext.None);
         Assert.All(next.Entities, e => Assert.Equal(LandingAction.Landed, e.Action));
         var model = JsonNode.Parse(_lake.Download("SalesDb/model.json"))!;
         Assert.All(model["entities"]!.AsArray(), e => Assert.Contains(next.SnapshotId, (string)e!["partitions"]![0]!["location"]!, StringComparison.Ordinal));
@@ -224,10 +226,12 @@ public sealed class LakeLanderTests : IDisposable
     {
         var source = _lake.NewFolder();
         var snapshots = new List<string>();
+        var clock = new Export.ManualClock(DateTimeOffset.UtcNow);
         for (var run = 0; run < 3; run++)
         {
             var entity = LakeScenario.LocalEntity(source, "Contact", 2, 10 + run, "run" + run);
-            var result = await _lake.Lander().LandAsync(_lake.Target, [entity], OperationContext.None);
+            clock.Advance(SnapshotGarbage.LongestLease * 2);
+            var result = await _lake.Lander(new LandingOptions { Clock = clock }).LandAsync(_lake.Target, [entity], OperationContext.None);
             snapshots.Add(result.SnapshotId);
             if (run == 2)
             {
