@@ -97,6 +97,10 @@ public sealed class ExportRunner
         return new ExportPlan(export.Name, export.DatabaseName, lake.Container.ToUri().AbsoluteUri, deployment, previews, script, warnings);
     }
 
+    /// <summary>
+    /// Runs the export and saves its record. A Failed run throws <see cref="ExportRunFailedException"/> (see
+    /// <see cref="ExportRunOutcome"/>); any other finished run returns its record.
+    /// </summary>
     public async Task<ExportRunRecord> RunAsync(string exportName, Caller caller, ExportRunOptions options, OperationContext context)
     {
         var (export, connection) = await LoadAsync(exportName, caller, context.CancellationToken).ConfigureAwait(false);
@@ -177,14 +181,19 @@ public sealed class ExportRunner
         }
         catch (CISynapseException ex)
         {
-            record = record with { Status = ExportRunStatus.Failed, ErrorId = ex.ErrorId, Error = ex.Message };
-            await SaveRecordAsync(record with { EndedOn = _clock.GetUtcNow(), Warnings = warnings }, lake, context.Log, CancellationToken.None).ConfigureAwait(false);
-            throw;
+            record = record with { Status = ExportRunStatus.Failed, ErrorId = ex.ErrorId, Error = ex.Message, EndedOn = _clock.GetUtcNow(), Warnings = warnings };
+            await SaveRecordAsync(record, lake, context.Log, CancellationToken.None).ConfigureAwait(false);
+            throw ExportRunOutcome.ErrorFor(record, ex)!;
         }
 
         record = record with { EndedOn = _clock.GetUtcNow(), Warnings = warnings };
         await SaveRecordAsync(record, lake, context.Log, context.CancellationToken).ConfigureAwait(false);
         context.Progress.Report(new OperationProgress(activity, $"Export '{export.Name}'", record.Status.ToString(), 100, Completed: true));
+        if (record.Status == ExportRunStatus.Failed)
+        {
+            throw ExportRunOutcome.ErrorFor(record)!;
+        }
+
         return record;
     }
 
@@ -291,11 +300,10 @@ public sealed class ExportRunner
     private async Task<(ExportDefinition Export, ConnectionDefinition Connection)> LoadAsync(string exportName, Caller caller, CancellationToken ct)
     {
         var export = (await _store.GetAsync(ExportService.Kind, exportName, ct).ConfigureAwait(false))?.Content
-            ?? throw new CISynapseException(ErrorIds.ExportNotFound, ErrorKind.ObjectNotFound, $"There is no export named '{exportName}' in the store '{_store.Location}'.", exportName);
+            ?? throw await ExportService.NotFoundAsync(_store, exportName, ct).ConfigureAwait(false);
         var connection = (await _store.GetAsync(ConnectionService.Kind, export.ConnectionName, ct).ConfigureAwait(false))?.Content
-            ?? throw new CISynapseException(ErrorIds.ConnectionNotFound, ErrorKind.ObjectNotFound, $"Export '{export.Name}' uses connection '{export.ConnectionName}', which is not in the store.", export.ConnectionName);
-        var role = await new RoleService(_store).RoleOfAsync(caller.ObjectId, ct).ConfigureAwait(false);
-        Authorization.DemandCreateExport(role, caller, connection);
+            ?? throw await ConnectionService.NotFoundAsync(_store, export.ConnectionName, ct).ConfigureAwait(false);
+        await new RoleService(_store).DemandExportAsync(caller, connection, $"run the export '{export.Name}'", ct).ConfigureAwait(false);
         return (export, connection);
     }
 

@@ -40,7 +40,7 @@ public sealed class GetCISynapseConnectionCommand : CISynapseCmdlet
             var matches = listing.Documents.Where(d => pattern.IsMatch(d.Content.Name)).ToArray();
             if (matches.Length == 0 && !pattern.HasWildcards)
             {
-                WriteError(ErrorRecordFactory.Create(ErrorIds.ConnectionNotFound, ErrorKind.ObjectNotFound, $"There is no connection named '{text}' in the store '{store.Location}'.", text));
+                WriteError(ErrorRecordFactory.From(ConnectionService.NotFound(text, store.Location, listing.Documents.Select(d => d.Content.Name)), text));
                 continue;
             }
 
