@@ -306,6 +306,7 @@ Describe 'Prerequisites before a run' {
             $err = { Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'ExportRunFailed,*' -PassThru
             $err.Exception.InnerException.ErrorId | Should -Be 'PrerequisitesNotMet'
             $err.Exception.Message | Should -Match 'HierarchicalNamespace'
+            $err.ErrorDetails.RecommendedAction | Should -Match 'Repair-CISynapsePrerequisite'
             $err.TargetObject.Status | Should -Be 'Failed'
             Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/" | Where-Object Name -NotMatch '/_runs/' | Should -BeNullOrEmpty
             (Get-CISynapseExportRun -ExportName $s.Export.Name).Status | Should -Be 'Failed'

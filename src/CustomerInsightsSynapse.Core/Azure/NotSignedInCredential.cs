@@ -37,18 +37,13 @@ internal sealed class NotSignedInCredential(TokenCredential defaultChain) : Toke
         }
     }
 
-    private static CISynapseException NotConnected(TokenRequestContext requestContext, AuthenticationFailedException ex)
+    private static NotSignedInException NotConnected(TokenRequestContext requestContext, AuthenticationFailedException ex)
     {
         var audience = string.Join(", ", requestContext.Scopes.Select(JwtClaims.NormalizeAudience));
-        return new CISynapseException(
-            ErrorIds.NotConnected,
-            ErrorKind.AuthenticationError,
+        return new NotSignedInException(
             $"Not signed in to Azure: Connect-CISynapseAccount was not run in this session, and the default credential chain (environment variables, workload identity, managed identity, Azure CLI, Azure PowerShell, …) found no credential it could use for '{audience}' ({FirstLine(ex.Message)}).",
             audience,
-            ex)
-        {
-            RecommendedAction = SignInCommands,
-        };
+            ex);
     }
 
     private static string FirstLine(string text)
@@ -57,3 +52,10 @@ internal sealed class NotSignedInCredential(TokenCredential defaultChain) : Toke
         return line.Length <= 300 ? line : line[..300] + "…";
     }
 }
+
+/// <summary>
+/// NotConnected because nobody signed in (not because one of several supplied tokens is missing): no Azure request
+/// can succeed, so callers that carry on past a failed request stop instead.
+/// </summary>
+internal sealed class NotSignedInException(string message, string audience, Exception inner)
+    : CISynapseException(ErrorIds.NotConnected, ErrorKind.AuthenticationError, message, audience, inner);

@@ -116,6 +116,26 @@ public sealed class ConnectionService
         return await _store.ListAsync(Kind, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The connections listed for the caller, as Customer Insights lists the connections a user can use: Administrators
+    /// get every connection, Contributors and Viewers those usable by Administrators and Contributors. With
+    /// <paramref name="includeUnusable"/>, every connection. In a store nobody holds a role in yet, every connection.
+    /// </summary>
+    public async Task<DocumentListing<ConnectionDefinition>> ListUsableAsync(Caller caller, bool includeUnusable, CancellationToken cancellationToken)
+    {
+        var assignments = await Roles.ListAsync(cancellationToken).ConfigureAwait(false);
+        var role = assignments.FirstOrDefault(a => string.Equals(a.PrincipalId, caller.ObjectId, StringComparison.OrdinalIgnoreCase))?.Role;
+        if (assignments.Count > 0)
+        {
+            Authorization.DemandRead(role, caller, assignments);
+        }
+
+        var listing = await _store.ListAsync(Kind, cancellationToken).ConfigureAwait(false);
+        return includeUnusable || assignments.Count == 0
+            ? listing
+            : listing with { Documents = listing.Documents.Where(d => Authorization.IsListedFor(role, d.Content)).ToList() };
+    }
+
     public async Task<StoredDocument<ConnectionDefinition>> UpdateAsync(ConnectionChange change, Caller caller, bool validate, OperationContext context)
     {
         var token = context.CancellationToken;

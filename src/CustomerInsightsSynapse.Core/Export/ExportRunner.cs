@@ -139,7 +139,7 @@ public sealed class ExportRunner
             context.Progress.Report(new OperationProgress(activity, $"Export '{export.Name}'", $"Landing {selected.Count} entities into {export.DatabaseName}", 15));
             var target = new LakeTarget(lake.Container, export.DatabaseName);
             var factory = _session.CreateBlobClientFactory();
-            var lander = new LakeLander(factory, options.Landing);
+            var lander = new LakeLander(factory, options.Landing) { LockHolder = $"{caller} (export '{export.Name}', run {record.RunId})" };
             var sql = new SqlOutcome();
             var landing = await lander.LandAsync(
                 target,
@@ -279,12 +279,33 @@ public sealed class ExportRunner
             throw new CISynapseException(
                 ErrorIds.PrerequisitesNotMet,
                 ErrorKind.InvalidOperation,
-                $"{failed.Count} prerequisite check(s) failed, so nothing was landed: " + string.Join(" ", failed.Select(f => $"[{f.CheckId}] {f.Reason}")),
+                $"{failed.Count} prerequisite check(s) failed, so nothing was landed: " + string.Join(" ", failed.Select(f => $"[{f.CheckId}] {Describe(f.Principal)}: {f.Reason}")),
                 connection.Name)
             {
-                RecommendedAction = $"Run Test-CISynapsePrerequisite -ConnectionName '{connection.Name}' for the fixes (Repair-CISynapsePrerequisite applies the role assignments), or use -SkipPrerequisiteCheck.",
+                RecommendedAction = $"Run Test-CISynapsePrerequisite -ConnectionName '{connection.Name}' | Repair-CISynapsePrerequisite to apply the missing role assignments (Test-CISynapsePrerequisite alone lists the fixes), then run the export again.",
             };
         }
+    }
+
+    /// <summary>The principal a check is about, by name where known: "the user Ada Lovelace (oid)".</summary>
+    private static string Describe(PrerequisitePrincipal principal)
+    {
+        var what = principal.Kind switch
+        {
+            PrincipalKind.ServicePrincipal => "the Customer Insights service principal",
+            PrincipalKind.User => "the user",
+            PrincipalKind.WorkspaceIdentity => "the workspace's managed identity",
+            PrincipalKind.QueryUser => "the query user",
+            _ => "the setting",
+        };
+        var who = (principal.DisplayName, principal.ObjectId) switch
+        {
+            ({ } name, { } id) => $" {name} ({id})",
+            ({ } name, null) => $" {name}",
+            (null, { } id) => $" {id}",
+            _ => string.Empty,
+        };
+        return what + who;
     }
 
     private async Task<(IReadOnlyList<CdmEntity> Selected, IReadOnlyList<string> Missing)> ReadSourceAsync(ExportDefinition export, OperationContext context)

@@ -27,10 +27,17 @@ public static class Authorization
     /// <param name="attempted">What was attempted, for the message: "run the export 'nightly'", "create exports".</param>
     /// <param name="assignments">The store's role assignments, to name who may grant the role; null when not read.</param>
     public static void DemandExport(CIRole? role, Caller caller, ConnectionDefinition connection, string attempted, IReadOnlyList<RoleAssignment>? assignments = null)
-    {
-        var needed = connection.UsableBy == ConnectionUsableBy.AdministratorsAndContributors ? CIRole.Contributor : CIRole.Administrator;
-        Demand(role, needed, caller, $"{attempted} on the connection '{connection.Name}' (usable by {connection.UsableBy})", assignments);
-    }
+        => Demand(role, NeededFor(connection), caller, $"{attempted} on the connection '{connection.Name}' (usable by {connection.UsableBy})", assignments);
+
+    /// <summary>
+    /// Whether a connection is listed for a role without asking for all: Administrators-only connections are listed
+    /// for Administrators only, as Customer Insights shows a user the connections they can use.
+    /// </summary>
+    public static bool IsListedFor(CIRole? role, ConnectionDefinition connection) =>
+        connection.UsableBy == ConnectionUsableBy.AdministratorsAndContributors || Allows(role, CIRole.Administrator);
+
+    private static CIRole NeededFor(ConnectionDefinition connection) =>
+        connection.UsableBy == ConnectionUsableBy.AdministratorsAndContributors ? CIRole.Contributor : CIRole.Administrator;
 
     public static bool Allows(CIRole? role, CIRole needed) => role is { } held && held >= needed;
 

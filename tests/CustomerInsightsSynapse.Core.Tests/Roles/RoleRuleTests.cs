@@ -105,6 +105,19 @@ public sealed class RoleRuleTests : IDisposable
     }
 
     [Fact]
+    public async Task Administrators_only_connections_are_listed_for_Administrators_and_for_others_only_when_all_are_asked_for()
+    {
+        var service = await SeededAsync();
+        static IEnumerable<string> Names(CustomerInsightsSynapse.Core.Store.DocumentListing<ConnectionDefinition> listing) => listing.Documents.Select(d => d.Name);
+
+        Assert.Equal(["AdminsOnly", "Shared"], Names(await service.ListUsableAsync(Admin, false, default)));
+        Assert.Equal(["Shared"], Names(await service.ListUsableAsync(Contributor, false, default)));
+        Assert.Equal(["Shared"], Names(await service.ListUsableAsync(Viewer, false, default)));
+        Assert.Equal(["AdminsOnly", "Shared"], Names(await service.ListUsableAsync(Contributor, true, default)));
+        Assert.Equal(ErrorIds.RoleRequired, (await Assert.ThrowsAsync<CISynapseException>(() => service.ListUsableAsync(Stranger, true, default))).ErrorId);
+    }
+
+    [Fact]
     public async Task Any_role_reads_connections_and_a_principal_without_one_cannot()
     {
         var service = await SeededAsync();
