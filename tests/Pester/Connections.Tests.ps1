@@ -269,6 +269,30 @@ Describe 'Customer Insights roles' {
         (Get-CISynapseRole -PrincipalId $strangerId) | Should -BeNullOrEmpty
     }
 
+    It 'lists Administrators-only connections for Administrators, and for others only with -All or by exact name' {
+        $null = New-CISynapseConnection -Name 'AdminsOnly' -UsableBy Administrators @byNames
+        (Get-CISynapseConnection).Name | Should -Be @('AdminsOnly', 'Shared')
+
+        foreach ($id in $contributorId, $viewerId) {
+            Connect-As $id
+            (Get-CISynapseConnection).Name | Should -Be 'Shared'
+            (Get-CISynapseConnection -Name '*').Name | Should -Be 'Shared'
+            (Get-CISynapseConnection -All).Name | Should -Be @('AdminsOnly', 'Shared')
+            (Get-CISynapseConnection -Name 'AdminsOnly').Name | Should -Be 'AdminsOnly'
+        }
+    }
+
+    It 'says in RoleRequired what was attempted and which Administrators can grant the role' {
+        Connect-As $contributorId
+        $failure = $null
+        try { New-CISynapseConnection -Name 'Mine' @byNames -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'RoleRequired,*'
+        $failure.Exception.Message | Should -Match 'to create, change or remove connections'
+        $failure.Exception.Message | Should -Match ([regex]::Escape("Only the store's Administrator"))
+        $failure.Exception.Message | Should -Match ([regex]::Escape($adminId))
+        $failure.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape("Grant-CISynapseRole -PrincipalId $contributorId -Role Administrator"))
+    }
+
     It 'lets a Viewer read and refuses a principal with no role' {
         Connect-As $viewerId
         (Get-CISynapseConnection).Name | Should -Be 'Shared'

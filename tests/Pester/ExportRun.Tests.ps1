@@ -167,9 +167,15 @@ Describe 'Scheduled refreshes' {
         $null = New-CISynapseTestCdmFolder -Path $s.Source -Rows @{ Customer = 41; UnifiedActivity = 91; Segments = 13 } -PartitionsPerEntity 2
         Remove-Item (Join-Path $s.Source 'Segments/part-00001.csv')
 
-        $run = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
+        $failure = $null
+        $run = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable failure
 
         $run.Status | Should -Be 'PartiallySucceeded'
+        @($failure).Count | Should -Be 1
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'ExportRunPartiallySucceeded,*'
+        $failure[0].Exception.Message | Should -Match "'Segments'"
+        $failure[0].TargetObject.RunId | Should -Be $run.RunId
+        $failure[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
         ($run.Entities | Where-Object Entity -EQ 'Segments').Action | Should -Be 'Failed'
         ($run.Entities | Where-Object Entity -EQ 'Segments').ErrorId | Should -Not -BeNullOrEmpty
         @($run.Entities | Where-Object Action -EQ 'Landed').Count | Should -Be 2
@@ -193,7 +199,7 @@ Describe 'Stopping' {
         Get-SnapshotOf $after 'Customer' | Should -Be (Get-SnapshotOf $model 'Customer') -Because 'nothing was committed after the command failed'
         Get-ViewBulk $s.Database 'Customer' | Should -Be "$($s.Database)/Customer/$(Get-SnapshotOf $model 'Customer')/*"
         (Get-CISynapseExportRun -ExportName $s.Export.Name -Last 1).Status | Should -Be 'Canceled'
-        Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because 'the lock was released'
+        Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because 'the lock was released'
     }
 }
 
@@ -297,11 +303,11 @@ Describe 'Prerequisites before a run' {
         $broken.storageAccounts[0].isHnsEnabled = $false
         Set-CISynapseEmulatorScenario -Stack $Stack -Scenario $broken
         try {
-            $err = $null
-            $run = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
-            $run | Should -BeNullOrEmpty
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'PrerequisitesNotMet,*'
-            $err[0].Exception.Message | Should -Match 'HierarchicalNamespace'
+            $err = { Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'ExportRunFailed,*' -PassThru
+            $err.Exception.InnerException.ErrorId | Should -Be 'PrerequisitesNotMet'
+            $err.Exception.Message | Should -Match 'HierarchicalNamespace'
+            $err.ErrorDetails.RecommendedAction | Should -Match 'Repair-CISynapsePrerequisite'
+            $err.TargetObject.Status | Should -Be 'Failed'
             Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/" | Where-Object Name -NotMatch '/_runs/' | Should -BeNullOrEmpty
             (Get-CISynapseExportRun -ExportName $s.Export.Name).Status | Should -Be 'Failed'
 

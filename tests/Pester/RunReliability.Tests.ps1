@@ -114,7 +114,9 @@ Describe 'Flaky storage' {
 
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $err = $null
-        $run = Invoke-CISynapseExport -Name $e.Name -SkipPrerequisiteCheck -Confirm:$false -WarningAction SilentlyContinue -ErrorVariable err -ErrorAction SilentlyContinue
+        # A failed run stops the command (ExportRunFailed, the run record as its target); a partial one only writes an error.
+        try { $run = Invoke-CISynapseExport -Name $e.Name -SkipPrerequisiteCheck -Confirm:$false -WarningAction SilentlyContinue -ErrorVariable err -ErrorAction SilentlyContinue }
+        catch { $err = @($_); $run = $_.TargetObject }
         $watch.Stop()
 
         $failed = @($err) + @($run | Where-Object { $_ -and $_.Status -ne 'Succeeded' })

@@ -34,7 +34,10 @@ $result = try {
     @{ status = "$($run.Status)"; runId = $run.RunId; landed = $run.EntitiesLanded }
 }
 catch {
-    @{ status = 'Error'; errorId = $_.FullyQualifiedErrorId.Split(',')[0]; message = $_.Exception.Message }
+    # A failed run stops with ExportRunFailed; its inner exception carries the cause's ErrorId.
+    $errorId = $_.FullyQualifiedErrorId.Split(',')[0]
+    if ($errorId -eq 'ExportRunFailed') { $errorId = $_.Exception.InnerException.ErrorId }
+    @{ status = 'Error'; errorId = $errorId; message = $_.Exception.Message }
 }
 $result.elapsedMs = $watch.ElapsedMilliseconds
 $result | ConvertTo-Json | Set-Content -LiteralPath $ResultPath

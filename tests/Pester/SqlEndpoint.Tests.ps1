@@ -89,7 +89,9 @@ Describe 'The serverless SQL endpoint of the test stack' {
         $s = New-ApplyScenario -Entity 'Customer'
         Set-CISynapseEmulatorSqlFault -Stack $Stack -Kind error -Match 'CREATE OR ALTER VIEW' -Number 262 -Message "CREATE VIEW permission denied in database '$($s.Database)'."
 
-        $run = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure = { Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'ExportRunFailed,*' -PassThru
+        $failure.Exception.InnerException.ErrorId | Should -Be 'SqlBatchFailed'
+        $run = $failure.TargetObject
 
         $run.Status | Should -Be 'Failed'
         $run.SqlApplied | Should -BeFalse

@@ -60,6 +60,16 @@ public sealed class AzureSession
         return new AzureSession(cloud, new DefaultAzureCredential(options), SignInMethod.Default, tenantId, null);
     }
 
+    /// <summary>
+    /// The session of a process where nobody connected: the default credential chain in the given cloud, failing
+    /// with NotConnected (and the commands that sign in) when the chain finds no credential.
+    /// </summary>
+    public static AzureSession NotSignedIn(CloudEnvironment cloud)
+    {
+        var chain = new DefaultAzureCredential(new DefaultAzureCredentialOptions { AuthorityHost = cloud.AuthorityHost });
+        return new AzureSession(cloud, new NotSignedInCredential(chain), SignInMethod.Default, null, null);
+    }
+
     public static AzureSession WithManagedIdentity(CloudEnvironment cloud, string? clientId = null, string? tenantId = null)
     {
         var id = string.IsNullOrEmpty(clientId) ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId);

@@ -52,7 +52,7 @@ public sealed class CdmFolderReader
             : await OpenLocalAsync(source, context.CancellationToken).ConfigureAwait(false);
         var folderRoot = CdmLocationResolver.FolderOf(documentPath);
         using var session = new CdmReadSession(store, folderRoot, _options, context);
-        var kind = KindOf(documentPath) ?? throw Unsupported(store.ToLocation(documentPath));
+        var kind = KindOf(documentPath) ?? throw await UnsupportedAsync(store, folderRoot, documentPath, context.CancellationToken).ConfigureAwait(false);
         context.Progress.Report(new OperationProgress(1, "Reading CDM folder", store.ToLocation(documentPath)));
         var entities = kind switch
         {
@@ -147,7 +147,7 @@ public sealed class CdmFolderReader
 
         if (!Directory.Exists(full))
         {
-            throw NotFound(full);
+            throw LocalNotFound(full);
         }
 
         var store = new LocalCdmStore(full);
@@ -167,7 +167,11 @@ public sealed class CdmFolderReader
         return manifests.Count switch
         {
             1 => manifests[0],
-            0 => throw new CISynapseException(ErrorIds.CdmDocumentNotFound, ErrorKind.ObjectNotFound, $"The folder '{folder}' holds no model.json and no *.manifest.cdm.json, so it is not a CDM folder.", folder),
+            0 => throw new CISynapseException(
+                ErrorIds.CdmDocumentNotFound,
+                ErrorKind.ObjectNotFound,
+                $"The folder '{folder}' holds no model.json and no *.manifest.cdm.json, so it is not a CDM folder. {NameSuggestions.Describe("model.json", names, "files directly in it")}",
+                folder),
             _ => throw new CISynapseException(ErrorIds.AmbiguousCdmDocument, ErrorKind.InvalidArgument, $"The folder '{folder}' holds several manifests ({string.Join(", ", manifests)}) and no default.manifest.cdm.json or model.json. Give the manifest to read as the source.", folder),
         };
     }
@@ -175,6 +179,58 @@ public sealed class CdmFolderReader
     private static CISynapseException NotFound(string location) =>
         new(ErrorIds.CdmDocumentNotFound, ErrorKind.ObjectNotFound, $"The CDM source '{location}' does not exist.", location);
 
-    private static CISynapseException Unsupported(string location) =>
-        new(ErrorIds.UnsupportedCdmDocument, ErrorKind.InvalidArgument, $"'{location}' is not a CDM document: give a CDM folder, its model.json, a *.manifest.cdm.json or an entity document (*.cdm.json).", location);
+    /// <summary>CdmDocumentNotFound for a local path, listing the folders and CDM documents beside it and the nearest name.</summary>
+    private static CISynapseException LocalNotFound(string full)
+    {
+        var parent = Path.GetDirectoryName(full);
+        if (parent is null || !Directory.Exists(parent))
+        {
+            return NotFound(full);
+        }
+
+        var siblings = Directory.EnumerateDirectories(parent).Select(Path.GetFileName)
+            .Concat(Directory.EnumerateFiles(parent).Select(Path.GetFileName).Where(n => n is not null && KindOf(n) is not null))
+            .OfType<string>()
+            .ToList();
+        var wanted = Path.GetFileName(full);
+        var nearest = NameSuggestions.Nearest(wanted, siblings);
+        return new CISynapseException(
+            ErrorIds.CdmDocumentNotFound,
+            ErrorKind.ObjectNotFound,
+            $"The CDM source '{full}' does not exist. {NameSuggestions.Describe(wanted, siblings, $"folders and CDM documents in '{parent}'")}",
+            full)
+        {
+            RecommendedAction = nearest is not null
+                ? $"Use '{Path.Combine(parent, nearest)}' as the source."
+                : RecommendedActions.For(ErrorIds.CdmDocumentNotFound),
+        };
+    }
+
+    /// <summary>UnsupportedCdmDocument, listing the CDM documents of the folder the source points into.</summary>
+    private static async Task<CISynapseException> UnsupportedAsync(ICdmStore store, string folderRoot, string documentPath, CancellationToken cancellationToken)
+    {
+        var location = store.ToLocation(documentPath);
+        IReadOnlyList<string> documents;
+        try
+        {
+            documents = (await store.ListFolderAsync(folderRoot, cancellationToken).ConfigureAwait(false)).Where(n => KindOf(n) is not null).ToList();
+        }
+        catch (CISynapseException)
+        {
+            documents = [];
+        }
+
+        var wanted = documentPath[(documentPath.LastIndexOf('/') + 1)..];
+        var nearest = NameSuggestions.Nearest(wanted, documents);
+        return new CISynapseException(
+            ErrorIds.UnsupportedCdmDocument,
+            ErrorKind.InvalidArgument,
+            $"'{location}' is not a CDM document: give a CDM folder, its model.json, a *.manifest.cdm.json or an entity document (*.cdm.json). {NameSuggestions.Describe(wanted, documents, "CDM documents in its folder")}",
+            location)
+        {
+            RecommendedAction = nearest is not null
+                ? $"Use the document '{store.ToLocation(CdmLocationResolver.Join(folderRoot, nearest))}' or its folder as the source."
+                : RecommendedActions.For(ErrorIds.UnsupportedCdmDocument),
+        };
+    }
 }

@@ -60,7 +60,7 @@ public sealed class ConnectionService
         var storeIsEmpty = (await Roles.ListAsync(token).ConfigureAwait(false)).Count == 0;
         if (!storeIsEmpty)
         {
-            Authorization.DemandManageConnections(await Roles.RoleOfAsync(caller.ObjectId, token).ConfigureAwait(false), caller);
+            Authorization.DemandManageConnections(await Roles.RoleOfAsync(caller.ObjectId, token).ConfigureAwait(false), caller, await Roles.ListAsync(token).ConfigureAwait(false));
         }
 
         if (await _store.GetAsync(Kind, name, token).ConfigureAwait(false) is { } existing)
@@ -78,7 +78,7 @@ public sealed class ConnectionService
             context.Log.Warning($"The definition store '{_store.Location}' was empty: {caller} is now its first Administrator.");
         }
 
-        Authorization.DemandManageConnections(await Roles.RoleOfAsync(caller.ObjectId, token).ConfigureAwait(false), caller);
+        Authorization.DemandManageConnections(await Roles.RoleOfAsync(caller.ObjectId, token).ConfigureAwait(false), caller, await Roles.ListAsync(token).ConfigureAwait(false));
 
         var now = _clock.GetUtcNow();
         var definition = Describe(target) with
@@ -116,10 +116,30 @@ public sealed class ConnectionService
         return await _store.ListAsync(Kind, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The connections listed for the caller, as Customer Insights lists the connections a user can use: Administrators
+    /// get every connection, Contributors and Viewers those usable by Administrators and Contributors. With
+    /// <paramref name="includeUnusable"/>, every connection. In a store nobody holds a role in yet, every connection.
+    /// </summary>
+    public async Task<DocumentListing<ConnectionDefinition>> ListUsableAsync(Caller caller, bool includeUnusable, CancellationToken cancellationToken)
+    {
+        var assignments = await Roles.ListAsync(cancellationToken).ConfigureAwait(false);
+        var role = assignments.FirstOrDefault(a => string.Equals(a.PrincipalId, caller.ObjectId, StringComparison.OrdinalIgnoreCase))?.Role;
+        if (assignments.Count > 0)
+        {
+            Authorization.DemandRead(role, caller, assignments);
+        }
+
+        var listing = await _store.ListAsync(Kind, cancellationToken).ConfigureAwait(false);
+        return includeUnusable || assignments.Count == 0
+            ? listing
+            : listing with { Documents = listing.Documents.Where(d => Authorization.IsListedFor(role, d.Content)).ToList() };
+    }
+
     public async Task<StoredDocument<ConnectionDefinition>> UpdateAsync(ConnectionChange change, Caller caller, bool validate, OperationContext context)
     {
         var token = context.CancellationToken;
-        Authorization.DemandManageConnections(await Roles.RoleOfAsync(caller.ObjectId, token).ConfigureAwait(false), caller);
+        Authorization.DemandManageConnections(await Roles.RoleOfAsync(caller.ObjectId, token).ConfigureAwait(false), caller, await Roles.ListAsync(token).ConfigureAwait(false));
         var current = await RequireAsync(change.Name, token).ConfigureAwait(false);
         var expected = change.ExpectedRevision ?? current.Revision;
         var before = current.Content;
@@ -170,7 +190,7 @@ public sealed class ConnectionService
     /// </summary>
     public async Task<ConnectionUsage> RemoveAsync(string name, long? expectedRevision, bool force, Caller caller, CancellationToken cancellationToken)
     {
-        Authorization.DemandManageConnections(await Roles.RoleOfAsync(caller.ObjectId, cancellationToken).ConfigureAwait(false), caller);
+        Authorization.DemandManageConnections(await Roles.RoleOfAsync(caller.ObjectId, cancellationToken).ConfigureAwait(false), caller, await Roles.ListAsync(cancellationToken).ConfigureAwait(false));
         var current = await RequireAsync(name, cancellationToken).ConfigureAwait(false);
         var usage = await FindUsageAsync(current.Content.Name, cancellationToken).ConfigureAwait(false);
         if (usage.InUse && !force)
@@ -209,12 +229,36 @@ public sealed class ConnectionService
         }
 
         var role = assignments.FirstOrDefault(a => string.Equals(a.PrincipalId, caller.ObjectId, StringComparison.OrdinalIgnoreCase))?.Role;
-        Authorization.DemandRead(role, caller);
+        Authorization.DemandRead(role, caller, assignments);
     }
 
     private async Task<StoredDocument<ConnectionDefinition>> RequireAsync(string name, CancellationToken cancellationToken) =>
         await _store.GetAsync(Kind, name, cancellationToken).ConfigureAwait(false)
-        ?? throw new CISynapseException(ErrorIds.ConnectionNotFound, ErrorKind.ObjectNotFound, $"There is no connection named '{name}' in the store '{_store.Location}'.", name);
+        ?? throw await NotFoundAsync(_store, name, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>ConnectionNotFound, listing the connections the store holds and the nearest name.</summary>
+    public static async Task<CISynapseException> NotFoundAsync(DefinitionStore store, string name, CancellationToken cancellationToken)
+    {
+        var listing = await store.ListAsync(Kind, cancellationToken).ConfigureAwait(false);
+        return NotFound(name, store.Location, listing.Documents.Select(d => d.Content.Name));
+    }
+
+    /// <summary>ConnectionNotFound, listing <paramref name="existing"/> and the nearest name.</summary>
+    public static CISynapseException NotFound(string name, string storeLocation, IEnumerable<string> existing)
+    {
+        var names = existing.ToList();
+        var nearest = NameSuggestions.Nearest(name, names);
+        return new CISynapseException(
+            ErrorIds.ConnectionNotFound,
+            ErrorKind.ObjectNotFound,
+            $"There is no connection named '{name}' in the store '{storeLocation}'. {NameSuggestions.Describe(name, names, "connections in the store")}",
+            name)
+        {
+            RecommendedAction = nearest is not null
+                ? $"Use the connection name '{nearest}', or list the connections with Get-CISynapseConnection -All."
+                : "List the connections with Get-CISynapseConnection -All, or create one with New-CISynapseConnection.",
+        };
+    }
 
     private ConnectionValidator RequireValidator() =>
         _validator ?? throw new InvalidOperationException("Validation was asked for but no validator was given.");

@@ -52,36 +52,75 @@ public sealed class ConnectionValidator
         Report(context, $"Workspace {target.WorkspaceName}", 25);
         await RequireAsync(
             $"{target.WorkspaceResourceId.TrimStart('/')}?api-version={ApiVersions.Synapse}",
-            ErrorIds.WorkspaceNotFound,
-            $"The Synapse workspace '{target.WorkspaceName}' was not found in resource group '{target.WorkspaceResourceGroupName}' of subscription '{target.SubscriptionId}'.",
-            target.WorkspaceResourceId,
+            new NotFound(
+                ErrorIds.WorkspaceNotFound,
+                target.WorkspaceName,
+                $"The Synapse workspace '{target.WorkspaceName}' was not found in resource group '{target.WorkspaceResourceGroupName}' of subscription '{target.SubscriptionId}'.",
+                target.WorkspaceResourceId,
+                $"subscriptions/{target.SubscriptionId}/resourceGroups/{target.WorkspaceResourceGroupName}/providers/Microsoft.Synapse/workspaces?api-version={ApiVersions.Synapse}",
+                $"workspaces in resource group '{target.WorkspaceResourceGroupName}'",
+                "workspace"),
             token).ConfigureAwait(false);
 
         Report(context, $"Storage account {target.StorageAccountName}", 50);
         await RequireAsync(
             $"{target.StorageAccountResourceId.TrimStart('/')}?api-version={ApiVersions.Storage}",
-            ErrorIds.StorageAccountNotFound,
-            $"The storage account '{target.StorageAccountName}' was not found in resource group '{target.StorageAccountResourceGroupName}' of subscription '{target.SubscriptionId}'.",
-            target.StorageAccountResourceId,
+            new NotFound(
+                ErrorIds.StorageAccountNotFound,
+                target.StorageAccountName,
+                $"The storage account '{target.StorageAccountName}' was not found in resource group '{target.StorageAccountResourceGroupName}' of subscription '{target.SubscriptionId}'.",
+                target.StorageAccountResourceId,
+                $"subscriptions/{target.SubscriptionId}/resourceGroups/{target.StorageAccountResourceGroupName}/providers/Microsoft.Storage/storageAccounts?api-version={ApiVersions.Storage}",
+                $"storage accounts in resource group '{target.StorageAccountResourceGroupName}'",
+                "storage account"),
             token).ConfigureAwait(false);
 
         Report(context, $"Container {target.Container}", 75);
         await RequireAsync(
             $"{target.ContainerResourceId.TrimStart('/')}?api-version={ApiVersions.Storage}",
-            ErrorIds.ContainerNotFound,
-            $"The container '{target.Container}' was not found in the storage account '{target.StorageAccountName}'.",
-            target.ContainerResourceId,
+            new NotFound(
+                ErrorIds.ContainerNotFound,
+                target.Container,
+                $"The container '{target.Container}' was not found in the storage account '{target.StorageAccountName}'.",
+                target.ContainerResourceId,
+                $"{target.StorageAccountResourceId.TrimStart('/')}/blobServices/default/containers?api-version={ApiVersions.Storage}",
+                $"containers of the storage account '{target.StorageAccountName}'",
+                "container"),
             token).ConfigureAwait(false);
 
         context.Progress.Report(new OperationProgress(ProgressId, Activity, "Done", 100, Completed: true));
     }
 
-    private async Task RequireAsync(string path, string errorId, string message, string resourceId, CancellationToken token)
+    private async Task RequireAsync(string path, NotFound notFound, CancellationToken token)
     {
         using var response = await _arm.GetOrNullAsync(path, token).ConfigureAwait(false);
-        if (response is null)
+        if (response is not null)
         {
-            throw new CISynapseException(errorId, ErrorKind.ObjectNotFound, message, resourceId);
+            return;
+        }
+
+        var existing = await ListNamesAsync(notFound.ListPath, token).ConfigureAwait(false);
+        var listed = existing is null ? $"The {notFound.Existing} could not be listed." : NameSuggestions.Describe(notFound.Name, existing, notFound.Existing);
+        var nearest = existing is null ? null : NameSuggestions.Nearest(notFound.Name, existing);
+        throw new CISynapseException(notFound.ErrorId, ErrorKind.ObjectNotFound, $"{notFound.Message} {listed}", notFound.ResourceId)
+        {
+            RecommendedAction = nearest is not null
+                ? $"Use the {notFound.Kind} name '{nearest}'."
+                : RecommendedActions.For(notFound.ErrorId),
+        };
+    }
+
+    /// <summary>The names of a Resource Manager list, or null when the signed-in account may not list them.</summary>
+    private async Task<IReadOnlyList<string>?> ListNamesAsync(string path, CancellationToken token)
+    {
+        try
+        {
+            var items = await _arm.ListAllAsync(path, token).ConfigureAwait(false);
+            return items.Select(item => Text(item, "name")).OfType<string>().ToList();
+        }
+        catch (AzureRequestException)
+        {
+            return null;
         }
     }
 
@@ -93,4 +132,7 @@ public sealed class ConnectionValidator
 
     private static string? Text(JsonElement root, string name) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A resource that was not found, and how to list its siblings.</summary>
+    private sealed record NotFound(string ErrorId, string Name, string Message, string ResourceId, string ListPath, string Existing, string Kind);
 }

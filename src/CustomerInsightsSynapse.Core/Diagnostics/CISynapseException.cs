@@ -22,6 +22,15 @@ public class CISynapseException : Exception
     /// <summary>The item the error concerns (a name, a path, a resource id); becomes the ErrorRecord's TargetObject.</summary>
     public object? Target { get; }
 
-    /// <summary>What the user can do about it, when the module knows; becomes the ErrorRecord's RecommendedAction.</summary>
-    public string? RecommendedAction { get; init; }
+    /// <summary>
+    /// What the user can do about it; becomes the ErrorRecord's RecommendedAction. The throw site's own advice when it
+    /// gave one, else the default for the ErrorId (<see cref="RecommendedActions"/>).
+    /// </summary>
+    public string? RecommendedAction
+    {
+        get => _recommendedAction ?? RecommendedActions.For(ErrorId);
+        init => _recommendedAction = value;
+    }
+
+    private readonly string? _recommendedAction;
 }

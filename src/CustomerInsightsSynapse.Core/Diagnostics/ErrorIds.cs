@@ -118,4 +118,5 @@ public static class ErrorIds
     public const string ExportPurgeFailed = "ExportPurgeFailed";
     public const string PrerequisitesNotMet = "PrerequisitesNotMet";
     public const string ExportRunFailed = "ExportRunFailed";
+    public const string ExportRunPartiallySucceeded = "ExportRunPartiallySucceeded";
 }

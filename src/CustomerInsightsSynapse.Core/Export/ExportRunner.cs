@@ -102,6 +102,10 @@ public sealed class ExportRunner
         return new ExportPlan(export.Name, export.DatabaseName, lake.Container.ToUri().AbsoluteUri, deployment, previews, script, warnings);
     }
 
+    /// <summary>
+    /// Runs the export and saves its record. A Failed run throws <see cref="ExportRunFailedException"/> (see
+    /// <see cref="ExportRunOutcome"/>); any other finished run returns its record.
+    /// </summary>
     public async Task<ExportRunRecord> RunAsync(string exportName, Caller caller, ExportRunOptions options, OperationContext context)
     {
         var (export, connection) = await LoadAsync(exportName, caller, context.CancellationToken).ConfigureAwait(false);
@@ -148,7 +152,7 @@ public sealed class ExportRunner
             context.Progress.Report(new OperationProgress(activity, $"Export '{export.Name}'", $"Landing {selected.Count} entities into {export.DatabaseName}", 15));
             var target = new LakeTarget(lake.Container, export.DatabaseName);
             var factory = _session.CreateBlobClientFactory();
-            var lander = new LakeLander(factory, options.Landing);
+            var lander = new LakeLander(factory, options.Landing) { LockHolder = $"{caller} (export '{export.Name}', run {record.RunId})" };
             var sql = new SqlOutcome();
             var landing = await lander.LandAsync(
                 target,
@@ -191,14 +195,19 @@ public sealed class ExportRunner
         }
         catch (CISynapseException ex)
         {
-            record = record with { Status = ExportRunStatus.Failed, ErrorId = ex.ErrorId, Error = ex.Message };
-            await SaveRecordAsync(record with { EndedOn = _clock.GetUtcNow(), Warnings = warnings }, lake, context.Log, CancellationToken.None).ConfigureAwait(false);
-            throw;
+            record = record with { Status = ExportRunStatus.Failed, ErrorId = ex.ErrorId, Error = ex.Message, EndedOn = _clock.GetUtcNow(), Warnings = warnings };
+            await SaveRecordAsync(record, lake, context.Log, CancellationToken.None).ConfigureAwait(false);
+            throw ExportRunOutcome.ErrorFor(record, ex)!;
         }
 
         record = record with { EndedOn = _clock.GetUtcNow(), Warnings = warnings };
         await SaveRecordAsync(record, lake, context.Log, context.CancellationToken).ConfigureAwait(false);
         context.Progress.Report(new OperationProgress(activity, $"Export '{export.Name}'", record.Status.ToString(), 100, Completed: true));
+        if (record.Status == ExportRunStatus.Failed)
+        {
+            throw ExportRunOutcome.ErrorFor(record)!;
+        }
+
         return record;
     }
 
@@ -298,12 +307,33 @@ public sealed class ExportRunner
             throw new CISynapseException(
                 ErrorIds.PrerequisitesNotMet,
                 ErrorKind.InvalidOperation,
-                $"{failed.Count} prerequisite check(s) failed, so nothing was landed: " + string.Join(" ", failed.Select(f => $"[{f.CheckId}] {f.Reason}")),
+                $"{failed.Count} prerequisite check(s) failed, so nothing was landed: " + string.Join(" ", failed.Select(f => $"[{f.CheckId}] {Describe(f.Principal)}: {f.Reason}")),
                 connection.Name)
             {
-                RecommendedAction = $"Run Test-CISynapsePrerequisite -ConnectionName '{connection.Name}' for the fixes (Repair-CISynapsePrerequisite applies the role assignments), or use -SkipPrerequisiteCheck.",
+                RecommendedAction = $"Run Test-CISynapsePrerequisite -ConnectionName '{connection.Name}' | Repair-CISynapsePrerequisite to apply the missing role assignments (Test-CISynapsePrerequisite alone lists the fixes), then run the export again.",
             };
         }
+    }
+
+    /// <summary>The principal a check is about, by name where known: "the user Ada Lovelace (oid)".</summary>
+    private static string Describe(PrerequisitePrincipal principal)
+    {
+        var what = principal.Kind switch
+        {
+            PrincipalKind.ServicePrincipal => "the Customer Insights service principal",
+            PrincipalKind.User => "the user",
+            PrincipalKind.WorkspaceIdentity => "the workspace's managed identity",
+            PrincipalKind.QueryUser => "the query user",
+            _ => "the setting",
+        };
+        var who = (principal.DisplayName, principal.ObjectId) switch
+        {
+            ({ } name, { } id) => $" {name} ({id})",
+            ({ } name, null) => $" {name}",
+            (null, { } id) => $" {id}",
+            _ => string.Empty,
+        };
+        return what + who;
     }
 
     private async Task<(IReadOnlyList<CdmEntity> Selected, IReadOnlyList<string> Missing)> ReadSourceAsync(ExportDefinition export, OperationContext context)
@@ -319,12 +349,11 @@ public sealed class ExportRunner
     private async Task<(ExportDefinition Export, ConnectionDefinition Connection)> LoadAsync(string exportName, Caller caller, CancellationToken ct)
     {
         var export = (await _store.GetAsync(ExportService.Kind, exportName, ct).ConfigureAwait(false))?.Content
-            ?? throw new CISynapseException(ErrorIds.ExportNotFound, ErrorKind.ObjectNotFound, $"There is no export named '{exportName}' in the store '{_store.Location}'.", exportName);
+            ?? throw await ExportService.NotFoundAsync(_store, exportName, ct).ConfigureAwait(false);
         CdmSourceUrl.Validate(export.Source);
         var connection = (await _store.GetAsync(ConnectionService.Kind, export.ConnectionName, ct).ConfigureAwait(false))?.Content
-            ?? throw new CISynapseException(ErrorIds.ConnectionNotFound, ErrorKind.ObjectNotFound, $"Export '{export.Name}' uses connection '{export.ConnectionName}', which is not in the store.", export.ConnectionName);
-        var role = await new RoleService(_store).RoleOfAsync(caller.ObjectId, ct).ConfigureAwait(false);
-        Authorization.DemandCreateExport(role, caller, connection);
+            ?? throw await ConnectionService.NotFoundAsync(_store, export.ConnectionName, ct).ConfigureAwait(false);
+        await new RoleService(_store).DemandExportAsync(caller, connection, $"run the export '{export.Name}'", ct).ConfigureAwait(false);
         return (export, connection);
     }
 

@@ -38,7 +38,7 @@ public sealed class ExportService
         var name = DocumentNames.Validate(request.Name, "export name");
         CdmSourceUrl.Validate(request.Source);
         var connection = await RequireConnectionAsync(request.ConnectionName, token).ConfigureAwait(false);
-        Authorization.DemandCreateExport(await _roles.RoleOfAsync(caller.ObjectId, token).ConfigureAwait(false), caller, connection);
+        await _roles.DemandExportAsync(caller, connection, $"create the export '{name}'", token).ConfigureAwait(false);
         if (await _store.GetAsync(Kind, name, token).ConfigureAwait(false) is { } existing)
         {
             throw Exists(existing.Content.Name);
@@ -105,7 +105,7 @@ public sealed class ExportService
         var current = await RequireAsync(change.Name, token).ConfigureAwait(false);
         var before = current.Content;
         var connection = await RequireConnectionAsync(before.ConnectionName, token).ConfigureAwait(false);
-        Authorization.DemandCreateExport(await _roles.RoleOfAsync(caller.ObjectId, token).ConfigureAwait(false), caller, connection);
+        await _roles.DemandExportAsync(caller, connection, $"change the export '{before.Name}'", token).ConfigureAwait(false);
         if (change.IsEmpty)
         {
             return current;
@@ -176,15 +176,14 @@ public sealed class ExportService
         var current = await RequireAsync(request.Name, token).ConfigureAwait(false);
         var export = current.Content;
         var connection = await _store.GetAsync(ConnectionService.Kind, export.ConnectionName, token).ConfigureAwait(false);
-        var role = await _roles.RoleOfAsync(caller.ObjectId, token).ConfigureAwait(false);
         if (connection is null)
         {
             // Without its connection no one can tell who the export was meant for: only Administrators remove it.
-            Authorization.Demand(role, CIRole.Administrator, caller, $"remove the export '{export.Name}' whose connection '{export.ConnectionName}' no longer exists");
+            await _roles.DemandAsync(caller, CIRole.Administrator, $"remove the export '{export.Name}' whose connection '{export.ConnectionName}' no longer exists", token).ConfigureAwait(false);
         }
         else
         {
-            Authorization.DemandCreateExport(role, caller, connection.Content);
+            await _roles.DemandExportAsync(caller, connection.Content, $"remove the export '{export.Name}'", token).ConfigureAwait(false);
         }
 
         var purge = request.RemoveLandedData || request.RemoveDatabaseObjects || request.DropDatabase;
@@ -195,7 +194,7 @@ public sealed class ExportService
 
         if (connection is null)
         {
-            throw ConnectionNotFound(export.ConnectionName);
+            throw await ConnectionService.NotFoundAsync(_store, export.ConnectionName, token).ConfigureAwait(false);
         }
 
         var notes = new List<string>();
@@ -450,28 +449,47 @@ public sealed class ExportService
         }
 
         var role = assignments.FirstOrDefault(a => string.Equals(a.PrincipalId, caller.ObjectId, StringComparison.OrdinalIgnoreCase))?.Role;
-        Authorization.DemandRead(role, caller);
+        Authorization.DemandRead(role, caller, assignments);
     }
 
     private async Task<StoredDocument<ExportDefinition>> RequireAsync(string name, CancellationToken cancellationToken) =>
         await _store.GetAsync(Kind, DocumentNames.Validate(name, "export name"), cancellationToken).ConfigureAwait(false)
-        ?? throw new CISynapseException(ErrorIds.ExportNotFound, ErrorKind.ObjectNotFound, $"There is no export named '{name}' in the store '{_store.Location}'.", name);
+        ?? throw await NotFoundAsync(_store, name, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>ExportNotFound, listing the exports the store holds and the nearest name.</summary>
+    public static async Task<CISynapseException> NotFoundAsync(DefinitionStore store, string name, CancellationToken cancellationToken)
+    {
+        var listing = await store.ListAsync(Kind, cancellationToken).ConfigureAwait(false);
+        return NotFound(name, store.Location, listing.Documents.Select(d => d.Content.Name));
+    }
+
+    /// <summary>ExportNotFound, listing <paramref name="existing"/> (described as <paramref name="where"/>) and the nearest name.</summary>
+    public static CISynapseException NotFound(string name, string storeLocation, IEnumerable<string> existing, string where = "in the store")
+    {
+        var names = existing.ToList();
+        var nearest = NameSuggestions.Nearest(name, names);
+        return new CISynapseException(
+            ErrorIds.ExportNotFound,
+            ErrorKind.ObjectNotFound,
+            $"There is no export named '{name}' {where} '{storeLocation}'. {NameSuggestions.Describe(name, names, "exports " + where)}",
+            name)
+        {
+            RecommendedAction = nearest is not null
+                ? $"Use the export name '{nearest}', or list the exports with Get-CISynapseExport."
+                : "List the exports with Get-CISynapseExport, or create one with New-CISynapseExport.",
+        };
+    }
 
     private async Task<ConnectionDefinition> RequireConnectionAsync(string name, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            throw ConnectionNotFound(name ?? string.Empty);
+            throw await ConnectionService.NotFoundAsync(_store, name ?? string.Empty, cancellationToken).ConfigureAwait(false);
         }
 
-        return (await _store.GetAsync(ConnectionService.Kind, name, cancellationToken).ConfigureAwait(false))?.Content ?? throw ConnectionNotFound(name);
+        return (await _store.GetAsync(ConnectionService.Kind, name, cancellationToken).ConfigureAwait(false))?.Content
+            ?? throw await ConnectionService.NotFoundAsync(_store, name, cancellationToken).ConfigureAwait(false);
     }
-
-    private CISynapseException ConnectionNotFound(string name) =>
-        new(ErrorIds.ConnectionNotFound, ErrorKind.ObjectNotFound, $"There is no connection named '{name}' in the store '{_store.Location}'.", name)
-        {
-            RecommendedAction = "List the connections with Get-CISynapseConnection, or create one with New-CISynapseConnection.",
-        };
 
     private IExportTargets RequireTargets() =>
         _environment.Targets ?? throw new InvalidOperationException("Removing landed data needs the connection's targets, and none were given.");

@@ -67,7 +67,15 @@ internal sealed class DatabaseLock : IAsyncDisposable
             RecommendedAction = "Run the export again. A run loses its lock when its process is paused or cut off from storage for longer than the lease.",
         };
 
-    public static async Task<DatabaseLock> AcquireAsync(BlobClient lockBlob, string database, LandingOptions options, OperationContext context)
+    private const string HolderKey = "holder";
+    private const string AcquiredOnKey = "acquiredon";
+
+    /// <param name="lockBlob">The database's lock blob.</param>
+    /// <param name="database">The database, for messages.</param>
+    /// <param name="options">The lease's duration.</param>
+    /// <param name="context">Cancellation and messages.</param>
+    /// <param name="holder">Who takes the lock, recorded in the lock blob's metadata so that a refused run can name it.</param>
+    public static async Task<DatabaseLock> AcquireAsync(BlobClient lockBlob, string database, LandingOptions options, OperationContext context, string? holder = null)
     {
         var ct = context.CancellationToken;
         var lease = lockBlob.GetBlobLeaseClient();
@@ -85,19 +93,58 @@ internal sealed class DatabaseLock : IAsyncDisposable
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
+            var (heldBy, since) = await ReadHolderAsync(lockBlob, ct).ConfigureAwait(false);
+            var expiresBy = DateTimeOffset.UtcNow + options.LockDuration;
             throw new CISynapseException(
                 ErrorIds.ExportRunInProgress,
                 ErrorKind.ResourceBusy,
-                $"Another run is landing data into the database '{database}' (its lock {lockBlob.Name} is leased).",
+                $"Another run is landing data into the database '{database}': its lock {lockBlob.Name} is held by {heldBy ?? "a run that did not record its name"}"
+                    + $"{(since is null ? string.Empty : $" since {since.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC")}. The lock's lease is renewed while that run lives; if it has stopped, the lock expires by {expiresBy.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC at the latest ({options.LockDuration.TotalSeconds:0}-second lease).",
                 database,
                 ex)
             {
-                RecommendedAction = $"Wait for the other run to finish. A run that crashed or was killed frees the lock by itself within {options.LockDuration.TotalSeconds:0} seconds (its lease).",
+                RecommendedAction = $"Wait for the other run to finish (Get-CISynapseExportRun shows it when it ends), then run the export again. A run that crashed or was killed frees the lock by itself within {options.LockDuration.TotalSeconds:0} seconds (its lease).",
             };
         }
 
+        await RecordHolderAsync(lockBlob, lease.LeaseId, holder, context).ConfigureAwait(false);
         context.Log.Verbose($"Locked database '{database}' (lease on {lockBlob.Name}).");
         return new DatabaseLock(lease, options.LockDuration, options.LockRenewInterval, context.Log);
+    }
+
+    /// <summary>Writes who holds the lock and since when into the lock blob's metadata; a failure only loses the names.</summary>
+    private static async Task RecordHolderAsync(BlobClient lockBlob, string leaseId, string? holder, OperationContext context)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            [HolderKey] = Uri.EscapeDataString(holder ?? "unknown"),
+            [AcquiredOnKey] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        try
+        {
+            await lockBlob.SetMetadataAsync(metadata, new BlobRequestConditions { LeaseId = leaseId }, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            context.Log.Verbose($"Could not record the lock's holder on {lockBlob.Name} ({ex.ErrorCode ?? ex.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+        }
+    }
+
+    /// <summary>Who holds the lock and since when, as its holder recorded them; nulls when it did not or they cannot be read.</summary>
+    private static async Task<(string? Holder, DateTimeOffset? Since)> ReadHolderAsync(BlobClient lockBlob, CancellationToken ct)
+    {
+        try
+        {
+            var properties = (await lockBlob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
+            var holder = properties.Metadata.TryGetValue(HolderKey, out var name) ? Uri.UnescapeDataString(name) : null;
+            DateTimeOffset? since = properties.Metadata.TryGetValue(AcquiredOnKey, out var text)
+                && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var parsed) ? parsed : null;
+            return (holder, since);
+        }
+        catch (RequestFailedException)
+        {
+            return (null, null);
+        }
     }
 
     private static async Task CreateAsync(BlobClient lockBlob, CancellationToken ct)

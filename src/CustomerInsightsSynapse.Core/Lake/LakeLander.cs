@@ -32,6 +32,9 @@ public sealed class LakeLander
         _transfer = new PartitionTransfer(factory, _options);
     }
 
+    /// <summary>Who lands (the account and the run), recorded on the database lock so that a refused run can name it.</summary>
+    public string? LockHolder { get; init; }
+
     /// <param name="target">Where the database's data lands.</param>
     /// <param name="entities">The selected entities.</param>
     /// <param name="context">Progress, log and cancellation.</param>
@@ -56,7 +59,7 @@ public sealed class LakeLander
     private async Task<LandingResult> LandUnderLockAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, LakeCommitGuard, OperationContext, Task<bool>>? afterCommit)
     {
         var container = _factory.Container(target.Container);
-        await using var databaseLock = await DatabaseLock.AcquireAsync(container.GetBlobClient(target.LockPath), target.Database, _options, context).ConfigureAwait(false);
+        await using var databaseLock = await DatabaseLock.AcquireAsync(container.GetBlobClient(target.LockPath), target.Database, _options, context, LockHolder).ConfigureAwait(false);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, databaseLock.Lost);
         var run = context with { CancellationToken = linked.Token };
         try

@@ -257,7 +257,7 @@ public sealed class PrerequisiteChecker
         {
             return Outcome<AzureResponse?>.Failed(ex.Message, ex.Status);
         }
-        catch (CISynapseException ex) when (ex.ErrorId is ErrorIds.AzureRequestFailed or ErrorIds.AuthenticationFailed or ErrorIds.NotConnected or ErrorIds.AccessTokenExpired)
+        catch (CISynapseException ex) when (ex is not NotSignedInException && ex.ErrorId is ErrorIds.AzureRequestFailed or ErrorIds.AuthenticationFailed or ErrorIds.NotConnected or ErrorIds.AccessTokenExpired)
         {
             return Outcome<AzureResponse?>.Failed(ex.Message);
         }
@@ -273,7 +273,7 @@ public sealed class PrerequisiteChecker
         {
             return Outcome<T>.Failed(ex.Message, ex.Status);
         }
-        catch (CISynapseException ex) when (ex.ErrorId is ErrorIds.AzureRequestFailed or ErrorIds.AuthenticationFailed or ErrorIds.NotConnected or ErrorIds.AccessTokenExpired)
+        catch (CISynapseException ex) when (ex is not NotSignedInException && ex.ErrorId is ErrorIds.AzureRequestFailed or ErrorIds.AuthenticationFailed or ErrorIds.NotConnected or ErrorIds.AccessTokenExpired)
         {
             return Outcome<T>.Failed(ex.Message);
         }

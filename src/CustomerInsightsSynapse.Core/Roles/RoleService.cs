@@ -33,6 +33,26 @@ public sealed partial class RoleService
         return document?.Content.Assignments ?? [];
     }
 
+    /// <summary>
+    /// Demands the role an export on <paramref name="connection"/> needs, naming what was <paramref name="attempted"/>
+    /// and the store's Administrators in the RoleRequired error.
+    /// </summary>
+    public async Task DemandExportAsync(Caller caller, Connections.ConnectionDefinition connection, string attempted, CancellationToken cancellationToken)
+    {
+        var assignments = await ListAsync(cancellationToken).ConfigureAwait(false);
+        Authorization.DemandExport(Find(assignments, caller), caller, connection, attempted, assignments);
+    }
+
+    /// <summary>Demands <paramref name="needed"/>, naming what was <paramref name="attempted"/> and the store's Administrators.</summary>
+    public async Task DemandAsync(Caller caller, CIRole needed, string attempted, CancellationToken cancellationToken)
+    {
+        var assignments = await ListAsync(cancellationToken).ConfigureAwait(false);
+        Authorization.Demand(Find(assignments, caller), needed, caller, attempted, assignments);
+    }
+
+    private static CIRole? Find(IReadOnlyList<RoleAssignment> assignments, Caller caller) =>
+        assignments.FirstOrDefault(a => string.Equals(a.PrincipalId, caller.ObjectId, StringComparison.OrdinalIgnoreCase))?.Role;
+
     /// <summary>The caller's role, or null when the caller has none.</summary>
     public async Task<CIRole?> RoleOfAsync(string principalId, CancellationToken cancellationToken)
     {
@@ -141,7 +161,7 @@ public sealed partial class RoleService
         {
             var document = await _store.GetAsync(Kind, DocumentName, cancellationToken).ConfigureAwait(false);
             var set = document?.Content ?? new RoleAssignmentSet([]);
-            Authorization.Demand(set.Find(caller.ObjectId)?.Role, CIRole.Administrator, caller, "change roles");
+            Authorization.Demand(set.Find(caller.ObjectId)?.Role, CIRole.Administrator, caller, "change roles", set.Assignments);
             var updated = new RoleAssignmentSet(change(set).OrderBy(a => a.PrincipalId, StringComparer.Ordinal).ToArray());
             try
             {

@@ -17,14 +17,20 @@ public sealed class GetCISynapseConnectionCommand : CISynapseCmdlet
     [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public string[]? Name { get; set; }
 
+    /// <summary>Also lists the connections the caller cannot use for exports.</summary>
+    [Parameter]
+    public SwitchParameter All { get; set; }
+
     protected override void ExecuteCmdlet()
     {
         var store = StoreSession.Open();
         var service = new ConnectionService(store, null);
+        // A connection asked for by its exact name is returned even when the caller cannot use it.
+        var onlyExactNames = Name is { Length: > 0 } && !Name.Any(WildcardPattern.ContainsWildcardCharacters);
         var listing = Run(async context =>
         {
             var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await service.ListAsync(caller, context.CancellationToken).ConfigureAwait(false);
+            return await service.ListUsableAsync(caller, All || onlyExactNames, context.CancellationToken).ConfigureAwait(false);
         });
 
         foreach (var problem in listing.Problems)
@@ -40,7 +46,7 @@ public sealed class GetCISynapseConnectionCommand : CISynapseCmdlet
             var matches = listing.Documents.Where(d => pattern.IsMatch(d.Content.Name)).ToArray();
             if (matches.Length == 0 && !pattern.HasWildcards)
             {
-                WriteError(ErrorRecordFactory.Create(ErrorIds.ConnectionNotFound, ErrorKind.ObjectNotFound, $"There is no connection named '{text}' in the store '{store.Location}'.", text));
+                WriteError(ErrorRecordFactory.From(ConnectionService.NotFound(text, store.Location, listing.Documents.Select(d => d.Content.Name)), text));
                 continue;
             }
 

@@ -51,7 +51,8 @@ public sealed class GetCISynapseExportCommand : CISynapseCmdlet
             var matches = documents.Where(d => pattern.IsMatch(d.Content.Name)).ToArray();
             if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(text))
             {
-                WriteError(ErrorRecordFactory.Create(ErrorIds.ExportNotFound, ErrorKind.ObjectNotFound, $"There is no export named '{text}'{(ConnectionName is null ? string.Empty : $" on the connection '{ConnectionName}'")} in the store '{store.Location}'.", text));
+                var where = ConnectionName is null ? "in the store" : $"of the connection '{ConnectionName}' in the store";
+                WriteError(ErrorRecordFactory.From(ExportService.NotFound(text, store.Location, documents.Select(d => d.Content.Name), where), text));
                 continue;
             }
 

@@ -59,7 +59,27 @@ public sealed class InvokeCISynapseExportCommand : CISynapseCmdlet
             return;
         }
 
-        var record = Run(async context => await runner.RunAsync(name, await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false), options, context).ConfigureAwait(false));
+        ExportRunRecord record;
+        try
+        {
+            record = Run(async context => await runner.RunAsync(name, await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false), options, context).ConfigureAwait(false));
+        }
+        catch (ExportRunFailedException failed)
+        {
+            var failedRun = Write(failed.Record);
+            throw Terminate(failed, failedRun);
+        }
+
+        var run = Write(record);
+        if (ExportRunOutcome.ErrorFor(record) is { } error)
+        {
+            WriteError(ErrorRecordFactory.From(error, run));
+        }
+    }
+
+    /// <summary>Writes a finished run (its warnings, then the run) whatever its outcome.</summary>
+    private CISynapseExportRun Write(ExportRunRecord record)
+    {
         foreach (var warning in record.Warnings)
         {
             WriteWarning(warning);
@@ -67,18 +87,7 @@ public sealed class InvokeCISynapseExportCommand : CISynapseCmdlet
 
         var run = new CISynapseExportRun(record);
         WriteObject(run);
-        if (record.Status == ExportRunStatus.Failed)
-        {
-            WriteError(ErrorRecordFactory.Create(
-                ErrorIds.ExportRunFailed,
-                ErrorKind.InvalidResult,
-                $"Export '{record.ExportName}' run {record.RunId} failed: {record.Error ?? string.Join("; ", run.Entities.Where(e => e.Error is not null).Select(e => $"{e.Entity}: {e.Error}"))}",
-                record.RunId));
-        }
-        else if (record.Status == ExportRunStatus.PartiallySucceeded)
-        {
-            WriteWarning($"Export '{record.ExportName}' run {record.RunId} partially succeeded: {run.EntitiesFailed} entit{(run.EntitiesFailed == 1 ? "y" : "ies")} failed and keep their previous snapshot.");
-        }
+        return run;
     }
 
     private void ShowPlan(ExportPlan plan)

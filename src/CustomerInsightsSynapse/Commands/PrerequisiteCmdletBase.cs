@@ -66,12 +66,14 @@ public abstract class PrerequisiteCmdletBase : CISynapseCmdlet
 
     private PrerequisiteTarget FromConnection(string name)
     {
-        var service = new ConnectionService(StoreSession.Open(), null);
+        var store = StoreSession.Open();
+        var service = new ConnectionService(store, null);
         var connection = Run(async context =>
         {
             var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await service.GetAsync(name, caller, context.CancellationToken).ConfigureAwait(false);
-        }) ?? throw new CISynapseException(ErrorIds.ConnectionNotFound, ErrorKind.ObjectNotFound, $"There is no connection named '{name}'.", name);
+            return await service.GetAsync(name, caller, context.CancellationToken).ConfigureAwait(false)
+                ?? throw await ConnectionService.NotFoundAsync(store, name, context.CancellationToken).ConfigureAwait(false);
+        });
         var c = connection.Content;
         return new PrerequisiteTarget(c.SubscriptionId, c.WorkspaceResourceGroupName, c.WorkspaceName, c.StorageAccountResourceId, c.Container);
     }

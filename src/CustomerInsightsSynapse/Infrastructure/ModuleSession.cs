@@ -23,14 +23,17 @@ internal static class ModuleSession
         }
     }
 
-    /// <summary>The session to use: the connected one, else the default credential in the public cloud.</summary>
+    /// <summary>
+    /// The session to use: the connected one, else the default credential in the public cloud (NotConnected when
+    /// that finds no credential).
+    /// </summary>
     public static AzureSession Current
     {
         get
         {
             lock (Gate)
             {
-                return _session ??= AzureSession.WithDefaultCredential(CloudEnvironment.AzureCloud);
+                return _session ??= AzureSession.NotSignedIn(CloudEnvironment.AzureCloud);
             }
         }
     }

@@ -82,18 +82,39 @@ public sealed class RoleRuleTests : IDisposable
         var shared = (await service.GetAsync("Shared", Admin, default))!.Content;
         CIRole? RoleOf(Caller c) => service.Roles.RoleOfAsync(c.ObjectId, default).GetAwaiter().GetResult();
 
-        Authorization.DemandCreateExport(RoleOf(Admin), Admin, adminsOnly);
-        Authorization.DemandCreateExport(RoleOf(Admin), Admin, shared);
-        Authorization.DemandCreateExport(RoleOf(Contributor), Contributor, shared);
-        var contributorOnAdminsOnly = Assert.Throws<CISynapseException>(() => Authorization.DemandCreateExport(RoleOf(Contributor), Contributor, adminsOnly));
-        var viewerOnShared = Assert.Throws<CISynapseException>(() => Authorization.DemandCreateExport(RoleOf(Viewer), Viewer, shared));
-        var strangerOnShared = Assert.Throws<CISynapseException>(() => Authorization.DemandCreateExport(RoleOf(Stranger), Stranger, shared));
+        var assignments = await service.Roles.ListAsync(default);
+        Authorization.DemandExport(RoleOf(Admin), Admin, adminsOnly, "create exports");
+        Authorization.DemandExport(RoleOf(Admin), Admin, shared, "create exports");
+        Authorization.DemandExport(RoleOf(Contributor), Contributor, shared, "run the export 'nightly'");
+        var contributorOnAdminsOnly = Assert.Throws<CISynapseException>(() => Authorization.DemandExport(RoleOf(Contributor), Contributor, adminsOnly, "change the export 'nightly'", assignments));
+        var viewerOnShared = Assert.Throws<CISynapseException>(() => Authorization.DemandExport(RoleOf(Viewer), Viewer, shared, "run the export 'nightly'", assignments));
+        var strangerOnShared = Assert.Throws<CISynapseException>(() => Authorization.DemandExport(RoleOf(Stranger), Stranger, shared, "create exports"));
 
         Assert.Equal(ErrorIds.RoleRequired, contributorOnAdminsOnly.ErrorId);
         Assert.Equal(ErrorKind.PermissionDenied, contributorOnAdminsOnly.Kind);
         Assert.Contains("Administrator role", contributorOnAdminsOnly.Message);
+        Assert.Contains("to change the export 'nightly' on the connection 'AdminsOnly'", contributorOnAdminsOnly.Message);
         Assert.Contains("Contributor role", viewerOnShared.Message);
+        Assert.Contains("to run the export 'nightly'", viewerOnShared.Message);
+        Assert.DoesNotContain("create exports", viewerOnShared.Message);
+        var administrator = Assert.Single(assignments, a => a.Role == CIRole.Administrator);
+        Assert.Contains($"Only the store's Administrator {(administrator.DisplayName is null ? administrator.PrincipalId : $"{administrator.DisplayName} ({administrator.PrincipalId})")} can grant it.", viewerOnShared.Message);
+        Assert.Contains($"Grant-CISynapseRole -PrincipalId {Viewer.ObjectId} -Role Contributor", viewerOnShared.RecommendedAction);
+        Assert.Contains("Only the store's Administrators can grant it.", strangerOnShared.Message);
         Assert.Contains("no role", strangerOnShared.Message);
+    }
+
+    [Fact]
+    public async Task Administrators_only_connections_are_listed_for_Administrators_and_for_others_only_when_all_are_asked_for()
+    {
+        var service = await SeededAsync();
+        static IEnumerable<string> Names(CustomerInsightsSynapse.Core.Store.DocumentListing<ConnectionDefinition> listing) => listing.Documents.Select(d => d.Name);
+
+        Assert.Equal(["AdminsOnly", "Shared"], Names(await service.ListUsableAsync(Admin, false, default)));
+        Assert.Equal(["Shared"], Names(await service.ListUsableAsync(Contributor, false, default)));
+        Assert.Equal(["Shared"], Names(await service.ListUsableAsync(Viewer, false, default)));
+        Assert.Equal(["AdminsOnly", "Shared"], Names(await service.ListUsableAsync(Contributor, true, default)));
+        Assert.Equal(ErrorIds.RoleRequired, (await Assert.ThrowsAsync<CISynapseException>(() => service.ListUsableAsync(Stranger, true, default))).ErrorId);
     }
 
     [Fact]

@@ -1,0 +1,121 @@
+namespace CustomerInsightsSynapse.Core.Diagnostics;
+
+/// <summary>
+/// The default RecommendedAction of every ErrorId, used when the throw site gives none (throw sites that know more,
+/// such as the name that was close, give their own). Every id in <see cref="ErrorIds"/> has an entry: a convention
+/// test fails on any without one.
+/// </summary>
+public static class RecommendedActions
+{
+    private static readonly Dictionary<string, string> Defaults = new(StringComparer.Ordinal)
+    {
+        // General
+        [ErrorIds.UnexpectedError] = "Run the command again with -Debug and report the error with its ScriptStackTrace if it persists.",
+        [ErrorIds.OperationCanceled] = "Run the command again when it can finish; what was cancelled left everything as it was.",
+        [ErrorIds.InvalidArgument] = "Correct the parameter named in the message (Get-Help <command> -Parameter <name> says what it accepts).",
+
+        // Azure: sign-in, clouds, HTTP
+        [ErrorIds.NotConnected] = Azure.NotSignedInCredential.SignInCommands,
+        [ErrorIds.InvalidAccessToken] = "Pass the token itself (for example (Get-AzAccessToken -AsSecureString).Token) to Connect-CISynapseAccount -AccessToken.",
+        [ErrorIds.AccessTokenExpired] = "Get a new token and run Connect-CISynapseAccount -AccessToken again, or sign in with Connect-CISynapseAccount so tokens are renewed.",
+        [ErrorIds.UnknownCloud] = "Give Connect-CISynapseAccount -Environment AzureCloud, AzureUSGovernment or AzureChinaCloud, or -ResourceManagerUrl with an absolute https URL for a custom cloud.",
+        [ErrorIds.AuthenticationFailed] = "Sign in again with Connect-CISynapseAccount, and check that the account belongs to the tenant of the resources.",
+        [ErrorIds.AzureRequestFailed] = "Check the resource named in the message and try again; a transient Azure failure usually passes.",
+        [ErrorIds.AzureAuthorizationFailed] = "Ask an owner of the resource for the Azure role the message names (Test-CISynapsePrerequisite lists what the export needs).",
+        [ErrorIds.AzureResourceNotFound] = "Check the subscription, resource group and name of the resource (Get-AzResource lists what exists).",
+        [ErrorIds.InvalidBlobPath] = "Give a blob path of relative segments without '..', '.', empty segments or control characters.",
+
+        // Store
+        [ErrorIds.StoreConflict] = "Read the item again (Get-CISynapseConnection / Get-CISynapseExport), reapply your change and save it again.",
+        [ErrorIds.StoreDocumentExists] = "Choose another name, or change the existing item with its Set- command.",
+        [ErrorIds.StoreDocumentNotFound] = "List what the store holds with the Get- commands; the item may have been removed by someone else.",
+        [ErrorIds.StoreDocumentCorrupt] = "Restore the document named in the message from a backup or the blob's earlier version, or remove it and create it again.",
+        [ErrorIds.StoreSchemaTooNew] = "Update the CustomerInsightsSynapse module (Update-PSResource CustomerInsightsSynapse): a newer version wrote this store.",
+        [ErrorIds.StoreLockTimeout] = "Try again when the other command using the store has finished.",
+        [ErrorIds.StoreUnavailable] = "Check that the store location (Get-CISynapseStore) is reachable and that you may read and write it, then try again.",
+        [ErrorIds.InvalidStoreLocation] = "Give Set-CISynapseStore -Location a local folder or an https:// Blob container URL.",
+        [ErrorIds.InvalidDocumentName] = "Use a name that does not start with a space, has no path separators or control characters, and is within the length the message names.",
+
+        // Connections and roles
+        [ErrorIds.ConnectionNotFound] = "List the connections with Get-CISynapseConnection -All, or create one with New-CISynapseConnection.",
+        [ErrorIds.ConnectionExists] = "Choose another name, or change the existing connection with Set-CISynapseConnection.",
+        [ErrorIds.ConnectionInUse] = "Remove the exports that use the connection (Get-CISynapseExport | Where-Object ConnectionName -EQ <name>) first.",
+        [ErrorIds.ConnectionTargetIncomplete] = "Give the subscription, resource group, workspace, storage account and container (or pipe Get-AzSynapseWorkspace and pass -StorageAccount).",
+        [ErrorIds.ConnectionTargetMismatch] = "Use a workspace and storage account in the same subscription and a container of that account.",
+        [ErrorIds.InvalidResourceId] = "Give a full Azure resource id (/subscriptions/<id>/resourceGroups/<group>/providers/<type>/<name>).",
+        [ErrorIds.InvalidResourceName] = "Check the Azure naming rules for the resource named in the message.",
+        [ErrorIds.SubscriptionNotFound] = "Check the subscription id, and that the signed-in account can see it (Get-AzSubscription).",
+        [ErrorIds.SubscriptionNotEnabled] = "Use an enabled subscription, or ask its owner to re-enable it.",
+        [ErrorIds.WorkspaceNotFound] = "Check the workspace and resource group names (Get-AzSynapseWorkspace lists the workspaces you can see).",
+        [ErrorIds.StorageAccountNotFound] = "Check the storage account and resource group names (Get-AzStorageAccount lists the accounts you can see).",
+        [ErrorIds.ContainerNotFound] = "Check the container name, or create the container (New-AzStorageContainer).",
+        [ErrorIds.RoleRequired] = "Ask an Administrator of the store to run Grant-CISynapseRole for you (Get-CISynapseRole lists them).",
+        [ErrorIds.LastAdministrator] = "Grant the Administrator role to someone else with Grant-CISynapseRole first.",
+        [ErrorIds.RoleAssignmentNotFound] = "List the role assignments with Get-CISynapseRole.",
+        [ErrorIds.CallerUnknown] = "Sign in with an account or managed identity that has an object id (Connect-CISynapseAccount), not a token without an 'oid' claim.",
+
+        // Prerequisites
+        [ErrorIds.RepairFailed] = "Run Test-CISynapsePrerequisite to see what is still missing, and apply that fix by hand or ask an owner of the resource.",
+        [ErrorIds.InvalidPrincipalRetrySetting] = "Set the principal retry setting to a positive number of seconds.",
+
+        // Cdm
+        [ErrorIds.CdmDocumentNotFound] = "Check the source path or URL: it must be a CDM folder with model.json or a *.manifest.cdm.json.",
+        [ErrorIds.AmbiguousCdmDocument] = "Name the document itself in the source (…/model.json or …/<name>.manifest.cdm.json).",
+        [ErrorIds.UnsupportedCdmDocument] = "Point the source at a model.json or a *.manifest.cdm.json, as Customer Insights writes them.",
+        [ErrorIds.InvalidCdmDocument] = "Fix the document at the position the message names, or export it again from Customer Insights.",
+        [ErrorIds.CdmDocumentUnreadable] = "Check that the document is readable by the signed-in account and is UTF-8 JSON.",
+        [ErrorIds.CdmDocumentTooLarge] = "Split the manifest into sub-manifests, or remove what the module does not need from it.",
+        [ErrorIds.CdmDocumentTooDeep] = "Flatten the nesting of the document below the limit the message names.",
+        [ErrorIds.EntityDocumentNotFound] = "Restore the entity's definition document that the manifest refers to, or remove the entity from the manifest.",
+        [ErrorIds.UnresolvedEntityDocument] = "Check the entity path of the manifest (document.cdm.json/EntityName).",
+        [ErrorIds.CircularSubManifest] = "Remove the reference that makes a sub-manifest include itself.",
+        [ErrorIds.PartitionOutsideFolder] = "Keep every partition location inside the CDM folder.",
+        [ErrorIds.PathTraversal] = "Remove '..' and absolute paths from the locations in the CDM documents.",
+        [ErrorIds.DuplicateEntity] = "Give every entity of the folder a distinct name (names are compared without regard to case).",
+        [ErrorIds.DuplicateAttribute] = "Give every attribute of the entity a distinct name (names are compared without regard to case).",
+        [ErrorIds.InvalidPartitionPattern] = "Fix the partition pattern's regular expression or glob.",
+        [ErrorIds.EntityNotFound] = "List the entities of the source with Get-CISynapseEntity -Source <source>.",
+        [ErrorIds.InvalidCsvFormat] = "Fix the CSV format traits (delimiter, quote, encoding) of the entity's partitions.",
+
+        // Lake
+        [ErrorIds.ExportRunInProgress] = "Wait for the other run to finish, then run the export again; a killed run's lock expires by itself.",
+        [ErrorIds.LakeLockLost] = "Run the export again; check that nothing else breaks the lease on the database's _lock blob.",
+        [ErrorIds.LakeModelInvalid] = "Restore {Database}/model.json from its previous blob version, or remove it so the next run starts afresh.",
+        [ErrorIds.PartitionNotFound] = "Check that the partition files the CDM documents list exist, then run the export again.",
+        [ErrorIds.PartitionLandingFailed] = "Check access to the source and the container, then run the export again; the entity keeps its previous snapshot.",
+
+        // Sql
+        [ErrorIds.InvalidSqlIdentifier] = "Rename the entity or attribute so its name is a valid SQL identifier (at most 128 characters, no control characters).",
+        [ErrorIds.InvalidSqlLiteral] = "Remove control characters from the value named in the message.",
+        [ErrorIds.InvalidDatabaseName] = "Use a database name of letters A-Z, digits, '_' and '-', starting with a letter, that is not reserved.",
+        [ErrorIds.DuplicateSqlName] = "Rename one of the entities or attributes whose SQL names collide.",
+        [ErrorIds.UnsupportedPartitionFormat] = "Export the entity as CSV or Parquet.",
+        [ErrorIds.InvalidDataLakeLocation] = "Check the connection's storage account and container (Get-CISynapseConnection).",
+        [ErrorIds.GeneratedSqlInvalid] = "Report the error with the entity definitions: the generated T-SQL did not parse, so nothing was sent.",
+        [ErrorIds.InvalidSqlEndpoint] = "Check the workspace's serverless SQL endpoint (Get-AzSynapseWorkspace).ConnectivityEndpoints.",
+        [ErrorIds.SqlConnectionFailed] = "Check the workspace's firewall rules and that the signed-in account is a Synapse SQL user, then run the export again.",
+        [ErrorIds.SqlBatchFailed] = "Read the failing batch in the saved T-SQL (the run's SqlScriptPath); fix the cause and run the export again.",
+
+        // Export
+        [ErrorIds.ExportNotFound] = "List the exports with Get-CISynapseExport, or create one with New-CISynapseExport.",
+        [ErrorIds.ExportExists] = "Choose another name, or change the existing export with Set-CISynapseExport.",
+        [ErrorIds.ExportHasNoEntities] = "Give at least one entity, or remove the export with Remove-CISynapseExport.",
+        [ErrorIds.EntityNotInExport] = "List the export's entities with (Get-CISynapseExport <name>).Entities.",
+        [ErrorIds.DatabaseNameLength] = "Use a shorter database name (the message names the limit).",
+        [ErrorIds.DatabaseNameCharacters] = "Use only letters A-Z, digits, '_' and '-' in the database name, starting with a letter.",
+        [ErrorIds.DatabaseNameReserved] = "Choose a database name that is not reserved (the message lists the reserved names).",
+        [ErrorIds.DatabaseNameInUse] = "Choose another database name, or add the entities to that export with Set-CISynapseExport -AddEntity.",
+        [ErrorIds.DatabaseNameCaseChange] = "Keep the current spelling, or choose a different database name.",
+        [ErrorIds.LakeContainerUnknown] = "Check the connection's storage account and container with Get-CISynapseConnection and Test-CISynapsePrerequisite.",
+        [ErrorIds.ExportPurgeFailed] = "Run Remove-CISynapseExport again: what was removed stays removed, and the definition is kept until the purge completes.",
+        [ErrorIds.PrerequisitesNotMet] = "Run Test-CISynapsePrerequisite -ConnectionName <name> to see the fixes, and Repair-CISynapsePrerequisite to apply them.",
+        [ErrorIds.ExportRunFailed] = "Read the cause ($_.Exception.InnerException) and the run record (Get-CISynapseExportRun -ExportName <name> -Last 1), fix the cause and run the export again.",
+        [ErrorIds.ExportRunPartiallySucceeded] = "Look at the failed entities of the run record (Get-CISynapseExportRun -ExportName <name> -Last 1).Entities; they keep their previous snapshot until the next run lands them.",
+    };
+
+    /// <summary>Every ErrorId that has a default action.</summary>
+    public static IReadOnlyCollection<string> ErrorIdsWithDefaults => Defaults.Keys;
+
+    /// <summary>The default action for an ErrorId, or null for an id that has none.</summary>
+    public static string? For(string errorId) => Defaults.GetValueOrDefault(errorId);
+}
