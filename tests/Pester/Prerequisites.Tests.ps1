@@ -72,7 +72,7 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
         $script:OtherUser = 'a1b2c3d4-0000-4000-8000-000000000066'
         $script:Group = 'a1b2c3d4-0000-4000-8000-000000000077'
         $script:AllChecks = @(
-            'SubscriptionEnabled', 'ContainerExists', 'HierarchicalNamespace', 'StorageLinkedToWorkspace', 'StorageFirewallAllowsWorkspace',
+            'SubscriptionEnabled', 'ContainerExists', 'HierarchicalNamespace', 'StorageLinkedToWorkspace', 'StorageFirewallAllowsWorkspace', 'StorageNetworkAllowsCaller',
             'WorkspaceFirewallAllowsAzureServices', 'ServicePrincipalExists', 'ServicePrincipalStorageAccess', 'UserStorageAccess',
             'WorkspaceIdentityStorageAccess', 'ServicePrincipalResourceGroupReader', 'UserResourceGroupReader',
             'ServicePrincipalSynapseAdministrator', 'SynapseAssignmentPrincipalType', 'QueryUserStorageAccess')
@@ -589,7 +589,7 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
                 $piped = @(Get-CISynapseConnection -Name 'Sales' | Test-CISynapsePrerequisite)
                 @($byName | Where-Object Status -NE 'Passed').CheckId | Should -Be 'WorkspaceIdentityStorageAccess'
                 @($piped | Where-Object Status -NE 'Passed').CheckId | Should -Be 'WorkspaceIdentityStorageAccess'
-                $piped.Count | Should -Be 14
+                $piped.Count | Should -Be 15
 
                 # Repair binds a piped connection by property name too (-WhatIf: the PUT comes next, by name).
                 Reset-CISynapseEmulatorRequestLog -Stack $Stack

@@ -23,6 +23,7 @@ public sealed class PrerequisiteChecker
     private readonly AzureRestClient _graph;
     private readonly Func<Uri, AzureRestClient> _synapse;
     private readonly Func<CancellationToken, Task<SignedInIdentity>> _signedIn;
+    private readonly Func<Uri, string, CancellationToken, Task>? _probeContainer;
 
     public PrerequisiteChecker(AzureSession session)
         : this(
@@ -33,16 +34,23 @@ public sealed class PrerequisiteChecker
             {
                 var claims = await session.GetIdentityAsync(session.Cloud.ResourceManagerAudience, ct).ConfigureAwait(false);
                 return new SignedInIdentity(claims.ObjectId, claims.PrincipalType);
-            })
+            },
+            (endpoint, container, ct) => session.CreateBlobClientFactory().Container(endpoint, container).GetPropertiesAsync(cancellationToken: ct))
     {
     }
 
-    internal PrerequisiteChecker(AzureRestClient arm, AzureRestClient graph, Func<Uri, AzureRestClient> synapse, Func<CancellationToken, Task<SignedInIdentity>> signedIn)
+    /// <summary>
+    /// With <paramref name="probeContainer"/> (reads the container's properties from this computer) the checker also
+    /// tests the storage network rules (StorageNetworkAllowsCaller); without it that check is left out.
+    /// </summary>
+    internal PrerequisiteChecker(AzureRestClient arm, AzureRestClient graph, Func<Uri, AzureRestClient> synapse, Func<CancellationToken, Task<SignedInIdentity>> signedIn,
+        Func<Uri, string, CancellationToken, Task>? probeContainer = null)
     {
         _arm = arm;
         _graph = graph;
         _synapse = synapse;
         _signedIn = signedIn;
+        _probeContainer = probeContainer;
     }
 
     /// <summary>How many rounds of requests the last run needed (at most three).</summary>
@@ -111,6 +119,12 @@ public sealed class PrerequisiteChecker
         var linkedServicesTask = workspace is null || synapseEndpoint is null || ResultBuilder.IsDefaultLake(workspace.Root, target, storageName)
             ? null
             : FetchValue(() => _synapse(synapseEndpoint).ListAllAsync($"linkedservices?api-version={ApiVersions.SynapseDataPlane}", ct));
+        var blobEndpoint = storage is null ? null : Json.String(Json.Object(Json.Object(storage.Root, "properties"), "primaryEndpoints"), "blob");
+        var probeTask = _probeContainer is null
+            ? null
+            : blobEndpoint is not null && Uri.TryCreate(blobEndpoint, UriKind.Absolute, out var blobUri)
+                ? ProbeAsync(blobUri, target.Container, ct)
+                : Task.FromResult(Outcome<bool>.Failed(storageTask.Result.Error ?? "The storage account reports no blob endpoint."));
         var unnamed = userId is not null && !named.ContainsKey(userId) ? new[] { userId } : [];
         var namesTask = LookUpAsync(unnamed, ct);
         var round2 = new List<Task> { firewallTask, synapseTask, namesTask, containerDenies, groupDenies };
@@ -119,7 +133,7 @@ public sealed class PrerequisiteChecker
             round2.Add(linkedServicesTask);
         }
 
-        round2.AddRange(new[] { containerScopeList, groupScopeList }.OfType<Task>());
+        round2.AddRange(new Task?[] { containerScopeList, groupScopeList, probeTask }.OfType<Task>());
         round2.AddRange(containerAssignments.Values);
         round2.AddRange(groupAssignments.Values);
         round2.AddRange(memberOf.Values);
@@ -170,6 +184,11 @@ public sealed class PrerequisiteChecker
         results.Add(builder.HierarchicalNamespace(storageTask.Result));
         results.Add(builder.StorageLinked(workspaceTask.Result, linkedServicesTask?.Result));
         results.Add(builder.StorageFirewall(storageTask.Result));
+        if (probeTask is not null)
+        {
+            results.Add(builder.StorageNetwork(storageTask.Result, probeTask.Result));
+        }
+
         results.Add(builder.WorkspaceFirewall(workspaceTask.Result, firewallTask.Result));
         results.Add(builder.ServicePrincipalFound(servicePrincipalTask.Result, servicePrincipal));
 
@@ -220,6 +239,35 @@ public sealed class PrerequisiteChecker
         context.Progress.Report(new OperationProgress(activity, "Testing prerequisites", "Done", 100, Completed: true));
         return results;
     }
+
+    /// <summary>
+    /// Reads the container's properties from this computer. True when the request got through the storage firewall:
+    /// any answer but 403 AuthorizationFailure (one about roles, AuthorizationPermissionMismatch, or ContainerNotFound
+    /// came from behind it); failed with the status and error code, or the connection error, otherwise.
+    /// </summary>
+    private async Task<Outcome<bool>> ProbeAsync(Uri blobEndpoint, string container, CancellationToken ct)
+    {
+        try
+        {
+            await _probeContainer!(blobEndpoint, container, ct).ConfigureAwait(false);
+            return Outcome<bool>.Of(true);
+        }
+        catch (global::Azure.RequestFailedException ex) when (!(ex.Status == 403 && ex.ErrorCode == StorageNetworkRefusal))
+        {
+            return Outcome<bool>.Of(true);
+        }
+        catch (global::Azure.RequestFailedException ex)
+        {
+            return Outcome<bool>.Failed(ex.ErrorCode ?? $"HTTP {ex.Status}", ex.Status);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or global::Azure.Identity.AuthenticationFailedException or AggregateException)
+        {
+            return Outcome<bool>.Failed(ex.Message);
+        }
+    }
+
+    /// <summary>The storage error code of a request its network rules refuse.</summary>
+    internal const string StorageNetworkRefusal = "AuthorizationFailure";
 
     /// <summary>A group's assignments among those at or above the scope: made to it or to a group it is in.</summary>
     private static Outcome<IReadOnlyList<RoleAssignment>> ForGroup(string groupId, Outcome<IReadOnlyList<RoleAssignment>> atScope, Outcome<IReadOnlyList<string>> groups)

@@ -215,6 +215,31 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
             null);
     }
 
+    public PrerequisiteResult StorageNetwork(Outcome<AzureResponse?> storage, Outcome<bool> probe)
+    {
+        const string id = "StorageNetworkAllowsCaller";
+        const string title = "The storage firewall lets this computer in";
+        const string requirement = "The export writes the data from this computer: the storage account's network rules must admit it (public network access enabled, and an IP or virtual network rule when the default action is Deny).";
+        if (probe.Succeeded)
+        {
+            return Pass(id, title, PrerequisitePrincipal.None, target.ContainerScope, requirement, "A request for the container got through the storage firewall (the storage service answered it).");
+        }
+
+        if (probe.Status == 403 && probe.Error == PrerequisiteChecker.StorageNetworkRefusal)
+        {
+            var properties = storage.Succeeded ? Json.Object(storage.Value!.Root, "properties") : default;
+            var disabled = string.Equals(Json.String(properties, "publicNetworkAccess"), "Disabled", StringComparison.OrdinalIgnoreCase);
+            return Fail(id, title, PrerequisitePrincipal.None, target.ContainerScope, requirement,
+                $"The storage account '{storageAccountName}' answered 403 AuthorizationFailure: its network rules do not admit this computer" + (disabled ? " (public network access is disabled)." : "."),
+                disabled
+                    ? $"Run the export from a network with a private endpoint to '{storageAccountName}', or allow public access from selected networks: Set-AzStorageAccount -ResourceGroupName '{ResourceGroupOf(target.StorageAccountResourceId)}' -Name '{storageAccountName}' -PublicNetworkAccess Enabled; then add this computer's address as below." + NoRepair
+                    : $"Add-AzStorageAccountNetworkRule -ResourceGroupName '{ResourceGroupOf(target.StorageAccountResourceId)}' -Name '{storageAccountName}' -IPAddressOrRange <this computer's public IP address>, or run the export from a virtual network the account admits." + NoRepair,
+                null);
+        }
+
+        return Undecided(id, title, target.ContainerScope, requirement, $"The container could not be reached: {probe.Error}", false);
+    }
+
     public PrerequisiteResult WorkspaceFirewall(Outcome<AzureResponse?> workspace, Outcome<IReadOnlyList<JsonElement>> rules)
     {
         const string id = "WorkspaceFirewallAllowsAzureServices";

@@ -232,4 +232,30 @@ public sealed class PrerequisiteAzureRulesTests
             Assert.Contains($"-RoleDefinitionId '{WellKnownRoles.SynapseUser}' -ObjectId '{User}'", check.Remediation);
         }
     }
+
+    [Theory]
+    [InlineData(null, "Passed")]
+    [InlineData("AuthorizationPermissionMismatch", "Passed")]
+    [InlineData("AuthorizationFailure", "Failed")]
+    public async Task The_storage_network_check_fails_only_when_storage_answers_AuthorizationFailure(string? errorCode, string expected)
+    {
+        await using var emulator = await LocalEmulator.StartAsync(PreparedTenant());
+        Uri? probed = null;
+        Task Probe(Uri endpoint, string container, CancellationToken ct)
+        {
+            probed = new Uri(endpoint, container);
+            return errorCode is null ? Task.CompletedTask : throw new global::Azure.RequestFailedException(403, "This request is not authorized to perform this operation.", errorCode, null);
+        }
+
+        var results = await CheckerFor(emulator, User, probeContainer: Probe).TestAsync(Target(), OperationContext.None);
+
+        var check = Check(results, "StorageNetworkAllowsCaller");
+        Assert.Equal(expected, check.Status.ToString());
+        Assert.Contains("cisynapselake", probed!.AbsoluteUri);
+        Assert.EndsWith("/customerinsights", probed.AbsoluteUri);
+        if (expected == "Failed")
+        {
+            Assert.StartsWith("Add-AzStorageAccountNetworkRule -ResourceGroupName 'rg-ci-synapse' -Name 'cisynapselake' -IPAddressOrRange", check.Remediation);
+        }
+    }
 }

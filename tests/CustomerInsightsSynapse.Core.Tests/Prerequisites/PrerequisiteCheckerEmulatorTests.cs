@@ -22,7 +22,7 @@ public sealed class PrerequisiteCheckerEmulatorTests
     internal static EmulatorScenario PreparedTenant() =>
         EmulatorScenario.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "AzureEmulator", "Scenarios", "prepared-tenant.json")));
 
-    internal static PrerequisiteChecker CheckerFor(LocalEmulator emulator, string userId, string? callerType = "User")
+    internal static PrerequisiteChecker CheckerFor(LocalEmulator emulator, string userId, string? callerType = "User", Func<Uri, string, CancellationToken, Task>? probeContainer = null)
     {
         var credential = new ScopeTokenCredential(new Dictionary<string, string>
         {
@@ -35,7 +35,8 @@ public sealed class PrerequisiteCheckerEmulatorTests
             new AzureRestClient(emulator.ResourceManagerUrl, credential, emulator.ResourceManagerAudience, Options()),
             new AzureRestClient(emulator.GraphUrl, credential, GraphAudience, Options()),
             endpoint => new AzureRestClient(endpoint, credential, SynapseAudience, Options()),
-            _ => Task.FromResult(new SignedInIdentity(userId, callerType)));
+            _ => Task.FromResult(new SignedInIdentity(userId, callerType)),
+            probeContainer);
     }
 
     /// <summary>The longest run of requests each of which started after the previous one ended.</summary>
