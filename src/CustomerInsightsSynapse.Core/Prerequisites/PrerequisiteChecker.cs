@@ -264,6 +264,10 @@ public sealed class PrerequisiteChecker
         {
             return Outcome<bool>.Failed(ex.Message);
         }
+        catch (CISynapseException ex) when (ex.ErrorId is ErrorIds.AuthenticationFailed or ErrorIds.NotConnected or ErrorIds.AccessTokenExpired)
+        {
+            return Outcome<bool>.Failed(ex.Message);
+        }
     }
 
     /// <summary>The storage error code of a request its network rules refuse.</summary>

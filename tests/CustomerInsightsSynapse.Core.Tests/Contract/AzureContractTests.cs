@@ -6,6 +6,7 @@ using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Connections;
 using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Prerequisites;
+using CustomerInsightsSynapse.Core.Tests.Prerequisites;
 using CustomerInsightsSynapse.Core.Tests.TestInfrastructure;
 using EmulatorState = AzureEmulator.State;
 using static CustomerInsightsSynapse.Core.Tests.Prerequisites.PrerequisiteCheckerEmulatorTests;
@@ -36,19 +37,6 @@ public sealed class AzureContractTests
         new(emulator.ResourceManagerUrl, new ScopeTokenCredential(new Dictionary<string, string> { [emulator.ResourceManagerAudience] = emulator.Token(User, emulator.ResourceManagerAudience) }),
             emulator.ResourceManagerAudience, new AzureClientOptions { Transport = new HttpClientTransport(emulator.CreateHandler()), Retry = { MaxRetries = 0 } });
 
-    private static PrerequisiteRepairer Repairer(LocalEmulator emulator)
-    {
-        var credential = new ScopeTokenCredential(new Dictionary<string, string>
-        {
-            [emulator.ResourceManagerAudience] = emulator.Token(User, emulator.ResourceManagerAudience),
-            ["https://dev.azuresynapse.net"] = emulator.Token(User, "https://dev.azuresynapse.net"),
-        });
-        AzureClientOptions Options() => new() { Transport = new HttpClientTransport(emulator.CreateHandler()), Retry = { MaxRetries = 0 } };
-        return new PrerequisiteRepairer(
-            new AzureRestClient(emulator.ResourceManagerUrl, credential, emulator.ResourceManagerAudience, Options()),
-            endpoint => new AzureRestClient(endpoint, credential, "https://dev.azuresynapse.net", Options()));
-    }
-
     /// <summary>The module's Azure conversations: validate, test, repair and test again, for two tenants.</summary>
     private static async Task<IReadOnlyList<RequestEntry>> RecordAsync()
     {
@@ -71,7 +59,7 @@ public sealed class AzureContractTests
             var results = await CheckerFor(emulator, User).TestAsync(Target, OperationContext.None);
             foreach (var failed in results.Where(r => r.CanRepair))
             {
-                var outcome = await Repairer(emulator).RepairAsync(failed.Repair!, OperationContext.None);
+                var outcome = await PrerequisiteAzureRulesTests.RepairerFor(emulator, User).RepairAsync(failed.Repair!, OperationContext.None);
                 Assert.True(outcome.Status == RepairStatus.Created, outcome.Message);
             }
 

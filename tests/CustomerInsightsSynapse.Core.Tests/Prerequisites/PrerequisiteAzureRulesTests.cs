@@ -31,7 +31,7 @@ public sealed class PrerequisiteAzureRulesTests
 
     private static PrerequisiteResult Check(IEnumerable<PrerequisiteResult> results, string id) => results.Single(r => r.CheckId == id);
 
-    private static PrerequisiteRepairer RepairerFor(LocalEmulator emulator, string userId)
+    internal static PrerequisiteRepairer RepairerFor(LocalEmulator emulator, string userId)
     {
         var credential = new ScopeTokenCredential(new Dictionary<string, string>
         {
