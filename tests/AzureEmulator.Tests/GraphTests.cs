@@ -55,4 +55,18 @@ public sealed class GraphTests
 
         Assert.Equal("#microsoft.graph.servicePrincipal", (await JsonAsync(r))["@odata.type"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task GetMemberGroupsListsEveryGroupTransitivelyForAnyDirectoryObject()
+    {
+        await using var emu = await StartAsync();
+
+        using var user = await emu.SendAsync(HttpMethod.Post, $"/graph/v1.0/directoryObjects/{User}/getMemberGroups", Token(AdminUser, GraphAudience), new System.Text.Json.Nodes.JsonObject { ["securityEnabledOnly"] = true });
+        using var group = await emu.SendAsync(HttpMethod.Post, $"/graph/v1.0/directoryObjects/{InnerGroup}/getMemberGroups", Token(AdminUser, GraphAudience), new System.Text.Json.Nodes.JsonObject { ["securityEnabledOnly"] = true });
+        using var noFlag = await emu.SendAsync(HttpMethod.Post, $"/graph/v1.0/directoryObjects/{User}/getMemberGroups", Token(AdminUser, GraphAudience), new System.Text.Json.Nodes.JsonObject());
+
+        Assert.Equal([InnerGroup, OuterGroup], (await JsonAsync(user))["value"]!.AsArray().Select(g => g!.GetValue<string>()).Order().ToList());
+        Assert.Equal([OuterGroup], (await JsonAsync(group))["value"]!.AsArray().Select(g => g!.GetValue<string>()).ToList());
+        Assert.Equal(400, (int)noFlag.StatusCode);
+    }
 }

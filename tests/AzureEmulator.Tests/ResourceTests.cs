@@ -87,4 +87,19 @@ public sealed class ResourceTests
         Assert.Empty((await JsonAsync(rules))["value"]!.AsArray());
         Assert.Empty((await JsonAsync(deny))["value"]!.AsArray());
     }
+
+    [Fact]
+    public async Task GetSubscriptionNeedsARoleInTheSubscription()
+    {
+        var scenario = BaseScenario();
+        scenario.RoleAssignments.Add(new AzureEmulator.State.RoleAssignment { Scope = RgScope, RoleName = "Reader", PrincipalId = User });
+        await using var emu = await StartAsync(scenario);
+
+        using var outsider = await emu.ArmGetAsync($"/subscriptions/{Sub}?api-version=2022-12-01", ServicePrincipal);
+        using var member = await emu.ArmGetAsync($"/subscriptions/{Sub}?api-version=2022-12-01", User);
+
+        Assert.Equal(403, (int)outsider.StatusCode);
+        Assert.Equal("AuthorizationFailed", (await JsonAsync(outsider))["error"]!["code"]!.GetValue<string>());
+        Assert.Equal(200, (int)member.StatusCode);
+    }
 }

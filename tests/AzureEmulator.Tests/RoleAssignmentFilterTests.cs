@@ -133,4 +133,42 @@ public sealed class RoleAssignmentFilterTests
         Assert.Contains("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
             entry["dataActions"]!.AsArray().Select(a => a!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task AssignedToRefusesAGroupIdAsResourceManagerDoes()
+    {
+        await using var emu = await StartAsync(ScenarioWithLayers());
+
+        using var response = await emu.ArmGetAsync(RoleAssignments(AccountScope, $"atScope() and assignedTo('{OuterGroup}')"));
+
+        Assert.Equal(400, (int)response.StatusCode);
+        var error = (await JsonAsync(response))["error"]!;
+        Assert.Equal("UnsupportedQuery", error["code"]!.GetValue<string>());
+        Assert.Contains("is a group", error["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PrincipalIdEqListsAGroupsOwnAssignmentsButNotTogetherWithAtScope()
+    {
+        await using var emu = await StartAsync(ScenarioWithLayers());
+
+        var names = await NamesAsync(emu, RoleAssignments(AccountScope, $"principalId eq '{OuterGroup}'"));
+        using var combined = await emu.ArmGetAsync(RoleAssignments(AccountScope, $"atScope() and principalId eq '{OuterGroup}'"));
+
+        Assert.Equal(["00000000-0000-4000-8000-0000000000a5"], names);
+        Assert.Equal(400, (int)combined.StatusCode);
+    }
+
+    [Fact]
+    public async Task DenyAssignmentsRefuseAssignedToWhichTheSpecificationDoesNotList()
+    {
+        await using var emu = await StartAsync(ScenarioWithLayers());
+
+        using var refused = await emu.ArmGetAsync($"{AccountScope}/providers/Microsoft.Authorization/denyAssignments?api-version=2022-04-01&$filter={Uri.EscapeDataString($"atScope() and assignedTo('{User}')")}");
+        using var byPrincipal = await emu.ArmGetAsync($"{AccountScope}/providers/Microsoft.Authorization/denyAssignments?api-version=2022-04-01&$filter={Uri.EscapeDataString($"principalId eq '{User}'")}");
+
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.Equal("UnsupportedQuery", (await JsonAsync(refused))["error"]!["code"]!.GetValue<string>());
+        Assert.Equal(200, (int)byPrincipal.StatusCode);
+    }
 }

@@ -102,4 +102,26 @@ public sealed class SynapseTests
         Assert.Single((await JsonAsync(next))["value"]!.AsArray());
         Assert.False(next.Headers.Contains("x-ms-continuation"));
     }
+
+    [Fact]
+    public async Task LinkedServicesCanCarryAnExpressionUrlOrOnlyAConnectionString()
+    {
+        var scenario = BaseScenario();
+        scenario.SynapseWorkspaces[0].LinkedServices =
+        [
+            new AzureEmulator.State.LinkedService { Name = "ByExpression", Type = "AzureBlobFS", Url = "https://lake.dfs.core.windows.net/", UrlAsExpression = true },
+            new AzureEmulator.State.LinkedService { Name = "ByConnectionString", Type = "AzureBlobStorage", ConnectionString = "DefaultEndpointsProtocol=https;AccountName=lake;EndpointSuffix=core.windows.net" },
+        ];
+        await using var emu = await StartAsync(scenario);
+
+        using var r = await emu.SendAsync(HttpMethod.Get, $"{Base}/linkedservices?api-version=2020-12-01", Token(AdminUser, Audience));
+
+        var items = (await JsonAsync(r))["value"]!.AsArray();
+        var url = items[0]!["properties"]!["typeProperties"]!["url"]!;
+        Assert.Equal("Expression", url["type"]!.GetValue<string>());
+        Assert.Equal("https://lake.dfs.core.windows.net/", url["value"]!.GetValue<string>());
+        var byConnection = items[1]!["properties"]!["typeProperties"]!.AsObject();
+        Assert.False(byConnection.ContainsKey("url"));
+        Assert.StartsWith("DefaultEndpointsProtocol=https;AccountName=lake", byConnection["connectionString"]!.GetValue<string>());
+    }
 }

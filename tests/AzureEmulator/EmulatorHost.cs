@@ -60,7 +60,10 @@ public sealed class EmulatorHost : IAsyncDisposable
 
         if (options.StorageProxyPort is { } port)
         {
-            context.StorageProxy = new StorageProxy(options.AzuriteBlob ?? throw new ArgumentException("A storage proxy needs Azurite's blob URL."), port);
+            context.StorageProxy = new StorageProxy(options.AzuriteBlob ?? throw new ArgumentException("A storage proxy needs Azurite's blob URL."), port)
+            {
+                Admits = (account, client) => context.State.Read(s => Storage.StorageNetworkRules.Admits(s, account, client)),
+            };
         }
 
         var admin = new AdminApi(context);

@@ -15,6 +15,12 @@ public sealed record JwtClaims(
     string? AppId,
     DateTimeOffset? ExpiresOn)
 {
+    /// <summary>
+    /// The principalType Azure gives the token's subject: ServicePrincipal for an application or managed identity
+    /// (idtyp "app"), User for a person (idtyp "user", or a delegated token, which carries scp); null when unsaid.
+    /// </summary>
+    public string? PrincipalType { get; init; }
+
     public static bool TryParse(string token, out JwtClaims? claims)
     {
         claims = null;
@@ -42,7 +48,10 @@ public sealed record JwtClaims(
                 AudienceOf(root),
                 Text(root, "upn") ?? Text(root, "unique_name") ?? Text(root, "preferred_username"),
                 Text(root, "appid") ?? Text(root, "azp"),
-                exp);
+                exp)
+            {
+                PrincipalType = PrincipalTypeOf(Text(root, "idtyp"), root.TryGetProperty("scp", out _)),
+            };
             return true;
         }
         catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
@@ -58,6 +67,14 @@ public sealed record JwtClaims(
                 ErrorIds.InvalidAccessToken,
                 ErrorKind.InvalidArgument,
                 "The access token is not a JSON Web Token (three base64url parts with a JSON payload). The token text is not shown.");
+
+    private static string? PrincipalTypeOf(string? identityType, bool delegated) => identityType?.ToLowerInvariant() switch
+    {
+        "app" => "ServicePrincipal",
+        "user" => "User",
+        null when delegated => "User",
+        _ => null,
+    };
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

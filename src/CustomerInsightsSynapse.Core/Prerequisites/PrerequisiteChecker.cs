@@ -6,9 +6,15 @@ namespace CustomerInsightsSynapse.Core.Prerequisites;
 
 /// <summary>
 /// Runs every prerequisite check of the export against Azure in three rounds of concurrent requests:
-/// (1) the subscription, workspace, storage account, container and the Customer Insights service principal;
-/// (2) the role and deny assignments that apply to each principal, the workspace firewall, the Synapse role
-/// assignments, group memberships and (when the account is not the default data lake) the linked services; (3) each role definition those assignments use, fetched once.
+/// (1) the subscription, workspace, storage account, container, the Customer Insights service principal and what the
+/// directory says the named principals are (user, group or service principal);
+/// (2) the role assignments that apply to each principal, the deny assignments at each scope, each principal's
+/// groups, the workspace firewall, the Synapse role assignments and (when the account is not the default data lake)
+/// the linked services; (3) each role definition those assignments use, fetched once.
+/// Role assignments of a user or service principal are listed with <c>atScope() and assignedTo('{id}')</c>, which
+/// Azure expands over groups; a group (assignedTo() refuses one) gets the assignments at or above the scope made to
+/// it or to a group it is in. Deny assignments are listed with <c>atScope()</c> (assignedTo() is not a deny
+/// assignment filter) and matched to the principal and its groups here.
 /// Failed checks are results, not exceptions.
 /// </summary>
 public sealed class PrerequisiteChecker
@@ -16,23 +22,35 @@ public sealed class PrerequisiteChecker
     private readonly AzureRestClient _arm;
     private readonly AzureRestClient _graph;
     private readonly Func<Uri, AzureRestClient> _synapse;
-    private readonly Func<CancellationToken, Task<string?>> _signedInObjectId;
+    private readonly Func<CancellationToken, Task<SignedInIdentity>> _signedIn;
+    private readonly Func<Uri, string, CancellationToken, Task>? _probeContainer;
 
     public PrerequisiteChecker(AzureSession session)
         : this(
             session.CreateResourceManagerClient(),
             session.CreateGraphClient(),
             endpoint => session.CreateRestClient(endpoint, session.Cloud.SynapseAudience),
-            async ct => (await session.GetIdentityAsync(session.Cloud.ResourceManagerAudience, ct).ConfigureAwait(false)).ObjectId)
+            async ct =>
+            {
+                var claims = await session.GetIdentityAsync(session.Cloud.ResourceManagerAudience, ct).ConfigureAwait(false);
+                return new SignedInIdentity(claims.ObjectId, claims.PrincipalType);
+            },
+            (endpoint, container, ct) => session.CreateBlobClientFactory().Container(endpoint, container).GetPropertiesAsync(cancellationToken: ct))
     {
     }
 
-    internal PrerequisiteChecker(AzureRestClient arm, AzureRestClient graph, Func<Uri, AzureRestClient> synapse, Func<CancellationToken, Task<string?>> signedInObjectId)
+    /// <summary>
+    /// With <paramref name="probeContainer"/> (reads the container's properties from this computer) the checker also
+    /// tests the storage network rules (StorageNetworkAllowsCaller); without it that check is left out.
+    /// </summary>
+    internal PrerequisiteChecker(AzureRestClient arm, AzureRestClient graph, Func<Uri, AzureRestClient> synapse, Func<CancellationToken, Task<SignedInIdentity>> signedIn,
+        Func<Uri, string, CancellationToken, Task>? probeContainer = null)
     {
         _arm = arm;
         _graph = graph;
         _synapse = synapse;
-        _signedInObjectId = signedInObjectId;
+        _signedIn = signedIn;
+        _probeContainer = probeContainer;
     }
 
     /// <summary>How many rounds of requests the last run needed (at most three).</summary>
@@ -55,33 +73,41 @@ public sealed class PrerequisiteChecker
             ? Task.FromResult(Outcome<(string? Id, string? Name)>.Of((given, null)))
             : FetchValue(() => FindServicePrincipalAsync(target.ServicePrincipalAppId, ct));
         var userTask = target.UserObjectId is { } user
-            ? Task.FromResult(Outcome<string?>.Of(user))
-            : FetchValue(() => _signedInObjectId(ct));
-        await Task.WhenAll(subscriptionTask, workspaceTask, storageTask, containerTask, servicePrincipalTask, userTask).ConfigureAwait(false);
+            ? Task.FromResult(Outcome<SignedInIdentity>.Of(new SignedInIdentity(user, null)))
+            : FetchValue(() => _signedIn(ct));
+        var namedIds = new[] { target.UserObjectId }.Concat(target.QueryUserObjectIds).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var namedTask = LookUpAsync(namedIds, ct);
+        await Task.WhenAll(subscriptionTask, workspaceTask, storageTask, containerTask, servicePrincipalTask, userTask, namedTask).ConfigureAwait(false);
 
         using var subscription = subscriptionTask.Result.Value;
         using var workspace = workspaceTask.Result.Value;
         using var storage = storageTask.Result.Value;
         using var container = containerTask.Result.Value;
         var (spId, spName) = servicePrincipalTask.Result.Value;
-        var userId = userTask.Result.Value;
+        var userId = userTask.Result.Value?.ObjectId;
         var miId = workspace is null ? null : Json.String(Json.Object(workspace.Root, "identity"), "principalId");
         var devEndpoint = workspace is null ? null : Json.String(Json.Object(Json.Object(workspace.Root, "properties"), "connectivityEndpoints"), "dev");
+        var named = namedTask.Result.Value ?? new Dictionary<string, DirectoryEntry>();
+        string? TypeOf(string? id) => id is not null && named.TryGetValue(id, out var entry) ? entry.Type : null;
 
-        var servicePrincipal = new PrerequisitePrincipal(PrincipalKind.ServicePrincipal, spId, spName ?? "Dynamics 365 AI for Customer Insights");
-        var signedInUser = new PrerequisitePrincipal(PrincipalKind.User, userId, null);
-        var workspaceIdentity = new PrerequisitePrincipal(PrincipalKind.WorkspaceIdentity, miId, $"{target.WorkspaceName} (workspace managed identity)");
-        var queryUsers = target.QueryUserObjectIds.Select(id => new PrerequisitePrincipal(PrincipalKind.QueryUser, id, null)).ToArray();
+        var servicePrincipal = new PrerequisitePrincipal(PrincipalKind.ServicePrincipal, spId, spName ?? "Dynamics 365 AI for Customer Insights") { DirectoryType = "ServicePrincipal" };
+        var signedInUser = new PrerequisitePrincipal(PrincipalKind.User, userId, null) { DirectoryType = TypeOf(userId) ?? userTask.Result.Value?.PrincipalType };
+        var workspaceIdentity = new PrerequisitePrincipal(PrincipalKind.WorkspaceIdentity, miId, $"{target.WorkspaceName} (workspace managed identity)") { DirectoryType = "ServicePrincipal" };
+        var queryUsers = target.QueryUserObjectIds.Select(id => new PrerequisitePrincipal(PrincipalKind.QueryUser, id, null) { DirectoryType = TypeOf(id) }).ToArray();
 
         // Round 2.
         Rounds++;
         context.Progress.Report(new OperationProgress(activity, "Testing prerequisites", "Reading role assignments, deny assignments and firewall rules", 33));
         var storagePrincipals = new[] { servicePrincipal, signedInUser, workspaceIdentity }.Concat(queryUsers).Where(p => p.ObjectId is not null).ToArray();
         var groupPrincipals = new[] { servicePrincipal, signedInUser }.Where(p => p.ObjectId is not null).ToArray();
-        var containerAssignments = storagePrincipals.ToDictionary(p => p, p => ListAssignmentsAsync(target.ContainerScope, p.ObjectId!, ct));
-        var containerDenies = storagePrincipals.ToDictionary(p => p, p => ListDenyAssignmentsAsync(target.ContainerScope, p.ObjectId!, ct));
-        var groupAssignments = groupPrincipals.ToDictionary(p => p, p => ListAssignmentsAsync(target.WorkspaceResourceGroupScope, p.ObjectId!, ct));
-        var groupDenies = groupPrincipals.ToDictionary(p => p, p => ListDenyAssignmentsAsync(target.WorkspaceResourceGroupScope, p.ObjectId!, ct));
+        var containerScopeList = storagePrincipals.Any(p => p.IsGroup) ? ListAssignmentsAsync(target.ContainerScope, null, ct) : null;
+        var containerAssignments = storagePrincipals.Where(p => !p.IsGroup).ToDictionary(p => p, p => ListAssignmentsAsync(target.ContainerScope, p.ObjectId!, ct));
+        var groupAssignments = groupPrincipals.Where(p => !p.IsGroup).ToDictionary(p => p, p => ListAssignmentsAsync(target.WorkspaceResourceGroupScope, p.ObjectId!, ct));
+        var groupScopeList = groupPrincipals.Any(p => p.IsGroup) ? ListAssignmentsAsync(target.WorkspaceResourceGroupScope, null, ct) : null;
+        var containerDenies = ListDenyAssignmentsAsync(target.ContainerScope, ct);
+        var groupDenies = ListDenyAssignmentsAsync(target.WorkspaceResourceGroupScope, ct);
+        var memberOf = storagePrincipals.Select(p => p.ObjectId!).Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(id => id, id => FetchValue(() => ListGroupIdsAsync(id, ct)), StringComparer.OrdinalIgnoreCase);
         var firewallTask = workspace is null
             ? Task.FromResult(Outcome<IReadOnlyList<JsonElement>>.Of([]))
             : FetchValue(() => _arm.ListAllAsync($"{target.WorkspaceResourceId.TrimStart('/')}/firewallRules?api-version={ApiVersions.Synapse}", ct));
@@ -93,31 +119,40 @@ public sealed class PrerequisiteChecker
         var linkedServicesTask = workspace is null || synapseEndpoint is null || ResultBuilder.IsDefaultLake(workspace.Root, target, storageName)
             ? null
             : FetchValue(() => _synapse(synapseEndpoint).ListAllAsync($"linkedservices?api-version={ApiVersions.SynapseDataPlane}", ct));
-        var spGroupsTask = spId is null
-            ? Task.FromResult(Outcome<IReadOnlyList<string>>.Of([]))
-            : FetchValue(() => ListGroupIdsAsync($"servicePrincipals/{spId}", ct));
-        var people = new[] { signedInUser }.Concat(queryUsers).Select(p => p.ObjectId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        var namesTask = people.Length == 0
-            ? Task.FromResult(Outcome<IReadOnlyDictionary<string, string>>.Of(new Dictionary<string, string>()))
-            : FetchValue(() => FindDisplayNamesAsync(people, ct));
-        var round2 = new List<Task> { firewallTask, synapseTask, spGroupsTask, namesTask };
+        var blobEndpoint = storage is null ? null : Json.String(Json.Object(Json.Object(storage.Root, "properties"), "primaryEndpoints"), "blob");
+        var probeTask = _probeContainer is null
+            ? null
+            : blobEndpoint is not null && Uri.TryCreate(blobEndpoint, UriKind.Absolute, out var blobUri)
+                ? ProbeAsync(blobUri, target.Container, ct)
+                : Task.FromResult(Outcome<bool>.Failed(storageTask.Result.Error ?? "The storage account reports no blob endpoint."));
+        var unnamed = userId is not null && !named.ContainsKey(userId) ? new[] { userId } : [];
+        var namesTask = LookUpAsync(unnamed, ct);
+        var round2 = new List<Task> { firewallTask, synapseTask, namesTask, containerDenies, groupDenies };
         if (linkedServicesTask is not null)
         {
             round2.Add(linkedServicesTask);
         }
 
+        round2.AddRange(new Task?[] { containerScopeList, groupScopeList, probeTask }.OfType<Task>());
         round2.AddRange(containerAssignments.Values);
-        round2.AddRange(containerDenies.Values);
         round2.AddRange(groupAssignments.Values);
-        round2.AddRange(groupDenies.Values);
+        round2.AddRange(memberOf.Values);
         await Task.WhenAll(round2).ConfigureAwait(false);
+
+        Outcome<IReadOnlyList<string>> GroupsOf(PrerequisitePrincipal p) =>
+            p.ObjectId is not null && memberOf.TryGetValue(p.ObjectId, out var groups) ? groups.Result : Outcome<IReadOnlyList<string>>.Of([]);
+        Outcome<IReadOnlyList<RoleAssignment>> AssignmentsOf(PrerequisitePrincipal p, Dictionary<PrerequisitePrincipal, Task<Outcome<IReadOnlyList<RoleAssignment>>>> byPrincipal, Task<Outcome<IReadOnlyList<RoleAssignment>>>? scopeList) =>
+            p.IsGroup ? ForGroup(p.ObjectId!, scopeList!.Result, GroupsOf(p)) : byPrincipal[p].Result;
+
+        var containerOutcomes = storagePrincipals.ToDictionary(p => p, p => AssignmentsOf(p, containerAssignments, containerScopeList));
+        var groupOutcomes = groupPrincipals.ToDictionary(p => p, p => AssignmentsOf(p, groupAssignments, groupScopeList));
 
         // Round 3: each role definition once.
         Rounds++;
         context.Progress.Report(new OperationProgress(activity, "Testing prerequisites", "Reading role definitions", 66));
-        var definitionIds = containerAssignments.Values.Concat(groupAssignments.Values)
-            .Where(t => t.Result.Succeeded)
-            .SelectMany(t => t.Result.Value!)
+        var definitionIds = containerOutcomes.Values.Concat(groupOutcomes.Values)
+            .Where(o => o.Succeeded)
+            .SelectMany(o => o.Value!)
             .GroupBy(a => a.RoleGuid)
             .ToDictionary(g => g.Key, g => g.First().RoleDefinitionId);
         var definitionTasks = definitionIds.ToDictionary(
@@ -131,9 +166,13 @@ public sealed class PrerequisiteChecker
         var definitions = definitionTasks.Where(kv => kv.Value.Result.Succeeded).ToDictionary(kv => kv.Key, kv => kv.Value.Result.Value!);
 
         // Display names are a courtesy: when Graph cannot be read the results carry object ids only.
-        var names = namesTask.Result.Value ?? new Dictionary<string, string>();
+        var names = named.Concat(namesTask.Result.Value ?? new Dictionary<string, DirectoryEntry>())
+            .GroupBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.OrdinalIgnoreCase);
         PrerequisitePrincipal Named(PrerequisitePrincipal p) =>
-            p.DisplayName is null && p.ObjectId is not null && names.TryGetValue(p.ObjectId, out var name) ? p with { DisplayName = name } : p;
+            p.ObjectId is not null && names.TryGetValue(p.ObjectId, out var entry)
+                ? p with { DisplayName = p.DisplayName ?? entry.DisplayName, DirectoryType = entry.Type ?? p.DirectoryType }
+                : p;
 
         var spLookupError = servicePrincipalTask.Result.Error
             ?? (spId is null ? $"No service principal has app id {target.ServicePrincipalAppId} in this tenant (see ServicePrincipalExists), so it holds no role." : null);
@@ -145,6 +184,11 @@ public sealed class PrerequisiteChecker
         results.Add(builder.HierarchicalNamespace(storageTask.Result));
         results.Add(builder.StorageLinked(workspaceTask.Result, linkedServicesTask?.Result));
         results.Add(builder.StorageFirewall(storageTask.Result));
+        if (probeTask is not null)
+        {
+            results.Add(builder.StorageNetwork(storageTask.Result, probeTask.Result));
+        }
+
         results.Add(builder.WorkspaceFirewall(workspaceTask.Result, firewallTask.Result));
         results.Add(builder.ServicePrincipalFound(servicePrincipalTask.Result, servicePrincipal));
 
@@ -159,8 +203,8 @@ public sealed class PrerequisiteChecker
             results.Add(builder.StorageAccess(
                 Named(principal),
                 lookup,
-                principal.ObjectId is null ? null : containerAssignments[principal].Result,
-                principal.ObjectId is null ? null : containerDenies[principal].Result,
+                principal.ObjectId is null ? null : containerOutcomes[principal],
+                principal.ObjectId is null ? null : DeniesFor(principal, containerDenies.Result, GroupsOf(principal)),
                 definitions,
                 WellKnownRoles.StorageBlobDataContributor,
                 WellKnownRoles.BlobContributorDataActions));
@@ -172,21 +216,21 @@ public sealed class PrerequisiteChecker
             results.Add(builder.ResourceGroupReader(
                 Named(principal),
                 lookup,
-                principal.ObjectId is null ? null : groupAssignments[principal].Result,
-                principal.ObjectId is null ? null : groupDenies[principal].Result,
+                principal.ObjectId is null ? null : groupOutcomes[principal],
+                principal.ObjectId is null ? null : DeniesFor(principal, groupDenies.Result, GroupsOf(principal)),
                 definitions));
         }
 
-        results.Add(builder.SynapseAdministrator(servicePrincipal, spLookupError, synapseTask.Result, spGroupsTask.Result, synapseEndpoint));
-        results.Add(builder.SynapsePrincipalTypes(synapseTask.Result));
+        results.Add(builder.SynapseAdministrator(servicePrincipal, spLookupError, synapseTask.Result, GroupsOf(servicePrincipal), synapseEndpoint, userId));
+        results.Add(builder.SynapsePrincipalTypes(synapseTask.Result, userId));
 
         foreach (var principal in queryUsers)
         {
             results.Add(builder.StorageAccess(
                 Named(principal),
                 null,
-                containerAssignments[principal].Result,
-                containerDenies[principal].Result,
+                containerOutcomes[principal],
+                DeniesFor(principal, containerDenies.Result, GroupsOf(principal)),
                 definitions,
                 WellKnownRoles.StorageBlobDataReader,
                 WellKnownRoles.BlobReaderDataActions));
@@ -194,6 +238,82 @@ public sealed class PrerequisiteChecker
 
         context.Progress.Report(new OperationProgress(activity, "Testing prerequisites", "Done", 100, Completed: true));
         return results;
+    }
+
+    /// <summary>
+    /// Reads the container's properties from this computer. True when the request got through the storage firewall:
+    /// any answer but 403 AuthorizationFailure (one about roles, AuthorizationPermissionMismatch, or ContainerNotFound
+    /// came from behind it); failed with the status and error code, or the connection error, otherwise.
+    /// </summary>
+    private async Task<Outcome<bool>> ProbeAsync(Uri blobEndpoint, string container, CancellationToken ct)
+    {
+        try
+        {
+            await _probeContainer!(blobEndpoint, container, ct).ConfigureAwait(false);
+            return Outcome<bool>.Of(true);
+        }
+        catch (global::Azure.RequestFailedException ex) when (!(ex.Status == 403 && ex.ErrorCode == StorageNetworkRefusal))
+        {
+            return Outcome<bool>.Of(true);
+        }
+        catch (global::Azure.RequestFailedException ex)
+        {
+            return Outcome<bool>.Failed(ex.ErrorCode ?? $"HTTP {ex.Status}", ex.Status);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or global::Azure.Identity.AuthenticationFailedException or AggregateException)
+        {
+            return Outcome<bool>.Failed(ex.Message);
+        }
+        catch (CISynapseException ex) when (ex.ErrorId is ErrorIds.AuthenticationFailed or ErrorIds.NotConnected or ErrorIds.AccessTokenExpired)
+        {
+            return Outcome<bool>.Failed(ex.Message);
+        }
+    }
+
+    /// <summary>The storage error code of a request its network rules refuse.</summary>
+    internal const string StorageNetworkRefusal = "AuthorizationFailure";
+
+    /// <summary>A group's assignments among those at or above the scope: made to it or to a group it is in.</summary>
+    private static Outcome<IReadOnlyList<RoleAssignment>> ForGroup(string groupId, Outcome<IReadOnlyList<RoleAssignment>> atScope, Outcome<IReadOnlyList<string>> groups)
+    {
+        if (!atScope.Succeeded)
+        {
+            return atScope;
+        }
+
+        if (!groups.Succeeded)
+        {
+            return Outcome<IReadOnlyList<RoleAssignment>>.Failed($"the groups that group {groupId} is a member of could not be read: {groups.Error}", groups.Status);
+        }
+
+        var identities = new HashSet<string>(groups.Value!, StringComparer.OrdinalIgnoreCase) { groupId };
+        return Outcome<IReadOnlyList<RoleAssignment>>.Of(atScope.Value!.Where(a => identities.Contains(a.PrincipalId)).ToArray());
+    }
+
+    /// <summary>
+    /// The deny assignments at a scope that apply to a principal: to everyone or to it or one of its groups, and
+    /// excluding neither. When its groups are unknown and a deny assignment names someone else, the answer is unknown.
+    /// </summary>
+    private static Outcome<IReadOnlyList<DenyAssignment>> DeniesFor(PrerequisitePrincipal principal, Outcome<IReadOnlyList<DenyAssignment>> atScope, Outcome<IReadOnlyList<string>> groups)
+    {
+        if (!atScope.Succeeded)
+        {
+            return atScope;
+        }
+
+        var identities = new HashSet<string>(groups.Value ?? [], StringComparer.OrdinalIgnoreCase) { principal.ObjectId! };
+        var applying = atScope.Value!.Where(d => d.AppliesTo(identities)).ToArray();
+        if (!groups.Succeeded)
+        {
+            var naming = atScope.Value!.Where(d => !d.AppliesTo(identities) && d.PrincipalIds.Any(id => !identities.Contains(id))).Select(d => $"'{d.Name}'").ToArray();
+            if (naming.Length > 0)
+            {
+                return Outcome<IReadOnlyList<DenyAssignment>>.Failed(
+                    $"the deny assignments {string.Join(", ", naming)} name groups, and the groups of {principal.ObjectId} could not be read: {groups.Error}", groups.Status);
+            }
+        }
+
+        return Outcome<IReadOnlyList<DenyAssignment>>.Of(applying);
     }
 
     private async Task<(string? Id, string? Name)> FindServicePrincipalAsync(string appId, CancellationToken ct)
@@ -204,41 +324,61 @@ public sealed class PrerequisiteChecker
         return first.ValueKind == JsonValueKind.Object ? (Json.String(first, "id"), Json.String(first, "displayName")) : (null, null);
     }
 
-    private async Task<IReadOnlyDictionary<string, string>> FindDisplayNamesAsync(IReadOnlyList<string> ids, CancellationToken ct)
+    /// <summary>What the directory says each id is (type and display name); empty when there is nothing to ask or Graph cannot be read.</summary>
+    private async Task<Outcome<IReadOnlyDictionary<string, DirectoryEntry>>> LookUpAsync(IReadOnlyList<string> ids, CancellationToken ct)
     {
-        using var response = await _graph.PostAsync("v1.0/directoryObjects/getByIds", new { ids, types = new[] { "user", "group", "servicePrincipal" } }, ct).ConfigureAwait(false);
-        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var item in Json.Array(response.Root, "value"))
+        if (ids.Count == 0)
         {
-            if (Json.String(item, "id") is { } id && Json.String(item, "displayName") is { } name)
-            {
-                names[id] = name;
-            }
+            return Outcome<IReadOnlyDictionary<string, DirectoryEntry>>.Of(new Dictionary<string, DirectoryEntry>());
         }
 
-        return names;
+        return await FetchValue<IReadOnlyDictionary<string, DirectoryEntry>>(async () =>
+        {
+            using var response = await _graph.PostAsync("v1.0/directoryObjects/getByIds", new { ids, types = new[] { "user", "group", "servicePrincipal" } }, ct).ConfigureAwait(false);
+            var found = new Dictionary<string, DirectoryEntry>(StringComparer.OrdinalIgnoreCase);
+            foreach (var item in Json.Array(response.Root, "value"))
+            {
+                if (Json.String(item, "id") is { } id)
+                {
+                    found[id] = new DirectoryEntry(DirectoryTypeOf(Json.String(item, "@odata.type")), Json.String(item, "displayName"));
+                }
+            }
+
+            return found;
+        }).ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyList<string>> ListGroupIdsAsync(string directoryObject, CancellationToken ct)
+    private static string? DirectoryTypeOf(string? odataType) => odataType?.ToLowerInvariant() switch
     {
-        var groups = await _graph.ListAllAsync($"v1.0/{directoryObject}/transitiveMemberOf?$select=id", ct).ConfigureAwait(false);
-        return groups.Select(g => Json.String(g, "id")).OfType<string>().ToArray();
+        "#microsoft.graph.user" => "User",
+        "#microsoft.graph.group" => "Group",
+        "#microsoft.graph.serviceprincipal" => "ServicePrincipal",
+        _ => null,
+    };
+
+    /// <summary>The security groups a user, group or service principal is in, transitively (Graph getMemberGroups).</summary>
+    private async Task<IReadOnlyList<string>> ListGroupIdsAsync(string objectId, CancellationToken ct)
+    {
+        using var response = await _graph.PostAsync($"v1.0/directoryObjects/{Uri.EscapeDataString(objectId)}/getMemberGroups", new { securityEnabledOnly = true }, ct).ConfigureAwait(false);
+        return Json.Array(response.Root, "value").Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToArray();
     }
 
-    private Task<Outcome<IReadOnlyList<RoleAssignment>>> ListAssignmentsAsync(string scope, string principalId, CancellationToken ct) =>
+    /// <summary>Assignments at or above the scope: those that apply to the principal (groups included), or all of them when it is null.</summary>
+    private Task<Outcome<IReadOnlyList<RoleAssignment>>> ListAssignmentsAsync(string scope, string? principalId, CancellationToken ct) =>
         FetchValue(async () =>
         {
-            var filter = Uri.EscapeDataString($"atScope() and assignedTo('{principalId}')");
+            var filter = Uri.EscapeDataString(principalId is null ? "atScope()" : $"atScope() and assignedTo('{principalId}')");
             var items = await _arm.ListAllAsync($"{scope.TrimStart('/')}/providers/Microsoft.Authorization/roleAssignments?api-version={ApiVersions.Authorization}&$filter={filter}", ct).ConfigureAwait(false);
             return (IReadOnlyList<RoleAssignment>)items.Select(RoleAssignment.FromJson).ToArray();
         });
 
-    private Task<Outcome<IReadOnlyList<DenyAssignment>>> ListDenyAssignmentsAsync(string scope, string principalId, CancellationToken ct) =>
+    /// <summary>Deny assignments at or above the scope that reach it (whoever they name).</summary>
+    private Task<Outcome<IReadOnlyList<DenyAssignment>>> ListDenyAssignmentsAsync(string scope, CancellationToken ct) =>
         FetchValue(async () =>
         {
-            var filter = Uri.EscapeDataString($"atScope() and assignedTo('{principalId}')");
+            var filter = Uri.EscapeDataString("atScope()");
             var items = await _arm.ListAllAsync($"{scope.TrimStart('/')}/providers/Microsoft.Authorization/denyAssignments?api-version={ApiVersions.Authorization}&$filter={filter}", ct).ConfigureAwait(false);
-            return (IReadOnlyList<DenyAssignment>)items.Select(DenyAssignment.FromJson).Where(d => !d.Excludes(principalId) && d.AppliesAt(scope)).ToArray();
+            return (IReadOnlyList<DenyAssignment>)items.Select(DenyAssignment.FromJson).Where(d => d.AppliesAt(scope)).ToArray();
         });
 
     private async Task<IReadOnlyList<SynapseRoleAssignment>> ListSynapseAssignmentsAsync(Uri endpoint, CancellationToken ct)
@@ -279,6 +419,12 @@ public sealed class PrerequisiteChecker
         }
     }
 }
+
+/// <summary>Who the signed-in account is: its object id and, from its token, whether it is a user or an application.</summary>
+internal sealed record SignedInIdentity(string? ObjectId, string? PrincipalType);
+
+/// <summary>A directory object's type (User, Group, ServicePrincipal) and display name.</summary>
+internal sealed record DirectoryEntry(string? Type, string? DisplayName);
 
 /// <summary>A request's value, or why there is none (with the HTTP status when Azure answered).</summary>
 internal sealed record Outcome<T>(T? Value, string? Error, int? Status)

@@ -22,8 +22,17 @@ public sealed record PrerequisitePrincipal(PrincipalKind Kind, string? ObjectId,
 {
     public static readonly PrerequisitePrincipal None = new(PrincipalKind.None, null, null);
 
-    /// <summary>The principalType Azure wants when a role is assigned to this principal.</summary>
-    public string AzurePrincipalType => Kind == PrincipalKind.User || Kind == PrincipalKind.QueryUser ? "User" : "ServicePrincipal";
+    /// <summary>What the directory (or the caller's token) says the principal is: User, Group or ServicePrincipal; null when unknown.</summary>
+    public string? DirectoryType { get; init; }
+
+    public bool IsGroup => string.Equals(DirectoryType, "Group", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The principalType sent when a role is assigned to this principal: what the principal is, never a guess from
+    /// the check's category (Azure refuses a type that does not match with UnmatchedPrincipalType). Null (left out of
+    /// the request) when the directory could not say.
+    /// </summary>
+    public string? AzurePrincipalType => DirectoryType ?? (Kind is PrincipalKind.ServicePrincipal or PrincipalKind.WorkspaceIdentity ? "ServicePrincipal" : null);
 }
 
 public enum RepairKind
@@ -33,7 +42,7 @@ public enum RepairKind
 }
 
 /// <summary>A fix Repair-CISynapsePrerequisite can apply: one role assignment.</summary>
-public sealed record RepairAction(RepairKind Kind, string Scope, string RoleId, string RoleName, string PrincipalId, string PrincipalType, Uri? SynapseEndpoint = null);
+public sealed record RepairAction(RepairKind Kind, string Scope, string RoleId, string RoleName, string PrincipalId, string? PrincipalType, Uri? SynapseEndpoint = null);
 
 /// <summary>The result of one check.</summary>
 public sealed record PrerequisiteResult(

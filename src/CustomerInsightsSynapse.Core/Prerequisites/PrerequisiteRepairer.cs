@@ -17,7 +17,7 @@ public sealed record RepairOutcome(RepairAction Action, RepairStatus Status, str
 
 /// <summary>
 /// Creates the missing role assignments that failed checks name, and nothing else: ARM role assignments with a
-/// deterministic name and principalType always set (409 RoleAssignmentExists counts as done; PrincipalNotFound,
+/// deterministic name and the principal's own principalType (409 RoleAssignmentExists counts as done, any other 409 fails; PrincipalNotFound,
 /// which a new identity gives until the directory replicates, is retried with backoff) and Synapse role assignments.
 /// </summary>
 public sealed class PrerequisiteRepairer
@@ -91,7 +91,8 @@ public sealed class PrerequisiteRepairer
 
                 return new RepairOutcome(action, RepairStatus.Created, name, $"Assigned {action.RoleName} to {action.PrincipalId} at {action.Scope}.");
             }
-            catch (AzureRequestException ex) when (ex.Status == 409 || ex.AzureErrorCode is "RoleAssignmentExists" or "RoleAssignmentAlreadyExists")
+            // Only these codes mean "already there": other 409s (ReadOnlyDisabledSubscription, ScopeLocked, ...) are failures.
+            catch (AzureRequestException ex) when (ex.AzureErrorCode is "RoleAssignmentExists" or "RoleAssignmentAlreadyExists")
             {
                 return new RepairOutcome(action, RepairStatus.AlreadyExisted, name, $"{action.RoleName} was already assigned to {action.PrincipalId} at {action.Scope}.");
             }

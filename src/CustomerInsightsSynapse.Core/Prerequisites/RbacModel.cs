@@ -91,8 +91,13 @@ public sealed record DenyAssignment(string Id, string Name, IReadOnlyList<RbacPe
     public bool AppliesAt(string scope) =>
         !DoNotApplyToChildScopes || Scope.Length == 0 || string.Equals(Scope.TrimEnd('/'), scope.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Whether it applies to a principal it was listed for (assignedTo already matched it or a group of it).</summary>
-    public bool Excludes(string principalId) => ExcludedPrincipalIds.Contains(principalId, StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Whether it applies to a principal known by its identities (its object id and its groups): it names everyone or
+    /// one of them, and excludes none of them.
+    /// </summary>
+    public bool AppliesTo(IReadOnlySet<string> identities) =>
+        !ExcludedPrincipalIds.Any(identities.Contains)
+        && PrincipalIds.Any(id => string.Equals(id, Everyone, StringComparison.OrdinalIgnoreCase) || identities.Contains(id));
 
     private static IReadOnlyList<string> Ids(JsonElement properties, string name) =>
         properties.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array

@@ -103,7 +103,11 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
                 && string.Equals(account, storageAccountName, StringComparison.OrdinalIgnoreCase));
     }
 
-    private static string? LinkedServiceAccount(JsonElement linkedService)
+    /// <summary>
+    /// The storage account a Blob or Data Lake linked service points to: from its url or serviceEndpoint (a string, or
+    /// an Expression object whose value is the url), or from the AccountName or BlobEndpoint of its connection string.
+    /// </summary>
+    internal static string? LinkedServiceAccount(JsonElement linkedService)
     {
         var properties = Json.Object(linkedService, "properties");
         var type = Json.String(properties, "type");
@@ -113,8 +117,68 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         }
 
         var typeProperties = Json.Object(properties, "typeProperties");
-        var url = Json.String(typeProperties, "url") ?? Json.String(typeProperties, "serviceEndpoint");
-        return url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? AccountFromHost(uri) : null;
+        var url = TextOrExpression(typeProperties, "url") ?? TextOrExpression(typeProperties, "serviceEndpoint");
+        if (url is not null)
+        {
+            return AccountFromUrlText(url);
+        }
+
+        var connectionString = TextOrExpression(typeProperties, "connectionString");
+        return connectionString is null ? null : AccountFromConnectionString(connectionString);
+    }
+
+    /// <summary>A property that is a string, or an object with a string value (Expression or SecureString).</summary>
+    private static string? TextOrExpression(JsonElement e, string name) =>
+        Json.String(e, name) ?? Json.String(Json.Object(e, name), "value");
+
+    /// <summary>The account in a url that may hold expressions in its path ("https://lake.dfs.core.windows.net/@{...}").</summary>
+    private static string? AccountFromUrlText(string text)
+    {
+        var trimmed = text.Trim();
+        var scheme = trimmed.IndexOf("://", StringComparison.Ordinal);
+        if (scheme <= 0)
+        {
+            return null;
+        }
+
+        var rest = trimmed[(scheme + 3)..];
+        var authority = rest.Split('/')[0];
+        if (authority.Length == 0 || authority.Contains('@') || authority.Contains('{'))
+        {
+            return null;
+        }
+
+        // A path-style url (an IP address host) names the account in its first segment, which must then be plain.
+        var firstSegment = rest[authority.Length..].TrimStart('/').Split('/')[0];
+        var plain = firstSegment.Contains('@') || firstSegment.Contains('{') ? string.Empty : firstSegment;
+        return Uri.TryCreate($"{trimmed[..scheme]}://{authority}/{plain}", UriKind.Absolute, out var uri) ? AccountFromHost(uri) : null;
+    }
+
+    private static string? AccountFromConnectionString(string connectionString)
+    {
+        string? blobEndpoint = null;
+        foreach (var part in connectionString.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = part.IndexOf('=');
+            if (equals <= 0)
+            {
+                continue;
+            }
+
+            var key = part[..equals].Trim();
+            var value = part[(equals + 1)..].Trim();
+            if (key.Equals("AccountName", StringComparison.OrdinalIgnoreCase) && value.Length > 0)
+            {
+                return value;
+            }
+
+            if (key.Equals("BlobEndpoint", StringComparison.OrdinalIgnoreCase))
+            {
+                blobEndpoint = value;
+            }
+        }
+
+        return blobEndpoint is null ? null : AccountFromUrlText(blobEndpoint);
     }
 
     public PrerequisiteResult StorageFirewall(Outcome<AzureResponse?> storage)
@@ -149,6 +213,31 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
                 : $"The firewall's default action is {defaultAction} and no resource instance rule names the workspace.",
             $"Add-AzStorageAccountNetworkRule -ResourceGroupName '{ResourceGroupOf(target.StorageAccountResourceId)}' -Name '{storageAccountName}' -TenantId <tenant id> -ResourceId '{target.WorkspaceResourceId}'" + NoRepair,
             null);
+    }
+
+    public PrerequisiteResult StorageNetwork(Outcome<AzureResponse?> storage, Outcome<bool> probe)
+    {
+        const string id = "StorageNetworkAllowsCaller";
+        const string title = "The storage firewall lets this computer in";
+        const string requirement = "The export writes the data from this computer: the storage account's network rules must admit it (public network access enabled, and an IP or virtual network rule when the default action is Deny).";
+        if (probe.Succeeded)
+        {
+            return Pass(id, title, PrerequisitePrincipal.None, target.ContainerScope, requirement, "A request for the container got through the storage firewall (the storage service answered it).");
+        }
+
+        if (probe.Status == 403 && probe.Error == PrerequisiteChecker.StorageNetworkRefusal)
+        {
+            var properties = storage.Succeeded ? Json.Object(storage.Value!.Root, "properties") : default;
+            var disabled = string.Equals(Json.String(properties, "publicNetworkAccess"), "Disabled", StringComparison.OrdinalIgnoreCase);
+            return Fail(id, title, PrerequisitePrincipal.None, target.ContainerScope, requirement,
+                $"The storage account '{storageAccountName}' answered 403 AuthorizationFailure: its network rules do not admit this computer" + (disabled ? " (public network access is disabled)." : "."),
+                disabled
+                    ? $"Run the export from a network with a private endpoint to '{storageAccountName}', or allow public access from selected networks: Set-AzStorageAccount -ResourceGroupName '{ResourceGroupOf(target.StorageAccountResourceId)}' -Name '{storageAccountName}' -PublicNetworkAccess Enabled; then add this computer's address as below." + NoRepair
+                    : $"Add-AzStorageAccountNetworkRule -ResourceGroupName '{ResourceGroupOf(target.StorageAccountResourceId)}' -Name '{storageAccountName}' -IPAddressOrRange <this computer's public IP address>, or run the export from a virtual network the account admits." + NoRepair,
+                null);
+        }
+
+        return Undecided(id, title, target.ContainerScope, requirement, $"The container could not be reached: {probe.Error}", false);
     }
 
     public PrerequisiteResult WorkspaceFirewall(Outcome<AzureResponse?> workspace, Outcome<IReadOnlyList<JsonElement>> rules)
@@ -211,7 +300,9 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         var who = Describe(principal);
         var title = $"{who} has {roleName} on the storage";
         var requirement = $"{who} needs {roleName} (data actions {string.Join(", ", dataActions.Select(a => a.Split('/')[^1] == "action" ? string.Join('/', a.Split('/')[^2..]) : a.Split('/')[^1]))} on blobs) on the storage account or the container.";
-        return RoleCheck(id, title, principal, target.ContainerScope, requirement, lookupError, assignments, denies, definitions, dataActions, dataPlane: true, roleId, target.StorageAccountResourceId);
+        // The documentation asks for Storage Blob Data Contributor on the account; on the container alone it is a warning.
+        var documentedScope = string.Equals(roleId, WellKnownRoles.StorageBlobDataContributor, StringComparison.OrdinalIgnoreCase) ? target.StorageAccountResourceId : null;
+        return RoleCheck(id, title, principal, target.ContainerScope, requirement, lookupError, assignments, denies, definitions, dataActions, dataPlane: true, roleId, target.StorageAccountResourceId, documentedScope);
     }
 
     public PrerequisiteResult ResourceGroupReader(
@@ -234,11 +325,12 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         string? lookupError,
         Outcome<IReadOnlyList<SynapseRoleAssignment>> assignments,
         Outcome<IReadOnlyList<string>> groups,
-        Uri? endpoint)
+        Uri? endpoint,
+        string? callerId)
     {
         const string id = "ServicePrincipalSynapseAdministrator";
         var title = $"{Describe(principal)} is Synapse Administrator";
-        var scope = $"workspaces/{target.WorkspaceName}";
+        var scope = WorkspaceScope;
         const string requirement = "The Customer Insights service principal needs the Synapse Administrator role (Synapse RBAC) on the workspace.";
         if (principal.ObjectId is null)
         {
@@ -247,34 +339,39 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
 
         if (!assignments.Succeeded)
         {
-            return Undecided(id, title, scope, requirement, assignments.Error! + " Listing Synapse role assignments needs a Synapse RBAC role.", false, principal);
+            return SynapseListFailed(id, title, principal, requirement, assignments, callerId);
         }
 
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { principal.ObjectId };
         ids.UnionWith(groups.Value ?? []);
-        var match = assignments.Value!.FirstOrDefault(a =>
-            string.Equals(a.RoleDefinitionId, WellKnownRoles.SynapseAdministrator, StringComparison.OrdinalIgnoreCase) && ids.Contains(a.PrincipalId));
+        var administrator = assignments.Value!
+            .Where(a => string.Equals(a.RoleDefinitionId, WellKnownRoles.SynapseAdministrator, StringComparison.OrdinalIgnoreCase) && ids.Contains(a.PrincipalId))
+            .ToArray();
+        // Only an assignment on the workspace itself counts: one on a Spark pool or another item covers only that item.
+        var match = administrator.FirstOrDefault(a => string.Equals(a.Scope.Trim('/'), scope, StringComparison.OrdinalIgnoreCase));
         if (match is not null)
         {
             var how = string.Equals(match.PrincipalId, principal.ObjectId, StringComparison.OrdinalIgnoreCase) ? "directly" : $"through group {match.PrincipalId}";
             return Pass(id, title, principal, scope, requirement, $"Assigned {how}.");
         }
 
-        var reason = groups.Succeeded ? "No Synapse Administrator assignment names the service principal or one of its groups." : $"No Synapse Administrator assignment names the service principal; its groups could not be read ({groups.Error}).";
+        var narrower = administrator.Length == 0 ? string.Empty : $" Synapse Administrator is assigned only at {string.Join(", ", administrator.Select(a => $"'{a.Scope}'").Distinct())}, which does not cover the workspace.";
+        var reason = groups.Succeeded
+            ? $"No Synapse Administrator assignment on '{scope}' names the service principal or one of its groups.{narrower}"
+            : $"No Synapse Administrator assignment on '{scope}' names the service principal; its groups could not be read ({groups.Error}).{narrower}";
         return new PrerequisiteResult(id, title, principal, scope, requirement, groups.Succeeded ? PrerequisiteStatus.Failed : PrerequisiteStatus.Unknown, reason,
             $"New-AzSynapseRoleAssignment -WorkspaceName '{target.WorkspaceName}' -RoleDefinitionId '{WellKnownRoles.SynapseAdministrator}' -ObjectId '{principal.ObjectId}' (Repair-CISynapsePrerequisite can do this, and sets principalType).",
             endpoint is null ? null : new RepairAction(RepairKind.SynapseRoleAssignment, scope, WellKnownRoles.SynapseAdministrator, "Synapse Administrator", principal.ObjectId, principal.AzurePrincipalType, endpoint));
     }
 
-    public PrerequisiteResult SynapsePrincipalTypes(Outcome<IReadOnlyList<SynapseRoleAssignment>> assignments)
+    public PrerequisiteResult SynapsePrincipalTypes(Outcome<IReadOnlyList<SynapseRoleAssignment>> assignments, string? callerId)
     {
         const string id = "SynapseAssignmentPrincipalType";
         const string title = "Synapse administrator assignments carry a principal type";
-        var scope = $"workspaces/{target.WorkspaceName}";
         const string requirement = "Synapse Administrator and Synapse SQL Administrator assignments must have principalType set; without it the serverless SQL login of a service principal is created wrong and its sign-in fails.";
         if (!assignments.Succeeded)
         {
-            return Undecided(id, title, scope, requirement, assignments.Error!, false);
+            return SynapseListFailed(id, title, PrerequisitePrincipal.None, requirement, assignments, callerId);
         }
 
         var broken = assignments.Value!.Where(a => a.PrincipalType is null
@@ -282,14 +379,33 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
                 || string.Equals(a.RoleDefinitionId, WellKnownRoles.SynapseSqlAdministrator, StringComparison.OrdinalIgnoreCase))).ToArray();
         if (broken.Length == 0)
         {
-            return Pass(id, title, PrerequisitePrincipal.None, scope, requirement, "Every administrator assignment has a principal type.");
+            return Pass(id, title, PrerequisitePrincipal.None, WorkspaceScope, requirement, "Every administrator assignment has a principal type.");
         }
 
         var list = string.Join(", ", broken.Select(b => $"{b.PrincipalId} ({WellKnownRoles.NameOf(b.RoleDefinitionId)})"));
-        return new PrerequisiteResult(id, title, PrerequisitePrincipal.None, scope, requirement, PrerequisiteStatus.Warning,
+        return new PrerequisiteResult(id, title, PrerequisitePrincipal.None, WorkspaceScope, requirement, PrerequisiteStatus.Warning,
             $"{broken.Length} assignment(s) have no principal type: {list}.",
             $"Remove and re-create each with its principal type, for example: Remove-AzSynapseRoleAssignment -WorkspaceName '{target.WorkspaceName}' -RoleAssignmentId <id>; then New-AzSynapseRoleAssignment (or Repair-CISynapsePrerequisite for the Customer Insights service principal)." + NoRepair,
             null);
+    }
+
+    private string WorkspaceScope => $"workspaces/{target.WorkspaceName}";
+
+    /// <summary>
+    /// The Synapse role assignments could not be listed. Refused (401/403): the signed-in account holds no Synapse
+    /// role, and any Synapse RBAC role lets it list them, so the least to ask for is Synapse User.
+    /// </summary>
+    private PrerequisiteResult SynapseListFailed(string id, string title, PrerequisitePrincipal principal, string requirement, Outcome<IReadOnlyList<SynapseRoleAssignment>> assignments, string? callerId)
+    {
+        if (assignments.Status is 401 or 403)
+        {
+            return new PrerequisiteResult(id, title, principal, WorkspaceScope, requirement, PrerequisiteStatus.Unknown,
+                $"Could not be decided: the signed-in account may not list the workspace's Synapse role assignments, which needs a Synapse RBAC role on '{WorkspaceScope}' (any role, {WellKnownRoles.NameOf(WellKnownRoles.SynapseUser)} is the least): {assignments.Error}",
+                $"Ask a Synapse Administrator of '{target.WorkspaceName}' to give the signed-in account {WellKnownRoles.NameOf(WellKnownRoles.SynapseUser)} (or a higher Synapse role) on the workspace: New-AzSynapseRoleAssignment -WorkspaceName '{target.WorkspaceName}' -RoleDefinitionId '{WellKnownRoles.SynapseUser}' -ObjectId '{callerId ?? "<your object id>"}'; then run the test again." + NoRepair,
+                null);
+        }
+
+        return Undecided(id, title, WorkspaceScope, requirement, assignments.Error!, false, principal);
     }
 
     private PrerequisiteResult RoleCheck(
@@ -305,7 +421,8 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         IReadOnlyList<string> actions,
         bool dataPlane,
         string roleId,
-        string repairScope)
+        string repairScope,
+        string? documentedScope = null)
     {
         if (principal.ObjectId is null || assignments is null || denies is null)
         {
@@ -325,6 +442,13 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         var result = EffectiveAccess.Evaluate(actions, dataPlane, assignments.Value!, definitions, denies.Value!);
         var roleName = WellKnownRoles.NameOf(roleId);
         var fix = $"New-AzRoleAssignment -ObjectId '{principal.ObjectId}' -RoleDefinitionName '{roleName}' -Scope '{repairScope}'";
+        if (result.Decision == AccessDecision.Granted && documentedScope is not null && result.GrantingAssignments.All(a => IsBelow(a.Scope, documentedScope)))
+        {
+            return new PrerequisiteResult(id, title, principal, scope, requirement, PrerequisiteStatus.Warning,
+                $"{result.Reason} This is below the storage account, where the documentation asks for {roleName}: Customer Insights may need the account-level role for other containers and for user delegation keys.",
+                $"New-AzRoleAssignment -ObjectId '{principal.ObjectId}' -RoleDefinitionName '{roleName}' -Scope '{documentedScope}'" + NoRepair, null);
+        }
+
         return result.Decision switch
         {
             AccessDecision.Granted => Pass(id, title, principal, scope, requirement, result.Reason),
@@ -362,12 +486,15 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         PrincipalKind.ServicePrincipal => "The Customer Insights service principal",
         PrincipalKind.User => "The user",
         PrincipalKind.WorkspaceIdentity => "The workspace managed identity",
-        PrincipalKind.QueryUser => $"Query user {principal.ObjectId}",
+        PrincipalKind.QueryUser => principal.IsGroup ? $"Query group {principal.ObjectId}" : $"Query user {principal.ObjectId}",
         _ => "Nobody",
     };
+
+    private static bool IsBelow(string scope, string parent) =>
+        scope.TrimEnd('/').StartsWith(parent.TrimEnd('/') + "/", StringComparison.OrdinalIgnoreCase);
 
     private static string ResourceGroupOf(string resourceId) => AzureResourceId.Parse(resourceId).ResourceGroup ?? string.Empty;
 
     private static string? AccountFromHost(Uri url) =>
-        url.HostNameType == UriHostNameType.Dns ? url.Host.Split('.')[0] : url.AbsolutePath.Trim('/').Split('/')[0];
+        (url.HostNameType == UriHostNameType.Dns ? url.Host.Split('.')[0] : url.AbsolutePath.Trim('/').Split('/')[0]) is { Length: > 0 } account ? account : null;
 }

@@ -15,6 +15,9 @@ public static class WellKnownRoles
     public const string SynapseAdministrator = "6e4bf58a-b8e1-4cc3-bbf9-d73143322b78";
     public const string SynapseSqlAdministrator = "7af0c69a-a548-47d6-aea3-d00e69bd83aa";
 
+    /// <summary>The least Synapse RBAC role; any Synapse role lets its holder list Synapse role assignments.</summary>
+    public const string SynapseUser = "2a385764-43e8-416c-9825-7b18d05a2c4b";
+
     /// <summary>The Customer Insights ("Dynamics 365 AI for Customer Insights") application id.</summary>
     public const string CustomerInsightsAppId = "0bfc4568-a4ba-4c58-bd3e-5d3e76bd7fff";
 
@@ -42,6 +45,7 @@ public static class WellKnownRoles
         StorageBlobDataReader => "Storage Blob Data Reader",
         SynapseAdministrator => "Synapse Administrator",
         SynapseSqlAdministrator => "Synapse SQL Administrator",
+        SynapseUser => "Synapse User",
         _ => roleId,
     };
 

@@ -62,7 +62,7 @@ public sealed class RepairCISynapsePrerequisiteCommand : PrerequisiteCmdletBase
             }
 
             var action = result.Result.Repair!;
-            if (!ShouldProcess($"{action.RoleName} for {action.PrincipalType} {action.PrincipalId} at {action.Scope}", "Create role assignment"))
+            if (!ShouldProcess($"{action.RoleName} for {action.PrincipalType ?? "principal"} {action.PrincipalId} at {action.Scope}", "Create role assignment"))
             {
                 continue;
             }

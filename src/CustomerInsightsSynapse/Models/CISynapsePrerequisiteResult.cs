@@ -72,7 +72,7 @@ public sealed class CISynapseRepairResult
         RoleName = outcome.Action.RoleName;
         RoleDefinitionId = outcome.Action.RoleId;
         ObjectId = outcome.Action.PrincipalId;
-        PrincipalType = outcome.Action.PrincipalType;
+        PrincipalType = outcome.Action.PrincipalType ?? string.Empty;
         Scope = outcome.Action.Scope;
         AssignmentName = outcome.AssignmentName;
         Status = outcome.Status.ToString();
@@ -90,6 +90,7 @@ public sealed class CISynapseRepairResult
 
     public string ObjectId { get; }
 
+    /// <summary>User, Group or ServicePrincipal; empty when the directory could not say (the request then left it out).</summary>
     public string PrincipalType { get; }
 
     public string Scope { get; }

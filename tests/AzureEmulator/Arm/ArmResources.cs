@@ -14,26 +14,35 @@ public sealed class ArmResources(EmulatorContext emu)
     public Reply ListSubscriptions(HttpContext ctx, Caller caller) =>
         ApiVersions.Check(ctx.Request, ApiVersions.Subscriptions) ?? emu.State.Read(s =>
         {
-            var ids = DirectoryLookup.Identities(s, caller.ObjectId);
             var visible = s.Subscriptions
-                .Where(sub =>
-                {
-                    var scope = $"/subscriptions/{sub.SubscriptionId}";
-                    return s.RoleAssignments.Any(a => ids.Contains(a.PrincipalId) && (Scopes.IsAtOrAbove(a.Scope, scope) || Scopes.IsAtOrAbove(scope, a.Scope)));
-                })
+                .Where(sub => Visible(s, caller, sub))
                 .Select(sub => SubscriptionJson(s, sub))
                 .ToList();
             return Reply.Ok(Paging.Page(ctx.Request, visible, s.Options.PageSize));
         });
 
-    public Reply GetSubscription(HttpContext ctx, string subscriptionId) =>
+    /// <summary>A subscription the caller holds no role in, at it, above or below it, is refused as ARM refuses it.</summary>
+    public Reply GetSubscription(HttpContext ctx, Caller caller, string subscriptionId) =>
         ApiVersions.Check(ctx.Request, ApiVersions.Subscriptions) ?? emu.State.Read(s =>
         {
             var sub = FindSubscription(s, subscriptionId);
-            return sub is null
-                ? Reply.Error(404, "SubscriptionNotFound", $"The subscription '{subscriptionId}' could not be found.")
-                : Reply.Ok(SubscriptionJson(s, sub));
+            if (sub is null)
+            {
+                return Reply.Error(404, "SubscriptionNotFound", $"The subscription '{subscriptionId}' could not be found.");
+            }
+
+            return Visible(s, caller, sub)
+                ? Reply.Ok(SubscriptionJson(s, sub))
+                : ArmAuth.Authorize(s, caller, $"/subscriptions/{sub.SubscriptionId}", "Microsoft.Resources/subscriptions/read") ?? Reply.Ok(SubscriptionJson(s, sub));
         });
+
+    /// <summary>Whether a role assignment of the caller (or one of its groups) is at, above or below the subscription.</summary>
+    private static bool Visible(Scenario s, Caller caller, Subscription sub)
+    {
+        var ids = DirectoryLookup.Identities(s, caller.ObjectId);
+        var scope = $"/subscriptions/{sub.SubscriptionId}";
+        return s.RoleAssignments.Any(a => ids.Contains(a.PrincipalId) && (Scopes.IsAtOrAbove(a.Scope, scope) || Scopes.IsAtOrAbove(scope, a.Scope)));
+    }
 
     public Reply ListResourceGroups(HttpContext ctx, Caller caller, string subscriptionId) =>
         ApiVersions.Check(ctx.Request, ApiVersions.ResourceGroups) ?? emu.State.Read(s =>

@@ -73,7 +73,7 @@ public sealed class ArmRouter(EmulatorContext emu)
         var sub = seg[1];
         if (seg.Length == 2)
         {
-            return Arm("GET subscription", (ctx, _) => _resources.GetSubscription(ctx, sub));
+            return Arm("GET subscription", (ctx, c) => _resources.GetSubscription(ctx, c, sub));
         }
 
         if (seg.Length == 3 && Is(seg[2], "resourcegroups"))

@@ -50,6 +50,14 @@ public sealed partial record AssignmentFilter(bool AtScope, string? AssignedTo, 
             }
         }
 
+        // Resource Manager refuses atScope() together with principalId eq (principalId eq already covers the scopes above and below).
+        if (filter.AtScope && filter.PrincipalId is not null)
+        {
+            error = $"The filter '{text}' is not supported. Supported filters are either 'atScope()' or 'principalId eq '{{value}}''.";
+            filter = None;
+            return false;
+        }
+
         return true;
     }
 

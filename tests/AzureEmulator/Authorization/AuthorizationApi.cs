@@ -25,6 +25,12 @@ public sealed class AuthorizationApi(EmulatorContext emu)
                 return denied;
             }
 
+            if (filter.AssignedTo is not null && DirectoryLookup.Find(s, filter.AssignedTo) is { Type: "Group" })
+            {
+                return Reply.Error(400, "UnsupportedQuery",
+                    $"The filter 'assignedTo('{filter.AssignedTo}')' is not supported: '{filter.AssignedTo}' is a group. assignedTo() accepts the object id of a user or a service principal; use principalId eq '{{objectId}}' for a group.");
+            }
+
             var identities = filter.AssignedTo is null ? null : DirectoryLookup.Identities(s, filter.AssignedTo);
             var items = s.RoleAssignments
                 .Where(a => ScopeMatches(a.Scope, scope, filter.AtScope))
@@ -192,6 +198,13 @@ public sealed class AuthorizationApi(EmulatorContext emu)
         if (Prepare(ctx, out var filter) is { } bad)
         {
             return bad;
+        }
+
+        // The deny assignment list takes atScope(), denyAssignmentName eq, principalId eq and gdprExportPrincipalId eq (2022-04-01); not assignedTo().
+        if (filter.AssignedTo is not null)
+        {
+            return Reply.Error(400, "UnsupportedQuery",
+                $"The filter '{ctx.Request.Query["$filter"]}' is not supported. Supported filters for deny assignments are atScope(), denyAssignmentName eq '{{name}}' and principalId eq '{{objectId}}'.");
         }
 
         return emu.State.Read(s =>

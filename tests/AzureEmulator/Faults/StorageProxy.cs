@@ -73,7 +73,8 @@ public enum ProxyOutcome
 /// <summary>
 /// A fault-injecting reverse proxy in front of Azurite: a second HTTPS listener of the emulator that forwards every
 /// request (method, path, query, headers, body) to Azurite and streams the answer back, unless the seeded plan says
-/// to fail it. Controlled through the admin API (<c>/_admin/storageFaults</c>).
+/// to fail it. It is the storage front door, so it also applies each account's network rules (<see cref="Admits"/>).
+/// Controlled through the admin API (<c>/_admin/storageFaults</c>).
 /// </summary>
 public sealed class StorageProxy : IDisposable
 {
@@ -141,8 +142,21 @@ public sealed class StorageProxy : IDisposable
         }
     }
 
+    /// <summary>
+    /// The storage firewall: given the account (the first path segment) and the client's address, whether the
+    /// request may pass. Requests it refuses get 403 AuthorizationFailure, as Azure answers, before any fault.
+    /// </summary>
+    public Func<string, IPAddress?, bool>? Admits { get; set; }
+
     public async Task HandleAsync(HttpContext ctx)
     {
+        var account = (ctx.Request.Path.Value ?? string.Empty).TrimStart('/').Split('/')[0];
+        if (Admits is { } admits && !admits(account, ctx.Connection.RemoteIpAddress))
+        {
+            await WriteNetworkRefusalAsync(ctx);
+            return;
+        }
+
         var (outcome, status, retryAfter, latency) = Decide(ctx.Request.Path.Value ?? string.Empty);
         if (latency > 0)
         {
@@ -230,6 +244,18 @@ public sealed class StorageProxy : IDisposable
             _counts[outcome] = _counts.GetValueOrDefault(outcome) + 1;
             return (outcome, status, s?.RetryAfterSeconds ?? 1, latency);
         }
+    }
+
+    private static async Task WriteNetworkRefusalAsync(HttpContext ctx)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        ctx.Response.StatusCode = 403;
+        ctx.Response.Headers["x-ms-error-code"] = Storage.StorageNetworkRules.RefusedCode;
+        ctx.Response.Headers["x-ms-request-id"] = requestId;
+        ctx.Response.ContentType = "application/xml";
+        var time = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", System.Globalization.CultureInfo.InvariantCulture);
+        var body = $"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{Storage.StorageNetworkRules.RefusedCode}</Code><Message>{Storage.StorageNetworkRules.RefusedMessage}\nRequestId:{requestId}\nTime:{time}</Message></Error>";
+        await ctx.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(body), ctx.RequestAborted);
     }
 
     private static async Task WriteErrorAsync(HttpContext ctx, int status, int retryAfter)

@@ -8,7 +8,7 @@ namespace AzureEmulator.Graph;
 
 /// <summary>
 /// Microsoft Graph v1.0 under /graph/v1.0: service principals (by id, by appId), users, groups, directory
-/// objects, getByIds, memberOf and transitiveMemberOf.
+/// objects, getByIds, memberOf, transitiveMemberOf and getMemberGroups.
 /// </summary>
 public sealed partial class GraphApi(EmulatorContext emu)
 {
@@ -57,6 +57,8 @@ public sealed partial class GraphApi(EmulatorContext emu)
             ("GET", 1) when collection == "serviceprincipals" => Graph("GET graph servicePrincipals", (ctx, s, _) => ListServicePrincipals(ctx, s)),
             ("POST", 2) when collection == "directoryobjects" && seg[1].Equals("getByIds", StringComparison.OrdinalIgnoreCase) =>
                 GraphAsync("POST graph getByIds", GetByIds),
+            ("POST", 3) when seg[2].Equals("getMemberGroups", StringComparison.OrdinalIgnoreCase) =>
+                GraphAsync($"POST graph {seg[0]}/{{id}}/getMemberGroups", (ctx, caller) => GetMemberGroups(ctx, caller, collection, seg[1])),
             ("GET", 2) => Graph($"GET graph {seg[0]}/{{id}}", (ctx, s, caller) =>
             {
                 var p = Find(s, collection, seg[1], caller);
@@ -115,6 +117,40 @@ public sealed partial class GraphApi(EmulatorContext emu)
         {
             var items = ids.Select(id => DirectoryLookup.Find(s, id)).Where(p => p is not null).Select(p => ObjectJson(p!, typed: true)).ToList();
             return Reply.Ok(new JsonObject { ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#directoryObjects", ["value"] = new JsonArray(items.ToArray()) });
+        });
+    }
+
+    /// <summary>
+    /// getMemberGroups (directoryObject, user, group, servicePrincipal): the ids of every group the object is in,
+    /// transitively; securityEnabledOnly is required. Every group of the scenario is a security group.
+    /// </summary>
+    private async Task<Reply> GetMemberGroups(HttpContext ctx, Caller caller, string collection, string id)
+    {
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            body = null;
+        }
+
+        if (body?["securityEnabledOnly"] is not JsonValue flag || !flag.TryGetValue<bool>(out _))
+        {
+            return GraphError(400, "Request_BadRequest", "The request body must carry securityEnabledOnly (true or false).");
+        }
+
+        return emu.State.Read(s =>
+        {
+            var p = Find(s, collection, id, caller);
+            if (p is null)
+            {
+                return NotFound(id);
+            }
+
+            var groups = DirectoryLookup.TransitiveGroups(s, p.Id).Select(g => (JsonNode)JsonValue.Create(g.Id)!).ToArray();
+            return Reply.Ok(new JsonObject { ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)", ["value"] = new JsonArray(groups) });
         });
     }
 

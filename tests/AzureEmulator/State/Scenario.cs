@@ -229,6 +229,12 @@ public sealed class LinkedService
     public string? AccountName { get; set; }
 
     public string? Url { get; set; }
+
+    /// <summary>When true, the url is served as an Expression object ({"type":"Expression","value":url}), as Synapse Studio saves a parameterised one.</summary>
+    public bool UrlAsExpression { get; set; }
+
+    /// <summary>Served instead of a url when set (a linked service made with a connection string).</summary>
+    public string? ConnectionString { get; set; }
 }
 
 public sealed class FirewallRule

@@ -177,9 +177,23 @@ public sealed class SynapseApi(EmulatorContext emu)
         ["properties"] = new JsonObject
         {
             ["type"] = l.Type,
-            ["typeProperties"] = new JsonObject { ["url"] = l.Url ?? (l.AccountName is null ? null : emu.DfsEndpoint(l.AccountName)) },
+            ["typeProperties"] = LinkedServiceTypeProperties(l),
         },
     };
+
+    private JsonObject LinkedServiceTypeProperties(LinkedService l)
+    {
+        if (l.ConnectionString is not null)
+        {
+            return new JsonObject { ["connectionString"] = l.ConnectionString };
+        }
+
+        var url = l.Url ?? (l.AccountName is null ? null : emu.DfsEndpoint(l.AccountName));
+        return new JsonObject
+        {
+            ["url"] = l.UrlAsExpression && url is not null ? new JsonObject { ["type"] = "Expression", ["value"] = url } : url,
+        };
+    }
 
     private static JsonObject RoleJson(SynapseRoles.Role r) => new()
     {

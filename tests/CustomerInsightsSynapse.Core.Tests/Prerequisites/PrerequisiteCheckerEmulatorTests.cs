@@ -19,10 +19,10 @@ public sealed class PrerequisiteCheckerEmulatorTests
     private const string SynapseAudience = "https://dev.azuresynapse.net";
     private const string GraphAudience = "https://graph.microsoft.com";
 
-    private static EmulatorScenario PreparedTenant() =>
+    internal static EmulatorScenario PreparedTenant() =>
         EmulatorScenario.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "AzureEmulator", "Scenarios", "prepared-tenant.json")));
 
-    private static PrerequisiteChecker CheckerFor(LocalEmulator emulator, string userId)
+    internal static PrerequisiteChecker CheckerFor(LocalEmulator emulator, string userId, string? callerType = "User", Func<Uri, string, CancellationToken, Task>? probeContainer = null)
     {
         var credential = new ScopeTokenCredential(new Dictionary<string, string>
         {
@@ -35,7 +35,8 @@ public sealed class PrerequisiteCheckerEmulatorTests
             new AzureRestClient(emulator.ResourceManagerUrl, credential, emulator.ResourceManagerAudience, Options()),
             new AzureRestClient(emulator.GraphUrl, credential, GraphAudience, Options()),
             endpoint => new AzureRestClient(endpoint, credential, SynapseAudience, Options()),
-            _ => Task.FromResult<string?>(userId));
+            _ => Task.FromResult(new SignedInIdentity(userId, callerType)),
+            probeContainer);
     }
 
     /// <summary>The longest run of requests each of which started after the previous one ended.</summary>
@@ -105,7 +106,7 @@ public sealed class PrerequisiteCheckerEmulatorTests
     }
 
     /// <summary>Hands out a fixed token per audience (the scope minus "/.default").</summary>
-    private sealed class ScopeTokenCredential(IReadOnlyDictionary<string, string> tokens) : TokenCredential
+    internal sealed class ScopeTokenCredential(IReadOnlyDictionary<string, string> tokens) : TokenCredential
     {
         public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
         {

@@ -54,4 +54,31 @@ public sealed class StorageLinkedCheckTests
         Assert.Equal(PrerequisiteStatus.Unknown, result.Status);
         Assert.Contains("403 Unauthorized", result.Reason);
     }
+
+    private static Outcome<IReadOnlyList<JsonElement>> LinkedServicesJson(params string[] typeProperties) =>
+        Outcome<IReadOnlyList<JsonElement>>.Of(typeProperties
+            .Select((t, i) => JsonDocument.Parse($$"""{ "name": "Link{{i}}", "properties": { "type": "AzureBlobStorage", "typeProperties": {{t}} } }""").RootElement)
+            .ToArray());
+
+    [Theory]
+    [InlineData("""{ "url": { "type": "Expression", "value": "https://lake.dfs.core.windows.net/@{linkedService().folder}" } }""")]
+    [InlineData("""{ "serviceEndpoint": { "type": "Expression", "value": "https://lake.blob.core.windows.net/" } }""")]
+    [InlineData("""{ "connectionString": "DefaultEndpointsProtocol=https;AccountName=lake;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net" }""")]
+    [InlineData("""{ "connectionString": { "type": "SecureString", "value": "BlobEndpoint=https://lake.blob.core.windows.net/;SharedAccessSignature=sv=x" } }""")]
+    public void An_expression_url_or_a_connection_string_links_the_account(string typeProperties)
+    {
+        var result = Check(Workspace("https://other.dfs.core.windows.net"), LinkedServicesJson(typeProperties));
+        Assert.Equal(PrerequisiteStatus.Passed, result.Status);
+        Assert.DoesNotContain("c2VjcmV0", result.Reason);
+    }
+
+    [Theory]
+    [InlineData("""{ "url": { "type": "Expression", "value": "https://@{linkedService().account}.dfs.core.windows.net/" } }""")]
+    [InlineData("""{ "connectionString": "DefaultEndpointsProtocol=https;AccountName=other2;EndpointSuffix=core.windows.net" }""")]
+    [InlineData("""{ "connectionString": { "type": "AzureKeyVaultSecret", "secretName": "lake" } }""")]
+    public void An_expression_that_names_no_account_or_another_account_does_not_link_it(string typeProperties)
+    {
+        var result = Check(Workspace("https://other.dfs.core.windows.net"), LinkedServicesJson(typeProperties));
+        Assert.Equal(PrerequisiteStatus.Failed, result.Status);
+    }
 }

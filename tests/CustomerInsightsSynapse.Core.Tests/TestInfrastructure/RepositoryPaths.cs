@@ -11,6 +11,9 @@ public static class RepositoryPaths
     /// </summary>
     public static string SharedCdmFixtures { get; } = FindShared(Path.Combine("shared", "fixtures", "cdm"));
 
+    /// <summary>The official Azure REST API specifications beside the checkout (../shared/fixtures/azure-rest-specs).</summary>
+    public static string SharedAzureRestSpecs { get; } = FindShared(Path.Combine("shared", "fixtures", "azure-rest-specs"));
+
     public static string TestData => Path.Combine(Root, "tests", "CustomerInsightsSynapse.Core.Tests", "TestData");
 
     private static string FindShared(string relative)
