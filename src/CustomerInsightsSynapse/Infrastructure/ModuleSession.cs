@@ -1,4 +1,5 @@
 using CustomerInsightsSynapse.Core.Azure;
+using CustomerInsightsSynapse.Core.Discovery;
 
 namespace CustomerInsightsSynapse.Infrastructure;
 
@@ -11,6 +12,7 @@ internal static class ModuleSession
     private static readonly object Gate = new();
     private static AzureSession? _session;
     private static JwtClaims? _identity;
+    private static ResourceCompletion? _completion;
 
     public static bool IsConnected
     {
@@ -35,6 +37,21 @@ internal static class ModuleSession
         }
     }
 
+    /// <summary>
+    /// Resource Manager completions for the session in use, with their own cache; null when there is none (never
+    /// connected, or disconnected), so completers then offer nothing and never start a sign-in.
+    /// </summary>
+    public static ResourceCompletion? Completion
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _session is null ? null : _completion ??= ResourceCompletion.For(_session.CreateResourceManagerClient());
+            }
+        }
+    }
+
     public static JwtClaims? Identity
     {
         get
@@ -52,6 +69,7 @@ internal static class ModuleSession
         {
             _session = session;
             _identity = identity;
+            _completion = null;
         }
     }
 
@@ -61,6 +79,7 @@ internal static class ModuleSession
         {
             _session = null;
             _identity = null;
+            _completion = null;
         }
     }
 }
