@@ -52,8 +52,8 @@ public sealed class WorkspaceFinder(ResourceDiscovery discovery)
         return perSubscription
             .SelectMany(w => w)
             .OrderBy(w => w.SubscriptionName ?? w.Workspace.SubscriptionId, StringComparer.OrdinalIgnoreCase)
-            .ThenBy(w => w.Workspace.ResourceGroupName, StringComparer.OrdinalIgnoreCase)
             .ThenBy(w => w.Workspace.Name, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(w => w.Workspace.ResourceGroupName, StringComparer.OrdinalIgnoreCase)
             .ToList();
     }
 
