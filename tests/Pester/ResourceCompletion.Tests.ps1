@@ -139,6 +139,9 @@ Describe 'Resource Manager completion and workspace discovery' -Skip:$NoEmulator
     Context 'Fast and quiet' {
         It 'answers within its time limit with what it has, and the rest arrives in the cache' {
             $slowList = "/subscriptions/$SubB/providers/Microsoft.Synapse/workspaces"
+            # The subscriptions and Contoso's workspaces are in the cache; Fabrikam's workspaces are not.
+            $null = Values 'New-CISynapseConnection -SubscriptionId '
+            $null = Values "New-CISynapseConnection -SubscriptionId $SubA -WorkspaceName "
             Reset-CISynapseEmulatorRequestLog -Stack $Stack
             Set-CISynapseEmulatorLatency -Stack $Stack -Milliseconds 15000 -Match $slowList
             $errorsBefore = $Error.Count
