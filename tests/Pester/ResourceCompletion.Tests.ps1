@@ -78,6 +78,7 @@ Describe 'Resource Manager completion and workspace discovery' -Skip:$NoEmulator
             Values "New-CISynapseConnection -SubscriptionId '*data'" | Should -Be @("'$SubB'")
             Values 'Test-CISynapsePrerequisite -SubscriptionId Analytics' | Should -Be @($SubA)
             Values 'New-CISynapseConnection -SubscriptionId hidden' | Should -BeNullOrEmpty
+            Values "New-CISynapseConnection -SubscriptionId $SubHidden -WorkspaceName " | Should -BeNullOrEmpty
         }
     }
 
