@@ -137,6 +137,17 @@ Describe 'Resource Manager completion and workspace discovery' -Skip:$NoEmulator
         }
     }
 
+    Context 'Set-CISynapseConnection' {
+        It "narrows by the stored connection where the command line names no workspace or storage account" {
+            $null = New-CISynapseConnection -Name Marketing -SubscriptionId $SubA -ResourceGroupName rg-ci-other -WorkspaceName ws-ci-marketing -StorageAccountName mktlake -Container archive
+
+            Values 'Set-CISynapseConnection -Name Marketing -Container ' | Should -Be @('marketing', 'archive')
+            Values 'Set-CISynapseConnection -Name Marketing -StorageAccountName ' | Should -Be @('mktlake', 'aaflatblob', 'cisynapselake')
+            Values 'Set-CISynapseConnection -Name Marketing -WorkspaceName ws-ci-export -Container ' | Should -Be @('archive', 'marketing')
+            Values 'Set-CISynapseConnection -Name Marketing -StorageAccountName cisynapselake -Container ' | Should -Be @('archive', 'customerinsights', 'exports')
+        }
+    }
+
     Context 'Fast and quiet' {
         It 'answers within its time limit with what it has, and the rest arrives in the cache' {
             $slowList = "/subscriptions/$SubB/providers/Microsoft.Synapse/workspaces"

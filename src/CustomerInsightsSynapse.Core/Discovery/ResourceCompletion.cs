@@ -31,6 +31,22 @@ public sealed record CompletionBinding
     public string? StorageAccountResourceGroupName { get; init; }
 
     public string? StorageAccountResourceId { get; init; }
+
+    /// <summary>
+    /// For Set-CISynapseConnection: the stored connection's subscription, workspace and storage account where the
+    /// command line names none of them, so completion offers what the connection would keep.
+    /// </summary>
+    public CompletionBinding OrStored(ConnectionDefinition stored)
+    {
+        var namesWorkspace = WorkspaceName is not null || WorkspaceResourceId is not null || WorkspaceResourceGroupName is not null;
+        var namesStorage = StorageAccountName is not null || StorageAccountResourceId is not null || StorageAccountResourceGroupName is not null;
+        return this with
+        {
+            SubscriptionId = SubscriptionId ?? stored.SubscriptionId,
+            WorkspaceResourceId = namesWorkspace ? WorkspaceResourceId : stored.WorkspaceResourceId,
+            StorageAccountResourceId = namesStorage ? StorageAccountResourceId : stored.StorageAccountResourceId,
+        };
+    }
 }
 
 /// <summary>One completion: the value to insert, the text to list and a tooltip.</summary>
@@ -218,7 +234,7 @@ public sealed class ResourceCompletion(ResourceDiscovery discovery, ListingCache
         var subscription = bound.SubscriptionId ?? workspace?.SubscriptionId;
         if (subscription is not null && bound.StorageAccountResourceGroupName is { } group)
         {
-            return AzureResourceId.ForResource(subscription, group, "Microsoft.Storage", "storageAccounts", name);
+            return $"{AzureResourceId.ForResourceType(subscription, group, ConnectionTarget.StorageAccountType)}/{name}";
         }
 
         var matches = (await StorageAccountsAsync(bound, workspace, remaining).ConfigureAwait(false))

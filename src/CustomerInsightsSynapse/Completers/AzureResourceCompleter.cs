@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using CustomerInsightsSynapse.Commands;
+using CustomerInsightsSynapse.Core.Connections;
 using CustomerInsightsSynapse.Core.Discovery;
 using CustomerInsightsSynapse.Infrastructure;
 
@@ -26,6 +27,11 @@ public sealed class AzureResourceCompleter : IArgumentCompleter
 
             var (word, quote) = CompletionText.Unquote(wordToComplete ?? string.Empty);
             var bound = BindingFrom(fakeBoundParameters, commandName);
+            if (commandName.Equals("Set-CISynapseConnection", StringComparison.OrdinalIgnoreCase) && StoredConnection(Text(fakeBoundParameters, "Name")) is { } stored)
+            {
+                bound = bound.OrStored(stored);
+            }
+
             var candidates = Task.Run(() => completion.CompleteAsync(target, bound, word)).GetAwaiter().GetResult();
             return candidates
                 .Select(c => new CompletionResult(CompletionText.Quote(c.Value, quote), c.ListItemText, CompletionResultType.ParameterValue, c.ToolTip))
@@ -62,6 +68,25 @@ public sealed class AzureResourceCompleter : IArgumentCompleter
             StorageAccountResourceGroupName = Text(bound, "StorageAccountResourceGroupName") ?? storage.ResourceGroupName,
             StorageAccountResourceId = Text(bound, "StorageAccountResourceId", "StorageAccountId") ?? storage.ResourceId,
         };
+    }
+
+    /// <summary>The connection Set-CISynapseConnection changes, read from the store within a second; null when it cannot be.</summary>
+    private static ConnectionDefinition? StoredConnection(string? name)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            return Task.Run(() => StoreSession.Open().GetAsync(ConnectionService.Kind, name, timeout.Token), timeout.Token).GetAwaiter().GetResult()?.Content;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     private static object? Value(IDictionary bound, string key) =>
