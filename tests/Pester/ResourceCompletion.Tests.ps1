@@ -145,6 +145,7 @@ Describe 'Resource Manager completion and workspace discovery' -Skip:$NoEmulator
             Values 'Set-CISynapseConnection -Name Marketing -StorageAccountName ' | Should -Be @('mktlake', 'aaflatblob', 'cisynapselake')
             Values 'Set-CISynapseConnection -Name Marketing -WorkspaceName ws-ci-export -Container ' | Should -Be @('archive', 'marketing')
             Values 'Set-CISynapseConnection -Name Marketing -StorageAccountName cisynapselake -Container ' | Should -Be @('archive', 'customerinsights', 'exports')
+            Values 'Set-CISynapseConnection -Name Marketing -WorkspaceName ' | Should -Be @('ws-ci-export', 'ws-ci-marketing')
         }
     }
 

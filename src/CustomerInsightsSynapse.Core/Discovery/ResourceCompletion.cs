@@ -98,7 +98,7 @@ public sealed class ResourceCompletion(ResourceDiscovery discovery, ListingCache
 
     private async Task<IReadOnlyList<CompletionCandidate>> ResourceGroupCandidatesAsync(CompletionBinding bound, string? word, Func<TimeSpan> remaining)
     {
-        var workspaces = (await WorkspacesAsync(bound with { WorkspaceResourceGroupName = null }, remaining).ConfigureAwait(false))
+        var workspaces = (await WorkspacesAsync(bound with { WorkspaceResourceGroupName = null, WorkspaceResourceId = null }, remaining).ConfigureAwait(false))
             .Where(w => bound.WorkspaceName is null || w.Name.Equals(bound.WorkspaceName, StringComparison.OrdinalIgnoreCase));
         var groups = workspaces
             .GroupBy(w => w.ResourceGroupName, StringComparer.OrdinalIgnoreCase)
@@ -110,7 +110,8 @@ public sealed class ResourceCompletion(ResourceDiscovery discovery, ListingCache
 
     private async Task<IReadOnlyList<CompletionCandidate>> WorkspaceCandidatesAsync(CompletionBinding bound, string? word, Func<TimeSpan> remaining)
     {
-        var workspaces = await WorkspacesAsync(bound, remaining).ConfigureAwait(false);
+        // A workspace resource id (Set-CISynapseConnection's stored one) does not narrow the choice of another workspace.
+        var workspaces = await WorkspacesAsync(bound with { WorkspaceResourceId = null }, remaining).ConfigureAwait(false);
         return CompletionMatcher.Select(workspaces, word, w => [w.Name], w => w.Name)
             .Select(w => new CompletionCandidate(w.Name, w.Name, Describe(w)))
             .ToList();
