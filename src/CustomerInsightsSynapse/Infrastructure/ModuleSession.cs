@@ -38,8 +38,9 @@ internal static class ModuleSession
     }
 
     /// <summary>
-    /// Resource Manager completions for the session in use, with their own cache; null when there is none (never
-    /// connected, or disconnected), so completers then offer nothing and never start a sign-in.
+    /// Resource Manager completions for the session Connect-CISynapseAccount made, with their own cache; null before
+    /// it and after Disconnect-CISynapseAccount (also when a cmdlet fell back to the default credential), so
+    /// completers then offer nothing and never start a sign-in.
     /// </summary>
     public static ResourceCompletion? Completion
     {
@@ -47,7 +48,7 @@ internal static class ModuleSession
         {
             lock (Gate)
             {
-                return _session is null ? null : _completion ??= ResourceCompletion.For(_session.CreateResourceManagerClient());
+                return _completion;
             }
         }
     }
@@ -69,7 +70,7 @@ internal static class ModuleSession
         {
             _session = session;
             _identity = identity;
-            _completion = null;
+            _completion = ResourceCompletion.For(session.CreateResourceManagerClient());
         }
     }
 
