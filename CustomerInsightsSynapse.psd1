@@ -13,6 +13,7 @@
         'Connect-CISynapseAccount'
         'Disconnect-CISynapseAccount'
         'Get-CISynapseContext'
+        'Get-CISynapseWorkspace'
         'Get-CISynapseStore'
         'Set-CISynapseStore'
         'New-CISynapseConnection'

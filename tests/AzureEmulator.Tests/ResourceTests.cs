@@ -41,6 +41,26 @@ public sealed class ResourceTests
         Assert.Equal("AllowAllWindowsAzureIps", (await JsonAsync(rules))["value"]![0]!["name"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task ListsOverASubscriptionAnswerOnlyWhatTheCallerCanReadAndRefuseWhomItDoesNotKnow()
+    {
+        await using var emu = await StartAsync();
+        var workspaces = $"{SubScope}/providers/Microsoft.Synapse/workspaces?api-version=2021-06-01";
+        var accounts = $"{SubScope}/providers/Microsoft.Storage/storageAccounts?api-version=2023-01-01";
+
+        using var owner = await emu.ArmGetAsync(workspaces);
+        using var dataOnly = await emu.ArmGetAsync(accounts, DataOnlyUser);
+        using var stranger = await emu.ArmGetAsync(workspaces, User);
+        using var missing = await emu.ArmGetAsync(accounts.Replace(Sub, "33333333-0000-4000-8000-000000000000"));
+
+        Assert.Equal(Workspace, (await JsonAsync(owner))["value"]![0]!["name"]!.GetValue<string>());
+        // A data role on the account shows the subscription but not the account (no Microsoft.Storage/storageAccounts/read).
+        Assert.Empty((await JsonAsync(dataOnly))["value"]!.AsArray());
+        Assert.Equal(403, (int)stranger.StatusCode);
+        Assert.Equal("AuthorizationFailed", (await JsonAsync(stranger))["error"]!["code"]!.GetValue<string>());
+        Assert.Equal("SubscriptionNotFound", (await JsonAsync(missing))["error"]!["code"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("Enabled")]
     [InlineData("Disabled")]

@@ -123,9 +123,10 @@ public sealed class EmulatorHost : IAsyncDisposable
         string? fault = null;
         try
         {
-            if (emu.Faults.Latency > TimeSpan.Zero)
+            var latency = emu.Faults.LatencyFor(name, ctx.Request.Path.Value!);
+            if (latency > TimeSpan.Zero)
             {
-                await Task.Delay(emu.Faults.Latency, ctx.RequestAborted);
+                await Task.Delay(latency, ctx.RequestAborted);
             }
 
             fault = emu.Faults.Decide(name, ctx.Request.Path.Value!);

@@ -449,12 +449,13 @@ function Set-CISynapseEmulatorFault {
 function Set-CISynapseEmulatorLatency {
     <#
     .SYNOPSIS
-    Adds a fixed delay to every (non-admin) request the emulator serves.
+    Adds a fixed delay to every (non-admin) request the emulator serves, or only to those whose route name or path
+    contains -Match.
     #>
     [CmdletBinding(SupportsShouldProcess)]
-    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [int] $Milliseconds)
+    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [int] $Milliseconds, [string] $Match)
     if ($PSCmdlet.ShouldProcess($Stack.EmulatorUrl, "Add $Milliseconds ms latency")) {
-        $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method PUT -Path 'latency' -Body @{ milliseconds = $Milliseconds }
+        $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method PUT -Path 'latency' -Body @{ milliseconds = $Milliseconds; match = $Match }
     }
 }
 

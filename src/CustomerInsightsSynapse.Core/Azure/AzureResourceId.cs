@@ -36,13 +36,25 @@ public sealed record AzureResourceId(string SubscriptionId, string? ResourceGrou
         return new AzureResourceId(parts[1], group, ns, type, name);
     }
 
+    public static string ForSubscription(string subscriptionId) => $"/subscriptions/{subscriptionId}";
+
+    /// <summary>
+    /// The collection of one resource type (provider namespace and type, e.g. Microsoft.Synapse/workspaces) in a
+    /// subscription, or in one of its resource groups when given: what list operations GET.
+    /// </summary>
+    public static string ForResourceType(string subscriptionId, string? resourceGroup, string resourceType) =>
+        $"{(resourceGroup is null ? ForSubscription(subscriptionId) : ForResourceGroup(subscriptionId, resourceGroup))}/providers/{resourceType}";
+
+    /// <summary>The Resource Manager collection of a storage account's blob containers.</summary>
+    public static string ContainersOf(string storageAccountResourceId) => $"{storageAccountResourceId.TrimEnd('/')}/blobServices/default/containers";
+
     public static string ForResourceGroup(string subscriptionId, string resourceGroup) =>
         $"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}";
 
     public static string ForResource(string subscriptionId, string resourceGroup, string providerNamespace, string type, string name) =>
         $"{ForResourceGroup(subscriptionId, resourceGroup)}/providers/{providerNamespace}/{type}/{name}";
 
-    public string SubscriptionScope => $"/subscriptions/{SubscriptionId}";
+    public string SubscriptionScope => ForSubscription(SubscriptionId);
 
     public string? ResourceGroupScope => ResourceGroup is null ? null : ForResourceGroup(SubscriptionId, ResourceGroup);
 

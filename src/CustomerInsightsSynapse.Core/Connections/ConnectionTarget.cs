@@ -44,7 +44,7 @@ public sealed partial record ConnectionTarget(
 
     public string StorageAccountResourceId => $"/subscriptions/{SubscriptionId}/resourceGroups/{StorageAccountResourceGroupName}/providers/{StorageAccountType}/{StorageAccountName}";
 
-    public string ContainerResourceId => $"{StorageAccountResourceId}/blobServices/default/containers/{Container}";
+    public string ContainerResourceId => $"{AzureResourceId.ContainersOf(StorageAccountResourceId)}/{Container}";
 
     /// <summary>Resolves and checks what the user gave; every problem is a specific error.</summary>
     public static ConnectionTarget Resolve(ConnectionTargetInput input)

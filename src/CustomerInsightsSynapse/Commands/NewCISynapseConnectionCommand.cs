@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using CustomerInsightsSynapse.Completers;
 using CustomerInsightsSynapse.Core.Connections;
 using CustomerInsightsSynapse.Infrastructure;
 using CustomerInsightsSynapse.Models;
@@ -22,6 +23,7 @@ public sealed class NewCISynapseConnectionCommand : CISynapseCmdlet
     public string UsableBy { get; set; } = nameof(ConnectionUsableBy.Administrators);
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? SubscriptionId { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -29,17 +31,22 @@ public sealed class NewCISynapseConnectionCommand : CISynapseCmdlet
     public string? WorkspaceResourceId { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? WorkspaceName { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("WorkspaceResourceGroupName")]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? ResourceGroupName { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("StorageAccountId")]
+    [Alias("StorageAccountId", "DefaultDataLakeStorageAccountResourceId")]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? StorageAccountResourceId { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("DefaultDataLakeStorageAccountName")]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? StorageAccountName { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -50,7 +57,9 @@ public sealed class NewCISynapseConnectionCommand : CISynapseCmdlet
     public PSObject? StorageAccount { get; set; }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("DefaultDataLakeStorageFilesystem")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string Container { get; set; } = string.Empty;
 
     [Parameter]

@@ -20,23 +20,28 @@ public abstract class PrerequisiteCmdletBase : CISynapseCmdlet
 
     [Parameter(Mandatory = true, ParameterSetName = ResourcesSet, ValueFromPipelineByPropertyName = true)]
     [ValidatePattern("^[0-9a-fA-F-]{36}$")]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? SubscriptionId { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = ResourcesSet, ValueFromPipelineByPropertyName = true)]
     [Alias("ResourceGroupName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? WorkspaceResourceGroupName { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = ResourcesSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? WorkspaceName { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = ResourcesSet, ValueFromPipelineByPropertyName = true)]
     [ValidatePattern("^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.Storage/storageAccounts/[^/]+/?$")]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? StorageAccountResourceId { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = ResourcesSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? Container { get; set; }
 
     [Parameter]

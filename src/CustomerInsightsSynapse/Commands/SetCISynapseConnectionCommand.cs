@@ -28,6 +28,7 @@ public sealed class SetCISynapseConnectionCommand : CISynapseCmdlet
     public string? UsableBy { get; set; }
 
     [Parameter]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? SubscriptionId { get; set; }
 
     [Parameter]
@@ -35,17 +36,21 @@ public sealed class SetCISynapseConnectionCommand : CISynapseCmdlet
     public string? WorkspaceResourceId { get; set; }
 
     [Parameter]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? WorkspaceName { get; set; }
 
     [Parameter]
     [Alias("WorkspaceResourceGroupName")]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? ResourceGroupName { get; set; }
 
     [Parameter]
     [Alias("StorageAccountId")]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? StorageAccountResourceId { get; set; }
 
     [Parameter]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? StorageAccountName { get; set; }
 
     [Parameter]
@@ -57,6 +62,7 @@ public sealed class SetCISynapseConnectionCommand : CISynapseCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AzureResourceCompleter))]
     public string? Container { get; set; }
 
     [Parameter]

@@ -36,12 +36,12 @@ public sealed class EntityNameCompleter : IArgumentCompleter
             return [];
         }
 
-        var (typed, quote) = Unquote(wordToComplete ?? string.Empty);
+        var (typed, quote) = CompletionText.Unquote(wordToComplete ?? string.Empty);
         var pattern = new WildcardPattern(typed + "*", WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
         return entities
             .Where(e => pattern.IsMatch(e.Name))
             .Select(e => new CompletionResult(
-                Quote(WildcardPattern.Escape(e.Name), quote),
+                CompletionText.Quote(WildcardPattern.Escape(e.Name), quote),
                 e.Name,
                 CompletionResultType.ParameterValue,
                 $"{e.Name}: {e.Attributes.Count} attributes, {e.Partitions.Count} partitions"))
@@ -92,29 +92,5 @@ public sealed class EntityNameCompleter : IArgumentCompleter
         var folder = Task.Run(() => EntitySource.Reader(source).ReadAsync(source, OperationContext.For(timeout.Token))).GetAwaiter().GetResult();
         Cache[source] = (DateTime.UtcNow, folder.Entities);
         return folder.Entities;
-    }
-
-    private static (string Text, char? Quote) Unquote(string word)
-    {
-        if (word.Length > 0 && word[0] is '\'' or '"')
-        {
-            var quote = word[0];
-            var inner = word[1..];
-            if (inner.Length > 0 && inner[^1] == quote)
-            {
-                inner = inner[..^1];
-            }
-
-            return (quote == '\'' ? inner.Replace("''", "'") : inner, quote);
-        }
-
-        return (word, null);
-    }
-
-    /// <summary>Single-quotes the text when the user started a quote or when a bare word would not parse as it.</summary>
-    private static string Quote(string text, char? typedQuote)
-    {
-        var needsQuotes = typedQuote is not null || text.Length == 0 || text.Any(c => char.IsWhiteSpace(c) || "'\"$`(){}@#;,|&<>".Contains(c));
-        return needsQuotes ? "'" + text.Replace("'", "''") + "'" : text;
     }
 }

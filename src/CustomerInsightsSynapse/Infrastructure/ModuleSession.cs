@@ -1,4 +1,5 @@
 using CustomerInsightsSynapse.Core.Azure;
+using CustomerInsightsSynapse.Core.Discovery;
 
 namespace CustomerInsightsSynapse.Infrastructure;
 
@@ -11,6 +12,7 @@ internal static class ModuleSession
     private static readonly object Gate = new();
     private static AzureSession? _session;
     private static JwtClaims? _identity;
+    private static ResourceCompletion? _completion;
 
     public static bool IsConnected
     {
@@ -38,6 +40,22 @@ internal static class ModuleSession
         }
     }
 
+    /// <summary>
+    /// Resource Manager completions for the session Connect-CISynapseAccount made, with their own cache; null before
+    /// it and after Disconnect-CISynapseAccount (also when a cmdlet fell back to the default credential), so
+    /// completers then offer nothing and never start a sign-in.
+    /// </summary>
+    public static ResourceCompletion? Completion
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _completion;
+            }
+        }
+    }
+
     public static JwtClaims? Identity
     {
         get
@@ -55,6 +73,7 @@ internal static class ModuleSession
         {
             _session = session;
             _identity = identity;
+            _completion = ResourceCompletion.For(session.CreateResourceManagerClient());
         }
     }
 
@@ -64,6 +83,7 @@ internal static class ModuleSession
         {
             _session = null;
             _identity = null;
+            _completion = null;
         }
     }
 }

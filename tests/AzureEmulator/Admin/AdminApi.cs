@@ -99,7 +99,8 @@ public sealed class AdminApi(EmulatorContext emu)
             {
                 var body = JsonNode.Parse(await ReadText(c));
                 emu.Faults.Latency = TimeSpan.FromMilliseconds(body?["milliseconds"]?.GetValue<double>() ?? 0);
-                return Reply.Ok(new JsonObject { ["milliseconds"] = emu.Faults.Latency.TotalMilliseconds });
+                emu.Faults.LatencyMatch = body?["match"]?.GetValue<string>();
+                return Reply.Ok(new JsonObject { ["milliseconds"] = emu.Faults.Latency.TotalMilliseconds, ["match"] = emu.Faults.LatencyMatch });
             }),
             ("GET", "faults", 1) => Admin(_ => Task.FromResult(Reply.Ok(FaultsJson()))),
             ("PUT", "faults", 1) => Admin(async c =>

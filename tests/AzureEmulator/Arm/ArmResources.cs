@@ -15,7 +15,7 @@ public sealed class ArmResources(EmulatorContext emu)
         ApiVersions.Check(ctx.Request, ApiVersions.Subscriptions) ?? emu.State.Read(s =>
         {
             var visible = s.Subscriptions
-                .Where(sub => Visible(s, caller, sub))
+                .Where(sub => IsVisible(s, caller, sub))
                 .Select(sub => SubscriptionJson(s, sub))
                 .ToList();
             return Reply.Ok(Paging.Page(ctx.Request, visible, s.Options.PageSize));
@@ -31,18 +31,10 @@ public sealed class ArmResources(EmulatorContext emu)
                 return Reply.Error(404, "SubscriptionNotFound", $"The subscription '{subscriptionId}' could not be found.");
             }
 
-            return Visible(s, caller, sub)
+            return IsVisible(s, caller, sub)
                 ? Reply.Ok(SubscriptionJson(s, sub))
                 : ArmAuth.Authorize(s, caller, $"/subscriptions/{sub.SubscriptionId}", "Microsoft.Resources/subscriptions/read") ?? Reply.Ok(SubscriptionJson(s, sub));
         });
-
-    /// <summary>Whether a role assignment of the caller (or one of its groups) is at, above or below the subscription.</summary>
-    private static bool Visible(Scenario s, Caller caller, Subscription sub)
-    {
-        var ids = DirectoryLookup.Identities(s, caller.ObjectId);
-        var scope = $"/subscriptions/{sub.SubscriptionId}";
-        return s.RoleAssignments.Any(a => ids.Contains(a.PrincipalId) && (Scopes.IsAtOrAbove(a.Scope, scope) || Scopes.IsAtOrAbove(scope, a.Scope)));
-    }
 
     public Reply ListResourceGroups(HttpContext ctx, Caller caller, string subscriptionId) =>
         ApiVersions.Check(ctx.Request, ApiVersions.ResourceGroups) ?? emu.State.Read(s =>
@@ -103,6 +95,11 @@ public sealed class ArmResources(EmulatorContext emu)
     public Reply ListStorageAccounts(HttpContext ctx, Caller caller, string subscriptionId, string? resourceGroup) =>
         ApiVersions.Check(ctx.Request, ApiVersions.Storage, StorageType) ?? emu.State.Read(s =>
         {
+            if (resourceGroup is null && SubscriptionListRefused(s, caller, subscriptionId, StorageType + "/read") is { } refused)
+            {
+                return refused;
+            }
+
             var items = s.StorageAccounts
                 .Where(a => InScope(a.SubscriptionId, a.ResourceGroup, subscriptionId, resourceGroup))
                 .Where(a => ArmAuth.Can(s, caller, a.ResourceId, StorageType + "/read"))
@@ -167,6 +164,11 @@ public sealed class ArmResources(EmulatorContext emu)
     public Reply ListWorkspaces(HttpContext ctx, Caller caller, string subscriptionId, string? resourceGroup) =>
         ApiVersions.Check(ctx.Request, ApiVersions.Synapse, WorkspaceType) ?? emu.State.Read(s =>
         {
+            if (resourceGroup is null && SubscriptionListRefused(s, caller, subscriptionId, WorkspaceType + "/read") is { } refused)
+            {
+                return refused;
+            }
+
             var items = s.SynapseWorkspaces
                 .Where(w => InScope(w.SubscriptionId, w.ResourceGroup, subscriptionId, resourceGroup))
                 .Where(w => ArmAuth.Can(s, caller, w.ResourceId, WorkspaceType + "/read"))
@@ -213,6 +215,29 @@ public sealed class ArmResources(EmulatorContext emu)
 
             return Reply.Ok(Paging.Page(ctx.Request, ws.FirewallRules.Select(r => FirewallJson(ws, r)).ToList(), s.Options.PageSize));
         });
+
+    /// <summary>A subscription is listed to a caller with a role assignment at, above or anywhere below it.</summary>
+    private static bool IsVisible(Scenario s, Caller caller, Subscription sub)
+    {
+        var ids = DirectoryLookup.Identities(s, caller.ObjectId);
+        var scope = $"/subscriptions/{sub.SubscriptionId}";
+        return s.RoleAssignments.Any(a => ids.Contains(a.PrincipalId) && (Scopes.IsAtOrAbove(a.Scope, scope) || Scopes.IsAtOrAbove(scope, a.Scope)));
+    }
+
+    /// <summary>
+    /// What ARM answers a list over a whole subscription instead of the readable items: 404 SubscriptionNotFound when
+    /// it does not exist, 403 AuthorizationFailed when the caller has no access anywhere in it; null otherwise.
+    /// </summary>
+    private static Reply? SubscriptionListRefused(Scenario s, Caller caller, string subscriptionId, string action)
+    {
+        var sub = FindSubscription(s, subscriptionId);
+        if (sub is null)
+        {
+            return Reply.Error(404, "SubscriptionNotFound", $"The subscription '{subscriptionId}' could not be found.");
+        }
+
+        return IsVisible(s, caller, sub) ? null : ArmAuth.Authorize(s, caller, $"/subscriptions/{sub.SubscriptionId}", action);
+    }
 
     public static string RgScope(string subscriptionId, string resourceGroup) => $"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}";
 

@@ -34,6 +34,15 @@ public sealed class FaultInjector
 
     public TimeSpan Latency { get; set; } = TimeSpan.Zero;
 
+    /// <summary>Only requests whose route name (e.g. "GET workspaces") or path contains this text are delayed; all when empty.</summary>
+    public string? LatencyMatch { get; set; }
+
+    /// <summary>The delay to add before answering this request.</summary>
+    public TimeSpan LatencyFor(string route, string path) =>
+        string.IsNullOrEmpty(LatencyMatch) || route.Contains(LatencyMatch, StringComparison.OrdinalIgnoreCase) || path.Contains(LatencyMatch, StringComparison.OrdinalIgnoreCase)
+            ? Latency
+            : TimeSpan.Zero;
+
     public FaultSettings? Settings
     {
         get
