@@ -26,6 +26,9 @@ public static class RecommendedActions
         [ErrorIds.InvalidBlobPath] = "Give a blob path of relative segments without '..', '.', empty segments or control characters.",
 
         // Store
+        [ErrorIds.StoreDocumentTooLarge] = "Remove or replace the document named in the message: store documents are small, so one over 16 MB is not the module's; restore it from a backup.",
+        [ErrorIds.StoreDocumentNotRegularFile] = "Replace the special file (FIFO, device, folder or link loop) named in the message with the document it should be, or remove it.",
+        [ErrorIds.StoreDocumentOutsideStore] = "Replace the link named in the message with the document itself: the store reads only files inside its own folder.",
         [ErrorIds.StoreConflict] = "Read the item again (Get-CISynapseConnection / Get-CISynapseExport), reapply your change and save it again.",
         [ErrorIds.StoreDocumentExists] = "Choose another name, or change the existing item with its Set- command.",
         [ErrorIds.StoreDocumentNotFound] = "List what the store holds with the Get- commands; the item may have been removed by someone else.",
@@ -59,6 +62,9 @@ public static class RecommendedActions
         [ErrorIds.InvalidPrincipalRetrySetting] = "Set the principal retry setting to a positive number of seconds.",
 
         // Cdm
+        [ErrorIds.SourceFileOutsideFolder] = "Copy the file into the CDM folder instead of linking to it: the module reads only files whose real path is inside the source folder.",
+        [ErrorIds.SourceFileNotRegular] = "Replace the special or hard-linked file named in the message with a regular file copy inside the CDM folder.",
+        [ErrorIds.SourceUrlHasQuery] = "Give the source URL without its query string (no SAS): sign in with Connect-CISynapseAccount with an identity that has Storage Blob Data Reader on the source container.",
         [ErrorIds.CdmDocumentNotFound] = "Check the source path or URL: it must be a CDM folder with model.json or a *.manifest.cdm.json.",
         [ErrorIds.AmbiguousCdmDocument] = "Name the document itself in the source (…/model.json or …/<name>.manifest.cdm.json).",
         [ErrorIds.UnsupportedCdmDocument] = "Point the source at a model.json or a *.manifest.cdm.json, as Customer Insights writes them.",
@@ -78,6 +84,7 @@ public static class RecommendedActions
         [ErrorIds.InvalidCsvFormat] = "Fix the CSV format traits (delimiter, quote, encoding) of the entity's partitions.",
 
         // Lake
+        [ErrorIds.ModelCommitLost] = "Run the export again: another run committed model.json first, and the views stay on its snapshots.",
         [ErrorIds.ExportRunInProgress] = "Wait for the other run to finish, then run the export again; a killed run's lock expires by itself.",
         [ErrorIds.LakeLockLost] = "Run the export again; check that nothing else breaks the lease on the database's _lock blob.",
         [ErrorIds.LakeModelInvalid] = "Restore {Database}/model.json from its previous blob version, or remove it so the next run starts afresh.",
@@ -97,6 +104,10 @@ public static class RecommendedActions
         [ErrorIds.SqlBatchFailed] = "Read the failing batch in the saved T-SQL (the run's SqlScriptPath); fix the cause and run the export again.",
 
         // Export
+        [ErrorIds.DatabaseOwnerUnknown] = "Repair or remove the export document the store cannot read (Get-CISynapseExport lists it with its error), then try again.",
+        [ErrorIds.EntityNameUnusable] = "Rename the entity in Customer Insights, or leave it out of the export (Set-CISynapseExport -Entity).",
+        [ErrorIds.AttributeNameUnusable] = "Rename the attribute in Customer Insights (at most 128 characters, no control characters), or leave its entity out of the export.",
+        [ErrorIds.SqlNameCollision] = "Rename one of the two names in Customer Insights, or leave one entity out: serverless SQL compares names without case or width.",
         [ErrorIds.ExportNotFound] = "List the exports with Get-CISynapseExport, or create one with New-CISynapseExport.",
         [ErrorIds.ExportExists] = "Choose another name, or change the existing export with Set-CISynapseExport.",
         [ErrorIds.ExportHasNoEntities] = "Give at least one entity, or remove the export with Remove-CISynapseExport.",
