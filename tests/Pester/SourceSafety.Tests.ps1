@@ -49,11 +49,11 @@ Describe 'A local CDM folder lends no file from outside it' -Skip:$IsWindows {
         $null = New-Item -ItemType SymbolicLink -Path (Join-Path $s.Source 'Customer') -Target $outside
 
         $err = $null
-        $run = Invoke-CISynapseExport -Name $s.Export -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err -WarningAction SilentlyContinue
+        try { $null = Invoke-CISynapseExport -Name $s.Export -Confirm:$false -ErrorAction Stop -WarningAction SilentlyContinue } catch { $err = $_ }
 
-        $run | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'SourceFileOutsideFolder,*'
-        $err[0].Exception.Message | Should -Match ([regex]::Escape('Customer'))
+        $err.FullyQualifiedErrorId | Should -BeLike 'ExportRunFailed,*'
+        $err.Exception.InnerException.ErrorId | Should -Be 'SourceFileOutsideFolder'
+        $err.Exception.InnerException.Message | Should -Match ([regex]::Escape('Customer'))
         Get-LandedBlob $s.Database | Should -BeNullOrEmpty -Because 'no file is landed once one is refused'
         (Get-CISynapseExportRun -ExportName $s.Export).ErrorId | Should -Be 'SourceFileOutsideFolder'
     }
@@ -68,10 +68,11 @@ Describe 'A local CDM folder lends no file from outside it' -Skip:$IsWindows {
         $null = New-Item -ItemType SymbolicLink -Path $partition.FullName -Target $secret
 
         $err = $null
-        $null = Invoke-CISynapseExport -Name $s.Export -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err -WarningAction SilentlyContinue
+        try { $null = Invoke-CISynapseExport -Name $s.Export -Confirm:$false -ErrorAction Stop -WarningAction SilentlyContinue } catch { $err = $_ }
 
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'SourceFileOutsideFolder,*'
-        $err[0].Exception.Message | Should -Match ([regex]::Escape($partition.Name))
+        $err.FullyQualifiedErrorId | Should -BeLike 'ExportRunFailed,*'
+        $err.Exception.InnerException.ErrorId | Should -Be 'SourceFileOutsideFolder'
+        $err.Exception.InnerException.Message | Should -Match ([regex]::Escape($partition.Name))
         Get-LandedBlob $s.Database | Should -BeNullOrEmpty
     }
 
@@ -92,9 +93,10 @@ Describe 'A local CDM folder lends no file from outside it' -Skip:$IsWindows {
         & mkfifo $partition.FullName
 
         $err = $null
-        $null = Invoke-CISynapseExport -Name $s.Export -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err -WarningAction SilentlyContinue
+        try { $null = Invoke-CISynapseExport -Name $s.Export -Confirm:$false -ErrorAction Stop -WarningAction SilentlyContinue } catch { $err = $_ }
 
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'SourceFileNotRegular,*'
+        $err.FullyQualifiedErrorId | Should -BeLike 'ExportRunFailed,*'
+        $err.Exception.InnerException.ErrorId | Should -Be 'SourceFileNotRegular'
         Get-LandedBlob $s.Database | Should -BeNullOrEmpty
     }
 }
@@ -201,10 +203,13 @@ Describe 'A name SQL cannot hold fails its entity alone' {
         $model | ConvertTo-Json -Depth 50 | Set-Content -LiteralPath $modelPath
         $null = New-ScenarioExport $s
 
-        $run = Invoke-CISynapseExport -Name $s.Export -Confirm:$false -WarningAction SilentlyContinue
-        $again = Invoke-CISynapseExport -Name $s.Export -Confirm:$false -WarningAction SilentlyContinue
+        $runErrors = $null
+        $run = Invoke-CISynapseExport -Name $s.Export -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable runErrors
+        $again = Invoke-CISynapseExport -Name $s.Export -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
 
         $run.Status | Should -Be 'PartiallySucceeded'
+        $runErrors[0].FullyQualifiedErrorId | Should -BeLike 'ExportRunPartiallySucceeded,*'
+        $runErrors[0].Exception.Message | Should -Match 'Segments'
         $segments = $run.Entities | Where-Object Entity -EQ 'Segments'
         $segments.Action | Should -Be 'Failed'
         $segments.ErrorId | Should -Be 'AttributeNameUnusable'
