@@ -81,7 +81,10 @@ function Copy-AllowedFile {
     }
 }
 
+$script:Built = $false
+
 function Invoke-Build {
+    if ($script:Built) { return }
     $version = Get-ModuleVersion
     $publish = Join-Path $Out 'publish/core'
     Remove-Item -Recurse -Force -ErrorAction Ignore $ModuleOut, $publish
@@ -112,6 +115,7 @@ function Invoke-Build {
 
     $manifest = (Get-Content -Raw (Join-Path $Root "$ModuleName.psd1")).Replace('{{ModuleVersion}}', $version)
     Set-Content -LiteralPath (Join-Path $ModuleOut "$ModuleName.psd1") -Value $manifest -NoNewline -Encoding utf8NoBOM
+    $script:Built = $true
     Write-Host "Built $ModuleOut"
 }
 
@@ -124,60 +128,16 @@ function Restore-TestTool {
     }
 }
 
-function Get-FreeTcpPort {
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start()
-    try { return $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+function Import-TestStack {
+    Import-Module (Join-Path $Root 'tests/TestStack/TestStack.psm1') -Force
 }
 
-function Start-XunitAzurite {
-    $port = Get-FreeTcpPort
-    $data = Join-Path $Out "test-stack/azurite-xunit-$port"
-    $null = New-Item -ItemType Directory -Force -Path $data
-    $log = Join-Path $Out "test-stack/azurite-xunit.log"
-    $process = Start-Process -FilePath (Join-Path $Root 'node_modules/.bin/azurite-blob') -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err" -ArgumentList @(
-        '--blobHost', '127.0.0.1', '--blobPort', $port, '--location', $data, '--skipApiVersionCheck', '--loose', '--disableTelemetry')
-    $deadline = [DateTime]::UtcNow.AddSeconds(30)
-    while (-not ((Test-Path $log) -and (Select-String -Quiet -Path $log -Pattern 'successfully listens'))) {
-        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
-            throw "Azurite did not start: $(Get-Content -Raw -ErrorAction Ignore $log) $(Get-Content -Raw -ErrorAction Ignore "$log.err")"
-        }
-        Start-Sleep -Milliseconds 100
+function Assert-SharedFixture {
+    # The suite reads the specification fixtures (CDM samples, REST specifications) from the shared folder beside the checkout.
+    $shared = Join-Path (Split-Path -Parent $Root) 'shared/fixtures'
+    if (-not (Test-Path -LiteralPath $shared -PathType Container)) {
+        throw "The shared fixtures folder '$shared' is missing: the tests read the CDM samples and the Azure REST specifications from it. Check out the project's shared/ folder beside this repository."
     }
-    $key = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
-    $env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$port/devstoreaccount1;"
-    return [pscustomobject]@{ Process = $process; Data = $data }
-}
-
-function Stop-ProcessTree {
-    param([System.Diagnostics.Process] $Process)
-    if ($Process -and -not $Process.HasExited) {
-        $Process.Kill($true)
-        $null = $Process.WaitForExit(10000)
-    }
-}
-
-function Stop-LeftoverTestProcess {
-    # Processes the test stack started and recorded; a crashed test run must not leave them behind.
-    $pidFolder = $env:CISYNAPSE_TEST_PID_DIR
-    if (-not $pidFolder -or -not (Test-Path $pidFolder)) { return }
-    foreach ($file in Get-ChildItem -File $pidFolder) {
-        $id = 0
-        if ([int]::TryParse((Get-Content -Raw $file).Trim(), [ref] $id)) {
-            $process = Get-Process -Id $id -ErrorAction Ignore
-            if ($process) { Stop-ProcessTree $process }
-        }
-        Remove-Item -Force $file
-    }
-}
-
-function Initialize-TestCertificate {
-    $stackModule = Join-Path $Root 'tests/TestStack/TestStack.psm1'
-    Import-Module $stackModule -Force
-    $cert = New-CISynapseTestCertificate -Folder (Join-Path $Out 'test-stack/certificate')
-    # Child processes (the xunit host, the Pester pwsh, the emulator) trust the test certificate through this.
-    $env:SSL_CERT_FILE = $cert.BundlePath
-    $env:CISYNAPSE_TEST_CERT_DIR = Split-Path -Parent $cert.CertificatePath
 }
 
 function Read-TrxCount {
@@ -194,27 +154,28 @@ function Read-TrxCount {
 function Invoke-Test {
     Invoke-Build
     Restore-TestTool
+    Assert-SharedFixture
     Remove-Item -Recurse -Force -ErrorAction Ignore $ResultsFolder
     $null = New-Item -ItemType Directory -Force -Path $ResultsFolder
-    $env:CISYNAPSE_TEST_PID_DIR = Join-Path $Out 'test-stack/pids'
-    $null = New-Item -ItemType Directory -Force -Path $env:CISYNAPSE_TEST_PID_DIR
     $env:CISYNAPSE_TEST_MODULE = Join-Path $ModuleOut "$ModuleName.psd1"
     $env:CISYNAPSE_TEST_TOOLS = $ToolPackages
     $env:CISYNAPSE_HOME = Join-Path $Out 'test-stack/home'
 
-    $failures = 0
-    $azurite = $null
+    $failures = [System.Collections.Generic.List[string]]::new()
+    Import-TestStack
     try {
-        Initialize-TestCertificate
-        $azurite = Start-XunitAzurite
+        $null = Initialize-CISynapseTestRun -Folder (Join-Path $Out 'test-stack')
 
         if ($XunitFilter -ne 'none') {
+            $azurite = Start-CISynapseAzurite -DataFolder (Join-Path $Out "test-stack/azurite-xunit")
+            $env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING = $azurite.ConnectionString
             Write-Host 'Running xunit'
             $xunitArguments = @('test', "$Root/PSModule.sln", '-c', $Configuration, '-nologo',
                 '--logger', 'trx', '--logger', 'console;verbosity=normal', '--results-directory', $ResultsFolder)
             if ($XunitFilter) { $xunitArguments += @('--filter', $XunitFilter) }
             $code = Invoke-Native -AllowFailure dotnet $xunitArguments
-            if ($code -ne 0) { $failures++ }
+            if ($code -ne 0) { $failures.Add("dotnet test exited with code $code") }
+            Stop-CISynapseAzurite $azurite -RemoveData
         }
 
         if ($PesterPath -ne 'none') {
@@ -224,28 +185,32 @@ function Invoke-Test {
             # Passed through the environment: a '*' on the command line would be expanded as a file name pattern.
             $env:CISYNAPSE_PESTER_FILTER = $PesterPath
             $code = Invoke-Native -AllowFailure dotnet $pesterArguments
-            if ($code -ne 0) { $failures++ }
+            if ($code -ne 0) { $failures.Add("the Pester run exited with code $code") }
         }
     }
     finally {
-        if ($azurite) {
-            Stop-ProcessTree $azurite.Process
-            Remove-Item -Recurse -Force -ErrorAction Ignore $azurite.Data
-        }
-        Stop-LeftoverTestProcess
+        Stop-CISynapseTestRunProcess
     }
 
     $xunit = Read-TrxCount
     $pesterSummary = Join-Path $ResultsFolder 'pester-summary.json'
     $pester = if (Test-Path $pesterSummary) { Get-Content -Raw $pesterSummary | ConvertFrom-Json }
               elseif ($PesterPath -eq 'none') { [pscustomobject]@{ Passed = 0; Failed = 0 } }
-              else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
-    if ($xunit.Files -eq 0 -and $XunitFilter -ne 'none') { $xunit.Failed++ }
+              else { $failures.Add('Pester wrote no summary'); [pscustomobject]@{ Passed = 0; Failed = 0 } }
+    if ($XunitFilter -ne 'none') {
+        # Every test project must report; a project that did not compile or whose host crashed writes no result file.
+        $projects = @(& dotnet sln "$Root/PSModule.sln" list | Where-Object { $_ -match '\.Tests\.csproj$' })
+        if ($xunit.Files -lt $projects.Count) {
+            $failures.Add("only $($xunit.Files) of $($projects.Count) test projects wrote results (a build error or a crashed test host: see the output above)")
+        }
+    }
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
     Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    foreach ($failure in $failures) { Write-Host "FAILED: $failure" }
+    if ($failed -eq 0 -and $failures.Count -gt 0) { $failed = 1 }
     Write-Host "$passed passed, $failed failed"
-    if ($failed -gt 0 -or $failures -gt 0) { exit 1 }
+    if ($failed -gt 0 -or $failures.Count -gt 0) { exit 1 }
 }
 
 function Invoke-Help {
@@ -259,14 +224,13 @@ function Invoke-Help {
 function Invoke-Demo {
     Invoke-Build
     Restore-TestTool
-    $env:CISYNAPSE_TEST_PID_DIR = Join-Path $Out 'demo/pids'
-    $null = New-Item -ItemType Directory -Force -Path $env:CISYNAPSE_TEST_PID_DIR
+    Import-TestStack
     try {
-        Initialize-TestCertificate
+        $null = Initialize-CISynapseTestRun -Folder (Join-Path $Out 'demo')
         $null = Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', "$Root/tests/Demo/Demo.ps1", '-ModulePath', "$ModuleOut/$ModuleName.psd1")
     }
     finally {
-        Stop-LeftoverTestProcess
+        Stop-CISynapseTestRunProcess
     }
 }
 

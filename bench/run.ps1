@@ -112,7 +112,13 @@ try {
         $note = $null
         try {
             switch ($scenario) {
-                'lake' { & dotnet $benchDll lake @($passed.lake) --out $out | Out-Host; $code = $LASTEXITCODE }
+                'lake' {
+                    Import-Module (Join-Path $root 'tests/TestStack/TestStack.psm1') -Force
+                    $azurite = Start-CISynapseAzurite -DataFolder (Join-Path ([IO.Path]::GetTempPath()) "cisynapse-bench-azurite-$marker")
+                    $env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING = $azurite.ConnectionString
+                    try { & dotnet $benchDll lake @($passed.lake) --out $out | Out-Host; $code = $LASTEXITCODE }
+                    finally { Stop-CISynapseAzurite $azurite -RemoveData; Remove-Item Env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING -ErrorAction Ignore }
+                }
                 { $_ -in 'cdm', 'sql' } { & dotnet $benchDll $scenario @($passed.manifest) --out $out | Out-Host; $code = $LASTEXITCODE }
                 'import' {
                     $n = if ($repeat) { $repeat } elseif ($quick) { 5 } else { 10 }

@@ -46,13 +46,13 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         var work = settings.WorkFolder is null ? Directory.CreateTempSubdirectory("cisynapse-bench-").FullName : Directory.CreateDirectory(settings.WorkFolder).FullName;
         try
         {
-            Console.WriteLine($"Work folder {work}; starting Azurite.");
-            using var azurite = new AzuriteServer(repositoryRoot, work);
+            Console.WriteLine($"Work folder {work}.");
+            var azuriteConnectionString = AzuriteAccount.ConnectionString();
             var options = BlobClientFactory.DefaultOptions();
             options.AddPolicy(_counter, HttpPipelinePosition.PerRetry);
-            _service = new BlobServiceClient(azurite.ConnectionString, options);
+            _service = new BlobServiceClient(azuriteConnectionString, options);
             _endpoint = _service.Uri.AbsoluteUri.TrimEnd('/');
-            _factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteServer.AccountName, AzuriteServer.AccountKey), options);
+            _factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteAccount.AccountName, AzuriteAccount.AccountKey), options);
 
             var small = CreateFiles(Path.Combine(work, "small"), "Small", settings.SmallFiles, (long)(settings.SmallFileMiB * MiB));
             var large = CreateFiles(Path.Combine(work, "large"), "Large", settings.LargeFiles, (long)(settings.LargeFileMiB * MiB));
@@ -70,7 +70,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             }
 
             await CopyRoundsAsync(small, large);
-            await RssAsync(work, azurite.ConnectionString);
+            await RssAsync(work, azuriteConnectionString);
         }
         finally
         {

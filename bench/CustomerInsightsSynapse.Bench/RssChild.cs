@@ -52,7 +52,7 @@ internal static class RssChild
 
         var connection = Arg("--connection") ?? throw new ArgumentException("--connection is required.");
         var endpoint = connection.Split(';').First(p => p.StartsWith("BlobEndpoint=", StringComparison.Ordinal))["BlobEndpoint=".Length..].TrimEnd('/');
-        var factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteServer.AccountName, AzuriteServer.AccountKey));
+        var factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteAccount.AccountName, AzuriteAccount.AccountKey));
         if (!args.Contains("--idle"))
         {
             var file = Arg("--file") ?? throw new ArgumentException("--file is required.");

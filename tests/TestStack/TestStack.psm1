@@ -163,6 +163,101 @@ function ConvertTo-ScenarioHashtable {
     return ($Scenario | ConvertTo-Json -Depth 32 | ConvertFrom-Json -AsHashtable)
 }
 
+function Start-CISynapseAzurite {
+    <#
+    .SYNOPSIS
+    Starts Azurite's Blob endpoint on a free loopback port: the one way every test runner, the test stack and the bench
+    start it. Plain HTTP with the development account by default; -Certificate makes it HTTPS, -OAuth accepts tokens.
+    .PARAMETER NoWait
+    Return at once; call Wait-CISynapseAzurite before the first request (lets a caller start other processes meanwhile).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $DataFolder,
+        [object] $Certificate,
+        [switch] $OAuth,
+        [string[]] $Account = @('devstoreaccount1'),
+        [switch] $NoWait
+    )
+    $exe = Join-Path $script:RepoRoot 'node_modules' '.bin' 'azurite-blob'
+    if (-not (Test-Path $exe)) { throw "Azurite is not installed: run 'npm ci --no-audit --no-fund' in $script:RepoRoot (build.ps1 does)." }
+    $null = New-Item -ItemType Directory -Force -Path $DataFolder
+    $port = Get-FreeTcpPort
+    $log = Join-Path $DataFolder 'azurite.log'
+    $arguments = @('--blobHost', '127.0.0.1', '--blobPort', "$port", '--location', $DataFolder, '--skipApiVersionCheck', '--loose', '--disableTelemetry')
+    if ($Certificate) { $arguments += @('--cert', $Certificate.CertificatePath, '--key', $Certificate.KeyPath) }
+    if ($OAuth) {
+        if (-not $Certificate) { throw 'Azurite accepts OAuth tokens over HTTPS only: -OAuth needs -Certificate.' }
+        $arguments += @('--oauth', 'basic')
+    }
+    $accountSetting = ($Account | ForEach-Object { "${_}:$script:AzuriteKey" }) -join ';'
+    $process = Start-Process -FilePath $exe -PassThru -NoNewWindow -RedirectStandardOutput $log `
+        -RedirectStandardError (Join-Path $DataFolder 'azurite.err') -Environment @{ AZURITE_ACCOUNTS = $accountSetting } -ArgumentList $arguments
+    Register-TestProcess $process.Id
+    $scheme = if ($Certificate) { 'https' } else { 'http' }
+    $azurite = [pscustomobject]@{
+        Process          = $process
+        DataFolder       = $DataFolder
+        Log              = $log
+        BlobUrl          = "${scheme}://127.0.0.1:$port/devstoreaccount1"
+        ConnectionString = "DefaultEndpointsProtocol=$scheme;AccountName=devstoreaccount1;AccountKey=$script:AzuriteKey;BlobEndpoint=${scheme}://127.0.0.1:$port/devstoreaccount1;"
+    }
+    if (-not $NoWait) { Wait-CISynapseAzurite $azurite }
+    $azurite
+}
+
+function Wait-CISynapseAzurite {
+    param([Parameter(Mandatory)] [object] $Azurite)
+    $null = Wait-ForLogLine -Path $Azurite.Log -Pattern 'successfully listens' -Process $Azurite.Process -Name 'Azurite'
+}
+
+function Stop-CISynapseAzurite {
+    param([Parameter(Mandatory)] [object] $Azurite, [switch] $RemoveData)
+    Stop-TestProcess $Azurite.Process.Id
+    if ($RemoveData) { Remove-Item -Recurse -Force -ErrorAction SilentlyContinue -Path $Azurite.DataFolder }
+}
+
+function Stop-TestProcess([int] $Id) {
+    $process = Get-Process -Id $Id -ErrorAction SilentlyContinue
+    if ($process) {
+        try { $process.Kill($true) } catch { Write-Verbose "Process $Id already gone: $_" }
+        if (-not $process.WaitForExit(15000)) { Write-Warning "Process $Id did not exit within 15 s." }
+    }
+    Unregister-TestProcess $Id
+}
+
+function Initialize-CISynapseTestRun {
+    <#
+    .SYNOPSIS
+    Prepares a test, demo or bench run: the test certificate that child processes trust (SSL_CERT_FILE) and the folder
+    where every started process is recorded, so Stop-CISynapseTestRunProcess can stop what a crashed run left behind.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Folder)
+    $cert = New-CISynapseTestCertificate -Folder (Join-Path $Folder 'certificate')
+    $env:SSL_CERT_FILE = $cert.BundlePath
+    $env:CISYNAPSE_TEST_CERT_DIR = Split-Path -Parent $cert.CertificatePath
+    $env:CISYNAPSE_TEST_PID_DIR = Join-Path $Folder 'pids'
+    $null = New-Item -ItemType Directory -Force -Path $env:CISYNAPSE_TEST_PID_DIR
+    $cert
+}
+
+function Stop-CISynapseTestRunProcess {
+    <#
+    .SYNOPSIS
+    Stops every process the test stack recorded under CISYNAPSE_TEST_PID_DIR (what a crashed test left running).
+    #>
+    [CmdletBinding()]
+    param()
+    $pidFolder = $env:CISYNAPSE_TEST_PID_DIR
+    if (-not $pidFolder -or -not (Test-Path $pidFolder)) { return }
+    foreach ($file in Get-ChildItem -File $pidFolder) {
+        $id = 0
+        if ([int]::TryParse((Get-Content -Raw $file).Trim(), [ref] $id)) { Stop-TestProcess $id }
+        Remove-Item -Force -ErrorAction SilentlyContinue $file
+    }
+}
+
 function Start-CISynapseTestStack {
     <#
     .SYNOPSIS
@@ -213,28 +308,17 @@ function Start-CISynapseTestStack {
     }
 
     try {
-        $azurite = Join-Path $script:RepoRoot 'node_modules' '.bin' 'azurite-blob'
-        if (-not (Test-Path $azurite)) { throw "Azurite is not installed: run 'npm ci --no-audit --no-fund' in $script:RepoRoot." }
         $accounts = @('devstoreaccount1') + @($scenarioData['storageAccounts'] | Where-Object { $_ } | ForEach-Object { $_['name'] }) |
             Select-Object -Unique
-        $accountSetting = ($accounts | ForEach-Object { "${_}:$script:AzuriteKey" }) -join ';'
-        $blobPort = Get-FreeTcpPort
-        $azuriteLog = Join-Path $temp 'azurite.log'
-        $azuriteProcess = Start-Process -FilePath $azurite -PassThru -NoNewWindow `
-            -RedirectStandardOutput $azuriteLog -RedirectStandardError (Join-Path $temp 'azurite.err') `
-            -Environment @{ AZURITE_ACCOUNTS = $accountSetting } `
-            -ArgumentList @('--blobHost', '127.0.0.1', '--blobPort', "$blobPort", '--cert', $certificate.CertificatePath,
-                '--key', $certificate.KeyPath, '--oauth', 'basic', '--location', (Join-Path $temp 'azurite'),
-                '--skipApiVersionCheck', '--loose', '--disableTelemetry')
-        $stack.AzuriteProcessId = $azuriteProcess.Id
-        Register-TestProcess $azuriteProcess.Id
-        $stack.AzuriteBlobUrl = "https://127.0.0.1:$blobPort/devstoreaccount1"
+        $azurite = Start-CISynapseAzurite -DataFolder (Join-Path $temp 'azurite') -Certificate $certificate -OAuth -Account $accounts -NoWait
+        $stack.AzuriteProcessId = $azurite.Process.Id
+        $stack.AzuriteBlobUrl = $azurite.BlobUrl
         $stack.DirectAzuriteBlobUrl = $stack.AzuriteBlobUrl
 
         $tenantId = $scenarioData['tenantId']
         $userId = $scenarioData['signedInUser']
         if ($NoEmulator) {
-            $null = Wait-ForLogLine -Path $azuriteLog -Pattern 'successfully listens' -Process $azuriteProcess -Name 'Azurite'
+            Wait-CISynapseAzurite $azurite
             $stack.Tokens = @{ Storage = New-CISynapseTestToken -ObjectId $userId -TenantId $tenantId -Audience 'https://storage.azure.com' -ExtraClaims $ExtraClaims }
             return $stack
         }
@@ -254,7 +338,7 @@ function Start-CISynapseTestStack {
         $stack.EmulatorProcessId = $emulatorProcess.Id
         Register-TestProcess $emulatorProcess.Id
         # Both start at once; Azurite's port was chosen up front, so the emulator does not wait for it.
-        $null = Wait-ForLogLine -Path $azuriteLog -Pattern 'successfully listens' -Process $azuriteProcess -Name 'Azurite'
+        Wait-CISynapseAzurite $azurite
         $line = Wait-ForLogLine -Path $emulatorLog -Pattern 'AzureEmulator listening on (https://\S+)(?: sql (\S+))?' -Process $emulatorProcess -Name 'The Azure emulator'
         $url = $line.Matches[0].Groups[1].Value.TrimEnd('/')
         # The serverless SQL (TDS) endpoint every workspace advertises as connectivityEndpoints.sqlOnDemand: '127.0.0.1,port'.
@@ -304,13 +388,7 @@ function Stop-CISynapseTestStack {
     param([Parameter(Mandatory, ValueFromPipeline)] [object] $Stack)
     process {
         foreach ($id in @($Stack.EmulatorProcessId, $Stack.AzuriteProcessId)) {
-            if (-not $id) { continue }
-            $process = Get-Process -Id $id -ErrorAction SilentlyContinue
-            if ($process) {
-                try { $process.Kill($true) } catch { Write-Verbose "Process $id already gone: $_" }
-                if (-not $process.WaitForExit(15000)) { Write-Warning "Process $id did not exit within 15 s." }
-            }
-            Unregister-TestProcess $id
+            if ($id) { Stop-TestProcess $id }
         }
         if ($Stack.TempFolder -and (Test-Path $Stack.TempFolder)) {
             Remove-Item -Recurse -Force -Path $Stack.TempFolder -ErrorAction SilentlyContinue
@@ -533,7 +611,8 @@ function Reset-CISynapseEmulatorSql {
     }
 }
 
-Export-ModuleMember -Function New-CISynapseTestCertificate, Start-CISynapseTestStack, Stop-CISynapseTestStack, New-CISynapseTestToken,
+Export-ModuleMember -Function New-CISynapseTestCertificate, Start-CISynapseAzurite, Wait-CISynapseAzurite, Stop-CISynapseAzurite,
+    Initialize-CISynapseTestRun, Stop-CISynapseTestRunProcess, Start-CISynapseTestStack, Stop-CISynapseTestStack, New-CISynapseTestToken,
     Invoke-CISynapseEmulatorAdmin, Get-CISynapseEmulatorRequestCount, Get-CISynapseEmulatorRequestLog, Reset-CISynapseEmulatorRequestLog,
     Set-CISynapseEmulatorScenario, Set-CISynapseEmulatorFault, Set-CISynapseEmulatorLatency,
     Get-CISynapseEmulatorSqlCatalog, Get-CISynapseEmulatorSqlBatch, Set-CISynapseEmulatorSqlFault, Set-CISynapseEmulatorSqlLatency, Reset-CISynapseEmulatorSql,

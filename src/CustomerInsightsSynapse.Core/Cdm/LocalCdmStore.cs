@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using CustomerInsightsSynapse.Core.FileSystem;
 
 namespace CustomerInsightsSynapse.Core.Cdm;
 
@@ -15,7 +16,7 @@ internal sealed class LocalCdmStore : ICdmStore
     {
         _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         _rootWithSeparator = _root + Path.DirectorySeparatorChar;
-        RealRoot = LocalSourceFiles.RealPath(_root);
+        RealRoot = RealPaths.Resolve(_root);
     }
 
     /// <summary>The root with every symbolic link and junction resolved: no file outside it is read.</summary>

@@ -1,4 +1,5 @@
 using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.FileSystem;
 
 namespace CustomerInsightsSynapse.Core.Cdm;
 
@@ -11,66 +12,8 @@ namespace CustomerInsightsSynapse.Core.Cdm;
 /// </summary>
 internal static class LocalSourceFiles
 {
-    private const int MaxLinkHops = 40;
-
-    private static StringComparison PathComparison =>
-        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-
-    /// <summary>The path with every link in every component resolved, as realpath(3) gives it (the last components may not exist).</summary>
-    public static string RealPath(string path)
-    {
-        var full = Path.GetFullPath(path);
-        var current = Path.GetPathRoot(full)!;
-        var pending = new LinkedList<string>(Components(full[current.Length..]));
-        var hops = 0;
-        while (pending.First is { } first)
-        {
-            pending.RemoveFirst();
-            var component = first.Value;
-            if (component == ".")
-            {
-                continue;
-            }
-
-            if (component == "..")
-            {
-                current = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(current)) ?? current;
-                continue;
-            }
-
-            var next = Path.Combine(current, component);
-            var target = new FileInfo(next).LinkTarget;
-            if (target is null)
-            {
-                current = next;
-                continue;
-            }
-
-            if (++hops > MaxLinkHops)
-            {
-                throw new IOException($"Too many symbolic links in '{path}'.");
-            }
-
-            if (Path.IsPathFullyQualified(target))
-            {
-                current = Path.GetPathRoot(target)!;
-                target = target[current.Length..];
-            }
-
-            foreach (var part in Components(target).Reverse())
-            {
-                pending.AddFirst(part);
-            }
-        }
-
-        return Path.TrimEndingDirectorySeparator(current);
-    }
-
-    public static bool IsInside(string realPath, string realFolder) =>
-        realPath.StartsWith(Path.TrimEndingDirectorySeparator(realFolder) + Path.DirectorySeparatorChar, PathComparison);
-
     /// <summary>Refuses <paramref name="path"/> unless it is one regular file inside <paramref name="realFolder"/>; returns its real path and status.</summary>
-    /// <param name="realFolder">The CDM folder, already resolved with <see cref="RealPath"/>.</param>
+    /// <param name="realFolder">The CDM folder, already resolved with <see cref="RealPaths.Resolve"/>.</param>
     /// <param name="path">The file as the CDM folder names it.</param>
     /// <param name="item">What the file is, for the message ("the partition of entity 'y'").</param>
     public static (string RealPath, UnixFileStatus? Status) Verify(string? realFolder, string path, string item)
@@ -83,14 +26,14 @@ internal static class LocalSourceFiles
         string real;
         try
         {
-            real = RealPath(path);
+            real = RealPaths.Resolve(path);
         }
         catch (IOException ex)
         {
             throw OutsideFolder(path, item, realFolder, ex.Message);
         }
 
-        if (!IsInside(real, realFolder))
+        if (!RealPaths.IsInside(real, realFolder))
         {
             throw OutsideFolder(path, item, realFolder, "it resolves (through a symbolic link or junction) to a file outside that folder");
         }
@@ -119,8 +62,8 @@ internal static class LocalSourceFiles
         {
             var opened = UnixFileStatus.OfHandle(stream.SafeFileHandle, path);
             RequireRegular(path, item, opened, exists: true);
-            var after = RealPath(real);
-            if ((before is { } b && opened is { } o && !b.SameFileAs(o)) || !IsInside(after, folder))
+            var after = RealPaths.Resolve(real);
+            if ((before is { } b && opened is { } o && !b.SameFileAs(o)) || !RealPaths.IsInside(after, folder))
             {
                 throw OutsideFolder(path, item, folder, "it was replaced while it was being opened");
             }
@@ -148,9 +91,6 @@ internal static class LocalSourceFiles
     }
 
     public static string PartitionItem(string entity) => $"the partition of entity '{entity}'";
-
-    private static IEnumerable<string> Components(string path) =>
-        path.Split([Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar], StringSplitOptions.RemoveEmptyEntries);
 
     private static CISynapseException OutsideFolder(string path, string item, string folder, string reason) =>
         new(ErrorIds.SourceFileOutsideFolder, ErrorKind.SecurityError, $"{Capitalized(item)} at '{path}' is refused: {reason}. The CDM folder is '{folder}'; no file outside it is read.", path)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.FileSystem;
 
 namespace CustomerInsightsSynapse.Core.Store;
 
@@ -52,14 +53,10 @@ public sealed class LocalFolderBackend : IDocumentBackend
         try
         {
             var realPath = CheckedRealPath(path);
-            switch (LocalFileChecks.TypeOf(realPath))
+            // The type is read without opening the file: opening a FIFO blocks until a writer appears.
+            if (!IsRegularFile(realPath, out var exists))
             {
-                case LocalFileChecks.FileType.Missing:
-                    return null;
-                case LocalFileChecks.FileType.Regular:
-                    break;
-                default:
-                    throw NotRegularFile(path);
+                return exists ? throw NotRegularFile(path) : null;
             }
 
             using var handle = File.OpenHandle(realPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
@@ -283,6 +280,29 @@ public sealed class LocalFolderBackend : IDocumentBackend
         }
     }
 
+    private static bool IsRegularFile(string realPath, out bool exists)
+    {
+        UnixFileStatus? status;
+        try
+        {
+            status = UnixFileStatus.OfPath(realPath);
+        }
+        catch (IOException)
+        {
+            exists = false;
+            return false;
+        }
+
+        if (status is { } known)
+        {
+            exists = true;
+            return known.Type == UnixFileType.Regular;
+        }
+
+        exists = File.Exists(realPath) || Directory.Exists(realPath);
+        return File.Exists(realPath);
+    }
+
     /// <summary>
     /// The real path of a document (links followed), refused unless it lies inside the store folder's real path:
     /// a link in the store cannot make the module read, or write, a file elsewhere.
@@ -292,15 +312,15 @@ public sealed class LocalFolderBackend : IDocumentBackend
         string realPath;
         try
         {
-            _realRoot ??= LocalFileChecks.RealPath(Root);
-            realPath = LocalFileChecks.RealPath(path);
+            _realRoot ??= RealPaths.Resolve(Root);
+            realPath = RealPaths.Resolve(path);
         }
         catch (IOException)
         {
             throw NotRegularFile(path);
         }
 
-        if (!LocalFileChecks.IsInside(realPath, _realRoot) || string.Equals(realPath, _realRoot, StringComparison.Ordinal))
+        if (!RealPaths.IsInside(realPath, _realRoot))
         {
             throw new CISynapseException(
                 ErrorIds.StoreDocumentOutsideStore,

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
 using static CustomerInsightsSynapse.Core.Tests.Cdm.CdmTestSupport;
+using CustomerInsightsSynapse.Core.FileSystem;
 
 namespace CustomerInsightsSynapse.Core.Tests.Cdm;
 
@@ -67,7 +68,7 @@ public sealed class LocalSourceFileTests : IDisposable
         WriteModel(("E", "E/part.csv"));
 
         Assert.Equal(ErrorIds.SourceFileOutsideFolder, ReadFails(_folder.Path).ErrorId);
-        Assert.Equal(Path.Combine(LocalSourceFiles.RealPath(_outside.Path), "x.csv"), LocalSourceFiles.RealPath(Path.Combine(_folder.Path, "E", "part.csv")));
+        Assert.Equal(Path.Combine(RealPaths.Resolve(_outside.Path), "x.csv"), RealPaths.Resolve(Path.Combine(_folder.Path, "E", "part.csv")));
     }
 
     [Fact]
@@ -80,9 +81,9 @@ public sealed class LocalSourceFileTests : IDisposable
 
         var partition = Assert.Single(Assert.Single(Read(_folder.Path).Entities).Partitions);
 
-        Assert.Equal(LocalSourceFiles.RealPath(_folder.Path), partition.LocalFolder);
+        Assert.Equal(RealPaths.Resolve(_folder.Path), partition.LocalFolder);
         using var stream = LocalSourceFiles.Open(partition.LocalFolder, partition.Location, "p", 1, FileOptions.None);
-        Assert.Equal(LocalSourceFiles.RealPath(shared), stream.Name);
+        Assert.Equal(RealPaths.Resolve(shared), stream.Name);
     }
 
     [Fact]

@@ -10,6 +10,7 @@ using global::Azure.Core.Pipeline;
 using global::Azure.Storage;
 using global::Azure.Storage.Blobs;
 using global::Azure.Storage.Blobs.Specialized;
+using CustomerInsightsSynapse.Core.FileSystem;
 
 namespace CustomerInsightsSynapse.Core.Tests.Lake;
 
@@ -125,7 +126,7 @@ public sealed class LakeScenario : IDisposable
         {
             var path = Path.Combine(dir, $"part-{p:D4}.csv");
             File.WriteAllText(path, Csv(name, p, rowsPerPartition, seed));
-            list.Add(new CdmPartition(path, PartitionFormat.Csv, CsvFormat.Default) { LocalFolder = LocalSourceFiles.RealPath(folder) });
+            list.Add(new CdmPartition(path, PartitionFormat.Csv, CsvFormat.Default) { LocalFolder = RealPaths.Resolve(folder) });
         }
 
         return new CdmEntity(name, Attributes("Id", "Name", "City"), list);

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace CustomerInsightsSynapse.Core.Cdm;
+namespace CustomerInsightsSynapse.Core.FileSystem;
 
 /// <summary>What kind of file system entry a path names, as lstat/fstat reports it.</summary>
 internal enum UnixFileType
