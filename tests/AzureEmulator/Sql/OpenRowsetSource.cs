@@ -243,7 +243,8 @@ internal sealed partial class OpenRowsetSource(SqlDatabase database, string logi
             return [new SqlFile(account, container, pattern, url)];
         }
 
-        var prefix = body[..body.IndexOf('*', StringComparison.Ordinal)];
+        var star = body.IndexOf('*', StringComparison.Ordinal);
+        var prefix = star < 0 ? body : body[..star];
         var names = context.Files.List(account, container, prefix[..(prefix.LastIndexOf('/') + 1)])
             ?? throw new SqlStatementException(SqlQueryErrors.CannotList(url));
         var regex = new Regex("^" + string.Concat(body.Select(c => c == '*' ? "[^/]*" : Regex.Escape(c.ToString()))) + (recursive ? ".*" : string.Empty) + "$");

@@ -23,7 +23,7 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
     /// <summary>Runs the SELECT and writes its result set and DONE; returns the row count.</summary>
     public long Run(SelectStatement select, TdsTokenWriter tokens)
     {
-        var result = Query(Specification(select.QueryExpression) ?? throw new SqlStatementException(SqlQueryErrors.NotImplemented(select.QueryExpression.GetType().Name)), select.QueryExpression.OrderByClause);
+        var result = Execute(select);
         var writer = new TdsTypedResult(tokens);
         writer.Metadata(result.Columns);
         long count = 0;
@@ -35,6 +35,10 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
 
         return count;
     }
+
+    /// <summary>The SELECT's columns and its rows, streamed as they are enumerated.</summary>
+    public Rowset Execute(SelectStatement select) =>
+        Query(Specification(select.QueryExpression) ?? throw new SqlStatementException(SqlQueryErrors.NotImplemented(select.QueryExpression.GetType().Name)), select.QueryExpression.OrderByClause);
 
     private static QuerySpecification? Specification(QueryExpression query) => query switch
     {
