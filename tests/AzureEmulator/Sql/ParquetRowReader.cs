@@ -73,7 +73,7 @@ internal sealed class ParquetRowReader(ISqlFileStore files)
         var t when t == typeof(float) => new SqlType(SqlTypeKind.Real),
         var t when t == typeof(double) => new SqlType(SqlTypeKind.Float),
         var t when t == typeof(decimal) => new SqlType(SqlTypeKind.Decimal, Precision: 38, Scale: 18),
-        var t when t == typeof(string) => new SqlType(SqlTypeKind.Varchar, 8000, Collation: "Latin1_General_100_BIN2_UTF8"),
+        var t when t == typeof(string) || t == typeof(ReadOnlyMemory<char>) => new SqlType(SqlTypeKind.Varchar, 8000, Collation: "Latin1_General_100_BIN2_UTF8"),
         var t when t == typeof(DateOnly) => new SqlType(SqlTypeKind.Date),
         var t when t == typeof(DateTime) => new SqlType(SqlTypeKind.DateTime2, Scale: 7),
         var t when t == typeof(TimeOnly) || t == typeof(TimeSpan) => new SqlType(SqlTypeKind.Time, Scale: 7),
@@ -90,6 +90,7 @@ internal sealed class ParquetRowReader(ISqlFileStore files)
     private static object? Value(object? value, SqlType type) => value switch
     {
         null => null,
+        ReadOnlyMemory<char> text => text.ToString(),
         DateOnly d => d.ToDateTime(TimeOnly.MinValue),
         TimeOnly t => t.ToTimeSpan(),
         DateTime d => DateTime.SpecifyKind(d, DateTimeKind.Unspecified),
