@@ -138,6 +138,18 @@ public sealed class SqlQueryExecutorTests
         Assert.Equal(SqlQueryErrors.UndocumentedNumber, _sql.Error(SqlQueryFixture.Csv("E/2/words.csv", "[a] bit")).Number);
     }
 
+    // Serverless reads only the columns a query uses: a value no query reads is never converted, so it cannot fail it.
+    [Fact]
+    public void OnlyTheColumnsAQueryReadsAreConverted()
+    {
+        _sql.File("E/1/a.csv", "C1,True\nC2,False\n");
+        _sql.Ok("CREATE OR ALTER VIEW [dbo].[V] AS " + SqlQueryFixture.Csv("E/1/*", "[id] varchar(5), [active] bit"));
+
+        Assert.Equal(["C1", "C2"], _sql.Query("SELECT id FROM dbo.V ORDER BY id").Rows.Select(r => r[0]));
+        Assert.Equal([2], _sql.Query("SELECT COUNT(*) AS n FROM dbo.V").Rows.Select(r => r[0]));
+        Assert.Equal(SqlQueryErrors.UndocumentedNumber, _sql.Error("SELECT * FROM dbo.V").Number);
+    }
+
     // Self-help: "Bulk load data conversion error (type mismatch or invalid character for the specified codepage) for row …, column …".
     [Fact]
     public void TextThatIsNotANumberFailsWithTheBulkLoadConversionError()

@@ -305,32 +305,39 @@ internal sealed partial class OpenRowsetSource(SqlDatabase database, string logi
                 throw new SqlStatementException(SqlQueryErrors.Undocumented($"row {row} of {file.Url} has {fields.Count} fields, fewer than the WITH clause reads"));
             }
 
-            if (fields[fieldOf[i]] is not { } text)
+            if (fields[fieldOf[i]] is { } text)
             {
-                continue;
-            }
-
-            // "Maximum character column length is 8000" under parser 2.0: a longer value fails the query.
-            if (options.IsParser2 && text.Length > 2000 && Encoding.UTF8.GetByteCount(text) > 8000)
-            {
-                throw new SqlStatementException(SqlQueryErrors.MaxErrors(file.Url));
-            }
-
-            switch (SqlConversions.FromCsv(text, columns[i].Type, out var value, out var reason))
-            {
-                case SqlConversions.Outcome.Converted:
-                    values[i] = value;
-                    break;
-                case SqlConversions.Outcome.TooLong:
-                    throw new SqlStatementException(SqlQueryErrors.MaxErrors(file.Url));
-                case SqlConversions.Outcome.ConversionError:
-                    throw new SqlStatementException(SqlQueryErrors.BulkConversion(row, i + 1, columns[i].Name, file.Url));
-                default:
-                    throw new SqlStatementException(SqlQueryErrors.Undocumented(reason!));
+                values[i] = new PendingCsvValue(text, columns[i].Type, row, i + 1, columns[i].Name, file.Url, options.IsParser2);
             }
         }
 
         return values;
+    }
+}
+
+/// <summary>
+/// A CSV field not yet converted to its WITH type: serverless reads only the columns a query uses, so a value is
+/// converted (and can fail) only when the query reads it; COUNT(*) converts nothing.
+/// </summary>
+internal sealed record PendingCsvValue(string Text, SqlType Type, long Row, int Column, string Name, string File, bool Parser2)
+{
+    public static object? Resolve(object? value) => value is PendingCsvValue pending ? pending.Convert() : value;
+
+    public object? Convert()
+    {
+        // "Maximum character column length is 8000" under parser 2.0: a longer value fails the query.
+        if (Parser2 && Text.Length > 2000 && Encoding.UTF8.GetByteCount(Text) > 8000)
+        {
+            throw new SqlStatementException(SqlQueryErrors.MaxErrors(File));
+        }
+
+        return SqlConversions.FromCsv(Text, Type, out var value, out var reason) switch
+        {
+            SqlConversions.Outcome.Converted => value,
+            SqlConversions.Outcome.TooLong => throw new SqlStatementException(SqlQueryErrors.MaxErrors(File)),
+            SqlConversions.Outcome.ConversionError => throw new SqlStatementException(SqlQueryErrors.BulkConversion(Row, Column, Name, File)),
+            _ => throw new SqlStatementException(SqlQueryErrors.Undocumented(reason!)),
+        };
     }
 }
 

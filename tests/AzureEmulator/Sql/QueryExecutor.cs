@@ -37,8 +37,11 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
     }
 
     /// <summary>The SELECT's columns and its rows, streamed as they are enumerated.</summary>
-    public Rowset Execute(SelectStatement select) =>
-        Query(Specification(select.QueryExpression) ?? throw new SqlStatementException(SqlQueryErrors.NotImplemented(select.QueryExpression.GetType().Name)), select.QueryExpression.OrderByClause);
+    public Rowset Execute(SelectStatement select)
+    {
+        var result = Query(Specification(select.QueryExpression) ?? throw new SqlStatementException(SqlQueryErrors.NotImplemented(select.QueryExpression.GetType().Name)), select.QueryExpression.OrderByClause);
+        return result with { Rows = result.Rows.Select(row => Array.ConvertAll(row, PendingCsvValue.Resolve)) };
+    }
 
     private static QuerySpecification? Specification(QueryExpression query) => query switch
     {
@@ -230,7 +233,7 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
     {
         if (expression is IntegerLiteral ordinal)
         {
-            return projected[int.Parse(ordinal.Value, CultureInfo.InvariantCulture) - 1];
+            return PendingCsvValue.Resolve(projected[int.Parse(ordinal.Value, CultureInfo.InvariantCulture) - 1]);
         }
 
         if (expression is ColumnReferenceExpression { MultiPartIdentifier.Identifiers: [var only] })
@@ -238,7 +241,7 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
             var index = outputs.FindIndex(o => string.Equals(o.Column.Name, only.Value, StringComparison.OrdinalIgnoreCase));
             if (index >= 0)
             {
-                return projected[index];
+                return PendingCsvValue.Resolve(projected[index]);
             }
         }
 
@@ -404,7 +407,7 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
             case ParenthesisExpression p:
                 return Evaluate(p.Expression, scope);
             case ColumnReferenceExpression column:
-                return scope.Values[scope.IndexOf(column)];
+                return PendingCsvValue.Resolve(scope.Values[scope.IndexOf(column)]);
             case CastCall cast:
                 return SqlConversions.Convert(Evaluate(cast.Parameter, scope), SqlType.From(cast.DataType), null, tryOnly: false);
             case TryCastCall tryCast:
