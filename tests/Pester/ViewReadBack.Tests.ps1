@@ -108,7 +108,7 @@ Describe 'Exported views read back through the serverless SQL endpoint' {
         @($top | ForEach-Object { "$($_.SegmentId)|$($_.SegmentName)" }) | Should -Be @($expected | ForEach-Object { "$($_.SegmentId)|$($_.SegmentName)" })
     }
 
-    It 'reads every column of <_> back as the source values' -ForEach @('Customer', 'UnifiedActivity', 'CustomerMeasures') -Skip {
+    It 'reads every column of <_> back as the source values (skipped: issue 16, the generator declares bit/datetime2/datetimeoffset in WITH)' -ForEach @('Customer', 'UnifiedActivity', 'CustomerMeasures') -Skip {
         # Skipped until issue 16: the generator declares bit / datetime2 / datetimeoffset directly in WITH, and the
         # endpoint refuses CSV text such as 'true' or '2024-01-08T00:00:00' for them (undocumented under parser 2.0).
         $columns = @(($DemoModel.entities | Where-Object name -EQ $_).attributes.name)
@@ -118,12 +118,12 @@ Describe 'Exported views read back through the serverless SQL endpoint' {
         ConvertTo-RowKey $rows $columns | Should -Be (ConvertTo-RowKey (Get-SourceRow $_) $columns)
     }
 
-    It 'refuses, naming the undocumented behaviour, a view whose WITH reads CSV booleans as bit (the current generator; issue 16)' {
-        $failure = { Invoke-CISynapseEmulatorQuery -Stack $Stack -Database 'DemoDb' -Query 'SELECT * FROM [dbo].[CustomerMeasures]' } | Should -Throw -PassThru
+    It 'refuses SELECT * over <_> as the current generator writes it, naming the undocumented behaviour (issue 16)' -ForEach @('Customer', 'UnifiedActivity', 'CustomerMeasures') {
+        $failure = { Invoke-CISynapseEmulatorQuery -Stack $Stack -Database 'DemoDb' -Query "SELECT * FROM [dbo].[$_]" } | Should -Throw -PassThru
         $sqlError = $failure.Exception
         while ($sqlError -and $sqlError.GetType().Name -ne 'SqlException') { $sqlError = $sqlError.InnerException }
         $sqlError.Number | Should -Be 50017
-        $sqlError.Message | Should -Match 'undocumented serverless SQL behaviour refused: CSV text .* bit column'
+        $sqlError.Message | Should -Match 'undocumented serverless SQL behaviour refused: CSV text .* (bit|datetime2|datetimeoffset)'
     }
 
     It 'reads every view of the CDM sample folder (header-only partitions): no rows, no error (<_>)' -ForEach @(
