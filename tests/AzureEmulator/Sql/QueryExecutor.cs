@@ -296,17 +296,7 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
             right = SqlConversions.Convert(right, TypeOfValue(left), null, tryOnly: false);
         }
 
-        var order = Order(left, right);
-        return comparison.ComparisonType switch
-        {
-            BooleanComparisonType.Equals => order == 0,
-            BooleanComparisonType.NotEqualToBrackets or BooleanComparisonType.NotEqualToExclamation => order != 0,
-            BooleanComparisonType.GreaterThan => order > 0,
-            BooleanComparisonType.LessThan => order < 0,
-            BooleanComparisonType.GreaterThanOrEqualTo => order >= 0,
-            BooleanComparisonType.LessThanOrEqualTo => order <= 0,
-            _ => throw new SqlStatementException(SqlQueryErrors.NotImplemented("comparison " + comparison.ComparisonType)),
-        };
+        return CatalogQuery.Holds(comparison.ComparisonType, Order(left, right));
     }
 
     private static SqlType TypeOfValue(object value) => value switch
