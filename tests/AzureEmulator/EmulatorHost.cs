@@ -56,6 +56,10 @@ public sealed class EmulatorHost : IAsyncDisposable
         if (options.SqlPort >= 0)
         {
             context.Sql = SqlEndpointServer.Start(options.Certificate, context.Tokens, options.SqlPort);
+            if (options.AzuriteBlob is { } azurite)
+            {
+                context.Sql.Storage = global::AzureEmulator.Sql.ScenarioStorageAccess.Create(context.State, new global::AzureEmulator.Sql.AzuriteFileStore(azurite, options.Scenario.TenantId));
+            }
         }
 
         if (options.StorageProxyPort is { } port)

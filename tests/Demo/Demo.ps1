@@ -91,6 +91,18 @@ try {
 
     Show-Step 'Get-CISynapseExportRun'
     Get-CISynapseExportRun -ExportName 'customers' | Show
+
+    if ($sqlMode -eq 'Apply') {
+        Show-Step 'Query the exported views through the serverless SQL endpoint (SqlClient over TDS)'
+        foreach ($view in 'Customer', 'UnifiedActivity', 'CustomerMeasures', 'Segments') {
+            $count = Invoke-CISynapseEmulatorQuery -Stack $stack -Database 'CustomerInsights' -Query "SELECT COUNT(*) AS n FROM [dbo].[$view]"
+            Write-Host ("{0,-17} {1,6} rows" -f $view, $count.n)
+        }
+        Invoke-CISynapseEmulatorQuery -Stack $stack -Database 'CustomerInsights' `
+            -Query 'SELECT TOP 5 CustomerId, FirstName, LastName, Email FROM dbo.Customer ORDER BY CustomerId' | Show
+        Invoke-CISynapseEmulatorQuery -Stack $stack -Database 'CustomerInsights' `
+            -Query 'SELECT TOP 5 SegmentId, CustomerId, SegmentName FROM dbo.Segments WHERE SegmentId = 3 ORDER BY CustomerId' | Show
+    }
 }
 finally {
     if ($stack) { Stop-CISynapseTestStack -Stack $stack }

@@ -611,7 +611,56 @@ function Reset-CISynapseEmulatorSql {
     }
 }
 
-Export-ModuleMember -Function New-CISynapseTestCertificate, Start-CISynapseAzurite, Wait-CISynapseAzurite, Stop-CISynapseAzurite,
+function Invoke-CISynapseEmulatorQuery {
+    <#
+    .SYNOPSIS
+    Runs a query on the emulator's serverless SQL endpoint through SqlClient over TDS (token sign-in) and returns
+    its rows as objects (one property per column; NULL as $null). SqlClient is the module's own copy, so import
+    CustomerInsightsSynapse first.
+    .PARAMETER AccessToken
+    The SQL token to sign in with; default: the stack's signed-in user.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory)] [object] $Stack,
+        [Parameter(Mandatory)] [string] $Database,
+        [Parameter(Mandatory)] [string] $Query,
+        [string] $AccessToken = $Stack.Tokens.Sql,
+        [ValidateRange(1, 3600)] [int] $TimeoutSeconds = 120
+    )
+    if (-not $Stack.SqlEndpoint) { throw 'The stack has no SQL endpoint.' }
+    $context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'CustomerInsightsSynapse' | Select-Object -First 1
+    if (-not $context) { throw 'Import the CustomerInsightsSynapse module first: Invoke-CISynapseEmulatorQuery uses its SqlClient.' }
+    $sqlClient = $context.LoadFromAssemblyName([System.Reflection.AssemblyName]::new('Microsoft.Data.SqlClient'))
+    $builder = [System.Data.Common.DbConnectionStringBuilder]::new()
+    $builder['Server'] = "tcp:$($Stack.SqlEndpoint)"
+    $builder['Database'] = $Database
+    $builder['Encrypt'] = 'Mandatory'
+    $builder['Pooling'] = 'false'
+    $connection = [Activator]::CreateInstance($sqlClient.GetType('Microsoft.Data.SqlClient.SqlConnection'), @([string]$builder.ConnectionString))
+    $connection.AccessToken = $AccessToken
+    try {
+        $connection.Open()
+        $command = $connection.CreateCommand()
+        $command.CommandText = $Query
+        $command.CommandTimeout = $TimeoutSeconds
+        $reader = $command.ExecuteReader()
+        try {
+            while ($reader.Read()) {
+                $row = [ordered]@{}
+                for ($i = 0; $i -lt $reader.FieldCount; $i++) {
+                    $row[$reader.GetName($i)] = if ($reader.IsDBNull($i)) { $null } else { $reader.GetValue($i) }
+                }
+                [pscustomobject]$row
+            }
+        }
+        finally { $reader.Dispose() }
+    }
+    finally { $connection.Dispose() }
+}
+
+Export-ModuleMember -Function Invoke-CISynapseEmulatorQuery, New-CISynapseTestCertificate, Start-CISynapseAzurite, Wait-CISynapseAzurite, Stop-CISynapseAzurite,
     Initialize-CISynapseTestRun, Stop-CISynapseTestRunProcess, Start-CISynapseTestStack, Stop-CISynapseTestStack, New-CISynapseTestToken,
     Invoke-CISynapseEmulatorAdmin, Get-CISynapseEmulatorRequestCount, Get-CISynapseEmulatorRequestLog, Reset-CISynapseEmulatorRequestLog,
     Set-CISynapseEmulatorScenario, Set-CISynapseEmulatorFault, Set-CISynapseEmulatorLatency,

@@ -47,17 +47,20 @@ internal sealed class CatalogQuery(SqlCatalog.CatalogView catalog, SqlDatabase c
         var order = left is string || right is string
             ? string.Compare(Convert.ToString(left, System.Globalization.CultureInfo.InvariantCulture), Convert.ToString(right, System.Globalization.CultureInfo.InvariantCulture), StringComparison.OrdinalIgnoreCase)
             : Convert.ToInt64(left, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToInt64(right, System.Globalization.CultureInfo.InvariantCulture));
-        return type switch
-        {
-            BooleanComparisonType.Equals => order == 0,
-            BooleanComparisonType.NotEqualToBrackets or BooleanComparisonType.NotEqualToExclamation => order != 0,
-            BooleanComparisonType.GreaterThan => order > 0,
-            BooleanComparisonType.LessThan => order < 0,
-            BooleanComparisonType.GreaterThanOrEqualTo => order >= 0,
-            BooleanComparisonType.LessThanOrEqualTo => order <= 0,
-            _ => throw new UnsupportedSqlException("comparison " + type),
-        };
+        return Holds(type, order);
     }
+
+    /// <summary>Whether a comparison holds for two values that order as <paramref name="order"/> (&lt;0, 0, &gt;0).</summary>
+    internal static bool Holds(BooleanComparisonType type, int order) => type switch
+    {
+        BooleanComparisonType.Equals => order == 0,
+        BooleanComparisonType.NotEqualToBrackets or BooleanComparisonType.NotEqualToExclamation => order != 0,
+        BooleanComparisonType.GreaterThan => order > 0,
+        BooleanComparisonType.LessThan => order < 0,
+        BooleanComparisonType.GreaterThanOrEqualTo => order >= 0,
+        BooleanComparisonType.LessThanOrEqualTo => order <= 0,
+        _ => throw new UnsupportedSqlException("comparison " + type),
+    };
 
     private object? Value(ScalarExpression expression, IReadOnlyList<Row> scope)
     {

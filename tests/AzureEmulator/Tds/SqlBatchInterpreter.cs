@@ -11,7 +11,7 @@ internal sealed record BatchOutcome(byte[] Tokens, string Database, int? ErrorNu
 /// applies CREATE/ALTER/DROP of databases, master keys, credentials, data sources and views, answers SELECTs,
 /// and stops at the first error as a batch-aborting error would.
 /// </summary>
-internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
+internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageContext? storage = null)
 {
     private const ushort SelectCommand = 0xC1;
 
@@ -39,7 +39,7 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
             }
             else
             {
-                var session = new Session(view, current, tokens);
+                var session = new Session(view, current, tokens, login, storage);
                 try
                 {
                     foreach (var batch in ((TSqlScript)fragment).Batches)
@@ -116,7 +116,7 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
     }
 
     /// <summary>The statements of one batch, run in order against the catalog in one database context.</summary>
-    private sealed class Session(SqlCatalog.CatalogView catalog, string database, TdsTokenWriter tokens)
+    private sealed class Session(SqlCatalog.CatalogView catalog, string database, TdsTokenWriter tokens, string login, Sql.SqlStorageContext? storage)
     {
         public string Database { get; private set; } = database;
 
@@ -209,6 +209,10 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
                     }
 
                     break;
+                case SelectStatement select when Sql.QueryExecutor.Handles(select):
+                    var count = new Sql.QueryExecutor(Current, login, storage).Run(select, tokens);
+                    tokens.Done((ushort)(TdsProtocol.DoneMore | TdsProtocol.DoneCount), SelectCommand, count);
+                    break;
                 case SelectStatement select:
                     var result = new CatalogQuery(catalog, Current).Run(select.QueryExpression);
                     tokens.ResultSet(result.Columns, result.Rows).Done((ushort)(TdsProtocol.DoneMore | TdsProtocol.DoneCount), SelectCommand, result.Rows.Count);
@@ -278,7 +282,14 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
                 columns,
                 rowset?.DataFiles.OfType<StringLiteral>().FirstOrDefault()?.Value,
                 options.GetValueOrDefault(BulkInsertOptionKind.DataSource),
-                options.FirstOrDefault(o => o.Key.ToString().Equals("Format", StringComparison.OrdinalIgnoreCase) || o.Key.ToString().Equals("FormatFile", StringComparison.Ordinal)).Value);
+                options.FirstOrDefault(o => o.Key.ToString().Equals("Format", StringComparison.OrdinalIgnoreCase) || o.Key.ToString().Equals("FormatFile", StringComparison.Ordinal)).Value,
+                Script(view.SelectStatement));
+        }
+
+        private static string Script(TSqlFragment fragment)
+        {
+            new Sql160ScriptGenerator().GenerateScript(fragment, out var script);
+            return script;
         }
 
         private static string ViewKey(SchemaObjectName name) => (name.SchemaIdentifier?.Value ?? "dbo") + "." + name.BaseIdentifier.Value;

@@ -3,8 +3,8 @@ namespace AzureEmulator.Tds;
 /// <summary>A column of a view, as its WITH clause (or select list) declares it.</summary>
 public sealed record SqlViewColumn(string Name, string Type);
 
-/// <summary>A view: its name, columns and, for OPENROWSET views, where it reads from.</summary>
-public sealed record SqlView(int ObjectId, string Schema, string Name, IReadOnlyList<SqlViewColumn> Columns, string? Bulk, string? DataSource, string? Format);
+/// <summary>A view: its name, columns and, for OPENROWSET views, where it reads from; its SELECT as text, expanded when queried.</summary>
+public sealed record SqlView(int ObjectId, string Schema, string Name, IReadOnlyList<SqlViewColumn> Columns, string? Bulk, string? DataSource, string? Format, string? Definition = null);
 
 /// <summary>An external data source.</summary>
 public sealed record SqlDataSource(int Id, string Name, string Location, string? Credential);

@@ -33,6 +33,9 @@ public sealed class SqlEndpointServer : IAsyncDisposable
 
     public SqlFaults Faults { get; } = new();
 
+    /// <summary>What OPENROWSET reads and who may read it; null when the emulator runs without Azurite.</summary>
+    public Sql.SqlStorageContext? Storage { get; set; }
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>The endpoint as a workspace's connectivityEndpoints.sqlOnDemand gives it: <c>127.0.0.1,port</c>.</summary>

@@ -17,7 +17,7 @@ internal sealed class TdsSession(TcpClient client, SqlEndpointServer server, X50
     /// <summary>The token audience of Azure SQL and Synapse SQL, with or without the trailing slash.</summary>
     public static readonly string[] SqlAudiences = ["https://database.windows.net/"];
 
-    private readonly SqlBatchInterpreter _interpreter = new(server.Catalog);
+    private readonly SqlBatchInterpreter _interpreter = new(server.Catalog, server.Storage);
     private TdsPacketStream _packets = null!;
     private string _loginDatabase = SqlCatalog.Master;
     private string _database = SqlCatalog.Master;

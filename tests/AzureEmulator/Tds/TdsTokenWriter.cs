@@ -162,6 +162,13 @@ internal sealed class TdsTokenWriter
         return this;
     }
 
+    /// <summary>Bytes another encoder produced (typed result sets, see <see cref="Sql.TdsTypedResult"/>).</summary>
+    public TdsTokenWriter Raw(ReadOnlySpan<byte> bytes)
+    {
+        Write(bytes);
+        return this;
+    }
+
     private TdsTokenWriter Message(byte token, SqlError e)
     {
         var text = Encoding.Unicode.GetBytes(e.Message);

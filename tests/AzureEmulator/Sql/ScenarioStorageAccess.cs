@@ -1,0 +1,34 @@
+using AzureEmulator.Authorization;
+using AzureEmulator.State;
+
+namespace AzureEmulator.Sql;
+
+/// <summary>OPENROWSET's storage rights from the scenario: RBAC data roles, the workspace identity and Synapse roles.</summary>
+public static class ScenarioStorageAccess
+{
+    public static SqlStorageContext Create(EmulatorState state, ISqlFileStore files) => new(
+        files,
+        (principal, account, container) => state.Read(s => CanRead(s, principal, account, container)),
+        () => state.Read(WorkspaceIdentity),
+        principal => state.Read(s => IsSynapseAdministrator(s, principal)));
+
+    /// <summary>A storage data role (blobs/read data action) on the container or above, as Azure RBAC evaluates it.</summary>
+    public static bool CanRead(Scenario s, string principal, string account, string container)
+    {
+        var storage = s.StorageAccounts.FirstOrDefault(a => a.Name.Equals(account, StringComparison.OrdinalIgnoreCase));
+        return storage is not null && PermissionEvaluator.IsAllowed(
+            s, principal, $"{storage.ResourceId}/blobServices/default/containers/{container}", OpenRowsetSource.ReadPermission, dataAction: true);
+    }
+
+    public static string? WorkspaceIdentity(Scenario s) =>
+        s.SynapseWorkspaces is [{ Identity.PrincipalId: { } principal }] ? principal : null;
+
+    public static bool IsSynapseAdministrator(Scenario s, string principal)
+    {
+        var identities = DirectoryLookup.Identities(s, principal);
+        return s.SynapseWorkspaces.SelectMany(w => w.RoleAssignments).Any(a =>
+            identities.Contains(a.PrincipalId)
+            && (string.Equals(a.RoleId, SynapseRoles.Administrator, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(a.RoleName, "Synapse Administrator", StringComparison.OrdinalIgnoreCase)));
+    }
+}
