@@ -11,7 +11,7 @@ namespace CustomerInsightsSynapse.Core.Connections;
 /// </summary>
 public sealed class ConnectionValidator
 {
-    private const int ProgressId = 4101;
+    private const int ProgressId = ProgressIds.ConnectionValidation;
     private const string Activity = "Checking the connection in Azure";
 
     private readonly AzureRestClient _arm;

@@ -123,7 +123,7 @@ public sealed class ExportRunner
         };
         var warnings = new List<string>();
         ResolvedLake? lake = null;
-        const int activity = 10;
+        const int activity = ProgressIds.ExportRun;
         try
         {
             context.Progress.Report(new OperationProgress(activity, $"Export '{export.Name}'", "Resolving the workspace and storage account", 0));
@@ -281,7 +281,7 @@ public sealed class ExportRunner
             return true;
         }
 
-        context.Progress.Report(new OperationProgress(10, $"Export '{export.Name}'", $"Applying {script.Batches.Count} T-SQL batches to {lake.SqlEndpoint}", 90));
+        context.Progress.Report(new OperationProgress(ProgressIds.ExportRun, $"Export '{export.Name}'", $"Applying {script.Batches.Count} T-SQL batches to {lake.SqlEndpoint}", 90));
         try
         {
             var executor = new SqlScriptExecutor(lake.SqlEndpoint, _session.Credential, _session.Cloud.SqlAudience, options.Sql);

@@ -65,7 +65,7 @@ public sealed class PrerequisiteChecker
     {
         var ct = context.CancellationToken;
         Rounds = 0;
-        const int activity = 1;
+        const int activity = ProgressIds.PrerequisiteTest;
         context.Progress.Report(new OperationProgress(activity, "Testing prerequisites", "Reading the workspace, storage account and principals", 0));
 
         // Round 1.
