@@ -107,3 +107,19 @@ Describe 'The help file' {
         Get-Help about_CustomerInsightsSynapse | Out-String | Should -Match 'Customer Insights'
     }
 }
+
+Describe 'Error categories' {
+    It 'maps every ErrorKind to its own ErrorCategory explicitly' {
+        $assembly = (Get-Command Get-CISynapseExport).ImplementingType.Assembly
+        $factory = $assembly.GetType('CustomerInsightsSynapse.Infrastructure.ErrorRecordFactory', $true)
+        $map = $factory.GetField('Categories', [Reflection.BindingFlags] 'NonPublic, Static').GetValue($null)
+        $kinds = [Enum]::GetValues($assembly.GetReferencedAssemblies().Where({ $_.Name -eq 'CustomerInsightsSynapse.Core' }).ForEach({ [Reflection.Assembly]::Load($_) })[0].GetType('CustomerInsightsSynapse.Core.Diagnostics.ErrorKind', $true))
+        foreach ($kind in $kinds) {
+            $map.ContainsKey($kind) | Should -BeTrue -Because "ErrorKind.$kind needs an ErrorCategory"
+            if ("$kind" -ne 'NotSpecified') {
+                $map[$kind] | Should -Not -Be ([System.Management.Automation.ErrorCategory]::NotSpecified) -Because "ErrorKind.$kind is a specific failure"
+            }
+        }
+        $map.Count | Should -Be $kinds.Count
+    }
+}

@@ -20,14 +20,17 @@ namespace CustomerInsightsSynapse.Core.Prerequisites;
 public sealed class PrerequisiteChecker
 {
     private readonly AzureRestClient _arm;
-    private readonly ArmResourceReader _resources;
+    private readonly ArmResourceReader? _sharedResources;
     private readonly AzureRestClient _graph;
     private readonly Func<Uri, AzureRestClient> _synapse;
     private readonly Func<CancellationToken, Task<SignedInIdentity>> _signedIn;
     private readonly Func<Uri, string, CancellationToken, Task>? _probeContainer;
 
     /// <param name="session">The signed-in session.</param>
-    /// <param name="resources">The reader of the storage account and workspace, when another part of the same run shares it.</param>
+    /// <param name="resources">
+    /// The reader of the storage account and workspace when another part of the same run shares it (each is then read
+    /// once for all tests); without it every test reads them afresh.
+    /// </param>
     public PrerequisiteChecker(AzureSession session, ArmResourceReader? resources = null)
         : this(
             session.CreateResourceManagerClient(),
@@ -51,7 +54,7 @@ public sealed class PrerequisiteChecker
         Func<Uri, string, CancellationToken, Task>? probeContainer = null, ArmResourceReader? resources = null)
     {
         _arm = arm;
-        _resources = resources ?? new ArmResourceReader(arm);
+        _sharedResources = resources;
         _graph = graph;
         _synapse = synapse;
         _signedIn = signedIn;
@@ -70,9 +73,11 @@ public sealed class PrerequisiteChecker
 
         // Round 1.
         Rounds++;
+        // Without a reader shared with the rest of a run, each test reads the resources afresh.
+        var resources = _sharedResources ?? new ArmResourceReader(_arm);
         var subscriptionTask = Fetch(() => _arm.GetAsync(ArmPaths.Subscription(target.SubscriptionId), ct));
-        var workspaceTask = FetchValue(() => _resources.WorkspaceAsync(target.WorkspaceResourceId, ct));
-        var storageTask = FetchValue(() => _resources.StorageAccountAsync(target.StorageAccountResourceId, ct));
+        var workspaceTask = FetchValue(() => resources.WorkspaceAsync(target.WorkspaceResourceId, ct));
+        var storageTask = FetchValue(() => resources.StorageAccountAsync(target.StorageAccountResourceId, ct));
         var containerTask = Fetch(() => _arm.GetAsync(ArmPaths.Container(target.ContainerScope), ct));
         var servicePrincipalTask = target.ServicePrincipalObjectId is { } given
             ? Task.FromResult(Outcome<(string? Id, string? Name)>.Of((given, null)))
