@@ -13,7 +13,7 @@ internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storag
 
     public PrerequisiteResult Subscription(Outcome<AzureResponse?> subscription)
     {
-        const string id = "SubscriptionEnabled";
+        const string id = CheckIds.SubscriptionEnabled;
         const string title = "The subscription is active";
         var scope = AzureResourceId.ForSubscription(target.SubscriptionId);
         const string requirement = "You have an active Azure subscription (state Enabled).";
@@ -31,7 +31,7 @@ internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storag
 
     public PrerequisiteResult Container(Outcome<AzureResponse?> container)
     {
-        const string id = "ContainerExists";
+        const string id = CheckIds.ContainerExists;
         const string title = "The container exists";
         const string requirement = "The container the connection names exists in the storage account.";
         if (container.Succeeded)
@@ -47,7 +47,7 @@ internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storag
 
     public PrerequisiteResult HierarchicalNamespace(Outcome<StorageAccountResource> storage)
     {
-        const string id = "HierarchicalNamespace";
+        const string id = CheckIds.HierarchicalNamespace;
         const string title = "The storage account has hierarchical namespace enabled";
         const string requirement = "The Data Lake Storage Gen2 account must have hierarchical namespace enabled.";
         if (!storage.Succeeded)
@@ -64,7 +64,7 @@ internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storag
 
     public PrerequisiteResult StorageLinked(Outcome<WorkspaceResource> workspace, Outcome<IReadOnlyList<JsonElement>>? linkedServices)
     {
-        const string id = "StorageLinkedToWorkspace";
+        const string id = CheckIds.StorageLinkedToWorkspace;
         const string title = "The storage account is linked to the workspace";
         const string requirement = "The storage account where the data is located is linked to the Synapse workspace (its default data lake or a linked service).";
         if (!workspace.Succeeded)
@@ -175,7 +175,7 @@ internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storag
 
     public PrerequisiteResult StorageFirewall(Outcome<StorageAccountResource> storage)
     {
-        const string id = "StorageFirewallAllowsWorkspace";
+        const string id = CheckIds.StorageFirewallAllowsWorkspace;
         const string title = "The storage firewall lets the workspace in";
         const string requirement = "When the storage account's firewall denies by default, a resource instance rule must let the Synapse workspace in (serverless SQL does not run in the managed virtual network).";
         if (!storage.Succeeded)
@@ -207,7 +207,7 @@ internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storag
 
     public PrerequisiteResult StorageNetwork(Outcome<StorageAccountResource> storage, Outcome<bool> probe)
     {
-        const string id = "StorageNetworkAllowsCaller";
+        const string id = CheckIds.StorageNetworkAllowsCaller;
         const string title = "The storage firewall lets this computer in";
         const string requirement = "The export writes the data from this computer: the storage account's network rules must admit it (public network access enabled, and an IP or virtual network rule when the default action is Deny).";
         if (probe.Succeeded)
@@ -231,7 +231,7 @@ internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storag
 
     public PrerequisiteResult WorkspaceFirewall(Outcome<WorkspaceResource> workspace, Outcome<IReadOnlyList<JsonElement>> rules)
     {
-        const string id = "WorkspaceFirewallAllowsAzureServices";
+        const string id = CheckIds.WorkspaceFirewallAllowsAzureServices;
         const string title = "The workspace firewall allows Azure services";
         const string requirement = "The workspace firewall has the AllowAllWindowsAzureIps rule (\"Allow Azure services and resources to access this workspace\").";
         if (!workspace.Succeeded)
@@ -255,7 +255,7 @@ internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storag
 
     public PrerequisiteResult ServicePrincipalFound(Outcome<(string? Id, string? Name)> lookup, PrerequisitePrincipal principal)
     {
-        const string id = "ServicePrincipalExists";
+        const string id = CheckIds.ServicePrincipalExists;
         const string title = "The Customer Insights service principal exists in the tenant";
         const string requirement = "The service principal of the Customer Insights application (app id 0bfc4568-a4ba-4c58-bd3e-5d3e76bd7fff) exists in the tenant.";
         if (!lookup.Succeeded)
@@ -281,10 +281,10 @@ internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storag
         var roleName = WellKnownRoles.NameOf(roleId);
         var id = principal.Kind switch
         {
-            PrincipalKind.ServicePrincipal => "ServicePrincipalStorageAccess",
-            PrincipalKind.User => "UserStorageAccess",
-            PrincipalKind.WorkspaceIdentity => "WorkspaceIdentityStorageAccess",
-            _ => "QueryUserStorageAccess",
+            PrincipalKind.ServicePrincipal => CheckIds.ServicePrincipalStorageAccess,
+            PrincipalKind.User => CheckIds.UserStorageAccess,
+            PrincipalKind.WorkspaceIdentity => CheckIds.WorkspaceIdentityStorageAccess,
+            _ => CheckIds.QueryUserStorageAccess,
         };
         var who = Describe(principal);
         var title = $"{who} has {roleName} on the storage";
@@ -301,7 +301,7 @@ internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storag
         Outcome<IReadOnlyList<DenyAssignment>>? denies,
         IReadOnlyDictionary<string, RoleDefinition> definitions)
     {
-        var id = principal.Kind == PrincipalKind.ServicePrincipal ? "ServicePrincipalResourceGroupReader" : "UserResourceGroupReader";
+        var id = principal.Kind == PrincipalKind.ServicePrincipal ? CheckIds.ServicePrincipalResourceGroupReader : CheckIds.UserResourceGroupReader;
         var who = Describe(principal);
         var title = $"{who} can read the workspace's resource group";
         var requirement = $"{who} needs at least Reader on the resource group '{target.WorkspaceResourceGroup}' of the Synapse workspace.";
@@ -317,7 +317,7 @@ internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storag
         Uri? endpoint,
         string? callerId)
     {
-        const string id = "ServicePrincipalSynapseAdministrator";
+        const string id = CheckIds.ServicePrincipalSynapseAdministrator;
         var title = $"{Describe(principal)} is Synapse Administrator";
         var scope = WorkspaceScope;
         const string requirement = "The Customer Insights service principal needs the Synapse Administrator role (Synapse RBAC) on the workspace.";
@@ -355,7 +355,7 @@ internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storag
 
     public PrerequisiteResult SynapsePrincipalTypes(Outcome<IReadOnlyList<SynapseRoleAssignment>> assignments, string? callerId)
     {
-        const string id = "SynapseAssignmentPrincipalType";
+        const string id = CheckIds.SynapseAssignmentPrincipalType;
         const string title = "Synapse administrator assignments carry a principal type";
         const string requirement = "Synapse Administrator and Synapse SQL Administrator assignments must have principalType set; without it the serverless SQL login of a service principal is created wrong and its sign-in fails.";
         if (!assignments.Succeeded)
