@@ -1,8 +1,8 @@
 using System.Text.Json;
 using CustomerInsightsSynapse.Core.Azure;
-using CustomerInsightsSynapse.Core.Connections;
 using CustomerInsightsSynapse.Core.Export;
 using CustomerInsightsSynapse.Core.Tests.Connections;
+using CustomerInsightsSynapse.Core.Tests.Export;
 
 namespace CustomerInsightsSynapse.Core.Tests.Azure;
 
@@ -96,22 +96,7 @@ public sealed class ArmReadingTests
         var arm = FakeArm.WithEverything();
         var reader = new ArmResourceReader(arm.Client());
         var targets = new ArmExportTargets(reader);
-        var connection = new ConnectionDefinition
-        {
-            Name = "Sales",
-            DisplayName = "Sales",
-            SubscriptionId = FakeArm.SubscriptionId,
-            WorkspaceResourceId = WorkspaceId,
-            WorkspaceName = FakeArm.Workspace,
-            WorkspaceResourceGroupName = FakeArm.ResourceGroup,
-            StorageAccountResourceId = StorageId,
-            StorageAccountName = FakeArm.StorageAccount,
-            StorageAccountResourceGroupName = FakeArm.ResourceGroup,
-            Container = FakeArm.Container,
-            CreatedBy = "x",
-            CreatedOn = DateTimeOffset.UnixEpoch,
-            ModifiedOn = DateTimeOffset.UnixEpoch,
-        };
+        var connection = ArmExportTargetsTests.Connection;
 
         var first = await reader.StorageAccountAsync(StorageId, default);
         await targets.LakeContainerAsync(connection, default);
