@@ -301,6 +301,15 @@ Describe 'Customer Insights roles' {
         { Get-CISynapseConnection -ErrorAction Stop } | Should -Throw -ErrorId 'RoleRequired,*'
     }
 
+    It 'checks the read role for the run history as for every other Get- cmdlet' {
+        Connect-As $viewerId
+        Get-CISynapseExportRun -ErrorAction Stop | Should -BeNullOrEmpty
+
+        Connect-As $strangerId
+        { Get-CISynapseExportRun -ErrorAction Stop } | Should -Throw -ErrorId 'RoleRequired,*'
+        { Get-CISynapseExport -ErrorAction Stop } | Should -Throw -ErrorId 'RoleRequired,*'
+    }
+
     It 'revokes roles from the pipeline and never the last Administrator' {
         Get-CISynapseRole -Role Viewer | Revoke-CISynapseRole -Confirm:$false
         (Get-CISynapseRole).Count | Should -Be 2

@@ -107,3 +107,24 @@ Describe 'The help file' {
         Get-Help about_CustomerInsightsSynapse | Out-String | Should -Match 'Customer Insights'
     }
 }
+
+Describe 'Error categories' {
+    BeforeAll {
+        Import-Module $env:CISYNAPSE_TEST_MODULE -Force
+    }
+
+    It 'maps every ErrorKind to its own ErrorCategory explicitly' {
+        $factory = (Get-Command Get-CISynapseExport).ImplementingType.Assembly.GetType('CustomerInsightsSynapse.Infrastructure.ErrorRecordFactory', $true)
+        $field = $factory.GetField('Categories', [Reflection.BindingFlags] 'NonPublic, Static')
+        $map = $field.GetValue($null)
+        $kinds = [Enum]::GetValues($field.FieldType.GenericTypeArguments[0])
+        $kinds.Count | Should -BeGreaterThan 10
+        foreach ($kind in $kinds) {
+            $map.ContainsKey($kind) | Should -BeTrue -Because "ErrorKind.$kind needs an ErrorCategory"
+            if ("$kind" -ne 'NotSpecified') {
+                $map[$kind] | Should -Not -Be ([System.Management.Automation.ErrorCategory]::NotSpecified) -Because "ErrorKind.$kind is a specific failure"
+            }
+        }
+        $map.Count | Should -Be $kinds.Count
+    }
+}

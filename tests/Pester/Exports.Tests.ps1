@@ -322,6 +322,21 @@ Describe 'Exports' -Skip:$NoEmulator {
         }
     }
 
+    Context 'Names' {
+        It "matches 'Sales [EU]' the same way in every Get- cmdlet: the name itself and what its wildcard matches" {
+            foreach ($name in 'Sales [EU]', 'Sales E', 'Marketing') {
+                $null = New-CISynapseConnection -Name $name @connection -WarningAction SilentlyContinue
+            }
+            $null = New-CISynapseExport -Name 'Sales [EU]' -Connection 'Contoso lake' -Source $source -DatabaseName 'ci_eu' -Entity 'Customer'
+            $null = New-CISynapseExport -Name 'Sales E' -Connection 'Contoso lake' -Source $source -DatabaseName 'ci_e' -Entity 'Contact'
+
+            (Get-CISynapseConnection -Name 'Sales [EU]').Name | Should -Be @('Sales E', 'Sales [EU]')
+            (Get-CISynapseExport -Name 'Sales [EU]').Name | Should -Be @('Sales E', 'Sales [EU]')
+            (Get-CISynapseConnection -Name 'sales `[eu`]').Name | Should -Be 'Sales [EU]'
+            (Get-CISynapseExport -Name 'sales `[eu`]').Name | Should -Be 'Sales [EU]'
+        }
+    }
+
     Context 'Remove an export' {
         It 'removes only the definition unless asked' {
             $null = New-CISynapseExport -Name 'Sales' -Connection 'Contoso lake' -Source $source -DatabaseName 'CustomerInsights' -Entity 'Customer'

@@ -36,6 +36,26 @@ public sealed record AzureResourceId(string SubscriptionId, string? ResourceGrou
         return new AzureResourceId(parts[1], group, ns, type, name);
     }
 
+    /// <summary>Parses a resource id; false (no exception) when it is empty or not one.</summary>
+    public static bool TryParse(string? resourceId, out AzureResourceId id)
+    {
+        id = null!;
+        if (string.IsNullOrEmpty(resourceId))
+        {
+            return false;
+        }
+
+        try
+        {
+            id = Parse(resourceId);
+            return true;
+        }
+        catch (CISynapseException)
+        {
+            return false;
+        }
+    }
+
     public static string ForSubscription(string subscriptionId) => $"/subscriptions/{subscriptionId}";
 
     /// <summary>

@@ -76,12 +76,9 @@ public sealed class AzureRestClient
                 yield break;
             }
 
-            if (page.Root.TryGetProperty("value", out var items) && items.ValueKind == JsonValueKind.Array)
+            foreach (var item in TolerantJson.Array(page.Root, "value"))
             {
-                foreach (var item in items.EnumerateArray())
-                {
-                    yield return item.Clone();
-                }
+                yield return item.Clone();
             }
 
             next = NextLink(page.Root);
@@ -108,10 +105,7 @@ public sealed class AzureRestClient
         while (true)
         {
             using var page = await SendAsync(RequestMethod.Get, pathAndQuery, null, cancellationToken, continuation).ConfigureAwait(false);
-            if (page.Root.ValueKind == JsonValueKind.Object && page.Root.TryGetProperty("value", out var items) && items.ValueKind == JsonValueKind.Array)
-            {
-                all.AddRange(items.EnumerateArray().Select(item => item.Clone()));
-            }
+            all.AddRange(TolerantJson.Array(page.Root, "value").Select(item => item.Clone()));
 
             if (string.IsNullOrEmpty(page.Continuation) || page.Continuation == continuation)
             {
@@ -217,15 +211,13 @@ public sealed class AzureRestClient
         {
             using var doc = JsonDocument.Parse(content);
             var root = doc.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            var error = TolerantJson.Object(root, "error");
+            if (error.ValueKind == JsonValueKind.Object)
             {
-                return (StringOf(error, "code"), StringOf(error, "message"));
+                return (TolerantJson.String(error, "code"), TolerantJson.String(error, "message"));
             }
 
-            if (root.ValueKind == JsonValueKind.Object)
-            {
-                return (StringOf(root, "code"), StringOf(root, "message"));
-            }
+            return (TolerantJson.String(root, "code"), TolerantJson.String(root, "message"));
         }
         catch (JsonException)
         {
@@ -234,21 +226,8 @@ public sealed class AzureRestClient
         return (null, null);
     }
 
-    private static string? StringOf(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static string? NextLink(JsonElement root)
-    {
-        foreach (var name in new[] { "nextLink", "@odata.nextLink" })
-        {
-            if (root.TryGetProperty(name, out var link) && link.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(link.GetString()))
-            {
-                return link.GetString();
-            }
-        }
-
-        return null;
-    }
+    private static string? NextLink(JsonElement root) =>
+        new[] { "nextLink", "@odata.nextLink" }.Select(name => TolerantJson.String(root, name)).FirstOrDefault(link => !string.IsNullOrEmpty(link));
 }
 
 /// <summary>A failed Azure request, with the HTTP status and the service's error code.</summary>

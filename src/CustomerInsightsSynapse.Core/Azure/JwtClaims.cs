@@ -39,9 +39,7 @@ public sealed record JwtClaims(
                 return false;
             }
 
-            DateTimeOffset? exp = root.TryGetProperty("exp", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var seconds)
-                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-                : null;
+            DateTimeOffset? exp = TolerantJson.Int64(root, "exp") is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
             claims = new JwtClaims(
                 Text(root, "oid"),
                 Text(root, "tid"),
@@ -50,7 +48,7 @@ public sealed record JwtClaims(
                 Text(root, "appid") ?? Text(root, "azp"),
                 exp)
             {
-                PrincipalType = PrincipalTypeOf(Text(root, "idtyp"), root.TryGetProperty("scp", out _)),
+                PrincipalType = PrincipalTypeOf(Text(root, "idtyp"), TolerantJson.Has(root, "scp")),
             };
             return true;
         }
@@ -76,23 +74,15 @@ public sealed record JwtClaims(
         _ => null,
     };
 
-    private static string? Text(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Text(JsonElement root, string name) => TolerantJson.String(root, name);
 
-    private static string? AudienceOf(JsonElement root)
-    {
-        if (!root.TryGetProperty("aud", out var aud))
+    /// <summary>The audience: a string, or the first of an array of them.</summary>
+    private static string? AudienceOf(JsonElement root) =>
+        TolerantJson.String(root, "aud") ?? TolerantJson.Array(root, "aud").FirstOrDefault() switch
         {
-            return null;
-        }
-
-        return aud.ValueKind switch
-        {
-            JsonValueKind.String => aud.GetString(),
-            JsonValueKind.Array when aud.GetArrayLength() > 0 && aud[0].ValueKind == JsonValueKind.String => aud[0].GetString(),
+            { ValueKind: JsonValueKind.String } first => first.GetString(),
             _ => null,
         };
-    }
 
     private static byte[] DecodeBase64Url(string part)
     {

@@ -53,14 +53,14 @@ public sealed class CdmFolderReader
         var folderRoot = CdmLocationResolver.FolderOf(documentPath);
         using var session = new CdmReadSession(store, folderRoot, _options, context);
         var kind = KindOf(documentPath) ?? throw await UnsupportedAsync(store, folderRoot, documentPath, context.CancellationToken).ConfigureAwait(false);
-        context.Progress.Report(new OperationProgress(1, "Reading CDM folder", store.ToLocation(documentPath)));
+        context.Progress.Report(new OperationProgress(ProgressIds.CdmFolderRead, "Reading CDM folder", store.ToLocation(documentPath)));
         var entities = kind switch
         {
             CdmDocumentKind.ModelJson => await ModelJsonReader.ReadAsync(session, documentPath).ConfigureAwait(false),
             CdmDocumentKind.Manifest => await ManifestReader.ReadAsync(session, documentPath).ConfigureAwait(false),
             _ => await ReadEntityDocumentAsync(session, documentPath).ConfigureAwait(false),
         };
-        context.Progress.Report(new OperationProgress(1, "Reading CDM folder", "Done", 100, Completed: true));
+        context.Progress.Report(new OperationProgress(ProgressIds.CdmFolderRead, "Reading CDM folder", "Done", 100, Completed: true));
 
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var entity in entities)

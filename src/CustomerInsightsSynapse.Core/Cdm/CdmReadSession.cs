@@ -95,7 +95,7 @@ internal sealed class CdmReadSession : IDisposable
             files.Add(file);
             if (files.Count % 5000 == 0)
             {
-                Context.Progress.Report(new OperationProgress(2, "Listing partitions", $"{files.Count:N0} files in {Display(key)}"));
+                Context.Progress.Report(new OperationProgress(ProgressIds.CdmPartitionListing, "Listing partitions", $"{files.Count:N0} files in {Display(key)}"));
             }
         }
 

@@ -50,7 +50,7 @@ internal sealed partial class ManifestReader
             index++;
             if (index % 50 == 0)
             {
-                _session.Context.Progress.Report(new OperationProgress(1, "Reading CDM folder", $"Entity {index:N0} of {total:N0} in {display}", index * 100 / total));
+                _session.Context.Progress.Report(new OperationProgress(ProgressIds.CdmFolderRead, "Reading CDM folder", $"Entity {index:N0} of {total:N0} in {display}", index * 100 / total));
             }
 
             if (await ReadDeclarationAsync(path, declaration, index).ConfigureAwait(false) is { } entity)

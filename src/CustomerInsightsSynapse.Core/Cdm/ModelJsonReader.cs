@@ -48,7 +48,7 @@ internal static class ModelJsonReader
 
             if (index % 50 == 0)
             {
-                session.Context.Progress.Report(new Diagnostics.OperationProgress(1, "Reading CDM folder", $"Entity {index:N0} of {total:N0}: {name}", index * 100 / total));
+                session.Context.Progress.Report(new Diagnostics.OperationProgress(Diagnostics.ProgressIds.CdmFolderRead, "Reading CDM folder", $"Entity {index:N0} of {total:N0}: {name}", index * 100 / total));
             }
 
             var attributes = ReadAttributes(session, entity, display, name);

@@ -220,17 +220,7 @@ public sealed class ConnectionService
         return usage;
     }
 
-    private async Task DemandReadAsync(Caller caller, CancellationToken cancellationToken)
-    {
-        var assignments = await Roles.ListAsync(cancellationToken).ConfigureAwait(false);
-        if (assignments.Count == 0)
-        {
-            return;
-        }
-
-        var role = assignments.FirstOrDefault(a => string.Equals(a.PrincipalId, caller.ObjectId, StringComparison.OrdinalIgnoreCase))?.Role;
-        Authorization.DemandRead(role, caller, assignments);
-    }
+    private Task DemandReadAsync(Caller caller, CancellationToken cancellationToken) => Roles.DemandReadAsync(caller, cancellationToken);
 
     private async Task<StoredDocument<ConnectionDefinition>> RequireAsync(string name, CancellationToken cancellationToken) =>
         await _store.GetAsync(Kind, name, cancellationToken).ConfigureAwait(false)

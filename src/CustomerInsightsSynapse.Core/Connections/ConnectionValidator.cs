@@ -11,7 +11,7 @@ namespace CustomerInsightsSynapse.Core.Connections;
 /// </summary>
 public sealed class ConnectionValidator
 {
-    private const int ProgressId = 4101;
+    private const int ProgressId = ProgressIds.ConnectionValidation;
     private const string Activity = "Checking the connection in Azure";
 
     private readonly AzureRestClient _arm;
@@ -22,7 +22,7 @@ public sealed class ConnectionValidator
     {
         var token = context.CancellationToken;
         Report(context, $"Subscription {target.SubscriptionId}", 0);
-        using (var subscription = await _arm.GetOrNullAsync($"subscriptions/{target.SubscriptionId}?api-version={ApiVersions.Subscriptions}", token).ConfigureAwait(false))
+        using (var subscription = await _arm.GetOrNullAsync(ArmPaths.Subscription(target.SubscriptionId), token).ConfigureAwait(false))
         {
             if (subscription is null)
             {
@@ -36,13 +36,13 @@ public sealed class ConnectionValidator
                 };
             }
 
-            var state = Text(subscription.Root, "state");
+            var state = TolerantJson.String(subscription.Root, "state");
             if (!string.Equals(state, "Enabled", StringComparison.OrdinalIgnoreCase))
             {
                 throw new CISynapseException(
                     ErrorIds.SubscriptionNotEnabled,
                     ErrorKind.InvalidOperation,
-                    $"The subscription '{Text(subscription.Root, "displayName") ?? target.SubscriptionId}' ({target.SubscriptionId}) is {state ?? "in an unknown state"}; exports need an Enabled subscription.",
+                    $"The subscription '{TolerantJson.String(subscription.Root, "displayName") ?? target.SubscriptionId}' ({target.SubscriptionId}) is {state ?? "in an unknown state"}; exports need an Enabled subscription.",
                     target.SubscriptionId);
             }
 
@@ -51,39 +51,39 @@ public sealed class ConnectionValidator
 
         Report(context, $"Workspace {target.WorkspaceName}", 25);
         await RequireAsync(
-            $"{target.WorkspaceResourceId.TrimStart('/')}?api-version={ApiVersions.Synapse}",
+            ArmPaths.Workspace(target.WorkspaceResourceId),
             new NotFound(
                 ErrorIds.WorkspaceNotFound,
                 target.WorkspaceName,
                 $"The Synapse workspace '{target.WorkspaceName}' was not found in resource group '{target.WorkspaceResourceGroupName}' of subscription '{target.SubscriptionId}'.",
                 target.WorkspaceResourceId,
-                $"subscriptions/{target.SubscriptionId}/resourceGroups/{target.WorkspaceResourceGroupName}/providers/Microsoft.Synapse/workspaces?api-version={ApiVersions.Synapse}",
+                ArmPaths.Workspaces(target.SubscriptionId, target.WorkspaceResourceGroupName),
                 $"workspaces in resource group '{target.WorkspaceResourceGroupName}'",
                 "workspace"),
             token).ConfigureAwait(false);
 
         Report(context, $"Storage account {target.StorageAccountName}", 50);
         await RequireAsync(
-            $"{target.StorageAccountResourceId.TrimStart('/')}?api-version={ApiVersions.Storage}",
+            ArmPaths.StorageAccount(target.StorageAccountResourceId),
             new NotFound(
                 ErrorIds.StorageAccountNotFound,
                 target.StorageAccountName,
                 $"The storage account '{target.StorageAccountName}' was not found in resource group '{target.StorageAccountResourceGroupName}' of subscription '{target.SubscriptionId}'.",
                 target.StorageAccountResourceId,
-                $"subscriptions/{target.SubscriptionId}/resourceGroups/{target.StorageAccountResourceGroupName}/providers/Microsoft.Storage/storageAccounts?api-version={ApiVersions.Storage}",
+                ArmPaths.StorageAccounts(target.SubscriptionId, target.StorageAccountResourceGroupName),
                 $"storage accounts in resource group '{target.StorageAccountResourceGroupName}'",
                 "storage account"),
             token).ConfigureAwait(false);
 
         Report(context, $"Container {target.Container}", 75);
         await RequireAsync(
-            $"{target.ContainerResourceId.TrimStart('/')}?api-version={ApiVersions.Storage}",
+            ArmPaths.Container(target.ContainerResourceId),
             new NotFound(
                 ErrorIds.ContainerNotFound,
                 target.Container,
                 $"The container '{target.Container}' was not found in the storage account '{target.StorageAccountName}'.",
                 target.ContainerResourceId,
-                $"{target.StorageAccountResourceId.TrimStart('/')}/blobServices/default/containers?api-version={ApiVersions.Storage}",
+                ArmPaths.Containers(target.StorageAccountResourceId),
                 $"containers of the storage account '{target.StorageAccountName}'",
                 "container"),
             token).ConfigureAwait(false);
@@ -116,7 +116,7 @@ public sealed class ConnectionValidator
         try
         {
             var items = await _arm.ListAllAsync(path, token).ConfigureAwait(false);
-            return items.Select(item => Text(item, "name")).OfType<string>().ToList();
+            return items.Select(item => TolerantJson.String(item, "name")).OfType<string>().ToList();
         }
         catch (AzureRequestException)
         {
@@ -129,9 +129,6 @@ public sealed class ConnectionValidator
         context.Progress.Report(new OperationProgress(ProgressId, Activity, status, percent));
         context.Log.Verbose($"Checking {status}.");
     }
-
-    private static string? Text(JsonElement root, string name) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>A resource that was not found, and how to list its siblings.</summary>
     private sealed record NotFound(string ErrorId, string Name, string Message, string ResourceId, string ListPath, string Existing, string Kind);

@@ -98,6 +98,7 @@ public static class ErrorIds
     public const string AttributeNameUnusable = "AttributeNameUnusable";
     public const string SqlNameCollision = "SqlNameCollision";
     public const string UnsupportedPartitionFormat = "UnsupportedPartitionFormat";
+    public const string EntityHasNoAttributes = "EntityHasNoAttributes";
     public const string InvalidDataLakeLocation = "InvalidDataLakeLocation";
     public const string GeneratedSqlInvalid = "GeneratedSqlInvalid";
     public const string InvalidSqlEndpoint = "InvalidSqlEndpoint";

@@ -1,8 +1,8 @@
 namespace CustomerInsightsSynapse.Core.Diagnostics;
 
 /// <summary>
-/// What kind of failure a <see cref="CISynapseException"/> is. The cmdlet layer maps each kind to the
-/// PowerShell ErrorCategory of the same name; Core itself has no PowerShell dependency.
+/// What kind of failure a <see cref="CISynapseException"/> is. The cmdlet layer maps each kind to a PowerShell
+/// ErrorCategory (ErrorRecordFactory.Categories, one entry per kind); Core itself has no PowerShell dependency.
 /// </summary>
 public enum ErrorKind
 {

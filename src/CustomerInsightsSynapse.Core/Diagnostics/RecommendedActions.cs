@@ -97,6 +97,7 @@ public static class RecommendedActions
         [ErrorIds.InvalidDatabaseName] = "Use a database name of letters A-Z, digits, '_' and '-', starting with a letter, that is not reserved.",
         [ErrorIds.DuplicateSqlName] = "Rename one of the entities or attributes whose SQL names collide.",
         [ErrorIds.UnsupportedPartitionFormat] = "Export the entity as CSV or Parquet.",
+        [ErrorIds.EntityHasNoAttributes] = "Check that the entity's definition in the CDM folder lists its attributes (Get-CISynapseEntity -Source <source> -Name <entity> -Detailed), or leave the entity out of the export (Set-CISynapseExport -RemoveEntity).",
         [ErrorIds.InvalidDataLakeLocation] = "Check the connection's storage account and container (Get-CISynapseConnection).",
         [ErrorIds.GeneratedSqlInvalid] = "Report the error with the entity definitions: the generated T-SQL did not parse, so nothing was sent.",
         [ErrorIds.InvalidSqlEndpoint] = "Check the workspace's serverless SQL endpoint (Get-AzSynapseWorkspace).ConnectivityEndpoints.",

@@ -167,7 +167,7 @@ public sealed class ResourceCompletion(ResourceDiscovery discovery, ListingCache
 
     private async Task<IReadOnlyList<DiscoveredWorkspace>> WorkspacesAsync(CompletionBinding bound, Func<TimeSpan> remaining)
     {
-        var group = bound.WorkspaceResourceGroupName ?? (DiscoveredWorkspace.TryParse(bound.WorkspaceResourceId, out var id) ? id.ResourceGroup : null);
+        var group = bound.WorkspaceResourceGroupName ?? (AzureResourceId.TryParse(bound.WorkspaceResourceId, out var id) ? id.ResourceGroup : null);
         var listings = (await SubscriptionIdsAsync(bound, remaining).ConfigureAwait(false))
             .Select(sub => cache.Get($"workspaces|{sub}|{group}", t => discovery.WorkspacesAsync(sub, group, t)))
             .ToList();
@@ -218,7 +218,7 @@ public sealed class ResourceCompletion(ResourceDiscovery discovery, ListingCache
     {
         if (bound.StorageAccountResourceId is { } id)
         {
-            return DiscoveredWorkspace.TryParse(id, out var parsed) && parsed.Name is not null ? parsed.ToString() : null;
+            return AzureResourceId.TryParse(id, out var parsed) && parsed.Name is not null ? parsed.ToString() : null;
         }
 
         var name = bound.StorageAccountName ?? workspace?.DefaultDataLakeStorageAccountName;
@@ -245,7 +245,7 @@ public sealed class ResourceCompletion(ResourceDiscovery discovery, ListingCache
     }
 
     private static string? SubscriptionOf(string? resourceId) =>
-        DiscoveredWorkspace.TryParse(resourceId, out var id) ? id.SubscriptionId : null;
+        AzureResourceId.TryParse(resourceId, out var id) ? id.SubscriptionId : null;
 
     private static string Describe(DiscoveredWorkspace w) =>
         $"{w.Name} in {w.ResourceGroupName} (subscription {w.SubscriptionId})"

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using CustomerInsightsSynapse.Core.Azure;
-using CustomerInsightsSynapse.Core.Connections;
 
 namespace CustomerInsightsSynapse.Core.Discovery;
 
@@ -11,26 +10,26 @@ namespace CustomerInsightsSynapse.Core.Discovery;
 public sealed class ResourceDiscovery(AzureRestClient resourceManager)
 {
     public IAsyncEnumerable<DiscoveredSubscription> SubscriptionsAsync(CancellationToken cancellationToken) =>
-        ListAsync($"subscriptions?api-version={ApiVersions.Subscriptions}", DiscoveredSubscription.From, cancellationToken);
+        ListAsync(ArmPaths.Subscriptions(), DiscoveredSubscription.From, cancellationToken);
 
     /// <summary>The workspaces of a subscription, or of one of its resource groups.</summary>
     public IAsyncEnumerable<DiscoveredWorkspace> WorkspacesAsync(string subscriptionId, string? resourceGroup, CancellationToken cancellationToken) =>
         ListAsync(
-            $"{AzureResourceId.ForResourceType(subscriptionId, resourceGroup, ConnectionTarget.WorkspaceType).TrimStart('/')}?api-version={ApiVersions.Synapse}",
+            ArmPaths.Workspaces(subscriptionId, resourceGroup),
             DiscoveredWorkspace.From,
             cancellationToken);
 
     /// <summary>The storage accounts of a subscription, or of one of its resource groups.</summary>
     public IAsyncEnumerable<DiscoveredStorageAccount> StorageAccountsAsync(string subscriptionId, string? resourceGroup, CancellationToken cancellationToken) =>
         ListAsync(
-            $"{AzureResourceId.ForResourceType(subscriptionId, resourceGroup, ConnectionTarget.StorageAccountType).TrimStart('/')}?api-version={ApiVersions.Storage}",
+            ArmPaths.StorageAccounts(subscriptionId, resourceGroup),
             DiscoveredStorageAccount.From,
             cancellationToken);
 
     /// <summary>The blob containers of a storage account, through Resource Manager (no data-plane access needed).</summary>
     public IAsyncEnumerable<DiscoveredContainer> ContainersAsync(string storageAccountResourceId, CancellationToken cancellationToken) =>
         ListAsync(
-            $"{AzureResourceId.ContainersOf(storageAccountResourceId).TrimStart('/')}?api-version={ApiVersions.Storage}",
+            ArmPaths.Containers(storageAccountResourceId),
             e => DiscoveredContainer.From(e, storageAccountResourceId),
             cancellationToken);
 

@@ -123,7 +123,7 @@ public sealed class ExportRunner
         };
         var warnings = new List<string>();
         ResolvedLake? lake = null;
-        const int activity = 10;
+        const int activity = ProgressIds.ExportRun;
         try
         {
             context.Progress.Report(new OperationProgress(activity, $"Export '{export.Name}'", "Resolving the workspace and storage account", 0));
@@ -131,7 +131,7 @@ public sealed class ExportRunner
             if (!options.SkipPrerequisiteCheck)
             {
                 context.Progress.Report(new OperationProgress(activity, $"Export '{export.Name}'", "Checking prerequisites", 5));
-                await CheckPrerequisitesAsync(connection, warnings, context).ConfigureAwait(false);
+                await CheckPrerequisitesAsync(connection, lake.Resources, warnings, context).ConfigureAwait(false);
             }
 
             context.Progress.Report(new OperationProgress(activity, $"Export '{export.Name}'", $"Reading the Customer Insights data at {export.Source}", 10));
@@ -281,7 +281,7 @@ public sealed class ExportRunner
             return true;
         }
 
-        context.Progress.Report(new OperationProgress(10, $"Export '{export.Name}'", $"Applying {script.Batches.Count} T-SQL batches to {lake.SqlEndpoint}", 90));
+        context.Progress.Report(new OperationProgress(ProgressIds.ExportRun, $"Export '{export.Name}'", $"Applying {script.Batches.Count} T-SQL batches to {lake.SqlEndpoint}", 90));
         try
         {
             var executor = new SqlScriptExecutor(lake.SqlEndpoint, _session.Credential, _session.Cloud.SqlAudience, options.Sql);
@@ -296,10 +296,10 @@ public sealed class ExportRunner
         }
     }
 
-    private async Task CheckPrerequisitesAsync(ConnectionDefinition connection, List<string> warnings, OperationContext context)
+    private async Task CheckPrerequisitesAsync(ConnectionDefinition connection, ArmResourceReader resources, List<string> warnings, OperationContext context)
     {
         var target = new PrerequisiteTarget(connection.SubscriptionId, connection.WorkspaceResourceGroupName, connection.WorkspaceName, connection.StorageAccountResourceId, connection.Container);
-        var results = await new PrerequisiteChecker(_session).TestAsync(target, context).ConfigureAwait(false);
+        var results = await new PrerequisiteChecker(_session, resources).TestAsync(target, context).ConfigureAwait(false);
         var failed = results.Where(r => r.Status == PrerequisiteStatus.Failed).ToList();
         warnings.AddRange(results.Where(r => r.Status is PrerequisiteStatus.Unknown or PrerequisiteStatus.Warning).Select(r => $"Prerequisite {r.CheckId} is {r.Status}: {r.Reason}"));
         if (failed.Count > 0)
@@ -359,12 +359,12 @@ public sealed class ExportRunner
 
     private async Task<ResolvedLake> ResolveLakeAsync(ConnectionDefinition connection, CancellationToken ct)
     {
-        var targets = new ArmExportTargets(_session.CreateResourceManagerClient());
+        var targets = new ArmExportTargets(new ArmResourceReader(_session.CreateResourceManagerClient()));
         var containerTask = targets.LakeContainerAsync(connection, ct);
         var sqlTask = targets.SqlEndpointAsync(connection, ct);
         await Task.WhenAll(containerTask, sqlTask).ConfigureAwait(false);
         var container = containerTask.Result;
-        return new ResolvedLake(container, DataLakeContainer.From(container), sqlTask.Result);
+        return new ResolvedLake(container, DataLakeContainer.From(container), sqlTask.Result, targets.Resources);
     }
 
     private async Task SaveRecordAsync(ExportRunRecord record, ResolvedLake? lake, IOperationLog log, CancellationToken ct)
@@ -394,7 +394,8 @@ public sealed class ExportRunner
         return now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", System.Globalization.CultureInfo.InvariantCulture) + "-" + Convert.ToHexString(random).ToLowerInvariant();
     }
 
-    private sealed record ResolvedLake(BlobLocation Container, DataLakeContainer DataLake, SqlEndpoint? SqlEndpoint);
+    /// <summary>Where the run lands and queries, and the reader that already holds the storage account and workspace.</summary>
+    private sealed record ResolvedLake(BlobLocation Container, DataLakeContainer DataLake, SqlEndpoint? SqlEndpoint, ArmResourceReader Resources);
 
     private sealed class SqlOutcome
     {

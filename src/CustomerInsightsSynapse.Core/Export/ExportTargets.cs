@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Connections;
 using CustomerInsightsSynapse.Core.Diagnostics;
@@ -18,14 +17,22 @@ public interface IExportTargets
 /// <summary>
 /// Reads the targets from Resource Manager: the storage account's <c>primaryEndpoints.blob</c> (so sovereign
 /// clouds, custom domains and emulators work without guessing host names) and the workspace's
-/// <c>connectivityEndpoints.sqlOnDemand</c>.
+/// <c>connectivityEndpoints.sqlOnDemand</c>. Each resource is read once through <see cref="Resources"/>; share that
+/// reader with the prerequisite checks of the same run and they read it once between them.
 /// </summary>
-public sealed class ArmExportTargets(AzureRestClient arm) : IExportTargets
+public sealed class ArmExportTargets(ArmResourceReader resources) : IExportTargets
 {
+    public ArmExportTargets(AzureRestClient arm)
+        : this(new ArmResourceReader(arm))
+    {
+    }
+
+    public ArmResourceReader Resources => resources;
+
     public async Task<BlobLocation> LakeContainerAsync(ConnectionDefinition connection, CancellationToken cancellationToken)
     {
-        using var response = await arm.GetOrNullAsync($"{connection.StorageAccountResourceId.TrimStart('/')}?api-version={ApiVersions.Storage}", cancellationToken).ConfigureAwait(false);
-        var blob = response is null ? null : Text(response.Root, "properties", "primaryEndpoints", "blob");
+        var account = await resources.StorageAccountOrNullAsync(connection.StorageAccountResourceId, cancellationToken).ConfigureAwait(false);
+        var blob = account?.BlobEndpoint;
         if (string.IsNullOrEmpty(blob))
         {
             throw new CISynapseException(
@@ -40,21 +47,8 @@ public sealed class ArmExportTargets(AzureRestClient arm) : IExportTargets
 
     public async Task<SqlEndpoint?> SqlEndpointAsync(ConnectionDefinition connection, CancellationToken cancellationToken)
     {
-        using var response = await arm.GetOrNullAsync($"{connection.WorkspaceResourceId.TrimStart('/')}?api-version={ApiVersions.Synapse}", cancellationToken).ConfigureAwait(false);
-        var host = response is null ? null : Text(response.Root, "properties", "connectivityEndpoints", "sqlOnDemand");
+        var workspace = await resources.WorkspaceOrNullAsync(connection.WorkspaceResourceId, cancellationToken).ConfigureAwait(false);
+        var host = workspace?.SqlOnDemandEndpoint;
         return string.IsNullOrEmpty(host) ? null : SqlEndpoint.Parse(host);
-    }
-
-    private static string? Text(JsonElement element, params string[] path)
-    {
-        foreach (var name in path)
-        {
-            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element))
-            {
-                return null;
-            }
-        }
-
-        return element.ValueKind == JsonValueKind.String ? element.GetString() : null;
     }
 }

@@ -8,7 +8,7 @@ namespace CustomerInsightsSynapse.Core.Export;
 /// <summary>Finds and deletes what an export landed in its container: every blob under given prefixes, plus given files.</summary>
 internal sealed class LandedBlobs(BlobClientFactory blobs, BlobLocation container)
 {
-    private const int ProgressId = 21;
+    private const int ProgressId = ProgressIds.LandedBlobListing;
     private const string Activity = "Removing landed data";
 
     /// <summary>Container-relative names of the blobs under <paramref name="prefixes"/> and of the <paramref name="files"/> that exist.</summary>

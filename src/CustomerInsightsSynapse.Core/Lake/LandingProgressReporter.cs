@@ -10,7 +10,7 @@ namespace CustomerInsightsSynapse.Core.Lake;
 /// </summary>
 internal sealed class LandingProgressReporter
 {
-    public const int ActivityId = 8100;
+    public const int ActivityId = ProgressIds.Landing;
     private static readonly long Interval = Stopwatch.Frequency / 4;
 
     private readonly IProgress<OperationProgress> _progress;

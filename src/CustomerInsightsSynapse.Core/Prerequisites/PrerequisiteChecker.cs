@@ -20,12 +20,18 @@ namespace CustomerInsightsSynapse.Core.Prerequisites;
 public sealed class PrerequisiteChecker
 {
     private readonly AzureRestClient _arm;
+    private readonly ArmResourceReader? _sharedResources;
     private readonly AzureRestClient _graph;
     private readonly Func<Uri, AzureRestClient> _synapse;
     private readonly Func<CancellationToken, Task<SignedInIdentity>> _signedIn;
     private readonly Func<Uri, string, CancellationToken, Task>? _probeContainer;
 
-    public PrerequisiteChecker(AzureSession session)
+    /// <param name="session">The signed-in session.</param>
+    /// <param name="resources">
+    /// The reader of the storage account and workspace when another part of the same run shares it (each is then read
+    /// once for all tests); without it every test reads them afresh.
+    /// </param>
+    public PrerequisiteChecker(AzureSession session, ArmResourceReader? resources = null)
         : this(
             session.CreateResourceManagerClient(),
             session.CreateGraphClient(),
@@ -35,7 +41,8 @@ public sealed class PrerequisiteChecker
                 var claims = await session.GetIdentityAsync(session.Cloud.ResourceManagerAudience, ct).ConfigureAwait(false);
                 return new SignedInIdentity(claims.ObjectId, claims.PrincipalType);
             },
-            (endpoint, container, ct) => session.CreateBlobClientFactory().Container(endpoint, container).GetPropertiesAsync(cancellationToken: ct))
+            (endpoint, container, ct) => session.CreateBlobClientFactory().Container(endpoint, container).GetPropertiesAsync(cancellationToken: ct),
+            resources)
     {
     }
 
@@ -44,9 +51,10 @@ public sealed class PrerequisiteChecker
     /// tests the storage network rules (StorageNetworkAllowsCaller); without it that check is left out.
     /// </summary>
     internal PrerequisiteChecker(AzureRestClient arm, AzureRestClient graph, Func<Uri, AzureRestClient> synapse, Func<CancellationToken, Task<SignedInIdentity>> signedIn,
-        Func<Uri, string, CancellationToken, Task>? probeContainer = null)
+        Func<Uri, string, CancellationToken, Task>? probeContainer = null, ArmResourceReader? resources = null)
     {
         _arm = arm;
+        _sharedResources = resources;
         _graph = graph;
         _synapse = synapse;
         _signedIn = signedIn;
@@ -60,15 +68,17 @@ public sealed class PrerequisiteChecker
     {
         var ct = context.CancellationToken;
         Rounds = 0;
-        const int activity = 1;
+        const int activity = ProgressIds.PrerequisiteTest;
         context.Progress.Report(new OperationProgress(activity, "Testing prerequisites", "Reading the workspace, storage account and principals", 0));
 
         // Round 1.
         Rounds++;
-        var subscriptionTask = Fetch(() => _arm.GetAsync($"subscriptions/{target.SubscriptionId}?api-version={ApiVersions.Subscriptions}", ct));
-        var workspaceTask = Fetch(() => _arm.GetAsync($"{target.WorkspaceResourceId.TrimStart('/')}?api-version={ApiVersions.Synapse}", ct));
-        var storageTask = Fetch(() => _arm.GetAsync($"{target.StorageAccountResourceId.TrimStart('/')}?api-version={ApiVersions.Storage}", ct));
-        var containerTask = Fetch(() => _arm.GetAsync($"{target.ContainerScope.TrimStart('/')}?api-version={ApiVersions.Storage}", ct));
+        // Without a reader shared with the rest of a run, each test reads the resources afresh.
+        var resources = _sharedResources ?? new ArmResourceReader(_arm);
+        var subscriptionTask = Fetch(() => _arm.GetAsync(ArmPaths.Subscription(target.SubscriptionId), ct));
+        var workspaceTask = FetchValue(() => resources.WorkspaceAsync(target.WorkspaceResourceId, ct));
+        var storageTask = FetchValue(() => resources.StorageAccountAsync(target.StorageAccountResourceId, ct));
+        var containerTask = Fetch(() => _arm.GetAsync(ArmPaths.Container(target.ContainerScope), ct));
         var servicePrincipalTask = target.ServicePrincipalObjectId is { } given
             ? Task.FromResult(Outcome<(string? Id, string? Name)>.Of((given, null)))
             : FetchValue(() => FindServicePrincipalAsync(target.ServicePrincipalAppId, ct));
@@ -80,13 +90,12 @@ public sealed class PrerequisiteChecker
         await Task.WhenAll(subscriptionTask, workspaceTask, storageTask, containerTask, servicePrincipalTask, userTask, namedTask).ConfigureAwait(false);
 
         using var subscription = subscriptionTask.Result.Value;
-        using var workspace = workspaceTask.Result.Value;
-        using var storage = storageTask.Result.Value;
+        var workspace = workspaceTask.Result.Value;
+        var storage = storageTask.Result.Value;
         using var container = containerTask.Result.Value;
         var (spId, spName) = servicePrincipalTask.Result.Value;
         var userId = userTask.Result.Value?.ObjectId;
-        var miId = workspace is null ? null : Json.String(Json.Object(workspace.Root, "identity"), "principalId");
-        var devEndpoint = workspace is null ? null : Json.String(Json.Object(Json.Object(workspace.Root, "properties"), "connectivityEndpoints"), "dev");
+        var miId = workspace?.ManagedIdentityPrincipalId;
         var named = namedTask.Result.Value ?? new Dictionary<string, DirectoryEntry>();
         string? TypeOf(string? id) => id is not null && named.TryGetValue(id, out var entry) ? entry.Type : null;
 
@@ -110,16 +119,16 @@ public sealed class PrerequisiteChecker
             .ToDictionary(id => id, id => FetchValue(() => ListGroupIdsAsync(id, ct)), StringComparer.OrdinalIgnoreCase);
         var firewallTask = workspace is null
             ? Task.FromResult(Outcome<IReadOnlyList<JsonElement>>.Of([]))
-            : FetchValue(() => _arm.ListAllAsync($"{target.WorkspaceResourceId.TrimStart('/')}/firewallRules?api-version={ApiVersions.Synapse}", ct));
-        var synapseEndpoint = devEndpoint is not null && Uri.TryCreate(devEndpoint, UriKind.Absolute, out var dev) ? dev : null;
+            : FetchValue(() => _arm.ListAllAsync(ArmPaths.FirewallRules(target.WorkspaceResourceId), ct));
+        var synapseEndpoint = workspace?.DevEndpointUri;
         var synapseTask = synapseEndpoint is null
             ? Task.FromResult(Outcome<IReadOnlyList<SynapseRoleAssignment>>.Failed("The workspace reports no development endpoint."))
             : FetchValue(() => ListSynapseAssignmentsAsync(synapseEndpoint, ct));
         var storageName = AzureResourceId.Parse(target.StorageAccountResourceId, "storage account id").Name ?? target.StorageAccountResourceId;
-        var linkedServicesTask = workspace is null || synapseEndpoint is null || ResultBuilder.IsDefaultLake(workspace.Root, target, storageName)
+        var linkedServicesTask = workspace is null || synapseEndpoint is null || workspace.DefaultDataLake.Is(target.StorageAccountResourceId, storageName)
             ? null
-            : FetchValue(() => _synapse(synapseEndpoint).ListAllAsync($"linkedservices?api-version={ApiVersions.SynapseDataPlane}", ct));
-        var blobEndpoint = storage is null ? null : Json.String(Json.Object(Json.Object(storage.Root, "properties"), "primaryEndpoints"), "blob");
+            : FetchValue(() => _synapse(synapseEndpoint).ListAllAsync(ArmPaths.SynapseLinkedServices(), ct));
+        var blobEndpoint = storage?.BlobEndpoint;
         var probeTask = _probeContainer is null
             ? null
             : blobEndpoint is not null && Uri.TryCreate(blobEndpoint, UriKind.Absolute, out var blobUri)
@@ -159,7 +168,7 @@ public sealed class PrerequisiteChecker
             kv => kv.Key,
             kv => FetchValue(async () =>
             {
-                using var response = await _arm.GetAsync($"{kv.Value.TrimStart('/')}?api-version={ApiVersions.Authorization}", ct).ConfigureAwait(false);
+                using var response = await _arm.GetAsync(ArmPaths.RoleDefinition(kv.Value), ct).ConfigureAwait(false);
                 return RoleDefinition.FromJson(response.Root);
             }));
         await Task.WhenAll(definitionTasks.Values).ConfigureAwait(false);
@@ -177,20 +186,20 @@ public sealed class PrerequisiteChecker
         var spLookupError = servicePrincipalTask.Result.Error
             ?? (spId is null ? $"No service principal has app id {target.ServicePrincipalAppId} in this tenant (see ServicePrincipalExists), so it holds no role." : null);
         var results = new List<PrerequisiteResult>();
-        var builder = new ResultBuilder(target, storageName);
+        var rules = new PrerequisiteRules(target, storageName);
 
-        results.Add(builder.Subscription(subscriptionTask.Result));
-        results.Add(builder.Container(containerTask.Result));
-        results.Add(builder.HierarchicalNamespace(storageTask.Result));
-        results.Add(builder.StorageLinked(workspaceTask.Result, linkedServicesTask?.Result));
-        results.Add(builder.StorageFirewall(storageTask.Result));
+        results.Add(rules.Subscription(subscriptionTask.Result));
+        results.Add(rules.Container(containerTask.Result));
+        results.Add(rules.HierarchicalNamespace(storageTask.Result));
+        results.Add(rules.StorageLinked(workspaceTask.Result, linkedServicesTask?.Result));
+        results.Add(rules.StorageFirewall(storageTask.Result));
         if (probeTask is not null)
         {
-            results.Add(builder.StorageNetwork(storageTask.Result, probeTask.Result));
+            results.Add(rules.StorageNetwork(storageTask.Result, probeTask.Result));
         }
 
-        results.Add(builder.WorkspaceFirewall(workspaceTask.Result, firewallTask.Result));
-        results.Add(builder.ServicePrincipalFound(servicePrincipalTask.Result, servicePrincipal));
+        results.Add(rules.WorkspaceFirewall(workspaceTask.Result, firewallTask.Result));
+        results.Add(rules.ServicePrincipalFound(servicePrincipalTask.Result, servicePrincipal));
 
         foreach (var principal in new[] { servicePrincipal, signedInUser, workspaceIdentity })
         {
@@ -200,7 +209,7 @@ public sealed class PrerequisiteChecker
                 PrincipalKind.User => userTask.Result.Error,
                 _ => workspaceTask.Result.Error ?? (miId is null ? "The workspace has no system-assigned managed identity." : null),
             };
-            results.Add(builder.StorageAccess(
+            results.Add(rules.StorageAccess(
                 Named(principal),
                 lookup,
                 principal.ObjectId is null ? null : containerOutcomes[principal],
@@ -213,7 +222,7 @@ public sealed class PrerequisiteChecker
         foreach (var principal in new[] { servicePrincipal, signedInUser })
         {
             var lookup = principal.Kind == PrincipalKind.ServicePrincipal ? spLookupError : userTask.Result.Error;
-            results.Add(builder.ResourceGroupReader(
+            results.Add(rules.ResourceGroupReader(
                 Named(principal),
                 lookup,
                 principal.ObjectId is null ? null : groupOutcomes[principal],
@@ -221,12 +230,12 @@ public sealed class PrerequisiteChecker
                 definitions));
         }
 
-        results.Add(builder.SynapseAdministrator(servicePrincipal, spLookupError, synapseTask.Result, GroupsOf(servicePrincipal), synapseEndpoint, userId));
-        results.Add(builder.SynapsePrincipalTypes(synapseTask.Result, userId));
+        results.Add(rules.SynapseAdministrator(servicePrincipal, spLookupError, synapseTask.Result, GroupsOf(servicePrincipal), synapseEndpoint, userId));
+        results.Add(rules.SynapsePrincipalTypes(synapseTask.Result, userId));
 
         foreach (var principal in queryUsers)
         {
-            results.Add(builder.StorageAccess(
+            results.Add(rules.StorageAccess(
                 Named(principal),
                 null,
                 containerOutcomes[principal],
@@ -320,8 +329,8 @@ public sealed class PrerequisiteChecker
     {
         var filter = Uri.EscapeDataString($"appId eq '{appId}'");
         using var response = await _graph.GetAsync($"v1.0/servicePrincipals?$filter={filter}&$select=id,appId,displayName", ct).ConfigureAwait(false);
-        var first = Json.Array(response.Root, "value").FirstOrDefault();
-        return first.ValueKind == JsonValueKind.Object ? (Json.String(first, "id"), Json.String(first, "displayName")) : (null, null);
+        var first = TolerantJson.Array(response.Root, "value").FirstOrDefault();
+        return first.ValueKind == JsonValueKind.Object ? (TolerantJson.String(first, "id"), TolerantJson.String(first, "displayName")) : (null, null);
     }
 
     /// <summary>What the directory says each id is (type and display name); empty when there is nothing to ask or Graph cannot be read.</summary>
@@ -336,11 +345,11 @@ public sealed class PrerequisiteChecker
         {
             using var response = await _graph.PostAsync("v1.0/directoryObjects/getByIds", new { ids, types = new[] { "user", "group", "servicePrincipal" } }, ct).ConfigureAwait(false);
             var found = new Dictionary<string, DirectoryEntry>(StringComparer.OrdinalIgnoreCase);
-            foreach (var item in Json.Array(response.Root, "value"))
+            foreach (var item in TolerantJson.Array(response.Root, "value"))
             {
-                if (Json.String(item, "id") is { } id)
+                if (TolerantJson.String(item, "id") is { } id)
                 {
-                    found[id] = new DirectoryEntry(DirectoryTypeOf(Json.String(item, "@odata.type")), Json.String(item, "displayName"));
+                    found[id] = new DirectoryEntry(DirectoryTypeOf(TolerantJson.String(item, "@odata.type")), TolerantJson.String(item, "displayName"));
                 }
             }
 
@@ -360,15 +369,15 @@ public sealed class PrerequisiteChecker
     private async Task<IReadOnlyList<string>> ListGroupIdsAsync(string objectId, CancellationToken ct)
     {
         using var response = await _graph.PostAsync($"v1.0/directoryObjects/{Uri.EscapeDataString(objectId)}/getMemberGroups", new { securityEnabledOnly = true }, ct).ConfigureAwait(false);
-        return Json.Array(response.Root, "value").Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToArray();
+        return TolerantJson.Array(response.Root, "value").Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToArray();
     }
 
     /// <summary>Assignments at or above the scope: those that apply to the principal (groups included), or all of them when it is null.</summary>
     private Task<Outcome<IReadOnlyList<RoleAssignment>>> ListAssignmentsAsync(string scope, string? principalId, CancellationToken ct) =>
         FetchValue(async () =>
         {
-            var filter = Uri.EscapeDataString(principalId is null ? "atScope()" : $"atScope() and assignedTo('{principalId}')");
-            var items = await _arm.ListAllAsync($"{scope.TrimStart('/')}/providers/Microsoft.Authorization/roleAssignments?api-version={ApiVersions.Authorization}&$filter={filter}", ct).ConfigureAwait(false);
+            var filter = principalId is null ? "atScope()" : $"atScope() and assignedTo('{principalId}')";
+            var items = await _arm.ListAllAsync(ArmPaths.RoleAssignments(scope, filter), ct).ConfigureAwait(false);
             return (IReadOnlyList<RoleAssignment>)items.Select(RoleAssignment.FromJson).ToArray();
         });
 
@@ -376,14 +385,13 @@ public sealed class PrerequisiteChecker
     private Task<Outcome<IReadOnlyList<DenyAssignment>>> ListDenyAssignmentsAsync(string scope, CancellationToken ct) =>
         FetchValue(async () =>
         {
-            var filter = Uri.EscapeDataString("atScope()");
-            var items = await _arm.ListAllAsync($"{scope.TrimStart('/')}/providers/Microsoft.Authorization/denyAssignments?api-version={ApiVersions.Authorization}&$filter={filter}", ct).ConfigureAwait(false);
+            var items = await _arm.ListAllAsync(ArmPaths.DenyAssignments(scope, "atScope()"), ct).ConfigureAwait(false);
             return (IReadOnlyList<DenyAssignment>)items.Select(DenyAssignment.FromJson).Where(d => d.AppliesAt(scope)).ToArray();
         });
 
     private async Task<IReadOnlyList<SynapseRoleAssignment>> ListSynapseAssignmentsAsync(Uri endpoint, CancellationToken ct)
     {
-        var items = await _synapse(endpoint).ListWithContinuationAsync($"roleAssignments?api-version={ApiVersions.SynapseDataPlane}", ct).ConfigureAwait(false);
+        var items = await _synapse(endpoint).ListWithContinuationAsync(ArmPaths.SynapseRoleAssignments(), ct).ConfigureAwait(false);
         return items.Select(SynapseRoleAssignment.FromJson).ToArray();
     }
 

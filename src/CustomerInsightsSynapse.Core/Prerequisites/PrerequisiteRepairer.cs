@@ -126,19 +126,19 @@ public sealed class PrerequisiteRepairer
         {
             properties = new
             {
-                roleDefinitionId = $"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{action.RoleId}",
+                roleDefinitionId = ArmPaths.RoleDefinitionId(subscription, action.RoleId),
                 principalId = action.PrincipalId,
                 principalType = action.PrincipalType,
                 description = "Created by Repair-CISynapsePrerequisite (CustomerInsightsSynapse).",
             },
         };
-        using var _ = await _arm.PutAsync($"{action.Scope.TrimStart('/')}/providers/Microsoft.Authorization/roleAssignments/{name}?api-version={ApiVersions.Authorization}", body, ct).ConfigureAwait(false);
+        using var _ = await _arm.PutAsync(ArmPaths.RoleAssignment(action.Scope, name), body, ct).ConfigureAwait(false);
     }
 
     private async Task CreateSynapseAssignmentAsync(RepairAction action, string name, CancellationToken ct)
     {
         var endpoint = action.SynapseEndpoint ?? throw new CISynapseException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "A Synapse role assignment needs the workspace's development endpoint.");
         var body = new { roleId = action.RoleId, principalId = action.PrincipalId, scope = action.Scope, principalType = action.PrincipalType };
-        using var _ = await _synapse(endpoint).PutAsync($"roleAssignments/{name}?api-version={ApiVersions.SynapseDataPlane}", body, ct).ConfigureAwait(false);
+        using var _ = await _synapse(endpoint).PutAsync(ArmPaths.SynapseRoleAssignment(name), body, ct).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CustomerInsightsSynapse.Core.Azure;
 
 namespace CustomerInsightsSynapse.Core.Prerequisites;
 
@@ -10,15 +11,10 @@ public sealed record RbacPermission(
     IReadOnlyList<string> NotDataActions)
 {
     internal static RbacPermission FromJson(JsonElement e) => new(
-        Strings(e, "actions"),
-        Strings(e, "notActions"),
-        Strings(e, "dataActions"),
-        Strings(e, "notDataActions"));
-
-    internal static IReadOnlyList<string> Strings(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToArray()
-            : [];
+        TolerantJson.Strings(e, "actions"),
+        TolerantJson.Strings(e, "notActions"),
+        TolerantJson.Strings(e, "dataActions"),
+        TolerantJson.Strings(e, "notDataActions"));
 }
 
 /// <summary>An ARM role definition: its GUID, name and permissions.</summary>
@@ -26,16 +22,14 @@ public sealed record RoleDefinition(string Id, string RoleGuid, string RoleName,
 {
     public static RoleDefinition FromJson(JsonElement e)
     {
-        var id = Json.String(e, "id") ?? string.Empty;
-        var properties = Json.Object(e, "properties");
-        var permissions = properties.TryGetProperty("permissions", out var p) && p.ValueKind == JsonValueKind.Array
-            ? p.EnumerateArray().Select(RbacPermission.FromJson).ToArray()
-            : [];
+        var id = TolerantJson.String(e, "id") ?? string.Empty;
+        var properties = TolerantJson.Object(e, "properties");
+        var permissions = TolerantJson.Array(properties, "permissions").Select(RbacPermission.FromJson).ToArray();
         return new RoleDefinition(
             id,
-            WellKnownRoles.RoleGuid(Json.String(e, "name") ?? id),
-            Json.String(properties, "roleName") ?? id,
-            string.Equals(Json.String(properties, "type"), "CustomRole", StringComparison.OrdinalIgnoreCase),
+            WellKnownRoles.RoleGuid(TolerantJson.String(e, "name") ?? id),
+            TolerantJson.String(properties, "roleName") ?? id,
+            string.Equals(TolerantJson.String(properties, "type"), "CustomRole", StringComparison.OrdinalIgnoreCase),
             permissions);
     }
 }
@@ -47,14 +41,14 @@ public sealed record RoleAssignment(string Id, string Scope, string RoleDefiniti
 
     public static RoleAssignment FromJson(JsonElement e)
     {
-        var properties = Json.Object(e, "properties");
+        var properties = TolerantJson.Object(e, "properties");
         return new RoleAssignment(
-            Json.String(e, "id") ?? string.Empty,
-            Json.String(properties, "scope") ?? string.Empty,
-            Json.String(properties, "roleDefinitionId") ?? string.Empty,
-            Json.String(properties, "principalId") ?? string.Empty,
-            Json.String(properties, "principalType"),
-            Json.String(properties, "condition"));
+            TolerantJson.String(e, "id") ?? string.Empty,
+            TolerantJson.String(properties, "scope") ?? string.Empty,
+            TolerantJson.String(properties, "roleDefinitionId") ?? string.Empty,
+            TolerantJson.String(properties, "principalId") ?? string.Empty,
+            TolerantJson.String(properties, "principalType"),
+            TolerantJson.String(properties, "condition"));
     }
 }
 
@@ -71,16 +65,16 @@ public sealed record DenyAssignment(string Id, string Name, IReadOnlyList<RbacPe
 
     public static DenyAssignment FromJson(JsonElement e)
     {
-        var properties = Json.Object(e, "properties");
+        var properties = TolerantJson.Object(e, "properties");
         return new DenyAssignment(
-            Json.String(e, "id") ?? string.Empty,
-            Json.String(properties, "denyAssignmentName") ?? Json.String(e, "name") ?? string.Empty,
-            properties.TryGetProperty("permissions", out var p) && p.ValueKind == JsonValueKind.Array ? p.EnumerateArray().Select(RbacPermission.FromJson).ToArray() : [],
+            TolerantJson.String(e, "id") ?? string.Empty,
+            TolerantJson.String(properties, "denyAssignmentName") ?? TolerantJson.String(e, "name") ?? string.Empty,
+            TolerantJson.Array(properties, "permissions").Select(RbacPermission.FromJson).ToArray(),
             Ids(properties, "principals"),
             Ids(properties, "excludePrincipals"))
         {
-            Scope = Json.String(properties, "scope") ?? string.Empty,
-            DoNotApplyToChildScopes = Json.Bool(properties, "doNotApplyToChildScopes") == true,
+            Scope = TolerantJson.String(properties, "scope") ?? string.Empty,
+            DoNotApplyToChildScopes = TolerantJson.Bool(properties, "doNotApplyToChildScopes") == true,
         };
     }
 
@@ -100,96 +94,16 @@ public sealed record DenyAssignment(string Id, string Name, IReadOnlyList<RbacPe
         && PrincipalIds.Any(id => string.Equals(id, Everyone, StringComparison.OrdinalIgnoreCase) || identities.Contains(id));
 
     private static IReadOnlyList<string> Ids(JsonElement properties, string name) =>
-        properties.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Select(p => Json.String(p, "id")).OfType<string>().ToArray()
-            : [];
+        TolerantJson.Array(properties, name).Select(p => TolerantJson.String(p, "id")).OfType<string>().ToArray();
 }
 
 /// <summary>A Synapse RBAC role assignment (data plane).</summary>
 public sealed record SynapseRoleAssignment(string Id, string RoleDefinitionId, string PrincipalId, string? PrincipalType, string Scope)
 {
     public static SynapseRoleAssignment FromJson(JsonElement e) => new(
-        Json.String(e, "id") ?? string.Empty,
-        Json.String(e, "roleDefinitionId") ?? string.Empty,
-        Json.String(e, "principalId") ?? string.Empty,
-        Json.String(e, "principalType"),
-        Json.String(e, "scope") ?? string.Empty);
-}
-
-/// <summary>Small, tolerant JSON readers for REST bodies.</summary>
-internal static class Json
-{
-    public static string? String(JsonElement e, string name)
-    {
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        foreach (var property in e.EnumerateObject())
-        {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
-            }
-        }
-
-        return null;
-    }
-
-    public static JsonElement Object(JsonElement e, string name)
-    {
-        if (e.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in e.EnumerateObject())
-            {
-                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.Object)
-                {
-                    return property.Value;
-                }
-            }
-        }
-
-        return default;
-    }
-
-    public static bool? Bool(JsonElement e, string name)
-    {
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        foreach (var property in e.EnumerateObject())
-        {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return property.Value.ValueKind switch
-                {
-                    JsonValueKind.True => true,
-                    JsonValueKind.False => false,
-                    JsonValueKind.String when bool.TryParse(property.Value.GetString(), out var b) => b,
-                    _ => null,
-                };
-            }
-        }
-
-        return null;
-    }
-
-    public static IEnumerable<JsonElement> Array(JsonElement e, string name)
-    {
-        if (e.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in e.EnumerateObject())
-            {
-                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.Array)
-                {
-                    return property.Value.EnumerateArray().ToArray();
-                }
-            }
-        }
-
-        return [];
-    }
+        TolerantJson.String(e, "id") ?? string.Empty,
+        TolerantJson.String(e, "roleDefinitionId") ?? string.Empty,
+        TolerantJson.String(e, "principalId") ?? string.Empty,
+        TolerantJson.String(e, "principalType"),
+        TolerantJson.String(e, "scope") ?? string.Empty);
 }

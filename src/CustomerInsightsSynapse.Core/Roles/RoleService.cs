@@ -50,6 +50,16 @@ public sealed partial class RoleService
         Authorization.Demand(Find(assignments, caller), needed, caller, attempted, assignments);
     }
 
+    /// <summary>Demands a role that reads the store's definitions; anyone reads a store whose roles are not set up yet.</summary>
+    public async Task DemandReadAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var assignments = await ListAsync(cancellationToken).ConfigureAwait(false);
+        if (assignments.Count > 0)
+        {
+            Authorization.DemandRead(Find(assignments, caller), caller, assignments);
+        }
+    }
+
     private static CIRole? Find(IReadOnlyList<RoleAssignment> assignments, Caller caller) =>
         assignments.FirstOrDefault(a => string.Equals(a.PrincipalId, caller.ObjectId, StringComparison.OrdinalIgnoreCase))?.Role;
 

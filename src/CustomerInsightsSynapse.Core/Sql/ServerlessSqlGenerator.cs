@@ -146,7 +146,7 @@ public static class ServerlessSqlGenerator
         if (entity.Attributes.Count == 0)
         {
             throw new CISynapseException(
-                ErrorIds.UnsupportedPartitionFormat,
+                ErrorIds.EntityHasNoAttributes,
                 ErrorKind.InvalidData,
                 $"The entity '{SqlQuoting.Printable(entity.Name)}' has no attributes, so no view can describe its files.",
                 entity.Name);

@@ -16,7 +16,7 @@ namespace CustomerInsightsSynapse.Core.Sql;
 public sealed class SqlScriptExecutor
 {
     private const string ActivityName = "Synapse serverless SQL";
-    private const int ProgressActivityId = 9;
+    private const int ProgressActivityId = ProgressIds.SqlScript;
 
     private static readonly int[] PermissionErrorNumbers = [229, 230, 262, 297, 300, 15151, 15247, 13807];
 

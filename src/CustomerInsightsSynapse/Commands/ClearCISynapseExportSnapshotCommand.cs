@@ -24,7 +24,7 @@ public sealed class ClearCISynapseExportSnapshotCommand : CISynapseCmdlet
     protected override void ExecuteCmdlet()
     {
         var runner = new ExportRunner(ModuleSession.Current, StoreSession.Open());
-        var found = Run(async context => await runner.ClearSnapshotsAsync(Name, await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false), _ => false, context).ConfigureAwait(false));
+        var found = RunAsCaller((caller, context) => runner.ClearSnapshotsAsync(Name, caller, _ => false, context));
         var chosen = found.Folders
             .Where(f => ShouldProcess(f.Path, string.Create(CultureInfo.InvariantCulture, $"Delete unreferenced snapshot folder ({f.Files} files, {f.Bytes:N0} bytes)")))
             .Select(f => f.Path)
@@ -35,7 +35,7 @@ public sealed class ClearCISynapseExportSnapshotCommand : CISynapseCmdlet
             return;
         }
 
-        var cleared = Run(async context => await runner.ClearSnapshotsAsync(Name, await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false), f => chosen.Contains(f.Path), context).ConfigureAwait(false));
+        var cleared = RunAsCaller((caller, context) => runner.ClearSnapshotsAsync(Name, caller, f => chosen.Contains(f.Path), context));
         WriteObject(new CISynapseSnapshotCleanup(cleared));
     }
 }

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using CustomerInsightsSynapse.Completers;
 using CustomerInsightsSynapse.Core.Connections;
 using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Discovery;
 using CustomerInsightsSynapse.Infrastructure;
 using CustomerInsightsSynapse.Models;
 
@@ -25,35 +26,24 @@ public sealed class GetCISynapseConnectionCommand : CISynapseCmdlet
     {
         var store = StoreSession.Open();
         var service = new ConnectionService(store, null);
+        var filter = new NameFilter(Name);
         // A connection asked for by its exact name is returned even when the caller cannot use it.
-        var onlyExactNames = Name is { Length: > 0 } && !Name.Any(WildcardPattern.ContainsWildcardCharacters);
-        var listing = Run(async context =>
-        {
-            var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await service.ListUsableAsync(caller, All || onlyExactNames, context.CancellationToken).ConfigureAwait(false);
-        });
+        var listing = RunAsCaller((caller, context) => service.ListUsableAsync(caller, All || filter.OnlyExactNames, context.CancellationToken));
 
         foreach (var problem in listing.Problems)
         {
             WriteError(ErrorRecordFactory.From(problem, null));
         }
 
-        var patterns = (Name is { Length: > 0 } ? Name : ["*"]).Select(n => new NamePattern(n)).ToArray();
-        var written = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var pattern in patterns)
+        var found = filter.Apply(listing.Documents, d => d.Content.Name);
+        foreach (var missing in found.Missing)
         {
-            var text = pattern.Text;
-            var matches = listing.Documents.Where(d => pattern.IsMatch(d.Content.Name)).ToArray();
-            if (matches.Length == 0 && !pattern.HasWildcards)
-            {
-                WriteError(ErrorRecordFactory.From(ConnectionService.NotFound(text, store.Location, listing.Documents.Select(d => d.Content.Name)), text));
-                continue;
-            }
+            WriteError(ErrorRecordFactory.From(ConnectionService.NotFound(missing, store.Location, listing.Documents.Select(d => d.Content.Name)), missing));
+        }
 
-            foreach (var match in matches.Where(m => written.Add(m.Content.Name)))
-            {
-                WriteObject(new CISynapseConnection(match, store.Location));
-            }
+        foreach (var match in found.Selected)
+        {
+            WriteObject(new CISynapseConnection(match, store.Location));
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using CustomerInsightsSynapse.Completers;
 using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Discovery;
 using CustomerInsightsSynapse.Infrastructure;
 using CustomerInsightsSynapse.Models;
 
@@ -34,35 +35,19 @@ public sealed class GetCISynapseEntityCommand : CISynapseCmdlet
         var source = EntitySource.Resolve(Source, SessionState.Path);
         var reader = EntitySource.Reader(source);
         var folder = Run(context => reader.ReadAsync(source, context));
-        var patterns = (Name ?? []).Select(n => (Text: n, Pattern: new NamePattern(n), Matched: false)).ToArray();
-        foreach (var entity in folder.Entities)
+        var filter = new NameFilter(Name);
+        foreach (var entity in folder.Entities.Where(e => filter.IsMatch(e.Name)))
         {
-            var selected = patterns.Length == 0;
-            for (var i = 0; i < patterns.Length; i++)
-            {
-                if (patterns[i].Pattern.IsMatch(entity.Name))
-                {
-                    patterns[i].Matched = true;
-                    selected = true;
-                }
-            }
-
-            if (selected)
-            {
-                WriteObject(new CISynapseEntity(entity, folder, Detailed));
-            }
+            WriteObject(new CISynapseEntity(entity, folder, Detailed));
         }
 
-        foreach (var (text, pattern, matched) in patterns)
+        foreach (var missing in filter.Apply(folder.Entities, e => e.Name).Missing)
         {
-            if (!matched && !pattern.HasWildcards)
-            {
-                WriteError(ErrorRecordFactory.Create(
-                    ErrorIds.EntityNotFound,
-                    ErrorKind.ObjectNotFound,
-                    $"The CDM folder '{folder.DocumentPath}' has no entity named '{text}'.",
-                    text));
-            }
+            WriteError(ErrorRecordFactory.Create(
+                ErrorIds.EntityNotFound,
+                ErrorKind.ObjectNotFound,
+                $"The CDM folder '{folder.DocumentPath}' has no entity named '{missing}'.",
+                missing));
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using CustomerInsightsSynapse.Completers;
 using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Discovery;
 using CustomerInsightsSynapse.Core.Export;
 using CustomerInsightsSynapse.Infrastructure;
 using CustomerInsightsSynapse.Models;
@@ -30,11 +31,7 @@ public sealed class GetCISynapseExportCommand : CISynapseCmdlet
     {
         var store = StoreSession.Open();
         var service = new ExportService(store, ExportEnvironment.For(ModuleSession.Current));
-        var listing = Run(async context =>
-        {
-            var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await service.ListAsync(caller, context.CancellationToken).ConfigureAwait(false);
-        });
+        var listing = RunAsCaller((caller, context) => service.ListAsync(caller, context.CancellationToken));
 
         foreach (var problem in listing.Problems)
         {
@@ -44,22 +41,16 @@ public sealed class GetCISynapseExportCommand : CISynapseCmdlet
         var documents = listing.Documents
             .Where(d => ConnectionName is null || string.Equals(d.Content.ConnectionName, ConnectionName, StringComparison.OrdinalIgnoreCase))
             .ToArray();
-        var patterns = (Name is { Length: > 0 } ? Name : ["*"]).Select(n => (Text: n, Pattern: new WildcardPattern(n, WildcardOptions.IgnoreCase))).ToArray();
-        var written = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (text, pattern) in patterns)
+        var found = new NameFilter(Name).Apply(documents, d => d.Content.Name);
+        foreach (var missing in found.Missing)
         {
-            var matches = documents.Where(d => pattern.IsMatch(d.Content.Name)).ToArray();
-            if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(text))
-            {
-                var where = ConnectionName is null ? "in the store" : $"of the connection '{ConnectionName}' in the store";
-                WriteError(ErrorRecordFactory.From(ExportService.NotFound(text, store.Location, documents.Select(d => d.Content.Name), where), text));
-                continue;
-            }
+            var where = ConnectionName is null ? "in the store" : $"of the connection '{ConnectionName}' in the store";
+            WriteError(ErrorRecordFactory.From(ExportService.NotFound(missing, store.Location, documents.Select(d => d.Content.Name), where), missing));
+        }
 
-            foreach (var match in matches.Where(m => written.Add(m.Content.Name)))
-            {
-                WriteObject(new CISynapseExport(match, store.Location, Detailed));
-            }
+        foreach (var match in found.Selected)
+        {
+            WriteObject(new CISynapseExport(match, store.Location, Detailed));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using CustomerInsightsSynapse.Core.Discovery;
 using CustomerInsightsSynapse.Core.Export;
 using CustomerInsightsSynapse.Infrastructure;
 using CustomerInsightsSynapse.Models;
@@ -31,25 +32,19 @@ public sealed class GetCISynapseExportRunCommand : CISynapseCmdlet
 
     protected override void ExecuteCmdlet()
     {
-        var runner = new ExportRunner(ModuleSession.Current, StoreSession.Open());
-        var listing = Run(context => runner.ListRunsAsync(context.CancellationToken));
-        foreach (var problem in listing.Problems)
+        var query = new ExportRunQuery
+        {
+            ExportNames = new NameFilter(ExportName),
+            Statuses = Status?.Select(s => Enum.Parse<ExportRunStatus>(s, ignoreCase: true)).ToArray(),
+            After = After,
+            RunId = RunId,
+            Last = Last,
+        };
+        var history = new ExportRunHistory(StoreSession.Open());
+        var (runs, problems) = RunAsCaller((caller, context) => history.ListAsync(caller, query, context.CancellationToken));
+        foreach (var problem in problems)
         {
             WriteError(ErrorRecordFactory.From(problem, null));
-        }
-
-        var patterns = (ExportName is { Length: > 0 } ? ExportName : ["*"]).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
-        IEnumerable<ExportRunRecord> runs = listing.Documents
-            .Select(d => d.Content)
-            .Where(r => patterns.Any(p => p.IsMatch(r.ExportName)))
-            .Where(r => Status is null || Status.Contains(r.Status.ToString(), StringComparer.OrdinalIgnoreCase))
-            .Where(r => After is null || r.StartedOn >= After)
-            .Where(r => RunId is null || string.Equals(r.RunId, RunId, StringComparison.OrdinalIgnoreCase))
-            .OrderByDescending(r => r.StartedOn)
-            .ThenByDescending(r => r.RunId, StringComparer.Ordinal);
-        if (Last is { } last)
-        {
-            runs = runs.Take(last);
         }
 
         foreach (var run in runs)

@@ -30,19 +30,19 @@ public sealed class GetCISynapseWorkspaceCommand : CISynapseCmdlet
 
     protected override void ExecuteCmdlet()
     {
-        var patterns = (Name is { Length: > 0 } ? Name : ["*"]).Select(n => new NamePattern(n)).ToArray();
+        var filter = new NameFilter(Name);
         var finder = new WorkspaceFinder(new ResourceDiscovery(StoreSession.ResourceManager()));
-        var found = Run(context => finder.FindAsync(SubscriptionId, ResourceGroupName, name => patterns.Any(p => p.IsMatch(name)), context));
-        foreach (var pattern in patterns.Where(p => !p.HasWildcards && !found.Any(w => p.IsMatch(w.Workspace.Name))))
+        var found = Run(context => finder.FindAsync(SubscriptionId, ResourceGroupName, filter.IsMatch, context));
+        foreach (var missing in filter.Apply(found, w => w.Workspace.Name).Missing)
         {
             var where = SubscriptionId is null ? "any subscription the signed-in account can see" : $"subscription '{SubscriptionId}'";
-            var message = $"There is no Synapse workspace named '{pattern.Text}' in {(ResourceGroupName is null ? string.Empty : $"resource group '{ResourceGroupName}' of ")}{where}.";
+            var message = $"There is no Synapse workspace named '{missing}' in {(ResourceGroupName is null ? string.Empty : $"resource group '{ResourceGroupName}' of ")}{where}.";
             WriteError(ErrorRecordFactory.From(
-                new CISynapseException(ErrorIds.WorkspaceNotFound, ErrorKind.ObjectNotFound, message, pattern.Text)
+                new CISynapseException(ErrorIds.WorkspaceNotFound, ErrorKind.ObjectNotFound, message, missing)
                 {
                     RecommendedAction = "Run Get-CISynapseWorkspace without -Name to list the workspaces the signed-in account can see; it needs Reader on the workspace or its resource group.",
                 },
-                pattern.Text));
+                missing));
         }
 
         WriteObject(found.Select(w => new CISynapseWorkspace(w)), enumerateCollection: true);

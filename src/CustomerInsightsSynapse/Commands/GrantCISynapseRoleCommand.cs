@@ -31,11 +31,7 @@ public sealed class GrantCISynapseRoleCommand : CISynapseCmdlet
             return;
         }
 
-        var granted = Run(async context =>
-        {
-            var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await new RoleService(store).GrantAsync(caller, principal, Enum.Parse<CIRole>(Role, ignoreCase: true), DisplayName, context.CancellationToken).ConfigureAwait(false);
-        });
+        var granted = RunAsCaller((caller, context) => new RoleService(store).GrantAsync(caller, principal, Enum.Parse<CIRole>(Role, ignoreCase: true), DisplayName, context.CancellationToken));
         WriteObject(new CISynapseRoleAssignment(granted, store.Location));
     }
 }

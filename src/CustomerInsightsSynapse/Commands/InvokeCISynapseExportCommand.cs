@@ -48,9 +48,9 @@ public sealed class InvokeCISynapseExportCommand : CISynapseCmdlet
 
     private void RunOne(ExportRunner runner, string name, ExportRunOptions options)
     {
-        if (IsWhatIf())
+        if (WhatIfInEffect)
         {
-            ShowPlan(Run(async context => await runner.PlanAsync(name, await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false), options, context).ConfigureAwait(false)));
+            ShowPlan(RunAsCaller((caller, context) => runner.PlanAsync(name, caller, options, context)));
             return;
         }
 
@@ -62,7 +62,7 @@ public sealed class InvokeCISynapseExportCommand : CISynapseCmdlet
         ExportRunRecord record;
         try
         {
-            record = Run(async context => await runner.RunAsync(name, await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false), options, context).ConfigureAwait(false));
+            record = RunAsCaller((caller, context) => runner.RunAsync(name, caller, options, context));
         }
         catch (ExportRunFailedException failed)
         {
@@ -109,9 +109,4 @@ public sealed class InvokeCISynapseExportCommand : CISynapseCmdlet
             ShouldProcess($"database {plan.DatabaseName}", $"{verb} this T-SQL:{Environment.NewLine}{plan.SqlScript}");
         }
     }
-
-    private bool IsWhatIf() =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
-            ? value is SwitchParameter { IsPresent: true }
-            : SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter { IsPresent: true } or true;
 }

@@ -88,11 +88,7 @@ public sealed class NewCISynapseConnectionCommand : CISynapseCmdlet
 
         var validator = SkipValidation ? null : new ConnectionValidator(StoreSession.ResourceManager());
         var service = new ConnectionService(store, validator);
-        var created = Run(async context =>
-        {
-            var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await service.CreateAsync(new NewConnectionRequest(Name, DisplayName, Enum.Parse<ConnectionUsableBy>(UsableBy, ignoreCase: true), target), caller, !SkipValidation, context).ConfigureAwait(false);
-        });
+        var created = RunAsCaller((caller, context) => service.CreateAsync(new NewConnectionRequest(Name, DisplayName, Enum.Parse<ConnectionUsableBy>(UsableBy, ignoreCase: true), target), caller, !SkipValidation, context));
         WriteObject(new CISynapseConnection(created, store.Location));
     }
 }

@@ -66,11 +66,7 @@ public sealed class NewCISynapseExportCommand : CISynapseCmdlet
             QueryAccess = Enum.Parse<QueryAccessMode>(QueryAccessMode, ignoreCase: true),
             Deployment = Enum.Parse<DeploymentMode>(DeploymentMode, ignoreCase: true),
         };
-        var created = Run(async context =>
-        {
-            var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await service.CreateAsync(request, caller, context).ConfigureAwait(false);
-        });
+        var created = RunAsCaller((caller, context) => service.CreateAsync(request, caller, context));
         WriteObject(new CISynapseExport(created, store.Location, detailed: false));
     }
 }

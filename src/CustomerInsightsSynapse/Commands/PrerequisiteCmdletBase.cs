@@ -73,9 +73,8 @@ public abstract class PrerequisiteCmdletBase : CISynapseCmdlet
     {
         var store = StoreSession.Open();
         var service = new ConnectionService(store, null);
-        var connection = Run(async context =>
+        var connection = RunAsCaller(async (caller, context) =>
         {
-            var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
             return await service.GetAsync(name, caller, context.CancellationToken).ConfigureAwait(false)
                 ?? throw await ConnectionService.NotFoundAsync(store, name, context.CancellationToken).ConfigureAwait(false);
         });

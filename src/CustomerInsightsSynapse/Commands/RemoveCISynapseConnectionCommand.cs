@@ -29,9 +29,8 @@ public sealed class RemoveCISynapseConnectionCommand : CISynapseCmdlet
     {
         var store = StoreSession.Open();
         var service = new ConnectionService(store, null);
-        var (caller, current, usage) = Run(async context =>
+        var (caller, current, usage) = RunAsCaller(async (who, context) =>
         {
-            var who = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
             var found = await service.GetAsync(Name, who, context.CancellationToken).ConfigureAwait(false);
             var uses = found is null ? null : await service.FindUsageAsync(found.Content.Name, context.CancellationToken).ConfigureAwait(false);
             return (who, found, uses);

@@ -45,11 +45,7 @@ public sealed class RemoveCISynapseExportCommand : CISynapseCmdlet
             RemoveDatabaseObjects = RemoveDatabaseObjects,
             DropDatabase = DropDatabase,
         };
-        var plan = Run(async context =>
-        {
-            var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await service.PlanRemovalAsync(request, caller, context).ConfigureAwait(false);
-        });
+        var plan = RunAsCaller((caller, context) => service.PlanRemovalAsync(request, caller, context));
 
         var export = plan.Export.Content;
         var what = new List<string> { "Remove export definition" };

@@ -98,27 +98,12 @@ public sealed class RepairCISynapsePrerequisiteCommand : PrerequisiteCmdletBase
 
     private void WaitForChecks()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(WaitTimeoutSeconds);
+        var checker = new PrerequisiteChecker(ModuleSession.Current);
+        var waiter = new RepairedCheckWaiter(checker.TestAsync);
+        var deadline = waiter.DeadlineAfter(TimeSpan.FromSeconds(WaitTimeoutSeconds));
         foreach (var group in _repaired.GroupBy(r => r.Target))
         {
-            var pending = group.Select(r => r.CheckId).ToHashSet(StringComparer.Ordinal);
-            var checker = new PrerequisiteChecker(ModuleSession.Current);
-            var attempt = 0;
-            while (pending.Count > 0)
-            {
-                attempt++;
-                WriteProgress(new ProgressRecord(2, "Waiting for role assignments to take effect", $"{pending.Count} check(s) still failing; test {attempt}"));
-                var results = Run(context => checker.TestAsync(group.Key, context));
-                pending.IntersectWith(results.Where(r => r.Status != PrerequisiteStatus.Passed).Select(r => r.CheckId));
-                if (pending.Count == 0 || DateTime.UtcNow >= deadline)
-                {
-                    break;
-                }
-
-                Run(context => Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Max(1, (deadline - DateTime.UtcNow).TotalSeconds))), context.CancellationToken));
-            }
-
-            WriteProgress(new ProgressRecord(2, "Waiting for role assignments to take effect", "Done") { RecordType = ProgressRecordType.Completed });
+            var pending = Run(context => waiter.WaitAsync(group.Key, group.Select(r => r.CheckId), deadline, context));
             if (pending.Count > 0)
             {
                 WriteWarning($"Still failing after {WaitTimeoutSeconds} s: {string.Join(", ", pending)}. Propagation can take longer; test again later.");

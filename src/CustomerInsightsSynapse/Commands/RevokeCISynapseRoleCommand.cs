@@ -31,11 +31,7 @@ public sealed class RevokeCISynapseRoleCommand : CISynapseCmdlet
             return;
         }
 
-        var removed = Run(async context =>
-        {
-            var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await new RoleService(store).RevokeAsync(caller, principal, Role is null ? null : Enum.Parse<CIRole>(Role, ignoreCase: true), context.CancellationToken).ConfigureAwait(false);
-        });
+        var removed = RunAsCaller((caller, context) => new RoleService(store).RevokeAsync(caller, principal, Role is null ? null : Enum.Parse<CIRole>(Role, ignoreCase: true), context.CancellationToken));
         if (PassThru)
         {
             WriteObject(new CISynapseRoleAssignment(removed, store.Location));

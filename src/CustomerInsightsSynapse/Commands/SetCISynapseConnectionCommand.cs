@@ -99,11 +99,7 @@ public sealed class SetCISynapseConnectionCommand : CISynapseCmdlet
 
         var validator = SkipValidation ? null : new ConnectionValidator(StoreSession.ResourceManager());
         var service = new ConnectionService(store, validator);
-        var updated = Run(async context =>
-        {
-            var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await service.UpdateAsync(change, caller, !SkipValidation, context).ConfigureAwait(false);
-        });
+        var updated = RunAsCaller((caller, context) => service.UpdateAsync(change, caller, !SkipValidation, context));
         if (PassThru)
         {
             WriteObject(new CISynapseConnection(updated, store.Location));

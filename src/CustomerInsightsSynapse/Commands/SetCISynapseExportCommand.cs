@@ -69,11 +69,7 @@ public sealed class SetCISynapseExportCommand : CISynapseCmdlet
         }
 
         var service = new ExportService(store, ExportEnvironment.For(ModuleSession.Current));
-        var updated = Run(async context =>
-        {
-            var caller = await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false);
-            return await service.UpdateAsync(change, caller, context).ConfigureAwait(false);
-        });
+        var updated = RunAsCaller((caller, context) => service.UpdateAsync(change, caller, context));
         if (PassThru)
         {
             WriteObject(new CISynapseExport(updated, store.Location, detailed: true));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Roles;
 
 namespace CustomerInsightsSynapse.Infrastructure;
 
@@ -131,6 +132,19 @@ public abstract class CISynapseCmdlet : PSCmdlet
         progress.CompleteAll();
         return task.GetAwaiter().GetResult();
     }
+
+    /// <summary><see cref="Run{T}"/> for an operation done as the signed-in principal (who the store sees acting).</summary>
+    protected T RunAsCaller<T>(Func<Caller, OperationContext, Task<T>> operation) =>
+        Run(async context => await operation(await StoreSession.CallerAsync(context.CancellationToken).ConfigureAwait(false), context).ConfigureAwait(false));
+
+    /// <summary>
+    /// Whether -WhatIf is in effect, given or inherited through $WhatIfPreference: commands that describe their plan
+    /// in more detail than one ShouldProcess line ask this first.
+    /// </summary>
+    protected bool WhatIfInEffect =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
+            ? value is SwitchParameter { IsPresent: true }
+            : SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter { IsPresent: true } or true;
 
     protected void Run(Func<OperationContext, Task> operation) =>
         Run<bool>(async context =>

@@ -46,6 +46,28 @@ internal static class ErrorRecordFactory
         return ex;
     }
 
+    /// <summary>The PowerShell category of each kind of failure; a convention test checks every kind is here.</summary>
+    internal static readonly IReadOnlyDictionary<ErrorKind, ErrorCategory> Categories = new Dictionary<ErrorKind, ErrorCategory>
+    {
+        [ErrorKind.NotSpecified] = ErrorCategory.NotSpecified,
+        [ErrorKind.InvalidArgument] = ErrorCategory.InvalidArgument,
+        [ErrorKind.InvalidData] = ErrorCategory.InvalidData,
+        [ErrorKind.InvalidOperation] = ErrorCategory.InvalidOperation,
+        [ErrorKind.ObjectNotFound] = ErrorCategory.ObjectNotFound,
+        [ErrorKind.ResourceExists] = ErrorCategory.ResourceExists,
+        [ErrorKind.ResourceBusy] = ErrorCategory.ResourceBusy,
+        [ErrorKind.PermissionDenied] = ErrorCategory.PermissionDenied,
+        [ErrorKind.AuthenticationError] = ErrorCategory.AuthenticationError,
+        [ErrorKind.SecurityError] = ErrorCategory.SecurityError,
+        [ErrorKind.ConnectionError] = ErrorCategory.ConnectionError,
+        [ErrorKind.OperationStopped] = ErrorCategory.OperationStopped,
+        [ErrorKind.OperationTimeout] = ErrorCategory.OperationTimeout,
+        [ErrorKind.ParserError] = ErrorCategory.ParserError,
+        [ErrorKind.InvalidResult] = ErrorCategory.InvalidResult,
+        [ErrorKind.NotImplemented] = ErrorCategory.NotImplemented,
+        [ErrorKind.LimitsExceeded] = ErrorCategory.LimitsExceeded,
+    };
+
     private static ErrorCategory Category(ErrorKind kind) =>
-        Enum.TryParse<ErrorCategory>(kind.ToString(), out var category) ? category : ErrorCategory.NotSpecified;
+        Categories.TryGetValue(kind, out var category) ? category : ErrorCategory.NotSpecified;
 }

@@ -7,7 +7,7 @@ namespace CustomerInsightsSynapse.Core.Tests.Export;
 
 public sealed class ArmExportTargetsTests
 {
-    private static readonly ConnectionDefinition Connection = new()
+    internal static readonly ConnectionDefinition Connection = new()
     {
         Name = "Sales",
         DisplayName = "Sales",

@@ -66,6 +66,7 @@ public sealed class PrerequisiteCheckerEmulatorTests
 
         Assert.All(results, r => Assert.True(r.Status == PrerequisiteStatus.Passed, $"{r.CheckId}: {r.Status} {r.Reason}"));
         Assert.Equal(15, results.Count);
+        Assert.All(results, r => Assert.Contains(r.CheckId, CheckIds.All));
         Assert.Equal(3, checker.Rounds);
         var requests = emulator.Host.Context.Requests.Snapshot();
         Assert.True(requests.Count > 15, $"{requests.Count} requests");

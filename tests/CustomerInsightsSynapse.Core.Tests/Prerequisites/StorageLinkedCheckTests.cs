@@ -10,18 +10,16 @@ public sealed class StorageLinkedCheckTests
     private const string Account = $"/subscriptions/{Sub}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/lake";
     private static readonly PrerequisiteTarget Target = new(Sub, "rg", "ws", Account, "c");
 
-    private static Outcome<AzureResponse?> Workspace(string defaultLakeUrl) =>
-        Outcome<AzureResponse?>.Of(AzureResponseFrom($$"""{ "properties": { "defaultDataLakeStorage": { "accountUrl": "{{defaultLakeUrl}}", "filesystem": "fs" } } }"""));
+    private static Outcome<WorkspaceResource> Workspace(string defaultLakeUrl) =>
+        Outcome<WorkspaceResource>.Of(WorkspaceResource.FromJson(JsonDocument.Parse($$"""{ "properties": { "defaultDataLakeStorage": { "accountUrl": "{{defaultLakeUrl}}", "filesystem": "fs" } } }""").RootElement));
 
     private static Outcome<IReadOnlyList<JsonElement>> LinkedServices(params (string Name, string Type, string Url)[] services) =>
         Outcome<IReadOnlyList<JsonElement>>.Of(services
             .Select(s => JsonDocument.Parse($$"""{ "name": "{{s.Name}}", "properties": { "type": "{{s.Type}}", "typeProperties": { "url": "{{s.Url}}" } } }""").RootElement)
             .ToArray());
 
-    private static AzureResponse AzureResponseFrom(string json) => new(200, JsonDocument.Parse(json), null, null);
-
-    private static PrerequisiteResult Check(Outcome<AzureResponse?> workspace, Outcome<IReadOnlyList<JsonElement>>? linked) =>
-        new ResultBuilder(Target, "lake").StorageLinked(workspace, linked);
+    private static PrerequisiteResult Check(Outcome<WorkspaceResource> workspace, Outcome<IReadOnlyList<JsonElement>>? linked) =>
+        new PrerequisiteRules(Target, "lake").StorageLinked(workspace, linked);
 
     [Fact]
     public void The_default_lake_passes_without_reading_linked_services()

@@ -232,8 +232,19 @@ public sealed class ServerlessSqlGeneratorTests
                 new CdmPartition("https://x.blob.core.windows.net/c/2.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: false))]),
             "different settings"
         },
-        { new CdmEntity("Empty", [], []), "no attributes" },
     };
+
+    [Fact]
+    public void AnEntityWithoutAttributesIsRefusedWithItsOwnErrorId()
+    {
+        var ex = Assert.Throws<CISynapseException>(() => Generate(new CdmEntity("Empty", [], [])));
+
+        Assert.Equal(ErrorIds.EntityHasNoAttributes, ex.ErrorId);
+        Assert.Equal(ErrorKind.InvalidData, ex.Kind);
+        Assert.Contains("no attributes", ex.Message);
+        Assert.Contains("Empty", ex.Message);
+        Assert.Equal(RecommendedActions.For(ErrorIds.EntityHasNoAttributes), ex.RecommendedAction);
+    }
 
     [Theory]
     [MemberData(nameof(UnsupportedEntities))]

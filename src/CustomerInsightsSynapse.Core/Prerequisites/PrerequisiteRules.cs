@@ -3,23 +3,26 @@ using CustomerInsightsSynapse.Core.Azure;
 
 namespace CustomerInsightsSynapse.Core.Prerequisites;
 
-/// <summary>Turns what Azure answered into one <see cref="PrerequisiteResult"/> per check, each with its fix.</summary>
-internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAccountName)
+/// <summary>
+/// The prerequisite rules: each judges what Azure answered for one check and gives its <see cref="PrerequisiteResult"/>,
+/// with the fix.
+/// </summary>
+internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storageAccountName)
 {
     private const string NoRepair = " Repair-CISynapsePrerequisite does not change this.";
 
     public PrerequisiteResult Subscription(Outcome<AzureResponse?> subscription)
     {
-        const string id = "SubscriptionEnabled";
+        const string id = CheckIds.SubscriptionEnabled;
         const string title = "The subscription is active";
-        var scope = $"/subscriptions/{target.SubscriptionId}";
+        var scope = AzureResourceId.ForSubscription(target.SubscriptionId);
         const string requirement = "You have an active Azure subscription (state Enabled).";
         if (!subscription.Succeeded)
         {
             return Undecided(id, title, scope, requirement, subscription.Error!, subscription.NotFound);
         }
 
-        var state = Json.String(subscription.Value!.Root, "state") ?? "unknown";
+        var state = TolerantJson.String(subscription.Value!.Root, "state") ?? "unknown";
         return state.Equals("Enabled", StringComparison.OrdinalIgnoreCase)
             ? Pass(id, title, PrerequisitePrincipal.None, scope, requirement, "The subscription is Enabled.")
             : Fail(id, title, PrerequisitePrincipal.None, scope, requirement, $"The subscription is {state}.", "Reactivate the subscription in the Azure portal (Cost Management + Billing)." + NoRepair, null,
@@ -28,7 +31,7 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
 
     public PrerequisiteResult Container(Outcome<AzureResponse?> container)
     {
-        const string id = "ContainerExists";
+        const string id = CheckIds.ContainerExists;
         const string title = "The container exists";
         const string requirement = "The container the connection names exists in the storage account.";
         if (container.Succeeded)
@@ -42,9 +45,9 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
             : Undecided(id, title, target.ContainerScope, requirement, container.Error!, false);
     }
 
-    public PrerequisiteResult HierarchicalNamespace(Outcome<AzureResponse?> storage)
+    public PrerequisiteResult HierarchicalNamespace(Outcome<StorageAccountResource> storage)
     {
-        const string id = "HierarchicalNamespace";
+        const string id = CheckIds.HierarchicalNamespace;
         const string title = "The storage account has hierarchical namespace enabled";
         const string requirement = "The Data Lake Storage Gen2 account must have hierarchical namespace enabled.";
         if (!storage.Succeeded)
@@ -52,16 +55,16 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
             return Undecided(id, title, target.StorageAccountResourceId, requirement, storage.Error!, storage.NotFound);
         }
 
-        var enabled = Json.Bool(Json.Object(storage.Value!.Root, "properties"), "isHnsEnabled") == true;
+        var enabled = storage.Value!.IsHnsEnabled == true;
         return enabled
             ? Pass(id, title, PrerequisitePrincipal.None, target.StorageAccountResourceId, requirement, "isHnsEnabled is true.")
             : Fail(id, title, PrerequisitePrincipal.None, target.StorageAccountResourceId, requirement, "isHnsEnabled is false or absent: this is a flat Blob storage account.",
                 $"Invoke-AzStorageAccountHierarchicalNamespaceUpgrade -ResourceGroupName '{ResourceGroupOf(target.StorageAccountResourceId)}' -Name '{storageAccountName}' -RequestType Upgrade (validate first with -RequestType Validation), or use another account." + NoRepair, null);
     }
 
-    public PrerequisiteResult StorageLinked(Outcome<AzureResponse?> workspace, Outcome<IReadOnlyList<JsonElement>>? linkedServices)
+    public PrerequisiteResult StorageLinked(Outcome<WorkspaceResource> workspace, Outcome<IReadOnlyList<JsonElement>>? linkedServices)
     {
-        const string id = "StorageLinkedToWorkspace";
+        const string id = CheckIds.StorageLinkedToWorkspace;
         const string title = "The storage account is linked to the workspace";
         const string requirement = "The storage account where the data is located is linked to the Synapse workspace (its default data lake or a linked service).";
         if (!workspace.Succeeded)
@@ -69,13 +72,13 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
             return Undecided(id, title, target.WorkspaceResourceId, requirement, workspace.Error!, workspace.NotFound);
         }
 
-        if (IsDefaultLake(workspace.Value!.Root, target, storageAccountName))
+        var lake = workspace.Value!.DefaultDataLake;
+        if (lake.Is(target.StorageAccountResourceId, storageAccountName))
         {
             return Pass(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, $"'{storageAccountName}' is the workspace's default data lake storage.");
         }
 
-        var lake = Json.Object(Json.Object(workspace.Value!.Root, "properties"), "defaultDataLakeStorage");
-        var defaultLake = Json.String(lake, "accountUrl") ?? Json.String(lake, "resourceId") ?? "not set";
+        var defaultLake = lake.AccountUrl ?? lake.ResourceId ?? "not set";
         const string fix = "Link the account in Synapse Studio (Manage > Linked services > New > Azure Data Lake Storage Gen2), or choose the workspace's default account in the connection." + NoRepair;
         if (linkedServices is null || !linkedServices.Succeeded)
         {
@@ -86,21 +89,10 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
 
         var linked = linkedServices.Value!.FirstOrDefault(l => LinkedServiceAccount(l) is { } account && string.Equals(account, storageAccountName, StringComparison.OrdinalIgnoreCase));
         return linked.ValueKind == JsonValueKind.Object
-            ? Pass(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, $"Linked service '{Json.String(linked, "name")}' links '{storageAccountName}' to the workspace.")
+            ? Pass(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, $"Linked service '{TolerantJson.String(linked, "name")}' links '{storageAccountName}' to the workspace.")
             : Fail(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement,
                 $"The workspace's default data lake is '{defaultLake}', not '{storageAccountName}', and none of its {linkedServices.Value!.Count} linked services points to '{storageAccountName}'.",
                 fix, null);
-    }
-
-    /// <summary>Whether the workspace's default data lake is the target storage account.</summary>
-    public static bool IsDefaultLake(JsonElement workspace, PrerequisiteTarget target, string storageAccountName)
-    {
-        var lake = Json.Object(Json.Object(workspace, "properties"), "defaultDataLakeStorage");
-        var resourceId = Json.String(lake, "resourceId");
-        var accountUrl = Json.String(lake, "accountUrl");
-        return AzureResourceId.SameId(resourceId, target.StorageAccountResourceId)
-            || (accountUrl is not null && Uri.TryCreate(accountUrl, UriKind.Absolute, out var url) && AccountFromHost(url) is { } account
-                && string.Equals(account, storageAccountName, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>
@@ -109,14 +101,14 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
     /// </summary>
     internal static string? LinkedServiceAccount(JsonElement linkedService)
     {
-        var properties = Json.Object(linkedService, "properties");
-        var type = Json.String(properties, "type");
+        var properties = TolerantJson.Object(linkedService, "properties");
+        var type = TolerantJson.String(properties, "type");
         if (!string.Equals(type, "AzureBlobFS", StringComparison.OrdinalIgnoreCase) && !string.Equals(type, "AzureBlobStorage", StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
-        var typeProperties = Json.Object(properties, "typeProperties");
+        var typeProperties = TolerantJson.Object(properties, "typeProperties");
         var url = TextOrExpression(typeProperties, "url") ?? TextOrExpression(typeProperties, "serviceEndpoint");
         if (url is not null)
         {
@@ -129,7 +121,7 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
 
     /// <summary>A property that is a string, or an object with a string value (Expression or SecureString).</summary>
     private static string? TextOrExpression(JsonElement e, string name) =>
-        Json.String(e, name) ?? Json.String(Json.Object(e, name), "value");
+        TolerantJson.String(e, name) ?? TolerantJson.String(TolerantJson.Object(e, name), "value");
 
     /// <summary>The account in a url that may hold expressions in its path ("https://lake.dfs.core.windows.net/@{...}").</summary>
     private static string? AccountFromUrlText(string text)
@@ -151,7 +143,7 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         // A path-style url (an IP address host) names the account in its first segment, which must then be plain.
         var firstSegment = rest[authority.Length..].TrimStart('/').Split('/')[0];
         var plain = firstSegment.Contains('@') || firstSegment.Contains('{') ? string.Empty : firstSegment;
-        return Uri.TryCreate($"{trimmed[..scheme]}://{authority}/{plain}", UriKind.Absolute, out var uri) ? AccountFromHost(uri) : null;
+        return Uri.TryCreate($"{trimmed[..scheme]}://{authority}/{plain}", UriKind.Absolute, out var uri) ? DefaultDataLake.AccountNameFromUri(uri) : null;
     }
 
     private static string? AccountFromConnectionString(string connectionString)
@@ -181,9 +173,9 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         return blobEndpoint is null ? null : AccountFromUrlText(blobEndpoint);
     }
 
-    public PrerequisiteResult StorageFirewall(Outcome<AzureResponse?> storage)
+    public PrerequisiteResult StorageFirewall(Outcome<StorageAccountResource> storage)
     {
-        const string id = "StorageFirewallAllowsWorkspace";
+        const string id = CheckIds.StorageFirewallAllowsWorkspace;
         const string title = "The storage firewall lets the workspace in";
         const string requirement = "When the storage account's firewall denies by default, a resource instance rule must let the Synapse workspace in (serverless SQL does not run in the managed virtual network).";
         if (!storage.Succeeded)
@@ -191,16 +183,14 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
             return Undecided(id, title, target.StorageAccountResourceId, requirement, storage.Error!, storage.NotFound);
         }
 
-        var properties = Json.Object(storage.Value!.Root, "properties");
-        var acls = Json.Object(properties, "networkAcls");
-        var defaultAction = Json.String(acls, "defaultAction") ?? "Allow";
-        var publicAccess = Json.String(properties, "publicNetworkAccess");
-        if (defaultAction.Equals("Allow", StringComparison.OrdinalIgnoreCase) && !string.Equals(publicAccess, "Disabled", StringComparison.OrdinalIgnoreCase))
+        var account = storage.Value!;
+        var defaultAction = account.NetworkRules.DefaultAction;
+        if (account.NetworkRules.AllowsByDefault && !account.PublicNetworkAccessDisabled)
         {
             return Pass(id, title, PrerequisitePrincipal.None, target.StorageAccountResourceId, requirement, "The storage firewall allows all networks.");
         }
 
-        var rules = Json.Array(acls, "resourceAccessRules").Select(r => Json.String(r, "resourceId")).OfType<string>().ToArray();
+        var rules = account.NetworkRules.ResourceAccessRuleIds;
         // A rule may name the workspace, or use '*' for every workspace of a resource group or subscription.
         if (rules.Any(r => ActionPattern.Matches(r.TrimEnd('/'), target.WorkspaceResourceId)))
         {
@@ -208,16 +198,16 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         }
 
         return Fail(id, title, PrerequisitePrincipal.None, target.StorageAccountResourceId, requirement,
-            string.Equals(publicAccess, "Disabled", StringComparison.OrdinalIgnoreCase)
+            account.PublicNetworkAccessDisabled
                 ? "Public network access is disabled and no resource instance rule names the workspace."
                 : $"The firewall's default action is {defaultAction} and no resource instance rule names the workspace.",
             $"Add-AzStorageAccountNetworkRule -ResourceGroupName '{ResourceGroupOf(target.StorageAccountResourceId)}' -Name '{storageAccountName}' -TenantId <tenant id> -ResourceId '{target.WorkspaceResourceId}'" + NoRepair,
             null);
     }
 
-    public PrerequisiteResult StorageNetwork(Outcome<AzureResponse?> storage, Outcome<bool> probe)
+    public PrerequisiteResult StorageNetwork(Outcome<StorageAccountResource> storage, Outcome<bool> probe)
     {
-        const string id = "StorageNetworkAllowsCaller";
+        const string id = CheckIds.StorageNetworkAllowsCaller;
         const string title = "The storage firewall lets this computer in";
         const string requirement = "The export writes the data from this computer: the storage account's network rules must admit it (public network access enabled, and an IP or virtual network rule when the default action is Deny).";
         if (probe.Succeeded)
@@ -227,8 +217,7 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
 
         if (probe.Status == 403 && probe.Error == PrerequisiteChecker.StorageNetworkRefusal)
         {
-            var properties = storage.Succeeded ? Json.Object(storage.Value!.Root, "properties") : default;
-            var disabled = string.Equals(Json.String(properties, "publicNetworkAccess"), "Disabled", StringComparison.OrdinalIgnoreCase);
+            var disabled = storage.Succeeded && storage.Value!.PublicNetworkAccessDisabled;
             return Fail(id, title, PrerequisitePrincipal.None, target.ContainerScope, requirement,
                 $"The storage account '{storageAccountName}' answered 403 AuthorizationFailure: its network rules do not admit this computer" + (disabled ? " (public network access is disabled)." : "."),
                 disabled
@@ -240,9 +229,9 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         return Undecided(id, title, target.ContainerScope, requirement, $"The container could not be reached: {probe.Error}", false);
     }
 
-    public PrerequisiteResult WorkspaceFirewall(Outcome<AzureResponse?> workspace, Outcome<IReadOnlyList<JsonElement>> rules)
+    public PrerequisiteResult WorkspaceFirewall(Outcome<WorkspaceResource> workspace, Outcome<IReadOnlyList<JsonElement>> rules)
     {
-        const string id = "WorkspaceFirewallAllowsAzureServices";
+        const string id = CheckIds.WorkspaceFirewallAllowsAzureServices;
         const string title = "The workspace firewall allows Azure services";
         const string requirement = "The workspace firewall has the AllowAllWindowsAzureIps rule (\"Allow Azure services and resources to access this workspace\").";
         if (!workspace.Succeeded)
@@ -256,8 +245,8 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         }
 
         var allowsAzure = rules.Value!.Any(r =>
-            string.Equals(Json.String(r, "name"), "AllowAllWindowsAzureIps", StringComparison.OrdinalIgnoreCase)
-            || (Json.String(Json.Object(r, "properties"), "startIpAddress") == "0.0.0.0" && Json.String(Json.Object(r, "properties"), "endIpAddress") == "0.0.0.0"));
+            string.Equals(TolerantJson.String(r, "name"), "AllowAllWindowsAzureIps", StringComparison.OrdinalIgnoreCase)
+            || (TolerantJson.String(TolerantJson.Object(r, "properties"), "startIpAddress") == "0.0.0.0" && TolerantJson.String(TolerantJson.Object(r, "properties"), "endIpAddress") == "0.0.0.0"));
         return allowsAzure
             ? Pass(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, "The AllowAllWindowsAzureIps rule exists.")
             : Fail(id, title, PrerequisitePrincipal.None, target.WorkspaceResourceId, requirement, $"None of the {rules.Value!.Count} firewall rules allows Azure services.",
@@ -266,7 +255,7 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
 
     public PrerequisiteResult ServicePrincipalFound(Outcome<(string? Id, string? Name)> lookup, PrerequisitePrincipal principal)
     {
-        const string id = "ServicePrincipalExists";
+        const string id = CheckIds.ServicePrincipalExists;
         const string title = "The Customer Insights service principal exists in the tenant";
         const string requirement = "The service principal of the Customer Insights application (app id 0bfc4568-a4ba-4c58-bd3e-5d3e76bd7fff) exists in the tenant.";
         if (!lookup.Succeeded)
@@ -292,10 +281,10 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         var roleName = WellKnownRoles.NameOf(roleId);
         var id = principal.Kind switch
         {
-            PrincipalKind.ServicePrincipal => "ServicePrincipalStorageAccess",
-            PrincipalKind.User => "UserStorageAccess",
-            PrincipalKind.WorkspaceIdentity => "WorkspaceIdentityStorageAccess",
-            _ => "QueryUserStorageAccess",
+            PrincipalKind.ServicePrincipal => CheckIds.ServicePrincipalStorageAccess,
+            PrincipalKind.User => CheckIds.UserStorageAccess,
+            PrincipalKind.WorkspaceIdentity => CheckIds.WorkspaceIdentityStorageAccess,
+            _ => CheckIds.QueryUserStorageAccess,
         };
         var who = Describe(principal);
         var title = $"{who} has {roleName} on the storage";
@@ -312,7 +301,7 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         Outcome<IReadOnlyList<DenyAssignment>>? denies,
         IReadOnlyDictionary<string, RoleDefinition> definitions)
     {
-        var id = principal.Kind == PrincipalKind.ServicePrincipal ? "ServicePrincipalResourceGroupReader" : "UserResourceGroupReader";
+        var id = principal.Kind == PrincipalKind.ServicePrincipal ? CheckIds.ServicePrincipalResourceGroupReader : CheckIds.UserResourceGroupReader;
         var who = Describe(principal);
         var title = $"{who} can read the workspace's resource group";
         var requirement = $"{who} needs at least Reader on the resource group '{target.WorkspaceResourceGroup}' of the Synapse workspace.";
@@ -328,7 +317,7 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         Uri? endpoint,
         string? callerId)
     {
-        const string id = "ServicePrincipalSynapseAdministrator";
+        const string id = CheckIds.ServicePrincipalSynapseAdministrator;
         var title = $"{Describe(principal)} is Synapse Administrator";
         var scope = WorkspaceScope;
         const string requirement = "The Customer Insights service principal needs the Synapse Administrator role (Synapse RBAC) on the workspace.";
@@ -366,7 +355,7 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
 
     public PrerequisiteResult SynapsePrincipalTypes(Outcome<IReadOnlyList<SynapseRoleAssignment>> assignments, string? callerId)
     {
-        const string id = "SynapseAssignmentPrincipalType";
+        const string id = CheckIds.SynapseAssignmentPrincipalType;
         const string title = "Synapse administrator assignments carry a principal type";
         const string requirement = "Synapse Administrator and Synapse SQL Administrator assignments must have principalType set; without it the serverless SQL login of a service principal is created wrong and its sign-in fails.";
         if (!assignments.Succeeded)
@@ -494,7 +483,4 @@ internal sealed class ResultBuilder(PrerequisiteTarget target, string storageAcc
         scope.TrimEnd('/').StartsWith(parent.TrimEnd('/') + "/", StringComparison.OrdinalIgnoreCase);
 
     private static string ResourceGroupOf(string resourceId) => AzureResourceId.Parse(resourceId).ResourceGroup ?? string.Empty;
-
-    private static string? AccountFromHost(Uri url) =>
-        (url.HostNameType == UriHostNameType.Dns ? url.Host.Split('.')[0] : url.AbsolutePath.Trim('/').Split('/')[0]) is { Length: > 0 } account ? account : null;
 }
