@@ -210,6 +210,11 @@ internal sealed class CatalogQuery(SqlCatalog.CatalogView catalog, SqlDatabase c
         var name = table.SchemaObject.BaseIdentifier.Value;
         if (!string.Equals(schema, "sys", StringComparison.OrdinalIgnoreCase))
         {
+            if (current.Views.GetValueOrDefault((schema ?? "dbo") + "." + name) is { ConstantRow: { } constants } view)
+            {
+                return [view.Columns.Select((c, i) => (c.Name, constants[i])).ToDictionary(c => c.Name, c => c.Item2, StringComparer.OrdinalIgnoreCase)];
+            }
+
             throw new SqlStatementException(SqlErrors.InvalidObject(schema is null ? name : schema + "." + name));
         }
 

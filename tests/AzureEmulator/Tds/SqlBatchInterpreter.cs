@@ -196,6 +196,13 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
                     }
 
                     break;
+                case CreateSchemaStatement schema:
+                    if (!Current.Schemas.Add(schema.Name.Value))
+                    {
+                        throw new SqlStatementException(SqlErrors.ObjectExists(schema.Name.Value));
+                    }
+
+                    break;
                 case CreateOrAlterViewStatement or CreateViewStatement or AlterViewStatement:
                     SaveView((ViewStatementBody)statement);
                     break;
@@ -247,6 +254,11 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
         private void SaveView(ViewStatementBody view)
         {
             var key = ViewKey(view.SchemaObjectName);
+            if (view.SchemaObjectName.SchemaIdentifier?.Value is { } schema && !Current.Schemas.Contains(schema))
+            {
+                throw new SqlStatementException(SqlErrors.SchemaMissing(schema));
+            }
+
             var exists = Current.Views.TryGetValue(key, out var existing);
             if (view is CreateViewStatement && exists)
             {
@@ -278,7 +290,38 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
                 columns,
                 rowset?.DataFiles.OfType<StringLiteral>().FirstOrDefault()?.Value,
                 options.GetValueOrDefault(BulkInsertOptionKind.DataSource),
-                options.FirstOrDefault(o => o.Key.ToString().Equals("Format", StringComparison.OrdinalIgnoreCase) || o.Key.ToString().Equals("FormatFile", StringComparison.Ordinal)).Value);
+                options.FirstOrDefault(o => o.Key.ToString().Equals("Format", StringComparison.OrdinalIgnoreCase) || o.Key.ToString().Equals("FormatFile", StringComparison.Ordinal)).Value,
+                ConstantRow(query));
+        }
+
+        /// <summary>The row of a view that selects only constants (no FROM), or null for any other view.</summary>
+        private static IReadOnlyList<object?>? ConstantRow(QuerySpecification? query)
+        {
+            if (query is null || query.FromClause is not null || query.SelectElements.Count == 0)
+            {
+                return null;
+            }
+
+            var values = new List<object?>();
+            foreach (var element in query.SelectElements)
+            {
+                switch (element)
+                {
+                    case SelectScalarExpression { Expression: StringLiteral text }:
+                        values.Add(text.Value);
+                        break;
+                    case SelectScalarExpression { Expression: IntegerLiteral number }:
+                        values.Add(int.Parse(number.Value, System.Globalization.CultureInfo.InvariantCulture));
+                        break;
+                    case SelectScalarExpression { Expression: NullLiteral }:
+                        values.Add(null);
+                        break;
+                    default:
+                        return null;
+                }
+            }
+
+            return values;
         }
 
         private static string ViewKey(SchemaObjectName name) => (name.SchemaIdentifier?.Value ?? "dbo") + "." + name.BaseIdentifier.Value;

@@ -3,8 +3,8 @@ namespace AzureEmulator.Tds;
 /// <summary>A column of a view, as its WITH clause (or select list) declares it.</summary>
 public sealed record SqlViewColumn(string Name, string Type);
 
-/// <summary>A view: its name, columns and, for OPENROWSET views, where it reads from.</summary>
-public sealed record SqlView(int ObjectId, string Schema, string Name, IReadOnlyList<SqlViewColumn> Columns, string? Bulk, string? DataSource, string? Format);
+/// <summary>A view: its name, columns and, for OPENROWSET views, where it reads from; for a view of constants, its one row.</summary>
+public sealed record SqlView(int ObjectId, string Schema, string Name, IReadOnlyList<SqlViewColumn> Columns, string? Bulk, string? DataSource, string? Format, IReadOnlyList<object?>? ConstantRow = null);
 
 /// <summary>An external data source.</summary>
 public sealed record SqlDataSource(int Id, string Name, string Location, string? Credential);
@@ -29,6 +29,9 @@ public sealed class SqlDatabase(int id, string name, string? collation)
     public Dictionary<string, SqlCredential> Credentials { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, SqlDataSource> DataSources { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Schemas by name; every database starts with dbo, sys and INFORMATION_SCHEMA.</summary>
+    public HashSet<string> Schemas { get; } = new(StringComparer.OrdinalIgnoreCase) { "dbo", "sys", "INFORMATION_SCHEMA" };
 
     /// <summary>Views by "schema.name".</summary>
     public Dictionary<string, SqlView> Views { get; } = new(StringComparer.OrdinalIgnoreCase);
