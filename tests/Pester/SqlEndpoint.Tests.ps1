@@ -64,9 +64,11 @@ Describe 'The serverless SQL endpoint of the test stack' {
             $snapshot = ($run.Entities | Where-Object Entity -EQ $view.name).SnapshotId
             $view.bulk | Should -Be "$($s.Database)/$($view.name)/$snapshot/*"
         }
-        # CREATE DATABASE in master, then the data source and the two views in the new database.
+        # The run takes the database first (CREATE DATABASE in master, the owner marker's schema and view in it), then
+        # the script: CREATE DATABASE in master (already there), the data source and the two views.
         $batches = @(Get-CISynapseEmulatorSqlBatch -Stack $Stack | Where-Object { $_.database -eq $s.Database -or ($_.database -eq 'master' -and $_.text -match [regex]::Escape($s.Database)) })
-        $batches.Count | Should -Be 4
+        $batches.Count | Should -Be 7
+        @($batches | Where-Object text -Match '\[cisynapse\]').Count | Should -Be 2
         $batches[0].database | Should -Be 'master'
         $batches | ForEach-Object { $_.login | Should -Be $SignedInUser; $_.outcome | Should -Be 'ok' }
     }
@@ -80,7 +82,7 @@ Describe 'The serverless SQL endpoint of the test stack' {
         $run.Status | Should -Be 'Succeeded'
         $run.SqlApplied | Should -BeTrue
         (Invoke-CISynapseEmulatorAdmin -Stack $Stack -Path 'sql/faults').injected | Should -Be 1
-        $outcomes = @(Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database $s.Database | Where-Object text -Match 'VIEW' | ForEach-Object outcome)
+        $outcomes = @(Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database $s.Database | Where-Object text -Match 'CREATE OR ALTER VIEW' | ForEach-Object outcome)
         $outcomes | Should -Be @('injected', 'ok')
         @((Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database $s.Database).views.name) | Should -Be @('Customer')
     }

@@ -114,6 +114,7 @@ public static class ErrorIds
     public const string DatabaseNameCharacters = "DatabaseNameCharacters";
     public const string DatabaseNameReserved = "DatabaseNameReserved";
     public const string DatabaseNameInUse = "DatabaseNameInUse";
+    public const string DatabaseOwnedElsewhere = "DatabaseOwnedElsewhere";
     public const string DatabaseNameCaseChange = "DatabaseNameCaseChange";
     public const string LakeContainerUnknown = "LakeContainerUnknown";
     public const string ExportPurgeFailed = "ExportPurgeFailed";

@@ -117,6 +117,7 @@ public static class RecommendedActions
         [ErrorIds.DatabaseNameCharacters] = "Use only letters A-Z, digits, '_' and '-' in the database name, starting with a letter.",
         [ErrorIds.DatabaseNameReserved] = "Choose a database name that is not reserved (the message lists the reserved names).",
         [ErrorIds.DatabaseNameInUse] = "Choose another database name, or add the entities to that export with Set-CISynapseExport -AddEntity.",
+        [ErrorIds.DatabaseOwnedElsewhere] = "Give this export another database name (Set-CISynapseExport -DatabaseName), or remove the export the database names as its owner with Remove-CISynapseExport -RemoveDatabaseObjects from its own store.",
         [ErrorIds.DatabaseNameCaseChange] = "Keep the current spelling, or choose a different database name.",
         [ErrorIds.LakeContainerUnknown] = "Check the connection's storage account and container with Get-CISynapseConnection and Test-CISynapsePrerequisite.",
         [ErrorIds.ExportPurgeFailed] = "Run Remove-CISynapseExport again: what was removed stays removed, and the definition is kept until the purge completes.",

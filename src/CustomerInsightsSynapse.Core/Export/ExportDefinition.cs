@@ -13,6 +13,13 @@ public sealed record ExportDefinition
 {
     public required string Name { get; init; }
 
+    /// <summary>
+    /// Stays the same for the life of the export and differs from any earlier export of the same name: it is what
+    /// a database claim and a database's owner marker name. Exports saved before it existed get one on their
+    /// first save or run.
+    /// </summary>
+    public string? ExportId { get; init; }
+
     public required string DisplayName { get; init; }
 
     public required string ConnectionName { get; init; }

@@ -5,7 +5,7 @@ namespace CustomerInsightsSynapse.Core.Export;
 
 /// <summary>
 /// The T-SQL that removes what an export created in one serverless database: <c>DROP VIEW IF EXISTS</c> per entity,
-/// and when no other export feeds the database, its external data source and credential; or, only when asked,
+/// and when no other export feeds the database, its external data source, credential and owner marker; or, only when asked,
 /// the database itself (in master). Names are quoted by <see cref="SqlQuoting"/>; every batch is parsed by
 /// <see cref="SqlScriptValidator"/> before the script is returned. The master key is left alone: other objects may
 /// depend on it and it costs nothing.
@@ -32,6 +32,7 @@ public static class ExportDropScript
             {
                 batches.Add(DropIfExists("sys.external_data_sources", "EXTERNAL DATA SOURCE", ServerlessSqlGenerator.DataSourceName));
                 batches.Add(DropIfExists("sys.database_scoped_credentials", "DATABASE SCOPED CREDENTIAL", ServerlessSqlGenerator.CredentialName));
+                batches.Add(DatabaseOwnerMarker.Drop());
             }
         }
 

@@ -134,6 +134,7 @@ public sealed class ExportRunner
                 await CheckPrerequisitesAsync(connection, lake.Resources, warnings, context).ConfigureAwait(false);
             }
 
+            await new DatabaseOwnershipStep(_store, endpoint => new SqlScriptExecutor(endpoint, _session.Credential, _session.Cloud.SqlAudience, options.Sql), _clock).TakeAsync(export.Name, connection, lake.Container, deployment == DeploymentMode.Apply ? lake.SqlEndpoint : null, caller, context).ConfigureAwait(false);
             context.Progress.Report(new OperationProgress(activity, $"Export '{export.Name}'", $"Reading the Customer Insights data at {export.Source}", 10));
             var (read, missing) = await ReadSourceAsync(export, context).ConfigureAwait(false);
 

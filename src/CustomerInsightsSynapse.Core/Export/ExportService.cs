@@ -23,6 +23,8 @@ public sealed class ExportService
     private readonly ExportEnvironment _environment;
     private readonly TimeProvider _clock;
     private readonly RoleService _roles;
+    private readonly ExportDatabaseUsage _usage;
+    private readonly ExportRemoval _removal;
 
     public ExportService(DefinitionStore store, ExportEnvironment environment, TimeProvider? clock = null)
     {
@@ -30,6 +32,8 @@ public sealed class ExportService
         _environment = environment;
         _clock = clock ?? TimeProvider.System;
         _roles = new RoleService(store, clock);
+        _usage = new ExportDatabaseUsage(store, new DatabaseClaims(store, _clock));
+        _removal = new ExportRemoval(store, environment, _roles, _usage);
     }
 
     public async Task<StoredDocument<ExportDefinition>> CreateAsync(NewExportRequest request, Caller caller, OperationContext context)
@@ -45,7 +49,7 @@ public sealed class ExportService
         }
 
         var database = DatabaseNameRules.Validate(request.DatabaseName);
-        await DemandDatabaseFreeAsync(connection, database, name, token).ConfigureAwait(false);
+        await _usage.DemandDatabaseFreeAsync(connection, database, name, token).ConfigureAwait(false);
         if (request.Entities.Count == 0)
         {
             throw NoEntities(name);
@@ -62,6 +66,7 @@ public sealed class ExportService
         var definition = new ExportDefinition
         {
             Name = name,
+            ExportId = DatabaseClaims.NewExportId(),
             DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? name : request.DisplayName.Trim(),
             ConnectionName = connection.Name,
             Source = request.Source,
@@ -75,14 +80,29 @@ public sealed class ExportService
             ModifiedBy = caller.ObjectId,
             ModifiedOn = now,
         };
+        StoredDocument<ExportDefinition> created;
         try
         {
-            return await _store.CreateAsync(Kind, name, definition, caller.ObjectId, token).ConfigureAwait(false);
+            created = await _store.CreateAsync(Kind, name, definition, caller.ObjectId, token).ConfigureAwait(false);
         }
         catch (CISynapseException ex) when (ex.ErrorId == ErrorIds.StoreDocumentExists)
         {
             throw Exists(name);
         }
+
+        // The document first, then the claim: a claim always names an export that was saved, so a claim whose export
+        // is missing is one a removal left behind, never one a create is about to complete.
+        try
+        {
+            await _usage.Claims.ClaimAsync(name, definition.ExportId, connection.WorkspaceResourceId, database, caller.ObjectId, token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await DeleteQuietlyAsync(created).ConfigureAwait(false);
+            throw;
+        }
+
+        return created;
     }
 
     /// <summary>One export, or null. Any role may read.</summary>
@@ -112,6 +132,7 @@ public sealed class ExportService
         }
 
         var now = _clock.GetUtcNow();
+        var exportId = before.ExportId ?? DatabaseClaims.NewExportId();
         var database = before.DatabaseName;
         var databaseSince = before.DatabaseSince;
         var formerDatabases = before.FormerDatabases.ToList();
@@ -130,7 +151,7 @@ public sealed class ExportService
             }
 
             database = DatabaseNameRules.Validate(newDatabase);
-            await DemandDatabaseFreeAsync(connection, database, before.Name, token).ConfigureAwait(false);
+            await _usage.DemandDatabaseFreeAsync(connection, database, before.Name, token).ConfigureAwait(false);
             formerDatabases.Add(new FormerDatabase(before.DatabaseName, before.DatabaseSince, now));
             databaseSince = now;
         }
@@ -154,6 +175,7 @@ public sealed class ExportService
 
         var updated = before with
         {
+            ExportId = exportId,
             DisplayName = string.IsNullOrWhiteSpace(change.DisplayName) ? before.DisplayName : change.DisplayName.Trim(),
             DatabaseName = database,
             DatabaseSince = databaseSince,
@@ -163,148 +185,41 @@ public sealed class ExportService
             ModifiedBy = caller.ObjectId,
             ModifiedOn = now,
         };
-        return await _store.UpdateAsync(Kind, before.Name, change.ExpectedRevision ?? current.Revision, updated, caller.ObjectId, token).ConfigureAwait(false);
+        // The database the export will feed is claimed before the document says so, and a former one released only
+        // after: a failure in between leaves the export on its database and any claim this call made undone.
+        var claimed = await _usage.Claims.ClaimAsync(before.Name, exportId, connection.WorkspaceResourceId, database, caller.ObjectId, token).ConfigureAwait(false);
+        StoredDocument<ExportDefinition> saved;
+        try
+        {
+            saved = await _store.UpdateAsync(Kind, before.Name, change.ExpectedRevision ?? current.Revision, updated, caller.ObjectId, token).ConfigureAwait(false);
+        }
+        catch (Exception) when (claimed)
+        {
+            await ReleaseQuietlyAsync(exportId, connection.WorkspaceResourceId, database).ConfigureAwait(false);
+            throw;
+        }
+
+        if (!string.Equals(database, before.DatabaseName, StringComparison.Ordinal))
+        {
+            await _usage.Claims.ReleaseAsync(exportId, connection.WorkspaceResourceId, before.DatabaseName, token).ConfigureAwait(false);
+        }
+
+        return saved;
     }
 
     /// <summary>
     /// Works out what removing an export will delete, checking the role first; changes nothing. Landed data and
     /// database objects another export of the same container still uses are left out (and named in the notes).
     /// </summary>
-    public async Task<ExportRemovalPlan> PlanRemovalAsync(ExportRemovalRequest request, Caller caller, OperationContext context)
-    {
-        var token = context.CancellationToken;
-        var current = await RequireAsync(request.Name, token).ConfigureAwait(false);
-        var export = current.Content;
-        var connection = await _store.GetAsync(ConnectionService.Kind, export.ConnectionName, token).ConfigureAwait(false);
-        if (connection is null)
-        {
-            // Without its connection no one can tell who the export was meant for: only Administrators remove it.
-            await _roles.DemandAsync(caller, CIRole.Administrator, $"remove the export '{export.Name}' whose connection '{export.ConnectionName}' no longer exists", token).ConfigureAwait(false);
-        }
-        else
-        {
-            await _roles.DemandExportAsync(caller, connection.Content, $"remove the export '{export.Name}'", token).ConfigureAwait(false);
-        }
-
-        var purge = request.RemoveLandedData || request.RemoveDatabaseObjects || request.DropDatabase;
-        if (!purge)
-        {
-            return new ExportRemovalPlan(request, current, null, [], [], [], [], null, []);
-        }
-
-        if (connection is null)
-        {
-            throw await ConnectionService.NotFoundAsync(_store, export.ConnectionName, token).ConfigureAwait(false);
-        }
-
-        var notes = new List<string>();
-        var others = await OtherClaimsAsync(export, connection.Content, token).ConfigureAwait(false);
-        var footprint = ExportFootprint.Of(export);
-        BlobLocation? container = null;
-        var prefixes = new List<string>();
-        var files = new List<string>();
-        var found = new List<string>();
-        if (request.RemoveLandedData)
-        {
-            container = await RequireTargets().LakeContainerAsync(connection.Content, token).ConfigureAwait(false);
-            foreach (var (database, entities) in footprint)
-            {
-                var target = new Lake.LakeTarget(container, database);
-                foreach (var entity in entities)
-                {
-                    if (others.Claims(database, entity))
-                    {
-                        notes.Add($"'{database}/{entity}/' was kept: another export of the container feeds or fed '{entity}' into '{database}'.");
-                        continue;
-                    }
-
-                    prefixes.Add(target.EntityFolder(entity) + "/");
-                }
-
-                if (others.UsesDatabase(database))
-                {
-                    notes.Add($"'{database}/model.json' and '{database}/_sql/' were kept: another export of the container uses the database '{database}'.");
-                }
-                else
-                {
-                    files.Add(target.ModelPath);
-                    prefixes.Add(target.DatabaseFolder + "/_sql/");
-                }
-            }
-
-            found.AddRange(await new LandedBlobs(RequireBlobs(), container).ListAsync(prefixes, files, token).ConfigureAwait(false));
-        }
-
-        var scripts = new List<Sql.SqlScript>();
-        Sql.SqlEndpoint? endpoint = null;
-        if (request.RemoveDatabaseObjects || request.DropDatabase)
-        {
-            foreach (var (database, entities) in footprint)
-            {
-                var shared = others.UsesDatabase(database);
-                var views = entities.Where(e => !others.Claims(database, e)).ToArray();
-                var drop = request.DropDatabase && !shared;
-                if (request.DropDatabase && shared)
-                {
-                    notes.Add($"The database '{database}' was not dropped: another export of the container uses it. Only this export's views are dropped.");
-                }
-
-                if (views.Length == 0 && !drop && shared)
-                {
-                    continue;
-                }
-
-                scripts.Add(ExportDropScript.Generate(database, export.QueryAccess, views, dropSharedObjects: !shared, dropDatabase: drop));
-            }
-
-            if (export.Deployment == Sql.DeploymentMode.Apply && _environment.SqlExecutors is not null && _environment.Targets is not null)
-            {
-                endpoint = await _environment.Targets.SqlEndpointAsync(connection.Content, token).ConfigureAwait(false);
-                if (endpoint is null)
-                {
-                    notes.Add($"The serverless SQL endpoint of the workspace '{connection.Content.WorkspaceName}' is not known: the drop script is returned, not run.");
-                }
-            }
-            else
-            {
-                notes.Add(export.Deployment == Sql.DeploymentMode.ScriptOnly
-                    ? "The export's deployment mode is ScriptOnly: the drop script is returned, not run."
-                    : "No SQL sign-in is available: the drop script is returned, not run.");
-            }
-        }
-
-        return new ExportRemovalPlan(request, current, container, prefixes, files, found, scripts, endpoint, notes);
-    }
+    public Task<ExportRemovalPlan> PlanRemovalAsync(ExportRemovalRequest request, Caller caller, OperationContext context) =>
+        _removal.PlanAsync(request, caller, context);
 
     /// <summary>
     /// Carries out a plan: first the SQL (when it is to be run), then the landed blobs, then the definition, so a
-    /// failure leaves the definition in place to try again.
+    /// failure leaves the definition in place to try again; the export's database claim is released last.
     /// </summary>
-    public async Task<ExportRemovalResult> RemoveAsync(ExportRemovalPlan plan, OperationContext context)
-    {
-        var token = context.CancellationToken;
-        var sqlApplied = false;
-        if (plan.AppliesSql)
-        {
-            var executor = _environment.SqlExecutors!(plan.SqlEndpoint!);
-            foreach (var script in plan.Scripts)
-            {
-                context.Log.Verbose($"Dropping the objects of export '{plan.Export.Name}' in database '{script.Database}'.");
-                await executor.ExecuteAsync(script, context).ConfigureAwait(false);
-            }
-
-            sqlApplied = true;
-        }
-
-        var deleted = new List<string>();
-        if (plan.Container is not null)
-        {
-            deleted.AddRange(await new LandedBlobs(RequireBlobs(), plan.Container).DeleteAsync(plan.BlobPrefixes, plan.BlobFiles, plan.Export.Name, context).ConfigureAwait(false));
-        }
-
-        await _store.DeleteAsync(Kind, plan.Export.Name, plan.Request.ExpectedRevision ?? plan.Export.Revision, token).ConfigureAwait(false);
-        return new ExportRemovalResult(plan, deleted, sqlApplied);
-    }
+    public Task<ExportRemovalResult> RemoveAsync(ExportRemovalPlan plan, OperationContext context) =>
+        _removal.RemoveAsync(plan, context);
 
     private async Task<List<string>> ChangeSelectionAsync(ExportDefinition before, ExportChange change, OperationContext context)
     {
@@ -337,109 +252,6 @@ public sealed class ExportService
         return await _environment.Reader.ReadAsync(source, context).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Two exports of one connection may not feed the same database. Nor may exports of two connections that share
-    /// the workspace (their runs would replace each other's data source in that database) or the container (they
-    /// would land in, lock and describe the same folder).
-    /// </summary>
-    private async Task DemandDatabaseFreeAsync(ConnectionDefinition connection, string database, string exportName, CancellationToken token)
-    {
-        var listing = await _store.ListAsync(Kind, token).ConfigureAwait(false);
-        var connections = new Dictionary<string, ConnectionDefinition?>(StringComparer.OrdinalIgnoreCase) { [connection.Name] = connection };
-        foreach (var document in listing.Documents)
-        {
-            var other = document.Content;
-            if (string.Equals(other.Name, exportName, StringComparison.OrdinalIgnoreCase)
-                || !string.Equals(other.DatabaseName, database, StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            if (!connections.TryGetValue(other.ConnectionName, out var otherConnection))
-            {
-                otherConnection = (await _store.GetAsync(ConnectionService.Kind, other.ConnectionName, token).ConfigureAwait(false))?.Content;
-                connections[other.ConnectionName] = otherConnection;
-            }
-
-            var why = string.Equals(other.ConnectionName, connection.Name, StringComparison.OrdinalIgnoreCase) ? $"of the connection '{connection.Name}'"
-                : otherConnection is null ? null
-                : string.Equals(otherConnection.WorkspaceResourceId, connection.WorkspaceResourceId, StringComparison.OrdinalIgnoreCase) ? $"of the connection '{otherConnection.Name}', on the same workspace '{connection.WorkspaceName}',"
-                : SameContainer(otherConnection, connection) ? $"of the connection '{otherConnection.Name}', on the same container '{connection.StorageAccountName}/{connection.Container}',"
-                : null;
-            if (why is null)
-            {
-                continue;
-            }
-
-            throw new CISynapseException(
-                ErrorIds.DatabaseNameInUse,
-                ErrorKind.ResourceExists,
-                $"The export '{other.Name}' {why} already feeds the database '{other.DatabaseName}'; two exports cannot feed the same database through one connection, workspace or container.",
-                database)
-            {
-                RecommendedAction = "Choose another database name, or add the entities to that export with Set-CISynapseExport -AddEntity.",
-            };
-        }
-
-        DemandNoUnreadableOwner(listing, database);
-    }
-
-    /// <summary>An export document that cannot be read might feed the database: it counts as its owner.</summary>
-    private static void DemandNoUnreadableOwner(DocumentListing<ExportDefinition> listing, string database)
-    {
-        if (listing.Problems.Count == 0)
-        {
-            return;
-        }
-
-        var unreadable = string.Join(", ", listing.Problems.Select(p => p.Target?.ToString() ?? p.Message));
-        throw new CISynapseException(
-            ErrorIds.DatabaseOwnerUnknown,
-            ErrorKind.ResourceExists,
-            $"Export documents that cannot be read ({unreadable}) might already feed the database '{database}', so it cannot be given to another export.",
-            database)
-        {
-            RecommendedAction = "Repair or remove the unreadable export documents (Get-CISynapseExport names them), then try again.",
-        };
-    }
-
-    private static bool SameContainer(ConnectionDefinition a, ConnectionDefinition b) =>
-        string.Equals(a.StorageAccountResourceId, b.StorageAccountResourceId, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(a.Container, b.Container, StringComparison.Ordinal);
-
-    /// <summary>What the other exports on the same container use: their databases and (database, entity) folders.</summary>
-    private async Task<OtherExportUsage> OtherClaimsAsync(ExportDefinition export, ConnectionDefinition connection, CancellationToken token)
-    {
-        var listing = await _store.ListAsync(Kind, token).ConfigureAwait(false);
-        var connections = new Dictionary<string, ConnectionDefinition?>(StringComparer.OrdinalIgnoreCase) { [connection.Name] = connection };
-        var others = new OtherExportUsage();
-        foreach (var document in listing.Documents.Where(d => !string.Equals(d.Content.Name, export.Name, StringComparison.OrdinalIgnoreCase)))
-        {
-            var other = document.Content;
-            if (!connections.TryGetValue(other.ConnectionName, out var otherConnection))
-            {
-                otherConnection = (await _store.GetAsync(ConnectionService.Kind, other.ConnectionName, token).ConfigureAwait(false))?.Content;
-                connections[other.ConnectionName] = otherConnection;
-            }
-
-            var sameContainer = otherConnection is null
-                ? string.Equals(other.ConnectionName, connection.Name, StringComparison.OrdinalIgnoreCase)
-                : SameContainer(otherConnection, connection);
-            if (sameContainer)
-            {
-                others.Add(ExportFootprint.Of(other));
-            }
-        }
-
-        // Documents that cannot be read might use the same database: keep what is shared, to be safe.
-        if (listing.Problems.Count > 0)
-        {
-            others.UnknownUsers = true;
-        }
-
-        return others;
-    }
-
     private async Task DemandReadAsync(Caller caller, CancellationToken cancellationToken)
     {
         var assignments = await _roles.ListAsync(cancellationToken).ConfigureAwait(false);
@@ -452,9 +264,36 @@ public sealed class ExportService
         Authorization.DemandRead(role, caller, assignments);
     }
 
-    private async Task<StoredDocument<ExportDefinition>> RequireAsync(string name, CancellationToken cancellationToken) =>
-        await _store.GetAsync(Kind, DocumentNames.Validate(name, "export name"), cancellationToken).ConfigureAwait(false)
-        ?? throw await NotFoundAsync(_store, name, cancellationToken).ConfigureAwait(false);
+    private Task<StoredDocument<ExportDefinition>> RequireAsync(string name, CancellationToken cancellationToken) =>
+        RequireAsync(_store, name, cancellationToken);
+
+    /// <summary>The export, or <see cref="ErrorIds.ExportNotFound"/>.</summary>
+    internal static async Task<StoredDocument<ExportDefinition>> RequireAsync(DefinitionStore store, string name, CancellationToken cancellationToken) =>
+        await store.GetAsync(Kind, DocumentNames.Validate(name, "export name"), cancellationToken).ConfigureAwait(false)
+        ?? throw await NotFoundAsync(store, name, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Undoes a create whose claim failed; what cannot be undone is left for the claim's abandonment rule.</summary>
+    private async Task DeleteQuietlyAsync(StoredDocument<ExportDefinition> created)
+    {
+        try
+        {
+            await _store.DeleteAsync(Kind, created.Name, created.Revision, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (CISynapseException)
+        {
+        }
+    }
+
+    private async Task ReleaseQuietlyAsync(string exportId, string workspaceResourceId, string database)
+    {
+        try
+        {
+            await _usage.Claims.ReleaseAsync(exportId, workspaceResourceId, database, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (CISynapseException)
+        {
+        }
+    }
 
     /// <summary>ExportNotFound, listing the exports the store holds and the nearest name.</summary>
     public static async Task<CISynapseException> NotFoundAsync(DefinitionStore store, string name, CancellationToken cancellationToken)
@@ -490,12 +329,6 @@ public sealed class ExportService
         return (await _store.GetAsync(ConnectionService.Kind, name, cancellationToken).ConfigureAwait(false))?.Content
             ?? throw await ConnectionService.NotFoundAsync(_store, name, cancellationToken).ConfigureAwait(false);
     }
-
-    private IExportTargets RequireTargets() =>
-        _environment.Targets ?? throw new InvalidOperationException("Removing landed data needs the connection's targets, and none were given.");
-
-    private BlobClientFactory RequireBlobs() =>
-        _environment.Blobs ?? throw new InvalidOperationException("Removing landed data needs blob clients, and none were given.");
 
     private static CISynapseException Exists(string name) =>
         new(ErrorIds.ExportExists, ErrorKind.ResourceExists, $"An export named '{name}' already exists (names are compared without regard to case).", name)

@@ -17,6 +17,9 @@ public enum SqlBatchKind
 
     /// <summary>Drops the export's database (runs in master).</summary>
     DropDatabase,
+
+    /// <summary>Makes, reads or drops the database's owner marker (<see cref="DatabaseOwnerMarker"/>).</summary>
+    OwnerMarker,
 }
 
 /// <summary>Which database a batch runs in.</summary>

@@ -188,27 +188,69 @@ public sealed class SqlScriptExecutor
         }
         catch (Exception ex) when (ex is SqlException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
-            var number = ex is SqlException sql ? sql.Number : 0;
-            var kind = PermissionErrorNumbers.Contains(number) ? ErrorKind.PermissionDenied : ErrorKind.InvalidOperation;
-            var database = DatabaseFor(script, batch);
-            throw new CISynapseException(
-                ErrorIds.SqlBatchFailed,
-                kind,
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"The SQL batch '{batch.Name}' ({index + 1} of {script.Batches.Count}) failed in database '{SqlQuoting.Printable(database)}' on '{Endpoint}': {ex.Message}{(number != 0 ? $" (SQL error {number})" : string.Empty)}"),
-                batch.Name,
-                ex)
-            {
-                RecommendedAction = kind == ErrorKind.PermissionDenied
-                    ? "Sign in with an identity that is a Synapse SQL administrator of the workspace, or has CONTROL on the database."
-                    : "The saved script names the failing batch; check the message above, fix the cause and run the export again.",
-            };
+            throw BatchFailure(batch, string.Create(CultureInfo.InvariantCulture, $" ({index + 1} of {script.Batches.Count})"), DatabaseFor(script, batch), ex);
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Runs one batch (already parsed by <see cref="SqlScriptValidator"/>) in <paramref name="database"/> and returns the
+    /// rows it selected; a server error numbered <paramref name="expectedError"/> returns null instead of failing.
+    /// </summary>
+    internal async Task<IReadOnlyList<object?[]>?> QueryAsync(string database, SqlBatch batch, int? expectedError, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(database, cancellationToken).ConfigureAwait(false);
+        await using var command = new SqlCommand(batch.Text, connection)
+        {
+            CommandTimeout = (int)Math.Ceiling(_options.CommandTimeout.TotalSeconds),
+        };
+        try
+        {
+            var rows = new List<object?[]>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var row = new object?[reader.FieldCount];
+                reader.GetValues(row);
+                rows.Add(row.Select(v => v is DBNull ? null : v).ToArray());
+            }
+
+            return rows;
+        }
+        catch (SqlException ex) when (ex.Number == expectedError && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is SqlException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            throw BatchFailure(batch, string.Empty, database, ex);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    private CISynapseException BatchFailure(SqlBatch batch, string position, string database, Exception ex)
+    {
+        var number = ex is SqlException sql ? sql.Number : 0;
+        var kind = PermissionErrorNumbers.Contains(number) ? ErrorKind.PermissionDenied : ErrorKind.InvalidOperation;
+        return new CISynapseException(
+            ErrorIds.SqlBatchFailed,
+            kind,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"The SQL batch '{batch.Name}'{position} failed in database '{SqlQuoting.Printable(database)}' on '{Endpoint}': {ex.Message}{(number != 0 ? $" (SQL error {number})" : string.Empty)}"),
+            batch.Name,
+            ex)
+        {
+            RecommendedAction = kind == ErrorKind.PermissionDenied
+                ? "Sign in with an identity that is a Synapse SQL administrator of the workspace, or has CONTROL on the database."
+                : "The saved script names the failing batch; check the message above, fix the cause and run the export again.",
+        };
     }
 
     /// <summary>

@@ -36,6 +36,7 @@ public sealed class DocumentKind<T>
 public static class DocumentFolders
 {
     public const string Connections = "connections";
+    public const string DatabaseClaims = "database-claims";
     public const string Exports = "exports";
     public const string Roles = "roles";
     public const string Runs = "runs";

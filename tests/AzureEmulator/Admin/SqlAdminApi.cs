@@ -7,8 +7,8 @@ using AzureEmulator.Tds;
 namespace AzureEmulator.Admin;
 
 /// <summary>
-/// /_admin/sql: the SQL endpoint's address, catalog (databases, master keys, credentials, data sources, views with
-/// columns), batch log (per database), faults and latency, and a reset.
+/// /_admin/sql: the SQL endpoint's address, catalog (databases, master keys, credentials, data sources, schemas, views
+/// with columns: dbo's as views, other schemas' as otherViews), batch log (per database), faults and latency, and a reset.
 /// </summary>
 internal sealed class SqlAdminApi(EmulatorContext emu)
 {
@@ -94,6 +94,9 @@ internal sealed class SqlAdminApi(EmulatorContext emu)
         ["latencyMilliseconds"] = sql.Faults.Latency.TotalMilliseconds,
     };
 
+    /// <summary>Views in dbo, where exports put theirs; <c>otherViews</c> holds the rest (such as an export's owner marker).</summary>
+    private static bool InDbo(SqlView view) => string.Equals(view.Schema, "dbo", StringComparison.OrdinalIgnoreCase);
+
     private static JsonObject Catalog(SqlEndpointServer sql) => sql.Catalog.Read(c => new JsonObject
     {
         ["databases"] = new JsonArray([.. c.Databases.OrderBy(d => d.Id).Select(d => (JsonNode)new JsonObject
@@ -104,7 +107,9 @@ internal sealed class SqlAdminApi(EmulatorContext emu)
             ["hasMasterKey"] = d.HasMasterKey,
             ["credentials"] = Reply.ToNode(d.Credentials.Values.OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
             ["dataSources"] = Reply.ToNode(d.DataSources.Values.OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
-            ["views"] = Reply.ToNode(d.Views.Values.OrderBy(x => x.Schema + "." + x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
+            ["views"] = Reply.ToNode(d.Views.Values.Where(InDbo).OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
+            ["otherViews"] = Reply.ToNode(d.Views.Values.Where(v => !InDbo(v)).OrderBy(x => x.Schema + "." + x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
+            ["schemas"] = new JsonArray([.. d.Schemas.Order(StringComparer.OrdinalIgnoreCase).Select(x => (JsonNode)x)]),
         })]),
     });
 

@@ -57,12 +57,21 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
             throw new SqlStatementException(SqlQueryErrors.NotImplemented("GROUP BY, HAVING, DISTINCT, FOR and OFFSET"));
         }
 
-        if (spec.FromClause?.TableReferences is not [var table])
+        Rowset source;
+        if (spec.FromClause is null)
         {
-            throw new SqlStatementException(SqlQueryErrors.NotImplemented("SELECT without exactly one table source (no joins)"));
+            // A view of constants (the module's owner marker): one row and no columns to read.
+            source = new Rowset([], [[]], null);
+        }
+        else if (spec.FromClause.TableReferences is [var table])
+        {
+            source = Source(table);
+        }
+        else
+        {
+            throw new SqlStatementException(SqlQueryErrors.NotImplemented("SELECT with more than one table source (joins)"));
         }
 
-        var source = Source(table);
         var scope = new Scope(source.Columns, source.Alias);
         var rows = source.Rows;
         if (spec.WhereClause?.SearchCondition is { } where)

@@ -196,6 +196,13 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
                     }
 
                     break;
+                case CreateSchemaStatement schema:
+                    if (!Current.Schemas.Add(schema.Name.Value))
+                    {
+                        throw new SqlStatementException(SqlErrors.ObjectExists(schema.Name.Value));
+                    }
+
+                    break;
                 case CreateOrAlterViewStatement or CreateViewStatement or AlterViewStatement:
                     SaveView((ViewStatementBody)statement);
                     break;
@@ -251,6 +258,11 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
         private void SaveView(ViewStatementBody view)
         {
             var key = ViewKey(view.SchemaObjectName);
+            if (view.SchemaObjectName.SchemaIdentifier?.Value is { } schema && !Current.Schemas.Contains(schema))
+            {
+                throw new SqlStatementException(SqlErrors.SchemaMissing(schema));
+            }
+
             var exists = Current.Views.TryGetValue(key, out var existing);
             if (view is CreateViewStatement && exists)
             {

@@ -30,6 +30,9 @@ public sealed class SqlDatabase(int id, string name, string? collation)
 
     public Dictionary<string, SqlDataSource> DataSources { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Schemas by name; every database starts with dbo, sys and INFORMATION_SCHEMA.</summary>
+    public HashSet<string> Schemas { get; } = new(StringComparer.OrdinalIgnoreCase) { "dbo", "sys", "INFORMATION_SCHEMA" };
+
     /// <summary>Views by "schema.name".</summary>
     public Dictionary<string, SqlView> Views { get; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -21,6 +21,9 @@ public static class SqlErrors
 
     public static SqlError ObjectExists(string name) => new(2714, 6, 16, $"There is already an object named '{name}' in the database.");
 
+    public static SqlError SchemaMissing(string schema) =>
+        new(2760, 1, 16, $"The specified schema name \"{schema}\" either does not exist or you do not have permission to use it.");
+
     public static SqlError InvalidObject(string name) => new(208, 1, 16, $"Invalid object name '{name}'.");
 
     public static SqlError MasterKeyExists() =>

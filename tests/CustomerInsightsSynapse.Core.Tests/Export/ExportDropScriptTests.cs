@@ -24,15 +24,16 @@ public sealed class ExportDropScriptTests
     }
 
     [Fact]
-    public void A_database_no_other_export_uses_also_loses_its_data_source_and_credential_in_that_order()
+    public void A_database_no_other_export_uses_also_loses_its_data_source_credential_and_owner_marker_in_that_order()
     {
         var script = ExportDropScript.Generate("CI", QueryAccessMode.WorkspaceIdentity, ["Customer"], dropSharedObjects: true, dropDatabase: false);
 
         var texts = script.Batches.Select(b => b.Text).ToArray();
-        Assert.Equal(3, texts.Length);
+        Assert.Equal(4, texts.Length);
         Assert.StartsWith("DROP VIEW", texts[0]);
         Assert.Contains("DROP EXTERNAL DATA SOURCE [CISynapseDataLake];", texts[1]);
         Assert.Contains("DROP DATABASE SCOPED CREDENTIAL [CISynapseWorkspaceIdentity];", texts[2]);
+        Assert.Equal("DROP VIEW IF EXISTS [cisynapse].[ExportOwner];", texts[3]);
         Assert.DoesNotContain(texts, t => t.Contains("DROP DATABASE [", StringComparison.Ordinal));
     }
 

@@ -1,0 +1,96 @@
+using CustomerInsightsSynapse.Core.Azure;
+using CustomerInsightsSynapse.Core.Connections;
+using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Roles;
+using CustomerInsightsSynapse.Core.Sql;
+using CustomerInsightsSynapse.Core.Store;
+
+namespace CustomerInsightsSynapse.Core.Export;
+
+/// <summary>
+/// A run's step before it lands or applies anything: the export takes its database. In the store, it holds the
+/// database's claim (made now for exports saved before claims existed). In the serverless database, which no
+/// store can see into, it makes the owner marker (<see cref="DatabaseOwnerMarker"/>) or finds it already names the
+/// export; a marker naming an export of another store or container refuses the run with
+/// <see cref="ErrorIds.DatabaseOwnedElsewhere"/>. A marker left by another export of this same store is replaced:
+/// the store's claim, which this export now holds, is what decides there. With the container's lake lock that
+/// the run then takes, no two runs from any store or container write one database.
+/// </summary>
+public sealed class DatabaseOwnershipStep(DefinitionStore store, Func<SqlEndpoint, SqlScriptExecutor> executors, TimeProvider? clock = null)
+{
+    /// <param name="exportName">The export being run.</param>
+    /// <param name="connection">Its connection.</param>
+    /// <param name="container">The lake container the run lands in.</param>
+    /// <param name="endpoint">The serverless SQL endpoint the run will apply its SQL to; null when it applies none.</param>
+    /// <param name="caller">Who runs it.</param>
+    /// <param name="context">Log, progress and cancellation.</param>
+    public async Task TakeAsync(string exportName, ConnectionDefinition connection, BlobLocation container, SqlEndpoint? endpoint, Caller caller, OperationContext context)
+    {
+        var token = context.CancellationToken;
+        var export = await WithExportIdAsync(exportName, caller, token).ConfigureAwait(false);
+        var exportId = export.ExportId!;
+        await new DatabaseClaims(store, clock).ClaimAsync(export.Name, exportId, connection.WorkspaceResourceId, export.DatabaseName, caller.ObjectId, token).ConfigureAwait(false);
+        if (endpoint is null)
+        {
+            return;
+        }
+
+        var executor = executors(endpoint);
+        var database = export.DatabaseName;
+        var me = new DatabaseOwner(exportId, export.Name, store.Location, container.ToUri().AbsoluteUri);
+        context.Log.Verbose($"Marking the database '{SqlQuoting.Printable(database)}' as fed by the export '{export.Name}'.");
+        await executor.ExecuteAsync(CreateDatabaseScript(export, container), context).ConfigureAwait(false);
+        await executor.QueryAsync(database, DatabaseOwnerMarker.CreateSchema(), DatabaseOwnerMarker.ObjectExistsError, token).ConfigureAwait(false);
+        if (await executor.QueryAsync(database, DatabaseOwnerMarker.Create(me), DatabaseOwnerMarker.ObjectExistsError, token).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        var rows = await executor.QueryAsync(database, DatabaseOwnerMarker.Read(), null, token).ConfigureAwait(false);
+        var owner = rows is [var row] ? DatabaseOwnerMarker.FromRow(row) : null;
+        if (owner is not null && string.Equals(owner.ExportId, exportId, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (owner is not null && owner.SameStore(me))
+        {
+            await executor.QueryAsync(database, DatabaseOwnerMarker.Replace(me), null, token).ConfigureAwait(false);
+            return;
+        }
+
+        throw OwnedElsewhere(database, owner, me);
+    }
+
+    /// <summary>The export, given its stable id first if it was saved before export ids existed.</summary>
+    private async Task<ExportDefinition> WithExportIdAsync(string exportName, Caller caller, CancellationToken token)
+    {
+        var stored = await ExportService.RequireAsync(store, exportName, token).ConfigureAwait(false);
+        if (stored.Content.ExportId is not null)
+        {
+            return stored.Content;
+        }
+
+        var updated = stored.Content with { ExportId = DatabaseClaims.NewExportId() };
+        return (await store.UpdateAsync(ExportService.Kind, stored.Name, stored.Revision, updated, caller.ObjectId, token).ConfigureAwait(false)).Content;
+    }
+
+    /// <summary>The master batches of the deployment script (the database, made only when missing), and nothing else.</summary>
+    private static SqlScript CreateDatabaseScript(ExportDefinition export, BlobLocation container)
+    {
+        var script = ServerlessSqlGenerator.Generate(new SqlScriptRequest(export.DatabaseName, export.QueryAccess, DataLakeContainer.From(container), []));
+        return new SqlScript(script.Database, script.AccessMode, script.Batches.Where(b => b.Target == SqlBatchTarget.Master).ToList(), []);
+    }
+
+    private static CISynapseException OwnedElsewhere(string database, DatabaseOwner? owner, DatabaseOwner me) =>
+        new(
+            ErrorIds.DatabaseOwnedElsewhere,
+            ErrorKind.ResourceExists,
+            owner is null
+                ? $"The database '{SqlQuoting.Printable(database)}' has an owner marker {DatabaseOwnerMarker.QualifiedName} that cannot be read, so it may belong to another export; nothing was landed or changed in it."
+                : $"The database '{SqlQuoting.Printable(database)}' is fed by the export '{owner.ExportName}' of the store '{owner.Store}' (lake container {owner.Container}); this export ('{me.ExportName}', store '{me.Store}', container {me.Container}) may not feed it too. Nothing was landed or changed in it.",
+            database)
+        {
+            RecommendedAction = "Give this export another database name (Set-CISynapseExport -DatabaseName), or remove the other export with Remove-CISynapseExport -RemoveDatabaseObjects from its own store.",
+        };
+}
