@@ -3,6 +3,7 @@ using CustomerInsightsSynapse.Core.Azure;
 namespace CustomerInsightsSynapse.Core.Lake;
 
 /// <summary>
+/// Every path of a database in the lake (data, snapshots, model.json, the lock, saved T-SQL and run records).
 /// Where a database's data lands: the connection's container (its path, if any, is a root folder inside it)
 /// and the database name, which becomes the top folder.
 /// </summary>
@@ -16,6 +17,12 @@ public sealed record LakeTarget(BlobLocation Container, string Database)
     public string ModelPath => BlobPaths.Combine(DatabaseFolder, "model.json");
 
     public string LockPath => BlobPaths.Combine(DatabaseFolder, "_lock");
+
+    /// <summary>Where a run keeps the T-SQL it generated: <c>{Database}/_sql/{runId}.sql</c>.</summary>
+    public string SqlScriptPath(string runId) => BlobPaths.Combine(DatabaseFolder, "_sql", BlobPaths.ValidateSegment(runId + ".sql", "run id"));
+
+    /// <summary>Where a run's record is kept beside the data: <c>{Database}/_runs/{runId}.json</c>.</summary>
+    public string RunRecordPath(string runId) => BlobPaths.Combine(DatabaseFolder, "_runs", BlobPaths.ValidateSegment(runId + ".json", "run id"));
 
     public string EntityFolder(string entity) => BlobPaths.Combine(DatabaseFolder, BlobPaths.ValidateSegment(entity, "entity name"));
 
