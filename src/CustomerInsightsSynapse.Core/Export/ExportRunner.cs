@@ -5,7 +5,6 @@ using CustomerInsightsSynapse.Core.Connections;
 using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Export.Run;
 using CustomerInsightsSynapse.Core.Lake;
-using CustomerInsightsSynapse.Core.Prerequisites;
 using CustomerInsightsSynapse.Core.Roles;
 using CustomerInsightsSynapse.Core.Sql;
 using CustomerInsightsSynapse.Core.Store;

@@ -4,12 +4,10 @@ using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Export;
 using CustomerInsightsSynapse.Core.Export.Run;
-using CustomerInsightsSynapse.Core.Lake;
 using CustomerInsightsSynapse.Core.Prerequisites;
 using CustomerInsightsSynapse.Core.Sql;
 using CustomerInsightsSynapse.Core.Tests.Lake;
 using CustomerInsightsSynapse.Core.Tests.TestInfrastructure;
-using CustomerInsightsSynapse.Core.Store;
 
 namespace CustomerInsightsSynapse.Core.Tests.Export.Run;
 
