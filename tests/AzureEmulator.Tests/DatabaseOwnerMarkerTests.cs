@@ -4,6 +4,7 @@ using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Connections;
 using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Export;
+using CustomerInsightsSynapse.Core.Export.Run;
 using CustomerInsightsSynapse.Core.Roles;
 using CustomerInsightsSynapse.Core.Sql;
 using CustomerInsightsSynapse.Core.Store;
@@ -137,7 +138,7 @@ public sealed class DatabaseOwnerMarkerTests : IDisposable
     {
         var endpoint = SqlEndpoint.Parse(emu.Host.Sql!.Endpoint);
         var credential = new AccessTokenCredential(new Dictionary<string, string> { [SqlAudience] = TestEmulator.Token(TestEmulator.AdminUser, SqlAudience) });
-        var step = new DatabaseOwnershipStep(run.Store, e => new SqlScriptExecutor(e, credential, SqlAudience, new SqlExecutorOptions { ConnectTimeout = TimeSpan.FromSeconds(20) }));
+        var step = new DatabaseOwnershipStep(run.Store, new CredentialSqlScriptRunner(credential, SqlAudience), new SqlExecutorOptions { ConnectTimeout = TimeSpan.FromSeconds(20) });
         return step.TakeAsync(run.ExportName, run.Connection, run.Container, endpoint, Admin, OperationContext.None);
     }
 

@@ -1,6 +1,7 @@
 using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Lake;
 using CustomerInsightsSynapse.Core.Sql;
 
 namespace CustomerInsightsSynapse.Core.Export;
@@ -16,7 +17,7 @@ namespace CustomerInsightsSynapse.Core.Export;
 public static class EntityNameRules
 {
     /// <summary>What the module keeps in a database folder beside the entity folders.</summary>
-    public static readonly IReadOnlyList<string> ModuleEntries = ["_sql", "_runs", "_lock", "model.json"];
+    public static readonly IReadOnlyList<string> ModuleEntries = LakeTarget.ModuleEntries;
 
     /// <summary>The entities that can be named, and each refused one with its error, in the given order.</summary>
     public static (IReadOnlyList<CdmEntity> Nameable, IReadOnlyList<(CdmEntity Entity, CISynapseException Error)> Refused) Split(IReadOnlyList<CdmEntity> entities)

@@ -74,7 +74,7 @@ internal sealed class ExportRemoval(DefinitionStore store, ExportEnvironment env
                 else
                 {
                     files.Add(target.ModelPath);
-                    prefixes.Add(target.DatabaseFolder + "/_sql/");
+                    prefixes.Add(target.SqlScriptFolder + "/");
                 }
             }
 

@@ -1,5 +1,4 @@
 using global::Azure;
-using global::Azure.Storage.Blobs;
 
 namespace CustomerInsightsSynapse.Core.Lake;
 
@@ -11,35 +10,44 @@ namespace CustomerInsightsSynapse.Core.Lake;
 /// </summary>
 public sealed class LakeCommitGuard
 {
-    private readonly DatabaseLock _lock;
-    private readonly BlobClient _model;
+    private readonly LockedDatabase _database;
     private readonly ETag? _committed;
-    private readonly string _database;
 
-    internal LakeCommitGuard(DatabaseLock databaseLock, BlobClient model, ETag? committed, string database)
+    internal LakeCommitGuard(LockedDatabase database, ETag? committed)
     {
-        _lock = databaseLock;
-        _model = model;
-        _committed = committed;
         _database = database;
+        _committed = committed;
     }
 
     public async Task EnsureCurrentAsync(CancellationToken cancellationToken)
     {
-        await _lock.ConfirmHeldAsync(_database, cancellationToken).ConfigureAwait(false);
+        var target = _database.Target;
         ETag? current;
         try
         {
-            current = (await _model.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.ETag;
+            await _database.Lock.ConfirmHeldAsync(target.Database, cancellationToken).ConfigureAwait(false);
+            current = await CurrentModelTagAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (RequestFailedException ex)
         {
-            current = null;
+            throw LakeErrors.Translate(ex, target);
         }
 
         if (current != _committed)
         {
-            throw DatabaseLock.LockLost(_database, null);
+            throw DatabaseLock.LockLost(target.Database, null);
+        }
+    }
+
+    private async Task<ETag?> CurrentModelTagAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _database.Container.GetBlobClient(_database.Target.ModelPath).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.ETag;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
         }
     }
 }

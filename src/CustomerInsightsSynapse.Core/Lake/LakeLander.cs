@@ -10,11 +10,13 @@ using global::Azure.Storage.Blobs.Models;
 namespace CustomerInsightsSynapse.Core.Lake;
 
 /// <summary>
-/// Lands selected entities into <c>{Database}/{Entity}/{snapshotId}/</c> of the connection's container, then commits
-/// by rewriting <c>{Database}/model.json</c> (the only write that makes a new snapshot current), then deletes each
-/// landed entity's snapshots other than the new and the previous one. Holds the database lock throughout.
+/// The lake's steps of a run, each under the database lock (<see cref="LockedDatabase"/>) and in this order:
+/// <see cref="PlanAsync(LockedDatabase, IReadOnlyList{CdmEntity})"/> reads model.json and decides per entity;
+/// <see cref="LandAsync(LockedDatabase, LandingPlan)"/> writes <c>{Database}/{Entity}/{snapshotId}/</c>;
+/// <see cref="CommitAsync"/> rewrites <c>{Database}/model.json</c> (the only write that makes a new snapshot current);
+/// <see cref="PruneAsync"/> deletes each viewed entity's snapshots other than the current and the previous one.
 /// An entity that fails keeps its previous snapshot and does not stop the others; a cancelled or killed run
-/// commits nothing.
+/// commits nothing. Nothing here calls back to the caller: whoever runs the steps decides what comes between them.
 /// </summary>
 public sealed class LakeLander
 {
@@ -22,12 +24,15 @@ public sealed class LakeLander
     private readonly LandingOptions _options;
     private readonly LandingPlanner _planner;
     private readonly PartitionTransfer _transfer;
+    private readonly TimeProvider _clock;
 
-    public LakeLander(BlobClientFactory factory, LandingOptions? options = null)
+    /// <summary>A lander whose clock (naming snapshots, ageing old ones) is <paramref name="clock"/>, or the options' when not given.</summary>
+    public LakeLander(BlobClientFactory factory, LandingOptions? options = null, TimeProvider? clock = null)
     {
         _factory = factory;
         _options = options ?? new LandingOptions();
         _options.Validate();
+        _clock = clock ?? _options.Clock;
         _planner = new LandingPlanner(factory, _options);
         _transfer = new PartitionTransfer(factory, _options);
     }
@@ -35,49 +40,50 @@ public sealed class LakeLander
     /// <summary>Who lands (the account and the run), recorded on the database lock so that a refused run can name it.</summary>
     public string? LockHolder { get; init; }
 
-    /// <param name="target">Where the database's data lands.</param>
-    /// <param name="entities">The selected entities.</param>
-    /// <param name="context">Progress, log and cancellation.</param>
-    /// <param name="afterCommit">
-    /// Runs under the database lock once model.json names the current snapshots (landed or not), before old snapshots
-    /// are deleted: the place to move views to the current snapshots, each move preceded by the guard's check.
-    /// Returning false keeps the old snapshots.
-    /// </param>
-    public async Task<LandingResult> LandAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, LakeCommitGuard, OperationContext, Task<bool>>? afterCommit = null)
+    /// <summary>Every lake step at once, for a caller with nothing to do between the commit and the clean-up.</summary>
+    public async Task<LandingResult> LandAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context)
     {
+        LandingPlanner.ValidateNames(target, entities);
+        await using var database = await LockAsync(target, context).ConfigureAwait(false);
+        try
+        {
+            var plan = await PlanAsync(database, entities).ConfigureAwait(false);
+            var landed = await LandAsync(database, plan).ConfigureAwait(false);
+            var commit = await CommitAsync(database, landed).ConfigureAwait(false);
+            var deleted = await PruneAsync(database, commit).ConfigureAwait(false);
+            return commit.Result with { DeletedSnapshots = deleted };
+        }
+        catch (OperationCanceledException ex) when (database.LostLockError(ex) is { } lost)
+        {
+            throw lost;
+        }
+    }
+
+    /// <summary>Takes the database lock; the caller owns it until it disposes the result.</summary>
+    public Task<LockedDatabase> LockAsync(LakeTarget target, OperationContext context) =>
+        LockedDatabase.AcquireAsync(_factory, target, _options, LockHolder, context);
+
+    /// <summary>Reads model.json (the version the commit will be conditional on) and plans each entity against it.</summary>
+    public async Task<LandingPlan> PlanAsync(LockedDatabase database, IReadOnlyList<CdmEntity> entities)
+    {
+        var target = database.Target;
         LandingPlanner.ValidateNames(target, entities);
         try
         {
-            return await LandUnderLockAsync(target, entities, context, afterCommit).ConfigureAwait(false);
+            var model = await LakeModel.ReadAsync(database.Container.GetBlobClient(target.ModelPath), target.Database, database.Context.CancellationToken).ConfigureAwait(false);
+            return await _planner.PlanAsync(target, entities, model, database.Context).ConfigureAwait(false);
         }
         catch (RequestFailedException ex)
         {
-            throw Translate(ex, target);
+            throw LakeErrors.Translate(ex, target);
         }
     }
 
-    private async Task<LandingResult> LandUnderLockAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, LakeCommitGuard, OperationContext, Task<bool>>? afterCommit)
+    /// <summary>Writes every planned entity's files into a new snapshot folder; an entity that fails leaves no folder.</summary>
+    public async Task<LandedSnapshot> LandAsync(LockedDatabase database, LandingPlan plan)
     {
-        var container = _factory.Container(target.Container);
-        await using var databaseLock = await DatabaseLock.AcquireAsync(container.GetBlobClient(target.LockPath), target.Database, _options, context, LockHolder).ConfigureAwait(false);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, databaseLock.Lost);
-        var run = context with { CancellationToken = linked.Token };
-        try
-        {
-            return await LandLockedAsync(container, target, entities, run, databaseLock, afterCommit).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex) when (databaseLock.Lost.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
-        {
-            throw DatabaseLock.LockLost(target.Database, ex);
-        }
-    }
-
-    private async Task<LandingResult> LandLockedAsync(BlobContainerClient container, LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, DatabaseLock databaseLock, Func<LandingResult, LakeCommitGuard, OperationContext, Task<bool>>? afterCommit)
-    {
-        var ct = context.CancellationToken;
-        var model = await LakeModel.ReadAsync(container.GetBlobClient(target.ModelPath), target.Database, ct).ConfigureAwait(false);
-        var plan = await _planner.PlanAsync(target, entities, model, context).ConfigureAwait(false);
-        var snapshotId = SnapshotId.New(_options.Clock.GetUtcNow());
+        var (container, target, context) = (database.Container, database.Target, database.Context);
+        var snapshotId = SnapshotId.New(_clock.GetUtcNow());
         var runs = plan.Entities.Where(e => e.Action == PlannedAction.Land).Select(e => new EntityRun(e, target.SnapshotFolder(e.Name, snapshotId))).ToList();
         var progress = new LandingProgressReporter(context.Progress, target.Database, plan.Files, plan.Bytes);
         context.Log.Verbose($"Snapshot {snapshotId}: landing {runs.Count} of {plan.Entities.Count} entities, {plan.Files} files, {plan.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes.");
@@ -87,7 +93,7 @@ public sealed class LakeLander
         {
             await Parallel.ForEachAsync(
                 work,
-                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelFiles, CancellationToken = ct },
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelFiles, CancellationToken = context.CancellationToken },
                 (item, itemCt) => LandFileAsync(container, item.Run, item.Partition, progress, context.Log, itemCt)).ConfigureAwait(false);
         }
         finally
@@ -100,42 +106,63 @@ public sealed class LakeLander
             await DeleteFolderAsync(container, failed.Folder, context.Log, CancellationToken.None).ConfigureAwait(false);
         }
 
-        var landed = runs.Where(r => r.Error is null).ToList();
-        foreach (var r in landed)
+        return new LandedSnapshot(plan, snapshotId, plan.Entities.Select(e => Result(target, e, runs, snapshotId)).ToList())
         {
-            model.SetEntity(r.Plan.Entity, snapshotId, r.Plan.Fingerprint!, r.Plan.Partitions.Select(p => (p, container.GetBlobClient(BlobPaths.Combine(r.Folder, p.RelativePath)).Uri)).ToList());
+            Landed = runs.Where(r => r.Error is null).Select(r => r.Plan).ToList(),
+        };
+    }
+
+    /// <summary>
+    /// Makes the landed snapshots current by rewriting model.json (not written when nothing landed). The result's
+    /// guard is what a caller checks before each view switch and what <see cref="PruneAsync"/> checks before deleting.
+    /// </summary>
+    public async Task<LakeCommit> CommitAsync(LockedDatabase database, LandedSnapshot landed)
+    {
+        var (container, target, context) = (database.Container, database.Target, database.Context);
+        var model = landed.Plan.Model ?? LakeModel.Empty(target.Database);
+        foreach (var plan in landed.Landed)
+        {
+            var folder = target.SnapshotFolder(plan.Name, landed.SnapshotId);
+            model.SetEntity(plan.Entity, landed.SnapshotId, plan.Fingerprint!, plan.Partitions.Select(p => (p, container.GetBlobClient(BlobPaths.Combine(folder, p.RelativePath)).Uri)).ToList());
         }
 
-        var committed = false;
         var committedTag = model.ETag;
-        if (landed.Count > 0)
+        if (landed.Landed.Count > 0)
         {
-            committedTag = await CommitAsync(container, target, model, context.Log, ct).ConfigureAwait(false);
-            committed = true;
-            context.Log.Verbose($"Committed {target.ModelPath}: {string.Join(", ", landed.Select(r => r.Plan.Name))} now at snapshot {snapshotId}.");
+            try
+            {
+                committedTag = await WriteModelAsync(container, target, model, _clock.GetUtcNow(), context.Log, context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex)
+            {
+                throw LakeErrors.Translate(ex, target);
+            }
+
+            context.Log.Verbose($"Committed {target.ModelPath}: {string.Join(", ", landed.Landed.Select(p => p.Name))} now at snapshot {landed.SnapshotId}.");
         }
 
-        var result = new LandingResult(target.Database, snapshotId, committed, plan.Entities.Select(e => Result(target, e, runs, snapshotId)).ToList(), []);
-        var guard = new LakeCommitGuard(databaseLock, container.GetBlobClient(target.ModelPath), committedTag, target.Database);
-        if (afterCommit is not null && !await afterCommit(result, guard, context).ConfigureAwait(false))
+        var result = new LandingResult(target.Database, landed.SnapshotId, landed.Landed.Count > 0, landed.Entities, []);
+        return new LakeCommit(result, new LakeCommitGuard(database, committedTag)) { Plan = landed.Plan };
+    }
+
+    /// <summary>
+    /// Once the views read the committed snapshots: deletes, for every entity that has a current snapshot, the other
+    /// snapshot folders older than the longest lease (by when no live run can still be landing into them), keeping
+    /// the one its view read until this run. Returns the deleted folders.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PruneAsync(LockedDatabase database, LakeCommit commit)
+    {
+        var (container, target, context) = (database.Container, database.Target, database.Context);
+        if (commit.Result.ModelCommitted)
         {
-            context.Log.Verbose("Old snapshots are kept: the step after the commit did not complete.");
-            return result;
+            await commit.Guard.EnsureCurrentAsync(context.CancellationToken).ConfigureAwait(false);
         }
 
-        if (landed.Count > 0)
-        {
-            await guard.EnsureCurrentAsync(ct).ConfigureAwait(false);
-        }
-
-        // Every entity whose view this run set reads model.json's snapshot; a landed entity's view read the previous
-        // one until a moment ago. Any other snapshot folder of those entities (older runs, killed runs) is garbage once
-        // it is older than the longest lease, by when no live run can still be landing into it.
         var deleted = new List<string>();
-        var notBefore = _options.Clock.GetUtcNow() - SnapshotGarbage.LongestLease;
-        foreach (var entity in plan.Entities)
+        var notBefore = _clock.GetUtcNow() - SnapshotGarbage.LongestLease;
+        foreach (var entity in commit.Plan.Entities)
         {
-            var current = result.Entities.Single(e => e.Entity == entity.Name).SnapshotId;
+            var current = commit.Result.Entities.Single(e => e.Entity == entity.Name).SnapshotId;
             if (current is null)
             {
                 continue;
@@ -144,7 +171,7 @@ public sealed class LakeLander
             deleted.AddRange(await DeleteOldSnapshotsAsync(container, target, entity.Name, [current, entity.CurrentSnapshotId], notBefore, context).ConfigureAwait(false));
         }
 
-        return result with { DeletedSnapshots = deleted };
+        return deleted;
     }
 
     private async ValueTask LandFileAsync(BlobContainerClient container, EntityRun run, SourcePartition partition, LandingProgressReporter progress, IOperationLog log, CancellationToken ct)
@@ -173,7 +200,7 @@ public sealed class LakeLander
             var error = ex as CISynapseException ?? new CISynapseException(
                 ErrorIds.PartitionLandingFailed,
                 ex is RequestFailedException { Status: 403 or 401 } ? ErrorKind.PermissionDenied : ErrorKind.ConnectionError,
-                $"Landing '{LandingPlanner.Describe(partition.Partition.Location)}' of entity '{run.Plan.Name}' failed: {FirstLine(ex)}",
+                $"Landing '{LandingPlanner.Describe(partition.Partition.Location)}' of entity '{run.Plan.Name}' failed: {LakeErrors.FirstLine(ex)}",
                 run.Plan.Name,
                 ex);
             if (run.Fail(error))
@@ -189,7 +216,7 @@ public sealed class LakeLander
     /// read back: our write id there means this run's commit is in place; another id means someone else committed.
     /// Returns the ETag of the committed model.json.
     /// </summary>
-    private static async Task<ETag> CommitAsync(BlobContainerClient container, LakeTarget target, LakeModel model, IOperationLog log, CancellationToken ct)
+    private static async Task<ETag> WriteModelAsync(BlobContainerClient container, LakeTarget target, LakeModel model, DateTimeOffset now, IOperationLog log, CancellationToken ct)
     {
         var conditions = model.ETag is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
         var writeId = Guid.NewGuid().ToString("N");
@@ -197,7 +224,7 @@ public sealed class LakeLander
         try
         {
             var response = await blob.UploadAsync(
-                model.Serialize(),
+                model.Serialize(now),
                 new BlobUploadOptions
                 {
                     Conditions = conditions,
@@ -256,7 +283,7 @@ public sealed class LakeLander
         }
         catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
         {
-            context.Log.Warning($"Old snapshots of entity '{entity}' were not all deleted ({FirstLine(ex)}); the next run tries again.");
+            context.Log.Warning($"Old snapshots of entity '{entity}' were not all deleted ({LakeErrors.FirstLine(ex)}); the next run tries again.");
         }
 
         return deleted;
@@ -275,7 +302,7 @@ public sealed class LakeLander
         }
         catch (RequestFailedException ex)
         {
-            log.Warning($"Could not delete {folder} ({FirstLine(ex)}).");
+            log.Warning($"Could not delete {folder} ({LakeErrors.FirstLine(ex)}).");
         }
     }
 
@@ -291,41 +318,6 @@ public sealed class LakeLander
             _ => new EntityLandingResult(plan.Name, LandingAction.Landed, run!.Files, run.Bytes, snapshotId, Folder(snapshotId), run.Elapsed),
         };
     }
-
-    /// <summary>A storage failure outside any one entity (the lock, model.json, the container) as a known error.</summary>
-    private static CISynapseException Translate(RequestFailedException ex, LakeTarget target)
-    {
-        var container = target.Container.Container;
-        return ex switch
-        {
-            { ErrorCode: "ContainerNotFound" } => new CISynapseException(
-                ErrorIds.AzureResourceNotFound,
-                ErrorKind.ObjectNotFound,
-                $"The container '{container}' of account '{target.Container.AccountName}' does not exist.",
-                container,
-                ex)
-            {
-                RecommendedAction = "Create the container, or fix the connection's container name.",
-            },
-            { Status: 401 or 403 } => new CISynapseException(
-                ErrorIds.AzureAuthorizationFailed,
-                ErrorKind.PermissionDenied,
-                $"Access to container '{container}' was refused ({ex.ErrorCode ?? ex.Status.ToString(CultureInfo.InvariantCulture)}).",
-                container,
-                ex)
-            {
-                RecommendedAction = "The signed-in identity needs Storage Blob Data Contributor on the storage account or container.",
-            },
-            _ => new CISynapseException(
-                ErrorIds.AzureRequestFailed,
-                ErrorKind.ConnectionError,
-                $"Landing into container '{container}' at {target.Container.ContainerUri} failed: {FirstLine(ex)}",
-                container,
-                ex),
-        };
-    }
-
-    private static string FirstLine(Exception ex) => ex.Message.Split('\n', 2)[0].Trim();
 
     /// <summary>One entity being landed: its counters, its duration and its first error.</summary>
     private sealed class EntityRun(EntityPlan plan, string folder)

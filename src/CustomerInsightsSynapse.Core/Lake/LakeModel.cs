@@ -122,10 +122,10 @@ internal sealed class LakeModel
         }
     }
 
-    public BinaryData Serialize()
+    public BinaryData Serialize(DateTimeOffset modified)
     {
         _root["version"] ??= "1.0";
-        _root["modifiedTime"] = DateTimeOffset.UtcNow.ToString("O");
+        _root["modifiedTime"] = modified.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         return BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(_root, WriteOptions));
     }
 

@@ -3,6 +3,7 @@ using CustomerInsightsSynapse.Core.Azure;
 namespace CustomerInsightsSynapse.Core.Lake;
 
 /// <summary>
+/// Every path of a database in the lake (data, snapshots, model.json, the lock, saved T-SQL and run records).
 /// Where a database's data lands: the connection's container (its path, if any, is a root folder inside it)
 /// and the database name, which becomes the top folder.
 /// </summary>
@@ -13,9 +14,26 @@ public sealed record LakeTarget(BlobLocation Container, string Database)
         Container.Path.Length == 0 ? string.Empty : BlobPaths.ValidateRelativePath(Container.Path, "container folder"),
         BlobPaths.ValidateSegment(Database, "database name"));
 
-    public string ModelPath => BlobPaths.Combine(DatabaseFolder, "model.json");
+    private const string ModelName = "model.json";
+    private const string LockName = "_lock";
+    private const string SqlFolderName = "_sql";
+    private const string RunsFolderName = "_runs";
 
-    public string LockPath => BlobPaths.Combine(DatabaseFolder, "_lock");
+    /// <summary>What the module keeps in a database folder beside the entity folders.</summary>
+    public static IReadOnlyList<string> ModuleEntries { get; } = [SqlFolderName, RunsFolderName, LockName, ModelName];
+
+    public string ModelPath => BlobPaths.Combine(DatabaseFolder, ModelName);
+
+    public string LockPath => BlobPaths.Combine(DatabaseFolder, LockName);
+
+    /// <summary>The folder of the T-SQL the runs saved.</summary>
+    public string SqlScriptFolder => BlobPaths.Combine(DatabaseFolder, SqlFolderName);
+
+    /// <summary>Where a run keeps the T-SQL it generated: <c>{Database}/_sql/{runId}.sql</c>.</summary>
+    public string SqlScriptPath(string runId) => BlobPaths.Combine(SqlScriptFolder, BlobPaths.ValidateSegment(runId + ".sql", "run id"));
+
+    /// <summary>Where a run's record is kept beside the data: <c>{Database}/_runs/{runId}.json</c>.</summary>
+    public string RunRecordPath(string runId) => BlobPaths.Combine(DatabaseFolder, RunsFolderName, BlobPaths.ValidateSegment(runId + ".json", "run id"));
 
     public string EntityFolder(string entity) => BlobPaths.Combine(DatabaseFolder, BlobPaths.ValidateSegment(entity, "entity name"));
 

@@ -44,3 +44,22 @@ public sealed record LandingResult(
 
     public long Bytes => Entities.Sum(e => e.Bytes);
 }
+
+/// <summary>
+/// A snapshot's files written by <see cref="LakeLander.LandAsync(LockedDatabase, LandingPlan)"/>, not yet current:
+/// one result per planned entity, as it will be once committed.
+/// </summary>
+public sealed record LandedSnapshot(LandingPlan Plan, string SnapshotId, IReadOnlyList<EntityLandingResult> Entities)
+{
+    /// <summary>The entities whose every file landed.</summary>
+    internal IReadOnlyList<EntityPlan> Landed { get; init; } = [];
+}
+
+/// <summary>
+/// What <see cref="LakeLander.CommitAsync"/> made current, and the guard to check before each view switch and
+/// before the clean-up.
+/// </summary>
+public sealed record LakeCommit(LandingResult Result, LakeCommitGuard Guard)
+{
+    internal LandingPlan Plan { get; init; } = null!;
+}

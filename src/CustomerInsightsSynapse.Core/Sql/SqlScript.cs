@@ -44,10 +44,6 @@ public sealed class SqlScript
 
     public override string ToString() => Text;
 
-    /// <summary>Where a run keeps the script it applied, relative to the container: <c>{Database}/_sql/{runId}.sql</c>.</summary>
-    public static string BlobPathFor(string database, string runId) =>
-        BlobPaths.Combine(BlobPaths.ValidateSegment(database, "database name"), "_sql", BlobPaths.ValidateSegment(runId + ".sql", "run id"));
-
     private string BuildText()
     {
         var builder = new StringBuilder(Batches.Sum(b => b.Text.Length + 48) + 1024);

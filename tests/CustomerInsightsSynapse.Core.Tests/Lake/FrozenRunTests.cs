@@ -29,7 +29,7 @@ public sealed class FrozenRunTests(AzuriteFixture azurite) : IDisposable
         var views = new Dictionary<string, string?>();
         string? frozenSnapshot = null;
 
-        var first = _lake.Lander(slowRenewal).LandAsync(_lake.Target, [entity], OperationContext.None, async (landing, guard, ctx) =>
+        var first = _lake.Lander(slowRenewal).LandSwitchingViewsAsync(_lake.Target, [entity], OperationContext.None, async (landing, guard, ctx) =>
         {
             frozenSnapshot = landing.SnapshotId;
             frozen.SetResult();
@@ -43,7 +43,7 @@ public sealed class FrozenRunTests(AzuriteFixture azurite) : IDisposable
         // The frozen run's lease runs out (broken here rather than waited for); a newer run takes the lock and completes.
         await _lake.Container.GetBlobClient("SalesDb/_lock").GetBlobLeaseClient().BreakAsync(TimeSpan.Zero);
         File.WriteAllText(entity.Partitions[0].Location, LakeScenario.Csv("Contact", 0, 15, "v2"));
-        var second = await _lake.Lander().LandAsync(_lake.Target, [entity], OperationContext.None, (landing, guard, ctx) =>
+        var second = await _lake.Lander().LandSwitchingViewsAsync(_lake.Target, [entity], OperationContext.None, (landing, guard, ctx) =>
         {
             views["Contact"] = landing.Entities.Single().SnapshotId;
             return Task.FromResult(true);
@@ -68,7 +68,7 @@ public sealed class FrozenRunTests(AzuriteFixture azurite) : IDisposable
         var entity = LakeScenario.LocalEntity(source, "Contact", 1, 5);
         var switched = false;
 
-        var error = await Assert.ThrowsAsync<CISynapseException>(() => _lake.Lander().LandAsync(_lake.Target, [entity], OperationContext.None, async (landing, guard, ctx) =>
+        var error = await Assert.ThrowsAsync<CISynapseException>(() => _lake.Lander().LandSwitchingViewsAsync(_lake.Target, [entity], OperationContext.None, async (landing, guard, ctx) =>
         {
             await _lake.Container.GetBlobClient("SalesDb/model.json").UploadAsync(BinaryData.FromString("""{"name":"SalesDb","entities":[]}"""), overwrite: true);
             await guard.EnsureCurrentAsync(ctx.CancellationToken);
@@ -87,7 +87,7 @@ public sealed class FrozenRunTests(AzuriteFixture azurite) : IDisposable
         var entity = LakeScenario.LocalEntity(source, "Contact", 1, 5);
         var checks = 0;
 
-        var result = await _lake.Lander().LandAsync(_lake.Target, [entity], OperationContext.None, async (landing, guard, ctx) =>
+        var result = await _lake.Lander().LandSwitchingViewsAsync(_lake.Target, [entity], OperationContext.None, async (landing, guard, ctx) =>
         {
             for (var i = 0; i < 3; i++)
             {

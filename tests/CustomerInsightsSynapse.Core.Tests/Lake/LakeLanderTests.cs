@@ -223,6 +223,19 @@ public sealed class LakeLanderTests : IDisposable
     }
 
     [Fact]
+    public async Task TheLandersClock_NamesTheSnapshot_AndDatesModelJson()
+    {
+        var source = _lake.NewFolder();
+        var clock = new Export.ManualClock(new DateTimeOffset(2026, 2, 3, 4, 5, 6, 789, TimeSpan.Zero));
+
+        var result = await new LakeLander(_lake.Factory, clock: clock).LandAsync(_lake.Target, [LakeScenario.LocalEntity(source, "Contact", 1, 5)], OperationContext.None);
+
+        Assert.StartsWith("20260203T040506789Z-", result.SnapshotId, StringComparison.Ordinal);
+        var model = JsonNode.Parse(_lake.Download("SalesDb/model.json"))!;
+        Assert.Equal(clock.Now, DateTimeOffset.Parse((string)model["modifiedTime"]!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task SnapshotsOlderThanThePreviousOne_AreDeleted()
     {
         var source = _lake.NewFolder();

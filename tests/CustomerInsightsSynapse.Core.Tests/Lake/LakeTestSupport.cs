@@ -166,3 +166,30 @@ public sealed class RecordingLog : IOperationLog
 
     public void Warning(string message) => _messages.Enqueue("W " + message);
 }
+
+public static class LakeLanderSteps
+{
+    /// <summary>
+    /// The lake steps in the export runner's order, with <paramref name="switchViews"/> where the runner moves the
+    /// views (between the commit and the clean-up); returning false keeps the old snapshots, as a failed SQL step does.
+    /// </summary>
+    public static async Task<LandingResult> LandSwitchingViewsAsync(this LakeLander lander, LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context, Func<LandingResult, LakeCommitGuard, OperationContext, Task<bool>> switchViews)
+    {
+        await using var database = await lander.LockAsync(target, context);
+        try
+        {
+            var plan = await lander.PlanAsync(database, entities);
+            var commit = await lander.CommitAsync(database, await lander.LandAsync(database, plan));
+            if (!await switchViews(commit.Result, commit.Guard, database.Context))
+            {
+                return commit.Result;
+            }
+
+            return commit.Result with { DeletedSnapshots = await lander.PruneAsync(database, commit) };
+        }
+        catch (OperationCanceledException ex) when (database.LostLockError(ex) is { } lost)
+        {
+            throw lost;
+        }
+    }
+}

@@ -62,7 +62,7 @@ public sealed class ModelCommitTests(AzuriteFixture azurite) : IDisposable
         var log = new RecordingLog();
         var viewsMovedTo = new List<string?>();
 
-        var result = await new LakeLander(FactoryWith(losing)).LandAsync(
+        var result = await new LakeLander(FactoryWith(losing)).LandSwitchingViewsAsync(
             _lake.Target,
             [entity],
             new OperationContext(CancellationToken.None, new RecordingProgress(), log),
@@ -95,7 +95,7 @@ public sealed class ModelCommitTests(AzuriteFixture azurite) : IDisposable
         };
         var afterCommitRan = false;
 
-        var error = await Assert.ThrowsAsync<CISynapseException>(() => _lake.Lander(options).LandAsync(
+        var error = await Assert.ThrowsAsync<CISynapseException>(() => _lake.Lander(options).LandSwitchingViewsAsync(
             _lake.Target,
             [entity],
             OperationContext.None,

@@ -36,7 +36,7 @@ public sealed class SnapshotGarbageTests(AzuriteFixture azurite) : IDisposable
         }
 
         contact = LakeScenario.LocalEntity(source, "Contact", 1, 7, "v2");
-        var second = await _lake.Lander(options).LandAsync(_lake.Target, [contact, orders], OperationContext.None, (_, _, _) => Task.FromResult(true));
+        var second = await _lake.Lander(options).LandSwitchingViewsAsync(_lake.Target, [contact, orders], OperationContext.None, (_, _, _) => Task.FromResult(true));
 
         Assert.Equal(LandingAction.Landed, second.Entities.Single(e => e.Entity == "Contact").Action);
         Assert.Equal(LandingAction.Unchanged, second.Entities.Single(e => e.Entity == "Orders").Action);
@@ -57,7 +57,7 @@ public sealed class SnapshotGarbageTests(AzuriteFixture azurite) : IDisposable
         var killed = SnapshotId.New(clock.GetUtcNow() - TimeSpan.FromMinutes(5));
         await _lake.Container.UploadBlobAsync($"SalesDb/Contact/{killed}/part-0000.csv", BinaryData.FromString("killed"));
 
-        var result = await _lake.Lander(options).LandAsync(_lake.Target, [contact], OperationContext.None, (_, _, _) => Task.FromResult(false));
+        var result = await _lake.Lander(options).LandSwitchingViewsAsync(_lake.Target, [contact], OperationContext.None, (_, _, _) => Task.FromResult(false));
 
         Assert.Empty(result.DeletedSnapshots);
         Assert.Contains(killed, Snapshots("Contact"));

@@ -368,23 +368,3 @@ public sealed class ServerlessSqlGeneratorTests
         Assert.Equal(entities.Select(e => $"create or alter view [dbo].[{e.Entity.Name}]"), views.Select(v => v.Name));
     }
 }
-
-public sealed class SqlScriptPathTests
-{
-    [Fact]
-    public void ScriptIsKeptUnderTheDatabaseFolder()
-    {
-        Assert.Equal("Sales/_sql/20261129T064600Z-1a2b.sql", SqlScript.BlobPathFor("Sales", "20261129T064600Z-1a2b"));
-    }
-
-    [Theory]
-    [InlineData("Sales/x", "r1")]
-    [InlineData("..", "r1")]
-    [InlineData("Sales", "a/b")]
-    public void UnsafeSegmentsAreRefused(string database, string runId)
-    {
-        var ex = Assert.Throws<CISynapseException>(() => SqlScript.BlobPathFor(database, runId));
-
-        Assert.Equal(ErrorIds.InvalidBlobPath, ex.ErrorId);
-    }
-}

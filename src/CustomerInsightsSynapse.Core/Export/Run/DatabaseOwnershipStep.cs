@@ -5,10 +5,10 @@ using CustomerInsightsSynapse.Core.Roles;
 using CustomerInsightsSynapse.Core.Sql;
 using CustomerInsightsSynapse.Core.Store;
 
-namespace CustomerInsightsSynapse.Core.Export;
+namespace CustomerInsightsSynapse.Core.Export.Run;
 
 /// <summary>
-/// A run's step before it lands or applies anything: the export takes its database. In the store, it holds the
+/// Step "claim", before the run lands or applies anything: the export takes its database. In the store, it holds the
 /// database's claim (made now for exports saved before claims existed). In the serverless database, which no
 /// store can see into, it makes the owner marker (<see cref="DatabaseOwnerMarker"/>) or finds it already names the
 /// export; a marker naming an export of another store or container refuses the run with
@@ -16,7 +16,7 @@ namespace CustomerInsightsSynapse.Core.Export;
 /// the store's claim, which this export now holds, is what decides there. With the container's lake lock that
 /// the run then takes, no two runs from any store or container write one database.
 /// </summary>
-public sealed class DatabaseOwnershipStep(DefinitionStore store, Func<SqlEndpoint, SqlScriptExecutor> executors, TimeProvider? clock = null)
+public sealed class DatabaseOwnershipStep(DefinitionStore store, ISqlScriptRunner sql, SqlExecutorOptions? options = null, TimeProvider? clock = null)
 {
     /// <param name="exportName">The export being run.</param>
     /// <param name="connection">Its connection.</param>
@@ -35,18 +35,17 @@ public sealed class DatabaseOwnershipStep(DefinitionStore store, Func<SqlEndpoin
             return;
         }
 
-        var executor = executors(endpoint);
         var database = export.DatabaseName;
         var me = new DatabaseOwner(exportId, export.Name, store.Location, container.ToUri().AbsoluteUri);
         context.Log.Verbose($"Marking the database '{SqlQuoting.Printable(database)}' as fed by the export '{export.Name}'.");
-        await executor.ExecuteAsync(CreateDatabaseScript(export, container), context).ConfigureAwait(false);
-        await executor.QueryAsync(database, DatabaseOwnerMarker.CreateSchema(), DatabaseOwnerMarker.ObjectExistsError, token).ConfigureAwait(false);
-        if (await executor.QueryAsync(database, DatabaseOwnerMarker.Create(me), DatabaseOwnerMarker.ObjectExistsError, token).ConfigureAwait(false) is not null)
+        await sql.ExecuteAsync(endpoint, CreateDatabaseScript(export, container), options, context, _ => Task.CompletedTask).ConfigureAwait(false);
+        await sql.QueryAsync(endpoint, database, DatabaseOwnerMarker.CreateSchema(), DatabaseOwnerMarker.ObjectExistsError, options, token).ConfigureAwait(false);
+        if (await sql.QueryAsync(endpoint, database, DatabaseOwnerMarker.Create(me), DatabaseOwnerMarker.ObjectExistsError, options, token).ConfigureAwait(false) is not null)
         {
             return;
         }
 
-        var rows = await executor.QueryAsync(database, DatabaseOwnerMarker.Read(), null, token).ConfigureAwait(false);
+        var rows = await sql.QueryAsync(endpoint, database, DatabaseOwnerMarker.Read(), null, options, token).ConfigureAwait(false);
         var owner = rows is [var row] ? DatabaseOwnerMarker.FromRow(row) : null;
         if (owner is not null && string.Equals(owner.ExportId, exportId, StringComparison.Ordinal))
         {
@@ -55,7 +54,7 @@ public sealed class DatabaseOwnershipStep(DefinitionStore store, Func<SqlEndpoin
 
         if (owner is not null && owner.SameStore(me))
         {
-            await executor.QueryAsync(database, DatabaseOwnerMarker.Replace(me), null, token).ConfigureAwait(false);
+            await sql.QueryAsync(endpoint, database, DatabaseOwnerMarker.Replace(me), null, options, token).ConfigureAwait(false);
             return;
         }
 

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using CustomerInsightsSynapse.Core.Azure;
+using CustomerInsightsSynapse.Core.Cdm;
+using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Export;
+using CustomerInsightsSynapse.Core.Export.Run;
+using CustomerInsightsSynapse.Core.Prerequisites;
+using CustomerInsightsSynapse.Core.Sql;
+using CustomerInsightsSynapse.Core.Tests.Lake;
+using CustomerInsightsSynapse.Core.Tests.TestInfrastructure;
+
+namespace CustomerInsightsSynapse.Core.Tests.Export.Run;
+
+/// <summary>Prerequisite results the test chooses; counts the passes.</summary>
+public sealed class FakePrerequisites : IPrerequisiteCheck
+{
+    public List<PrerequisiteResult> Results { get; } = [];
+
+    public int Calls { get; private set; }
+
+    public Task<IReadOnlyList<PrerequisiteResult>> TestAsync(PrerequisiteTarget target, OperationContext context)
+    {
+        Calls++;
+        return Task.FromResult<IReadOnlyList<PrerequisiteResult>>(Results.ToList());
+    }
+
+    public static PrerequisiteResult Result(string checkId, PrerequisiteStatus status) =>
+        new(checkId, checkId, new PrerequisitePrincipal(PrincipalKind.User, "00000000-0000-0000-0000-0000000000a1", "Ada"), "/subscriptions/x", "a role", status, "because", "fix it", null);
+}
+
+/// <summary>
+/// A serverless SQL endpoint that "runs" each batch after the guard's check, counting the views it moved; or
+/// throws what the test gives it before the first batch.
+/// </summary>
+public sealed class FakeSqlRunner : ISqlScriptRunner
+{
+    public ConcurrentQueue<SqlBatch> Batches { get; } = new();
+
+    public List<SqlScript> Scripts { get; } = [];
+
+    public Exception? Throw { get; set; }
+
+    public int ViewsMoved => Batches.Count(b => b.Kind == SqlBatchKind.View);
+
+    public async Task ExecuteAsync(SqlEndpoint endpoint, SqlScript script, SqlExecutorOptions? options, OperationContext context, Func<CancellationToken, Task> beforeEachBatch)
+    {
+        Scripts.Add(script);
+        if (Throw is not null)
+        {
+            throw Throw;
+        }
+
+        foreach (var batch in script.Batches)
+        {
+            await beforeEachBatch(context.CancellationToken);
+            Batches.Enqueue(batch);
+        }
+    }
+
+    /// <summary>The run's owner-marker queries: each succeeds and selects nothing (a new database).</summary>
+    public Task<IReadOnlyList<object?[]>?> QueryAsync(SqlEndpoint endpoint, string database, SqlBatch batch, int? expectedError, SqlExecutorOptions? options, CancellationToken cancellationToken)
+    {
+        Queries.Enqueue(batch);
+        return Task.FromResult<IReadOnlyList<object?[]>?>([]);
+    }
+
+    public ConcurrentQueue<SqlBatch> Queries { get; } = new();
+}
+
+/// <summary>An export scenario whose runs land into an Azurite container, with fake prerequisites and SQL.</summary>
+public sealed class RunScenario : IDisposable
+{
+    private readonly LakeScenario _lake;
+
+    public RunScenario(AzuriteFixture azurite)
+    {
+        _lake = new LakeScenario(azurite);
+        Export = new ExportScenario(container: _lake.ContainerName);
+        Container = BlobLocation.Parse($"{_lake.Endpoint}/{_lake.ContainerName}");
+    }
+
+    public ExportScenario Export { get; }
+
+    public BlobLocation Container { get; }
+
+    public FakePrerequisites Prerequisites { get; } = new();
+
+    public FakeSqlRunner Sql { get; } = new();
+
+    public List<string> StepsStarted { get; } = [];
+
+    public Action<string>? BeforeStep { get; set; }
+
+    public IExportTargets? Targets { get; set; }
+
+    public ExportRunner Runner() => new(Export.Store, new ExportRunEnvironment
+    {
+        Targets = Targets ?? new FixedTargets(Container, SqlEndpoint.Parse("ciws-ondemand.sql.azuresynapse.net")),
+        Blobs = _lake.Factory,
+        Reader = new CdmFolderReader(),
+        Prerequisites = Prerequisites,
+        Sql = Sql,
+        Clock = Export.Clock,
+        BeforeStep = name =>
+        {
+            StepsStarted.Add(name);
+            BeforeStep?.Invoke(name);
+        },
+    });
+
+    public Task<ExportRunRecord> RunAsync(CancellationToken cancellationToken = default, ExportRunOptions? options = null)
+    {
+        Export.Clock.Advance(TimeSpan.FromSeconds(1));
+        return Runner().RunAsync("Sales", ExportScenario.Admin, options ?? new ExportRunOptions(), OperationContext.For(cancellationToken));
+    }
+
+    public async Task<ExportRunRecord> LastStoredRecordAsync() => (await StoredRecordsAsync())[^1];
+
+    public async Task<IReadOnlyList<ExportRunRecord>> StoredRecordsAsync() =>
+        (await Export.Store.ListAsync(ExportRunRecord.Kind, default)).Documents.Select(d => d.Content).OrderBy(r => r.StartedOn).ToList();
+
+    public List<string> BlobNames() => _lake.BlobNames();
+
+    public byte[] Download(string name) => _lake.Download(name);
+
+    public void Dispose()
+    {
+        _lake.Dispose();
+        Export.Dispose();
+    }
+}
