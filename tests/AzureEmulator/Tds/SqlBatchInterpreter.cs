@@ -124,6 +124,12 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
 
         public void Execute(TSqlStatement statement)
         {
+            if (statement is not (IfStatement or BeginEndBlockStatement or UseStatement or SelectStatement or CreateDatabaseStatement or DropDatabaseStatement)
+                && catalog.Database(Database) is { IsReplicated: true })
+            {
+                throw new SqlStatementException(SqlErrors.ReplicatedDatabase(ReplicatedOperation(statement)));
+            }
+
             switch (statement)
             {
                 case IfStatement ifStatement:
@@ -280,6 +286,15 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
                 options.GetValueOrDefault(BulkInsertOptionKind.DataSource),
                 options.FirstOrDefault(o => o.Key.ToString().Equals("Format", StringComparison.OrdinalIgnoreCase) || o.Key.ToString().Equals("FormatFile", StringComparison.Ordinal)).Value);
         }
+
+        private static string ReplicatedOperation(TSqlStatement statement) => statement switch
+        {
+            CreateOrAlterViewStatement or CreateViewStatement or AlterViewStatement => "CREATE/ALTER VIEW",
+            CreateExternalDataSourceStatement => "CREATE EXTERNAL DATA SOURCE",
+            CreateCredentialStatement => "CREATE DATABASE SCOPED CREDENTIAL",
+            CreateMasterKeyStatement => "CREATE MASTER KEY",
+            _ => statement.GetType().Name.Replace("Statement", string.Empty, StringComparison.Ordinal).ToUpperInvariant(),
+        };
 
         private static string ViewKey(SchemaObjectName name) => (name.SchemaIdentifier?.Value ?? "dbo") + "." + name.BaseIdentifier.Value;
 

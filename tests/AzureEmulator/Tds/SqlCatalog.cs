@@ -26,6 +26,9 @@ public sealed class SqlDatabase(int id, string name, string? collation)
 
     public bool HasMasterKey { get; set; }
 
+    /// <summary>A Lake database (shared with Spark): serverless SQL refuses every object change in it.</summary>
+    public bool IsReplicated { get; init; }
+
     public Dictionary<string, SqlCredential> Credentials { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, SqlDataSource> DataSources { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -95,6 +98,14 @@ public sealed class SqlCatalog
         }
 
         public bool RemoveDatabase(string name) => catalog._databases.Remove(name);
+
+        /// <summary>Adds a Lake database, as Spark or the database designer would create it (not through T-SQL).</summary>
+        public SqlDatabase AddLakeDatabase(string name)
+        {
+            var database = new SqlDatabase(catalog._nextId++, name, "Latin1_General_100_BIN2_UTF8") { IsReplicated = true };
+            catalog._databases[name] = database;
+            return database;
+        }
 
         public int NextObjectId() => catalog._nextId++ + 1000;
 
