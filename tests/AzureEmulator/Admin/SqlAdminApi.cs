@@ -109,6 +109,7 @@ internal sealed class SqlAdminApi(EmulatorContext emu)
             ["hasMasterKey"] = d.HasMasterKey,
             ["isReplicated"] = d.IsReplicated,
             ["credentials"] = Reply.ToNode(d.Credentials.Values.OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
+            ["roles"] = new JsonArray([.. d.Roles.Values.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["grants"] = new JsonArray([.. r.Grants.Select(g => (JsonNode)JsonValue.Create(g))]) })]),
             ["dataSources"] = Reply.ToNode(d.DataSources.Values.OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
             ["views"] = Reply.ToNode(d.Views.Values.OrderBy(x => x.Schema + "." + x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
         })]),

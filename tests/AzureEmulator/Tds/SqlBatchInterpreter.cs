@@ -192,6 +192,20 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
 
                     Current.Credentials[credentialName] = new SqlCredential(catalog.NextObjectId(), credentialName, (credential.Identity as StringLiteral)?.Value ?? credential.Identity?.ToString() ?? string.Empty);
                     break;
+                case CreateRoleStatement createRole:
+                    if (Current.Roles.ContainsKey(createRole.Name.Value))
+                    {
+                        throw new SqlStatementException(new SqlError(15023, 1, 16, $"User, group, or role '{createRole.Name.Value}' already exists in the current database."));
+                    }
+
+                    Current.Roles[createRole.Name.Value] = new SqlRole(catalog.NextObjectId(), createRole.Name.Value);
+                    break;
+                case GrantStatement grant:
+                    Grant(grant);
+                    break;
+                case ExecuteStatement execute:
+                    ExecuteGrantOnCredential(execute);
+                    break;
                 case CreateExternalDataSourceStatement dataSource:
                     CreateDataSource(dataSource);
                     break;
@@ -223,6 +237,51 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
                     throw new UnsupportedSqlException(statement.GetType().Name);
             }
         }
+
+        /// <summary>GRANT on a schema to roles of the database (the only GRANT the module sends in a plain statement).</summary>
+        private void Grant(GrantStatement grant)
+        {
+            var target = grant.SecurityTargetObject;
+            if (target is null || target.ObjectKind != SecurityObjectKind.Schema)
+            {
+                throw new UnsupportedSqlException("GRANT on " + (target?.ObjectKind.ToString() ?? "the database"));
+            }
+
+            var schema = target.ObjectName.MultiPartIdentifier.Identifiers[^1].Value;
+            foreach (var permission in grant.Permissions)
+            {
+                var name = string.Join(' ', permission.Identifiers.Select(i => i.Value.ToUpperInvariant()));
+                foreach (var principal in grant.Principals)
+                {
+                    RoleOf(principal.Identifier.Value).Grants.Add($"{name} ON SCHEMA::{schema}");
+                }
+            }
+        }
+
+        /// <summary>
+        /// EXEC of one literal holding GRANT REFERENCES ON DATABASE SCOPED CREDENTIAL::[c] TO [r], the documented
+        /// statement ScriptDom cannot parse (the module sends it this way); anything else through EXEC is unsupported.
+        /// </summary>
+        private void ExecuteGrantOnCredential(ExecuteStatement execute)
+        {
+            var text = execute.ExecuteSpecification?.ExecutableEntity is ExecutableStringList { Strings: [StringLiteral literal] } ? literal.Value : null;
+            var match = text is null ? null : System.Text.RegularExpressions.Regex.Match(text, @"^GRANT REFERENCES ON DATABASE SCOPED CREDENTIAL::\[((?:[^\]]|\]\])+)\] TO \[((?:[^\]]|\]\])+)\];$");
+            if (match is not { Success: true })
+            {
+                throw new UnsupportedSqlException("EXEC");
+            }
+
+            var credential = match.Groups[1].Value.Replace("]]", "]", StringComparison.Ordinal);
+            if (!Current.Credentials.ContainsKey(credential))
+            {
+                throw new SqlStatementException(SqlErrors.CannotFind("credential", credential));
+            }
+
+            RoleOf(match.Groups[2].Value.Replace("]]", "]", StringComparison.Ordinal)).Grants.Add("REFERENCES ON DATABASE SCOPED CREDENTIAL::" + credential);
+        }
+
+        private SqlRole RoleOf(string name) =>
+            Current.Roles.GetValueOrDefault(name) ?? throw new SqlStatementException(SqlErrors.CannotFind("user", name));
 
         private void CreateDataSource(CreateExternalDataSourceStatement statement)
         {

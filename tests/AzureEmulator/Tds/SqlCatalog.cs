@@ -9,6 +9,12 @@ public sealed record SqlView(int ObjectId, string Schema, string Name, IReadOnly
 /// <summary>An external data source.</summary>
 public sealed record SqlDataSource(int Id, string Name, string Location, string? Credential);
 
+/// <summary>A database role and the permissions granted to it ("SELECT ON SCHEMA::dbo", "REFERENCES ON DATABASE SCOPED CREDENTIAL::x").</summary>
+public sealed record SqlRole(int Id, string Name)
+{
+    public SortedSet<string> Grants { get; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
 /// <summary>A database scoped credential (the secret, if any, is never kept).</summary>
 public sealed record SqlCredential(int Id, string Name, string Identity);
 
@@ -32,6 +38,8 @@ public sealed class SqlDatabase(int id, string name, string? collation)
     public Dictionary<string, SqlCredential> Credentials { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, SqlDataSource> DataSources { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, SqlRole> Roles { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Views by "schema.name".</summary>
     public Dictionary<string, SqlView> Views { get; } = new(StringComparer.OrdinalIgnoreCase);
