@@ -31,16 +31,19 @@ public sealed class SqlEndpointTests
         Assert.Equal(workspaceIdentity, db["hasMasterKey"]!.GetValue<bool>());
         Assert.Equal(workspaceIdentity ? [ServerlessSqlGenerator.CredentialName] : [], Names(db["credentials"]!));
         var dataSource = Assert.Single(db["dataSources"]!.AsArray())!;
-        Assert.Equal(ServerlessSqlGenerator.DataSourceName, dataSource["name"]!.GetValue<string>());
-        Assert.Equal("https://lakeacct.dfs.core.windows.net/exports", dataSource["location"]!.GetValue<string>());
+        Assert.Equal(ServerlessSqlGenerator.DataSourceNameFor("https://lakeacct.dfs.core.windows.net/exports/SalesDb", mode), dataSource["name"]!.GetValue<string>());
+        Assert.Equal("https://lakeacct.dfs.core.windows.net/exports/SalesDb", dataSource["location"]!.GetValue<string>());
+        Assert.Equal(
+            workspaceIdentity ? ["CISynapseReaders: REFERENCES ON DATABASE SCOPED CREDENTIAL::CISynapseWorkspaceIdentity, SELECT ON SCHEMA::dbo"] : [],
+            db["roles"]!.AsArray().Select(r => r!["name"]!.GetValue<string>() + ": " + string.Join(", ", r["grants"]!.AsArray().Select(g => g!.GetValue<string>()))));
         Assert.Equal(workspaceIdentity ? ServerlessSqlGenerator.CredentialName : null, dataSource["credential"]?.GetValue<string>());
 
         var views = db["views"]!.AsArray();
         Assert.Equal(["Contact", "Order"], Names(views));
         var contact = views.Single(v => v!["name"]!.GetValue<string>() == "Contact")!;
-        Assert.Equal(["ContactId nvarchar(100)", "Age int", "Created datetime2(7)"], Columns(contact));
-        Assert.Equal("SalesDb/Contact/1/*", contact["bulk"]!.GetValue<string>());
-        Assert.Equal(ServerlessSqlGenerator.DataSourceName, contact["dataSource"]!.GetValue<string>());
+        Assert.Equal(["ContactId varchar(300)", "Age varchar(8000)", "Created varchar(8000)"], Columns(contact));
+        Assert.Equal("Contact/1/**", contact["bulk"]!.GetValue<string>());
+        Assert.Equal(dataSource["name"]!.GetValue<string>(), contact["dataSource"]!.GetValue<string>());
         var order = views.Single(v => v!["name"]!.GetValue<string>() == "Order")!;
         Assert.Equal(["OrderId uniqueidentifier", "Amount decimal(38,18)"], Columns(order));
 
@@ -70,9 +73,12 @@ public sealed class SqlEndpointTests
         var catalog = await emu.AdminAsync(HttpMethod.Get, "sql/catalog");
         Assert.Equal(["master", "SalesDb"], catalog["databases"]!.AsArray().Select(d => d!["name"]!.GetValue<string>()));
         var db = Database(catalog, "SalesDb");
-        var dataSource = Assert.Single(db["dataSources"]!.AsArray())!;
-        Assert.Null(dataSource["credential"]?.GetValue<string>());
-        Assert.All(db["views"]!.AsArray(), v => Assert.EndsWith("/2/*", v!["bulk"]!.GetValue<string>()));
+        // The WorkspaceIdentity data source stays (views of other runs may use it); the views moved to the caller's.
+        var callerSource = ServerlessSqlGenerator.DataSourceNameFor("https://lakeacct.dfs.core.windows.net/exports/SalesDb", QueryAccessMode.CallerIdentity);
+        Assert.Equal(2, db["dataSources"]!.AsArray().Count);
+        Assert.Null(db["dataSources"]!.AsArray().Single(d => d!["name"]!.GetValue<string>() == callerSource)!["credential"]?.GetValue<string>());
+        Assert.All(db["views"]!.AsArray(), v => Assert.EndsWith("/2/**", v!["bulk"]!.GetValue<string>()));
+        Assert.All(db["views"]!.AsArray(), v => Assert.Equal(callerSource, v!["dataSource"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -194,7 +200,7 @@ public sealed class SqlEndpointTests
         var ex = await Assert.ThrowsAsync<CISynapseException>(() => Executor(emu).ExecuteAsync(Script("SalesDb", QueryAccessMode.CallerIdentity), OperationContext.None));
 
         Assert.Equal(ErrorIds.SqlBatchFailed, ex.ErrorId);
-        Assert.Equal("create external data source [CISynapseDataLake]", ex.Target);
+        Assert.StartsWith("create external data source [CISynapseDataLake_", (string?)ex.Target);
         var db = Database(await emu.AdminAsync(HttpMethod.Get, "sql/catalog"), "SalesDb");
         Assert.Empty(db["dataSources"]!.AsArray());
         Assert.Empty(db["views"]!.AsArray());
@@ -262,7 +268,7 @@ public sealed class SqlEndpointTests
         command.CommandText = "SELECT name FROM sys.views WHERE name <> N'Order'";
         Assert.Equal("Contact", await command.ExecuteScalarAsync());
         command.CommandText = "SELECT ds.location FROM sys.external_data_sources AS ds WHERE ds.credential_id = (SELECT c.credential_id FROM sys.database_scoped_credentials AS c WHERE c.name = N'CISynapseWorkspaceIdentity')";
-        Assert.Equal("https://lakeacct.dfs.core.windows.net/exports", await command.ExecuteScalarAsync());
+        Assert.Equal("https://lakeacct.dfs.core.windows.net/exports/SalesDb", await command.ExecuteScalarAsync());
 
         command.CommandText = "USE [master]";
         await command.ExecuteNonQueryAsync();

@@ -88,12 +88,13 @@ Describe 'Configure an export' {
         $script | Should -Match ([regex]::Escape("CREATE DATABASE [$($s.Database)]"))
         foreach ($entity in 'Customer', 'UnifiedActivity', 'Segments') {
             $script | Should -Match ([regex]::Escape("CREATE OR ALTER VIEW [dbo].[$entity]"))
-            $script | Should -Match ([regex]::Escape("$($s.Database)/$entity/$(Get-SnapshotOf $model $entity)/"))
+            $script | Should -Match ([regex]::Escape("$entity/$(Get-SnapshotOf $model $entity)/**"))
         }
-        $script | Should -Match '\[LifetimeValue\] decimal\(38,18\)'
-        $script | Should -Match '\[ActivityTime\] datetimeoffset\(7\)'
+        $script | Should -Match ([regex]::Escape("TRY_CONVERT(decimal(38,18), NULLIF([r].[LifetimeValue], '')) AS [LifetimeValue]"))
+        $script | Should -Match ([regex]::Escape("TRY_CONVERT(datetimeoffset(7), NULLIF([r].[ActivityTime], ''), 127) AS [ActivityTime]"))
+        $script | Should -Match ([regex]::Escape('[LifetimeValue] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8'))
         foreach ($entity in 'Customer', 'UnifiedActivity', 'Segments') {
-            Get-ViewBulk $s.Database $entity | Should -Be "$($s.Database)/$entity/$(Get-SnapshotOf $model $entity)/*" -Because 'the view reads the landed snapshot'
+            Get-ViewBulk $s.Database $entity | Should -Be "$entity/$(Get-SnapshotOf $model $entity)/**" -Because 'the view reads the landed snapshot'
         }
 
         $recorded = Get-CISynapseExportRun -ExportName $s.Export.Name
@@ -156,7 +157,7 @@ Describe 'Scheduled refreshes' {
         $previous = ($first.Entities | Where-Object Entity -EQ 'Customer').SnapshotId
         Get-SnapshotOf $model 'Customer' | Should -Not -Be $previous
         Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/Customer/$previous/" | Should -Not -BeNullOrEmpty -Because 'the previous snapshot is kept'
-        Get-ViewBulk $s.Database 'Customer' | Should -Be "$($s.Database)/Customer/$(Get-SnapshotOf $model 'Customer')/*"
+        Get-ViewBulk $s.Database 'Customer' | Should -Be "Customer/$(Get-SnapshotOf $model 'Customer')/**"
         (Get-CISynapseExportRun -ExportName $s.Export.Name).Count | Should -Be 3
     }
 
@@ -180,8 +181,8 @@ Describe 'Scheduled refreshes' {
         ($run.Entities | Where-Object Entity -EQ 'Segments').ErrorId | Should -Not -BeNullOrEmpty
         @($run.Entities | Where-Object Action -EQ 'Landed').Count | Should -Be 2
         Get-SnapshotOf (Get-LakeModel $s.Database) 'Segments' | Should -Be $oldSegments
-        (Get-RunScript $run) | Should -Match ([regex]::Escape("$($s.Database)/Segments/$oldSegments/")) -Because "the view stays on the old snapshot"
-        Get-ViewBulk $s.Database 'Segments' | Should -Be "$($s.Database)/Segments/$oldSegments/*"
+        (Get-RunScript $run) | Should -Match ([regex]::Escape("Segments/$oldSegments/**")) -Because "the view stays on the old snapshot"
+        Get-ViewBulk $s.Database 'Segments' | Should -Be "Segments/$oldSegments/**"
     }
 }
 
@@ -197,7 +198,7 @@ Describe 'Stopping' {
 
         $after = Get-LakeModel $s.Database
         Get-SnapshotOf $after 'Customer' | Should -Be (Get-SnapshotOf $model 'Customer') -Because 'nothing was committed after the command failed'
-        Get-ViewBulk $s.Database 'Customer' | Should -Be "$($s.Database)/Customer/$(Get-SnapshotOf $model 'Customer')/*"
+        Get-ViewBulk $s.Database 'Customer' | Should -Be "Customer/$(Get-SnapshotOf $model 'Customer')/**"
         (Get-CISynapseExportRun -ExportName $s.Export.Name -Last 1).Status | Should -Be 'Canceled'
         Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because 'the lock was released'
     }
@@ -250,7 +251,7 @@ Describe 'Ctrl+C' {
         }
 
         (Get-CISynapseExportRun -ExportName $s.Export.Name -Last 1).Status | Should -Be 'Canceled'
-        Get-ViewBulk $s.Database 'Customer' | Should -Be "$($s.Database)/Customer/$(Get-SnapshotOf $model 'Customer')/*" -Because 'the view was not moved'
+        Get-ViewBulk $s.Database 'Customer' | Should -Be "Customer/$(Get-SnapshotOf $model 'Customer')/**" -Because 'the view was not moved'
         Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/Customer/$(Get-SnapshotOf $model 'Customer')/" | Should -Not -BeNullOrEmpty -Because 'the snapshot the view reads is kept'
         $next = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
         $next.Status | Should -Be 'Succeeded' -Because 'the lock was released'
@@ -271,7 +272,7 @@ Describe 'Update an export' {
         Get-SnapshotOf (Get-LakeModel $s.Database) 'Segments' | Should -Be $segmentsSnapshot
         Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/Segments/$segmentsSnapshot/" | Should -Not -BeNullOrEmpty
         (Get-RunScript $run) | Should -Not -Match 'VIEW \[dbo\]\.\[Segments\]'
-        Get-ViewBulk $s.Database 'Segments' | Should -Be "$($s.Database)/Segments/$segmentsSnapshot/*" -Because 'the view is left as it was'
+        Get-ViewBulk $s.Database 'Segments' | Should -Be "Segments/$segmentsSnapshot/**" -Because 'the view is left as it was'
     }
 
     It 'a new database name creates a new database, and the old one receives no more updates' {

@@ -56,13 +56,17 @@ Describe 'The serverless SQL endpoint of the test stack' {
         $db = Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database $s.Database
         $db | Should -Not -BeNullOrEmpty
         $db.collation | Should -Be 'Latin1_General_100_CI_AS_SC_UTF8'
-        @($db.dataSources.name) | Should -Be @('CISynapseDataLake')
+        # One data source, scoped to the export's database folder and named by its location.
+        @($db.dataSources.name) | Should -HaveCount 1
+        $db.dataSources[0].name | Should -Match '^CISynapseDataLake_[0-9a-f]{12}$'
+        $db.dataSources[0].location | Should -BeLike "*/$Container/$($s.Database)"
         @($db.views.name | Sort-Object) | Should -Be @('Customer', 'Segments')
         foreach ($view in $db.views) {
             $entity = $s.Model.entities | Where-Object name -EQ $view.name
             @($view.columns.name) | Should -Be @($entity.attributes.name)
             $snapshot = ($run.Entities | Where-Object Entity -EQ $view.name).SnapshotId
-            $view.bulk | Should -Be "$($s.Database)/$($view.name)/$snapshot/*"
+            $view.bulk | Should -Be "$($view.name)/$snapshot/**"
+            $view.dataSource | Should -Be $db.dataSources[0].name
         }
         # The run takes the database first (CREATE DATABASE in master, the owner marker's schema and view in it), then
         # the script: CREATE DATABASE in master (already there), the data source and the two views.
@@ -101,5 +105,20 @@ Describe 'The serverless SQL endpoint of the test stack' {
         "$failure" | Should -Match ([regex]::Escape("'create or alter view [dbo].[Customer]'"))
         "$failure" | Should -Match 'CREATE VIEW permission denied'
         @((Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database $s.Database).views) | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a Lake database of the export''s name with LakeDatabaseExists before any view is created' {
+        $s = New-ApplyScenario -Entity 'Customer'
+        Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method PUT -Path "sql/lakedatabases/$($s.Database)" | Out-Null
+
+        $failure = { Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'ExportRunFailed,*' -PassThru
+
+        $failure.Exception.InnerException.ErrorId | Should -Be 'LakeDatabaseExists'
+        "$failure" | Should -Match ([regex]::Escape("'$($s.Database)'"))
+        "$failure" | Should -Match 'Lake database'
+        $db = Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database $s.Database
+        $db.isReplicated | Should -BeTrue
+        @($db.views) | Should -BeNullOrEmpty
+        @($db.dataSources) | Should -BeNullOrEmpty
     }
 }

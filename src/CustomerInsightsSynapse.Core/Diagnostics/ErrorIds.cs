@@ -104,6 +104,10 @@ public static class ErrorIds
     public const string InvalidSqlEndpoint = "InvalidSqlEndpoint";
     public const string SqlConnectionFailed = "SqlConnectionFailed";
     public const string SqlBatchFailed = "SqlBatchFailed";
+    public const string UnsupportedCsvEscape = "UnsupportedCsvEscape";
+    public const string UnsupportedCsvEncoding = "UnsupportedCsvEncoding";
+    public const string TextValueTooLong = "TextValueTooLong";
+    public const string LakeDatabaseExists = "LakeDatabaseExists";
 
     // Export
     public const string ExportNotFound = "ExportNotFound";

@@ -103,6 +103,10 @@ public static class RecommendedActions
         [ErrorIds.InvalidSqlEndpoint] = "Check the workspace's serverless SQL endpoint (Get-AzSynapseWorkspace).ConnectivityEndpoints.",
         [ErrorIds.SqlConnectionFailed] = "Check the workspace's firewall rules and that the signed-in account is a Synapse SQL user, then run the export again.",
         [ErrorIds.SqlBatchFailed] = "Read the failing batch in the saved T-SQL (the run's SqlScriptPath); fix the cause and run the export again.",
+        [ErrorIds.UnsupportedCsvEscape] = "Export the entity with the quote character as its escape (quotes doubled inside quoted values, as Customer Insights writes them), or as Parquet.",
+        [ErrorIds.UnsupportedCsvEncoding] = "Export the entity's CSV files as UTF-8, or as Parquet: serverless SQL parser 2.0 reads UTF-8 only.",
+        [ErrorIds.TextValueTooLong] = "Shorten the value in the source, leave the attribute or entity out of the export, or export the entity as Parquet; the entity keeps its previous snapshot.",
+        [ErrorIds.LakeDatabaseExists] = "Choose another database name for the export (Set-CISynapseExport -DatabaseName): a Lake database of that name is read-only to serverless SQL.",
 
         // Export
         [ErrorIds.DatabaseOwnerUnknown] = "Repair or remove the export document the store cannot read (Get-CISynapseExport lists it with its error), then try again.",

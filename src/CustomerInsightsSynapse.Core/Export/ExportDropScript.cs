@@ -31,6 +31,7 @@ public static class ExportDropScript
             if (dropSharedObjects)
             {
                 batches.Add(DropIfExists("sys.external_data_sources", "EXTERNAL DATA SOURCE", ServerlessSqlGenerator.DataSourceName));
+                batches.Add(DropVersionedDataSources());
                 batches.Add(DropIfExists("sys.database_scoped_credentials", "DATABASE SCOPED CREDENTIAL", ServerlessSqlGenerator.CredentialName));
                 batches.Add(DatabaseOwnerMarker.Drop());
             }
@@ -38,6 +39,23 @@ public static class ExportDropScript
 
         SqlScriptValidator.Validate(batches);
         return new SqlScript(database, accessMode, batches, []);
+    }
+
+    /// <summary>
+    /// The data sources named <c>CISynapseDataLake_{hash}</c> (one per location and credential an export used; see
+    /// <see cref="ServerlessSqlGenerator.DataSourceNameFor"/>), found by name since the drop script does not know the
+    /// locations. Runs after the views that used them are dropped.
+    /// </summary>
+    private static SqlBatch DropVersionedDataSources()
+    {
+        var pattern = SqlQuoting.Literal(ServerlessSqlGenerator.DataSourceName + "[_]%", "data source name pattern");
+        var text = new StringBuilder()
+            .Append("DECLARE @drop nvarchar(max) = (SELECT STRING_AGG(CONVERT(nvarchar(max), N'DROP EXTERNAL DATA SOURCE ' + QUOTENAME(name) + N';'), N' ')\n")
+            .Append("    FROM sys.external_data_sources WHERE name LIKE ").Append(pattern).Append(");\n")
+            .Append("IF @drop IS NOT NULL\n")
+            .Append("    EXEC (@drop);")
+            .ToString();
+        return new SqlBatch("drop external data sources " + SqlQuoting.Identifier(ServerlessSqlGenerator.DataSourceName + "_*", "data source name"), SqlBatchKind.DropDataSource, SqlBatchTarget.Database, text);
     }
 
     private static SqlBatch DropIfExists(string catalog, string objectType, string objectName)

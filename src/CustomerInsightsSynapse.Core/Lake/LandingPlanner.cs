@@ -143,7 +143,7 @@ public sealed class LandingPlanner
             }
         }
 
-        var paths = segments.Select(s => BlobPaths.ValidateRelativePath(string.Join('/', s.Skip(common)), $"partition path of entity '{entity.Name}'")).ToList();
+        var paths = segments.Select(s => BlobPaths.ValidateRelativePath(string.Join('/', s.Skip(common).Select(VisibleToServerless)), $"partition path of entity '{entity.Name}'")).ToList();
         var duplicate = paths.GroupBy(p => p, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -156,6 +156,16 @@ public sealed class LandingPlanner
 
         return paths;
     }
+
+    /// <summary>The prefix given to a landed file or folder name that serverless SQL would skip.</summary>
+    internal const string HiddenNamePrefix = "x";
+
+    /// <summary>
+    /// Serverless SQL does not return files whose names start with '_' or '.', so their rows would vanish from the
+    /// view: such names get <see cref="HiddenNamePrefix"/> in front (the snapshot's model.json records the new names).
+    /// </summary>
+    internal static string VisibleToServerless(string segment) =>
+        segment.StartsWith('_') || segment.StartsWith('.') ? HiddenNamePrefix + segment : segment;
 
     private static string[] Segments(CdmPartition partition)
     {

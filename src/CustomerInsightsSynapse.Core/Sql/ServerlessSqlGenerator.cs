@@ -8,8 +8,10 @@ namespace CustomerInsightsSynapse.Core.Sql;
 
 /// <summary>
 /// Builds the deployment script for one serverless database: the database (only when missing, UTF-8
-/// case-insensitive collation), for <see cref="QueryAccessMode.WorkspaceIdentity"/> a master key and a managed
-/// identity credential, the external data source on the container, and one view per landed entity.
+/// case-insensitive collation), for <see cref="QueryAccessMode.WorkspaceIdentity"/> a master key, a managed
+/// identity credential and the reader role, the external data source on the export's folder, and one view per
+/// landed entity. The view reads CSV columns as UTF-8 text and converts typed columns in its SELECT list (see
+/// <see cref="SqlTypeMap"/>); every landed file of the snapshot, at any depth, is read.
 /// Every name and value from input goes through <see cref="SqlQuoting"/>; every batch is parsed by
 /// <see cref="SqlScriptValidator"/> before the script is returned.
 /// </summary>
@@ -17,27 +19,34 @@ public static class ServerlessSqlGenerator
 {
     public const string DatabaseCollation = "Latin1_General_100_CI_AS_SC_UTF8";
 
+    /// <summary>The prefix of the export's external data sources; the suffix names the location and credential.</summary>
     public const string DataSourceName = "CISynapseDataLake";
 
     public const string CredentialName = "CISynapseWorkspaceIdentity";
 
+    /// <summary>The database role query users join in WorkspaceIdentity mode: SELECT on the schema, REFERENCES on the credential.</summary>
+    public const string ReaderRoleName = "CISynapseReaders";
+
     public const string ViewSchema = "dbo";
+
+    private const string ViewRowsetAlias = "r";
 
     private static readonly HashSet<string> SystemDatabases = new(StringComparer.OrdinalIgnoreCase) { "master", "tempdb", "model", "msdb" };
 
     public static SqlScript Generate(SqlScriptRequest request)
     {
-        var (batches, warnings) = BuildUnvalidated(request);
+        var (batches, warnings, checks) = BuildUnvalidated(request);
         SqlScriptValidator.Validate(batches);
         SqlScriptValidator.Validate(new SqlBatch("use database", SqlBatchKind.CreateDatabase, SqlBatchTarget.Master, UseDatabaseStatement(request.Database)));
-        return new SqlScript(request.Database, request.AccessMode, batches, warnings);
+        SqlScriptValidator.Validate(checks.Select(c => new SqlBatch("count values that do not convert in " + c.Entity, SqlBatchKind.View, SqlBatchTarget.Database, c.Query)).ToList());
+        return new SqlScript(request.Database, request.AccessMode, batches, warnings) { ConversionChecks = checks };
     }
 
     /// <summary>
     /// The batches before ScriptDom has parsed them. Only <see cref="Generate"/> and the bench (which measures the
     /// parse's share of generation) call it; nothing may return, save or send these batches unparsed.
     /// </summary>
-    internal static (List<SqlBatch> Batches, List<string> Warnings) BuildUnvalidated(SqlScriptRequest request)
+    internal static (List<SqlBatch> Batches, List<string> Warnings, List<SqlConversionCheck> Checks) BuildUnvalidated(SqlScriptRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.DataLake);
@@ -46,7 +55,10 @@ public static class ServerlessSqlGenerator
         CheckUnique(request.Entities.Select(e => e.Entity.Name), "entity", "the database");
 
         var warnings = new List<string>();
-        var batches = new List<SqlBatch>(request.Entities.Count + 4)
+        var checks = new List<SqlConversionCheck>();
+        var folders = request.Entities.Select(SnapshotPath.Of).ToList();
+        var dataSource = new DataSourceTarget(request.DataLake, DataSourceFolder(request.Database, folders), request.AccessMode);
+        var batches = new List<SqlBatch>(request.Entities.Count + 5)
         {
             CreateDatabase(request.Database),
         };
@@ -54,19 +66,39 @@ public static class ServerlessSqlGenerator
         {
             batches.Add(MasterKey());
             batches.Add(Credential());
+            batches.Add(ReaderRole());
         }
 
-        batches.Add(DataSource(request.DataLake, request.AccessMode));
-        foreach (var landed in request.Entities)
+        batches.Add(DataSource(dataSource));
+        for (var i = 0; i < request.Entities.Count; i++)
         {
-            batches.Add(View(landed, warnings));
+            var (view, check) = View(request.Entities[i], folders[i], dataSource.Name, warnings);
+            batches.Add(view);
+            if (check is not null)
+            {
+                checks.Add(check);
+            }
         }
 
-        return (batches, warnings);
+        return (batches, warnings, checks);
     }
 
     /// <summary>The <c>USE</c> statement the saved text puts between the master and the database batches.</summary>
     internal static string UseDatabaseStatement(string database) => "USE " + SqlQuoting.Identifier(database, "database name") + ";";
+
+    /// <summary>
+    /// The name of the data source for <paramref name="location"/> read with <paramref name="accessMode"/>:
+    /// <see cref="DataSourceName"/> and a hash of both, so that a new location or credential gets a new data source
+    /// while views still using the old one keep working (serverless has no ALTER EXTERNAL DATA SOURCE, and a
+    /// DROP then CREATE would break queries in between).
+    /// </summary>
+    public static string DataSourceNameFor(string location, QueryAccessMode accessMode)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        var identity = location + "\n" + (accessMode == QueryAccessMode.WorkspaceIdentity ? CredentialName : string.Empty);
+        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(identity));
+        return DataSourceName + "_" + Convert.ToHexString(hash, 0, 6).ToLowerInvariant();
+    }
 
     private static void ValidateDatabaseName(string database)
     {
@@ -107,26 +139,54 @@ public static class ServerlessSqlGenerator
     }
 
     /// <summary>
-    /// Creates the data source when missing, and drops and recreates it when its location or credential differs
-    /// from what this run wants (ALTER EXTERNAL DATA SOURCE is not available in serverless SQL pools).
+    /// The role query users join: a caller who is not a Synapse administrator needs REFERENCES on the credential to
+    /// read through it, and SELECT on the views' schema. GRANT is idempotent.
     /// </summary>
-    private static SqlBatch DataSource(DataLakeContainer dataLake, QueryAccessMode accessMode)
+    private static SqlBatch ReaderRole()
     {
-        var name = SqlQuoting.Identifier(DataSourceName, "data source name");
-        var nameLiteral = SqlQuoting.Literal(DataSourceName, "data source name");
-        var location = SqlQuoting.Literal(dataLake.Location, "data lake location");
-        var wantedCredential = accessMode == QueryAccessMode.WorkspaceIdentity
-            ? "ISNULL((SELECT c.credential_id FROM sys.database_scoped_credentials AS c WHERE c.name = " + SqlQuoting.Literal(CredentialName, "credential name") + "), 0)"
-            : "0";
-        var text = new StringBuilder(640)
-            .Append("IF EXISTS (SELECT 1 FROM sys.external_data_sources AS ds\n")
-            .Append("           WHERE ds.name = ").Append(nameLiteral).Append('\n')
-            .Append("             AND (ds.location <> ").Append(location)
-            .Append("\n                  OR ISNULL(ds.credential_id, 0) <> ").Append(wantedCredential).Append("))\n")
-            .Append("    DROP EXTERNAL DATA SOURCE ").Append(name).Append(";\n")
-            .Append("IF NOT EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = ").Append(nameLiteral).Append(")\n")
-            .Append("    CREATE EXTERNAL DATA SOURCE ").Append(name).Append(" WITH (LOCATION = ").Append(location);
-        if (accessMode == QueryAccessMode.WorkspaceIdentity)
+        var role = SqlQuoting.Identifier(ReaderRoleName, "role name");
+        var text = new StringBuilder(400)
+            .Append("IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHERE name = ").Append(SqlQuoting.Literal(ReaderRoleName, "role name")).Append(" AND type = 'R')\n")
+            .Append("    CREATE ROLE ").Append(role).Append(";\n")
+            .Append("GRANT SELECT ON SCHEMA::").Append(SqlQuoting.Identifier(ViewSchema, "schema name")).Append(" TO ").Append(role).Append(";\n")
+            .Append("EXEC (").Append(SqlQuoting.Literal(GrantReferencesOnCredential(role), "grant statement")).Append(");")
+            .ToString();
+        return new SqlBatch("create role " + role, SqlBatchKind.ReaderRole, SqlBatchTarget.Database, text);
+    }
+
+    /// <summary>
+    /// <c>GRANT REFERENCES ON DATABASE SCOPED CREDENTIAL::…</c>, the statement the serverless access-control page
+    /// documents. ScriptDom (TSql160Parser) does not know that securable class, so the statement is sent through
+    /// <c>EXEC</c>; it is built only from quoted constant names.
+    /// </summary>
+    private static string GrantReferencesOnCredential(string role) =>
+        "GRANT REFERENCES ON DATABASE SCOPED CREDENTIAL::" + SqlQuoting.Identifier(CredentialName, "credential name") + " TO " + role + ";";
+
+    /// <summary>The external data source of this run: scoped to the export's folder, named by location and credential.</summary>
+    private sealed record DataSourceTarget
+    {
+        public DataSourceTarget(DataLakeContainer dataLake, string folder, QueryAccessMode accessMode)
+        {
+            Location = dataLake.Location + "/" + folder;
+            AccessMode = accessMode;
+            Name = DataSourceNameFor(Location, accessMode);
+        }
+
+        public string Location { get; }
+
+        public QueryAccessMode AccessMode { get; }
+
+        public string Name { get; }
+    }
+
+    /// <summary>Creates the data source when missing. It is never dropped here: views of earlier runs may still use it.</summary>
+    private static SqlBatch DataSource(DataSourceTarget target)
+    {
+        var name = SqlQuoting.Identifier(target.Name, "data source name");
+        var text = new StringBuilder(400)
+            .Append("IF NOT EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = ").Append(SqlQuoting.Literal(target.Name, "data source name")).Append(")\n")
+            .Append("    CREATE EXTERNAL DATA SOURCE ").Append(name).Append(" WITH (LOCATION = ").Append(SqlQuoting.Literal(target.Location, "data lake location"));
+        if (target.AccessMode == QueryAccessMode.WorkspaceIdentity)
         {
             text.Append(", CREDENTIAL = ").Append(SqlQuoting.Identifier(CredentialName, "credential name"));
         }
@@ -138,10 +198,9 @@ public static class ServerlessSqlGenerator
     /// <summary>Characters an OPENROWSET BULK path cannot hold literally (wildcards, a query string, URL syntax).</summary>
     public static readonly char[] BulkPathWildcards = ['*', '?', '#', '%'];
 
-    private static SqlBatch View(LandedEntity landed, List<string> warnings)
+    private static (SqlBatch View, SqlConversionCheck? Check) View(LandedEntity landed, SnapshotPath folder, string dataSource, List<string> warnings)
     {
-        ArgumentNullException.ThrowIfNull(landed);
-        var entity = landed.Entity ?? throw new ArgumentException("A landed entity has no entity.", nameof(landed));
+        var entity = landed.Entity;
         var viewName = SqlQuoting.Identifier(ViewSchema, "schema name") + "." + SqlQuoting.Identifier(entity.Name, "entity name");
         if (entity.Attributes.Count == 0)
         {
@@ -153,66 +212,229 @@ public static class ServerlessSqlGenerator
         }
 
         CheckUnique(entity.Attributes.Select(a => a.Name), "attribute", $"the entity '{SqlQuoting.Printable(entity.Name)}'");
-        var folder = BulkFolder(landed);
-        var format = PartitionFormatOf(entity);
+        var columns = entity.Attributes.Select(a => (Attribute: a, Type: SqlTypeMap.Map(a))).ToList();
+        foreach (var column in columns.Where(c => c.Type.Warning is not null))
+        {
+            warnings.Add($"Entity '{SqlQuoting.Printable(entity.Name)}': {column.Type.Warning}");
+        }
 
-        var text = new StringBuilder(256 + (entity.Attributes.Count * 40));
-        text.Append("CREATE OR ALTER VIEW ").Append(viewName).Append('\n')
-            .Append("AS\n")
-            .Append("SELECT *\n")
-            .Append("FROM OPENROWSET(\n")
-            .Append("    BULK ");
-        SqlQuoting.AppendLiteral(text, folder + "/*", "snapshot folder");
+        var text = new StringBuilder(256 + (entity.Attributes.Count * 120));
+        text.Append("CREATE OR ALTER VIEW ").Append(viewName).Append('\n').Append("AS\n");
+        if (entity.Partitions.Count == 0)
+        {
+            AppendEmptySelect(text, columns);
+            return (new SqlBatch("create or alter view " + viewName, SqlBatchKind.View, SqlBatchTarget.Database, text.ToString()), null);
+        }
+
+        var format = PartitionFormatOf(entity);
+        var rowset = new StringBuilder(256 + (entity.Attributes.Count * 60));
+        AppendRowset(rowset, entity, folder, dataSource, format, columns, warnings);
+        text.Append("SELECT\n");
+        for (var i = 0; i < columns.Count; i++)
+        {
+            text.Append("    ");
+            if (format == PartitionFormat.Parquet)
+            {
+                AppendColumn(text, columns[i].Attribute.Name);
+            }
+            else
+            {
+                AppendConversion(text, columns[i].Attribute.Name, columns[i].Type);
+            }
+
+            text.Append(" AS ");
+            SqlQuoting.AppendIdentifier(text, columns[i].Attribute.Name, "attribute name");
+            text.Append(i + 1 < columns.Count ? ",\n" : "\n");
+        }
+
+        text.Append(rowset).Append(';');
+        var view = new SqlBatch("create or alter view " + viewName, SqlBatchKind.View, SqlBatchTarget.Database, text.ToString());
+        var check = format == PartitionFormat.Csv ? ConversionCheck(entity.Name, columns, rowset.ToString()) : null;
+        return (view, check);
+    }
+
+    /// <summary>A view over no files: the entity's columns with their view types, and no rows.</summary>
+    private static void AppendEmptySelect(StringBuilder text, List<(CdmAttribute Attribute, SqlColumnType Type)> columns)
+    {
+        text.Append("SELECT\n");
+        for (var i = 0; i < columns.Count; i++)
+        {
+            text.Append("    CAST(NULL AS ").Append(columns[i].Type.TypeName).Append(") AS ");
+            SqlQuoting.AppendIdentifier(text, columns[i].Attribute.Name, "attribute name");
+            text.Append(i + 1 < columns.Count ? ",\n" : "\n");
+        }
+
+        text.Append("WHERE 1 = 0;");
+    }
+
+    private static void AppendRowset(
+        StringBuilder text,
+        CdmEntity entity,
+        SnapshotPath folder,
+        string dataSource,
+        PartitionFormat format,
+        List<(CdmAttribute Attribute, SqlColumnType Type)> columns,
+        List<string> warnings)
+    {
+        text.Append("FROM OPENROWSET(\n").Append("    BULK ");
+        SqlQuoting.AppendLiteral(text, folder.BulkPath, "snapshot folder");
         text.Append(",\n    DATA_SOURCE = ");
-        SqlQuoting.AppendLiteral(text, DataSourceName, "data source name");
+        SqlQuoting.AppendLiteral(text, dataSource, "data source name");
         if (format == PartitionFormat.Parquet)
         {
             text.Append(",\n    FORMAT = 'PARQUET'");
         }
         else
         {
-            CsvOptions.Append(text, CsvFormatOf(entity), entity.Name, warnings);
+            CsvOptions.Append(text, entity, warnings);
         }
 
         text.Append("\n) WITH (\n");
-        for (var i = 0; i < entity.Attributes.Count; i++)
+        for (var i = 0; i < columns.Count; i++)
         {
-            var attribute = entity.Attributes[i];
-            var type = SqlTypeMap.Map(attribute);
-            if (type.Warning is not null)
-            {
-                warnings.Add($"Entity '{SqlQuoting.Printable(entity.Name)}': {type.Warning}");
-            }
-
             text.Append("    ");
-            SqlQuoting.AppendIdentifier(text, attribute.Name, "attribute name");
-            text.Append(' ').Append(type.TypeName).Append(i + 1 < entity.Attributes.Count ? ",\n" : "\n");
+            SqlQuoting.AppendIdentifier(text, columns[i].Attribute.Name, "attribute name");
+            text.Append(' ').Append(format == PartitionFormat.Parquet ? columns[i].Type.ParquetWithType : columns[i].Type.CsvWithType)
+                .Append(i + 1 < columns.Count ? ",\n" : "\n");
         }
 
-        text.Append(") AS [r];");
-        return new SqlBatch("create or alter view " + viewName, SqlBatchKind.View, SqlBatchTarget.Database, text.ToString());
+        text.Append(") AS ");
+        SqlQuoting.AppendIdentifier(text, ViewRowsetAlias, "alias");
+    }
+
+    private static void AppendColumn(StringBuilder text, string attribute)
+    {
+        SqlQuoting.AppendIdentifier(text, ViewRowsetAlias, "alias").Append('.');
+        SqlQuoting.AppendIdentifier(text, attribute, "attribute name");
     }
 
     /// <summary>
-    /// The snapshot folder as a BULK path. '*' and '?' would act as wildcards or a query string, and '#' and '%'
-    /// would be read as URL syntax, so folders holding them are refused rather than read wrongly.
+    /// The SELECT-list expression that turns a CSV text column into its view type. An empty value is NULL; a value
+    /// that does not convert is NULL too, and is counted by the entity's <see cref="SqlConversionCheck"/>.
     /// </summary>
-    private static string BulkFolder(LandedEntity landed)
+    private static void AppendConversion(StringBuilder text, string attribute, SqlColumnType type)
     {
-        var folder = BlobPaths.ValidateRelativePath(landed.SnapshotFolder, "snapshot folder");
-        if (folder.IndexOfAny(BulkPathWildcards) >= 0)
+        switch (type.Conversion)
+        {
+            case SqlTextConversion.None:
+                AppendColumn(text, attribute);
+                break;
+            case SqlTextConversion.Iso8601ToUtc:
+                text.Append("CONVERT(").Append(type.TypeName).Append(", SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), ");
+                AppendNullIfEmpty(text, attribute);
+                text.Append(", 127), '+00:00'))");
+                break;
+            default:
+                text.Append("TRY_CONVERT(").Append(type.TypeName).Append(", ");
+                AppendNullIfEmpty(text, attribute);
+                text.Append(type.Conversion switch
+                {
+                    SqlTextConversion.Iso8601 => ", 126)",
+                    SqlTextConversion.Iso8601WithZone => ", 127)",
+                    _ => ")",
+                });
+                break;
+        }
+    }
+
+    private static void AppendNullIfEmpty(StringBuilder text, string attribute)
+    {
+        text.Append("NULLIF(");
+        AppendColumn(text, attribute);
+        text.Append(", '')");
+    }
+
+    /// <summary>
+    /// One query over the same rowset as the view that counts, per typed column, the non-empty values its conversion
+    /// turns into NULL; for the verify step to report instead of nulling values without a word.
+    /// </summary>
+    private static SqlConversionCheck? ConversionCheck(string entity, List<(CdmAttribute Attribute, SqlColumnType Type)> columns, string rowset)
+    {
+        var typed = columns.Where(c => c.Type.Conversion != SqlTextConversion.None).ToList();
+        if (typed.Count == 0)
+        {
+            return null;
+        }
+
+        var text = new StringBuilder(rowset.Length + (typed.Count * 160)).Append("SELECT\n");
+        for (var i = 0; i < typed.Count; i++)
+        {
+            text.Append("    SUM(CASE WHEN ");
+            AppendNullIfEmpty(text, typed[i].Attribute.Name);
+            text.Append(" IS NOT NULL AND ");
+            AppendConversion(text, typed[i].Attribute.Name, typed[i].Type);
+            text.Append(" IS NULL THEN 1 ELSE 0 END) AS ");
+            SqlQuoting.AppendIdentifier(text, typed[i].Attribute.Name, "attribute name");
+            text.Append(i + 1 < typed.Count ? ",\n" : "\n");
+        }
+
+        text.Append(rowset).Append(';');
+        return new SqlConversionCheck(entity, typed.Select(c => c.Attribute.Name).ToList(), text.ToString());
+    }
+
+    /// <summary>
+    /// The folder the data source points at: the parent of every entity folder, the same for all landed entities
+    /// (<c>{Database}</c>, below the connection's container folder if it has one).
+    /// </summary>
+    private static string DataSourceFolder(string database, List<SnapshotPath> folders)
+    {
+        if (folders.Count == 0)
+        {
+            return BlobPaths.ValidateSegment(database, "database name");
+        }
+
+        var parent = folders[0].DatabaseFolder;
+        var other = folders.FirstOrDefault(f => !string.Equals(f.DatabaseFolder, parent, StringComparison.Ordinal));
+        if (other is not null)
         {
             throw new CISynapseException(
                 ErrorIds.InvalidDataLakeLocation,
                 ErrorKind.InvalidArgument,
-                $"The snapshot folder '{SqlQuoting.Printable(folder)}' of entity '{SqlQuoting.Printable(landed.Entity.Name)}' contains '*', '?', '#' or '%', which an OPENROWSET path cannot hold literally.",
-                folder)
-            {
-                RecommendedAction = "Rename the entity or database so that its storage folder has none of these characters.",
-            };
+                $"The snapshot folders of one database must share their database folder; '{SqlQuoting.Printable(parent)}' and '{SqlQuoting.Printable(other.DatabaseFolder)}' differ.",
+                other.DatabaseFolder);
         }
 
-        return folder;
+        return parent;
+    }
+
+    /// <summary>
+    /// A landed entity's snapshot folder (<c>{Database}/{Entity}/{snapshotId}</c>, container-relative) split into the
+    /// database folder the data source points at and the BULK path below it. '*' and '?' would act as wildcards or a
+    /// query string, and '#' and '%' would be read as URL syntax, so folders holding them are refused rather than
+    /// read wrongly.
+    /// </summary>
+    private sealed record SnapshotPath(string DatabaseFolder, string BulkPath)
+    {
+        public static SnapshotPath Of(LandedEntity landed)
+        {
+            ArgumentNullException.ThrowIfNull(landed);
+            var entity = landed.Entity ?? throw new ArgumentException("A landed entity has no entity.", nameof(landed));
+            var folder = BlobPaths.ValidateRelativePath(landed.SnapshotFolder, "snapshot folder");
+            if (folder.IndexOfAny(BulkPathWildcards) >= 0)
+            {
+                throw new CISynapseException(
+                    ErrorIds.InvalidDataLakeLocation,
+                    ErrorKind.InvalidArgument,
+                    $"The snapshot folder '{SqlQuoting.Printable(folder)}' of entity '{SqlQuoting.Printable(entity.Name)}' contains '*', '?', '#' or '%', which an OPENROWSET path cannot hold literally.",
+                    folder)
+                {
+                    RecommendedAction = "Rename the entity or database so that its storage folder has none of these characters.",
+                };
+            }
+
+            var segments = folder.Split('/');
+            if (segments.Length < 3)
+            {
+                throw new CISynapseException(
+                    ErrorIds.InvalidDataLakeLocation,
+                    ErrorKind.InvalidArgument,
+                    $"The snapshot folder '{SqlQuoting.Printable(folder)}' of entity '{SqlQuoting.Printable(entity.Name)}' is not '{{Database}}/{{Entity}}/{{snapshot}}'.",
+                    folder);
+            }
+
+            // '/**' reads the files of every sub-folder too: landing keeps a partition tree's shape.
+            return new SnapshotPath(string.Join('/', segments[..^2]), segments[^2] + "/" + segments[^1] + "/**");
+        }
     }
 
     private static PartitionFormat PartitionFormatOf(CdmEntity entity)
@@ -260,14 +482,16 @@ public static class ServerlessSqlGenerator
             $"The entity '{SqlQuoting.Printable(entityName)}' {problem}.",
             entityName);
 
-    /// <summary>OPENROWSET options for a CSV partition format (parser 2.0).</summary>
+    /// <summary>OPENROWSET options for a CSV partition format (parser 2.0, UTF-8).</summary>
     private static class CsvOptions
     {
         /// <summary>Vertical tab: stands for "no quote character" (QuoteStyle.None), as other CDM readers do.</summary>
         private const string NoQuote = "0x0b";
 
-        public static void Append(StringBuilder text, CsvFormat csv, string entityName, List<string> warnings)
+        public static void Append(StringBuilder text, CdmEntity entity, List<string> warnings)
         {
+            var csv = CsvFormatOf(entity);
+            var entityName = entity.Name;
             var delimiter = csv.Delimiter;
             if (string.IsNullOrEmpty(delimiter))
             {
@@ -290,25 +514,22 @@ public static class ServerlessSqlGenerator
                 throw Unsupported(entityName, "uses a vertical tab delimiter without quoting, which cannot be expressed");
             }
 
-            // HEADER_ROW (parser 2.0 only) skips the header and binds the WITH columns by name; without a header
-            // the columns bind by position, so the WITH clause follows the attribute order.
+            CheckEscape(entity, csv, quote);
+            CheckEncoding(entity, csv);
+
+            // HEADER_ROW (parser 2.0 only) reads the column names from the row FIRSTROW points at and binds the WITH
+            // columns by name; without a header the columns bind by position, so the WITH clause follows the
+            // attribute order. CDM skipLines are the lines before that row.
             text.Append(",\n    FORMAT = 'CSV',\n    PARSER_VERSION = '2.0',\n    HEADER_ROW = ").Append(csv.HasHeader ? "TRUE" : "FALSE");
+            if (csv.SkipLines > 0)
+            {
+                text.Append(",\n    FIRSTROW = ").Append((csv.SkipLines + 1).ToString(CultureInfo.InvariantCulture));
+            }
+
             text.Append(",\n    FIELDTERMINATOR = ");
             AppendCharacters(text, delimiter, "CSV delimiter");
             text.Append(",\n    FIELDQUOTE = ");
             AppendCharacters(text, quote.Length == 0 ? NoQuote : quote, "CSV quote");
-
-            var escape = csv.Escape;
-            if (!string.IsNullOrEmpty(escape) && escape != quote)
-            {
-                if (escape.Length > 1)
-                {
-                    throw Unsupported(entityName, $"uses the escape '{SqlQuoting.Printable(escape)}'; serverless SQL accepts a single escape character");
-                }
-
-                text.Append(",\n    ESCAPECHAR = ");
-                AppendCharacters(text, escape, "CSV escape character");
-            }
 
             var newLine = csv.NewLine;
             if (!string.IsNullOrEmpty(newLine) && newLine != "\n" && newLine != "\r\n")
@@ -317,18 +538,48 @@ public static class ServerlessSqlGenerator
                 text.Append(",\n    ROWTERMINATOR = ");
                 AppendCharacters(text, newLine, "CSV line end");
             }
-
-            var encoding = EncodingOption(csv.Encoding);
-            if (encoding.Option is not null)
-            {
-                text.Append(",\n    ").Append(encoding.Option);
-            }
-
-            if (encoding.Warning is not null)
-            {
-                warnings.Add($"Entity '{SqlQuoting.Printable(entityName)}': {encoding.Warning}");
-            }
         }
+
+        /// <summary>
+        /// OPENROWSET's ESCAPECHAR is not CDM's escape: it escapes only itself and the delimiter, is dropped from the
+        /// value, and never escapes the quote (a quote inside a quoted value is doubled). Reading such files would
+        /// silently change values ('C:\temp' becomes 'C:temp'), so they are refused.
+        /// </summary>
+        private static void CheckEscape(CdmEntity entity, CsvFormat csv, string quote)
+        {
+            var escape = csv.Escape;
+            if (string.IsNullOrEmpty(escape) || escape == quote)
+            {
+                return;
+            }
+
+            var partition = entity.Partitions.FirstOrDefault(p => p.Csv?.Escape == escape);
+            throw new CISynapseException(
+                ErrorIds.UnsupportedCsvEscape,
+                ErrorKind.InvalidData,
+                $"The entity '{SqlQuoting.Printable(entity.Name)}' declares the CSV escape character '{SqlQuoting.Printable(escape)}' (partition '{SqlQuoting.Printable(PartitionName(partition))}'); serverless SQL reads only quotes escaped by doubling, and would drop that character from values.",
+                entity.Name);
+        }
+
+        /// <summary>Parser 2.0 reads UTF-8 (ASCII is a subset); CODEPAGE and DATAFILETYPE belong to parser 1.0.</summary>
+        private static void CheckEncoding(CdmEntity entity, CsvFormat csv)
+        {
+            var key = (csv.Encoding ?? string.Empty).Trim().Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+            if (key is "" or "UTF8" or "65001" or "ASCII" or "USASCII" or "20127")
+            {
+                return;
+            }
+
+            var partition = entity.Partitions.FirstOrDefault(p => p.Csv is not null);
+            throw new CISynapseException(
+                ErrorIds.UnsupportedCsvEncoding,
+                ErrorKind.InvalidData,
+                $"The entity '{SqlQuoting.Printable(entity.Name)}' declares the CSV encoding '{SqlQuoting.Printable(csv.Encoding ?? string.Empty)}' (partition '{SqlQuoting.Printable(PartitionName(partition))}'); serverless SQL parser 2.0 reads UTF-8 files only.",
+                entity.Name);
+        }
+
+        private static string PartitionName(CdmPartition? partition) =>
+            partition is null ? "(none)" : partition.Name ?? partition.Location;
 
         /// <summary>A single control character is written in the hexadecimal form OPENROWSET accepts ('0x09'); other text as a literal.</summary>
         private static void AppendCharacters(StringBuilder text, string value, string what)
@@ -342,22 +593,14 @@ public static class ServerlessSqlGenerator
                 SqlQuoting.AppendLiteral(text, value, what);
             }
         }
-
-        /// <summary>
-        /// UTF-8 (and its subset ASCII) is the default; UTF-16 becomes DATAFILETYPE = 'widechar'; Latin-1 and
-        /// Windows-1252 become CODEPAGE; anything else is read as UTF-8 with a warning.
-        /// </summary>
-        private static (string? Option, string? Warning) EncodingOption(string? encoding)
-        {
-            var key = (encoding ?? string.Empty).Trim().Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
-            return key switch
-            {
-                "" or "UTF8" or "65001" or "ASCII" or "USASCII" or "20127" => (null, null),
-                "UTF16" or "UTF16LE" or "UNICODE" or "1200" => ("DATAFILETYPE = 'widechar'", null),
-                "ISO88591" or "LATIN1" or "28591" => ("CODEPAGE = '28591'", null),
-                "WINDOWS1252" or "CP1252" or "1252" => ("CODEPAGE = '1252'", null),
-                _ => (null, $"the CSV encoding '{SqlQuoting.Printable(encoding ?? string.Empty)}' is not supported by serverless SQL; the files are read as UTF-8."),
-            };
-        }
     }
 }
+
+/// <summary>
+/// A query that counts, per typed column of a CSV entity's view, the non-empty values that do not convert to the
+/// column's type (the view shows them as NULL). Run after the view is applied; one row, one column per attribute.
+/// </summary>
+/// <param name="Entity">The entity (and view) name.</param>
+/// <param name="Columns">The typed attributes counted, in the order of the result columns.</param>
+/// <param name="Query">The parsed T-SQL, run in the export's database.</param>
+public sealed record SqlConversionCheck(string Entity, IReadOnlyList<string> Columns, string Query);

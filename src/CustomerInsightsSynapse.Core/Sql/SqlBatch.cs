@@ -9,6 +9,9 @@ public enum SqlBatchKind
     DataSource,
     View,
 
+    /// <summary>The WorkspaceIdentity reader role and its grants.</summary>
+    ReaderRole,
+
     /// <summary>Drops a view an export created (Remove-CISynapseExport -RemoveDatabaseObjects).</summary>
     DropView,
 

@@ -36,6 +36,9 @@ public sealed class SqlScript
 
     public IReadOnlyList<SqlBatch> Batches { get; }
 
+    /// <summary>Per CSV entity with typed columns: the query counting values that do not convert (see <see cref="SqlConversionCheck"/>).</summary>
+    public IReadOnlyList<SqlConversionCheck> ConversionChecks { get; init; } = [];
+
     /// <summary>What did not map cleanly (unknown CDM types, unusable lengths or precisions), one sentence each.</summary>
     public IReadOnlyList<string> Warnings { get; }
 

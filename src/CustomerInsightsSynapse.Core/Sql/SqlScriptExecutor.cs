@@ -236,6 +236,11 @@ public sealed class SqlScriptExecutor
 
     private CISynapseException BatchFailure(SqlBatch batch, string position, string database, Exception ex)
     {
+        if (ex.Message.Contains(ReplicatedDatabaseRefusal, StringComparison.OrdinalIgnoreCase))
+        {
+            return LakeDatabaseExists(database, batch, ex);
+        }
+
         var number = ex is SqlException sql ? sql.Number : 0;
         var kind = PermissionErrorNumbers.Contains(number) ? ErrorKind.PermissionDenied : ErrorKind.InvalidOperation;
         return new CISynapseException(
@@ -252,6 +257,21 @@ public sealed class SqlScriptExecutor
                 : "The saved script names the failing batch; check the message above, fix the cause and run the export again.",
         };
     }
+
+    /// <summary>
+    /// How serverless SQL refuses an object change in a Lake (Spark-replicated) database, for example "Operation
+    /// CREATE/ALTER VIEW is not allowed for a replicated database". The first batch run in the export's database
+    /// creates an object, so a Lake database of the export's name is refused there, before any view is touched.
+    /// </summary>
+    internal const string ReplicatedDatabaseRefusal = "is not allowed for a replicated database";
+
+    private CISynapseException LakeDatabaseExists(string database, SqlBatch batch, Exception ex) =>
+        new(
+            ErrorIds.LakeDatabaseExists,
+            ErrorKind.ResourceExists,
+            $"The database '{SqlQuoting.Printable(database)}' on '{Endpoint}' is a Lake database (shared with Spark), which serverless SQL keeps read-only; the batch '{batch.Name}' was refused and no view was changed: {ex.Message}",
+            database,
+            ex);
 
     /// <summary>
     /// The master key batch with the placeholder literal swapped for a new random password literal. The text

@@ -34,6 +34,11 @@ internal sealed class SqlAdminApi(EmulatorContext emu)
                 return Task.FromResult(Reply.NoContent());
             }),
             ("GET", "catalog") => Route(_ => Task.FromResult(Reply.Ok(Catalog(sql)))),
+            ("PUT", "lakedatabases") when segments.Length == 3 => Route(_ =>
+            {
+                sql.Catalog.Write(c => c.Database(segments[2]) is null ? c.AddLakeDatabase(segments[2]) : null);
+                return Task.FromResult(Reply.NoContent());
+            }),
             ("GET", "batches") => Route(c => Task.FromResult(Reply.Ok(Batches(sql, c.Request.Query["database"].ToString())))),
             ("DELETE", "batches") => Route(_ =>
             {
@@ -105,7 +110,9 @@ internal sealed class SqlAdminApi(EmulatorContext emu)
             ["id"] = d.Id,
             ["collation"] = d.Collation,
             ["hasMasterKey"] = d.HasMasterKey,
+            ["isReplicated"] = d.IsReplicated,
             ["credentials"] = Reply.ToNode(d.Credentials.Values.OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
+            ["roles"] = new JsonArray([.. d.Roles.Values.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["grants"] = new JsonArray([.. r.Grants.Select(g => (JsonNode)JsonValue.Create(g))]) })]),
             ["dataSources"] = Reply.ToNode(d.DataSources.Values.OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
             ["views"] = Reply.ToNode(d.Views.Values.Where(InDbo).OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
             ["otherViews"] = Reply.ToNode(d.Views.Values.Where(v => !InDbo(v)).OrderBy(x => x.Schema + "." + x.Name, StringComparer.OrdinalIgnoreCase).ToList()),

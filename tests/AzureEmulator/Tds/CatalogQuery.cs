@@ -229,6 +229,7 @@ internal sealed class CatalogQuery(SqlCatalog.CatalogView catalog, SqlDatabase c
                 ("data_source_id", d.Id),
                 ("location", d.Location),
                 ("credential_id", d.Credential is { } c && current.Credentials.TryGetValue(c, out var cred) ? cred.Id : null))).ToList(),
+            "database_principals" => current.Roles.Values.Select(r => Row(("name", r.Name), ("principal_id", r.Id), ("type", "R"), ("type_desc", "DATABASE_ROLE"))).ToList(),
             "views" => current.Views.Values.Select(v => Row(("name", v.Name), ("object_id", v.ObjectId), ("schema_id", v.Schema.Equals("dbo", StringComparison.OrdinalIgnoreCase) ? 1 : 5))).ToList(),
             _ => throw new SqlStatementException(SqlErrors.InvalidObject("sys." + name)),
         };

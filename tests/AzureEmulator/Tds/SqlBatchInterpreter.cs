@@ -124,6 +124,12 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
 
         public void Execute(TSqlStatement statement)
         {
+            if (statement is not (IfStatement or BeginEndBlockStatement or UseStatement or SelectStatement or CreateDatabaseStatement or DropDatabaseStatement)
+                && catalog.Database(Database) is { IsReplicated: true })
+            {
+                throw new SqlStatementException(SqlErrors.ReplicatedDatabase(ReplicatedOperation(statement)));
+            }
+
             switch (statement)
             {
                 case IfStatement ifStatement:
@@ -186,6 +192,20 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
 
                     Current.Credentials[credentialName] = new SqlCredential(catalog.NextObjectId(), credentialName, (credential.Identity as StringLiteral)?.Value ?? credential.Identity?.ToString() ?? string.Empty);
                     break;
+                case CreateRoleStatement createRole:
+                    if (Current.Roles.ContainsKey(createRole.Name.Value))
+                    {
+                        throw new SqlStatementException(new SqlError(15023, 1, 16, $"User, group, or role '{createRole.Name.Value}' already exists in the current database."));
+                    }
+
+                    Current.Roles[createRole.Name.Value] = new SqlRole(catalog.NextObjectId(), createRole.Name.Value);
+                    break;
+                case GrantStatement grant:
+                    Grant(grant);
+                    break;
+                case ExecuteStatement execute:
+                    ExecuteGrantOnCredential(execute);
+                    break;
                 case CreateExternalDataSourceStatement dataSource:
                     CreateDataSource(dataSource);
                     break;
@@ -228,6 +248,51 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
                     throw new UnsupportedSqlException(statement.GetType().Name);
             }
         }
+
+        /// <summary>GRANT on a schema to roles of the database (the only GRANT the module sends in a plain statement).</summary>
+        private void Grant(GrantStatement grant)
+        {
+            var target = grant.SecurityTargetObject;
+            if (target is null || target.ObjectKind != SecurityObjectKind.Schema)
+            {
+                throw new UnsupportedSqlException("GRANT on " + (target?.ObjectKind.ToString() ?? "the database"));
+            }
+
+            var schema = target.ObjectName.MultiPartIdentifier.Identifiers[^1].Value;
+            foreach (var permission in grant.Permissions)
+            {
+                var name = string.Join(' ', permission.Identifiers.Select(i => i.Value.ToUpperInvariant()));
+                foreach (var principal in grant.Principals)
+                {
+                    RoleOf(principal.Identifier.Value).Grants.Add($"{name} ON SCHEMA::{schema}");
+                }
+            }
+        }
+
+        /// <summary>
+        /// EXEC of one literal holding GRANT REFERENCES ON DATABASE SCOPED CREDENTIAL::[c] TO [r], the documented
+        /// statement ScriptDom cannot parse (the module sends it this way); anything else through EXEC is unsupported.
+        /// </summary>
+        private void ExecuteGrantOnCredential(ExecuteStatement execute)
+        {
+            var text = execute.ExecuteSpecification?.ExecutableEntity is ExecutableStringList { Strings: [StringLiteral literal] } ? literal.Value : null;
+            var match = text is null ? null : System.Text.RegularExpressions.Regex.Match(text, @"^GRANT REFERENCES ON DATABASE SCOPED CREDENTIAL::\[((?:[^\]]|\]\])+)\] TO \[((?:[^\]]|\]\])+)\];$");
+            if (match is not { Success: true })
+            {
+                throw new UnsupportedSqlException("EXEC");
+            }
+
+            var credential = match.Groups[1].Value.Replace("]]", "]", StringComparison.Ordinal);
+            if (!Current.Credentials.ContainsKey(credential))
+            {
+                throw new SqlStatementException(SqlErrors.CannotFind("credential", credential));
+            }
+
+            RoleOf(match.Groups[2].Value.Replace("]]", "]", StringComparison.Ordinal)).Grants.Add("REFERENCES ON DATABASE SCOPED CREDENTIAL::" + credential);
+        }
+
+        private SqlRole RoleOf(string name) =>
+            Current.Roles.GetValueOrDefault(name) ?? throw new SqlStatementException(SqlErrors.CannotFind("user", name));
 
         private void CreateDataSource(CreateExternalDataSourceStatement statement)
         {
@@ -303,6 +368,15 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
             new Sql160ScriptGenerator().GenerateScript(fragment, out var script);
             return script;
         }
+
+        private static string ReplicatedOperation(TSqlStatement statement) => statement switch
+        {
+            CreateOrAlterViewStatement or CreateViewStatement or AlterViewStatement => "CREATE/ALTER VIEW",
+            CreateExternalDataSourceStatement => "CREATE EXTERNAL DATA SOURCE",
+            CreateCredentialStatement => "CREATE DATABASE SCOPED CREDENTIAL",
+            CreateMasterKeyStatement => "CREATE MASTER KEY",
+            _ => statement.GetType().Name.Replace("Statement", string.Empty, StringComparison.Ordinal).ToUpperInvariant(),
+        };
 
         private static string ViewKey(SchemaObjectName name) => (name.SchemaIdentifier?.Value ?? "dbo") + "." + name.BaseIdentifier.Value;
 

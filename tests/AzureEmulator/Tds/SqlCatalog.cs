@@ -9,6 +9,12 @@ public sealed record SqlView(int ObjectId, string Schema, string Name, IReadOnly
 /// <summary>An external data source.</summary>
 public sealed record SqlDataSource(int Id, string Name, string Location, string? Credential);
 
+/// <summary>A database role and the permissions granted to it ("SELECT ON SCHEMA::dbo", "REFERENCES ON DATABASE SCOPED CREDENTIAL::x").</summary>
+public sealed record SqlRole(int Id, string Name)
+{
+    public SortedSet<string> Grants { get; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
 /// <summary>A database scoped credential (the secret, if any, is never kept).</summary>
 public sealed record SqlCredential(int Id, string Name, string Identity);
 
@@ -26,12 +32,17 @@ public sealed class SqlDatabase(int id, string name, string? collation)
 
     public bool HasMasterKey { get; set; }
 
+    /// <summary>A Lake database (shared with Spark): serverless SQL refuses every object change in it.</summary>
+    public bool IsReplicated { get; init; }
+
     public Dictionary<string, SqlCredential> Credentials { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, SqlDataSource> DataSources { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Schemas by name; every database starts with dbo, sys and INFORMATION_SCHEMA.</summary>
     public HashSet<string> Schemas { get; } = new(StringComparer.OrdinalIgnoreCase) { "dbo", "sys", "INFORMATION_SCHEMA" };
+
+    public Dictionary<string, SqlRole> Roles { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Views by "schema.name".</summary>
     public Dictionary<string, SqlView> Views { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -98,6 +109,14 @@ public sealed class SqlCatalog
         }
 
         public bool RemoveDatabase(string name) => catalog._databases.Remove(name);
+
+        /// <summary>Adds a Lake database, as Spark or the database designer would create it (not through T-SQL).</summary>
+        public SqlDatabase AddLakeDatabase(string name)
+        {
+            var database = new SqlDatabase(catalog._nextId++, name, "Latin1_General_100_BIN2_UTF8") { IsReplicated = true };
+            catalog._databases[name] = database;
+            return database;
+        }
 
         public int NextObjectId() => catalog._nextId++ + 1000;
 

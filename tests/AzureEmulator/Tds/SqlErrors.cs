@@ -40,6 +40,10 @@ public static class SqlErrors
     public static SqlError Unsupported(string what) =>
         new(40517, 1, 16, $"Keyword or statement option '{what}' is not supported in this version of SQL Server.");
 
+    /// <summary>What serverless SQL answers to an object change in a Lake database (documented wording; number not documented).</summary>
+    public static SqlError ReplicatedDatabase(string operation) =>
+        new(15868, 1, 16, $"Operation {operation} is not allowed for a replicated database.");
+
     public static SqlError ChangedDatabase(string database) => new(5701, 2, 0, $"Changed database context to '{database}'.");
 
     public static SqlError ChangedLanguage() => new(5703, 1, 0, "Changed language setting to us_english.");

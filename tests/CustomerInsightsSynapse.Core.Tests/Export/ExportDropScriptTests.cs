@@ -29,11 +29,13 @@ public sealed class ExportDropScriptTests
         var script = ExportDropScript.Generate("CI", QueryAccessMode.WorkspaceIdentity, ["Customer"], dropSharedObjects: true, dropDatabase: false);
 
         var texts = script.Batches.Select(b => b.Text).ToArray();
-        Assert.Equal(4, texts.Length);
+        Assert.Equal(5, texts.Length);
         Assert.StartsWith("DROP VIEW", texts[0]);
         Assert.Contains("DROP EXTERNAL DATA SOURCE [CISynapseDataLake];", texts[1]);
-        Assert.Contains("DROP DATABASE SCOPED CREDENTIAL [CISynapseWorkspaceIdentity];", texts[2]);
-        Assert.Equal("DROP VIEW IF EXISTS [cisynapse].[ExportOwner];", texts[3]);
+        Assert.Contains("FROM sys.external_data_sources WHERE name LIKE N'CISynapseDataLake[_]%'", texts[2]);
+        Assert.Contains("EXEC (@drop);", texts[2]);
+        Assert.Contains("DROP DATABASE SCOPED CREDENTIAL [CISynapseWorkspaceIdentity];", texts[3]);
+        Assert.Equal("DROP VIEW IF EXISTS [cisynapse].[ExportOwner];", texts[4]);
         Assert.DoesNotContain(texts, t => t.Contains("DROP DATABASE [", StringComparison.Ordinal));
     }
 

@@ -54,6 +54,18 @@ public sealed class LandingPlannerTests
     }
 
     [Fact]
+    public void RelativePaths_PrefixFileAndFolderNamesServerlessWouldSkip()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "cdm");
+        var hidden = Entity(Path.Combine(root, "Contact", "_2024", "_part-1.csv"), Path.Combine(root, "Contact", ".tmp", ".part-2.csv"), Path.Combine(root, "Contact", "ok", "a_b.csv"));
+
+        Assert.Equal(["x_2024/x_part-1.csv", "x.tmp/x.part-2.csv", "ok/a_b.csv"], LandingPlanner.RelativePaths(hidden));
+        Assert.Equal(LandingPlanner.RelativePaths(hidden), LandingPlanner.RelativePaths(hidden));
+        var blob = Entity("https://acct.blob.core.windows.net/cdm/Contact/_part-1.csv");
+        Assert.Equal(["x_part-1.csv"], LandingPlanner.RelativePaths(blob));
+    }
+
+    [Fact]
     public void RelativePaths_RefuseAPartitionListedTwice()
     {
         var path = Path.Combine(Path.GetTempPath(), "cdm", "Contact", "p.csv");

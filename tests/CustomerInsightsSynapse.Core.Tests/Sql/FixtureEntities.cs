@@ -123,6 +123,32 @@ internal static class FixtureEntities
         ("Phone", "string"),
         ("Fax", "string"));
 
+    /// <summary>One attribute per CDM type of the map, strings with and without maxLength.</summary>
+    public static CdmEntity EveryCdmType(CsvFormat csv) =>
+        new("Typed", EveryCdmTypeAttributes(), [new CdmPartition("https://contosolake.blob.core.windows.net/source/Typed/Part001.csv", PartitionFormat.Csv, csv, Name: "Part001")]);
+
+    /// <summary>The same attributes without partitions: a view with no rows.</summary>
+    public static CdmEntity EveryCdmTypeWithoutPartitions() => new("TypedEmpty", EveryCdmTypeAttributes(), []);
+
+    private static List<CdmAttribute> EveryCdmTypeAttributes() =>
+    [
+        new("Name", "string", MaxLength: 100),
+        new("Notes", "string"),
+        new("Small", "int16"),
+        new("Count", "int32"),
+        new("Id", "int64"),
+        new("Ratio", "double"),
+        new("Score", "float"),
+        new("Amount", "decimal", Precision: 19, Scale: 4),
+        new("Active", "boolean"),
+        new("Key", "guid"),
+        new("Birthday", "date"),
+        new("Created", "dateTime"),
+        new("Seen", "dateTimeOffset"),
+        new("Opens", "time"),
+        new("Payload", "json"),
+    ];
+
     public static LandedEntity Landed(string database, CdmEntity entity) =>
         new(entity, $"{database}/{entity.Name}/{SnapshotId}");
 

@@ -69,12 +69,17 @@ internal static class GoldenCases
         ["OrdersProducts_Csv_NoHeader_WorkspaceIdentity"] = () => OrdersProducts(PartitionFormat.Csv, CsvFormat.Default, QueryAccessMode.WorkspaceIdentity),
         ["OrdersProducts_Parquet_WorkspaceIdentity"] = () => OrdersProducts(PartitionFormat.Parquet, null, QueryAccessMode.WorkspaceIdentity),
         ["OrdersProducts_Parquet_CallerIdentity"] = () => OrdersProducts(PartitionFormat.Parquet, null, QueryAccessMode.CallerIdentity),
-        ["CustomersLinked_Csv_TabEscapeUtf16_CallerIdentity"] = () => Customers(
-            new CsvFormat(HasHeader: true, Delimiter: "\t", Quote: "\"", Escape: "\\", Encoding: "UTF-16", NewLine: "\r"),
+        ["CustomersLinked_Csv_TabSkipLinesCr_CallerIdentity"] = () => Customers(
+            new CsvFormat(HasHeader: true, Delimiter: "\t", Quote: "\"", Escape: "\"", Encoding: "UTF-8", NewLine: "\r") { SkipLines = 2 },
             QueryAccessMode.CallerIdentity),
-        ["CustomersLinked_Csv_SemicolonNoQuote1252_WorkspaceIdentity"] = () => Customers(
-            new CsvFormat(HasHeader: false, Delimiter: ";", Quote: "", Escape: null, Encoding: "windows-1252", NewLine: "\r\n"),
+        ["CustomersLinked_Csv_SemicolonNoQuoteAscii_WorkspaceIdentity"] = () => Customers(
+            new CsvFormat(HasHeader: false, Delimiter: ";", Quote: "", Escape: null, Encoding: "ASCII", NewLine: "\r\n"),
             QueryAccessMode.WorkspaceIdentity),
+        ["EveryCdmType_Csv_Header_WorkspaceIdentity"] = () => new SqlScriptRequest(
+            "CdmTypes",
+            QueryAccessMode.WorkspaceIdentity,
+            FixtureEntities.Lake,
+            [FixtureEntities.Landed("CdmTypes", FixtureEntities.EveryCdmType(new CsvFormat(HasHeader: true))), FixtureEntities.Landed("CdmTypes", FixtureEntities.EveryCdmTypeWithoutPartitions())]),
     };
 
     private static SqlScriptRequest OrdersProducts(PartitionFormat format, CsvFormat? csv, QueryAccessMode mode)

@@ -20,7 +20,7 @@ public sealed class ServerlessSqlGeneratorTests
         var script = Generate(CsvEntity(CsvFormat.Default), QueryAccessMode.WorkspaceIdentity);
 
         Assert.Equal(
-            [SqlBatchKind.CreateDatabase, SqlBatchKind.MasterKey, SqlBatchKind.Credential, SqlBatchKind.DataSource, SqlBatchKind.View],
+            [SqlBatchKind.CreateDatabase, SqlBatchKind.MasterKey, SqlBatchKind.Credential, SqlBatchKind.ReaderRole, SqlBatchKind.DataSource, SqlBatchKind.View],
             script.Batches.Select(b => b.Kind));
         Assert.Equal(SqlBatchTarget.Master, script.Batches[0].Target);
         Assert.All(script.Batches.Skip(1), b => Assert.Equal(SqlBatchTarget.Database, b.Target));
@@ -35,7 +35,9 @@ public sealed class ServerlessSqlGeneratorTests
 
         Assert.Equal([SqlBatchKind.CreateDatabase, SqlBatchKind.DataSource, SqlBatchKind.View], script.Batches.Select(b => b.Kind));
         var dataSource = script.Batches[1].Text;
-        Assert.Contains("CREATE EXTERNAL DATA SOURCE [CISynapseDataLake] WITH (LOCATION = N'https://contosolake.dfs.core.windows.net/customerinsights');", dataSource);
+        var name = ServerlessSqlGenerator.DataSourceNameFor("https://contosolake.dfs.core.windows.net/customerinsights/Sales", QueryAccessMode.CallerIdentity);
+        Assert.Contains($"CREATE EXTERNAL DATA SOURCE [{name}] WITH (LOCATION = N'https://contosolake.dfs.core.windows.net/customerinsights/Sales');", dataSource);
+        Assert.DoesNotContain("ROLE", script.Text);
         Assert.DoesNotContain("CREDENTIAL =", dataSource);
         Assert.DoesNotContain("MASTER KEY", script.Text);
     }
@@ -55,14 +57,54 @@ public sealed class ServerlessSqlGeneratorTests
     }
 
     [Fact]
-    public void DataSourceIsDroppedAndRecreatedOnlyWhenLocationOrCredentialDiffers()
+    public void WorkspaceIdentityGrantsTheReaderRoleSelectOnTheSchemaAndReferencesOnTheCredential()
     {
-        var text = Generate(CsvEntity(CsvFormat.Default)).Batches.Single(b => b.Kind == SqlBatchKind.DataSource).Text;
+        var role = Generate(CsvEntity(CsvFormat.Default), QueryAccessMode.WorkspaceIdentity).Batches.Single(b => b.Kind == SqlBatchKind.ReaderRole).Text;
 
-        Assert.Contains("ds.location <> N'https://contosolake.dfs.core.windows.net/customerinsights'", text);
-        Assert.Contains("ISNULL(ds.credential_id, 0) <> 0", text);
-        Assert.True(text.IndexOf("DROP EXTERNAL DATA SOURCE", StringComparison.Ordinal) < text.IndexOf("CREATE EXTERNAL DATA SOURCE", StringComparison.Ordinal));
-        Assert.Contains("IF NOT EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = N'CISynapseDataLake')", text);
+        Assert.Equal(
+            "IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHERE name = N'CISynapseReaders' AND type = 'R')\n"
+            + "    CREATE ROLE [CISynapseReaders];\n"
+            + "GRANT SELECT ON SCHEMA::[dbo] TO [CISynapseReaders];\n"
+            + "EXEC (N'GRANT REFERENCES ON DATABASE SCOPED CREDENTIAL::[CISynapseWorkspaceIdentity] TO [CISynapseReaders];');",
+            role);
+    }
+
+    [Fact]
+    public void DataSourceIsScopedToTheDatabaseFolderVersionedByLocationAndCredentialAndNeverDropped()
+    {
+        var caller = Generate(CsvEntity(CsvFormat.Default)).Batches.Single(b => b.Kind == SqlBatchKind.DataSource).Text;
+        var workspace = Generate(CsvEntity(CsvFormat.Default), QueryAccessMode.WorkspaceIdentity).Batches.Single(b => b.Kind == SqlBatchKind.DataSource).Text;
+        var otherDatabase = Generate(CsvEntity(CsvFormat.Default), database: "Marketing").Batches.Single(b => b.Kind == SqlBatchKind.DataSource).Text;
+
+        Assert.DoesNotContain("DROP", caller + workspace + otherDatabase);
+        var names = new[] { caller, workspace, otherDatabase }.Select(t => System.Text.RegularExpressions.Regex.Match(t, @"CREATE EXTERNAL DATA SOURCE \[(CISynapseDataLake_[0-9a-f]{12})\]").Groups[1].Value).ToList();
+        Assert.All(names, n => Assert.NotEmpty(n));
+        Assert.Equal(3, names.Distinct().Count());
+        Assert.StartsWith($"IF NOT EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = N'{names[0]}')\n", caller);
+        Assert.Contains("LOCATION = N'https://contosolake.dfs.core.windows.net/customerinsights/Marketing'", otherDatabase);
+        Assert.Contains($"DATA_SOURCE = N'{names[0]}'", ViewText(Generate(CsvEntity(CsvFormat.Default))));
+    }
+
+    [Fact]
+    public void DataSourceFollowsTheContainerFolderAboveTheDatabase()
+    {
+        var entity = CsvEntity(CsvFormat.Default);
+
+        var script = ServerlessSqlGenerator.Generate(new SqlScriptRequest("Sales", QueryAccessMode.CallerIdentity, FixtureEntities.Lake, [new LandedEntity(entity, "team/a/Sales/E/s1")]));
+
+        Assert.Contains("LOCATION = N'https://contosolake.dfs.core.windows.net/customerinsights/team/a/Sales'", script.Text);
+        Assert.Contains("BULK N'E/s1/**'", script.Text);
+    }
+
+    [Fact]
+    public void SnapshotFoldersOfOneDatabaseMustShareTheirDatabaseFolder()
+    {
+        var a = new LandedEntity(CsvEntity(CsvFormat.Default, "A"), "Sales/A/s1");
+        var b = new LandedEntity(CsvEntity(CsvFormat.Default, "B"), "Other/B/s1");
+
+        var ex = Assert.Throws<CISynapseException>(() => ServerlessSqlGenerator.Generate(new SqlScriptRequest("Sales", QueryAccessMode.CallerIdentity, FixtureEntities.Lake, [a, b])));
+
+        Assert.Equal(ErrorIds.InvalidDataLakeLocation, ex.ErrorId);
     }
 
     [Fact]
@@ -81,14 +123,87 @@ public sealed class ServerlessSqlGeneratorTests
     {
         var view = ViewText(Generate(CsvEntity(new CsvFormat(HasHeader: false))));
 
-        Assert.StartsWith("CREATE OR ALTER VIEW [dbo].[E]\nAS\nSELECT *\nFROM OPENROWSET(\n", view);
-        Assert.Contains("BULK N'Sales/E/s1/*',", view);
-        Assert.Contains("DATA_SOURCE = N'CISynapseDataLake',", view);
+        Assert.StartsWith(
+            "CREATE OR ALTER VIEW [dbo].[E]\nAS\nSELECT\n"
+            + "    TRY_CONVERT(bigint, NULLIF([r].[a], '')) AS [a],\n"
+            + "    [r].[b] AS [b]\n"
+            + "FROM OPENROWSET(\n",
+            view);
+        Assert.Contains("BULK N'E/s1/**',", view);
+        Assert.Contains("DATA_SOURCE = N'CISynapseDataLake_", view);
         Assert.Contains("FORMAT = 'CSV',\n    PARSER_VERSION = '2.0',\n    HEADER_ROW = FALSE,", view);
         Assert.Contains("FIELDTERMINATOR = N',',\n    FIELDQUOTE = N'\"'\n", view);
-        Assert.EndsWith(") WITH (\n    [a] bigint,\n    [b] nvarchar(4000)\n) AS [r];", view);
-        Assert.DoesNotContain("ESCAPECHAR", view);
-        Assert.DoesNotContain("ROWTERMINATOR", view);
+        Assert.EndsWith(
+            ") WITH (\n    [a] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,\n    [b] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8\n) AS [r];",
+            view);
+        foreach (var option in new[] { "ESCAPECHAR", "ROWTERMINATOR", "FIRSTROW", "CODEPAGE", "DATAFILETYPE", "nvarchar" })
+        {
+            Assert.DoesNotContain(option, view);
+        }
+    }
+
+    [Theory]
+    [InlineData(false, 0, null)]
+    [InlineData(true, 0, null)]
+    [InlineData(true, 1, "FIRSTROW = 2,")]
+    [InlineData(false, 3, "FIRSTROW = 4,")]
+    public void SkipLinesBecomeFirstRowPointingAtTheHeaderOrFirstRow(bool header, int skipLines, string? expected)
+    {
+        var view = ViewText(Generate(CsvEntity(new CsvFormat(HasHeader: header) { SkipLines = skipLines })));
+
+        Assert.Contains("HEADER_ROW = " + (header ? "TRUE" : "FALSE") + (expected is null ? ",\n    FIELDTERMINATOR" : ",\n    " + expected), view);
+        if (expected is null)
+        {
+            Assert.DoesNotContain("FIRSTROW", view);
+        }
+    }
+
+    [Theory]
+    [InlineData("boolean", "TRY_CONVERT(bit, NULLIF([r].[a], '')) AS [a]")]
+    [InlineData("guid", "TRY_CONVERT(uniqueidentifier, NULLIF([r].[a], '')) AS [a]")]
+    [InlineData("int32", "TRY_CONVERT(int, NULLIF([r].[a], '')) AS [a]")]
+    [InlineData("double", "TRY_CONVERT(float, NULLIF([r].[a], '')) AS [a]")]
+    [InlineData("decimal", "TRY_CONVERT(decimal(38,18), NULLIF([r].[a], '')) AS [a]")]
+    [InlineData("date", "TRY_CONVERT(date, NULLIF([r].[a], ''), 126) AS [a]")]
+    [InlineData("time", "TRY_CONVERT(time(7), NULLIF([r].[a], ''), 126) AS [a]")]
+    [InlineData("dateTimeOffset", "TRY_CONVERT(datetimeoffset(7), NULLIF([r].[a], ''), 127) AS [a]")]
+    [InlineData("dateTime", "CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[a], ''), 127), '+00:00')) AS [a]")]
+    [InlineData("string", "[r].[a] AS [a]")]
+    [InlineData("json", "[r].[a] AS [a]")]
+    public void CsvColumnsAreReadAsUtf8TextAndConvertedInTheSelectList(string cdmType, string projection)
+    {
+        var entity = new CdmEntity("E", [new CdmAttribute("a", cdmType)], [new CdmPartition("https://x.blob.core.windows.net/c/p.csv", PartitionFormat.Csv)]);
+
+        var view = ViewText(Generate(entity));
+
+        Assert.Contains("SELECT\n    " + projection + "\nFROM OPENROWSET(", view);
+        Assert.Contains("[a] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8\n) AS [r];", view);
+    }
+
+    [Fact]
+    public void EachCsvEntityWithTypedColumnsGetsAQueryCountingValuesThatDoNotConvert()
+    {
+        var entity = new CdmEntity(
+            "E",
+            [new CdmAttribute("Id", "int64"), new CdmAttribute("Name", "string"), new CdmAttribute("Seen", "dateTime")],
+            [new CdmPartition("https://x.blob.core.windows.net/c/p.csv", PartitionFormat.Csv)]);
+        var textOnly = new CdmEntity("T", [new CdmAttribute("Name", "string")], [new CdmPartition("https://x.blob.core.windows.net/c/t.csv", PartitionFormat.Csv)]);
+
+        var script = ServerlessSqlGenerator.Generate(new SqlScriptRequest("Sales", QueryAccessMode.CallerIdentity, FixtureEntities.Lake, [new LandedEntity(entity, "Sales/E/s1"), new LandedEntity(textOnly, "Sales/T/s1")]));
+
+        var check = Assert.Single(script.ConversionChecks);
+        Assert.Equal("E", check.Entity);
+        Assert.Equal(["Id", "Seen"], check.Columns);
+        Assert.StartsWith(
+            "SELECT\n"
+            + "    SUM(CASE WHEN NULLIF([r].[Id], '') IS NOT NULL AND TRY_CONVERT(bigint, NULLIF([r].[Id], '')) IS NULL THEN 1 ELSE 0 END) AS [Id],\n"
+            + "    SUM(CASE WHEN NULLIF([r].[Seen], '') IS NOT NULL AND CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Seen], ''), 127), '+00:00')) IS NULL THEN 1 ELSE 0 END) AS [Seen]\n"
+            + "FROM OPENROWSET(\n",
+            check.Query);
+        var view = script.Batches.First(b => b.Kind == SqlBatchKind.View).Text;
+        Assert.EndsWith(view[view.IndexOf("FROM OPENROWSET(", StringComparison.Ordinal)..], check.Query);
+        SqlScriptValidator.Parse(check.Query, out var errors);
+        Assert.Empty(errors);
     }
 
     [Fact]
@@ -117,22 +232,28 @@ public sealed class ServerlessSqlGeneratorTests
     }
 
     [Theory]
-    [InlineData(null, null)]
-    [InlineData("\"", null)]
-    [InlineData("\\", "ESCAPECHAR = N'\\'")]
-    [InlineData("~", "ESCAPECHAR = N'~'")]
-    public void EscapeOtherThanTheQuoteBecomesEscapeChar(string? escape, string? expected)
+    [InlineData(null)]
+    [InlineData("\"")]
+    public void NoEscapeOrTheQuoteAsEscapeIsReadAsStandardCsv(string? escape)
     {
-        var view = ViewText(Generate(CsvEntity(new CsvFormat(Escape: escape))));
+        Assert.DoesNotContain("ESCAPECHAR", ViewText(Generate(CsvEntity(new CsvFormat(Escape: escape)))));
+    }
 
-        if (expected is null)
-        {
-            Assert.DoesNotContain("ESCAPECHAR", view);
-        }
-        else
-        {
-            Assert.Contains(expected, view);
-        }
+    [Theory]
+    [InlineData("\\")]
+    [InlineData("~")]
+    [InlineData("\\\\")]
+    public void AnEscapeOtherThanTheQuoteIsRefusedNamingEntityAndPartition(string escape)
+    {
+        var entity = new CdmEntity("Notes", [new CdmAttribute("a", "string")], [new CdmPartition("https://x.blob.core.windows.net/c/p.csv", PartitionFormat.Csv, new CsvFormat(Escape: escape), Name: "Part7")]);
+
+        var ex = Assert.Throws<CISynapseException>(() => Generate(entity));
+
+        Assert.Equal(ErrorIds.UnsupportedCsvEscape, ex.ErrorId);
+        Assert.Equal(ErrorKind.InvalidData, ex.Kind);
+        Assert.Contains("'Notes'", ex.Message);
+        Assert.Contains("'Part7'", ex.Message);
+        Assert.NotNull(RecommendedActions.For(ErrorIds.UnsupportedCsvEscape));
     }
 
     [Theory]
@@ -156,39 +277,35 @@ public sealed class ServerlessSqlGeneratorTests
     }
 
     [Theory]
-    [InlineData("UTF-8", null)]
-    [InlineData("utf8", null)]
-    [InlineData("ASCII", null)]
-    [InlineData("UTF-16", "DATAFILETYPE = 'widechar'")]
-    [InlineData("unicode", "DATAFILETYPE = 'widechar'")]
-    [InlineData("windows-1252", "CODEPAGE = '1252'")]
-    [InlineData("ISO-8859-1", "CODEPAGE = '28591'")]
-    public void EncodingBecomesDataFileTypeOrCodePage(string encoding, string? expected)
+    [InlineData("UTF-8")]
+    [InlineData("utf8")]
+    [InlineData("ASCII")]
+    [InlineData("")]
+    public void Utf8AndAsciiAreReadWithoutEncodingOptions(string encoding)
     {
         var script = Generate(CsvEntity(new CsvFormat(Encoding: encoding)));
-        var view = ViewText(script);
 
         Assert.Empty(script.Warnings);
-        if (expected is null)
-        {
-            Assert.DoesNotContain("DATAFILETYPE", view);
-            Assert.DoesNotContain("CODEPAGE", view);
-        }
-        else
-        {
-            Assert.Contains(expected, view);
-        }
+        Assert.DoesNotContain("DATAFILETYPE", script.Text);
+        Assert.DoesNotContain("CODEPAGE", script.Text);
     }
 
-    [Fact]
-    public void UnknownEncodingIsReadAsUtf8WithAWarning()
+    [Theory]
+    [InlineData("UTF-16")]
+    [InlineData("unicode")]
+    [InlineData("windows-1252")]
+    [InlineData("ISO-8859-1")]
+    [InlineData("EBCDIC")]
+    public void OtherEncodingsAreRefusedBecauseParser2ReadsUtf8Only(string encoding)
     {
-        var script = Generate(CsvEntity(new CsvFormat(Encoding: "EBCDIC")));
+        var entity = new CdmEntity("E", [new CdmAttribute("a", "string")], [new CdmPartition("https://x.blob.core.windows.net/c/p.csv", PartitionFormat.Csv, new CsvFormat(Encoding: encoding), Name: "P1")]);
 
-        var warning = Assert.Single(script.Warnings);
-        Assert.Contains("'EBCDIC'", warning);
-        Assert.Contains("Entity 'E'", warning);
-        Assert.DoesNotContain("CODEPAGE", ViewText(script));
+        var ex = Assert.Throws<CISynapseException>(() => Generate(entity));
+
+        Assert.Equal(ErrorIds.UnsupportedCsvEncoding, ex.ErrorId);
+        Assert.Contains($"'{encoding}'", ex.Message);
+        Assert.Contains("'E'", ex.Message);
+        Assert.Contains("'P1'", ex.Message);
     }
 
     [Fact]
@@ -198,6 +315,7 @@ public sealed class ServerlessSqlGeneratorTests
 
         var view = ViewText(Generate(entity));
 
+        Assert.Contains("SELECT\n    [r].[a] AS [a]\nFROM OPENROWSET(", view);
         Assert.Contains("FORMAT = 'PARQUET'\n) WITH (\n    [a] bigint\n) AS [r];", view);
         foreach (var option in new[] { "PARSER_VERSION", "HEADER_ROW", "FIELDTERMINATOR", "FIELDQUOTE", "ESCAPECHAR", "ROWTERMINATOR", "'CSV'" })
         {
@@ -206,18 +324,19 @@ public sealed class ServerlessSqlGeneratorTests
     }
 
     [Fact]
-    public void EntityWithoutPartitionsIsReadAsHeaderlessCsv()
+    public void EntityWithoutPartitionsGetsAViewOfTypedColumnsWithNoRows()
     {
-        var view = ViewText(Generate(new CdmEntity("E", [new CdmAttribute("a", "int64")], [])));
+        var script = Generate(new CdmEntity("E", [new CdmAttribute("a", "int64"), new CdmAttribute("b", "string", MaxLength: 10)], []));
 
-        Assert.Contains("FORMAT = 'CSV'", view);
-        Assert.Contains("HEADER_ROW = FALSE", view);
+        Assert.Equal(
+            "CREATE OR ALTER VIEW [dbo].[E]\nAS\nSELECT\n    CAST(NULL AS bigint) AS [a],\n    CAST(NULL AS varchar(30)) AS [b]\nWHERE 1 = 0;",
+            ViewText(script));
+        Assert.Empty(script.ConversionChecks);
     }
 
     public static TheoryData<CdmEntity, string> UnsupportedEntities => new()
     {
         { CsvEntity(new CsvFormat(Quote: "''")), "single quote character" },
-        { CsvEntity(new CsvFormat(Escape: "\\\\")), "single escape character" },
         { CsvEntity(new CsvFormat(Delimiter: "")), "empty CSV delimiter" },
         { CsvEntity(new CsvFormat(Delimiter: "\"")), "same character" },
         {
@@ -345,12 +464,12 @@ public sealed class ServerlessSqlGeneratorTests
     [Fact]
     public void SnapshotFolderQuotesAreDoubledInTheBulkPath()
     {
-        var entity = new CdmEntity("O'Brien", [new CdmAttribute("a", "int64")], []);
+        var entity = new CdmEntity("O'Brien", [new CdmAttribute("a", "int64")], [new CdmPartition("https://x.blob.core.windows.net/c/p.csv", PartitionFormat.Csv)]);
 
         var script = ServerlessSqlGenerator.Generate(
             new SqlScriptRequest("Db", QueryAccessMode.CallerIdentity, FixtureEntities.Lake, [new LandedEntity(entity, "/Db/O'Brien/1/")]));
 
-        Assert.Contains("BULK N'Db/O''Brien/1/*'", script.Text);
+        Assert.Contains("BULK N'O''Brien/1/**'", script.Text);
         Assert.Contains("[dbo].[O'Brien]", script.Text);
     }
 

@@ -30,9 +30,9 @@ public sealed class SqlTypeMapTests
     [InlineData("dateTimeOffset", "datetimeoffset(7)")]
     [InlineData("DATETIMEOFFSET", "datetimeoffset(7)")]
     [InlineData("time", "time(7)")]
-    [InlineData("json", "nvarchar(max)")]
-    [InlineData("JSON", "nvarchar(max)")]
-    [InlineData("binary", "varbinary(max)")]
+    [InlineData("json", "varchar(8000)")]
+    [InlineData("JSON", "varchar(8000)")]
+    [InlineData("binary", "varchar(8000)")]
     [InlineData(" int64 ", "bigint")]
     public void FixedTypesMapCaseInsensitively(string cdmType, string sqlType)
     {
@@ -43,24 +43,43 @@ public sealed class SqlTypeMapTests
     }
 
     [Theory]
-    [InlineData(null, "nvarchar(4000)", false)]
-    [InlineData(-1, "nvarchar(4000)", false)]
-    [InlineData(0, "nvarchar(4000)", false)]
-    [InlineData(1, "nvarchar(1)", false)]
-    [InlineData(100, "nvarchar(100)", false)]
-    [InlineData(4000, "nvarchar(4000)", false)]
-    [InlineData(4001, "nvarchar(4000)", true)]
-    [InlineData(int.MaxValue, "nvarchar(4000)", true)]
-    public void StringLengthMapsToNVarCharUpTo4000(int? maxLength, string sqlType, bool warns)
+    [InlineData(null, "varchar(8000)", false)]
+    [InlineData(-1, "varchar(8000)", false)]
+    [InlineData(0, "varchar(8000)", false)]
+    [InlineData(1, "varchar(3)", false)]
+    [InlineData(100, "varchar(300)", false)]
+    [InlineData(2666, "varchar(7998)", false)]
+    [InlineData(2667, "varchar(8000)", true)]
+    [InlineData(4000, "varchar(8000)", true)]
+    [InlineData(int.MaxValue, "varchar(8000)", true)]
+    public void StringLengthMapsToThreeUtf8BytesPerCharacterUpTo8000(int? maxLength, string sqlType, bool warns)
     {
         var mapped = SqlTypeMap.Map(new CdmAttribute("Name", "String", MaxLength: maxLength));
 
         Assert.Equal(sqlType, mapped.TypeName);
+        Assert.Equal(SqlTextConversion.None, mapped.Conversion);
+        Assert.Equal(sqlType + " COLLATE Latin1_General_100_BIN2_UTF8", mapped.CsvWithType);
+        Assert.Equal(mapped.CsvWithType, mapped.ParquetWithType);
         Assert.Equal(warns, mapped.Warning is not null);
         if (warns)
         {
             Assert.Contains("'Name'", mapped.Warning);
         }
+    }
+
+    [Theory]
+    [InlineData("int64")]
+    [InlineData("boolean")]
+    [InlineData("dateTime")]
+    [InlineData("decimal")]
+    public void TypedColumnsAreReadFromCsvAsFullWidthTextAndFromParquetAsTheirType(string cdmType)
+    {
+        var mapped = SqlTypeMap.Map(new CdmAttribute("a", cdmType));
+
+        Assert.Equal(SqlTypeMap.MaxTextBytes, mapped.TextBytes);
+        Assert.Equal("varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8", mapped.CsvWithType);
+        Assert.Equal(mapped.TypeName, mapped.ParquetWithType);
+        Assert.NotEqual(SqlTextConversion.None, mapped.Conversion);
     }
 
     [Theory]
@@ -88,12 +107,12 @@ public sealed class SqlTypeMapTests
     [InlineData("byte")]
     [InlineData("money")]
     [InlineData("")]
-    public void UnknownTypeFallsBackToNVarChar4000WithWarning(string cdmType)
+    public void UnknownTypeFallsBackToVarChar8000WithWarning(string cdmType)
     {
         var mapped = SqlTypeMap.Map(new CdmAttribute("Odd", cdmType));
 
         Assert.Equal(SqlTypeMap.FallbackType, mapped.TypeName);
-        Assert.Equal("nvarchar(4000)", mapped.TypeName);
+        Assert.Equal("varchar(8000)", mapped.TypeName);
         Assert.NotNull(mapped.Warning);
         Assert.Contains("'Odd'", mapped.Warning);
         Assert.Contains("no SQL mapping", mapped.Warning);
@@ -109,16 +128,16 @@ public sealed class SqlTypeMapTests
         var notNullable = SqlTypeMap.Map(new CdmAttribute("a", cdmType, MaxLength: length, IsNullable: false));
 
         Assert.Equal(nullable, notNullable);
-        var entity = new CdmEntity("E", [new CdmAttribute("a", cdmType, MaxLength: length, IsNullable: false)], []);
+        var entity = new CdmEntity("E", [new CdmAttribute("a", cdmType, MaxLength: length, IsNullable: false)], [new CdmPartition("https://x.blob.core.windows.net/c/p.csv", PartitionFormat.Csv)]);
         var script = ServerlessSqlGenerator.Generate(new SqlScriptRequest("Db", QueryAccessMode.CallerIdentity, FixtureEntities.Lake, [new LandedEntity(entity, "Db/E/1")]));
         Assert.DoesNotContain("NOT NULL", script.Text, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("[a] " + nullable.TypeName + "\n", script.Text);
+        Assert.Contains("[a] " + nullable.CsvWithType + "\n", script.Text);
     }
 
     [Fact]
     public void UnknownTypeWarningReachesTheScriptWithTheEntityName()
     {
-        var entity = new CdmEntity("Visits", [new CdmAttribute("Id", "int64"), new CdmAttribute("Shape", "geography")], []);
+        var entity = new CdmEntity("Visits", [new CdmAttribute("Id", "int64"), new CdmAttribute("Shape", "geography")], [new CdmPartition("https://x.blob.core.windows.net/c/p.csv", PartitionFormat.Csv)]);
 
         var script = ServerlessSqlGenerator.Generate(new SqlScriptRequest("Db", QueryAccessMode.CallerIdentity, FixtureEntities.Lake, [new LandedEntity(entity, "Db/Visits/1")]));
 
@@ -126,7 +145,7 @@ public sealed class SqlTypeMapTests
         Assert.Contains("Entity 'Visits'", warning);
         Assert.Contains("'Shape'", warning);
         Assert.Contains("'geography'", warning);
-        Assert.Contains("[Shape] nvarchar(4000)", script.Text);
+        Assert.Contains("[r].[Shape] AS [Shape]", script.Text);
     }
 
     [Fact]

@@ -3,7 +3,7 @@
 -- The master key password is not stored. Supply one for $(CISynapseMasterKeyPassword) (sqlcmd -v CISynapseMasterKeyPassword=...);
 -- it is used only if the database has no master key yet and is not needed afterwards.
 
--- Batch 1 of 6: CreateDatabase
+-- Batch 1 of 7: CreateDatabase
 IF DB_ID(N'OrdersProductsV3') IS NULL
     CREATE DATABASE [OrdersProductsV3] COLLATE Latin1_General_100_CI_AS_SC_UTF8;
 GO
@@ -11,136 +11,220 @@ GO
 USE [OrdersProductsV3];
 GO
 
--- Batch 2 of 6: MasterKey
+-- Batch 2 of 7: MasterKey
 IF NOT EXISTS (SELECT 1 FROM sys.symmetric_keys WHERE name = N'##MS_DatabaseMasterKey##')
     CREATE MASTER KEY ENCRYPTION BY PASSWORD = N'$(CISynapseMasterKeyPassword)';
 GO
 
--- Batch 3 of 6: Credential
+-- Batch 3 of 7: Credential
 IF NOT EXISTS (SELECT 1 FROM sys.database_scoped_credentials WHERE name = N'CISynapseWorkspaceIdentity')
     CREATE DATABASE SCOPED CREDENTIAL [CISynapseWorkspaceIdentity] WITH IDENTITY = N'Managed Identity';
 GO
 
--- Batch 4 of 6: DataSource
-IF EXISTS (SELECT 1 FROM sys.external_data_sources AS ds
-           WHERE ds.name = N'CISynapseDataLake'
-             AND (ds.location <> N'https://contosolake.dfs.core.windows.net/customerinsights'
-                  OR ISNULL(ds.credential_id, 0) <> ISNULL((SELECT c.credential_id FROM sys.database_scoped_credentials AS c WHERE c.name = N'CISynapseWorkspaceIdentity'), 0)))
-    DROP EXTERNAL DATA SOURCE [CISynapseDataLake];
-IF NOT EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = N'CISynapseDataLake')
-    CREATE EXTERNAL DATA SOURCE [CISynapseDataLake] WITH (LOCATION = N'https://contosolake.dfs.core.windows.net/customerinsights', CREDENTIAL = [CISynapseWorkspaceIdentity]);
+-- Batch 4 of 7: ReaderRole
+IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHERE name = N'CISynapseReaders' AND type = 'R')
+    CREATE ROLE [CISynapseReaders];
+GRANT SELECT ON SCHEMA::[dbo] TO [CISynapseReaders];
+EXEC (N'GRANT REFERENCES ON DATABASE SCOPED CREDENTIAL::[CISynapseWorkspaceIdentity] TO [CISynapseReaders];');
 GO
 
--- Batch 5 of 6: View
+-- Batch 5 of 7: DataSource
+IF NOT EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = N'CISynapseDataLake_fec2d119ac7e')
+    CREATE EXTERNAL DATA SOURCE [CISynapseDataLake_fec2d119ac7e] WITH (LOCATION = N'https://contosolake.dfs.core.windows.net/customerinsights/OrdersProductsV3', CREDENTIAL = [CISynapseWorkspaceIdentity]);
+GO
+
+-- Batch 6 of 7: View
 CREATE OR ALTER VIEW [dbo].[Orders]
 AS
-SELECT *
+SELECT
+    TRY_CONVERT(bigint, NULLIF([r].[OrderID], '')) AS [OrderID],
+    [r].[CustomerID] AS [CustomerID],
+    TRY_CONVERT(bigint, NULLIF([r].[EmployeeID], '')) AS [EmployeeID],
+    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[OrderDate], ''), 127), '+00:00')) AS [OrderDate],
+    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[RequiredDate], ''), 127), '+00:00')) AS [RequiredDate],
+    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[ShippedDate], ''), 127), '+00:00')) AS [ShippedDate],
+    TRY_CONVERT(bigint, NULLIF([r].[ShipVia], '')) AS [ShipVia],
+    TRY_CONVERT(decimal(38,18), NULLIF([r].[Freight], '')) AS [Freight],
+    [r].[ShipName] AS [ShipName],
+    [r].[ShipAddress] AS [ShipAddress],
+    [r].[ShipCity] AS [ShipCity],
+    [r].[ShipRegion] AS [ShipRegion],
+    [r].[ShipPostalCode] AS [ShipPostalCode],
+    [r].[ShipCountry] AS [ShipCountry]
 FROM OPENROWSET(
-    BULK N'OrdersProductsV3/Orders/20261129T064600Z/*',
-    DATA_SOURCE = N'CISynapseDataLake',
+    BULK N'Orders/20261129T064600Z/**',
+    DATA_SOURCE = N'CISynapseDataLake_fec2d119ac7e',
     FORMAT = 'CSV',
     PARSER_VERSION = '2.0',
     HEADER_ROW = FALSE,
     FIELDTERMINATOR = N',',
     FIELDQUOTE = N'"'
 ) WITH (
-    [OrderID] bigint,
-    [CustomerID] nvarchar(4000),
-    [EmployeeID] bigint,
-    [OrderDate] datetime2(7),
-    [RequiredDate] datetime2(7),
-    [ShippedDate] datetime2(7),
-    [ShipVia] bigint,
-    [Freight] decimal(38,18),
-    [ShipName] nvarchar(4000),
-    [ShipAddress] nvarchar(4000),
-    [ShipCity] nvarchar(4000),
-    [ShipRegion] nvarchar(4000),
-    [ShipPostalCode] nvarchar(4000),
-    [ShipCountry] nvarchar(4000)
+    [OrderID] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [CustomerID] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [EmployeeID] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [OrderDate] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [RequiredDate] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [ShippedDate] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [ShipVia] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Freight] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [ShipName] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [ShipAddress] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [ShipCity] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [ShipRegion] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [ShipPostalCode] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [ShipCountry] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8
 ) AS [r];
 GO
 
--- Batch 6 of 6: View
+-- Batch 7 of 7: View
 CREATE OR ALTER VIEW [dbo].[Products]
 AS
-SELECT *
+SELECT
+    [r].[productId] AS [productId],
+    [r].[name] AS [name],
+    [r].[supplierName] AS [supplierName],
+    TRY_CONVERT(bigint, NULLIF([r].[CategoryID], '')) AS [CategoryID],
+    [r].[size] AS [size],
+    TRY_CONVERT(float, NULLIF([r].[price], '')) AS [price],
+    TRY_CONVERT(bigint, NULLIF([r].[UnitsInStock], '')) AS [UnitsInStock],
+    TRY_CONVERT(bigint, NULLIF([r].[UnitsOnOrder], '')) AS [UnitsOnOrder],
+    TRY_CONVERT(bigint, NULLIF([r].[ReorderLevel], '')) AS [ReorderLevel],
+    TRY_CONVERT(bit, NULLIF([r].[Discontinued], '')) AS [Discontinued],
+    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[createdOn], ''), 127), '+00:00')) AS [createdOn],
+    [r].[createdBy] AS [createdBy],
+    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[modifiedOn], ''), 127), '+00:00')) AS [modifiedOn],
+    [r].[modifiedBy] AS [modifiedBy],
+    [r].[createdOnBehalfBy] AS [createdOnBehalfBy],
+    [r].[modifiedOnBehalfBy] AS [modifiedOnBehalfBy],
+    [r].[organizationId] AS [organizationId],
+    TRY_CONVERT(bigint, NULLIF([r].[versionNumber], '')) AS [versionNumber],
+    TRY_CONVERT(bigint, NULLIF([r].[importSequenceNumber], '')) AS [importSequenceNumber],
+    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[overriddenCreatedOn], ''), 127), '+00:00')) AS [overriddenCreatedOn],
+    TRY_CONVERT(bigint, NULLIF([r].[timeZoneRuleVersionNumber], '')) AS [timeZoneRuleVersionNumber],
+    TRY_CONVERT(bigint, NULLIF([r].[UTCConversionTimeZoneCode], '')) AS [UTCConversionTimeZoneCode],
+    [r].[processId] AS [processId],
+    [r].[stageId] AS [stageId],
+    [r].[traversedPath] AS [traversedPath],
+    [r].[vendorID] AS [vendorID],
+    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[validFromDate], ''), 127), '+00:00')) AS [validFromDate],
+    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[validToDate], ''), 127), '+00:00')) AS [validToDate],
+    TRY_CONVERT(float, NULLIF([r].[currentCost], '')) AS [currentCost],
+    [r].[transactionCurrencyId] AS [transactionCurrencyId],
+    TRY_CONVERT(float, NULLIF([r].[exchangeRate], '')) AS [exchangeRate],
+    TRY_CONVERT(float, NULLIF([r].[currentCostBase], '')) AS [currentCostBase],
+    [r].[defaultUoMId] AS [defaultUoMId],
+    [r].[defaultUoMScheduleId] AS [defaultUoMScheduleId],
+    [r].[description] AS [description],
+    TRY_CONVERT(bit, NULLIF([r].[isKit], '')) AS [isKit],
+    TRY_CONVERT(bit, NULLIF([r].[isStockItem], '')) AS [isStockItem],
+    [r].[parentProductId] AS [parentProductId],
+    TRY_CONVERT(float, NULLIF([r].[priceBase], '')) AS [priceBase],
+    TRY_CONVERT(bigint, NULLIF([r].[productStructure], '')) AS [productStructure],
+    [r].[productStructure_display] AS [productStructure_display],
+    [r].[productNumber] AS [productNumber],
+    TRY_CONVERT(bigint, NULLIF([r].[productTypeCode], '')) AS [productTypeCode],
+    [r].[productTypeCode_display] AS [productTypeCode_display],
+    [r].[productUrl] AS [productUrl],
+    TRY_CONVERT(bigint, NULLIF([r].[quantityDecimal], '')) AS [quantityDecimal],
+    TRY_CONVERT(float, NULLIF([r].[quantityOnHand], '')) AS [quantityOnHand],
+    TRY_CONVERT(float, NULLIF([r].[standardCost], '')) AS [standardCost],
+    TRY_CONVERT(float, NULLIF([r].[standardCostBase], '')) AS [standardCostBase],
+    TRY_CONVERT(bigint, NULLIF([r].[stateCode], '')) AS [stateCode],
+    [r].[stateCode_display] AS [stateCode_display],
+    TRY_CONVERT(bigint, NULLIF([r].[statusCode], '')) AS [statusCode],
+    [r].[statusCode_display] AS [statusCode_display],
+    TRY_CONVERT(float, NULLIF([r].[stockVolume], '')) AS [stockVolume],
+    TRY_CONVERT(float, NULLIF([r].[stockWeight], '')) AS [stockWeight],
+    [r].[vendorName] AS [vendorName],
+    [r].[vendorPartNumber] AS [vendorPartNumber],
+    [r].[hierarchyPath] AS [hierarchyPath],
+    [r].[priceLevelId] AS [priceLevelId],
+    [r].[subjectId] AS [subjectId],
+    [r].[entityImageId] AS [entityImageId],
+    [r].[createdByExternalParty] AS [createdByExternalParty],
+    [r].[modifiedByExternalParty] AS [modifiedByExternalParty],
+    [r].[form] AS [form],
+    TRY_CONVERT(bit, NULLIF([r].[isBrand], '')) AS [isBrand],
+    TRY_CONVERT(bit, NULLIF([r].[isOvertheCounter], '')) AS [isOvertheCounter],
+    [r].[medicationCode] AS [medicationCode],
+    [r].[packageContainer] AS [packageContainer]
 FROM OPENROWSET(
-    BULK N'OrdersProductsV3/Products/20261129T064600Z/*',
-    DATA_SOURCE = N'CISynapseDataLake',
+    BULK N'Products/20261129T064600Z/**',
+    DATA_SOURCE = N'CISynapseDataLake_fec2d119ac7e',
     FORMAT = 'CSV',
     PARSER_VERSION = '2.0',
     HEADER_ROW = FALSE,
     FIELDTERMINATOR = N',',
     FIELDQUOTE = N'"'
 ) WITH (
-    [productId] nvarchar(4000),
-    [name] nvarchar(4000),
-    [supplierName] nvarchar(4000),
-    [CategoryID] bigint,
-    [size] nvarchar(4000),
-    [price] float,
-    [UnitsInStock] bigint,
-    [UnitsOnOrder] bigint,
-    [ReorderLevel] bigint,
-    [Discontinued] bit,
-    [createdOn] datetime2(7),
-    [createdBy] nvarchar(4000),
-    [modifiedOn] datetime2(7),
-    [modifiedBy] nvarchar(4000),
-    [createdOnBehalfBy] nvarchar(4000),
-    [modifiedOnBehalfBy] nvarchar(4000),
-    [organizationId] nvarchar(4000),
-    [versionNumber] bigint,
-    [importSequenceNumber] bigint,
-    [overriddenCreatedOn] datetime2(7),
-    [timeZoneRuleVersionNumber] bigint,
-    [UTCConversionTimeZoneCode] bigint,
-    [processId] nvarchar(4000),
-    [stageId] nvarchar(4000),
-    [traversedPath] nvarchar(4000),
-    [vendorID] nvarchar(4000),
-    [validFromDate] datetime2(7),
-    [validToDate] datetime2(7),
-    [currentCost] float,
-    [transactionCurrencyId] nvarchar(4000),
-    [exchangeRate] float,
-    [currentCostBase] float,
-    [defaultUoMId] nvarchar(4000),
-    [defaultUoMScheduleId] nvarchar(4000),
-    [description] nvarchar(4000),
-    [isKit] bit,
-    [isStockItem] bit,
-    [parentProductId] nvarchar(4000),
-    [priceBase] float,
-    [productStructure] bigint,
-    [productStructure_display] nvarchar(4000),
-    [productNumber] nvarchar(4000),
-    [productTypeCode] bigint,
-    [productTypeCode_display] nvarchar(4000),
-    [productUrl] nvarchar(4000),
-    [quantityDecimal] bigint,
-    [quantityOnHand] float,
-    [standardCost] float,
-    [standardCostBase] float,
-    [stateCode] bigint,
-    [stateCode_display] nvarchar(4000),
-    [statusCode] bigint,
-    [statusCode_display] nvarchar(4000),
-    [stockVolume] float,
-    [stockWeight] float,
-    [vendorName] nvarchar(4000),
-    [vendorPartNumber] nvarchar(4000),
-    [hierarchyPath] nvarchar(4000),
-    [priceLevelId] nvarchar(4000),
-    [subjectId] nvarchar(4000),
-    [entityImageId] nvarchar(4000),
-    [createdByExternalParty] nvarchar(4000),
-    [modifiedByExternalParty] nvarchar(4000),
-    [form] nvarchar(4000),
-    [isBrand] bit,
-    [isOvertheCounter] bit,
-    [medicationCode] nvarchar(4000),
-    [packageContainer] nvarchar(4000)
+    [productId] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [name] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [supplierName] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [CategoryID] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [size] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [price] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [UnitsInStock] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [UnitsOnOrder] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [ReorderLevel] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Discontinued] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [createdOn] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [createdBy] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [modifiedOn] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [modifiedBy] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [createdOnBehalfBy] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [modifiedOnBehalfBy] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [organizationId] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [versionNumber] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [importSequenceNumber] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [overriddenCreatedOn] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [timeZoneRuleVersionNumber] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [UTCConversionTimeZoneCode] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [processId] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [stageId] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [traversedPath] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [vendorID] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [validFromDate] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [validToDate] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [currentCost] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [transactionCurrencyId] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [exchangeRate] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [currentCostBase] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [defaultUoMId] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [defaultUoMScheduleId] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [description] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [isKit] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [isStockItem] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [parentProductId] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [priceBase] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [productStructure] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [productStructure_display] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [productNumber] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [productTypeCode] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [productTypeCode_display] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [productUrl] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [quantityDecimal] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [quantityOnHand] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [standardCost] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [standardCostBase] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [stateCode] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [stateCode_display] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [statusCode] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [statusCode_display] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [stockVolume] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [stockWeight] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [vendorName] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [vendorPartNumber] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [hierarchyPath] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [priceLevelId] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [subjectId] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [entityImageId] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [createdByExternalParty] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [modifiedByExternalParty] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [form] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [isBrand] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [isOvertheCounter] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [medicationCode] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [packageContainer] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8
 ) AS [r];
 GO

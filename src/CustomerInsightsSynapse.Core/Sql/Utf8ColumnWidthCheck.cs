@@ -1,0 +1,298 @@
+using System.Globalization;
+using System.Text;
+using CustomerInsightsSynapse.Core.Cdm;
+using CustomerInsightsSynapse.Core.Diagnostics;
+
+namespace CustomerInsightsSynapse.Core.Sql;
+
+/// <summary>A CSV value longer than the text column its view reads it into.</summary>
+/// <param name="Entity">The entity.</param>
+/// <param name="Partition">The partition file (its name, or its location).</param>
+/// <param name="Attribute">The attribute whose column is too narrow.</param>
+/// <param name="Row">The data row, counted from 1 after skipped lines and the header.</param>
+/// <param name="Bytes">The value's length in UTF-8 bytes.</param>
+/// <param name="Limit">The column's width in bytes (<see cref="SqlColumnType.TextBytes"/>).</param>
+public sealed record Utf8ColumnWidthViolation(string Entity, string Partition, string Attribute, long Row, long Bytes, int Limit);
+
+/// <summary>
+/// Finds, in the bytes of one CSV partition as they pass through the module, the first value longer than the
+/// UTF-8 text column the view reads it into. Serverless SQL parser 2.0 fails every query of a view whose files hold
+/// such a value, so landing calls this for each CSV partition it streams and fails that entity (see
+/// <see cref="ThrowIfTooLong"/>) before its view moves. Pure: feed <see cref="Append"/> the file's bytes in any
+/// chunks, then call <see cref="Complete"/>. Reads the CSV as the view does: skipLines, header (columns by name),
+/// delimiter, quote (doubled inside quoted values), line end.
+/// </summary>
+public sealed class Utf8ColumnWidthCheck
+{
+    private const byte LineFeed = (byte)'\n';
+    private const byte CarriageReturn = (byte)'\r';
+
+    private readonly string _entity;
+    private readonly string _partition;
+    private readonly CdmEntity _entityDefinition;
+    private readonly byte _delimiter;
+    private readonly int _quote;
+    private readonly byte _lineEnd;
+    private readonly List<byte> _headerField = [];
+    private readonly List<string> _headerNames = [];
+    private (string Attribute, int Limit)?[] _columns;
+    private long _linesToSkip;
+    private bool _inHeader;
+    private State _state = State.FieldStart;
+    private long _fieldBytes;
+    private bool _pendingCarriageReturn;
+    private int _column;
+    private long _row = 1;
+    private bool _rowHasContent;
+
+    private Utf8ColumnWidthCheck(CdmEntity entity, CdmPartition partition, CsvFormat csv, byte delimiter, int quote, byte lineEnd)
+    {
+        _entity = entity.Name;
+        _entityDefinition = entity;
+        _partition = partition.Name ?? partition.Location;
+        _delimiter = delimiter;
+        _quote = quote;
+        _lineEnd = lineEnd;
+        _inHeader = csv.HasHeader;
+        _linesToSkip = Math.Max(0, csv.SkipLines);
+        _columns = csv.HasHeader ? [] : entity.Attributes.Select(a => ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a))).ToArray();
+    }
+
+    private enum State
+    {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+
+    /// <summary>The first value found too long, once found.</summary>
+    public Utf8ColumnWidthViolation? Violation { get; private set; }
+
+    /// <summary>
+    /// A check for one CSV partition of <paramref name="entity"/>, or null when the partition is not CSV or its
+    /// delimiter, quote or line end is not a single byte in UTF-8 (those files are not checked).
+    /// </summary>
+    public static Utf8ColumnWidthCheck? For(CdmEntity entity, CdmPartition partition)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        ArgumentNullException.ThrowIfNull(partition);
+        if (partition.Format != PartitionFormat.Csv)
+        {
+            return null;
+        }
+
+        var csv = partition.Csv ?? CsvFormat.Default;
+        var newLine = string.IsNullOrEmpty(csv.NewLine) || csv.NewLine == "\r\n" ? "\n" : csv.NewLine;
+        if (!SingleByte(csv.Delimiter, out var delimiter) || !SingleByte(newLine, out var lineEnd))
+        {
+            return null;
+        }
+
+        var quote = -1;
+        if (!string.IsNullOrEmpty(csv.Quote))
+        {
+            if (!SingleByte(csv.Quote, out var quoteByte))
+            {
+                return null;
+            }
+
+            quote = quoteByte;
+        }
+
+        return new Utf8ColumnWidthCheck(entity, partition, csv, delimiter, quote, lineEnd);
+    }
+
+    /// <summary>Reads the next bytes of the file.</summary>
+    public void Append(ReadOnlySpan<byte> bytes)
+    {
+        for (var i = 0; i < bytes.Length && Violation is null; i++)
+        {
+            var b = bytes[i];
+            if (_linesToSkip > 0)
+            {
+                if (b == _lineEnd)
+                {
+                    _linesToSkip--;
+                }
+
+                continue;
+            }
+
+            Read(b);
+        }
+    }
+
+    /// <summary>Ends the file (a last row without a line end counts) and returns the first violation, if any.</summary>
+    public Utf8ColumnWidthViolation? Complete()
+    {
+        if (Violation is null && _linesToSkip == 0 && (_rowHasContent || _state != State.FieldStart))
+        {
+            EndField();
+        }
+
+        return Violation;
+    }
+
+    /// <summary>Completes the check and throws <see cref="ErrorIds.TextValueTooLong"/> when a value is too long.</summary>
+    public void ThrowIfTooLong()
+    {
+        if (Complete() is not { } v)
+        {
+            return;
+        }
+
+        throw new CISynapseException(
+            ErrorIds.TextValueTooLong,
+            ErrorKind.LimitsExceeded,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"The value of attribute '{SqlQuoting.Printable(v.Attribute)}' in row {v.Row} of '{SqlQuoting.Printable(v.Partition)}' (entity '{SqlQuoting.Printable(v.Entity)}') is {v.Bytes} bytes in UTF-8, more than the {v.Limit} bytes of its view column; serverless SQL would fail every query of the view, so the entity is not landed."),
+            v.Entity);
+    }
+
+    private void Read(byte b)
+    {
+        switch (_state)
+        {
+            case State.FieldStart:
+                if (b == _quote)
+                {
+                    _state = State.Quoted;
+                    _rowHasContent = true;
+                    return;
+                }
+
+                _state = State.Unquoted;
+                ReadUnquoted(b);
+                return;
+            case State.Unquoted:
+                ReadUnquoted(b);
+                return;
+            case State.Quoted:
+                if (b == _quote)
+                {
+                    _state = State.QuoteInQuoted;
+                }
+                else
+                {
+                    Count(b);
+                }
+
+                return;
+            default:
+                if (b == _quote)
+                {
+                    Count(b);
+                    _state = State.Quoted;
+                    return;
+                }
+
+                _state = State.Unquoted;
+                ReadUnquoted(b);
+                return;
+        }
+    }
+
+    private void ReadUnquoted(byte b)
+    {
+        if (b == _delimiter)
+        {
+            _pendingCarriageReturn = false;
+            EndField();
+            _state = State.FieldStart;
+            _rowHasContent = true;
+            return;
+        }
+
+        if (b == _lineEnd)
+        {
+            _pendingCarriageReturn = false;
+            if (_rowHasContent || _fieldBytes > 0 || _column > 0)
+            {
+                EndField();
+                EndRow();
+            }
+
+            _state = State.FieldStart;
+            return;
+        }
+
+        // A carriage return right before the line feed belongs to the line end, not to the value.
+        if (_pendingCarriageReturn)
+        {
+            Count(CarriageReturn);
+            _pendingCarriageReturn = false;
+        }
+
+        if (b == CarriageReturn && _lineEnd == LineFeed)
+        {
+            _pendingCarriageReturn = true;
+            _rowHasContent = true;
+            return;
+        }
+
+        Count(b);
+    }
+
+    private void Count(byte b)
+    {
+        _rowHasContent = true;
+        _fieldBytes++;
+        if (_inHeader)
+        {
+            _headerField.Add(b);
+        }
+    }
+
+    private void EndField()
+    {
+        if (_inHeader)
+        {
+            _headerNames.Add(Encoding.UTF8.GetString([.. _headerField]));
+            _headerField.Clear();
+        }
+        else if (_column < _columns.Length && _columns[_column] is { } column && _fieldBytes > column.Limit)
+        {
+            Violation = new Utf8ColumnWidthViolation(_entity, _partition, column.Attribute, _row, _fieldBytes, column.Limit);
+        }
+
+        _fieldBytes = 0;
+        _column++;
+    }
+
+    private void EndRow()
+    {
+        if (_inHeader)
+        {
+            _inHeader = false;
+            var byName = _entityDefinition.Attributes.GroupBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+            _columns = _headerNames.Select(n => byName.TryGetValue(n, out var a) ? ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a)) : null).ToArray();
+        }
+        else
+        {
+            _row++;
+        }
+
+        _column = 0;
+        _rowHasContent = false;
+    }
+
+    private static bool SingleByte(string? text, out byte value)
+    {
+        value = 0;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text);
+        if (bytes.Length != 1)
+        {
+            return false;
+        }
+
+        value = bytes[0];
+        return true;
+    }
+}

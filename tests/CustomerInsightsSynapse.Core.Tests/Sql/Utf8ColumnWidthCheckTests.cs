@@ -1,0 +1,118 @@
+using System.Text;
+using CustomerInsightsSynapse.Core.Cdm;
+using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Sql;
+
+namespace CustomerInsightsSynapse.Core.Tests.Sql;
+
+public sealed class Utf8ColumnWidthCheckTests
+{
+    private static CdmEntity Entity(CsvFormat csv) => new(
+        "Notes",
+        [new CdmAttribute("Id", "int64"), new CdmAttribute("Title", "string", MaxLength: 2), new CdmAttribute("Body", "string")],
+        [new CdmPartition("https://x.blob.core.windows.net/c/part-1.csv", PartitionFormat.Csv, csv, Name: "part-1")]);
+
+    private static Utf8ColumnWidthViolation? Check(string content, CsvFormat csv, int chunk = int.MaxValue)
+    {
+        var entity = Entity(csv);
+        var check = Utf8ColumnWidthCheck.For(entity, entity.Partitions[0])!;
+        var bytes = Encoding.UTF8.GetBytes(content);
+        for (var i = 0; i < bytes.Length; i += chunk)
+        {
+            check.Append(bytes.AsSpan(i, Math.Min(chunk, bytes.Length - i)));
+        }
+
+        return check.Complete();
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1)]
+    [InlineData(7)]
+    public void ValuesWithinTheirColumnsPassInAnyChunking(int chunk)
+    {
+        var body = new string('x', 8000);
+        var content = $"1,ab,{body}\r\n2,\"é\",\"a \"\"quoted\"\" line\nbreak\"\n3,,\n";
+
+        Assert.Null(Check(content, CsvFormat.Default, chunk));
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(3)]
+    public void TheFirstValueLongerThanItsColumnInUtf8BytesIsReportedWithRowAndAttribute(int chunk)
+    {
+        // Title holds 2 characters, 6 bytes: three 'é' are 6 bytes (fits), a fourth is 8.
+        var content = "1,éé,x\n2,éééé,y\n3,ééééé,z\n";
+
+        var violation = Check(content, CsvFormat.Default, chunk);
+
+        Assert.Equal(new Utf8ColumnWidthViolation("Notes", "part-1", "Title", 2, 8, 6), violation);
+    }
+
+    [Fact]
+    public void A100000CharacterTextIsTooLongForTheWidestColumn()
+    {
+        var violation = Check("1,a,\"" + new string('z', 100_000) + "\"\n", CsvFormat.Default, 4096);
+
+        Assert.Equal(("Body", 100_000L, 8000), (violation!.Attribute, violation.Bytes, violation.Limit));
+    }
+
+    [Fact]
+    public void CharactersOutsideTheBmpCountTheirFourBytes()
+    {
+        // 2 characters of maxLength are 6 bytes; two emoji are 8 bytes.
+        var violation = Check("1,\U0001F600\U0001F600,x\n", CsvFormat.Default);
+
+        Assert.Equal(8, violation!.Bytes);
+    }
+
+    [Fact]
+    public void HeaderColumnsBindByNameAndSkippedLinesAndTheHeaderAreNotValues()
+    {
+        var csv = new CsvFormat(HasHeader: true) { SkipLines = 2 };
+        var content = "this preamble line is long enough to break any column it would be counted in\nsecond,skipped\nBody,Title,Unknown\nshort,ab," + new string('u', 9000) + "\nok,abcdefg,x\n";
+
+        var violation = Check(content, csv);
+
+        Assert.Equal(new Utf8ColumnWidthViolation("Notes", "part-1", "Title", 2, 7, 6), violation);
+    }
+
+    [Fact]
+    public void DelimiterQuoteAndLineEndOfThePartitionAreUsed()
+    {
+        var csv = new CsvFormat(Delimiter: "\t", Quote: "'", NewLine: "\r");
+
+        Assert.Null(Check("1\t'a\tb'\tx\r2\tab\ty\r", csv));
+        Assert.Equal("Title", Check("1\t'abcdefg'\tx\r", csv)!.Attribute);
+    }
+
+    [Fact]
+    public void ThrowIfTooLongFailsTheEntityWithTextValueTooLongNamingEntityAttributeFileAndRow()
+    {
+        var entity = Entity(CsvFormat.Default);
+        var check = Utf8ColumnWidthCheck.For(entity, entity.Partitions[0])!;
+        check.Append(Encoding.UTF8.GetBytes("1,abcdefg,x"));
+
+        var ex = Assert.Throws<CISynapseException>(check.ThrowIfTooLong);
+
+        Assert.Equal(ErrorIds.TextValueTooLong, ex.ErrorId);
+        Assert.Equal(ErrorKind.LimitsExceeded, ex.Kind);
+        foreach (var part in new[] { "'Title'", "row 1", "'part-1'", "'Notes'", "7 bytes", "6 bytes" })
+        {
+            Assert.Contains(part, ex.Message);
+        }
+
+        Assert.NotNull(RecommendedActions.For(ErrorIds.TextValueTooLong));
+    }
+
+    [Fact]
+    public void ParquetAndMultiByteSeparatorsAreNotChecked()
+    {
+        var parquet = new CdmPartition("https://x/c/p.parquet", PartitionFormat.Parquet);
+        var pipes = new CdmPartition("https://x/c/p.csv", PartitionFormat.Csv, new CsvFormat(Delimiter: "||"));
+
+        Assert.Null(Utf8ColumnWidthCheck.For(Entity(CsvFormat.Default), parquet));
+        Assert.Null(Utf8ColumnWidthCheck.For(Entity(CsvFormat.Default), pipes));
+    }
+}

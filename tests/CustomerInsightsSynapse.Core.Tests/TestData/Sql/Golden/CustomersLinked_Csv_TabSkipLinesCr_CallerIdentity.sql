@@ -1,0 +1,55 @@
+-- CustomerInsightsSynapse: Synapse serverless SQL deployment script (generated; edits are overwritten).
+-- Query access mode: CallerIdentity.
+
+-- Batch 1 of 3: CreateDatabase
+IF DB_ID(N'OrdersProductsCustomersLinked') IS NULL
+    CREATE DATABASE [OrdersProductsCustomersLinked] COLLATE Latin1_General_100_CI_AS_SC_UTF8;
+GO
+
+USE [OrdersProductsCustomersLinked];
+GO
+
+-- Batch 2 of 3: DataSource
+IF NOT EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = N'CISynapseDataLake_5deaec48d91d')
+    CREATE EXTERNAL DATA SOURCE [CISynapseDataLake_5deaec48d91d] WITH (LOCATION = N'https://contosolake.dfs.core.windows.net/customerinsights/OrdersProductsCustomersLinked');
+GO
+
+-- Batch 3 of 3: View
+CREATE OR ALTER VIEW [dbo].[Customers]
+AS
+SELECT
+    [r].[CustomerID] AS [CustomerID],
+    [r].[CompanyName] AS [CompanyName],
+    [r].[ContactName] AS [ContactName],
+    [r].[ContactTitle] AS [ContactTitle],
+    [r].[Address] AS [Address],
+    [r].[City] AS [City],
+    [r].[Region] AS [Region],
+    [r].[PostalCode] AS [PostalCode],
+    [r].[Country] AS [Country],
+    [r].[Phone] AS [Phone],
+    [r].[Fax] AS [Fax]
+FROM OPENROWSET(
+    BULK N'Customers/20261129T064600Z/**',
+    DATA_SOURCE = N'CISynapseDataLake_5deaec48d91d',
+    FORMAT = 'CSV',
+    PARSER_VERSION = '2.0',
+    HEADER_ROW = TRUE,
+    FIRSTROW = 3,
+    FIELDTERMINATOR = N'0x09',
+    FIELDQUOTE = N'"',
+    ROWTERMINATOR = N'0x0d'
+) WITH (
+    [CustomerID] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [CompanyName] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [ContactName] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [ContactTitle] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Address] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [City] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Region] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [PostalCode] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Country] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Phone] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Fax] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8
+) AS [r];
+GO
