@@ -1,9 +1,8 @@
 # Reading the exported views back through the emulator's serverless SQL endpoint (issue 17): the demo data and the
 # shared CDM fixture folders are exported with -DeploymentMode Apply, then every view is queried over TDS with
 # SqlClient (Invoke-CISynapseEmulatorQuery) and compared with the source rows. The endpoint executes OPENROWSET by
-# the documented serverless rules and refuses what the documentation does not promise: views the current generator
-# writes with bit / datetime2 / datetimeoffset read straight from CSV text are refused until issue 16 changes the
-# generator (those cases are skipped, naming issue 16); their string and integer columns are read back now.
+# the documented serverless rules and refuses what the documentation does not promise; the views read every CSV column
+# as UTF-8 text and convert typed columns in the SELECT list (issue 16), so every column of every view reads back.
 BeforeAll {
     Import-Module $env:CISYNAPSE_TEST_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot '../TestStack/TestStack.psm1') -Force
@@ -108,22 +107,13 @@ Describe 'Exported views read back through the serverless SQL endpoint' {
         @($top | ForEach-Object { "$($_.SegmentId)|$($_.SegmentName)" }) | Should -Be @($expected | ForEach-Object { "$($_.SegmentId)|$($_.SegmentName)" })
     }
 
-    It 'reads every column of <_> back as the source values (skipped: issue 16, the generator declares bit/datetime2/datetimeoffset in WITH)' -ForEach @('Customer', 'UnifiedActivity', 'CustomerMeasures') -Skip {
-        # Skipped until issue 16: the generator declares bit / datetime2 / datetimeoffset directly in WITH, and the
-        # endpoint refuses CSV text such as 'true' or '2024-01-08T00:00:00' for them (undocumented under parser 2.0).
+    It 'reads every column of <_> back as the source values, typed' -ForEach @('Customer', 'UnifiedActivity', 'CustomerMeasures') {
         $columns = @(($DemoModel.entities | Where-Object name -EQ $_).attributes.name)
 
         $rows = @(Invoke-CISynapseEmulatorQuery -Stack $Stack -Database 'DemoDb' -Query "SELECT * FROM [dbo].[$_]")
 
+        $rows.Count | Should -Be $DemoRows[$_]
         ConvertTo-RowKey $rows $columns | Should -Be (ConvertTo-RowKey (Get-SourceRow $_) $columns)
-    }
-
-    It 'refuses SELECT * over <_> as the current generator writes it, naming the undocumented behaviour (issue 16)' -ForEach @('Customer', 'UnifiedActivity', 'CustomerMeasures') {
-        $failure = { Invoke-CISynapseEmulatorQuery -Stack $Stack -Database 'DemoDb' -Query "SELECT * FROM [dbo].[$_]" } | Should -Throw -PassThru
-        $sqlError = $failure.Exception
-        while ($sqlError -and $sqlError.GetType().Name -ne 'SqlException') { $sqlError = $sqlError.InnerException }
-        $sqlError.Number | Should -Be 50017
-        $sqlError.Message | Should -Match 'undocumented serverless SQL behaviour refused: CSV text .* (bit|datetime2|datetimeoffset)'
     }
 
     It 'reads every view of the CDM sample folder (header-only partitions): no rows, no error (<_>)' -ForEach @(
