@@ -56,6 +56,8 @@ public sealed class EmulatorHost : IAsyncDisposable
         if (options.SqlPort >= 0)
         {
             context.Sql = SqlEndpointServer.Start(options.Certificate, context.Tokens, options.SqlPort);
+            context.Sql.Firewall = client => context.State.Read(s => Synapse.WorkspaceFirewall.RefuseSql(s, client));
+            context.Sql.Rights = login => context.State.Read(s => Tds.SqlPermissions.For(s, login));
         }
 
         if (options.StorageProxyPort is { } port)

@@ -15,6 +15,9 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
 {
     private const ushort SelectCommand = 0xC1;
 
+    /// <summary>The rights of the session's login; every statement is allowed when null.</summary>
+    public SqlLoginRights? Rights { get; set; }
+
     public BatchOutcome Run(string text, string database, string login)
     {
         var parser = new TSql160Parser(initialQuotedIdentifiers: true);
@@ -39,7 +42,7 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
             }
             else
             {
-                var session = new Session(view, current, tokens);
+                var session = new Session(view, current, tokens) { Rights = Rights };
                 try
                 {
                     foreach (var batch in ((TSqlScript)fragment).Batches)
@@ -120,10 +123,13 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
     {
         public string Database { get; private set; } = database;
 
+        public SqlLoginRights? Rights { get; init; }
+
         private SqlDatabase Current => catalog.Database(Database) ?? throw new SqlStatementException(SqlErrors.DatabaseMissing(Database));
 
         public void Execute(TSqlStatement statement)
         {
+            SqlPermissions.Demand(statement, Rights, catalog.Database(Database));
             switch (statement)
             {
                 case IfStatement ifStatement:
@@ -157,7 +163,7 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
                         throw new SqlStatementException(SqlErrors.DatabaseExists(name));
                     }
 
-                    catalog.AddDatabase(name, create.Collation?.Value);
+                    catalog.AddDatabase(name, create.Collation?.Value).Owner = Rights?.Login;
                     break;
                 case DropDatabaseStatement drop:
                     foreach (var db in drop.Databases)
@@ -208,6 +214,9 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog)
                         }
                     }
 
+                    break;
+                case SelectStatement probe when SqlPermissions.TryAnswer(probe, Rights) is { } answer:
+                    tokens.ResultSet(answer.Columns, answer.Rows).Done((ushort)(TdsProtocol.DoneMore | TdsProtocol.DoneCount), SelectCommand, answer.Rows.Count);
                     break;
                 case SelectStatement select:
                     var result = new CatalogQuery(catalog, Current).Run(select.QueryExpression);

@@ -26,6 +26,9 @@ public sealed class SqlDatabase(int id, string name, string? collation)
 
     public bool HasMasterKey { get; set; }
 
+    /// <summary>The object id of the login that created the database (its owner); null for master and databases made without a login.</summary>
+    public string? Owner { get; set; }
+
     public Dictionary<string, SqlCredential> Credentials { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, SqlDataSource> DataSources { get; } = new(StringComparer.OrdinalIgnoreCase);
