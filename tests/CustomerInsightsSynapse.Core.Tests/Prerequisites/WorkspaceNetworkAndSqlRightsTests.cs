@@ -69,7 +69,7 @@ public sealed class WorkspaceNetworkAndSqlRightsTests
         Assert.Equal(PrerequisiteStatus.Failed, check.Status);
         Assert.Equal("Public network access to workspace 'ws-ci-export' is disabled: its development and serverless SQL endpoints admit only private endpoints.", check.Reason);
         Assert.Contains("private endpoints", check.Remediation);
-        Assert.Contains("\\\"publicNetworkAccess\\\":\\\"Enabled\\\"", check.Remediation);
+        Assert.Contains("-Method PATCH -Path '/subscriptions/5f1c3a7e-2b4d-4c6e-8a9b-0000000000b2/resourceGroups/rg-ci-synapse/providers/Microsoft.Synapse/workspaces/ws-ci-export?api-version=2021-06-01' -Payload '{\"properties\":{\"publicNetworkAccess\":\"Enabled\"}}'", check.Remediation);
     }
 
     [Theory]
