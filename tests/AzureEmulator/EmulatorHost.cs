@@ -123,8 +123,18 @@ public sealed class EmulatorHost : IAsyncDisposable
         var started = DateTimeOffset.UtcNow;
         var status = 0;
         string? fault = null;
+        string? requestBody = null;
+        string? responseBody = null;
         try
         {
+            if (ctx.Request.ContentLength > 0 || ctx.Request.Headers.ContainsKey("Transfer-Encoding"))
+            {
+                ctx.Request.EnableBuffering();
+                using var reader = new StreamReader(ctx.Request.Body, leaveOpen: true);
+                requestBody = await reader.ReadToEndAsync(ctx.RequestAborted);
+                ctx.Request.Body.Position = 0;
+            }
+
             var latency = emu.Faults.LatencyFor(name, ctx.Request.Path.Value!);
             if (latency > TimeSpan.Zero)
             {
@@ -144,11 +154,12 @@ public sealed class EmulatorHost : IAsyncDisposable
                     ? await route.Handle(ctx)
                     : Reply.Error(404, "NotFound", $"No HTTP resource was found that matches the request URI '{ctx.Request.Path}'.");
             status = reply.Status;
+            responseBody = reply.Body?.ToJsonString();
             await reply.WriteAsync(ctx);
         }
         finally
         {
-            emu.Requests.Add(new RequestEntry(ctx.Request.Method, name, ctx.Request.Path.Value!, status, started, DateTimeOffset.UtcNow, fault, ctx.Request.QueryString.Value ?? string.Empty));
+            emu.Requests.Add(new RequestEntry(ctx.Request.Method, name, ctx.Request.Path.Value!, status, started, DateTimeOffset.UtcNow, fault, ctx.Request.QueryString.Value ?? string.Empty, requestBody, responseBody));
         }
     }
 }

@@ -14,6 +14,8 @@ Describe 'Network rules, firewall and SQL rights' -Skip:$NoEmulator {
         Import-Module (Join-Path $PSScriptRoot '../TestStack/CdmTestData.psm1') -Force
         $script:Prepared = Get-Content -Raw (Join-Path $PSScriptRoot '../AzureEmulator/Scenarios/prepared-tenant.json') | ConvertFrom-Json -AsHashtable
         $script:Stack = Start-CISynapseTestStack -Scenario $Prepared -FaultyStorage
+        $connect = $Stack.ConnectArguments
+        Connect-CISynapseAccount @connect | Out-Null
         $account = $Prepared.storageAccounts[0]
         $script:AccountName = $account.name
         $workspace = $Prepared.synapseWorkspaces[0]
