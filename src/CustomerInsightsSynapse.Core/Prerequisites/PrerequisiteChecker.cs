@@ -52,12 +52,12 @@ public sealed class PrerequisiteChecker
     internal PrerequisiteChecker(AzureRestClient arm, AzureRestClient graph, Func<Uri, AzureRestClient> synapse, Func<CancellationToken, Task<SignedInIdentity>> signedIn,
         Func<Uri, string, CancellationToken, Task>? probeContainer = null, Func<string, CancellationToken, Task<SqlRights>>? probeSql = null)
     {
-        _probeSql = probeSql;
         _arm = arm;
         _graph = graph;
         _synapse = synapse;
         _signedIn = signedIn;
         _probeContainer = probeContainer;
+        _probeSql = probeSql;
     }
 
     /// <summary>How many rounds of requests the last run needed (at most three).</summary>
