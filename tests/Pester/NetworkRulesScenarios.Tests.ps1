@@ -49,12 +49,20 @@ Describe 'Network rules, firewall and SQL rights' -Skip:$NoEmulator {
             $export = New-Export
             $err = { Invoke-CISynapseExport -Name $export.Name -Confirm:$false -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'ExportRunFailed,*' -PassThru
             $err.Exception.InnerException.ErrorId | Should -Be 'PrerequisitesNotMet'
-            $err.Exception.Message | Should -BeLike "*[$CheckId]*$ReasonLike*"
+            $err.Exception.Message | Should -BeLike "*``[$CheckId``]*$ReasonLike"
             $err.ErrorDetails.RecommendedAction | Should -Match 'Repair-CISynapsePrerequisite'
             $export
         }
 
         function Get-Check($Results, [string] $CheckId) { $Results | Where-Object CheckId -EQ $CheckId }
+
+        # Signs in as an application (idtyp app), e.g. a runbook's managed identity, with tokens for every audience.
+        function Connect-AsApplication([string] $ObjectId, [string] $AppId) {
+            $token = { param($audience) New-CISynapseTestToken -ObjectId $ObjectId -TenantId $Prepared.tenantId -Audience $audience -AppId $AppId }
+            Connect-CISynapseAccount -AccessToken (& $token $Stack.EmulatorUrl) -StorageAccessToken (& $token 'https://storage.azure.com') `
+                -SynapseAccessToken (& $token 'https://dev.azuresynapse.net') -GraphAccessToken (& $token 'https://graph.microsoft.com') `
+                -SqlAccessToken (& $token 'https://database.windows.net') -ResourceManagerUrl $Stack.ResourceManagerUrl -GraphUrl $Stack.GraphUrl | Out-Null
+        }
     }
 
     AfterAll {
@@ -177,6 +185,58 @@ Describe 'Network rules, firewall and SQL rights' -Skip:$NoEmulator {
         $repaired[0].ObjectId | Should -Be $Sp
         $export = New-Export
         (Invoke-CISynapseExport -Name $export.Name -Confirm:$false -WarningAction SilentlyContinue).Status | Should -Be 'Succeeded'
+    }
+
+    It 'a query group without Storage Blob Data Reader: QueryUserStorageAccess fails, Repair assigns it to the group (principalType Group), and the export runs' {
+        $group = 'a1b2c3d4-0000-4000-8000-000000000055'
+        Use-Scenario { param($s) $s.roleAssignments = @($s.roleAssignments | Where-Object { $_.description -notlike 'Query users (group)*' }) }
+        $check = Get-Check @(Test-CISynapsePrerequisite @Target -QueryUserObjectId $group) 'QueryUserStorageAccess'
+        $check.Status | Should -Be 'Failed'
+        $check.Title | Should -Be "Query group $group has Storage Blob Data Reader on the storage"
+        $check.CanRepair | Should -BeTrue
+        $repaired = @(Test-CISynapsePrerequisite @Target -QueryUserObjectId $group | Repair-CISynapsePrerequisite -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Stop)
+        $repaired.Count | Should -Be 1
+        $repaired[0].ObjectId | Should -Be $group
+        $repaired[0].PrincipalType | Should -Be 'Group'
+        @(Test-CISynapsePrerequisite @Target -QueryUserObjectId $group | Where-Object Status -NE 'Passed') | Should -BeNullOrEmpty
+        $export = New-Export
+        (Invoke-CISynapseExport -Name $export.Name -Confirm:$false -WarningAction SilentlyContinue).Status | Should -Be 'Succeeded'
+    }
+
+    It 'a managed identity caller without Reader: it cannot list the assignments (Unknown); the administrator''s test of it fails, Repair assigns Reader as a ServicePrincipal, and the identity exports' {
+        $identity = 'a1b2c3d4-0000-4000-8000-000000000099'
+        $appId = '5e0c2f9b-7d1a-4c3e-9f2b-000000000099'
+        Use-Scenario { param($s)
+            $s.principals += @{ id = $identity; type = 'ServicePrincipal'; displayName = 'runbook-export'; appId = $appId; servicePrincipalType = 'ManagedIdentity' }
+            $s.roleAssignments += @{ description = 'Runbook: Storage Blob Data Contributor'; scope = $Target.StorageAccountResourceId; roleName = 'Storage Blob Data Contributor'; principalId = $identity }
+            $s.synapseWorkspaces[0].roleAssignments += @{ roleName = 'Synapse Administrator'; principalId = $identity; principalType = 'ServicePrincipal' }
+        }
+        try {
+            $export = New-Export
+            $null = Grant-CISynapseRole -PrincipalId $identity -Role Administrator -DisplayName 'runbook-export'
+            Connect-AsApplication $identity $appId
+            $own = @(Test-CISynapsePrerequisite @Target)
+            (Get-Check $own 'UserResourceGroupReader').Status | Should -Be 'Unknown'
+            (Get-Check $own 'UserSqlRights').Status | Should -Be 'Passed'
+
+            # An administrator tests the identity by its object id and repairs what fails, with the principal's own type.
+            $connect = $Stack.ConnectArguments
+            Connect-CISynapseAccount @connect | Out-Null
+            $results = @(Test-CISynapsePrerequisite @Target -UserObjectId $identity)
+            (Get-Check $results 'UserResourceGroupReader').Status | Should -Be 'Failed'
+            $repaired = @($results | Repair-CISynapsePrerequisite -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Stop)
+            $repaired.Count | Should -Be 1
+            $repaired[0].ObjectId | Should -Be $identity
+            $repaired[0].PrincipalType | Should -Be 'ServicePrincipal'
+
+            Connect-AsApplication $identity $appId
+            @(Test-CISynapsePrerequisite @Target | Where-Object Status -NE 'Passed' | ForEach-Object { "$($_.CheckId): $($_.Reason)" }) | Should -BeNullOrEmpty
+            (Invoke-CISynapseExport -Name $export.Name -Confirm:$false -WarningAction SilentlyContinue).Status | Should -Be 'Succeeded'
+        }
+        finally {
+            $connect = $Stack.ConnectArguments
+            Connect-CISynapseAccount @connect | Out-Null
+        }
     }
 
     It 'no storage IP rule for this computer: StorageNetworkAllowsCaller fails, Repair changes nothing, and the export stops' {
