@@ -224,6 +224,7 @@ Describe 'Network rules, firewall and SQL rights' -Skip:$NoEmulator {
             Connect-CISynapseAccount @connect | Out-Null
             $results = @(Test-CISynapsePrerequisite @Target -UserObjectId $identity)
             (Get-Check $results 'UserResourceGroupReader').Status | Should -Be 'Failed'
+            (Get-Check $results 'UserSqlRights').Reason | Should -BeLike '*probed with the signed-in account''s own token*'
             $repaired = @($results | Repair-CISynapsePrerequisite -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Stop)
             $repaired.Count | Should -Be 1
             $repaired[0].ObjectId | Should -Be $identity

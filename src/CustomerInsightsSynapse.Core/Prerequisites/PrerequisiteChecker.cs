@@ -133,7 +133,8 @@ public sealed class PrerequisiteChecker
                 ? ProbeAsync(blobUri, target.Container, ct)
                 : Task.FromResult(Outcome<bool>.Failed(storageTask.Result.Error ?? "The storage account reports no blob endpoint."));
         var sqlEndpoint = workspace is null ? null : Json.String(Json.Object(Json.Object(workspace.Root, "properties"), "connectivityEndpoints"), "sqlOnDemand");
-        var sqlProbeTask = _probeSql is null || sqlEndpoint is null ? null : SqlRightsCheck.TryProbeAsync(c => _probeSql(sqlEndpoint, c), ct);
+        // The probe signs in as the signed-in account: it says nothing about another user named with -UserObjectId.
+        var sqlProbeTask = _probeSql is null || sqlEndpoint is null || target.UserObjectId is not null ? null : SqlRightsCheck.TryProbeAsync(c => _probeSql(sqlEndpoint, c), ct);
         var unnamed = userId is not null && !named.ContainsKey(userId) ? new[] { userId } : [];
         var namesTask = LookUpAsync(unnamed, ct);
         var round2 = new List<Task> { firewallTask, synapseTask, namesTask, containerDenies, groupDenies };

@@ -65,6 +65,13 @@ internal static class SqlRightsCheck
     public static PrerequisiteResult Evaluate(PrerequisiteTarget target, PrerequisitePrincipal user, string? endpoint, Outcome<SqlRights>? probe, Uri? synapseEndpoint)
     {
         var scope = $"{target.WorkspaceResourceId}/sqlPools/Built-in";
+        if (target.UserObjectId is not null)
+        {
+            return Result(user, scope, PrerequisiteStatus.Unknown,
+                "Could not be decided: the SQL rights are probed with the signed-in account's own token, and -UserObjectId names the user instead.",
+                "Sign in as that user and run Test-CISynapsePrerequisite without -UserObjectId.", null);
+        }
+
         if (endpoint is null || probe is null)
         {
             return Result(user, scope, PrerequisiteStatus.Unknown, "Could not be decided: the workspace reports no serverless SQL endpoint (connectivityEndpoints.sqlOnDemand), or it could not be read.",

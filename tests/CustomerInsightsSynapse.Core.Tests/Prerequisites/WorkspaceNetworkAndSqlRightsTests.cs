@@ -126,6 +126,22 @@ public sealed class WorkspaceNetworkAndSqlRightsTests
     }
 
     [Fact]
+    public async Task The_SQL_rights_of_another_user_named_with_UserObjectId_are_not_probed_with_the_signed_in_token()
+    {
+        await using var emulator = await LocalEmulator.StartAsync(PreparedTenant());
+        var probes = 0;
+
+        var check = Check(
+            await CheckerFor(emulator, User, probeSql: (_, _) => { probes++; return Task.FromResult(new SqlRights(true, true)); })
+                .TestAsync(Target with { UserObjectId = "a1b2c3d4-0000-4000-8000-000000000044" }, OperationContext.None),
+            SqlRightsCheck.CheckId);
+
+        Assert.Equal(0, probes);
+        Assert.Equal(PrerequisiteStatus.Unknown, check.Status);
+        Assert.Contains("-UserObjectId names the user instead", check.Reason);
+    }
+
+    [Fact]
     public async Task Without_a_SQL_probe_the_SQL_rights_check_is_left_out()
     {
         await using var emulator = await LocalEmulator.StartAsync(PreparedTenant());
