@@ -134,7 +134,10 @@ public sealed class PrerequisiteChecker
                 : Task.FromResult(Outcome<bool>.Failed(storageTask.Result.Error ?? "The storage account reports no blob endpoint."));
         var sqlEndpoint = workspace is null ? null : Json.String(Json.Object(Json.Object(workspace.Root, "properties"), "connectivityEndpoints"), "sqlOnDemand");
         // The probe signs in as the signed-in account: it says nothing about another user named with -UserObjectId.
-        var sqlProbeTask = _probeSql is null || sqlEndpoint is null || target.UserObjectId is not null ? null : SqlRightsCheck.TryProbeAsync(c => _probeSql(sqlEndpoint, c), ct);
+        // SqlClient does part of a login synchronously: on the thread pool it cannot hold back the round's other requests.
+        var sqlProbeTask = _probeSql is null || sqlEndpoint is null || target.UserObjectId is not null
+            ? null
+            : Task.Run(() => SqlRightsCheck.TryProbeAsync(c => _probeSql(sqlEndpoint, c), ct), ct);
         var unnamed = userId is not null && !named.ContainsKey(userId) ? new[] { userId } : [];
         var namesTask = LookUpAsync(unnamed, ct);
         var round2 = new List<Task> { firewallTask, synapseTask, namesTask, containerDenies, groupDenies };
