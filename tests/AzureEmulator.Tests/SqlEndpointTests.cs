@@ -183,12 +183,12 @@ public sealed class SqlEndpointTests
     public async Task TokenAudienceWithoutTrailingSlashIsAccepted()
     {
         await using var emu = await StartAsync();
-        var token = TestEmulator.Token(TestEmulator.User, "https://database.windows.net");
+        var token = TestEmulator.Token(TestEmulator.AdminUser, "https://database.windows.net");
 
         await Executor(emu, token).ExecuteAsync(Script("SalesDb", QueryAccessMode.CallerIdentity), OperationContext.None);
 
         var batches = (await emu.AdminAsync(HttpMethod.Get, "sql/batches"))["batches"]!.AsArray();
-        Assert.All(batches, b => Assert.Equal(TestEmulator.User, b!["login"]!.GetValue<string>()));
+        Assert.All(batches, b => Assert.Equal(TestEmulator.AdminUser, b!["login"]!.GetValue<string>()));
     }
 
     [Fact]

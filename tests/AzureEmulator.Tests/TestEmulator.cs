@@ -82,7 +82,11 @@ public sealed class TestEmulator : IAsyncDisposable
                 SubscriptionId = Sub, ResourceGroup = Rg, Name = Workspace,
                 Identity = new ManagedIdentity { PrincipalId = ServicePrincipal },
                 DefaultDataLakeStorage = new DataLakeStorage { AccountName = Account, Filesystem = Container },
-                FirewallRules = [new FirewallRule { Name = "AllowAllWindowsAzureIps", StartIpAddress = "0.0.0.0", EndIpAddress = "0.0.0.0" }],
+                FirewallRules =
+                [
+                    new FirewallRule { Name = "AllowAllWindowsAzureIps", StartIpAddress = "0.0.0.0", EndIpAddress = "0.0.0.0" },
+                    new FirewallRule { Name = "ClientIp-127.0.0.1", StartIpAddress = "127.0.0.1", EndIpAddress = "127.0.0.1" },
+                ],
                 RoleAssignments = [new SynapseRoleAssignment { RoleName = "Synapse Administrator", PrincipalId = AdminUser, PrincipalType = "User" }],
             },
         ],

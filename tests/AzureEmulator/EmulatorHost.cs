@@ -60,6 +60,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             {
                 context.Sql.Storage = global::AzureEmulator.Sql.ScenarioStorageAccess.Create(context.State, new global::AzureEmulator.Sql.AzuriteFileStore(azurite, options.Scenario.TenantId));
             }
+            context.Sql.Firewall = client => context.State.Read(s => Synapse.WorkspaceFirewall.RefuseSql(s, client));
+            context.Sql.Rights = login => context.State.Read(s => Tds.SqlPermissions.For(s, login));
         }
 
         if (options.StorageProxyPort is { } port)
@@ -125,8 +127,18 @@ public sealed class EmulatorHost : IAsyncDisposable
         var started = DateTimeOffset.UtcNow;
         var status = 0;
         string? fault = null;
+        string? requestBody = null;
+        string? responseBody = null;
         try
         {
+            if (ctx.Request.ContentLength > 0 || ctx.Request.Headers.ContainsKey("Transfer-Encoding"))
+            {
+                ctx.Request.EnableBuffering();
+                using var reader = new StreamReader(ctx.Request.Body, leaveOpen: true);
+                requestBody = await reader.ReadToEndAsync(ctx.RequestAborted);
+                ctx.Request.Body.Position = 0;
+            }
+
             var latency = emu.Faults.LatencyFor(name, ctx.Request.Path.Value!);
             if (latency > TimeSpan.Zero)
             {
@@ -146,11 +158,12 @@ public sealed class EmulatorHost : IAsyncDisposable
                     ? await route.Handle(ctx)
                     : Reply.Error(404, "NotFound", $"No HTTP resource was found that matches the request URI '{ctx.Request.Path}'.");
             status = reply.Status;
+            responseBody = reply.Body?.ToJsonString();
             await reply.WriteAsync(ctx);
         }
         finally
         {
-            emu.Requests.Add(new RequestEntry(ctx.Request.Method, name, ctx.Request.Path.Value!, status, started, DateTimeOffset.UtcNow, fault, ctx.Request.QueryString.Value ?? string.Empty));
+            emu.Requests.Add(new RequestEntry(ctx.Request.Method, name, ctx.Request.Path.Value!, status, started, DateTimeOffset.UtcNow, fault, ctx.Request.QueryString.Value ?? string.Empty, requestBody, responseBody));
         }
     }
 }

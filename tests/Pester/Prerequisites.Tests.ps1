@@ -34,7 +34,7 @@ BeforeDiscovery {
         @{ Requirement = 'a storage firewall rule for the workspace'; CheckId = 'StorageFirewallAllowsWorkspace'
             Change = { param($s) $s.storageAccounts[0].networkAcls.resourceAccessRules = @() } }
         @{ Requirement = 'the AllowAllWindowsAzureIps workspace firewall rule'; CheckId = 'WorkspaceFirewallAllowsAzureServices'
-            Change = { param($s) $s.synapseWorkspaces[0].firewallRules = @() } }
+            Change = { param($s) $s.synapseWorkspaces[0].firewallRules = @($s.synapseWorkspaces[0].firewallRules | Where-Object name -NE 'AllowAllWindowsAzureIps') } }
         # Without the service principal its role checks cannot be decided: they are Unknown, never Passed.
         @{ Requirement = 'the Customer Insights service principal'; CheckId = 'ServicePrincipalExists'
             Unknown = @('ServicePrincipalStorageAccess', 'ServicePrincipalResourceGroupReader', 'ServicePrincipalSynapseAdministrator')
@@ -73,9 +73,9 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
         $script:Group = 'a1b2c3d4-0000-4000-8000-000000000077'
         $script:AllChecks = @(
             'SubscriptionEnabled', 'ContainerExists', 'HierarchicalNamespace', 'StorageLinkedToWorkspace', 'StorageFirewallAllowsWorkspace', 'StorageNetworkAllowsCaller',
-            'WorkspaceFirewallAllowsAzureServices', 'ServicePrincipalExists', 'ServicePrincipalStorageAccess', 'UserStorageAccess',
+            'WorkspaceFirewallAllowsAzureServices', 'WorkspaceFirewallAllowsCaller', 'ServicePrincipalExists', 'ServicePrincipalStorageAccess', 'UserStorageAccess',
             'WorkspaceIdentityStorageAccess', 'ServicePrincipalResourceGroupReader', 'UserResourceGroupReader',
-            'ServicePrincipalSynapseAdministrator', 'SynapseAssignmentPrincipalType', 'QueryUserStorageAccess')
+            'ServicePrincipalSynapseAdministrator', 'SynapseAssignmentPrincipalType', 'UserSqlRights', 'QueryUserStorageAccess')
         $script:RoleChecks = @('ServicePrincipalStorageAccess', 'UserStorageAccess', 'WorkspaceIdentityStorageAccess',
             'ServicePrincipalResourceGroupReader', 'UserResourceGroupReader', 'QueryUserStorageAccess')
 
@@ -170,7 +170,8 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
 
         It 'passes for a user named with -UserObjectId who has both roles' {
             Use-Scenario { param($s) Add-OtherUser $s -Reader }
-            Assert-OnlyNotPassed (Invoke-Test @{ UserObjectId = $OtherUser }) @{}
+            # The SQL rights are probed with the signed-in token only, so another user's are Unknown.
+            Assert-OnlyNotPassed (Invoke-Test @{ UserObjectId = $OtherUser }) @{ UserSqlRights = 'Unknown' }
         }
 
         It 'a tenant missing only <Requirement> fails <CheckId> and nothing else' -ForEach $MissingOne {
@@ -181,6 +182,7 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
 
             $expected = @{ $CheckId = 'Failed' }
             foreach ($id in @($Unknown | Where-Object { $_ })) { $expected[$id] = 'Unknown' }
+            if ($UseOtherUser) { $expected['UserSqlRights'] = 'Unknown' }
             Assert-OnlyNotPassed $results $expected
             $failed = $results | Where-Object CheckId -EQ $CheckId
             $failed.Reason | Should -Not -BeNullOrEmpty
@@ -268,7 +270,8 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
         It 'tells a caller without any Synapse role to ask for Synapse User' {
             Use-Scenario { param($s) $s.synapseWorkspaces[0].roleAssignments = @($s.synapseWorkspaces[0].roleAssignments | Where-Object principalId -NE $User) }
             $results = Invoke-Test
-            Assert-OnlyNotPassed $results @{ ServicePrincipalSynapseAdministrator = 'Unknown'; SynapseAssignmentPrincipalType = 'Unknown' }
+            # Without a Synapse role the user is not sysadmin of serverless SQL either.
+            Assert-OnlyNotPassed $results @{ ServicePrincipalSynapseAdministrator = 'Unknown'; SynapseAssignmentPrincipalType = 'Unknown'; UserSqlRights = 'Failed' }
             $unknown = $results | Where-Object CheckId -EQ 'ServicePrincipalSynapseAdministrator'
             $unknown.Reason | Should -BeLike '*needs a Synapse RBAC role*Synapse User is the least*'
             $unknown.Remediation | Should -BeLike "*New-AzSynapseRoleAssignment -WorkspaceName 'ws-ci-export' -RoleDefinitionId '2a385764-43e8-416c-9825-7b18d05a2c4b' -ObjectId '$User'*"
@@ -456,7 +459,7 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
             $made[0].principalType | Should -Be $repaired[0].PrincipalType
             $made[0].principalType | Should -BeIn @('User', 'ServicePrincipal')
 
-            Assert-OnlyNotPassed (Invoke-Test $extra) @{}
+            Assert-OnlyNotPassed (Invoke-Test $extra) $(if ($UseOtherUser) { @{ UserSqlRights = 'Unknown' } } else { @{} })
 
             # Twice: nothing is failing any more, so nothing is done; the old results give AlreadyExisted.
             $count = @($state.roleAssignments).Count + @($state.synapseWorkspaces[0].roleAssignments).Count
@@ -589,7 +592,7 @@ Describe 'Prerequisites against the Azure emulator' -Skip:$NoEmulator {
                 $piped = @(Get-CISynapseConnection -Name 'Sales' | Test-CISynapsePrerequisite)
                 @($byName | Where-Object Status -NE 'Passed').CheckId | Should -Be 'WorkspaceIdentityStorageAccess'
                 @($piped | Where-Object Status -NE 'Passed').CheckId | Should -Be 'WorkspaceIdentityStorageAccess'
-                $piped.Count | Should -Be 15
+                $piped.Count | Should -Be 17
 
                 # Repair binds a piped connection by property name too (-WhatIf: the PUT comes next, by name).
                 Reset-CISynapseEmulatorRequestLog -Stack $Stack

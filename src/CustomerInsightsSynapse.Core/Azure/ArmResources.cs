@@ -45,7 +45,8 @@ public sealed record WorkspaceResource(
     string? ManagedIdentityPrincipalId,
     string? DevEndpoint,
     string? SqlOnDemandEndpoint,
-    DefaultDataLake DefaultDataLake)
+    DefaultDataLake DefaultDataLake,
+    string? PublicNetworkAccess = null)
 {
     internal static WorkspaceResource FromJson(JsonElement e)
     {
@@ -62,7 +63,8 @@ public sealed record WorkspaceResource(
             new DefaultDataLake(
                 TolerantJson.String(lake, "resourceId") is { Length: > 0 } id ? id : null,
                 TolerantJson.String(lake, "accountUrl"),
-                TolerantJson.String(lake, "filesystem") is { Length: > 0 } fs ? fs : null));
+                TolerantJson.String(lake, "filesystem") is { Length: > 0 } fs ? fs : null),
+            TolerantJson.String(properties, "publicNetworkAccess"));
     }
 
     /// <summary>The development endpoint (Synapse data plane), when it is a URL.</summary>

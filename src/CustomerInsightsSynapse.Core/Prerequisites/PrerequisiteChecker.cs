@@ -25,6 +25,7 @@ public sealed class PrerequisiteChecker
     private readonly Func<Uri, AzureRestClient> _synapse;
     private readonly Func<CancellationToken, Task<SignedInIdentity>> _signedIn;
     private readonly Func<Uri, string, CancellationToken, Task>? _probeContainer;
+    private readonly Func<string, CancellationToken, Task<SqlRights>>? _probeSql;
 
     /// <param name="session">The signed-in session.</param>
     /// <param name="resources">
@@ -42,16 +43,21 @@ public sealed class PrerequisiteChecker
                 return new SignedInIdentity(claims.ObjectId, claims.PrincipalType);
             },
             (endpoint, container, ct) => session.CreateBlobClientFactory().Container(endpoint, container).GetPropertiesAsync(cancellationToken: ct),
+            (endpoint, ct) => SqlRightsCheck.ProbeAsync(
+                new Sql.SqlScriptExecutor(Sql.SqlEndpoint.Parse(endpoint), session.Credential, session.Cloud.SqlAudience, new Sql.SqlExecutorOptions { MaxAttempts = 1, ConnectTimeout = TimeSpan.FromSeconds(15) }),
+                ct),
             resources)
     {
     }
 
     /// <summary>
     /// With <paramref name="probeContainer"/> (reads the container's properties from this computer) the checker also
-    /// tests the storage network rules (StorageNetworkAllowsCaller); without it that check is left out.
+    /// tests the storage network rules (StorageNetworkAllowsCaller); without it that check is left out. With
+    /// <paramref name="probeSql"/> (asks master on the workspace's serverless SQL endpoint what the signed-in account may
+    /// do) it also tests the user's SQL rights (UserSqlRights); without it that check is left out.
     /// </summary>
     internal PrerequisiteChecker(AzureRestClient arm, AzureRestClient graph, Func<Uri, AzureRestClient> synapse, Func<CancellationToken, Task<SignedInIdentity>> signedIn,
-        Func<Uri, string, CancellationToken, Task>? probeContainer = null, ArmResourceReader? resources = null)
+        Func<Uri, string, CancellationToken, Task>? probeContainer = null, Func<string, CancellationToken, Task<SqlRights>>? probeSql = null, ArmResourceReader? resources = null)
     {
         _arm = arm;
         _sharedResources = resources;
@@ -59,6 +65,7 @@ public sealed class PrerequisiteChecker
         _synapse = synapse;
         _signedIn = signedIn;
         _probeContainer = probeContainer;
+        _probeSql = probeSql;
     }
 
     /// <summary>How many rounds of requests the last run needed (at most three).</summary>
@@ -134,6 +141,12 @@ public sealed class PrerequisiteChecker
             : blobEndpoint is not null && Uri.TryCreate(blobEndpoint, UriKind.Absolute, out var blobUri)
                 ? ProbeAsync(blobUri, target.Container, ct)
                 : Task.FromResult(Outcome<bool>.Failed(storageTask.Result.Error ?? "The storage account reports no blob endpoint."));
+        var sqlEndpoint = workspace?.SqlOnDemandEndpoint;
+        // The probe signs in as the signed-in account: it says nothing about another user named with -UserObjectId.
+        // SqlClient does part of a login synchronously: on the thread pool it cannot hold back the round's other requests.
+        var sqlProbeTask = _probeSql is null || sqlEndpoint is null || target.UserObjectId is not null
+            ? null
+            : Task.Run(() => SqlRightsCheck.TryProbeAsync(c => _probeSql(sqlEndpoint, c), ct), ct);
         var unnamed = userId is not null && !named.ContainsKey(userId) ? new[] { userId } : [];
         var namesTask = LookUpAsync(unnamed, ct);
         var round2 = new List<Task> { firewallTask, synapseTask, namesTask, containerDenies, groupDenies };
@@ -142,7 +155,7 @@ public sealed class PrerequisiteChecker
             round2.Add(linkedServicesTask);
         }
 
-        round2.AddRange(new Task?[] { containerScopeList, groupScopeList, probeTask }.OfType<Task>());
+        round2.AddRange(new Task?[] { containerScopeList, groupScopeList, probeTask, sqlProbeTask }.OfType<Task>());
         round2.AddRange(containerAssignments.Values);
         round2.AddRange(groupAssignments.Values);
         round2.AddRange(memberOf.Values);
@@ -199,6 +212,7 @@ public sealed class PrerequisiteChecker
         }
 
         results.Add(rules.WorkspaceFirewall(workspaceTask.Result, firewallTask.Result));
+        results.Add(WorkspaceNetworkCheck.Evaluate(target, workspaceTask.Result, synapseTask.Result));
         results.Add(rules.ServicePrincipalFound(servicePrincipalTask.Result, servicePrincipal));
 
         foreach (var principal in new[] { servicePrincipal, signedInUser, workspaceIdentity })
@@ -232,6 +246,10 @@ public sealed class PrerequisiteChecker
 
         results.Add(rules.SynapseAdministrator(servicePrincipal, spLookupError, synapseTask.Result, GroupsOf(servicePrincipal), synapseEndpoint, userId));
         results.Add(rules.SynapsePrincipalTypes(synapseTask.Result, userId));
+        if (_probeSql is not null)
+        {
+            results.Add(SqlRightsCheck.Evaluate(target, Named(signedInUser), sqlEndpoint, sqlProbeTask?.Result, synapseEndpoint));
+        }
 
         foreach (var principal in queryUsers)
         {
@@ -403,7 +421,7 @@ public sealed class PrerequisiteChecker
         }
         catch (AzureRequestException ex)
         {
-            return Outcome<AzureResponse?>.Failed(ex.Message, ex.Status);
+            return Outcome<AzureResponse?>.Failed(ex.Message, ex.Status, ex.AzureErrorCode);
         }
         catch (CISynapseException ex) when (ex is not NotSignedInException && ex.ErrorId is ErrorIds.AzureRequestFailed or ErrorIds.AuthenticationFailed or ErrorIds.NotConnected or ErrorIds.AccessTokenExpired)
         {
@@ -419,7 +437,7 @@ public sealed class PrerequisiteChecker
         }
         catch (AzureRequestException ex)
         {
-            return Outcome<T>.Failed(ex.Message, ex.Status);
+            return Outcome<T>.Failed(ex.Message, ex.Status, ex.AzureErrorCode);
         }
         catch (CISynapseException ex) when (ex is not NotSignedInException && ex.ErrorId is ErrorIds.AzureRequestFailed or ErrorIds.AuthenticationFailed or ErrorIds.NotConnected or ErrorIds.AccessTokenExpired)
         {
@@ -435,7 +453,7 @@ internal sealed record SignedInIdentity(string? ObjectId, string? PrincipalType)
 internal sealed record DirectoryEntry(string? Type, string? DisplayName);
 
 /// <summary>A request's value, or why there is none (with the HTTP status when Azure answered).</summary>
-internal sealed record Outcome<T>(T? Value, string? Error, int? Status)
+internal sealed record Outcome<T>(T? Value, string? Error, int? Status, string? Code = null)
 {
     public bool Succeeded => Error is null;
 
@@ -443,5 +461,5 @@ internal sealed record Outcome<T>(T? Value, string? Error, int? Status)
 
     public static Outcome<T> Of(T value) => new(value, null, null);
 
-    public static Outcome<T> Failed(string error, int? status = null) => new(default, error, status);
+    public static Outcome<T> Failed(string error, int? status = null, string? code = null) => new(default, error, status, code);
 }

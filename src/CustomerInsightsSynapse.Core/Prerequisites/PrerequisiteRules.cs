@@ -386,6 +386,14 @@ internal sealed class PrerequisiteRules(PrerequisiteTarget target, string storag
     /// </summary>
     private PrerequisiteResult SynapseListFailed(string id, string title, PrerequisitePrincipal principal, string requirement, Outcome<IReadOnlyList<SynapseRoleAssignment>> assignments, string? callerId)
     {
+        if (WorkspaceNetworkCheck.IsRefusal(assignments))
+        {
+            return new PrerequisiteResult(id, title, principal, WorkspaceScope, requirement, PrerequisiteStatus.Unknown,
+                $"Could not be decided: the workspace firewall refused this computer ({assignments.Error}).",
+                $"Let this computer through the workspace firewall first (see {WorkspaceNetworkCheck.CheckId}); then run the test again.",
+                null);
+        }
+
         if (assignments.Status is 401 or 403)
         {
             return new PrerequisiteResult(id, title, principal, WorkspaceScope, requirement, PrerequisiteStatus.Unknown,

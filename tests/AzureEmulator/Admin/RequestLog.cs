@@ -1,7 +1,8 @@
 namespace AzureEmulator.Admin;
 
-/// <summary>One served request: its route name (e.g. "GET roleAssignments"), path, query string, status and timing.</summary>
-public sealed record RequestEntry(string Method, string Route, string Path, int Status, DateTimeOffset Started, DateTimeOffset Ended, string? Fault, string Query = "");
+/// <summary>One served request: its route name (e.g. "GET roleAssignments"), path, query string, status, timing, and the JSON bodies both ways (contract tests check them).</summary>
+public sealed record RequestEntry(string Method, string Route, string Path, int Status, DateTimeOffset Started, DateTimeOffset Ended, string? Fault, string Query = "",
+    string? RequestBody = null, string? ResponseBody = null);
 
 /// <summary>Every non-admin request the emulator served, in arrival order, with counts per route.</summary>
 public sealed class RequestLog

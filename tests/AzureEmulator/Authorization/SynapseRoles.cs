@@ -4,6 +4,7 @@ namespace AzureEmulator.Authorization;
 public static class SynapseRoles
 {
     public const string Administrator = "6e4bf58a-b8e1-4cc3-bbf9-d73143322b78";
+    public const string SqlAdministrator = "7af0c69a-a548-47d6-aea3-d00e69bd83aa";
 
     public sealed record Role(string Id, string Name, string Description, IReadOnlyList<string> DataActions);
 

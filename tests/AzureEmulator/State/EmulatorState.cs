@@ -127,6 +127,7 @@ public sealed class EmulatorState
             w.FirewallRules ??= [];
             w.RoleAssignments ??= [];
             w.LinkedServices ??= [];
+            w.SqlLogins ??= [];
             w.ConnectivityEndpoints ??= new(StringComparer.OrdinalIgnoreCase);
         }
 

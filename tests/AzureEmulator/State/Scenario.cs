@@ -195,6 +195,12 @@ public sealed class SynapseWorkspace
     /// <summary>Synapse RBAC assignments (data plane), exactly as the dev endpoint lists them.</summary>
     public List<SynapseRoleAssignment> RoleAssignments { get; set; } = [];
 
+    /// <summary>The workspace's Microsoft Entra SQL administrator (a user, group or service principal): sysadmin of serverless SQL.</summary>
+    public string? SqlAdministratorObjectId { get; set; }
+
+    /// <summary>Serverless SQL logins made with CREATE LOGIN ... FROM EXTERNAL PROVIDER, and their server roles.</summary>
+    public List<SqlServerLogin> SqlLogins { get; set; } = [];
+
     public string ResourceId => $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroup}/providers/Microsoft.Synapse/workspaces/{Name}";
 }
 
@@ -235,6 +241,14 @@ public sealed class LinkedService
 
     /// <summary>Served instead of a url when set (a linked service made with a connection string).</summary>
     public string? ConnectionString { get; set; }
+}
+
+public sealed class SqlServerLogin
+{
+    public string PrincipalId { get; set; } = "";
+
+    /// <summary>Server roles of the login: dbcreator (may CREATE DATABASE) or sysadmin.</summary>
+    public List<string> ServerRoles { get; set; } = [];
 }
 
 public sealed class FirewallRule

@@ -247,6 +247,14 @@ public sealed class SynapseApi(EmulatorContext emu)
             return badVersion;
         }
 
+        // The workspace firewall answers before the token is looked at.
+        if (emu.State.Read(s => s.SynapseWorkspaces.FirstOrDefault(x => x.Name.Equals(workspace, StringComparison.OrdinalIgnoreCase)) is { } w
+            ? WorkspaceFirewall.RefuseDev(w, ctx.Connection.RemoteIpAddress)
+            : null) is { } refused)
+        {
+            return refused;
+        }
+
         var check = emu.Tokens.Check(ctx.Request, Audiences);
         if (check.Problem != TokenProblem.None)
         {

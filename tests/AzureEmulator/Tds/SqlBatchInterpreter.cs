@@ -15,6 +15,9 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
 {
     private const ushort SelectCommand = 0xC1;
 
+    /// <summary>The rights of the session's login; every statement is allowed when null.</summary>
+    public SqlLoginRights? Rights { get; set; }
+
     public BatchOutcome Run(string text, string database, string login)
     {
         var parser = new TSql160Parser(initialQuotedIdentifiers: true);
@@ -39,7 +42,7 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
             }
             else
             {
-                var session = new Session(view, current, tokens, login, storage);
+                var session = new Session(view, current, tokens, login, storage) { Rights = Rights };
                 try
                 {
                     foreach (var batch in ((TSqlScript)fragment).Batches)
@@ -120,10 +123,13 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
     {
         public string Database { get; private set; } = database;
 
+        public SqlLoginRights? Rights { get; init; }
+
         private SqlDatabase Current => catalog.Database(Database) ?? throw new SqlStatementException(SqlErrors.DatabaseMissing(Database));
 
         public void Execute(TSqlStatement statement)
         {
+            SqlPermissions.Demand(statement, Rights, catalog.Database(Database));
             if (statement is not (IfStatement or BeginEndBlockStatement or UseStatement or SelectStatement or CreateDatabaseStatement or DropDatabaseStatement)
                 && catalog.Database(Database) is { IsReplicated: true })
             {
@@ -163,7 +169,7 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
                         throw new SqlStatementException(SqlErrors.DatabaseExists(name));
                     }
 
-                    catalog.AddDatabase(name, create.Collation?.Value);
+                    catalog.AddDatabase(name, create.Collation?.Value).Owner = Rights?.Login;
                     break;
                 case DropDatabaseStatement drop:
                     foreach (var db in drop.Databases)
@@ -235,6 +241,9 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
                         }
                     }
 
+                    break;
+                case SelectStatement probe when SqlPermissions.TryAnswer(probe, Rights) is { } answer:
+                    tokens.ResultSet(answer.Columns, answer.Rows).Done((ushort)(TdsProtocol.DoneMore | TdsProtocol.DoneCount), SelectCommand, answer.Rows.Count);
                     break;
                 case SelectStatement select when Sql.QueryExecutor.Handles(select):
                     var count = new Sql.QueryExecutor(Current, login, storage).Run(select, tokens);

@@ -35,6 +35,9 @@ public sealed class SqlDatabase(int id, string name, string? collation)
     /// <summary>A Lake database (shared with Spark): serverless SQL refuses every object change in it.</summary>
     public bool IsReplicated { get; init; }
 
+    /// <summary>The object id of the login that created the database (its owner); null for master and databases made without a login.</summary>
+    public string? Owner { get; set; }
+
     public Dictionary<string, SqlCredential> Credentials { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, SqlDataSource> DataSources { get; } = new(StringComparer.OrdinalIgnoreCase);

@@ -36,6 +36,12 @@ public sealed class SqlEndpointServer : IAsyncDisposable
     /// <summary>What OPENROWSET reads and who may read it; null when the emulator runs without Azurite.</summary>
     public Sql.SqlStorageContext? Storage { get; set; }
 
+    /// <summary>The workspace firewall: the login error for a client address it refuses, or null; everyone is admitted when unset.</summary>
+    public Func<IPAddress?, SqlError?>? Firewall { get; set; }
+
+    /// <summary>What a login (by object id) may do; every statement is allowed when unset.</summary>
+    public Func<string, SqlLoginRights>? Rights { get; set; }
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>The endpoint as a workspace's connectivityEndpoints.sqlOnDemand gives it: <c>127.0.0.1,port</c>.</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -108,6 +109,12 @@ internal sealed class TdsSession(TcpClient client, SqlEndpointServer server, X50
         }
 
         var login = Login7.Parse(message.Payload);
+        if (server.Firewall?.Invoke((client.Client.RemoteEndPoint as IPEndPoint)?.Address) is { } refused)
+        {
+            await FailLoginAsync(refused, cancellationToken);
+            return false;
+        }
+
         if (!login.HasFedAuth)
         {
             await FailLoginAsync(SqlErrors.LoginFailed(login.UserName), cancellationToken);
@@ -155,6 +162,7 @@ internal sealed class TdsSession(TcpClient client, SqlEndpointServer server, X50
         }
 
         _login = check.Caller.ObjectId;
+        _interpreter.Rights = server.Rights?.Invoke(_login);
         _loginDatabase = _database = known;
         var packetSize = login.PacketSize is >= 512 and <= 32767 ? login.PacketSize : TdsProtocol.DefaultPacketSize;
         var ack = new TdsTokenWriter()

@@ -15,10 +15,12 @@ namespace CustomerInsightsSynapse.Core.Tests.Contract;
 
 /// <summary>
 /// Contract tests: every request the module sends to the emulator while it validates a connection, tests the
-/// prerequisites (default lake and linked-service lake, groups, a query group) and repairs them, matched to an
+/// prerequisites (default lake and linked-service lake, groups, a query group), repairs them, and resolves an export
+/// run's targets and runs its prerequisite pass (the run's other traffic is Blob, to Azurite, and TDS), matched to an
 /// operation of the official specifications in ../shared/fixtures/azure-rest-specs (method, path template,
-/// api-version, query parameter names). Microsoft Graph has no specification there: its requests are listed as
-/// documented on Learn. The operations used, with counts, are kept in tests/AzureEmulator/README.md.
+/// api-version, query parameter names), with each request body and each emulator response body validated against the
+/// operation's schemas. Microsoft Graph has no specification there: its requests are listed as documented on Learn.
+/// The operations used, with counts, are kept in tests/AzureEmulator/README.md.
 /// </summary>
 public sealed class AzureContractTests
 {
@@ -64,6 +66,17 @@ public sealed class AzureContractTests
             }
 
             Assert.All(await CheckerFor(emulator, User).TestAsync(Target, OperationContext.None), r => Assert.True(r.Status == PrerequisiteStatus.Passed, $"{r.CheckId}: {r.Reason}"));
+
+            // An export run resolves the lake container and the SQL endpoint of its connection from Resource Manager.
+            var targets = new CustomerInsightsSynapse.Core.Export.ArmExportTargets(Arm(emulator));
+            var definition = new ConnectionDefinition
+            {
+                Name = "contract", DisplayName = "contract", SubscriptionId = Sub, WorkspaceResourceId = Target.WorkspaceResourceId, WorkspaceName = "ws-ci-export",
+                WorkspaceResourceGroupName = "rg-ci-synapse", StorageAccountResourceId = AccountId, StorageAccountName = "cisynapselake", StorageAccountResourceGroupName = "rg-ci-synapse",
+                Container = "customerinsights", CreatedBy = User, CreatedOn = DateTimeOffset.UnixEpoch, ModifiedOn = DateTimeOffset.UnixEpoch,
+            };
+            Assert.Contains("customerinsights", (await targets.LakeContainerAsync(definition, CancellationToken.None)).ToString(), StringComparison.Ordinal);
+            Assert.NotNull(await targets.SqlEndpointAsync(definition, CancellationToken.None));
             requests.AddRange(emulator.Host.Context.Requests.Snapshot());
         }
 
@@ -142,6 +155,79 @@ public sealed class AzureContractTests
         Assert.True(current == section, $"tests/AzureEmulator/README.md does not list the operations the module uses; run the test with CISYNAPSE_UPDATE_CONTRACT=1 to write:\n{section}");
     }
 
+    [Fact]
+    public async Task Every_request_body_and_every_response_body_matches_the_schema_of_its_operation()
+    {
+        var requests = await RecordAsync();
+        var validator = new SchemaValidator(Catalog.Value);
+        var problems = new List<string>();
+        var validated = 0;
+        foreach (var request in requests.Where(r => !r.Path.StartsWith("/graph/", StringComparison.OrdinalIgnoreCase)))
+        {
+            var dataPlane = request.Path.StartsWith("/synapse/", StringComparison.OrdinalIgnoreCase);
+            var specPath = dataPlane ? "/" + string.Join('/', request.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(2)) : request.Path;
+            var operation = Catalog.Value.Match(request.Method, specPath, dataPlane)!;
+            var shown = $"{request.Method} {request.Path}{request.Query} ({operation.OperationId}, {request.Status})";
+            problems.AddRange(BodyProblems(validator, request.RequestBody, Catalog.Value.RequestSchema(operation), isRequest: true).Select(p => $"{shown} request {p}"));
+            if (!Catalog.Value.DefinesStatus(operation, request.Status))
+            {
+                problems.Add($"{shown}: the specification defines no {request.Status} response");
+                continue;
+            }
+
+            problems.AddRange(BodyProblems(validator, request.ResponseBody, Catalog.Value.ResponseSchema(operation, request.Status), isRequest: false).Select(p => $"{shown} response {p}"));
+            validated++;
+        }
+
+        Assert.True(problems.Count == 0, "Bodies that do not match their schema:\n" + string.Join("\n", problems.Distinct()));
+        Assert.True(validated > 20, $"{validated} responses validated");
+    }
+
+    private static IEnumerable<string> BodyProblems(SchemaValidator validator, string? body, (System.Text.Json.JsonElement Schema, string File)? schema, bool isRequest)
+    {
+        if (body is null || schema is null)
+        {
+            return [];
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        return validator.Validate(document.RootElement, schema.Value.Schema, schema.Value.File, isRequest);
+    }
+
+    [Theory]
+    [InlineData("{\"properties\":{\"networkAcls\":{\"defaultAction\":\"Sideways\"}}}", 200, "$.properties.networkAcls.defaultAction: 'Sideways' is not one of Allow, Deny")]
+    [InlineData("{\"properties\":{\"isHnsEnabled\":\"yes\"}}", 200, "$.properties.isHnsEnabled: String where the schema asks for boolean")]
+    public void A_body_that_breaks_its_schema_is_shown_with_the_path_and_the_problem(string body, int status, string problem)
+    {
+        var operation = Catalog.Value.Match("GET", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/a", dataPlane: false)!;
+
+        var problems = BodyProblems(new SchemaValidator(Catalog.Value), body, Catalog.Value.ResponseSchema(operation, status), isRequest: false).ToArray();
+
+        Assert.Contains(problems, p => p.StartsWith(problem, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{\"error\":\"denied\"}", "$.error: String where the schema asks for object")]
+    [InlineData("{\"error\":{\"code\":403}}", "$.error.code: Number where the schema asks for string")]
+    public void An_error_body_must_have_the_Resource_Manager_error_shape(string body, string problem)
+    {
+        var operation = Catalog.Value.Match("GET", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Synapse/workspaces/w/firewallRules/AllowAllWindowsAzureIps", dataPlane: false)!;
+
+        var problems = BodyProblems(new SchemaValidator(Catalog.Value), body, Catalog.Value.ResponseSchema(operation, 403), isRequest: false).ToArray();
+
+        Assert.Contains(problem, problems);
+    }
+
+    [Fact]
+    public void A_role_assignment_request_without_its_required_properties_is_refused_by_the_schema()
+    {
+        var operation = Catalog.Value.Match("PUT", "/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/00000000-0000-0000-0000-000000000001", dataPlane: false)!;
+
+        var problems = BodyProblems(new SchemaValidator(Catalog.Value), "{\"properties\":{\"principalId\":\"p\"}}", Catalog.Value.RequestSchema(operation), isRequest: true).ToArray();
+
+        Assert.Contains("$.properties: the required property 'roleDefinitionId' is missing", problems);
+    }
+
     [Theory]
     [InlineData("GET", "/subscriptions/s/resourcegroups", "?api-version=2021-04-01", "matches no operation")]
     [InlineData("GET", "/subscriptions/s/providers/Microsoft.Authorization/denyAssignments", "?api-version=2022-04-01&$filter=atScope()&$top=5", "query parameters it does not define: $top")]
@@ -172,10 +258,12 @@ public sealed class AzureContractTests
         var counts = keys.GroupBy(k => k, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
         var text = new StringBuilder();
         text.Append(Start).Append('\n');
-        text.Append("Operations the module calls while it validates a connection, tests prerequisites (default and linked lake, groups, a query group)\n");
-        text.Append("and repairs them, with how often, as `AzureContractTests` records them against the emulator (regenerate with\n");
-        text.Append("`CISYNAPSE_UPDATE_CONTRACT=1`). Each is an operation of `../shared/fixtures/azure-rest-specs`, matched by method, path\n");
-        text.Append("template, api-version and query parameter names. Microsoft Graph has no specification there: its calls are kept to the shapes\n");
+        text.Append("Operations the module calls while it validates a connection, tests prerequisites (default and linked lake, groups, a query group),\n");
+        text.Append("repairs them and resolves an export run's targets (the run's prerequisite pass is the same test; its other traffic is Blob and\n");
+        text.Append("TDS), with how often, as `AzureContractTests` records them against the emulator (regenerate with `CISYNAPSE_UPDATE_CONTRACT=1`).\n");
+        text.Append("Each is an operation of `../shared/fixtures/azure-rest-specs`, matched by method, path template, api-version and query\n");
+        text.Append("parameter names, and each request and response body is validated against the operation's schema (required properties,\n");
+        text.Append("types, closed enums, the error body shape). Microsoft Graph has no specification there: its calls are kept to the shapes\n");
         text.Append("documented on Learn.\n\n");
         text.Append("| operation | method and path | api-version | specification | requests |\n|---|---|---|---|---|\n");
         foreach (var group in counts.Where(g => !g.Key.StartsWith("Graph ", StringComparison.Ordinal)))

@@ -18,6 +18,7 @@ public sealed class SpecCatalog
 {
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch", "head"];
     private readonly List<(SpecOperation Operation, Regex Pattern)> _operations = [];
+    private readonly Dictionary<SpecOperation, (JsonElement Element, string File, SpecParameter[] Parameters)> _definitions = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, JsonDocument> _documents = new(StringComparer.Ordinal);
 
     public SpecCatalog(string root)
@@ -44,7 +45,9 @@ public sealed class SpecCatalog
                         var parameters = shared.Concat(operation.TryGetProperty("parameters", out var op) ? Parameters(file, op) : []).ToArray();
                         var query = parameters.Where(p => p.In == "query").Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
                         var id = operation.TryGetProperty("operationId", out var oid) ? oid.GetString()! : $"{method} {template}";
-                        _operations.Add((new SpecOperation(id, method.ToUpperInvariant(), template, version, query, Path.GetRelativePath(root, file).Replace('\\', '/'), dataPlane), PatternFor(template, id, parameters)));
+                        var spec = new SpecOperation(id, method.ToUpperInvariant(), template, version, query, Path.GetRelativePath(root, file).Replace('\\', '/'), dataPlane);
+                        _operations.Add((spec, PatternFor(template, id, parameters)));
+                        _definitions[spec] = (operation, file, parameters);
                     }
                 }
             }
@@ -88,17 +91,51 @@ public sealed class SpecCatalog
         return new Regex($"^/{pattern}/?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
-    private sealed record SpecParameter(string Name, string In, bool SkipUrlEncoding);
+    private sealed record SpecParameter(string Name, string In, bool SkipUrlEncoding, JsonElement Schema = default, string File = "");
+
+    /// <summary>The schema of the operation's body parameter (and the file its $refs are relative to), or null when it takes none.</summary>
+    public (JsonElement Schema, string File)? RequestSchema(SpecOperation operation)
+    {
+        var body = _definitions[operation].Parameters.FirstOrDefault(p => p.In == "body");
+        return body is null || body.Schema.ValueKind != JsonValueKind.Object ? null : (body.Schema, body.File);
+    }
+
+    /// <summary>The response schema for a status code (or the "default" response), or null when the operation defines no body for it.</summary>
+    public (JsonElement Schema, string File)? ResponseSchema(SpecOperation operation, int status)
+    {
+        var (element, file, _) = _definitions[operation];
+        if (!element.TryGetProperty("responses", out var responses))
+        {
+            return null;
+        }
+
+        if (!responses.TryGetProperty(status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) && !responses.TryGetProperty("default", out response))
+        {
+            return null;
+        }
+
+        var (resolved, resolvedFile) = Resolve(file, response);
+        return resolved.TryGetProperty("schema", out var schema) ? (schema, resolvedFile) : null;
+    }
+
+    /// <summary>Whether the operation defines a response for the status code (a "default" response covers every error).</summary>
+    public bool DefinesStatus(SpecOperation operation, int status) =>
+        _definitions[operation].Element.TryGetProperty("responses", out var responses)
+        && (responses.TryGetProperty(status.ToString(System.Globalization.CultureInfo.InvariantCulture), out _) || (status >= 400 && responses.TryGetProperty("default", out _)));
+
+    /// <summary>Follows a schema's $ref chain to a plain schema object.</summary>
+    public (JsonElement Element, string File) ResolveSchema(string file, JsonElement schema) => Resolve(file, schema);
 
     private IEnumerable<SpecParameter> Parameters(string file, JsonElement list)
     {
         foreach (var item in list.EnumerateArray())
         {
-            var (resolved, _) = Resolve(file, item);
+            var (resolved, resolvedFile) = Resolve(file, item);
             if (resolved.TryGetProperty("name", out var name) && resolved.TryGetProperty("in", out var where))
             {
                 yield return new SpecParameter(name.GetString()!, where.GetString()!,
-                    resolved.TryGetProperty("x-ms-skip-url-encoding", out var skip) && skip.ValueKind == JsonValueKind.True);
+                    resolved.TryGetProperty("x-ms-skip-url-encoding", out var skip) && skip.ValueKind == JsonValueKind.True,
+                    resolved.TryGetProperty("schema", out var schema) ? schema : default, resolvedFile);
             }
         }
     }

@@ -22,7 +22,8 @@ public sealed class PrerequisiteCheckerEmulatorTests
     internal static EmulatorScenario PreparedTenant() =>
         EmulatorScenario.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "AzureEmulator", "Scenarios", "prepared-tenant.json")));
 
-    internal static PrerequisiteChecker CheckerFor(LocalEmulator emulator, string userId, string? callerType = "User", Func<Uri, string, CancellationToken, Task>? probeContainer = null)
+    internal static PrerequisiteChecker CheckerFor(LocalEmulator emulator, string userId, string? callerType = "User", Func<Uri, string, CancellationToken, Task>? probeContainer = null,
+        Func<string, CancellationToken, Task<SqlRights>>? probeSql = null)
     {
         var credential = new ScopeTokenCredential(new Dictionary<string, string>
         {
@@ -36,7 +37,8 @@ public sealed class PrerequisiteCheckerEmulatorTests
             new AzureRestClient(emulator.GraphUrl, credential, GraphAudience, Options()),
             endpoint => new AzureRestClient(endpoint, credential, SynapseAudience, Options()),
             _ => Task.FromResult(new SignedInIdentity(userId, callerType)),
-            probeContainer);
+            probeContainer,
+            probeSql);
     }
 
     /// <summary>The longest run of requests each of which started after the previous one ended.</summary>
@@ -65,7 +67,7 @@ public sealed class PrerequisiteCheckerEmulatorTests
         var results = await checker.TestAsync(target, OperationContext.None);
 
         Assert.All(results, r => Assert.True(r.Status == PrerequisiteStatus.Passed, $"{r.CheckId}: {r.Status} {r.Reason}"));
-        Assert.Equal(15, results.Count);
+        Assert.Equal(16, results.Count);
         Assert.All(results, r => Assert.Contains(r.CheckId, CheckIds.All));
         Assert.Equal(3, checker.Rounds);
         var requests = emulator.Host.Context.Requests.Snapshot();
