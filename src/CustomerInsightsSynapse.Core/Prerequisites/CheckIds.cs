@@ -13,6 +13,7 @@ public static class CheckIds
     public const string StorageFirewallAllowsWorkspace = "StorageFirewallAllowsWorkspace";
     public const string StorageNetworkAllowsCaller = "StorageNetworkAllowsCaller";
     public const string WorkspaceFirewallAllowsAzureServices = "WorkspaceFirewallAllowsAzureServices";
+    public const string WorkspaceFirewallAllowsCaller = "WorkspaceFirewallAllowsCaller";
     public const string ServicePrincipalExists = "ServicePrincipalExists";
     public const string ServicePrincipalStorageAccess = "ServicePrincipalStorageAccess";
     public const string UserStorageAccess = "UserStorageAccess";
@@ -22,6 +23,7 @@ public static class CheckIds
     public const string UserResourceGroupReader = "UserResourceGroupReader";
     public const string ServicePrincipalSynapseAdministrator = "ServicePrincipalSynapseAdministrator";
     public const string SynapseAssignmentPrincipalType = "SynapseAssignmentPrincipalType";
+    public const string UserSqlRights = "UserSqlRights";
 
     public static IReadOnlyList<string> All { get; } =
     [
@@ -32,6 +34,7 @@ public static class CheckIds
         StorageFirewallAllowsWorkspace,
         StorageNetworkAllowsCaller,
         WorkspaceFirewallAllowsAzureServices,
+        WorkspaceFirewallAllowsCaller,
         ServicePrincipalExists,
         ServicePrincipalStorageAccess,
         UserStorageAccess,
@@ -41,5 +44,6 @@ public static class CheckIds
         UserResourceGroupReader,
         ServicePrincipalSynapseAdministrator,
         SynapseAssignmentPrincipalType,
+        UserSqlRights,
     ];
 }

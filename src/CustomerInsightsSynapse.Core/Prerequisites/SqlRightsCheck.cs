@@ -17,7 +17,7 @@ internal sealed record SqlRights(bool IsSysAdmin, bool CanCreateDatabase);
 /// </summary>
 internal static class SqlRightsCheck
 {
-    public const string CheckId = "UserSqlRights";
+    public const string CheckId = CheckIds.UserSqlRights;
 
     /// <summary>SQL error numbers of a login the workspace firewall refuses (firewall rule missing, public access denied).</summary>
     private static readonly int[] FirewallErrors = [40615, 47073];

@@ -11,7 +11,7 @@ namespace CustomerInsightsSynapse.Core.Prerequisites;
 /// </summary>
 internal static partial class WorkspaceNetworkCheck
 {
-    public const string CheckId = "WorkspaceFirewallAllowsCaller";
+    public const string CheckId = CheckIds.WorkspaceFirewallAllowsCaller;
 
     /// <summary>The dev endpoint's error code when no firewall rule covers the client's address.</summary>
     public const string ClientIpRefused = "ClientIpAddressNotAuthorized";
