@@ -99,7 +99,7 @@ Describe 'Flaky storage' {
         $views = Get-ViewBulk $e.Database
         $views.Count | Should -Be 50
         $model = Get-LakeModel $e.Database
-        foreach ($name in $views.Keys) { $views[$name] | Should -Be "$($e.Database)/$name/$(Get-SnapshotOf $model $name)/*" }
+        foreach ($name in $views.Keys) { $views[$name] | Should -Be "$name/$(Get-SnapshotOf $model $name)/**" }
     }
 
     It 'fails within a bounded time naming the endpoint when every storage request fails, and keeps the previous snapshots' {
@@ -195,7 +195,10 @@ Describe 'Concurrent runs' {
             Assert-LakeMatchesSource -Source $exports[$i].Source -Database $exports[$i].Database
             $views = Get-ViewBulk $exports[$i].Database
             $views.Count | Should -Be 3
-            foreach ($bulk in $views.Values) { $bulk | Should -BeLike "$($exports[$i].Database)/*" }
+            $catalog = Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database $exports[$i].Database
+            foreach ($view in @($catalog.views)) {
+                ($catalog.dataSources | Where-Object name -EQ $view.dataSource).location | Should -BeLike "*/$($exports[$i].Database)" -Because 'each view reads through its own database folder'
+            }
         }
     }
 }

@@ -50,7 +50,7 @@ BeforeAll {
         $model = Get-LakeModel $Database
         $views = Get-ViewBulk $Database
         $views.Count | Should -Be $Count
-        foreach ($entity in $views.Keys) { $views[$entity] | Should -Be "$Database/$entity/$(Get-SnapshotOf $model $entity)/*" -Because "view $entity reads what model.json names" }
+        foreach ($entity in $views.Keys) { $views[$entity] | Should -Be "$entity/$(Get-SnapshotOf $model $entity)/**" -Because "view $entity reads what model.json names" }
     }
     function Wait-Until([scriptblock] $Condition, [int] $Seconds, [int] $PollMilliseconds = 50) {
         $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
@@ -126,7 +126,7 @@ Describe 'Snapshot garbage' {
         $views = Get-ViewBulk $e.Database
         foreach ($entity in $views.Keys) {
             $folders = @(Get-LakeBlob "$($e.Database)/$entity/" | ForEach-Object { $_.Name.Split('/')[2] } | Sort-Object -Unique)
-            $referenced = @((Get-SnapshotOf $model $entity), ($views[$entity] -replace "^$($e.Database)/$entity/([^/]+)/\*$", '$1')) | Sort-Object -Unique
+            $referenced = @((Get-SnapshotOf $model $entity), ($views[$entity] -replace "^$entity/([^/]+)/\*\*$", '$1')) | Sort-Object -Unique
             $folders | Where-Object { $_ -notin $referenced -and $_ -ne $folders[-2] } | Should -BeNullOrEmpty -Because "$entity keeps only what its view and model.json read, and the snapshot before it"
             $folders.Count | Should -BeLessOrEqual 2
         }

@@ -220,7 +220,7 @@ Describe 'A name SQL cannot hold fails its entity alone' {
         @($views.name | Sort-Object) | Should -Be @('Customer', 'UnifiedActivity')
         foreach ($entity in 'Customer', 'UnifiedActivity') {
             $snapshot = ($run.Entities | Where-Object Entity -EQ $entity).SnapshotId
-            ($views | Where-Object name -EQ $entity).bulk | Should -Be "$($s.Database)/$entity/$snapshot/*"
+            ($views | Where-Object name -EQ $entity).bulk | Should -Be "$entity/$snapshot/**"
         }
         $again.Status | Should -Be 'PartiallySucceeded'
         @(Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "$($s.Database)/Segments/") | Should -BeNullOrEmpty -Because 'a refused entity is not landed, so retries pile up nothing'
