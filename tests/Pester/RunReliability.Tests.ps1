@@ -234,7 +234,9 @@ Describe 'Killed runs' {
                 $db = $case.Export.Database
                 $modelTag = (Get-LakeBlob "$db/model.json").ETag
                 $before = @(Get-LakeBlob "$db/" | ForEach-Object Name)
-                $batchesBefore = @(Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database $db).Count
+                # The run's deployment batches; the claim step's owner-marker batches come before the lock and do not count.
+                $deployment = { @(Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database $db | Where-Object { $_.text -notmatch '\[cisynapse\]' }).Count }
+                $batchesBefore = & $deployment
                 $viewsBefore = Get-ViewBulk $db
                 $worker = Start-CISynapseRunWorker -Store $StorePath -ConnectPath $ConnectPath -ExportName $case.Export.Name -ResultPath (Join-Path $TestDrive "$db.json") -Tag $db
                 $deadline = [DateTime]::UtcNow.AddSeconds(90)
@@ -245,7 +247,7 @@ Describe 'Killed runs' {
                         Leased       = (Get-LeaseState "$db/_lock") -eq 'leased'
                         NewFiles     = @($blobs | Where-Object { $_.Name -notin $before -and $_.Name -match '\.csv$' }).Count
                         ModelChanged = ($blobs | Where-Object Name -EQ "$db/model.json").ETag -ne $modelTag
-                        Batches      = @(Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database $db).Count - $batchesBefore
+                        Batches      = (& $deployment) - $batchesBefore
                         ViewsMoved   = $views.Count -eq 8 -and @($views.Keys | Where-Object { $views[$_] -ne $viewsBefore[$_] }).Count -eq 8
                     }
                     if (& $case.Point.When $observed) {
