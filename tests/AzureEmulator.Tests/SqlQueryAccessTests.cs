@@ -59,6 +59,16 @@ public sealed class SqlQueryAccessTests
     }
 
     [Fact]
+    public void GrantsToTheUserItselfCountAsGrantsThroughARole()
+    {
+        _sql.Ok("CREATE USER [quinn@contoso.example] FROM EXTERNAL PROVIDER;");
+        _sql.Ok("GRANT SELECT ON SCHEMA::[dbo] TO [quinn@contoso.example];");
+        _sql.Ok("EXEC(N'GRANT REFERENCES ON DATABASE SCOPED CREDENTIAL::[Wsi] TO [quinn@contoso.example];');");
+
+        Assert.Equal([5, 7], _sql.Query(ViewQuery, Reader, NotAdmin(Reader)).Rows.Select(r => r[0]));
+    }
+
+    [Fact]
     public void AUserOutsideTheRoleHasNeitherSelectNorReferences()
     {
         _sql.Ok("CREATE USER [quinn@contoso.example] FROM EXTERNAL PROVIDER;");

@@ -299,7 +299,7 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
             target.Members.Add(member);
         }
 
-        /// <summary>GRANT on a schema to roles of the database (the only GRANT the module sends in a plain statement).</summary>
+        /// <summary>GRANT on a schema to roles or users of the database (the only GRANT the module sends in a plain statement).</summary>
         private void Grant(GrantStatement grant)
         {
             var target = grant.SecurityTargetObject;
@@ -314,7 +314,7 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
                 var name = string.Join(' ', permission.Identifiers.Select(i => i.Value.ToUpperInvariant()));
                 foreach (var principal in grant.Principals)
                 {
-                    RoleOf(principal.Identifier.Value).Grants.Add($"{name} ON SCHEMA::{schema}");
+                    GrantsOf(principal.Identifier.Value).Add($"{name} ON SCHEMA::{schema}");
                 }
             }
         }
@@ -338,11 +338,13 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
                 throw new SqlStatementException(SqlErrors.CannotFind("credential", credential));
             }
 
-            RoleOf(match.Groups[2].Value.Replace("]]", "]", StringComparison.Ordinal)).Grants.Add("REFERENCES ON DATABASE SCOPED CREDENTIAL::" + credential);
+            GrantsOf(match.Groups[2].Value.Replace("]]", "]", StringComparison.Ordinal)).Add("REFERENCES ON DATABASE SCOPED CREDENTIAL::" + credential);
         }
 
-        private SqlRole RoleOf(string name) =>
-            Current.Roles.GetValueOrDefault(name) ?? throw new SqlStatementException(SqlErrors.CannotFind("user", name));
+        private SortedSet<string> GrantsOf(string principal) =>
+            Current.Roles.GetValueOrDefault(principal)?.Grants
+            ?? Current.Users.GetValueOrDefault(principal)?.Grants
+            ?? throw new SqlStatementException(SqlErrors.CannotFind("user", principal));
 
         private void CreateDataSource(CreateExternalDataSourceStatement statement)
         {

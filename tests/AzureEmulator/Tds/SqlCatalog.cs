@@ -19,7 +19,11 @@ public sealed record SqlRole(int Id, string Name)
 }
 
 /// <summary>A database user made FROM EXTERNAL PROVIDER: its name and the Microsoft Entra object id it maps to.</summary>
-public sealed record SqlUser(int Id, string Name, string ObjectId);
+public sealed record SqlUser(int Id, string Name, string ObjectId)
+{
+    /// <summary>The permissions granted to the user itself, in the form of <see cref="SqlRole.Grants"/>.</summary>
+    public SortedSet<string> Grants { get; } = new(StringComparer.OrdinalIgnoreCase);
+}
 
 /// <summary>A database scoped credential (the secret, if any, is never kept).</summary>
 public sealed record SqlCredential(int Id, string Name, string Identity);
@@ -61,7 +65,7 @@ public sealed class SqlDatabase(int id, string name, string? collation)
     /// </summary>
     public bool Holds(IReadOnlySet<string> identities, string permission) =>
         Users.Values.Where(u => identities.Contains(u.ObjectId))
-            .Any(u => Roles.Values.Any(r => r.Members.Contains(u.Name) && r.Grants.Contains(permission)));
+            .Any(u => u.Grants.Contains(permission) || Roles.Values.Any(r => r.Members.Contains(u.Name) && r.Grants.Contains(permission)));
 
     /// <summary>Views by "schema.name".</summary>
     public Dictionary<string, SqlView> Views { get; } = new(StringComparer.OrdinalIgnoreCase);
