@@ -149,7 +149,7 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
         var identities = storage?.Identities(login) ?? new HashSet<string>(StringComparer.OrdinalIgnoreCase) { login };
         if (!current.Holds(identities, "SELECT ON SCHEMA::" + schema))
         {
-            throw new SqlStatementException(new SqlError(229, 5, 14, $"The SELECT permission was denied on the object '{view}', database '{current.Name}', schema '{schema}'."));
+            throw new SqlStatementException(SqlQueryErrors.SelectDenied(view, current.Name, schema));
         }
     }
 
