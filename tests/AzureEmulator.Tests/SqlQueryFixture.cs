@@ -44,7 +44,9 @@ internal sealed class SqlQueryFixture
             Files,
             (principal, account, container) => Readers.Contains(principal) && account == "lakeacct",
             () => WorkspaceIdentity,
-            principal => Administrators.Contains(principal));
+            principal => Administrators.Contains(principal),
+            principal => new HashSet<string>(Groups.Where(g => g.Value.Contains(principal)).Select(g => g.Key).Append(principal), StringComparer.OrdinalIgnoreCase),
+            name => Principals.GetValueOrDefault(name));
         Interpreter = new SqlBatchInterpreter(Catalog, Storage);
         Ok("CREATE DATABASE [Sales];", "master");
         Ok("CREATE EXTERNAL DATA SOURCE [Lake] WITH (LOCATION = N'https://lakeacct.dfs.core.windows.net/exports');");
@@ -57,6 +59,12 @@ internal sealed class SqlQueryFixture
     public HashSet<string> Readers { get; } = [Caller, WorkspaceIdentity];
 
     public HashSet<string> Administrators { get; } = [];
+
+    /// <summary>Microsoft Entra principals CREATE USER … FROM EXTERNAL PROVIDER finds: UPN or display name → object id.</summary>
+    public Dictionary<string, string> Principals { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Group object id → the object ids of its members.</summary>
+    public Dictionary<string, HashSet<string>> Groups { get; } = [];
 
     public SqlStorageContext Storage { get; }
 
@@ -77,25 +85,25 @@ internal sealed class SqlQueryFixture
     }
 
     /// <summary>The columns and rows of a SELECT, read straight from the executor (no wire).</summary>
-    public (IReadOnlyList<SqlColumn> Columns, List<object?[]> Rows) Query(string sql, string login = Caller)
+    public (IReadOnlyList<SqlColumn> Columns, List<object?[]> Rows) Query(string sql, string login = Caller, SqlLoginRights? rights = null)
     {
-        var rowset = Rowset(sql, login);
+        var rowset = Rowset(sql, login, rights);
         return (rowset.Columns, rowset.Rows.ToList());
     }
 
-    internal Rowset Rowset(string sql, string login = Caller)
+    internal Rowset Rowset(string sql, string login = Caller, SqlLoginRights? rights = null)
     {
         using var reader = new StringReader(sql);
         var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(reader, out var errors);
         Assert.Empty(errors);
         var select = (SelectStatement)((TSqlScript)fragment).Batches[0].Statements[0];
-        return Catalog.Read(c => new QueryExecutor(c.Database(Database)!, login, Storage).Execute(select));
+        return Catalog.Read(c => new QueryExecutor(c.Database(Database)!, login, Storage) { Rights = rights }.Execute(select));
     }
 
     /// <summary>The error a SELECT fails with (the rows are enumerated, as the endpoint does).</summary>
-    public SqlError Error(string sql, string login = Caller)
+    public SqlError Error(string sql, string login = Caller, SqlLoginRights? rights = null)
     {
-        var ex = Assert.ThrowsAny<Exception>(() => Query(sql, login));
+        var ex = Assert.ThrowsAny<Exception>(() => Query(sql, login, rights));
         return ex switch
         {
             SqlStatementException statement => statement.Error,

@@ -12,6 +12,9 @@ BeforeAll {
     while ($dir -and -not (Test-Path (Join-Path $dir 'shared/fixtures/cdm'))) { $dir = Split-Path -Parent $dir }
     $script:Sample1 = Join-Path $dir 'shared/fixtures/cdm/microsoft-cdm/samples/1-read-manifest/sample-data'
     $script:Prepared = Get-Content -Raw (Join-Path $PSScriptRoot '../AzureEmulator/Scenarios/prepared-tenant.json') | ConvertFrom-Json -AsHashtable
+    # A user of the directory with no storage data role.
+    $script:StrangerId = 'a1b2c3d4-0000-4000-8000-000000000066'
+    $Prepared.principals += @{ id = $StrangerId; type = 'User'; displayName = 'Sam Stranger'; userPrincipalName = 'sam@contoso.example' }
     $script:Stack = Start-CISynapseTestStack -Scenario $Prepared
     $sub = $Prepared.subscriptions[0].subscriptionId
     $rg = $Prepared.synapseWorkspaces[0].resourceGroup
@@ -125,7 +128,11 @@ Describe 'Exported views read back through the serverless SQL endpoint' {
 
     It 'lets a member of a group with Storage Blob Data Reader read, and refuses a caller without a storage data role ("cannot be listed")' {
         $quinn = New-CISynapseTestToken -ObjectId 'a1b2c3d4-0000-4000-8000-000000000044' -TenantId $Prepared.tenantId -Audience 'https://database.windows.net'
-        $stranger = New-CISynapseTestToken -ObjectId ([guid]::NewGuid().ToString()) -TenantId $Prepared.tenantId -Audience 'https://database.windows.net'
+        $stranger = New-CISynapseTestToken -ObjectId $StrangerId -TenantId $Prepared.tenantId -Audience 'https://database.windows.net'
+        # Reading a view needs SELECT on its schema (the admin grants it); the storage role is what this test is about.
+        $grants = "CREATE USER [CI data readers] FROM EXTERNAL PROVIDER; GRANT SELECT ON SCHEMA::[dbo] TO [CI data readers];" +
+            " CREATE USER [sam@contoso.example] FROM EXTERNAL PROVIDER; GRANT SELECT ON SCHEMA::[dbo] TO [sam@contoso.example];"
+        $null = Invoke-CISynapseEmulatorQuery -Stack $Stack -Database 'DemoDb' -Query $grants
 
         (Invoke-CISynapseEmulatorQuery -Stack $Stack -Database 'DemoDb' -Query 'SELECT COUNT(*) AS n FROM dbo.Segments' -AccessToken $quinn).n | Should -Be $DemoRows.Segments
         $failure = { Invoke-CISynapseEmulatorQuery -Stack $Stack -Database 'DemoDb' -Query 'SELECT COUNT(*) AS n FROM dbo.Segments' -AccessToken $stranger } | Should -Throw -PassThru

@@ -28,6 +28,9 @@ internal sealed partial class OpenRowsetSource(SqlDatabase database, string logi
 
     public static string ReadPermission => ReadBlobs;
 
+    /// <summary>The rights of the session's login (sysadmin reads through any credential); null outside a session.</summary>
+    public SqlLoginRights? Rights { get; init; }
+
     public Rowset Open(BulkOpenRowset rowset)
     {
         var options = Options(rowset);
@@ -184,13 +187,24 @@ internal sealed partial class OpenRowsetSource(SqlDatabase database, string logi
         }
 
         var context = storage ?? throw new SqlStatementException(SqlQueryErrors.NotImplemented("OPENROWSET without Azurite (start the emulator with --azurite-blob)"));
-        if (!context.IsSynapseAdministrator(login))
+        if (!MayReference(context, credentialName))
         {
             throw new SqlStatementException(SqlQueryErrors.CredentialDenied(credentialName));
         }
 
         return context.WorkspaceIdentity() ?? throw new SqlStatementException(SqlQueryErrors.Undocumented("a Managed Identity credential when the scenario has no single workspace with a managed identity"));
     }
+
+    /// <summary>
+    /// REFERENCES on the credential: a Synapse Administrator or sysadmin, the database's owner (CONTROL), or a login
+    /// whose database user, or a role that user is a member of, was granted REFERENCES on it (Learn, serverless
+    /// "Control storage account access": GRANT REFERENCES ON DATABASE SCOPED CREDENTIAL for low-privileged users).
+    /// </summary>
+    private bool MayReference(SqlStorageContext context, string credentialName) =>
+        context.IsSynapseAdministrator(login)
+        || Rights is { SysAdmin: true }
+        || (database.Owner is { } owner && string.Equals(owner, login, StringComparison.OrdinalIgnoreCase))
+        || database.Holds(context.Identities(login), "REFERENCES ON DATABASE SCOPED CREDENTIAL::" + credentialName);
 
     private static string Combine(string? location, string bulk)
     {

@@ -15,6 +15,9 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
     private const int MaxViewDepth = 32;
     private int _depth;
 
+    /// <summary>The rights of the session's login; reading a view needs no grant when null.</summary>
+    public SqlLoginRights? Rights { get; init; }
+
     /// <summary>Whether the statement reads a view or OPENROWSET (the catalog queries over sys.* stay with CatalogQuery).</summary>
     public static bool Handles(SelectStatement select) =>
         Specification(select.QueryExpression) is { FromClause.TableReferences: [var table] }
@@ -105,13 +108,18 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
         switch (table)
         {
             case BulkOpenRowset rowset:
-                return new OpenRowsetSource(current, login, storage).Open(rowset);
+                return new OpenRowsetSource(current, login, storage) { Rights = Rights }.Open(rowset);
             case NamedTableReference named:
                 var schema = named.SchemaObject.SchemaIdentifier?.Value ?? "dbo";
                 var key = schema + "." + named.SchemaObject.BaseIdentifier.Value;
                 if (named.SchemaObject.DatabaseIdentifier is not null || !current.Views.TryGetValue(key, out var view) || view.Definition is null)
                 {
                     throw new SqlStatementException(SqlErrors.InvalidObject(named.SchemaObject.DatabaseIdentifier is null ? key : named.SchemaObject.DatabaseIdentifier.Value + "." + key));
+                }
+
+                if (_depth == 0)
+                {
+                    DemandSelect(schema, view.Name);
                 }
 
                 if (++_depth > MaxViewDepth)
@@ -124,6 +132,24 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
                 return inner with { Alias = named.Alias?.Value ?? named.SchemaObject.BaseIdentifier.Value };
             default:
                 throw new SqlStatementException(SqlQueryErrors.NotImplemented($"the table source {table.GetType().Name}"));
+        }
+    }
+
+    /// <summary>
+    /// SELECT on a view needs SELECT on it or its schema unless the login is sysadmin or owns the database (Learn,
+    /// serverless "Setup access control": GRANT SELECT ON SCHEMA to the users or roles that query the views).
+    /// </summary>
+    private void DemandSelect(string schema, string view)
+    {
+        if (Rights is null || Rights.SysAdmin || string.Equals(current.Owner, login, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var identities = storage?.Identities(login) ?? new HashSet<string>(StringComparer.OrdinalIgnoreCase) { login };
+        if (!current.Holds(identities, "SELECT ON SCHEMA::" + schema))
+        {
+            throw new SqlStatementException(SqlQueryErrors.SelectDenied(view, current.Name, schema));
         }
     }
 

@@ -10,7 +10,22 @@ public static class ScenarioStorageAccess
         files,
         (principal, account, container) => state.Read(s => CanRead(s, principal, account, container)),
         () => state.Read(WorkspaceIdentity),
-        principal => state.Read(s => IsSynapseAdministrator(s, principal)));
+        principal => state.Read(s => IsSynapseAdministrator(s, principal)),
+        principal => state.Read(s => DirectoryLookup.Identities(s, principal)),
+        name => state.Read(s => FindPrincipal(s, name)));
+
+    /// <summary>
+    /// CREATE USER … FROM EXTERNAL PROVIDER: the name is a user's UPN, or the display name of a group or service
+    /// principal (Learn, "CREATE USER": Microsoft Entra principals); null when none, or more than one, matches.
+    /// </summary>
+    public static string? FindPrincipal(Scenario s, string name)
+    {
+        var matches = s.Principals.Where(p => p.Type == "User"
+                ? string.Equals(p.UserPrincipalName, name, StringComparison.OrdinalIgnoreCase)
+                : string.Equals(p.DisplayName, name, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        return matches is [var only] ? only.Id : null;
+    }
 
     /// <summary>A storage data role (blobs/read data action) on the container or above, as Azure RBAC evaluates it.</summary>
     public static bool CanRead(Scenario s, string principal, string account, string container)

@@ -24,7 +24,9 @@ public sealed class SqlStorageContext(
     ISqlFileStore files,
     Func<string, string, string, bool> canRead,
     Func<string?> workspaceIdentity,
-    Func<string, bool> isSynapseAdministrator)
+    Func<string, bool> isSynapseAdministrator,
+    Func<string, IReadOnlySet<string>>? identities = null,
+    Func<string, string?>? findPrincipal = null)
 {
     public ISqlFileStore Files { get; } = files;
 
@@ -35,6 +37,13 @@ public sealed class SqlStorageContext(
     public string? WorkspaceIdentity() => workspaceIdentity();
 
     public bool IsSynapseAdministrator(string principalId) => isSynapseAdministrator(principalId);
+
+    /// <summary>The principal's object id and the ids of every group it belongs to, transitively.</summary>
+    public IReadOnlySet<string> Identities(string principalId) =>
+        identities?.Invoke(principalId) ?? new HashSet<string>(StringComparer.OrdinalIgnoreCase) { principalId };
+
+    /// <summary>The object id of the Microsoft Entra user, group or service principal with this UPN or display name, or null.</summary>
+    public string? FindPrincipal(string name) => findPrincipal?.Invoke(name);
 }
 
 /// <summary>Reads Azurite over its REST API (List Blobs, Get Blob) with an emulator-made OAuth token (Azurite --oauth basic).</summary>

@@ -35,6 +35,10 @@ public static class SqlQueryErrors
     public static SqlError CredentialDenied(string credential) =>
         new(15151, 1, 16, $"Cannot find the CREDENTIAL '{credential}', because it does not exist or you do not have permission.");
 
+    /// <summary>SQL Server error 229: a login without SELECT on the view or its schema reads the view.</summary>
+    public static SqlError SelectDenied(string view, string database, string schema) =>
+        new(229, 5, 14, $"The SELECT permission was denied on the object '{view}', database '{database}', schema '{schema}'.");
+
     /// <summary>CAST and CONVERT: a string that is not a date/time of the requested style.</summary>
     public static SqlError DateConversion() => new(241, 1, 16, "Conversion failed when converting date and/or time from character string.");
 

@@ -206,6 +206,12 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
 
                     Current.Roles[createRole.Name.Value] = new SqlRole(catalog.NextObjectId(), createRole.Name.Value);
                     break;
+                case CreateUserStatement createUser:
+                    CreateUser(createUser);
+                    break;
+                case AlterRoleStatement { Action: AddMemberAlterRoleAction add } alterRole:
+                    AddMember(alterRole.Name.Value, add.Member.Value);
+                    break;
                 case GrantStatement grant:
                     Grant(grant);
                     break;
@@ -246,7 +252,7 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
                     tokens.ResultSet(answer.Columns, answer.Rows).Done((ushort)(TdsProtocol.DoneMore | TdsProtocol.DoneCount), SelectCommand, answer.Rows.Count);
                     break;
                 case SelectStatement select when Sql.QueryExecutor.Handles(select):
-                    var count = new Sql.QueryExecutor(Current, login, storage).Run(select, tokens);
+                    var count = new Sql.QueryExecutor(Current, login, storage) { Rights = Rights }.Run(select, tokens);
                     tokens.Done((ushort)(TdsProtocol.DoneMore | TdsProtocol.DoneCount), SelectCommand, count);
                     break;
                 case SelectStatement select:
@@ -258,7 +264,42 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
             }
         }
 
-        /// <summary>GRANT on a schema to roles of the database (the only GRANT the module sends in a plain statement).</summary>
+        /// <summary>
+        /// CREATE USER [name] FROM EXTERNAL PROVIDER: a Microsoft Entra user by UPN, or a group or service principal by
+        /// display name (Learn, "CREATE USER", Microsoft Entra principals); the user maps to that object id.
+        /// </summary>
+        private void CreateUser(CreateUserStatement statement)
+        {
+            var name = statement.Name.Value;
+            if (statement.UserLoginOption is not { UserLoginOptionType: UserLoginOptionType.External } || statement.UserOptions.Count > 0)
+            {
+                throw new UnsupportedSqlException("CREATE USER other than FROM EXTERNAL PROVIDER");
+            }
+
+            if (Current.Users.ContainsKey(name) || Current.Roles.ContainsKey(name))
+            {
+                throw new SqlStatementException(new SqlError(15023, 1, 16, $"User, group, or role '{name}' already exists in the current database."));
+            }
+
+            var objectId = storage?.FindPrincipal(name)
+                ?? throw new SqlStatementException(new SqlError(33130, 1, 16, $"Principal '{name}' could not be found or this principal type is not supported."));
+            Current.Users[name] = new SqlUser(catalog.NextObjectId(), name, objectId);
+        }
+
+        /// <summary>ALTER ROLE [role] ADD MEMBER [user]: a user of the database joins a role of the database.</summary>
+        private void AddMember(string role, string member)
+        {
+            var target = Current.Roles.GetValueOrDefault(role)
+                ?? throw new SqlStatementException(new SqlError(15151, 1, 16, $"Cannot alter the role '{role}', because it does not exist or you do not have permission."));
+            if (!Current.Users.ContainsKey(member))
+            {
+                throw new SqlStatementException(new SqlError(15151, 1, 16, $"Cannot add the principal '{member}', because it does not exist or you do not have permission."));
+            }
+
+            target.Members.Add(member);
+        }
+
+        /// <summary>GRANT on a schema to roles or users of the database (the only GRANT the module sends in a plain statement).</summary>
         private void Grant(GrantStatement grant)
         {
             var target = grant.SecurityTargetObject;
@@ -273,7 +314,7 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
                 var name = string.Join(' ', permission.Identifiers.Select(i => i.Value.ToUpperInvariant()));
                 foreach (var principal in grant.Principals)
                 {
-                    RoleOf(principal.Identifier.Value).Grants.Add($"{name} ON SCHEMA::{schema}");
+                    GrantsOf(principal.Identifier.Value).Add($"{name} ON SCHEMA::{schema}");
                 }
             }
         }
@@ -297,11 +338,13 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
                 throw new SqlStatementException(SqlErrors.CannotFind("credential", credential));
             }
 
-            RoleOf(match.Groups[2].Value.Replace("]]", "]", StringComparison.Ordinal)).Grants.Add("REFERENCES ON DATABASE SCOPED CREDENTIAL::" + credential);
+            GrantsOf(match.Groups[2].Value.Replace("]]", "]", StringComparison.Ordinal)).Add("REFERENCES ON DATABASE SCOPED CREDENTIAL::" + credential);
         }
 
-        private SqlRole RoleOf(string name) =>
-            Current.Roles.GetValueOrDefault(name) ?? throw new SqlStatementException(SqlErrors.CannotFind("user", name));
+        private SortedSet<string> GrantsOf(string principal) =>
+            Current.Roles.GetValueOrDefault(principal)?.Grants
+            ?? Current.Users.GetValueOrDefault(principal)?.Grants
+            ?? throw new SqlStatementException(SqlErrors.CannotFind("user", principal));
 
         private void CreateDataSource(CreateExternalDataSourceStatement statement)
         {

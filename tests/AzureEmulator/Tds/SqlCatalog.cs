@@ -13,6 +13,16 @@ public sealed record SqlDataSource(int Id, string Name, string Location, string?
 public sealed record SqlRole(int Id, string Name)
 {
     public SortedSet<string> Grants { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The names of the database users that are members of the role (ALTER ROLE … ADD MEMBER).</summary>
+    public SortedSet<string> Members { get; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>A database user made FROM EXTERNAL PROVIDER: its name and the Microsoft Entra object id it maps to.</summary>
+public sealed record SqlUser(int Id, string Name, string ObjectId)
+{
+    /// <summary>The permissions granted to the user itself, in the form of <see cref="SqlRole.Grants"/>.</summary>
+    public SortedSet<string> Grants { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>A database scoped credential (the secret, if any, is never kept).</summary>
@@ -46,6 +56,16 @@ public sealed class SqlDatabase(int id, string name, string? collation)
     public HashSet<string> Schemas { get; } = new(StringComparer.OrdinalIgnoreCase) { "dbo", "sys", "INFORMATION_SCHEMA" };
 
     public Dictionary<string, SqlRole> Roles { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, SqlUser> Users { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether one of <paramref name="identities"/> (a login's object id and its groups) holds <paramref name="permission"/>
+    /// ("SELECT ON SCHEMA::dbo") through a database user mapped to it or a role that user is a member of.
+    /// </summary>
+    public bool Holds(IReadOnlySet<string> identities, string permission) =>
+        Users.Values.Where(u => identities.Contains(u.ObjectId))
+            .Any(u => u.Grants.Contains(permission) || Roles.Values.Any(r => r.Members.Contains(u.Name) && r.Grants.Contains(permission)));
 
     /// <summary>Views by "schema.name".</summary>
     public Dictionary<string, SqlView> Views { get; } = new(StringComparer.OrdinalIgnoreCase);
