@@ -241,7 +241,7 @@ Describe 'Every value shape reads back exactly through the serverless SQL endpoi
         $incompatible = "Column 'Count' of type 'INT' is not compatible with external data type 'Parquet physical type: INT64'"
         $entity = $run.Entities | Where-Object Entity -EQ 'Mistyped'
         if ($entity.Action -eq 'Failed') {
-            $entity.Message | Should -Match ([regex]::Escape($incompatible))
+            $entity.Error | Should -Match ([regex]::Escape($incompatible))
         }
         else {
             $failure = { Invoke-CISynapseEmulatorQuery -Stack $Stack -Database 'ParquetDb' -Query 'SELECT * FROM [dbo].[Mistyped]' } | Should -Throw -PassThru
