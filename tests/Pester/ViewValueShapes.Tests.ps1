@@ -3,6 +3,8 @@
 # text, Unicode outside the BMP, nested partition folders, a partition named with a leading '_', a manifest partition
 # with skipLines, decimals, guids and an entity without partitions are exported with -DeploymentMode Apply; every row
 # is read back through the emulator's serverless SQL endpoint (Invoke-CISynapseEmulatorQuery) and compared exactly.
+# Also: Parquet files with INT64/DOUBLE/UTF8 columns, and a 100,000-character text (TextValueTooLong).
+# tests/CustomerInsightsSynapse.Core.Tests/Sql/LiveValueShapesTests.cs reads the same CSV values on a real workspace.
 BeforeAll {
     Import-Module $env:CISYNAPSE_TEST_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot '../TestStack/TestStack.psm1') -Force
