@@ -236,7 +236,7 @@ public sealed class LakeLander
         progress.Started(run.Plan.Name, partition.RelativePath);
         try
         {
-            await _transfer.LandAsync(partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
+            await _transfer.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
             run.FileDone(partition.Size);
             progress.FileDone();
             log.Verbose($"Landed {blob.Name} ({partition.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {(partition.IsBlob ? "server-side copy" : "upload")}).");
