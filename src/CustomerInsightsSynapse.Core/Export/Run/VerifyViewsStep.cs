@@ -13,7 +13,7 @@ public sealed record ViewVerification(LakeCommit Commit, IReadOnlyList<string> W
 
 /// <summary>
 /// Step "verify" (Apply mode, after the SQL step moved the views, under the guard, before the clean-up): probes each
-/// view whose entity landed a new snapshot with <c>SELECT TOP (0)</c>. A view the engine refuses goes back to its
+/// view whose entity landed a new snapshot with <c>SELECT TOP (1)</c> (reading a row, so that files it cannot read fail too). A view the engine refuses goes back to its
 /// previous snapshot (its view regenerated for that snapshot, or dropped when it had none), its model.json entry is
 /// reverted so that model.json and the views agree, and its entity is Failed with <c>ViewVerificationFailed</c> and
 /// the engine's message. The views that answer have their conversion checks run; non-zero counts are reported.
@@ -61,7 +61,7 @@ internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
 
     private async Task<CISynapseException?> ProbeAsync(SqlEndpoint endpoint, SqlStepInput input, string entity, OperationContext context)
     {
-        var probe = new SqlBatch("verify view " + entity, SqlBatchKind.View, SqlBatchTarget.Database, "SELECT TOP (0) * FROM " + ViewName(entity) + ";");
+        var probe = new SqlBatch("verify view " + entity, SqlBatchKind.View, SqlBatchTarget.Database, "SELECT TOP (1) * FROM " + ViewName(entity) + ";");
         try
         {
             await sql.QueryAsync(endpoint, input.Export.DatabaseName, probe, null, input.Options, context.CancellationToken).ConfigureAwait(false);

@@ -73,7 +73,7 @@ public sealed class FakeSqlRunner : ISqlScriptRunner
     public Task<IReadOnlyList<object?[]>?> QueryAsync(SqlEndpoint endpoint, string database, SqlBatch batch, int? expectedError, SqlExecutorOptions? options, CancellationToken cancellationToken)
     {
         Queries.Enqueue(batch);
-        if (FailProbeOf.Any(view => batch.Text == $"SELECT TOP (0) * FROM [dbo].[{view}];"))
+        if (FailProbeOf.Any(view => batch.Text == $"SELECT TOP (1) * FROM [dbo].[{view}];"))
         {
             throw new CISynapseException(ErrorIds.SqlBatchFailed, ErrorKind.InvalidOperation, $"Batch '{batch.Name}' failed: {ProbeFailure}", database);
         }

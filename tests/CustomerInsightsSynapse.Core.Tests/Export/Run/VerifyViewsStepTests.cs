@@ -24,8 +24,8 @@ public sealed class VerifyViewsStepTests(AzuriteFixture azurite) : IDisposable
 
         await _run.RunAsync();
 
-        var probes = _run.Sql.Queries.Where(q => q.Text.StartsWith("SELECT TOP (0)", StringComparison.Ordinal)).Select(q => q.Text).ToList();
-        Assert.Equal(["SELECT TOP (0) * FROM [dbo].[Customer];"], probes);
+        var probes = _run.Sql.Queries.Where(q => q.Text.StartsWith("SELECT TOP (1)", StringComparison.Ordinal)).Select(q => q.Text).ToList();
+        Assert.Equal(["SELECT TOP (1) * FROM [dbo].[Customer];"], probes);
     }
 
     [Fact]
