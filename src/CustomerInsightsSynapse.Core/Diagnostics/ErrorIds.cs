@@ -108,6 +108,7 @@ public static class ErrorIds
     public const string UnsupportedCsvEncoding = "UnsupportedCsvEncoding";
     public const string TextValueTooLong = "TextValueTooLong";
     public const string LakeDatabaseExists = "LakeDatabaseExists";
+    public const string ViewVerificationFailed = "ViewVerificationFailed";
 
     // Export
     public const string ExportNotFound = "ExportNotFound";

@@ -34,6 +34,9 @@ public sealed record EntityRunRecord(
     string? ErrorId = null,
     string? Error = null);
 
+/// <summary>How many non-empty values of one column of an entity's view did not convert to the column's type.</summary>
+public sealed record UnconvertedValues(string Entity, string Column, long Count);
+
 /// <summary>
 /// The record of one export run, kept in the definition store (folder <c>runs</c>) and beside the data in the
 /// lake (<c>{Database}/_runs/{RunId}.json</c>).
@@ -68,6 +71,9 @@ public sealed record ExportRunRecord
     public string? SqlScriptPath { get; init; }
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Per column of a verified view, how many non-empty values did not convert to its type (the view shows them as NULL); only non-zero counts.</summary>
+    public IReadOnlyList<UnconvertedValues> UnconvertedValues { get; init; } = [];
 
     /// <summary>The failure that stopped the run, when one did.</summary>
     public string? ErrorId { get; init; }

@@ -196,7 +196,7 @@ public sealed class ExportRunner
     {
         var lander = new LakeLander(_environment.Blobs, run.Options.Landing, Clock) { LockHolder = $"{caller} (export '{run.Export.Name}', run {run.Record.RunId})" };
         var applySql = new ApplySqlStep(new LakeFiles(_environment.Blobs), _environment.Sql);
-        var verify = new VerifyViewsStep();
+        var verify = new VerifyViewsStep(_environment.Sql, lander);
         var ownership = new DatabaseOwnershipStep(_store, _environment.Sql, run.Options.Sql, Clock);
         return
         [
@@ -227,7 +227,8 @@ public sealed class ExportRunner
             }),
             new("verify", null, 0, async ctx =>
             {
-                run.Verification = await verify.RunAsync(run.SqlInput!, run.Sql!, run.Commit!.Guard, ctx).ConfigureAwait(false);
+                run.Verification = await verify.RunAsync(run.SqlInput!, run.Sql!, run.Commit!, run.Database!, ctx).ConfigureAwait(false);
+                run.Commit = run.Verification.Commit;
                 run.Warnings.AddRange(run.Verification.Warnings);
             }),
             new("prune", null, 0, async ctx =>
@@ -242,7 +243,10 @@ public sealed class ExportRunner
             }),
             new("record", null, 0, _ =>
             {
-                run.Record = RunRecordStep.Finish(run.Record, run.Export, run.Source!, run.Commit!.Result with { DeletedSnapshots = run.Pruned }, run.Sql);
+                run.Record = RunRecordStep.Finish(run.Record, run.Export, run.Source!, run.Commit!.Result with { DeletedSnapshots = run.Pruned }, run.Sql) with
+                {
+                    UnconvertedValues = run.Verification?.Unconverted ?? [],
+                };
                 return Task.CompletedTask;
             }),
         ];

@@ -19,6 +19,9 @@ public sealed class LakeCommitGuard
         _committed = committed;
     }
 
+    /// <summary>The ETag of the model.json this run committed (or read).</summary>
+    internal ETag? Committed => _committed;
+
     public async Task EnsureCurrentAsync(CancellationToken cancellationToken)
     {
         var target = _database.Target;

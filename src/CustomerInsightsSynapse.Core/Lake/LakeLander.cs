@@ -120,6 +120,7 @@ public sealed class LakeLander
     {
         var (container, target, context) = (database.Container, database.Target, database.Context);
         var model = landed.Plan.Model ?? LakeModel.Empty(target.Database);
+        var previous = landed.Landed.ToDictionary(p => p.Name, p => model.EntryCopy(p.Name), StringComparer.Ordinal);
         foreach (var plan in landed.Landed)
         {
             var folder = target.SnapshotFolder(plan.Name, landed.SnapshotId);
@@ -142,7 +143,56 @@ public sealed class LakeLander
         }
 
         var result = new LandingResult(target.Database, landed.SnapshotId, landed.Landed.Count > 0, landed.Entities, []);
-        return new LakeCommit(result, new LakeCommitGuard(database, committedTag)) { Plan = landed.Plan };
+        return new LakeCommit(result, new LakeCommitGuard(database, committedTag)) { Plan = landed.Plan, Model = model.WrittenAs(committedTag), PreviousEntries = previous };
+    }
+
+    /// <summary>
+    /// Makes the previous snapshot of each entity in <paramref name="failed"/> current again (its model.json entry as
+    /// it was before <paramref name="commit"/>, or no entry when it had none), on condition that model.json is still
+    /// this run's commit. The entities are Failed in the returned commit with their error; its guard is the new ETag.
+    /// </summary>
+    public async Task<LakeCommit> RevertAsync(LockedDatabase database, LakeCommit commit, IReadOnlyDictionary<string, CISynapseException> failed)
+    {
+        var (container, target, context) = (database.Container, database.Target, database.Context);
+        var model = commit.Model;
+        foreach (var entity in failed.Keys)
+        {
+            model.RestoreEntry(entity, commit.PreviousEntries[entity]);
+        }
+
+        ETag reverted;
+        try
+        {
+            reverted = await WriteModelAsync(container, target, model, _clock.GetUtcNow(), context.Log, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw LakeErrors.Translate(ex, target);
+        }
+
+        context.Log.Verbose($"Reverted {target.ModelPath}: {string.Join(", ", failed.Keys)} back on their previous snapshots.");
+        var entities = commit.Result.Entities.Select(e =>
+        {
+            if (!failed.TryGetValue(e.Entity, out var error))
+            {
+                return e;
+            }
+
+            var previous = commit.Plan.Entities.Single(p => p.Name == e.Entity).CurrentSnapshotId;
+            return e with
+            {
+                Action = LandingAction.Failed,
+                SnapshotId = previous,
+                SnapshotFolder = previous is null ? null : target.SnapshotFolder(e.Entity, previous),
+                Error = error,
+            };
+        }).ToList();
+        return new LakeCommit(commit.Result with { Entities = entities }, new LakeCommitGuard(database, reverted))
+        {
+            Plan = commit.Plan,
+            Model = model.WrittenAs(reverted),
+            PreviousEntries = commit.PreviousEntries,
+        };
     }
 
     /// <summary>
@@ -186,7 +236,7 @@ public sealed class LakeLander
         progress.Started(run.Plan.Name, partition.RelativePath);
         try
         {
-            await _transfer.LandAsync(partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
+            await _transfer.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
             run.FileDone(partition.Size);
             progress.FileDone();
             log.Verbose($"Landed {blob.Name} ({partition.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {(partition.IsBlob ? "server-side copy" : "upload")}).");

@@ -122,6 +122,30 @@ internal sealed class LakeModel
         }
     }
 
+    /// <summary>A copy of the entity's entry as it is now, or null when it has none.</summary>
+    public JsonObject? EntryCopy(string entity) => (JsonObject?)Entry(entity)?.DeepClone();
+
+    /// <summary>Puts back an entry taken with <see cref="EntryCopy"/>; null removes the entity's entry.</summary>
+    public void RestoreEntry(string entity, JsonObject? entry)
+    {
+        var index = IndexOf(entity);
+        if (index >= 0 && entry is null)
+        {
+            _entities.RemoveAt(index);
+        }
+        else if (index >= 0)
+        {
+            _entities[index] = entry!.DeepClone();
+        }
+        else if (entry is not null)
+        {
+            _entities.Add(entry.DeepClone());
+        }
+    }
+
+    /// <summary>The same model as it stands in the blob with the ETag <paramref name="etag"/>, so that the next write is conditional on it.</summary>
+    public LakeModel WrittenAs(ETag? etag) => new(_root, etag);
+
     public BinaryData Serialize(DateTimeOffset modified)
     {
         _root["version"] ??= "1.0";

@@ -62,4 +62,10 @@ public sealed record LandedSnapshot(LandingPlan Plan, string SnapshotId, IReadOn
 public sealed record LakeCommit(LandingResult Result, LakeCommitGuard Guard)
 {
     internal LandingPlan Plan { get; init; } = null!;
+
+    /// <summary>model.json as committed, with the committed ETag.</summary>
+    internal LakeModel Model { get; init; } = null!;
+
+    /// <summary>Each landed entity's model.json entry before the commit (null when it had none), for <see cref="LakeLander.RevertAsync"/>.</summary>
+    internal IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonObject?> PreviousEntries { get; init; } = new Dictionary<string, System.Text.Json.Nodes.JsonObject?>();
 }

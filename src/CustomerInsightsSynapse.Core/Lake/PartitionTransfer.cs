@@ -2,6 +2,7 @@ using System.Text;
 using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Sql;
 using global::Azure;
 using global::Azure.Core;
 using global::Azure.Storage;
@@ -17,7 +18,9 @@ namespace CustomerInsightsSynapse.Core.Lake;
 /// <see cref="LandingOptions.SingleCopyLimit"/>, else Put Block From URL in parallel ranges and one Put Block List),
 /// so no data passes through this process; the source is authorized with a bearer token from the factory's
 /// credential, or a short read-only SAS when the factory signs with a shared key. Local files are streamed in
-/// blocks of <see cref="LandingOptions.BlockSize"/>. Retries (Retry-After honoured) come from the factory's pipeline.
+/// blocks of <see cref="LandingOptions.BlockSize"/>; a local CSV file's bytes go through
+/// <see cref="Utf8ColumnWidthCheck"/> on their way, and a value wider than its view column fails the partition with
+/// <c>TextValueTooLong</c> (the entity is then not landed and its view does not move). Retries (Retry-After honoured) come from the factory's pipeline.
 /// </summary>
 internal sealed class PartitionTransfer
 {
@@ -32,23 +35,26 @@ internal sealed class PartitionTransfer
         _options = options;
     }
 
-    public Task LandAsync(SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken) =>
+    public Task LandAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken) =>
         source.IsBlob
             ? CopyAsync(source, destination, bytesMoved, cancellationToken)
-            : UploadAsync(source, destination, bytesMoved, cancellationToken);
+            : UploadAsync(entity, source, destination, bytesMoved, cancellationToken);
 
-    private async Task UploadAsync(SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
+    private async Task UploadAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
     {
-        await using var stream = LocalSourceFiles.Open(
+        await using var file = LocalSourceFiles.Open(
             source.Partition.LocalFolder,
             source.Partition.Location,
             "the partition",
             bufferSize: 1,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
-        if (stream.Length != source.Size)
+        if (file.Length != source.Size)
         {
             throw Changed(source);
         }
+
+        var widthCheck = Utf8ColumnWidthCheck.For(entity, source.Partition);
+        var stream = widthCheck is null ? (Stream)file : new CheckedReadStream(file, widthCheck);
 
         var reported = 0L;
         var options = new BlobUploadOptions
@@ -63,6 +69,7 @@ internal sealed class PartitionTransfer
             ProgressHandler = new Progress(total => bytesMoved(total - Interlocked.Exchange(ref reported, total))),
         };
         await destination.UploadAsync(stream, options, cancellationToken).ConfigureAwait(false);
+        widthCheck?.ThrowIfTooLong();
         bytesMoved(source.Size - Interlocked.Exchange(ref reported, source.Size));
     }
 
@@ -133,6 +140,56 @@ internal sealed class PartitionTransfer
         {
             RecommendedAction = "Run the export again once the source has finished writing.",
         };
+
+    /// <summary>
+    /// A file read once, front to back, each chunk also fed to a width check. Not seekable, so the upload reads it in
+    /// order (block by block, never the whole file at once).
+    /// </summary>
+    private sealed class CheckedReadStream(Stream inner, Utf8ColumnWidthCheck check) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var read = inner.Read(buffer);
+            check.Append(buffer[..read]);
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            check.Append(buffer.Span[..read]);
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 
     private sealed class Progress(Action<long> report) : IProgress<long>
     {

@@ -223,6 +223,33 @@ public sealed class LakeLanderTests : IDisposable
     }
 
     [Fact]
+    public async Task LocalCsvValueWiderThanItsColumn_FailsThatEntityWithTextValueTooLong_AndTheOthersLand()
+    {
+        var source = _lake.NewFolder();
+        var contact = LakeScenario.LocalEntity(source, "Contact", 2, 20);
+        var orders = LakeScenario.LocalEntity(source, "Orders", 1, 20);
+        var first = await _lake.Lander().LandAsync(_lake.Target, [contact, orders], OperationContext.None);
+        var contactEntry = Entry("Contact").ToJsonString();
+        contact = LakeScenario.LocalEntity(source, "Contact", 2, 20, "v2");
+        orders = LakeScenario.LocalEntity(source, "Orders", 1, 20, "v2");
+        // City is 100 characters at most: 300 bytes in UTF-8. 100 × 'é' (200 bytes) fits; 101 × '€' (303 bytes) does not.
+        File.AppendAllText(contact.Partitions[1].Location, $"fits,name,{new string('é', 100)}\ntoo-long,name,\"{new string('€', 101)}\"\nlast,name,city\n");
+
+        var result = await _lake.Lander().LandAsync(_lake.Target, [contact, orders], OperationContext.None);
+
+        var byName = result.Entities.ToDictionary(e => e.Entity);
+        Assert.Equal(LandingAction.Failed, byName["Contact"].Action);
+        Assert.Equal(ErrorIds.TextValueTooLong, byName["Contact"].Error!.ErrorId);
+        Assert.Contains("'City'", byName["Contact"].Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("row 22", byName["Contact"].Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("303 bytes", byName["Contact"].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(first.SnapshotId, byName["Contact"].SnapshotId);
+        Assert.Equal(contactEntry, Entry("Contact").ToJsonString());
+        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith($"SalesDb/Contact/{result.SnapshotId}/", StringComparison.Ordinal));
+        Assert.Equal(LandingAction.Landed, byName["Orders"].Action);
+    }
+
+    [Fact]
     public async Task TheLandersClock_NamesTheSnapshot_AndDatesModelJson()
     {
         var source = _lake.NewFolder();

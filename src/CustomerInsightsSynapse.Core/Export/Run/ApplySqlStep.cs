@@ -22,6 +22,9 @@ public sealed record SqlStepInput(
 /// </summary>
 public sealed record SqlStepResult(bool Applied, string? ScriptPath, CISynapseException? Error, IReadOnlyList<string> Warnings)
 {
+    /// <summary>The script that was applied (null when none was), whose conversion checks the verify step runs.</summary>
+    public SqlScript? Script { get; init; }
+
     public bool Failed => Error is not null;
 }
 
@@ -72,7 +75,7 @@ internal sealed class ApplySqlStep(LakeFiles files, ISqlScriptRunner sql)
         try
         {
             await sql.ExecuteAsync(endpoint, script, input.Options, context, guard.EnsureCurrentAsync).ConfigureAwait(false);
-            return new SqlStepResult(true, scriptPath, null, warnings);
+            return new SqlStepResult(true, scriptPath, null, warnings) { Script = script };
         }
         catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost)
         {

@@ -1,20 +1,142 @@
+using System.Globalization;
 using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Lake;
+using CustomerInsightsSynapse.Core.Sql;
 
 namespace CustomerInsightsSynapse.Core.Export.Run;
 
-/// <summary>What verifying the views found.</summary>
-public sealed record ViewVerification(IReadOnlyList<string> Warnings)
-{
-    public static ViewVerification Nothing { get; } = new([]);
-}
+/// <summary>
+/// What verifying the views found: the commit as it stands afterwards (failing entities back on their previous
+/// snapshots), the warnings, and the per-column counts of values that did not convert.
+/// </summary>
+public sealed record ViewVerification(LakeCommit Commit, IReadOnlyList<string> Warnings, IReadOnlyList<UnconvertedValues> Unconverted);
 
 /// <summary>
-/// Step "verify": the place to probe each view the SQL step moved and put a failing one back on its previous
-/// snapshot (under the guard, before the clean-up). It checks nothing yet.
+/// Step "verify" (Apply mode, after the SQL step moved the views, under the guard, before the clean-up): probes each
+/// view whose entity landed a new snapshot with <c>SELECT TOP (1)</c> (reading a row, so that files it cannot read fail too). A view the engine refuses goes back to its
+/// previous snapshot (its view regenerated for that snapshot, or dropped when it had none), its model.json entry is
+/// reverted so that model.json and the views agree, and its entity is Failed with <c>ViewVerificationFailed</c> and
+/// the engine's message. The views that answer have their conversion checks run; non-zero counts are reported.
 /// </summary>
-internal sealed class VerifyViewsStep
+internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
 {
-    public Task<ViewVerification> RunAsync(SqlStepInput input, SqlStepResult sql, LakeCommitGuard guard, OperationContext context) =>
-        Task.FromResult(ViewVerification.Nothing);
+    public async Task<ViewVerification> RunAsync(SqlStepInput input, SqlStepResult applied, LakeCommit commit, LockedDatabase database, OperationContext context)
+    {
+        if (!applied.Applied || applied.Script is null || input.Lake.SqlEndpoint is not { } endpoint)
+        {
+            return new ViewVerification(commit, [], []);
+        }
+
+        var changed = commit.Result.Entities.Where(e => e.Action == LandingAction.Landed).Select(e => e.Entity).ToList();
+        var failed = new Dictionary<string, CISynapseException>(StringComparer.Ordinal);
+        foreach (var entity in changed)
+        {
+            if (await ProbeAsync(endpoint, input, entity, context).ConfigureAwait(false) is { } error)
+            {
+                failed[entity] = error;
+            }
+        }
+
+        var warnings = new List<string>();
+        var unconverted = new List<UnconvertedValues>();
+        foreach (var check in applied.Script.ConversionChecks.Where(c => changed.Contains(c.Entity) && !failed.ContainsKey(c.Entity)))
+        {
+            await CountUnconvertedAsync(endpoint, input, check, unconverted, warnings, context).ConfigureAwait(false);
+        }
+
+        if (failed.Count == 0)
+        {
+            return new ViewVerification(commit, warnings, unconverted);
+        }
+
+        await RestoreViewsAsync(endpoint, input, commit, failed.Keys.ToList(), context).ConfigureAwait(false);
+        var reverted = await lander.RevertAsync(database, commit, failed).ConfigureAwait(false);
+        foreach (var (entity, error) in failed)
+        {
+            context.Log.Warning(error.Message);
+        }
+
+        return new ViewVerification(reverted, warnings, unconverted);
+    }
+
+    private async Task<CISynapseException?> ProbeAsync(SqlEndpoint endpoint, SqlStepInput input, string entity, OperationContext context)
+    {
+        var probe = new SqlBatch("verify view " + entity, SqlBatchKind.View, SqlBatchTarget.Database, "SELECT TOP (1) * FROM " + ViewName(entity) + ";");
+        try
+        {
+            await sql.QueryAsync(endpoint, input.Export.DatabaseName, probe, null, input.Options, context.CancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost)
+        {
+            return new CISynapseException(
+                ErrorIds.ViewVerificationFailed,
+                ErrorKind.InvalidData,
+                $"The view {ViewName(entity)} of entity '{entity}' failed its check after the new snapshot was applied, so it was put back on its previous snapshot: {LakeErrors.FirstLine(ex)}",
+                entity,
+                ex)
+            {
+                RecommendedAction = RecommendedActions.For(ErrorIds.ViewVerificationFailed),
+            };
+        }
+    }
+
+    private async Task CountUnconvertedAsync(SqlEndpoint endpoint, SqlStepInput input, SqlConversionCheck check, List<UnconvertedValues> unconverted, List<string> warnings, OperationContext context)
+    {
+        var batch = new SqlBatch("count values that do not convert in " + check.Entity, SqlBatchKind.View, SqlBatchTarget.Database, check.Query);
+        IReadOnlyList<object?[]>? rows;
+        try
+        {
+            rows = await sql.QueryAsync(endpoint, input.Export.DatabaseName, batch, null, input.Options, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost)
+        {
+            warnings.Add($"The values of entity '{check.Entity}' that do not convert to their column types could not be counted: {LakeErrors.FirstLine(ex)}");
+            return;
+        }
+
+        if (rows is not [var row, ..])
+        {
+            return;
+        }
+
+        for (var i = 0; i < check.Columns.Count && i < row.Length; i++)
+        {
+            var count = row[i] is null or DBNull ? 0 : Convert.ToInt64(row[i], CultureInfo.InvariantCulture);
+            if (count > 0)
+            {
+                unconverted.Add(new UnconvertedValues(check.Entity, check.Columns[i], count));
+                warnings.Add($"Entity '{check.Entity}': {count.ToString("N0", CultureInfo.InvariantCulture)} values of column '{check.Columns[i]}' do not convert to its type and read as NULL in the view.");
+            }
+        }
+    }
+
+    /// <summary>Regenerates the failed entities' views over their previous snapshots, and drops those that had none.</summary>
+    private async Task RestoreViewsAsync(SqlEndpoint endpoint, SqlStepInput input, LakeCommit commit, IReadOnlyList<string> failed, OperationContext context)
+    {
+        var byName = input.Selected.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
+        var previous = commit.Plan.Entities
+            .Where(p => failed.Contains(p.Name) && p.CurrentSnapshotId is not null)
+            .Select(p => new LandedEntity(byName[p.Name], input.Target.SnapshotFolder(p.Name, p.CurrentSnapshotId!)))
+            .ToList();
+        var drops = failed
+            .Where(name => previous.All(p => p.Entity.Name != name))
+            .Select(name => new SqlBatch("drop view " + name, SqlBatchKind.DropView, SqlBatchTarget.Database, "DROP VIEW IF EXISTS " + ViewName(name) + ";"))
+            .ToList();
+        var batches = new List<SqlBatch>();
+        var warnings = new List<string>();
+        if (previous.Count > 0)
+        {
+            var regenerated = ServerlessSqlGenerator.Generate(new SqlScriptRequest(input.Export.DatabaseName, input.Export.QueryAccess, input.Lake.DataLake, previous));
+            batches.AddRange(regenerated.Batches);
+            warnings.AddRange(regenerated.Warnings);
+        }
+
+        batches.AddRange(drops);
+        SqlScriptValidator.Validate(drops);
+        await sql.ExecuteAsync(endpoint, new SqlScript(input.Export.DatabaseName, input.Export.QueryAccess, batches, warnings), input.Options, context, commit.Guard.EnsureCurrentAsync).ConfigureAwait(false);
+    }
+
+    private static string ViewName(string entity) =>
+        SqlQuoting.Identifier(ServerlessSqlGenerator.ViewSchema, "schema") + "." + SqlQuoting.Identifier(entity, "view name");
 }

@@ -58,10 +58,31 @@ public sealed class FakeSqlRunner : ISqlScriptRunner
         }
     }
 
-    /// <summary>The run's owner-marker queries: each succeeds and selects nothing (a new database).</summary>
+    /// <summary>Views whose verification probe fails as the engine would, with <see cref="ProbeFailure"/>.</summary>
+    public HashSet<string> FailProbeOf { get; } = new(StringComparer.Ordinal);
+
+    public const string ProbeFailure = "Max errors count reached.";
+
+    /// <summary>Per entity, the row its conversion check selects (counts of values that do not convert, per column).</summary>
+    public Dictionary<string, object?[]> ConversionCounts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The run's queries: a probe of a view in <see cref="FailProbeOf"/> fails; a conversion check selects the entity's
+    /// <see cref="ConversionCounts"/>; any other (owner marker, probe) succeeds and selects nothing (a new database).
+    /// </summary>
     public Task<IReadOnlyList<object?[]>?> QueryAsync(SqlEndpoint endpoint, string database, SqlBatch batch, int? expectedError, SqlExecutorOptions? options, CancellationToken cancellationToken)
     {
         Queries.Enqueue(batch);
+        if (FailProbeOf.Any(view => batch.Text == $"SELECT TOP (1) * FROM [dbo].[{view}];"))
+        {
+            throw new CISynapseException(ErrorIds.SqlBatchFailed, ErrorKind.InvalidOperation, $"Batch '{batch.Name}' failed: {ProbeFailure}", database);
+        }
+
+        if (ConversionCounts.FirstOrDefault(c => batch.Name == "count values that do not convert in " + c.Key) is { Value: { } row })
+        {
+            return Task.FromResult<IReadOnlyList<object?[]>?>([row]);
+        }
+
         return Task.FromResult<IReadOnlyList<object?[]>?>([]);
     }
 
