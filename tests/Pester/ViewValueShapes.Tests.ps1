@@ -253,9 +253,7 @@ Describe 'Every value shape reads back exactly through the serverless SQL endpoi
 
     # A value over 8000 UTF-8 bytes would fail every query of a parser 2.0 view ("Max errors count reached"), so landing
     # fails that entity with TextValueTooLong before its view moves; the other entities of the run go on.
-    # Skipped: landing does not run Utf8ColumnWidthCheck on this branch yet (views-2 wires it; un-skip after that merge).
-    # Here the run Succeeds and the LongText view is created over the 100,000-character value.
-    It 'fails the entity with a 100,000-character text (TextValueTooLong) while the other entity''s view moves' -Skip {
+    It 'fails the entity with a 100,000-character text (TextValueTooLong) while the other entity''s view moves' {
         $folder = Join-Path $TestDrive 'long'
         $attributes = @([ordered]@{ name = 'Id'; dataType = 'int32' }, [ordered]@{ name = 'Body'; dataType = 'string' })
         Write-Utf8File (Join-Path $folder 'LongText/part.csv') ((ConvertTo-QuotedCsvLine @('1', $Text100000)) + "`r`n")
