@@ -78,11 +78,20 @@ BeforeAll {
             Set-Content -LiteralPath (Join-Path $Folder 'model.json') -Encoding utf8NoBOM
     }
 
-    # A Parquet file through the module's own Parquet.Net: each column written with the physical type of its .NET type
-    # (long: INT64, double: DOUBLE, string: BYTE_ARRAY UTF8).
+    # A Parquet file through the emulator's Parquet.Net (the module ships none), loaded with its dependencies into a
+    # load context of its own: each column written with the physical type of its .NET type (long: INT64, double: DOUBLE,
+    # string: BYTE_ARRAY UTF8).
+    $script:ParquetFolder = Get-ChildItem -Path (Join-Path $PSScriptRoot '../AzureEmulator/bin/*/net10.0/Parquet.dll') |
+        Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1 | ForEach-Object DirectoryName
+    $script:ParquetContext = [System.Runtime.Loader.AssemblyLoadContext]::new('cisynapse-test-parquet')
+    $ParquetContext.add_Resolving({
+            param($context, $name)
+            $candidate = Join-Path $ParquetFolder "$($name.Name).dll"
+            if (Test-Path -LiteralPath $candidate) { $context.LoadFromAssemblyPath($candidate) } else { $null }
+        })
+
     function Write-ParquetFile([string] $Path, [object[]] $Columns, [hashtable[]] $Rows) {
-        $context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'CustomerInsightsSynapse' | Select-Object -First 1
-        $parquet = $context.LoadFromAssemblyName([System.Reflection.AssemblyName]::new('Parquet'))
+        $parquet = $ParquetContext.LoadFromAssemblyPath((Join-Path $ParquetFolder 'Parquet.dll'))
         $fields = [System.Array]::CreateInstance($parquet.GetType('Parquet.Schema.Field'), $Columns.Count)
         for ($i = 0; $i -lt $Columns.Count; $i++) {
             $fields[$i] = [Activator]::CreateInstance($parquet.GetType('Parquet.Schema.DataField'), @($Columns[$i].Name, $Columns[$i].Type, $true, $false, $null))
