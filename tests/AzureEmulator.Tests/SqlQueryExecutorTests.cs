@@ -311,6 +311,21 @@ public sealed class SqlQueryExecutorTests
         Assert.Equal(["none", "same"], rows.Select(r => r[2]));
     }
 
+    // The verify step's count of values that do not convert: SUM(CASE ... THEN 1 ELSE 0 END) per column, one row.
+    [Fact]
+    public void SumOfCaseCountsValuesThatDoNotConvertAndCountStarCountsRows()
+    {
+        _sql.File("E/1/a.csv", "1,2019-07-10\nx,\n3,July\n");
+        var from = SqlQueryFixture.Csv("E/1/a.csv", "[n] varchar(10), [d] varchar(30)")["SELECT * ".Length..];
+
+        var (_, rows) = _sql.Query(
+            "SELECT SUM(CASE WHEN NULLIF([n], '') IS NOT NULL AND TRY_CONVERT(int, NULLIF([n], '')) IS NULL THEN 1 ELSE 0 END) AS [n], "
+            + "SUM(CASE WHEN NULLIF([d], '') IS NOT NULL AND TRY_CONVERT(date, NULLIF([d], ''), 126) IS NULL THEN 1 ELSE 0 END) AS [d], "
+            + "COUNT(*) AS rows_read " + from);
+
+        Assert.Equal([[1, 1, 3]], rows.Select(r => r.ToArray()));
+    }
+
     // SELECT over a view (stored as text, expanded): TOP, column list, WHERE comparisons, ORDER BY, COUNT(*).
     [Fact]
     public void SelectOverAViewWithTopWhereOrderByAndCount()

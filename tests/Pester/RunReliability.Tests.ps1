@@ -282,7 +282,7 @@ Describe 'Killed runs' {
             $views = Get-ViewBulk $db
             $views.Count | Should -Be 8
             foreach ($entity in 1..8 | ForEach-Object { 'Entity{0:D3}' -f $_ }) {
-                $snapshots = @((Get-SnapshotOf $model $entity), ($views[$entity] -replace "^$db/$entity/([^/]+)/\*$", '$1')) | Sort-Object -Unique
+                $snapshots = @((Get-SnapshotOf $model $entity), ($views[$entity] -replace "^$entity/([^/]+)/\*\*$", '$1')) | Sort-Object -Unique
                 foreach ($snapshot in $snapshots) {
                     $landed = @(Get-LakeBlob "$db/$entity/$snapshot/" | Sort-Object Name)
                     $landed.Count | Should -Be 2 -Because "'$($case.Point.Name)': $entity/$snapshot is complete"

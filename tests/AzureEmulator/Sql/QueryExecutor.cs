@@ -83,9 +83,9 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
         }
 
         var top = Top(spec.TopRowFilter);
-        if (spec.SelectElements.Any(e => e is SelectScalarExpression { Expression: FunctionCall f } && IsCount(f)))
+        if (spec.SelectElements.Any(e => e is SelectScalarExpression { Expression: FunctionCall f } && (IsCount(f) || IsSum(f))))
         {
-            return Aggregate(spec, rows);
+            return Aggregate(spec, rows, scope);
         }
 
         var outputs = Outputs(spec.SelectElements, scope);
@@ -179,27 +179,54 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
 
     private static bool IsCount(FunctionCall f) => f.FunctionName.Value.ToUpperInvariant() is "COUNT" or "COUNT_BIG";
 
-    private static Rowset Aggregate(QuerySpecification spec, IEnumerable<object?[]> rows)
+    private static bool IsSum(FunctionCall f) => f.FunctionName.Value.Equals("SUM", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// One row of aggregates over every row: COUNT(*), COUNT_BIG(*) and SUM of an integer expression (NULL when no
+    /// row has a value, as SQL gives it). Streamed: each row is read once and not kept.
+    /// </summary>
+    private Rowset Aggregate(QuerySpecification spec, IEnumerable<object?[]> rows, Scope scope)
     {
         var columns = new List<SqlColumn>();
+        var sums = new List<ScalarExpression?>();
         foreach (var element in spec.SelectElements)
         {
-            if (element is not SelectScalarExpression { Expression: FunctionCall f } scalar || !IsCount(f)
-                || f.Parameters is not [ColumnReferenceExpression { ColumnType: ColumnType.Wildcard }])
+            if (element is SelectScalarExpression { Expression: FunctionCall count } countElement && IsCount(count)
+                && count.Parameters is [ColumnReferenceExpression { ColumnType: ColumnType.Wildcard }])
             {
-                throw new SqlStatementException(SqlQueryErrors.NotImplemented("aggregates other than COUNT(*) and COUNT_BIG(*), or mixed with columns"));
+                columns.Add(new SqlColumn(countElement.ColumnName?.Value ?? string.Empty, count.FunctionName.Value.Equals("COUNT", StringComparison.OrdinalIgnoreCase) ? SqlType.Int : SqlType.BigInt));
+                sums.Add(null);
             }
-
-            columns.Add(new SqlColumn(scalar.ColumnName?.Value ?? string.Empty, f.FunctionName.Value.Equals("COUNT", StringComparison.OrdinalIgnoreCase) ? SqlType.Int : SqlType.BigInt));
+            else if (element is SelectScalarExpression { Expression: FunctionCall sum } sumElement && IsSum(sum) && sum.UniqueRowFilter != UniqueRowFilter.Distinct
+                && sum.Parameters is [var argument])
+            {
+                columns.Add(new SqlColumn(sumElement.ColumnName?.Value ?? string.Empty, SqlType.Int));
+                sums.Add(argument);
+            }
+            else
+            {
+                throw new SqlStatementException(SqlQueryErrors.NotImplemented("aggregates other than COUNT(*), COUNT_BIG(*) and SUM(expression), or mixed with columns"));
+            }
         }
 
-        long count = 0;
-        foreach (var _ in rows)
+        long rowCount = 0;
+        var totals = new long?[columns.Count];
+        foreach (var row in rows)
         {
-            count++;
+            rowCount++;
+            var rowScope = scope.With(row);
+            for (var i = 0; i < sums.Count; i++)
+            {
+                if (sums[i] is { } expression && PendingCsvValue.Resolve(Evaluate(expression, rowScope)) is { } value)
+                {
+                    totals[i] = checked((totals[i] ?? 0) + Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                }
+            }
         }
 
-        var values = columns.Select(c => c.Type.Kind == SqlTypeKind.Int ? (object)checked((int)count) : count).ToArray();
+        var values = columns.Select((c, i) => sums[i] is null
+            ? (c.Type.Kind == SqlTypeKind.Int ? (object)checked((int)rowCount) : rowCount)
+            : totals[i] is { } total ? checked((int)total) : null).ToArray();
         return new Rowset(columns, [values], null);
     }
 
