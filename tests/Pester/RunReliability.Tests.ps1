@@ -303,7 +303,7 @@ Describe 'Killed runs' {
             Assert-LakeMatchesSource -Source $case.Export.Source -Database $db
             $model = Get-LakeModel $db
             $views = Get-ViewBulk $db
-            foreach ($entity in $views.Keys) { $views[$entity] | Should -Be "$db/$entity/$(Get-SnapshotOf $model $entity)/*" }
+            foreach ($entity in $views.Keys) { $views[$entity] | Should -Be "$entity/$(Get-SnapshotOf $model $entity)/**" }
         }
     }
 }
