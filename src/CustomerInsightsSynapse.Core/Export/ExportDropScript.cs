@@ -22,11 +22,7 @@ public static class ExportDropScript
         }
         else
         {
-            foreach (var view in views)
-            {
-                var name = SqlQuoting.Identifier(ServerlessSqlGenerator.ViewSchema, "schema name") + "." + SqlQuoting.Identifier(view, "entity name");
-                batches.Add(new SqlBatch("drop view " + name, SqlBatchKind.DropView, SqlBatchTarget.Database, "DROP VIEW IF EXISTS " + name + ";"));
-            }
+            batches.AddRange(views.Select(DropView));
 
             if (dropSharedObjects)
             {
@@ -46,6 +42,13 @@ public static class ExportDropScript
     /// <see cref="ServerlessSqlGenerator.DataSourceNameFor"/>), found by name since the drop script does not know the
     /// locations. Runs after the views that used them are dropped.
     /// </summary>
+    /// <summary><c>DROP VIEW IF EXISTS</c> for an entity's view.</summary>
+    internal static SqlBatch DropView(string entity)
+    {
+        var name = ServerlessSqlGenerator.QualifiedViewName(entity);
+        return new SqlBatch("drop view " + name, SqlBatchKind.DropView, SqlBatchTarget.Database, "DROP VIEW IF EXISTS " + name + ";");
+    }
+
     private static SqlBatch DropVersionedDataSources()
     {
         var pattern = SqlQuoting.Literal(ServerlessSqlGenerator.DataSourceName + "[_]%", "data source name pattern");

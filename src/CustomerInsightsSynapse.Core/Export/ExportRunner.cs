@@ -285,7 +285,7 @@ public sealed class ExportRunner
         new(
             ErrorIds.UnexpectedError,
             ErrorKind.NotSpecified,
-            $"Export '{record.ExportName}' run {record.RunId} stopped on an unexpected error ({ex.GetType().Name}): {ex.Message.Split('\n', 2)[0].Trim()}",
+            $"Export '{record.ExportName}' run {record.RunId} stopped on an unexpected error ({ex.GetType().Name}): {LakeErrors.FirstLine(ex)}",
             record.ExportName,
             ex)
         {

@@ -195,13 +195,17 @@ public static class ServerlessSqlGenerator
         return new SqlBatch("create external data source " + name, SqlBatchKind.DataSource, SqlBatchTarget.Database, text.ToString());
     }
 
+    /// <summary>An entity's view, schema-qualified and bracket-quoted: <c>[dbo].[Entity]</c>.</summary>
+    public static string QualifiedViewName(string entity) =>
+        SqlQuoting.Identifier(ViewSchema, "schema name") + "." + SqlQuoting.Identifier(entity, "entity name");
+
     /// <summary>Characters an OPENROWSET BULK path cannot hold literally (wildcards, a query string, URL syntax).</summary>
     public static readonly char[] BulkPathWildcards = ['*', '?', '#', '%'];
 
     private static (SqlBatch View, SqlConversionCheck? Check) View(LandedEntity landed, SnapshotPath folder, string dataSource, List<string> warnings)
     {
         var entity = landed.Entity;
-        var viewName = SqlQuoting.Identifier(ViewSchema, "schema name") + "." + SqlQuoting.Identifier(entity.Name, "entity name");
+        var viewName = QualifiedViewName(entity.Name);
         if (entity.Attributes.Count == 0)
         {
             throw new CISynapseException(

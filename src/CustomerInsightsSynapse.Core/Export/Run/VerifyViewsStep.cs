@@ -61,7 +61,7 @@ internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
 
     private async Task<CISynapseException?> ProbeAsync(SqlEndpoint endpoint, SqlStepInput input, string entity, OperationContext context)
     {
-        var probe = new SqlBatch("verify view " + entity, SqlBatchKind.View, SqlBatchTarget.Database, "SELECT TOP (1) * FROM " + ViewName(entity) + ";");
+        var probe = new SqlBatch("verify view " + entity, SqlBatchKind.View, SqlBatchTarget.Database, "SELECT TOP (1) * FROM " + ServerlessSqlGenerator.QualifiedViewName(entity) + ";");
         try
         {
             await sql.QueryAsync(endpoint, input.Export.DatabaseName, probe, null, input.Options, context.CancellationToken).ConfigureAwait(false);
@@ -72,7 +72,7 @@ internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
             return new CISynapseException(
                 ErrorIds.ViewVerificationFailed,
                 ErrorKind.InvalidData,
-                $"The view {ViewName(entity)} of entity '{entity}' failed its check after the new snapshot was applied, so it was put back on its previous snapshot: {LakeErrors.FirstLine(ex)}",
+                $"The view {ServerlessSqlGenerator.QualifiedViewName(entity)} of entity '{entity}' failed its check after the new snapshot was applied, so it was put back on its previous snapshot: {LakeErrors.FirstLine(ex)}",
                 entity,
                 ex)
             {
@@ -121,7 +121,7 @@ internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
             .ToList();
         var drops = failed
             .Where(name => previous.All(p => p.Entity.Name != name))
-            .Select(name => new SqlBatch("drop view " + name, SqlBatchKind.DropView, SqlBatchTarget.Database, "DROP VIEW IF EXISTS " + ViewName(name) + ";"))
+            .Select(ExportDropScript.DropView)
             .ToList();
         var batches = new List<SqlBatch>();
         var warnings = new List<string>();
@@ -136,7 +136,4 @@ internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
         SqlScriptValidator.Validate(drops);
         await sql.ExecuteAsync(endpoint, new SqlScript(input.Export.DatabaseName, input.Export.QueryAccess, batches, warnings), input.Options, context, commit.Guard.EnsureCurrentAsync).ConfigureAwait(false);
     }
-
-    private static string ViewName(string entity) =>
-        SqlQuoting.Identifier(ServerlessSqlGenerator.ViewSchema, "schema") + "." + SqlQuoting.Identifier(entity, "view name");
 }
