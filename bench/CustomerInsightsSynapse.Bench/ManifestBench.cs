@@ -77,6 +77,7 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
         return
         [
             new Check($"the reader returns all {settings.Entities} x {settings.Attributes}", $"{read.Entities.Count} entities, {attributes} attributes", read.Entities.Count == settings.Entities && attributes == settings.Entities * settings.Attributes),
+            new Check("issue 22: CdmFolderReader within 2x of JsonDocument.Parse of the same files", (reader.Median / json.Median).ToString("0.00x", CultureInfo.InvariantCulture), reader.Median <= 2 * json.Median),
         ];
     }
 

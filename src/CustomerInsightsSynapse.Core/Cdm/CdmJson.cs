@@ -95,6 +95,50 @@ internal static class CdmJson
         return false;
     }
 
+    /// <summary>
+    /// Several properties of one object from one pass over it, by the rule of <see cref="TryGet"/> (an exact name first,
+    /// else the first name equal ignoring case); a missing one is <see cref="JsonValueKind.Undefined"/>. Exact names
+    /// are compared as UTF-8 bytes, so a name is only turned into a string when it is none of those asked for.
+    /// </summary>
+    public static void GetAll(JsonElement element, PropertyNames names, Span<JsonElement> values)
+    {
+        values.Clear();
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        Span<bool> exact = stackalloc bool[names.Count];
+        foreach (var property in element.EnumerateObject())
+        {
+            var matched = false;
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (property.NameEquals(names.Utf8(i)))
+                {
+                    values[i] = property.Value;
+                    exact[i] = true;
+                    matched = true;
+                    break;
+                }
+            }
+
+            if (matched)
+            {
+                continue;
+            }
+
+            var name = property.Name;
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (!exact[i] && values[i].ValueKind == JsonValueKind.Undefined && string.Equals(name, names.Name(i), StringComparison.OrdinalIgnoreCase))
+                {
+                    values[i] = property.Value;
+                }
+            }
+        }
+    }
+
     public static string? String(JsonElement element, string name) =>
         TryGet(element, name, out var value) ? AsString(value) : null;
 
@@ -106,6 +150,8 @@ internal static class CdmJson
         JsonValueKind.False => "false",
         _ => null,
     };
+
+    public static string? AsStringOrNull(JsonElement value) => value.ValueKind == JsonValueKind.Undefined ? null : AsString(value);
 
     public static bool? Bool(JsonElement element, string name) =>
         TryGet(element, name, out var value) ? AsBool(value) : null;
@@ -141,4 +187,23 @@ internal static class CdmJson
 
     public static IEnumerable<JsonElement> Array(JsonElement element, string name) =>
         TryGet(element, name, out var value) && value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : [];
+}
+
+/// <summary>The property names <see cref="CdmJson.GetAll"/> looks up, with their UTF-8 bytes made once.</summary>
+internal sealed class PropertyNames
+{
+    private readonly string[] _names;
+    private readonly byte[][] _utf8;
+
+    public PropertyNames(params string[] names)
+    {
+        _names = names;
+        _utf8 = names.Select(Encoding.UTF8.GetBytes).ToArray();
+    }
+
+    public int Count => _names.Length;
+
+    public string Name(int index) => _names[index];
+
+    public ReadOnlySpan<byte> Utf8(int index) => _utf8[index];
 }

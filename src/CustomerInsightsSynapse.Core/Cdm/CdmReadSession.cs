@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using CustomerInsightsSynapse.Core.Diagnostics;
 
@@ -5,17 +7,26 @@ namespace CustomerInsightsSynapse.Core.Cdm;
 
 /// <summary>
 /// The state of reading one CDM folder: its store, the documents read so far (each parsed once), the byte budget,
-/// the folder listing (taken at most once per prefix) and the warnings.
+/// the folder listing (taken at most once per prefix) and the warnings. Documents a manifest names can be read and
+/// parsed ahead, concurrently (<see cref="Prefetch"/>); they are still taken, counted and reported in reading order.
 /// </summary>
 internal sealed class CdmReadSession : IDisposable
 {
     /// <summary>Up to this many explicit partitions are looked up one by one; more are matched against one listing.</summary>
     private const int LookupLimit = 16;
 
+    /// <summary>Documents read ahead at once from blob storage, where each read waits a network round trip.</summary>
+    private const int RemoteReadsAhead = 16;
+
     private readonly Dictionary<string, JsonDocument> _documents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FolderListing> _listings = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<ReadAhead?>> _readAhead = new(StringComparer.Ordinal);
+    private readonly List<Task> _readers = [];
+    private readonly CancellationTokenSource _stop;
     private readonly List<string> _warnings = [];
     private long _bytesRead;
+    private long _bytesReadAhead;
+    private int _explicitPartitions;
 
     public CdmReadSession(ICdmStore store, string folderRoot, CdmReaderOptions options, OperationContext context)
     {
@@ -24,6 +35,7 @@ internal sealed class CdmReadSession : IDisposable
         Options = options;
         Context = context;
         Resolver = new CdmLocationResolver(store, folderRoot);
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
     }
 
     public ICdmStore Store { get; }
@@ -58,15 +70,22 @@ internal sealed class CdmReadSession : IDisposable
 
         var display = Display(storePath);
         Context.Log.Verbose($"Reading {display}");
-        var bytes = await Store.ReadAsync(storePath, Options.MaxDocumentBytes, CancellationToken).ConfigureAwait(false);
-        if (bytes is null)
+        var ahead = _readAhead.TryRemove(storePath, out var pending) ? await pending.Task.WaitAsync(CancellationToken).ConfigureAwait(false) : null;
+        if (ahead is null)
+        {
+            ahead = await ReadAsync(storePath, display, CancellationToken).ConfigureAwait(false);
+        }
+
+        ahead.Failure?.Throw();
+        if (ahead.Length < 0)
         {
             return null;
         }
 
-        _bytesRead += bytes.Length;
+        _bytesRead += ahead.Length;
         if (_bytesRead > Options.MaxTotalBytes)
         {
+            ahead.Json?.Dispose();
             throw new CISynapseException(
                 ErrorIds.CdmDocumentTooLarge,
                 ErrorKind.LimitsExceeded,
@@ -74,9 +93,89 @@ internal sealed class CdmReadSession : IDisposable
                 display);
         }
 
-        var json = CdmJson.Parse(bytes, display, Options.MaxJsonDepth);
-        _documents[storePath] = json;
-        return json;
+        _documents[storePath] = ahead.Json!;
+        return ahead.Json;
+    }
+
+    /// <summary>
+    /// Starts reading and parsing documents that will be asked for, several at once; what each read gives (a document,
+    /// none, or the error) waits for <see cref="TryLoadAsync"/>. Reading ahead stops at the byte budget: the rest is read
+    /// when asked for, so a folder over the budget fails at the same document as without reading ahead.
+    /// </summary>
+    public void Prefetch(IEnumerable<string> storePaths)
+    {
+        var queue = new List<(string Path, TaskCompletionSource<ReadAhead?> Result)>();
+        foreach (var path in storePaths)
+        {
+            var result = new TaskCompletionSource<ReadAhead?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!_documents.ContainsKey(path) && _readAhead.TryAdd(path, result))
+            {
+                queue.Add((path, result));
+            }
+        }
+
+        if (queue.Count == 0)
+        {
+            return;
+        }
+
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Store.HasCheapLookups ? Environment.ProcessorCount : RemoteReadsAhead,
+            CancellationToken = _stop.Token,
+        };
+        _readers.Add(Task.Run(async () =>
+        {
+            try
+            {
+                await Parallel.ForEachAsync(queue, parallel, async (item, token) =>
+                {
+                    if (Interlocked.Read(ref _bytesReadAhead) > Options.MaxTotalBytes)
+                    {
+                        item.Result.TrySetResult(null);
+                        return;
+                    }
+
+                    var ahead = await ReadAsync(item.Path, Display(item.Path), token).ConfigureAwait(false);
+                    Interlocked.Add(ref _bytesReadAhead, Math.Max(ahead.Length, 0));
+                    if (!item.Result.TrySetResult(ahead))
+                    {
+                        ahead.Json?.Dispose();
+                    }
+                }).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                foreach (var (_, result) in queue)
+                {
+                    result.TrySetResult(null);
+                }
+            }
+        }));
+    }
+
+    /// <summary>
+    /// How many explicit partitions the document being read names in all. Over <see cref="LookupLimit"/>, a store without
+    /// cheap lookups describes every partition inside the folder from one listing instead of a request per partition.
+    /// </summary>
+    public void ExpectExplicitPartitions(int count) => _explicitPartitions = Math.Max(_explicitPartitions, count);
+
+    private async Task<ReadAhead> ReadAsync(string storePath, string display, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = await Store.ReadAsync(storePath, Options.MaxDocumentBytes, cancellationToken).ConfigureAwait(false);
+            return bytes is null
+                ? new ReadAhead(null, -1, null)
+                : new ReadAhead(CdmJson.Parse(bytes, display, Options.MaxJsonDepth), bytes.Length, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new ReadAhead(null, 0, ExceptionDispatchInfo.Capture(ex));
+        }
     }
 
     /// <summary>The files below a folder, from one listing of the CDM folder (or of the prefix when it lies elsewhere in the store).</summary>
@@ -108,7 +207,7 @@ internal sealed class CdmReadSession : IDisposable
     public async Task<List<CdmPartition>> DescribeAsync(List<(string StorePath, CdmPartition Partition)> partitions, string entity)
     {
         var result = new List<CdmPartition>(partitions.Count);
-        var useListing = partitions.Count > LookupLimit && !Store.HasCheapLookups;
+        var useListing = Math.Max(partitions.Count, _explicitPartitions) > LookupLimit && !Store.HasCheapLookups;
         foreach (var (path, partition) in partitions)
         {
             CancellationToken.ThrowIfCancellationRequested();
@@ -130,13 +229,35 @@ internal sealed class CdmReadSession : IDisposable
 
     public void Dispose()
     {
+        _stop.Cancel();
+        try
+        {
+            Task.WaitAll(_readers.ToArray());
+        }
+        catch (AggregateException)
+        {
+        }
+
+        foreach (var pending in _readAhead.Values)
+        {
+            if (pending.Task.IsCompletedSuccessfully)
+            {
+                pending.Task.Result?.Json?.Dispose();
+            }
+        }
+
         foreach (var document in _documents.Values)
         {
             document.Dispose();
         }
 
+        _readAhead.Clear();
         _documents.Clear();
+        _stop.Dispose();
     }
+
+    /// <summary>A document read ahead: parsed, absent (Length -1), or the error its read or parse gave.</summary>
+    private sealed record ReadAhead(JsonDocument? Json, int Length, ExceptionDispatchInfo? Failure);
 
     public static bool IsBelow(string path, string folder) =>
         folder.Length == 0 || path.Equals(folder, StringComparison.Ordinal) || path.StartsWith(folder + "/", StringComparison.Ordinal);

@@ -49,9 +49,13 @@ internal sealed class CdmTrait
     /// Reads a trait list (<c>exhibitsTraits</c>, <c>appliedTraits</c>, model.json <c>cdm:traits</c>): each item a
     /// trait name, or an object with <c>traitReference</c> (a name or an object with <c>traitName</c>) and <c>arguments</c>.
     /// </summary>
-    public static IReadOnlyList<CdmTrait> ReadList(JsonElement owner, string property)
+    public static IReadOnlyList<CdmTrait> ReadList(JsonElement owner, string property) =>
+        CdmJson.TryGet(owner, property, out var list) ? ReadList(list) : [];
+
+    /// <summary>Reads a trait list given as the list itself; anything but an array is no traits.</summary>
+    public static IReadOnlyList<CdmTrait> ReadList(JsonElement list)
     {
-        if (!CdmJson.TryGet(owner, property, out var list) || list.ValueKind != JsonValueKind.Array)
+        if (list.ValueKind != JsonValueKind.Array)
         {
             return [];
         }

@@ -37,21 +37,44 @@ internal static class EntityDefinitionReader
         return (attributes, description);
     }
 
+    /// <summary>The properties an attribute is read from, in the order of <see cref="AttributeProperty"/>.</summary>
+    private static readonly PropertyNames AttributeProperties = new(
+        "name", "appliedTraits", "dataFormat", "dataType", "precision", "scale", "maximumLength", "isNullable", "description", "entity", "attributeGroupReference");
+
+    private enum AttributeProperty
+    {
+        Name,
+        AppliedTraits,
+        DataFormat,
+        DataType,
+        Precision,
+        Scale,
+        MaximumLength,
+        IsNullable,
+        Description,
+        Entity,
+        AttributeGroupReference,
+    }
+
     private static CdmAttribute ReadAttribute(JsonElement item, string document, string entityName, int index, Action<string> warn)
     {
-        var name = item.ValueKind == JsonValueKind.Object ? CdmJson.String(item, "name") : null;
+        var properties = new JsonElement[AttributeProperties.Count];
+        CdmJson.GetAll(item, AttributeProperties, properties);
+        JsonElement Get(AttributeProperty property) => properties[(int)property];
+
+        var name = CdmJson.AsStringOrNull(Get(AttributeProperty.Name));
         if (string.IsNullOrWhiteSpace(name))
         {
-            var what = item.ValueKind == JsonValueKind.Object && (CdmJson.TryGet(item, "entity", out _) || CdmJson.TryGet(item, "attributeGroupReference", out _))
+            var what = Get(AttributeProperty.Entity).ValueKind != JsonValueKind.Undefined || Get(AttributeProperty.AttributeGroupReference).ValueKind != JsonValueKind.Undefined
                 ? "an entity attribute or attribute group"
                 : "an attribute without a name";
             throw Unresolved(document, entityName, $"attribute {index + 1} is {what}");
         }
 
-        var traits = CdmTrait.ReadList(item, "appliedTraits");
+        var traits = CdmTrait.ReadList(Get(AttributeProperty.AppliedTraits));
         string dataType;
         var (precision, scale) = ((int?)null, (int?)null);
-        var format = CdmJson.String(item, "dataFormat");
+        var format = CdmJson.AsStringOrNull(Get(AttributeProperty.DataFormat));
         if (!string.IsNullOrWhiteSpace(format))
         {
             if (!CdmDataTypes.TryNormalize(format, out dataType))
@@ -62,7 +85,7 @@ internal static class EntityDefinitionReader
         }
         else
         {
-            CdmJson.TryGet(item, "dataType", out var typeElement);
+            var typeElement = Get(AttributeProperty.DataType);
             var typeName = typeElement.ValueKind == JsonValueKind.String ? typeElement.GetString() : CdmJson.String(typeElement, "dataTypeReference");
             if (!CdmDataTypes.TryNormalize(typeName, out dataType))
             {
@@ -73,13 +96,16 @@ internal static class EntityDefinitionReader
         }
 
         var shaped = CdmTrait.Find(traits, "is.dataFormat.numeric.shaped");
-        precision = CdmJson.Int(item, "precision") ?? shaped?.IntArgument("precision", 0) ?? precision;
-        scale = CdmJson.Int(item, "scale") ?? shaped?.IntArgument("scale", 1) ?? scale;
-        var maxLength = CdmJson.Int(item, "maximumLength") is > 0 and var property ? property : CdmTrait.Find(traits, "is.constrained")?.IntArgument("maximumLength");
-        var nullable = CdmJson.Bool(item, "isNullable") ?? (CdmTrait.Find(traits, "is.nullable") is not null ? true : null);
-        var description = CdmJson.String(item, "description") ?? LocalizedText(CdmTrait.Find(traits, "is.localized.describedAs"));
+        precision = IntOrNull(Get(AttributeProperty.Precision)) ?? shaped?.IntArgument("precision", 0) ?? precision;
+        scale = IntOrNull(Get(AttributeProperty.Scale)) ?? shaped?.IntArgument("scale", 1) ?? scale;
+        var maxLength = IntOrNull(Get(AttributeProperty.MaximumLength)) is > 0 and var property ? property : CdmTrait.Find(traits, "is.constrained")?.IntArgument("maximumLength");
+        var isNullable = Get(AttributeProperty.IsNullable);
+        var nullable = (isNullable.ValueKind == JsonValueKind.Undefined ? null : CdmJson.AsBool(isNullable)) ?? (CdmTrait.Find(traits, "is.nullable") is not null ? true : null);
+        var description = CdmJson.AsStringOrNull(Get(AttributeProperty.Description)) ?? LocalizedText(CdmTrait.Find(traits, "is.localized.describedAs"));
         return new CdmAttribute(name.Trim(), dataType, maxLength is > 0 ? maxLength : null, precision, scale, nullable, description);
     }
+
+    private static int? IntOrNull(JsonElement value) => value.ValueKind == JsonValueKind.Undefined ? null : CdmJson.AsInt(value);
 
     /// <summary>The first text of a localized-table trait argument (<c>entityReference.constantValues[0][1]</c>).</summary>
     private static string? LocalizedText(CdmTrait? trait)

@@ -27,25 +27,28 @@ internal sealed class LocalCdmStore : ICdmStore
 
     public bool HasCheapLookups => true;
 
-    public async Task<byte[]?> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)
+    public Task<byte[]?> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)
     {
         var full = ToLocation(path);
         if (!File.Exists(full))
         {
-            return null;
+            return Task.FromResult<byte[]?>(null);
         }
 
         try
         {
-            await using var stream = LocalSourceFiles.Open(RealRoot, full, "the CDM document", 81920, FileOptions.Asynchronous);
+            // Documents are read whole and synchronously: on Linux an asynchronous file read is a thread-pool hop per
+            // call, which costs more than the read of a CDM document.
+            cancellationToken.ThrowIfCancellationRequested();
+            using var stream = LocalSourceFiles.Open(RealRoot, full, "the CDM document", 1, FileOptions.None);
             if (stream.Length > maxBytes)
             {
                 throw CdmErrors.TooLarge(full, stream.Length, maxBytes);
             }
 
             var buffer = new byte[stream.Length];
-            await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return buffer;
+            stream.ReadExactly(buffer);
+            return Task.FromResult<byte[]?>(buffer);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

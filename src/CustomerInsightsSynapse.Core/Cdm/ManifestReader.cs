@@ -42,6 +42,7 @@ internal sealed partial class ManifestReader
         }
 
         chain.Add(path);
+        ReadAhead(path, root);
         var index = 0;
         var total = entities.ValueKind == JsonValueKind.Array ? entities.GetArrayLength() : 0;
         foreach (var declaration in CdmJson.Array(root, "entities"))
@@ -93,6 +94,38 @@ internal sealed partial class ManifestReader
         chain.RemoveAt(chain.Count - 1);
     }
 
+    /// <summary>
+    /// Starts reading the entity documents the manifest's local entities name, and tells the session how many explicit
+    /// partitions it lists. A declaration that does not resolve is left to <see cref="ReadDeclarationAsync"/> to report.
+    /// </summary>
+    private void ReadAhead(string manifestPath, JsonElement root)
+    {
+        var documents = new List<string>();
+        var partitions = 0;
+        foreach (var declaration in CdmJson.Array(root, "entities"))
+        {
+            var name = CdmJson.String(declaration, "entityName")?.Trim();
+            var type = CdmJson.String(declaration, "type") ?? CdmJson.String(declaration, "$type") ?? "LocalEntity";
+            var entityPath = CdmJson.String(declaration, "entityPath") ?? CdmJson.String(declaration, "entitySchema");
+            if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(entityPath) || !type.Equals("LocalEntity", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            partitions += CdmJson.Array(declaration, "dataPartitions").Count();
+            try
+            {
+                documents.Add(EntityDocument(manifestPath, name, entityPath).DocumentPath);
+            }
+            catch (CISynapseException)
+            {
+            }
+        }
+
+        _session.ExpectExplicitPartitions(partitions);
+        _session.Prefetch(documents);
+    }
+
     private async Task<CdmEntity?> ReadDeclarationAsync(string manifestPath, JsonElement declaration, int index)
     {
         var display = _session.Display(manifestPath);
@@ -132,6 +165,26 @@ internal sealed partial class ManifestReader
 
     private async Task<(IReadOnlyList<CdmAttribute>, string?, string)> ReadDefinitionAsync(string manifestPath, string entityName, string entityPath)
     {
+        var (documentPath, definitionName) = EntityDocument(manifestPath, entityName, entityPath);
+        var display = _session.Display(manifestPath);
+        var documentDisplay = _session.Display(documentPath);
+        var document = await _session.TryLoadAsync(documentPath).ConfigureAwait(false)
+            ?? throw new CISynapseException(ErrorIds.EntityDocumentNotFound, ErrorKind.ObjectNotFound, $"The manifest '{display}' declares entity '{entityName}' in '{documentDisplay}', which does not exist.", entityName);
+        foreach (var definition in CdmJson.Array(document.RootElement, "definitions"))
+        {
+            if (string.Equals(CdmJson.String(definition, "entityName"), definitionName, StringComparison.OrdinalIgnoreCase))
+            {
+                var (attributes, description) = EntityDefinitionReader.Read(definition, documentDisplay, entityName, _session.Warn);
+                return (attributes, description, documentDisplay);
+            }
+        }
+
+        throw new CISynapseException(ErrorIds.EntityDocumentNotFound, ErrorKind.ObjectNotFound, $"The manifest '{display}' declares entity '{entityName}' as '{entityPath}', but '{documentDisplay}' defines no entity named '{definitionName}'.", entityName);
+    }
+
+    /// <summary>The store path of the document an entityPath names, and the name of the definition in it.</summary>
+    private (string DocumentPath, string DefinitionName) EntityDocument(string manifestPath, string entityName, string entityPath)
+    {
         var display = _session.Display(manifestPath);
         var item = $"the entity document of '{entityName}'";
         if (entityPath.StartsWith("cdm:", StringComparison.OrdinalIgnoreCase))
@@ -152,20 +205,7 @@ internal sealed partial class ManifestReader
             definitionName = entityName;
         }
 
-        var documentPath = _session.Resolver.Resolve(manifestPath, documentPart, item, corpusPath: true);
-        var documentDisplay = _session.Display(documentPath);
-        var document = await _session.TryLoadAsync(documentPath).ConfigureAwait(false)
-            ?? throw new CISynapseException(ErrorIds.EntityDocumentNotFound, ErrorKind.ObjectNotFound, $"The manifest '{display}' declares entity '{entityName}' in '{documentDisplay}', which does not exist.", entityName);
-        foreach (var definition in CdmJson.Array(document.RootElement, "definitions"))
-        {
-            if (string.Equals(CdmJson.String(definition, "entityName"), definitionName, StringComparison.OrdinalIgnoreCase))
-            {
-                var (attributes, description) = EntityDefinitionReader.Read(definition, documentDisplay, entityName, _session.Warn);
-                return (attributes, description, documentDisplay);
-            }
-        }
-
-        throw new CISynapseException(ErrorIds.EntityDocumentNotFound, ErrorKind.ObjectNotFound, $"The manifest '{display}' declares entity '{entityName}' as '{entityPath}', but '{documentDisplay}' defines no entity named '{definitionName}'.", entityName);
+        return (_session.Resolver.Resolve(manifestPath, documentPart, item, corpusPath: true), definitionName);
     }
 
     private async Task<List<CdmPartition>> ReadPartitionsAsync(string manifestPath, JsonElement declaration, string entityName)

@@ -21,6 +21,7 @@ internal static class ModelJsonReader
             session.Warn($"'{display}' does not declare model.json version 1.0; it is read as version 1.0.");
         }
 
+        session.ExpectExplicitPartitions(entities.EnumerateArray().Sum(e => CdmJson.Array(e, "partitions").Count()));
         var result = new List<CdmEntity>();
         var index = 0;
         var total = entities.GetArrayLength();
