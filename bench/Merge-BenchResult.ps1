@@ -56,7 +56,7 @@ function Get-Machine {
 function ConvertTo-SeriesShape($Document) {
     if ((Get-Property $Document 'Benchmark') -ne 'Test-CISynapsePrerequisite' -or -not (Get-Property $Document 'Runs')) { return $Document }
     $runs = @($Document.Runs)
-    $group = 'Test-CISynapsePrerequisite, {0} ms per request' -f $Document.LatencyMilliseconds
+    $group = 'Test-CISynapsePrerequisite, {0} ms per request, {1} query users, {2} role assignments' -f $Document.LatencyMilliseconds, (Get-Property $Document 'QueryUsers'), (Get-Property $Document 'RoleAssignments')
     $figures = [pscustomobject]@{ requests = $Document.Requests; roundsMax = $Document.RoundsMax; checks = $Document.Checks }
     $serial = 'same requests one after another (serial sum of durations)'
     [pscustomobject]@{
@@ -66,7 +66,7 @@ function ConvertTo-SeriesShape($Document) {
             [pscustomobject]@{ group = $group; method = 'Test-CISynapsePrerequisite (concurrent rounds)'; baseline = $serial; seconds = @($runs | ForEach-Object { $_.ConcurrentMs / 1000 }); figures = $figures }
             [pscustomobject]@{ group = $group; method = 'sequential replay (Invoke-WebRequest)'; baseline = $serial; seconds = @($runs | ForEach-Object { $_.ReplayMs / 1000 }); figures = $null }
         )
-        checks   = @()
+        checks   = @(Get-Property $Document 'Targets' | Where-Object { $_ })
     }
 }
 
