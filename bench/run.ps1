@@ -8,6 +8,7 @@
       import         Import-Module of the built module over a bare pwsh start (bench/Import.Bench.ps1)
       cdm            reading a 1,000-entity manifest (CustomerInsightsSynapse.Bench cdm)
       sql            generating its SQL, with the ScriptDom parse (CustomerInsightsSynapse.Bench sql)
+      scale          read, plan, land and SQL of growing blob sources, with growth exponents (CustomerInsightsSynapse.Bench scale)
     Each scenario writes its own JSON; this script merges them into bench/results/bench-<UTC time>.json and prints
     median, spread and the ratio against each group's baseline measured in the same run. Every process a scenario
     started and left running is stopped (found by a marker in its environment).
@@ -32,11 +33,12 @@ $commandLine = ('bench/run.ps1 ' + ($Arguments -join ' ')).Trim()
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 $root = Split-Path -Parent $PSScriptRoot
-$allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql'
+$allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql', 'scale'
 
 # Options that take a value, and which scenarios understand them (a scenario named explicitly gets them all).
 $lakeOptions = '--small-files', '--small-size', '--large-files', '--large-size', '--rss-sizes', '--parallel-files', '--parallel-blocks', '--block-size'
 $manifestOptions = '--entities', '--attributes'
+$scaleOptions = '--entity-counts', '--partition-counts'
 
 $scenarios = $allScenarios
 if ($Arguments.Count -gt 0 -and -not $Arguments[0].StartsWith('-')) {
@@ -48,15 +50,16 @@ if ($Arguments.Count -gt 0 -and -not $Arguments[0].StartsWith('-')) {
 $quick = $Arguments -contains '--quick'
 $repeat = $null
 $combinedOut = $null
-$passed = @{ lake = [System.Collections.Generic.List[string]]::new(); manifest = [System.Collections.Generic.List[string]]::new() }
+$passed = @{ lake = [System.Collections.Generic.List[string]]::new(); manifest = [System.Collections.Generic.List[string]]::new(); scale = [System.Collections.Generic.List[string]]::new() }
 for ($i = 0; $i -lt $Arguments.Count; $i++) {
     $a = $Arguments[$i]
     switch ($a) {
-        '--quick' { $passed.lake.Add($a); $passed.manifest.Add($a); continue }
+        '--quick' { $passed.lake.Add($a); $passed.manifest.Add($a); $passed.scale.Add($a); continue }
         '--repeat' { $repeat = [int] $Arguments[++$i]; continue }
         '--out' { $combinedOut = $Arguments[++$i]; continue }
         { $_ -in $lakeOptions } { $passed.lake.Add($a); $passed.lake.Add($Arguments[++$i]); continue }
         { $_ -in $manifestOptions } { $passed.manifest.Add($a); $passed.manifest.Add($Arguments[++$i]); continue }
+        { $_ -in $scaleOptions } { $passed.scale.Add($a); $passed.scale.Add($Arguments[++$i]); continue }
         default { throw "Unknown option '$a'. See bench/README.md." }
     }
 }
@@ -67,7 +70,7 @@ $needsModule = @($scenarios | Where-Object { $_ -in 'import', 'prerequisites' })
 if ($needsModule -and -not (Test-Path -LiteralPath $ModulePath)) {
     throw "The built module '$ModulePath' is missing; run ./build.ps1 -Task Build (or -Task Bench)."
 }
-if ('lake' -in $scenarios -and -not (Test-Path (Join-Path $root 'node_modules/.bin/azurite-blob'))) {
+if (@($scenarios | Where-Object { $_ -in 'lake', 'scale' }) -and -not (Test-Path (Join-Path $root 'node_modules/.bin/azurite-blob'))) {
     Push-Location $root
     try { npm ci --no-audit --no-fund; if ($LASTEXITCODE) { throw "npm ci failed ($LASTEXITCODE)." } } finally { Pop-Location }
 }
@@ -99,7 +102,7 @@ $benchDll = Join-Path $root 'bench/CustomerInsightsSynapse.Bench/bin/Release/net
 
 $runs = [System.Collections.Generic.List[object]]::new()
 try {
-    if (@($scenarios | Where-Object { $_ -in 'lake', 'cdm', 'sql' })) {
+    if (@($scenarios | Where-Object { $_ -in 'lake', 'cdm', 'sql', 'scale' })) {
         & dotnet build (Join-Path $root 'bench/CustomerInsightsSynapse.Bench') -c Release -nologo -v q | Out-Host
         if ($LASTEXITCODE) { throw "Building the bench failed ($LASTEXITCODE)." }
     }
@@ -112,11 +115,11 @@ try {
         $note = $null
         try {
             switch ($scenario) {
-                'lake' {
+                { $_ -in 'lake', 'scale' } {
                     Import-Module (Join-Path $root 'tests/TestStack/TestStack.psm1') -Force
                     $azurite = Start-CISynapseAzurite -DataFolder (Join-Path ([IO.Path]::GetTempPath()) "cisynapse-bench-azurite-$marker")
                     $env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING = $azurite.ConnectionString
-                    try { & dotnet $benchDll lake @($passed.lake) --out $out | Out-Host; $code = $LASTEXITCODE }
+                    try { & dotnet $benchDll $scenario @($passed[$scenario]) --out $out | Out-Host; $code = $LASTEXITCODE }
                     finally { Stop-CISynapseAzurite $azurite -RemoveData; Remove-Item Env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING -ErrorAction Ignore }
                 }
                 { $_ -in 'cdm', 'sql' } { & dotnet $benchDll $scenario @($passed.manifest) --out $out | Out-Host; $code = $LASTEXITCODE }

@@ -14,6 +14,7 @@ if (args.Length > 0 && args[0] == "sql-child")
 const string Usage = """
     usage: CustomerInsightsSynapse.Bench lake [--quick] [--small-files N] [--small-size MiB] [--large-files N] [--large-size MiB] [--rss-sizes MiB,MiB] [--repeat N] [--parallel-files N] [--parallel-blocks N] [--block-size MiB] [--out file.json] [--work folder]
            CustomerInsightsSynapse.Bench cdm|sql [--quick] [--entities N] [--attributes N] [--repeat N] [--out file.json] [--work folder]
+           CustomerInsightsSynapse.Bench scale [--quick] [--entity-counts N,N,...] [--partition-counts N,N,...] [--out file.json]
     """;
 try
 {
@@ -22,6 +23,8 @@ try
     {
         case "lake":
             return await new LakeBench(BenchSettings.Parse(options), RepositoryRoot.Find()).RunAsync();
+        case "scale":
+            return await new ScaleBench(ScaleSettings.Parse(options), RepositoryRoot.Find()).RunAsync();
         case "cdm" or "sql":
             return await new ManifestBench(args[0], ManifestSettings.Parse(options), RepositoryRoot.Find()).RunAsync();
         default:

@@ -1,0 +1,285 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using CustomerInsightsSynapse.Core.Azure;
+using CustomerInsightsSynapse.Core.Cdm;
+using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Lake;
+using CustomerInsightsSynapse.Core.Sql;
+using CustomerInsightsSynapse.Testing;
+
+namespace CustomerInsightsSynapse.Bench;
+
+/// <summary>
+/// The <c>scale</c> scenario (issue 22, scale curves): a blob-source CDM folder (model.json, every partition listed)
+/// of growing size is read, planned, landed by server-side copy and turned into T-SQL, first for more entities (10
+/// partitions each), then for more partitions (spread over 10 entities). For each size it records the time and the
+/// peak managed heap of plan + land + SQL and the requests of each phase, and prints the growth exponent between
+/// the smallest and the largest size: about 1 is linear, more is a defect.
+/// </summary>
+internal sealed class ScaleBench(ScaleSettings settings, string repositoryRoot)
+{
+    private const int Attributes = 10;
+    private const string AllRequests = "all";
+    private readonly List<Series> _series = [];
+    private readonly ConcurrentDictionary<string, int> _requests = new();
+    private BlobServiceClient _service = null!;
+    private BlobClientFactory _factory = null!;
+
+    public async Task<int> RunAsync()
+    {
+        var options = BlobClientFactory.DefaultOptions();
+        options.AddPolicy(new RequestCounter(_requests), HttpPipelinePosition.PerRetry);
+        _service = new BlobServiceClient(AzuriteAccount.ConnectionString(), options);
+        _factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteAccount.AccountName, AzuriteAccount.AccountKey), options);
+
+        var checks = new List<Check>();
+        Console.WriteLine("Warm-up.");
+        await MeasureAsync("warm-up", 2, 5, record: false);
+        checks.AddRange(await CurveAsync("entities (10 partitions each)", settings.EntityCounts.Select(n => (n, n, 10))));
+        checks.AddRange(await CurveAsync("partitions (over 10 entities)", settings.PartitionCounts.Select(n => (n, 10, n / 10))));
+
+        if (_series.FirstOrDefault(s => s.Method == "100,000 partitions") is { } largest)
+        {
+            var plan = largest.Figures["plan s"];
+            var peak = largest.Figures["peak managed MiB"];
+            checks.Add(new Check($"100,000 partitions plan in under 30 s and 500 MB (no added latency; {settings.LatencyNote})", $"{plan:0.0} s, {peak:0} MiB", plan < 30 && peak < 500));
+        }
+
+        Console.WriteLine(ResultTable.Render(_series, checks));
+        var file = settings.OutputFile ?? Path.Combine(repositoryRoot, "bench", "results", $"scale-{DateTime.UtcNow:yyyyMMddTHHmmssZ}.json");
+        ResultFile.Write(file, "scale", settings, _series, checks);
+        Console.WriteLine($"JSON: {file}");
+        return 0;
+    }
+
+    private async Task<List<Check>> CurveAsync(string curve, IEnumerable<(int Size, int Entities, int PartitionsEach)> points)
+    {
+        var group = "scale: " + curve;
+        var measured = new List<(int Size, Series Series)>();
+        foreach (var (size, entities, each) in points)
+        {
+            var method = size.ToString("N0", CultureInfo.InvariantCulture) + (curve.StartsWith("entities", StringComparison.Ordinal) ? " entities" : " partitions");
+            Console.WriteLine($"{group}: {method}.");
+            var series = await MeasureAsync(group, entities, each, record: true, method, measured.Count == 0 ? null : measured[0].Series.Method);
+            measured.Add((size, series!));
+        }
+
+        if (measured.Count < 2)
+        {
+            return [];
+        }
+
+        var (first, last) = (measured[0], measured[^1]);
+        double Exponent(double a, double b) => Math.Log(b / a) / Math.Log((double)last.Size / first.Size);
+        var time = Exponent(first.Series.Median, last.Series.Median);
+        var memory = Exponent(Math.Max(first.Series.Figures["peak managed MiB"], 1), Math.Max(last.Series.Figures["peak managed MiB"], 1));
+        last.Series.Figures["time growth exponent"] = Math.Round(time, 2);
+        last.Series.Figures["memory growth exponent"] = Math.Round(memory, 2);
+        return
+        [
+            new Check($"{curve}: time of plan + land + SQL grows about linearly (exponent <= 1.2)", time.ToString("0.00", CultureInfo.InvariantCulture), time <= 1.2),
+            new Check($"{curve}: peak memory grows at most linearly (exponent <= 1.2)", memory.ToString("0.00", CultureInfo.InvariantCulture), memory <= 1.2),
+        ];
+    }
+
+    private async Task<Series?> MeasureAsync(string group, int entities, int partitionsEach, bool record, string method = "", string? baseline = null)
+    {
+        var source = _service.GetBlobContainerClient("scale-source-" + Guid.NewGuid().ToString("n")[..12]);
+        var lake = _service.GetBlobContainerClient("scale-lake-" + Guid.NewGuid().ToString("n")[..12]);
+        await source.CreateAsync();
+        await lake.CreateAsync();
+        try
+        {
+            await WriteSourceAsync(source, entities, partitionsEach);
+            var sourceUrl = source.Uri.AbsoluteUri.TrimEnd('/') + "/ci";
+            var target = new LakeTarget(BlobLocation.Parse(lake.Uri.AbsoluteUri.TrimEnd('/')), "ScaleDb");
+
+            var read = await PhaseAsync("read", () => new CdmFolderReader(_factory).ReadAsync(sourceUrl, OperationContext.None));
+            var lander = new LakeLander(_factory);
+            await using var database = await lander.LockAsync(target, OperationContext.None);
+            using var memory = new PeakMemory();
+            var watch = Stopwatch.StartNew();
+            var plan = await PhaseAsync("plan", () => lander.PlanAsync(database, read.Result.Entities));
+            var landed = await PhaseAsync("land", () => lander.LandAsync(database, plan.Result));
+            var commit = await PhaseAsync("commit", () => lander.CommitAsync(database, landed.Result));
+            var sql = await PhaseAsync("sql", () => Task.FromResult(ServerlessSqlGenerator.Generate(new SqlScriptRequest(
+                "ScaleDb",
+                QueryAccessMode.WorkspaceIdentity,
+                DataLakeContainer.ForAccount(AzuriteAccount.AccountName, lake.Name),
+                commit.Result.Result.Entities.Where(e => e.SnapshotFolder is not null).Select(e => new LandedEntity(read.Result.Entities.First(x => x.Name == e.Entity), e.SnapshotFolder!)).ToList()))));
+            watch.Stop();
+            var failed = commit.Result.Result.Entities.Count(e => e.SnapshotFolder is null);
+            if (failed > 0)
+            {
+                throw new InvalidOperationException($"{failed} entities did not land.");
+            }
+
+            if (!record)
+            {
+                return null;
+            }
+
+            var series = new Series(group, method, baseline, 0);
+            series.Seconds.Add(watch.Elapsed.TotalSeconds);
+            series.Figures["partitions"] = entities * partitionsEach;
+            series.Figures["read s"] = Math.Round(read.Seconds, 3);
+            series.Figures["plan s"] = Math.Round(plan.Seconds, 3);
+            series.Figures["land s"] = Math.Round(landed.Seconds, 3);
+            series.Figures["sql s"] = Math.Round(sql.Seconds, 3);
+            series.Figures["peak managed MiB"] = Math.Round(memory.PeakMiB, 1);
+            foreach (var phase in new[] { read.Name, plan.Name, landed.Name, commit.Name, sql.Name })
+            {
+                series.Figures[$"{phase} requests"] = _requests.GetValueOrDefault(phase);
+            }
+
+            _series.Add(series);
+            return series;
+        }
+        finally
+        {
+            _requests.Clear();
+            await source.DeleteAsync();
+            await lake.DeleteAsync();
+        }
+    }
+
+    private async Task<(string Name, T Result, double Seconds)> PhaseAsync<T>(string name, Func<Task<T>> phase)
+    {
+        var before = _requests.GetValueOrDefault(AllRequests);
+        var watch = Stopwatch.StartNew();
+        var result = await phase();
+        var seconds = watch.Elapsed.TotalSeconds;
+        _requests[name] = _requests.GetValueOrDefault(AllRequests) - before;
+        return (name, result, seconds);
+    }
+
+    /// <summary>A CI-shaped model.json listing every partition (tiny CSV files) of each entity.</summary>
+    private static async Task WriteSourceAsync(BlobContainerClient source, int entities, int partitionsEach)
+    {
+        var model = new StringBuilder("""{ "name": "scale", "version": "1.0", "entities": [""");
+        var blobs = new List<string>();
+        for (var e = 0; e < entities; e++)
+        {
+            var name = "Entity" + e.ToString("D4", CultureInfo.InvariantCulture);
+            model.Append(e == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $$"""{ "$type": "LocalEntity", "name": "{{name}}", "attributes": [""");
+            for (var a = 0; a < Attributes; a++)
+            {
+                model.Append(a == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $$"""{ "name": "a{{a}}", "dataType": "{{(a == 0 ? "int64" : "string")}}" }""");
+            }
+
+            model.Append("""], "partitions": [""");
+            for (var p = 0; p < partitionsEach; p++)
+            {
+                var blob = $"ci/{name}/part-{p:D6}.csv";
+                blobs.Add(blob);
+                model.Append(p == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $$"""{ "name": "p{{p}}", "location": "{{source.Uri.AbsoluteUri.TrimEnd('/')}}/{{blob}}" }""");
+            }
+
+            model.Append("]}");
+        }
+
+        model.Append("]}");
+        var row = BinaryData.FromString("1,x,x,x,x,x,x,x,x,x\n");
+        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (blob, ct) => await source.GetBlobClient(blob).UploadAsync(row, ct));
+        await source.GetBlobClient("ci/model.json").UploadAsync(BinaryData.FromString(model.ToString()));
+    }
+
+    /// <summary>Counts the requests sent, all under one key; <see cref="PhaseAsync"/> reads the difference per phase.</summary>
+    private sealed class RequestCounter(ConcurrentDictionary<string, int> requests) : HttpPipelineSynchronousPolicy
+    {
+        public override void OnSendingRequest(HttpMessage message) => requests.AddOrUpdate(AllRequests, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>The largest managed heap seen, sampled every 10 ms from a full collection at the start.</summary>
+    private sealed class PeakMemory : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _sampler;
+        private readonly long _start;
+        private long _peak;
+
+        public PeakMemory()
+        {
+            _start = GC.GetTotalMemory(forceFullCollection: true);
+            _sampler = Task.Run(async () =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    InterlockedMax(GC.GetTotalMemory(false));
+                    await Task.Delay(10).ConfigureAwait(false);
+                }
+            });
+        }
+
+        public double PeakMiB
+        {
+            get
+            {
+                InterlockedMax(GC.GetTotalMemory(false));
+                return Math.Max(0, Interlocked.Read(ref _peak) - _start) / (1024.0 * 1024.0);
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _sampler.Wait();
+            _stop.Dispose();
+        }
+
+        private void InterlockedMax(long value)
+        {
+            long seen;
+            while (value > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, value, seen) != seen)
+            {
+            }
+        }
+    }
+}
+
+/// <summary>Command-line settings of the <c>scale</c> scenario.</summary>
+internal sealed record ScaleSettings
+{
+    public IReadOnlyList<int> EntityCounts { get; init; } = [10, 100, 1000];
+
+    public IReadOnlyList<int> PartitionCounts { get; init; } = [1000, 10_000, 100_000];
+
+    public string LatencyNote => "Azurite on this machine";
+
+    public string? OutputFile { get; init; }
+
+    public static ScaleSettings Parse(IReadOnlyList<string> args)
+    {
+        var s = args.Contains("--quick") ? new ScaleSettings { EntityCounts = [10, 100], PartitionCounts = [1000, 10_000] } : new ScaleSettings();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            IReadOnlyList<int> Counts() => Next().Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+            s = args[i] switch
+            {
+                "--quick" => s,
+                "--repeat" => Ignored(Next(), s),
+                "--entity-counts" => s with { EntityCounts = Counts() },
+                "--partition-counts" => s with { PartitionCounts = Counts() },
+                "--out" => s with { OutputFile = Next() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}."),
+            };
+        }
+
+        if (s.EntityCounts.Concat(s.PartitionCounts).Any(n => n < 10) || s.PartitionCounts.Any(n => n % 10 != 0))
+        {
+            throw new ArgumentException("Counts must be at least 10, and partition counts multiples of 10.");
+        }
+
+        return s;
+    }
+
+    /// <summary>--repeat reaches every scenario; the scale curve measures each size once, so its value is read and left.</summary>
+    private static ScaleSettings Ignored(string value, ScaleSettings settings) => settings;
+}
