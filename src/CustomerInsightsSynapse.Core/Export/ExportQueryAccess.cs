@@ -268,7 +268,8 @@ public sealed class ExportQueryAccess(DefinitionStore store, QueryAccessEnvironm
     public static CISynapseException StorageRoleMissing(QueryAccessPlan plan, string why)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var command = plan.StorageCheck?.Remediation ?? $"New-AzRoleAssignment -ObjectId '{plan.Principal.ObjectId}' -RoleDefinitionName 'Storage Blob Data Reader' -Scope '{plan.Connection.StorageAccountResourceId}'";
+        var scope = plan.StorageRoleToAssign?.Scope ?? plan.Connection.StorageAccountResourceId;
+        var command = $"New-AzRoleAssignment -ObjectId '{plan.Principal.ObjectId}' -RoleDefinitionName '{WellKnownRoles.NameOf(WellKnownRoles.StorageBlobDataReader)}' -Scope '{scope}'";
         return new CISynapseException(
             ErrorIds.QueryUserStorageRoleMissing,
             ErrorKind.PermissionDenied,
