@@ -18,7 +18,8 @@ public sealed record QueryAccessState(bool RoleExists, string? UserType, bool Is
 /// The T-SQL that adds a Microsoft Entra principal to the export's reader role and takes it out again, and the
 /// queries that read the state first. The database user is made with <c>CREATE USER [name] FROM EXTERNAL PROVIDER</c>
 /// (a user by UPN, a group or application by display name), the statement the serverless SQL pages document;
-/// <c>WITH OBJECT_ID</c> is documented for Azure SQL Database and Managed Instance only, so it is not used.
+/// <c>WITH OBJECT_ID</c> (Learn, "Microsoft Entra logins and users with nonunique display names") applies to Azure SQL
+/// Database and Managed Instance only, so it is not used and a display name must be unique in the tenant.
 /// Every change is guarded by the catalog, so running a batch again changes nothing. Names are quoted by
 /// <see cref="SqlQuoting"/>; every batch is parsed by <see cref="SqlScriptValidator"/>.
 /// </summary>
