@@ -131,12 +131,16 @@ public sealed class QueryAccessEnvironment
 
     public required Func<RepairAction, OperationContext, Task<RepairOutcome>> AssignRole { get; init; }
 
-    /// <summary>Everything signed in with <paramref name="session"/>.</summary>
-    public static QueryAccessEnvironment For(AzureSession session, IReadOnlyList<TimeSpan>? principalNotFoundBackoff = null)
+    /// <summary>
+    /// Everything signed in with <paramref name="session"/>; role assignments retry PrincipalNotFound as
+    /// <see cref="PrerequisiteRepairer.PrincipalRetryVariable"/> says (InvalidPrincipalRetrySetting when it is malformed).
+    /// </summary>
+    public static QueryAccessEnvironment For(AzureSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
         var arm = session.CreateResourceManagerClient();
-        var repairer = new PrerequisiteRepairer(session) { PrincipalNotFoundBackoff = principalNotFoundBackoff ?? PrerequisiteRepairer.DefaultPrincipalNotFoundBackoff };
+        var backoff = PrerequisiteRepairer.BackoffFromSetting(Environment.GetEnvironmentVariable(PrerequisiteRepairer.PrincipalRetryVariable));
+        var repairer = new PrerequisiteRepairer(session) { PrincipalNotFoundBackoff = backoff };
         return new QueryAccessEnvironment
         {
             Graph = session.CreateGraphClient(),

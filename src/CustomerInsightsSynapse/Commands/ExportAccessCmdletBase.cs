@@ -39,8 +39,7 @@ public abstract class ExportAccessCmdletBase : CISynapseCmdlet
         _ => new QueryPrincipalName(ObjectId: ObjectId),
     };
 
-    protected static ExportQueryAccess OpenAccess(IReadOnlyList<TimeSpan>? principalNotFoundBackoff = null) =>
-        new(StoreSession.Open(), QueryAccessEnvironment.For(ModuleSession.Current, principalNotFoundBackoff));
+    protected static ExportQueryAccess OpenAccess() => new(StoreSession.Open(), QueryAccessEnvironment.For(ModuleSession.Current));
 
     protected string Describe(QueryAccessPlan plan) =>
         $"{plan.Principal} in database '{plan.Export.DatabaseName}' of export '{plan.Export.Name}'";

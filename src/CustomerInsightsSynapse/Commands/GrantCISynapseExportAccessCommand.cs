@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Export;
-using CustomerInsightsSynapse.Core.Prerequisites;
 using CustomerInsightsSynapse.Core.Sql;
 using CustomerInsightsSynapse.Infrastructure;
 using CustomerInsightsSynapse.Models;
@@ -18,17 +17,7 @@ public sealed class GrantCISynapseExportAccessCommand : ExportAccessCmdletBase
 {
     protected override void ExecuteCmdlet()
     {
-        IReadOnlyList<TimeSpan> backoff;
-        try
-        {
-            backoff = PrerequisiteRepairer.BackoffFromSetting(Environment.GetEnvironmentVariable(PrerequisiteRepairer.PrincipalRetryVariable));
-        }
-        catch (CISynapseException ex)
-        {
-            throw Terminate(ex);
-        }
-
-        var access = OpenAccess(backoff);
+        var access = OpenAccess();
         var request = new QueryAccessRequest(ExportName, PrincipalName, QueryAccessChange.Grant);
         var plan = RunAsCaller((caller, context) => access.PlanAsync(request, caller, context));
 
