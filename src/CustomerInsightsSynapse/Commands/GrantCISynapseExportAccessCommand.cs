@@ -11,7 +11,7 @@ namespace CustomerInsightsSynapse.Commands;
 /// Grant-CISynapseExportAccess: lets a Microsoft Entra user, group or service principal query an export's views: makes it a
 /// user of the export's database and a member of CISynapseReaders; in CallerIdentity mode also sees to its storage role.
 /// </summary>
-[Cmdlet(VerbsSecurity.Grant, "CISynapseExportAccess", DefaultParameterSetName = ObjectIdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsSecurity.Grant, "CISynapseExportAccess", DefaultParameterSetName = ObjectIdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(CISynapseExportAccess))]
 public sealed class GrantCISynapseExportAccessCommand : ExportAccessCmdletBase
 {
