@@ -33,6 +33,8 @@
         'Set-CISynapseExport'
         'Remove-CISynapseExport'
         'Clear-CISynapseExportSnapshot'
+        'Grant-CISynapseExportAccess'
+        'Revoke-CISynapseExportAccess'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -115,4 +115,72 @@ public sealed class SqlQueryAccessTests
 
         Assert.Equal(40517, outcome.ErrorNumber);
     }
+
+    private const string GrantQuinn =
+        "IF DATABASE_PRINCIPAL_ID(N'quinn@contoso.example') IS NULL\n    CREATE USER [quinn@contoso.example] FROM EXTERNAL PROVIDER;\n"
+        + "IF NOT EXISTS (SELECT 1 FROM sys.database_role_members WHERE role_principal_id = DATABASE_PRINCIPAL_ID(N'CISynapseReaders') AND member_principal_id = DATABASE_PRINCIPAL_ID(N'quinn@contoso.example'))\n"
+        + "    ALTER ROLE [CISynapseReaders] ADD MEMBER [quinn@contoso.example];";
+
+    [Fact]
+    public void GuardedGrantRunsTwiceAndTheCatalogShowsTheUserAndItsMembership()
+    {
+        _sql.Ok(GrantQuinn);
+        _sql.Ok(GrantQuinn);
+
+        Assert.Equal([5, 7], _sql.Query(ViewQuery, Reader, NotAdmin(Reader)).Rows.Select(r => r[0]));
+        _sql.Ok("IF EXISTS (SELECT 1 FROM sys.database_principals WHERE name = N'quinn@contoso.example' AND type = 'E') CREATE ROLE [SeenUser];");
+        _sql.Ok("IF EXISTS (SELECT 1 FROM sys.database_role_members WHERE member_principal_id = DATABASE_PRINCIPAL_ID(N'quinn@contoso.example')) CREATE ROLE [SeenMember];");
+        _sql.Ok("IF NOT EXISTS (SELECT 1 FROM sys.database_permissions WHERE grantee_principal_id = DATABASE_PRINCIPAL_ID(N'quinn@contoso.example') AND permission_name <> N'CONNECT') CREATE ROLE [NoOwnGrants];");
+        var roles = _sql.Catalog.Read(c => c.Database(SqlQueryFixture.Database)!.Roles.Keys.ToList());
+        Assert.Contains("SeenUser", roles);
+        Assert.Contains("SeenMember", roles);
+        Assert.Contains("NoOwnGrants", roles);
+    }
+
+    [Fact]
+    public void AGroupIsAnExternalGroupPrincipal()
+    {
+        _sql.Ok("CREATE USER [CI data readers] FROM EXTERNAL PROVIDER;");
+        _sql.Ok("IF EXISTS (SELECT 1 FROM sys.database_principals WHERE name = N'CI data readers' AND type = 'X') CREATE ROLE [SeenGroup];");
+
+        Assert.True(_sql.Catalog.Read(c => c.Database(SqlQueryFixture.Database)!.Roles.ContainsKey("SeenGroup")));
+    }
+
+    [Fact]
+    public void DropMemberAndDropUserTakeTheRightsAway()
+    {
+        _sql.Ok(GrantQuinn);
+        _sql.Ok("ALTER ROLE [CISynapseReaders] DROP MEMBER [quinn@contoso.example];");
+        Assert.Equal(229, _sql.Error(ViewQuery, Reader, NotAdmin(Reader)).Number);
+
+        _sql.Ok("ALTER ROLE [CISynapseReaders] ADD MEMBER [quinn@contoso.example];");
+        _sql.Ok("DROP USER [quinn@contoso.example];");
+        Assert.Equal(229, _sql.Error(ViewQuery, Reader, NotAdmin(Reader)).Number);
+        Assert.Empty(_sql.Catalog.Read(c => c.Database(SqlQueryFixture.Database)!.Roles["CISynapseReaders"].Members.ToList()));
+        Assert.Equal(15151, _sql.Run("DROP USER [quinn@contoso.example];").ErrorNumber);
+        Assert.Equal(15151, _sql.Run("ALTER ROLE [CISynapseReaders] DROP MEMBER [quinn@contoso.example];").ErrorNumber);
+    }
+
+    [Fact]
+    public void OnlyTheOwnerOrAnAdministratorDropsUsersAndMembers()
+    {
+        _sql.Ok(GrantQuinn);
+        _sql.Interpreter.Rights = NotAdmin(Stranger);
+
+        Assert.Equal(15247, _sql.Run("ALTER ROLE [CISynapseReaders] DROP MEMBER [quinn@contoso.example];", login: Stranger).ErrorNumber);
+        Assert.Equal(15247, _sql.Run("DROP USER [quinn@contoso.example];", login: Stranger).ErrorNumber);
+    }
+
+    /// <summary>
+    /// CREATE USER … WITH OBJECT_ID is documented for Azure SQL Database and Managed Instance, not for Synapse
+    /// serverless SQL pools: the emulator refuses it instead of guessing.
+    /// </summary>
+    [Fact]
+    public void CreateUserWithObjectIdIsRefused()
+    {
+        var outcome = _sql.Run($"CREATE USER [quinn@contoso.example] FROM EXTERNAL PROVIDER WITH OBJECT_ID = '{Reader}';");
+
+        Assert.NotNull(outcome.ErrorNumber);
+        Assert.True(_sql.Catalog.Read(c => c.Database(SqlQueryFixture.Database)!.Users.Count == 0));
+    }
 }

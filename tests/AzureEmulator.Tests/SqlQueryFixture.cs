@@ -46,7 +46,7 @@ internal sealed class SqlQueryFixture
             () => WorkspaceIdentity,
             principal => Administrators.Contains(principal),
             principal => new HashSet<string>(Groups.Where(g => g.Value.Contains(principal)).Select(g => g.Key).Append(principal), StringComparer.OrdinalIgnoreCase),
-            name => Principals.GetValueOrDefault(name));
+            name => Principals.TryGetValue(name, out var id) ? new SqlDirectoryPrincipal(id, Groups.ContainsKey(id)) : null);
         Interpreter = new SqlBatchInterpreter(Catalog, Storage);
         Ok("CREATE DATABASE [Sales];", "master");
         Ok("CREATE EXTERNAL DATA SOURCE [Lake] WITH (LOCATION = N'https://lakeacct.dfs.core.windows.net/exports');");

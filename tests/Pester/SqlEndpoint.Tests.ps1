@@ -69,10 +69,10 @@ Describe 'The serverless SQL endpoint of the test stack' {
             $view.dataSource | Should -Be $db.dataSources[0].name
         }
         # The run takes the database first (CREATE DATABASE in master, the owner marker's schema and view in it), then
-        # the script: CREATE DATABASE in master (already there), the data source and the two views; then it verifies
+        # the script: CREATE DATABASE in master (already there), the reader role, the data source and the two views; then it verifies
         # each view that moved (a one-row probe and a count of values that do not convert).
         $batches = @(Get-CISynapseEmulatorSqlBatch -Stack $Stack | Where-Object { $_.database -eq $s.Database -or ($_.database -eq 'master' -and $_.text -match [regex]::Escape($s.Database)) })
-        $batches.Count | Should -Be 11
+        $batches.Count | Should -Be 12
         @($batches | Where-Object text -Match '\[cisynapse\]').Count | Should -Be 2
         @($batches | Where-Object text -Match '^SELECT TOP \(1\) \* FROM \[dbo\]\.\[(Customer|Segments)\];$').Count | Should -Be 2
         $batches[0].database | Should -Be 'master'

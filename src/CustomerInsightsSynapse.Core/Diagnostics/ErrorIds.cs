@@ -126,4 +126,12 @@ public static class ErrorIds
     public const string PrerequisitesNotMet = "PrerequisitesNotMet";
     public const string ExportRunFailed = "ExportRunFailed";
     public const string ExportRunPartiallySucceeded = "ExportRunPartiallySucceeded";
+
+    // Query access (Grant-/Revoke-CISynapseExportAccess)
+    public const string QueryPrincipalNotFound = "QueryPrincipalNotFound";
+    public const string QueryPrincipalNameNotUnique = "QueryPrincipalNameNotUnique";
+    public const string QueryPrincipalNameTaken = "QueryPrincipalNameTaken";
+    public const string QueryAccessDatabaseNotReady = "QueryAccessDatabaseNotReady";
+    public const string QueryAccessScriptOnly = "QueryAccessScriptOnly";
+    public const string QueryUserStorageRoleMissing = "QueryUserStorageRoleMissing";
 }

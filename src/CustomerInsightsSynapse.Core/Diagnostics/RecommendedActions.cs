@@ -128,6 +128,12 @@ public static class RecommendedActions
         [ErrorIds.ExportPurgeFailed] = "Run Remove-CISynapseExport again: what was removed stays removed, and the definition is kept until the purge completes.",
         [ErrorIds.PrerequisitesNotMet] = "Run Test-CISynapsePrerequisite -ConnectionName <name> to see the fixes, and Repair-CISynapsePrerequisite to apply them.",
         [ErrorIds.ExportRunFailed] = "Read the cause ($_.Exception.InnerException) and the run record (Get-CISynapseExportRun -ExportName <name> -Last 1), fix the cause and run the export again.",
+        [ErrorIds.QueryPrincipalNotFound] = "Check the name or object id (Get-AzADUser -UserPrincipalName, Get-AzADGroup -DisplayName, Get-AzADServicePrincipal -DisplayName) and give the principal of the tenant the workspace belongs to.",
+        [ErrorIds.QueryPrincipalNameNotUnique] = "Rename one of the groups or applications so that the display name is unique in the tenant, or grant access to a group with a unique name that contains the principal.",
+        [ErrorIds.QueryPrincipalNameTaken] = "Drop or rename the database role or user of that name in the export's database, or grant access to a group that contains the principal.",
+        [ErrorIds.QueryAccessDatabaseNotReady] = "Run the export once with Invoke-CISynapseExport (it creates the database and the CISynapseReaders role), then grant access again.",
+        [ErrorIds.QueryAccessScriptOnly] = "Run the T-SQL in the message in the export's database as a Synapse SQL administrator (the export's deployment mode is ScriptOnly, so the module sends no SQL).",
+        [ErrorIds.QueryUserStorageRoleMissing] = "Ask an Owner or User Access Administrator of the storage account to run the New-AzRoleAssignment command in the message.",
         [ErrorIds.ExportRunPartiallySucceeded] = "Look at the failed entities of the run record (Get-CISynapseExportRun -ExportName <name> -Last 1).Entities; they keep their previous snapshot until the next run lands them.",
     };
 

@@ -8,8 +8,8 @@ namespace CustomerInsightsSynapse.Core.Sql;
 
 /// <summary>
 /// Builds the deployment script for one serverless database: the database (only when missing, UTF-8
-/// case-insensitive collation), for <see cref="QueryAccessMode.WorkspaceIdentity"/> a master key, a managed
-/// identity credential and the reader role, the external data source on the export's folder, and one view per
+/// case-insensitive collation), for <see cref="QueryAccessMode.WorkspaceIdentity"/> a master key and a managed
+/// identity credential, the reader role (in both modes), the external data source on the export's folder, and one view per
 /// landed entity. The view reads CSV columns as UTF-8 text and converts typed columns in its SELECT list (see
 /// <see cref="SqlTypeMap"/>); every landed file of the snapshot, at any depth, is read.
 /// Every name and value from input goes through <see cref="SqlQuoting"/>; every batch is parsed by
@@ -24,7 +24,7 @@ public static class ServerlessSqlGenerator
 
     public const string CredentialName = "CISynapseWorkspaceIdentity";
 
-    /// <summary>The database role query users join in WorkspaceIdentity mode: SELECT on the schema, REFERENCES on the credential.</summary>
+    /// <summary>The database role query users join: SELECT on the schema, and in WorkspaceIdentity mode REFERENCES on the credential.</summary>
     public const string ReaderRoleName = "CISynapseReaders";
 
     public const string ViewSchema = "dbo";
@@ -66,8 +66,9 @@ public static class ServerlessSqlGenerator
         {
             batches.Add(MasterKey());
             batches.Add(Credential());
-            batches.Add(ReaderRole());
         }
+
+        batches.Add(ReaderRole(request.AccessMode));
 
         batches.Add(DataSource(dataSource));
         for (var i = 0; i < request.Entities.Count; i++)
@@ -139,19 +140,23 @@ public static class ServerlessSqlGenerator
     }
 
     /// <summary>
-    /// The role query users join: a caller who is not a Synapse administrator needs REFERENCES on the credential to
-    /// read through it, and SELECT on the views' schema. GRANT is idempotent.
+    /// The role query users join: a caller who is not a Synapse administrator needs SELECT on the views' schema and,
+    /// in WorkspaceIdentity mode, REFERENCES on the credential to read through it (in CallerIdentity mode there is no
+    /// credential: the user reads storage with a storage role of its own). GRANT is idempotent.
     /// </summary>
-    private static SqlBatch ReaderRole()
+    private static SqlBatch ReaderRole(QueryAccessMode accessMode)
     {
         var role = SqlQuoting.Identifier(ReaderRoleName, "role name");
         var text = new StringBuilder(400)
             .Append("IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHERE name = ").Append(SqlQuoting.Literal(ReaderRoleName, "role name")).Append(" AND type = 'R')\n")
             .Append("    CREATE ROLE ").Append(role).Append(";\n")
-            .Append("GRANT SELECT ON SCHEMA::").Append(SqlQuoting.Identifier(ViewSchema, "schema name")).Append(" TO ").Append(role).Append(";\n")
-            .Append("EXEC (").Append(SqlQuoting.Literal(GrantReferencesOnCredential(role), "grant statement")).Append(");")
-            .ToString();
-        return new SqlBatch("create role " + role, SqlBatchKind.ReaderRole, SqlBatchTarget.Database, text);
+            .Append("GRANT SELECT ON SCHEMA::").Append(SqlQuoting.Identifier(ViewSchema, "schema name")).Append(" TO ").Append(role).Append(';');
+        if (accessMode == QueryAccessMode.WorkspaceIdentity)
+        {
+            text.Append("\nEXEC (").Append(SqlQuoting.Literal(GrantReferencesOnCredential(role), "grant statement")).Append(");");
+        }
+
+        return new SqlBatch("create role " + role, SqlBatchKind.ReaderRole, SqlBatchTarget.Database, text.ToString());
     }
 
     /// <summary>

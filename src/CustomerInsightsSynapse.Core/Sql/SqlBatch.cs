@@ -23,6 +23,9 @@ public enum SqlBatchKind
 
     /// <summary>Makes, reads or drops the database's owner marker (<see cref="DatabaseOwnerMarker"/>).</summary>
     OwnerMarker,
+
+    /// <summary>Reads or changes a query principal's membership of the reader role (<see cref="QueryAccessScript"/>).</summary>
+    QueryAccess,
 }
 
 /// <summary>Which database a batch runs in.</summary>

@@ -55,6 +55,7 @@ public sealed partial class GraphApi(EmulatorContext emu)
         return (method, seg.Length) switch
         {
             ("GET", 1) when collection == "serviceprincipals" => Graph("GET graph servicePrincipals", (ctx, s, _) => ListServicePrincipals(ctx, s)),
+            ("GET", 1) when collection == "groups" => Graph("GET graph groups", (ctx, s, _) => ListGroups(ctx, s)),
             ("POST", 2) when collection == "directoryobjects" && seg[1].Equals("getByIds", StringComparison.OrdinalIgnoreCase) =>
                 GraphAsync("POST graph getByIds", GetByIds),
             ("POST", 3) when seg[2].Equals("getMemberGroups", StringComparison.OrdinalIgnoreCase) =>
@@ -95,7 +96,7 @@ public sealed partial class GraphApi(EmulatorContext emu)
                 return Reply.Error(400, "Request_UnsupportedQuery", $"Unsupported or invalid query filter clause specified for property of resource 'ServicePrincipal'.");
             }
 
-            var value = m.Groups[2].Value;
+            var value = m.Groups[2].Value.Replace("''", "'", StringComparison.Ordinal);
             sps = m.Groups[1].Value.ToLowerInvariant() switch
             {
                 "appid" => sps.Where(p => string.Equals(p.AppId, value, StringComparison.OrdinalIgnoreCase)),
@@ -107,6 +108,32 @@ public sealed partial class GraphApi(EmulatorContext emu)
 
         var items = sps.Select(p => Select(ctx, ObjectJson(p, typed: false))).ToList();
         return Reply.Ok(Collection(ctx, "servicePrincipals", items, s.Options.PageSize));
+    }
+
+    /// <summary>GET /groups, optionally with $filter=displayName eq '…' or id eq '…' (as Graph documents for groups).</summary>
+    private static Reply ListGroups(HttpContext ctx, Scenario s)
+    {
+        var filter = ctx.Request.Query["$filter"].ToString();
+        IEnumerable<Principal> groups = s.Principals.Where(p => p.Type == "Group");
+        if (!string.IsNullOrWhiteSpace(filter))
+        {
+            var m = EqFilter().Match(filter.Trim());
+            if (!m.Success)
+            {
+                return Reply.Error(400, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified for property of resource 'Group'.");
+            }
+
+            var value = m.Groups[2].Value.Replace("''", "'", StringComparison.Ordinal);
+            groups = m.Groups[1].Value.ToLowerInvariant() switch
+            {
+                "displayname" => groups.Where(p => string.Equals(p.DisplayName, value, StringComparison.Ordinal)),
+                "id" => groups.Where(p => string.Equals(p.Id, value, StringComparison.OrdinalIgnoreCase)),
+                _ => groups.Where(_ => false),
+            };
+        }
+
+        var items = groups.Select(p => Select(ctx, ObjectJson(p, typed: false))).ToList();
+        return Reply.Ok(Collection(ctx, "groups", items, s.Options.PageSize));
     }
 
     private async Task<Reply> GetByIds(HttpContext ctx, Caller caller)
@@ -285,6 +312,7 @@ public sealed partial class GraphApi(EmulatorContext emu)
     [GeneratedRegex(@"^servicePrincipals\(appId='([^']*)'\)$", RegexOptions.IgnoreCase)]
     private static partial Regex ByAppId();
 
-    [GeneratedRegex(@"^(\w+)\s+eq\s+'([^']*)'$", RegexOptions.IgnoreCase)]
+    /// <summary>An OData <c>property eq 'value'</c> clause; a quote inside the value is doubled.</summary>
+    [GeneratedRegex(@"^(\w+)\s+eq\s+'((?:[^']|'')*)'$", RegexOptions.IgnoreCase)]
     private static partial Regex EqFilter();
 }

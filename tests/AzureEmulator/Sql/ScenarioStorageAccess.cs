@@ -18,13 +18,13 @@ public static class ScenarioStorageAccess
     /// CREATE USER … FROM EXTERNAL PROVIDER: the name is a user's UPN, or the display name of a group or service
     /// principal (Learn, "CREATE USER": Microsoft Entra principals); null when none, or more than one, matches.
     /// </summary>
-    public static string? FindPrincipal(Scenario s, string name)
+    public static SqlDirectoryPrincipal? FindPrincipal(Scenario s, string name)
     {
         var matches = s.Principals.Where(p => p.Type == "User"
                 ? string.Equals(p.UserPrincipalName, name, StringComparison.OrdinalIgnoreCase)
                 : string.Equals(p.DisplayName, name, StringComparison.OrdinalIgnoreCase))
             .ToList();
-        return matches is [var only] ? only.Id : null;
+        return matches is [var only] ? new SqlDirectoryPrincipal(only.Id, only.Type == "Group") : null;
     }
 
     /// <summary>A storage data role (blobs/read data action) on the container or above, as Azure RBAC evaluates it.</summary>

@@ -26,7 +26,7 @@ public sealed class SqlStorageContext(
     Func<string?> workspaceIdentity,
     Func<string, bool> isSynapseAdministrator,
     Func<string, IReadOnlySet<string>>? identities = null,
-    Func<string, string?>? findPrincipal = null)
+    Func<string, SqlDirectoryPrincipal?>? findPrincipal = null)
 {
     public ISqlFileStore Files { get; } = files;
 
@@ -42,9 +42,12 @@ public sealed class SqlStorageContext(
     public IReadOnlySet<string> Identities(string principalId) =>
         identities?.Invoke(principalId) ?? new HashSet<string>(StringComparer.OrdinalIgnoreCase) { principalId };
 
-    /// <summary>The object id of the Microsoft Entra user, group or service principal with this UPN or display name, or null.</summary>
-    public string? FindPrincipal(string name) => findPrincipal?.Invoke(name);
+    /// <summary>The Microsoft Entra user, group or service principal with this UPN or display name, or null.</summary>
+    public SqlDirectoryPrincipal? FindPrincipal(string name) => findPrincipal?.Invoke(name);
 }
+
+/// <summary>A Microsoft Entra principal CREATE USER … FROM EXTERNAL PROVIDER found: its object id and whether it is a group.</summary>
+public sealed record SqlDirectoryPrincipal(string ObjectId, bool IsGroup);
 
 /// <summary>Reads Azurite over its REST API (List Blobs, Get Blob) with an emulator-made OAuth token (Azurite --oauth basic).</summary>
 public sealed class AzuriteFileStore : ISqlFileStore

@@ -99,10 +99,15 @@ internal sealed class CatalogQuery(SqlCatalog.CatalogView catalog, SqlDatabase c
                 return args[0] ?? args[1];
             case "OBJECT_ID":
                 return args[0] is string objectName ? FindView(objectName)?.ObjectId : null;
+            case "DATABASE_PRINCIPAL_ID":
+                return args.Length == 1 && args[0] is string principal ? PrincipalId(principal) : throw new UnsupportedSqlException("DATABASE_PRINCIPAL_ID without a name");
             default:
                 throw new UnsupportedSqlException(call.FunctionName.Value);
         }
     }
+
+    /// <summary>The id of a role or user of the current database; null when it has none of that name.</summary>
+    private int? PrincipalId(string name) => current.Roles.GetValueOrDefault(name)?.Id ?? current.Users.GetValueOrDefault(name)?.Id;
 
     private SqlView? FindView(string name)
     {
@@ -205,7 +210,7 @@ internal sealed class CatalogQuery(SqlCatalog.CatalogView catalog, SqlDatabase c
     }
 
     private static bool IsIntegerExpression(ScalarExpression e) =>
-        e is IntegerLiteral || (e is FunctionCall f && f.FunctionName.Value.ToUpperInvariant() is "DB_ID" or "OBJECT_ID");
+        e is IntegerLiteral || (e is FunctionCall f && f.FunctionName.Value.ToUpperInvariant() is "DB_ID" or "OBJECT_ID" or "DATABASE_PRINCIPAL_ID");
 
     private IEnumerable<Dictionary<string, object?>> SystemView(NamedTableReference table)
     {
@@ -229,7 +234,11 @@ internal sealed class CatalogQuery(SqlCatalog.CatalogView catalog, SqlDatabase c
                 ("data_source_id", d.Id),
                 ("location", d.Location),
                 ("credential_id", d.Credential is { } c && current.Credentials.TryGetValue(c, out var cred) ? cred.Id : null))).ToList(),
-            "database_principals" => current.Roles.Values.Select(r => Row(("name", r.Name), ("principal_id", r.Id), ("type", "R"), ("type_desc", "DATABASE_ROLE"))).ToList(),
+            "database_principals" => current.Roles.Values.Select(r => Row(("name", r.Name), ("principal_id", r.Id), ("type", "R"), ("type_desc", "DATABASE_ROLE")))
+                .Concat(current.Users.Values.Select(u => Row(("name", u.Name), ("principal_id", u.Id), ("type", u.Type), ("type_desc", u.Type == "X" ? "EXTERNAL_GROUP" : "EXTERNAL_USER"))))
+                .ToList(),
+            "database_role_members" => current.Roles.Values.SelectMany(r => r.Members.Select(m => Row(("role_principal_id", r.Id), ("member_principal_id", current.Users.GetValueOrDefault(m)?.Id)))).ToList(),
+            "database_permissions" => current.Users.Values.SelectMany(u => u.Grants.Prepend("CONNECT").Select(g => Row(("grantee_principal_id", u.Id), ("permission_name", g.Split(' ')[0]), ("state", "G")))).ToList(),
             "views" => current.Views.Values.Select(v => Row(("name", v.Name), ("object_id", v.ObjectId), ("schema_id", v.Schema.Equals("dbo", StringComparison.OrdinalIgnoreCase) ? 1 : 5))).ToList(),
             _ => throw new SqlStatementException(SqlErrors.InvalidObject("sys." + name)),
         };

@@ -212,6 +212,12 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
                 case AlterRoleStatement { Action: AddMemberAlterRoleAction add } alterRole:
                     AddMember(alterRole.Name.Value, add.Member.Value);
                     break;
+                case AlterRoleStatement { Action: DropMemberAlterRoleAction remove } alterRole:
+                    DropMember(alterRole.Name.Value, remove.Member.Value);
+                    break;
+                case DropUserStatement dropUser:
+                    DropUser(dropUser);
+                    break;
                 case GrantStatement grant:
                     Grant(grant);
                     break;
@@ -281,9 +287,42 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
                 throw new SqlStatementException(new SqlError(15023, 1, 16, $"User, group, or role '{name}' already exists in the current database."));
             }
 
-            var objectId = storage?.FindPrincipal(name)
+            var principal = storage?.FindPrincipal(name)
                 ?? throw new SqlStatementException(new SqlError(33130, 1, 16, $"Principal '{name}' could not be found or this principal type is not supported."));
-            Current.Users[name] = new SqlUser(catalog.NextObjectId(), name, objectId);
+            Current.Users[name] = new SqlUser(catalog.NextObjectId(), name, principal.ObjectId, principal.IsGroup ? "X" : "E");
+        }
+
+        /// <summary>ALTER ROLE [role] DROP MEMBER [user]: a member of a role of the database leaves it.</summary>
+        private void DropMember(string role, string member)
+        {
+            var target = Current.Roles.GetValueOrDefault(role)
+                ?? throw new SqlStatementException(new SqlError(15151, 1, 16, $"Cannot alter the role '{role}', because it does not exist or you do not have permission."));
+            if (!Current.Users.ContainsKey(member))
+            {
+                throw new SqlStatementException(new SqlError(15151, 1, 16, $"Cannot drop the principal '{member}', because it does not exist or you do not have permission."));
+            }
+
+            target.Members.Remove(member);
+        }
+
+        /// <summary>DROP USER [name]: the user leaves the database; its role memberships go with it.</summary>
+        private void DropUser(DropUserStatement statement)
+        {
+            var name = statement.Name.Value;
+            if (!Current.Users.Remove(name))
+            {
+                if (statement.IsIfExists)
+                {
+                    return;
+                }
+
+                throw new SqlStatementException(new SqlError(15151, 1, 16, $"Cannot drop the user '{name}', because it does not exist or you do not have permission."));
+            }
+
+            foreach (var role in Current.Roles.Values)
+            {
+                role.Members.Remove(name);
+            }
         }
 
         /// <summary>ALTER ROLE [role] ADD MEMBER [user]: a user of the database joins a role of the database.</summary>

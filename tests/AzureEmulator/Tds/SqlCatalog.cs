@@ -18,8 +18,11 @@ public sealed record SqlRole(int Id, string Name)
     public SortedSet<string> Members { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
-/// <summary>A database user made FROM EXTERNAL PROVIDER: its name and the Microsoft Entra object id it maps to.</summary>
-public sealed record SqlUser(int Id, string Name, string ObjectId)
+/// <summary>
+/// A database user made FROM EXTERNAL PROVIDER: its name, the Microsoft Entra object id it maps to, and its
+/// sys.database_principals type (E for a user or application, X for a group).
+/// </summary>
+public sealed record SqlUser(int Id, string Name, string ObjectId, string Type = "E")
 {
     /// <summary>The permissions granted to the user itself, in the form of <see cref="SqlRole.Grants"/>.</summary>
     public SortedSet<string> Grants { get; } = new(StringComparer.OrdinalIgnoreCase);

@@ -33,12 +33,11 @@ public sealed class ServerlessSqlGeneratorTests
     {
         var script = Generate(CsvEntity(CsvFormat.Default));
 
-        Assert.Equal([SqlBatchKind.CreateDatabase, SqlBatchKind.DataSource, SqlBatchKind.View], script.Batches.Select(b => b.Kind));
-        var dataSource = script.Batches[1].Text;
+        Assert.Equal([SqlBatchKind.CreateDatabase, SqlBatchKind.ReaderRole, SqlBatchKind.DataSource, SqlBatchKind.View], script.Batches.Select(b => b.Kind));
+        var dataSource = script.Batches[2].Text;
         var name = ServerlessSqlGenerator.DataSourceNameFor("https://contosolake.dfs.core.windows.net/customerinsights/Sales", QueryAccessMode.CallerIdentity);
         Assert.Contains($"CREATE EXTERNAL DATA SOURCE [{name}] WITH (LOCATION = N'https://contosolake.dfs.core.windows.net/customerinsights/Sales');", dataSource);
-        Assert.DoesNotContain("ROLE", script.Text);
-        Assert.DoesNotContain("CREDENTIAL =", dataSource);
+        Assert.DoesNotContain("CREDENTIAL", script.Text);
         Assert.DoesNotContain("MASTER KEY", script.Text);
     }
 
@@ -66,6 +65,18 @@ public sealed class ServerlessSqlGeneratorTests
             + "    CREATE ROLE [CISynapseReaders];\n"
             + "GRANT SELECT ON SCHEMA::[dbo] TO [CISynapseReaders];\n"
             + "EXEC (N'GRANT REFERENCES ON DATABASE SCOPED CREDENTIAL::[CISynapseWorkspaceIdentity] TO [CISynapseReaders];');",
+            role);
+    }
+
+    [Fact]
+    public void CallerIdentityGrantsTheReaderRoleSelectOnTheSchemaAndNoReferencesForThereIsNoCredential()
+    {
+        var role = Generate(CsvEntity(CsvFormat.Default)).Batches.Single(b => b.Kind == SqlBatchKind.ReaderRole).Text;
+
+        Assert.Equal(
+            "IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHERE name = N'CISynapseReaders' AND type = 'R')\n"
+            + "    CREATE ROLE [CISynapseReaders];\n"
+            + "GRANT SELECT ON SCHEMA::[dbo] TO [CISynapseReaders];",
             role);
     }
 

@@ -1,7 +1,7 @@
 -- CustomerInsightsSynapse: Synapse serverless SQL deployment script (generated; edits are overwritten).
 -- Query access mode: CallerIdentity.
 
--- Batch 1 of 3: CreateDatabase
+-- Batch 1 of 4: CreateDatabase
 IF DB_ID(N'OrdersProductsCustomersLinked') IS NULL
     CREATE DATABASE [OrdersProductsCustomersLinked] COLLATE Latin1_General_100_CI_AS_SC_UTF8;
 GO
@@ -9,12 +9,18 @@ GO
 USE [OrdersProductsCustomersLinked];
 GO
 
--- Batch 2 of 3: DataSource
+-- Batch 2 of 4: ReaderRole
+IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHERE name = N'CISynapseReaders' AND type = 'R')
+    CREATE ROLE [CISynapseReaders];
+GRANT SELECT ON SCHEMA::[dbo] TO [CISynapseReaders];
+GO
+
+-- Batch 3 of 4: DataSource
 IF NOT EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = N'CISynapseDataLake_5deaec48d91d')
     CREATE EXTERNAL DATA SOURCE [CISynapseDataLake_5deaec48d91d] WITH (LOCATION = N'https://contosolake.dfs.core.windows.net/customerinsights/OrdersProductsCustomersLinked');
 GO
 
--- Batch 3 of 3: View
+-- Batch 4 of 4: View
 CREATE OR ALTER VIEW [dbo].[Customers]
 AS
 SELECT

@@ -1,7 +1,7 @@
 -- CustomerInsightsSynapse: Synapse serverless SQL deployment script (generated; edits are overwritten).
 -- Query access mode: CallerIdentity.
 
--- Batch 1 of 4: CreateDatabase
+-- Batch 1 of 5: CreateDatabase
 IF DB_ID(N'OrdersProductsV3') IS NULL
     CREATE DATABASE [OrdersProductsV3] COLLATE Latin1_General_100_CI_AS_SC_UTF8;
 GO
@@ -9,12 +9,18 @@ GO
 USE [OrdersProductsV3];
 GO
 
--- Batch 2 of 4: DataSource
+-- Batch 2 of 5: ReaderRole
+IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHERE name = N'CISynapseReaders' AND type = 'R')
+    CREATE ROLE [CISynapseReaders];
+GRANT SELECT ON SCHEMA::[dbo] TO [CISynapseReaders];
+GO
+
+-- Batch 3 of 5: DataSource
 IF NOT EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = N'CISynapseDataLake_192719e595fb')
     CREATE EXTERNAL DATA SOURCE [CISynapseDataLake_192719e595fb] WITH (LOCATION = N'https://contosolake.dfs.core.windows.net/customerinsights/OrdersProductsV3');
 GO
 
--- Batch 3 of 4: View
+-- Batch 4 of 5: View
 CREATE OR ALTER VIEW [dbo].[Orders]
 AS
 SELECT
@@ -58,7 +64,7 @@ FROM OPENROWSET(
 ) AS [r];
 GO
 
--- Batch 4 of 4: View
+-- Batch 5 of 5: View
 CREATE OR ALTER VIEW [dbo].[Products]
 AS
 SELECT
