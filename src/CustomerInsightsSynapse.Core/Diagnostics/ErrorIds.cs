@@ -109,6 +109,9 @@ public static class ErrorIds
     public const string TextValueTooLong = "TextValueTooLong";
     public const string LakeDatabaseExists = "LakeDatabaseExists";
     public const string ViewVerificationFailed = "ViewVerificationFailed";
+    public const string IncompatibleParquetColumn = "IncompatibleParquetColumn";
+    public const string ParquetSchemaMismatch = "ParquetSchemaMismatch";
+    public const string InvalidParquetFile = "InvalidParquetFile";
 
     // Export
     public const string ExportNotFound = "ExportNotFound";

@@ -107,6 +107,9 @@ public static class RecommendedActions
         [ErrorIds.UnsupportedCsvEncoding] = "Export the entity's CSV files as UTF-8, or as Parquet: serverless SQL parser 2.0 reads UTF-8 only.",
         [ErrorIds.TextValueTooLong] = "Shorten the value in the source, leave the attribute or entity out of the export, or export the entity as Parquet; the entity keeps its previous snapshot.",
         [ErrorIds.ViewVerificationFailed] = "Read the engine's message in the run record and query the entity's new snapshot files to find the value or file it refuses; fix the source and run the export again. The view still reads the previous snapshot.",
+        [ErrorIds.IncompatibleParquetColumn] = "Write the column with a Parquet type that converts to the attribute's CDM type (Get-Help Invoke-CISynapseExport -Full lists them), or correct the attribute's CDM data type; the entity keeps its previous snapshot.",
+        [ErrorIds.ParquetSchemaMismatch] = "Rewrite the entity's Parquet files with one schema (the same column names and types in every file); the entity keeps its previous snapshot.",
+        [ErrorIds.InvalidParquetFile] = "Check the partition named in the message: it is not a complete, unencrypted Parquet file (it must end with its footer and 'PAR1'); the entity keeps its previous snapshot.",
         [ErrorIds.LakeDatabaseExists] = "Choose another database name for the export (Set-CISynapseExport -DatabaseName): a Lake database of that name is read-only to serverless SQL.",
 
         // Export

@@ -100,10 +100,15 @@ public sealed class ExportRunner
 
         var warnings = new List<string>();
         string? script = null;
-        var landed = plan.Entities
-            .Where(e => e.Action == PlannedAction.Land || e.CurrentSnapshotId is not null)
-            .Select(e => new LandedEntity(e.Entity, target.SnapshotFolder(e.Name, e.Action == PlannedAction.Land ? snapshotId : e.CurrentSnapshotId!)))
-            .ToList();
+        var landed = new List<LandedEntity>();
+        foreach (var e in plan.Entities.Where(e => e.Action == PlannedAction.Land || e.CurrentSnapshotId is not null))
+        {
+            var parquetColumns = e.Action == PlannedAction.Land
+                ? await ParquetFooter.PreviewColumnsAsync(_environment.Blobs, e, warnings, context.CancellationToken).ConfigureAwait(false)
+                : plan.Model?.ParquetColumns(e.Name);
+            landed.Add(new LandedEntity(e.Entity, target.SnapshotFolder(e.Name, e.Action == PlannedAction.Land ? snapshotId : e.CurrentSnapshotId!)) { ParquetColumns = parquetColumns });
+        }
+
         if (landed.Count > 0)
         {
             var generated = ServerlessSqlGenerator.Generate(new SqlScriptRequest(export.DatabaseName, export.QueryAccess, lake.DataLake, landed));

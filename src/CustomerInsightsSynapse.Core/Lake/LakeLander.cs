@@ -101,6 +101,7 @@ public sealed class LakeLander
             progress.Completed();
         }
 
+        var parquetColumns = CheckParquetColumns(runs, context.Log);
         foreach (var failed in runs.Where(r => r.Error is not null))
         {
             await DeleteFolderAsync(container, failed.Folder, context.Log, CancellationToken.None).ConfigureAwait(false);
@@ -109,7 +110,38 @@ public sealed class LakeLander
         return new LandedSnapshot(plan, snapshotId, plan.Entities.Select(e => Result(target, e, runs, snapshotId)).ToList())
         {
             Landed = runs.Where(r => r.Error is null).Select(r => r.Plan).ToList(),
+            ParquetColumns = parquetColumns,
         };
+    }
+
+    /// <summary>
+    /// For each landed Parquet entity: the columns its files' footers agree on, matched to its CDM attributes
+    /// (<see cref="Sql.ParquetViewColumns"/>). Files that disagree, or a column no documented conversion brings to its
+    /// attribute's type, fail the entity here, before anything is committed, so its view never moves.
+    /// </summary>
+    private static Dictionary<string, IReadOnlyList<Sql.ParquetColumn>> CheckParquetColumns(List<EntityRun> runs, IOperationLog log)
+    {
+        var columns = new Dictionary<string, IReadOnlyList<Sql.ParquetColumn>>(StringComparer.Ordinal);
+        foreach (var run in runs.Where(r => r.Error is null && !r.ParquetFiles.IsEmpty))
+        {
+            var files = run.ParquetFiles.OrderBy(f => f.File, StringComparer.Ordinal).ToList();
+            try
+            {
+                var agreed = Sql.ParquetViewColumns.Agree(run.Plan.Name, files.Select(f => (f.File, f.Columns)).ToList());
+                Sql.ParquetViewColumns.Plan(run.Plan.Entity, agreed, files[0].File);
+                columns[run.Plan.Name] = agreed;
+                log.Verbose($"Entity '{run.Plan.Name}': read the footers of {files.Count} Parquet files ({files.Sum(f => f.BytesRead).ToString("N0", CultureInfo.InvariantCulture)} bytes).");
+            }
+            catch (CISynapseException error)
+            {
+                if (run.Fail(error))
+                {
+                    log.Warning($"Entity '{run.Plan.Name}' was not landed and keeps its previous snapshot: {error.Message}");
+                }
+            }
+        }
+
+        return columns;
     }
 
     /// <summary>
@@ -124,7 +156,7 @@ public sealed class LakeLander
         foreach (var plan in landed.Landed)
         {
             var folder = target.SnapshotFolder(plan.Name, landed.SnapshotId);
-            model.SetEntity(plan.Entity, landed.SnapshotId, plan.Fingerprint!, plan.Partitions.Select(p => (p, container.GetBlobClient(BlobPaths.Combine(folder, p.RelativePath)).Uri)).ToList());
+            model.SetEntity(plan.Entity, landed.SnapshotId, plan.Fingerprint!, plan.Partitions.Select(p => (p, container.GetBlobClient(BlobPaths.Combine(folder, p.RelativePath)).Uri)).ToList(), landed.ParquetColumns.GetValueOrDefault(plan.Name));
         }
 
         var committedTag = model.ETag;
@@ -142,7 +174,8 @@ public sealed class LakeLander
             context.Log.Verbose($"Committed {target.ModelPath}: {string.Join(", ", landed.Landed.Select(p => p.Name))} now at snapshot {landed.SnapshotId}.");
         }
 
-        var result = new LandingResult(target.Database, landed.SnapshotId, landed.Landed.Count > 0, landed.Entities, []);
+        var entities = landed.Entities.Select(e => e with { ParquetColumns = model.ParquetColumns(e.Entity) }).ToList();
+        var result = new LandingResult(target.Database, landed.SnapshotId, landed.Landed.Count > 0, entities, []);
         return new LakeCommit(result, new LakeCommitGuard(database, committedTag)) { Plan = landed.Plan, Model = model.WrittenAs(committedTag), PreviousEntries = previous };
     }
 
@@ -185,6 +218,7 @@ public sealed class LakeLander
                 SnapshotId = previous,
                 SnapshotFolder = previous is null ? null : target.SnapshotFolder(e.Entity, previous),
                 Error = error,
+                ParquetColumns = model.ParquetColumns(e.Entity),
             };
         }).ToList();
         return new LakeCommit(commit.Result with { Entities = entities }, new LakeCommitGuard(database, reverted))
@@ -237,6 +271,11 @@ public sealed class LakeLander
         try
         {
             await _transfer.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
+            if (partition.Partition.Format == PartitionFormat.Parquet)
+            {
+                run.ParquetFiles.Add(await ParquetFooter.ReadBlobAsync(blob, ct).ConfigureAwait(false));
+            }
+
             run.FileDone(partition.Size);
             progress.FileDone();
             log.Verbose($"Landed {blob.Name} ({partition.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {(partition.IsBlob ? "server-side copy" : "upload")}).");
@@ -383,6 +422,9 @@ public sealed class LakeLander
         public string Folder { get; } = folder;
 
         public CISynapseException? Error => Volatile.Read(ref _error);
+
+        /// <summary>The footers of the entity's landed Parquet files.</summary>
+        public System.Collections.Concurrent.ConcurrentBag<ParquetFileSchema> ParquetFiles { get; } = [];
 
         public int Files => _files;
 

@@ -18,6 +18,9 @@ internal sealed class LakeModel
     public const string SnapshotAnnotation = "cisynapse:snapshotId";
     public const string FingerprintAnnotation = "cisynapse:fingerprint";
 
+    /// <summary>A Parquet entity's file columns, read from its current snapshot's footers when it landed (JSON text).</summary>
+    public const string ParquetColumnsAnnotation = "cisynapse:parquetColumns";
+
     /// <summary>Blob metadata naming the write that produced model.json, so a run recognises its own commit.</summary>
     public const string WriteIdMetadata = "cisynapsewriteid";
 
@@ -89,11 +92,18 @@ internal sealed class LakeModel
         return new LakeEntityState(Annotation(entry, SnapshotAnnotation), Annotation(entry, FingerprintAnnotation));
     }
 
+    /// <summary>The Parquet file columns recorded for the entity's current snapshot, or null when none are.</summary>
+    public IReadOnlyList<Sql.ParquetColumn>? ParquetColumns(string entity) => ParquetColumnsOf(Entry(entity));
+
+    /// <summary>The Parquet file columns an entity entry records (null for no entry or none recorded).</summary>
+    public static IReadOnlyList<Sql.ParquetColumn>? ParquetColumnsOf(JsonObject? entry) =>
+        entry is null ? null : Sql.ParquetTypeMap.Deserialize(Annotation(entry, ParquetColumnsAnnotation));
+
     public IEnumerable<string> EntityNames =>
         _entities.OfType<JsonObject>().Select(e => e["name"]?.GetValueKind() == JsonValueKind.String ? e["name"]!.GetValue<string>() : null).OfType<string>();
 
     /// <summary>Replaces the entity's entry (or appends one) with its new snapshot.</summary>
-    public void SetEntity(CdmEntity entity, string snapshotId, string fingerprint, IReadOnlyList<(SourcePartition Source, Uri Landed)> partitions)
+    public void SetEntity(CdmEntity entity, string snapshotId, string fingerprint, IReadOnlyList<(SourcePartition Source, Uri Landed)> partitions, IReadOnlyList<Sql.ParquetColumn>? parquetColumns = null)
     {
         var entry = new JsonObject
         {
@@ -108,6 +118,10 @@ internal sealed class LakeModel
         entry["annotations"] = new JsonArray(
             new JsonObject { ["name"] = SnapshotAnnotation, ["value"] = snapshotId },
             new JsonObject { ["name"] = FingerprintAnnotation, ["value"] = fingerprint });
+        if (parquetColumns is not null)
+        {
+            ((JsonArray)entry["annotations"]!).Add(new JsonObject { ["name"] = ParquetColumnsAnnotation, ["value"] = Sql.ParquetTypeMap.Serialize(parquetColumns) });
+        }
         entry["attributes"] = new JsonArray(entity.Attributes.Select(AttributeNode).ToArray<JsonNode?>());
         entry["partitions"] = new JsonArray(partitions.Select(p => PartitionNode(p.Source, p.Landed)).ToArray<JsonNode?>());
 

@@ -27,7 +27,11 @@ public sealed record EntityLandingResult(
     string? SnapshotId,
     string? SnapshotFolder,
     TimeSpan Duration,
-    CISynapseException? Error = null);
+    CISynapseException? Error = null)
+{
+    /// <summary>For a Parquet entity: its current snapshot's file columns as model.json records them (null when not known).</summary>
+    public IReadOnlyList<Sql.ParquetColumn>? ParquetColumns { get; init; }
+}
 
 /// <summary>
 /// A landing's outcome: one result per selected entity, whether model.json was rewritten (it is not when nothing
@@ -53,6 +57,9 @@ public sealed record LandedSnapshot(LandingPlan Plan, string SnapshotId, IReadOn
 {
     /// <summary>The entities whose every file landed.</summary>
     internal IReadOnlyList<EntityPlan> Landed { get; init; } = [];
+
+    /// <summary>The file columns of each landed Parquet entity, read from the landed files' footers.</summary>
+    internal IReadOnlyDictionary<string, IReadOnlyList<Sql.ParquetColumn>> ParquetColumns { get; init; } = new Dictionary<string, IReadOnlyList<Sql.ParquetColumn>>();
 }
 
 /// <summary>

@@ -236,6 +236,16 @@ public static class ServerlessSqlGenerator
         }
 
         var format = PartitionFormatOf(entity);
+        if (format == PartitionFormat.Parquet && landed.ParquetColumns is { } fileColumns)
+        {
+            return ParquetView(landed, ParquetViewColumns.Plan(entity, fileColumns, landed.SnapshotFolder), folder, dataSource, text);
+        }
+
+        if (format == PartitionFormat.Parquet)
+        {
+            warnings.Add($"Entity '{SqlQuoting.Printable(entity.Name)}': the column types of its Parquet files are not known (their footers were not read), so the view declares the CDM types; serverless SQL refuses a type that does not match a file's.");
+        }
+
         var rowset = new StringBuilder(256 + (entity.Attributes.Count * 60));
         AppendRowset(rowset, entity, folder, dataSource, format, columns, warnings);
         text.Append("SELECT\n");
@@ -258,8 +268,93 @@ public static class ServerlessSqlGenerator
 
         text.Append(rowset).Append(';');
         var view = new SqlBatch("create or alter view " + viewName, SqlBatchKind.View, SqlBatchTarget.Database, text.ToString());
-        var check = format == PartitionFormat.Csv ? ConversionCheck(entity.Name, columns, rowset.ToString()) : null;
+        var typed = columns.Where(c => c.Type.Conversion != SqlTextConversion.None).Select(c => new CheckedColumn(
+            c.Attribute.Name,
+            t => AppendNullIfEmpty(t, c.Attribute.Name),
+            t => AppendConversion(t, c.Attribute.Name, c.Type))).ToList();
+        var check = format == PartitionFormat.Csv ? ConversionCheck(entity.Name, typed, rowset.ToString()) : null;
         return (view, check);
+    }
+
+    /// <summary>
+    /// A Parquet entity's view: the WITH clause declares each file column with its documented Parquet type, the SELECT
+    /// list converts it to the CDM view type, and an attribute the files lack is NULL of its view type.
+    /// </summary>
+    private static (SqlBatch View, SqlConversionCheck? Check) ParquetView(LandedEntity landed, IReadOnlyList<ParquetViewColumn> columns, SnapshotPath folder, string dataSource, StringBuilder text)
+    {
+        var entity = landed.Entity;
+        var rowset = new StringBuilder(256 + (columns.Count * 60)).Append("FROM OPENROWSET(\n").Append("    BULK ");
+        SqlQuoting.AppendLiteral(rowset, folder.BulkPath, "snapshot folder");
+        rowset.Append(",\n    DATA_SOURCE = ");
+        SqlQuoting.AppendLiteral(rowset, dataSource, "data source name");
+        rowset.Append(",\n    FORMAT = 'PARQUET'\n)");
+        var read = columns.Where(c => c.Conversion != ParquetConversion.Missing).ToList();
+        if (read.Count > 0)
+        {
+            rowset.Append(" WITH (\n");
+            for (var i = 0; i < read.Count; i++)
+            {
+                rowset.Append("    ");
+                SqlQuoting.AppendIdentifier(rowset, read[i].Attribute.Name, "attribute name");
+                rowset.Append(' ').Append(read[i].WithType).Append(i + 1 < read.Count ? ",\n" : "\n");
+            }
+
+            rowset.Append(')');
+        }
+
+        rowset.Append(" AS ");
+        SqlQuoting.AppendIdentifier(rowset, ViewRowsetAlias, "alias");
+
+        text.Append("SELECT\n");
+        for (var i = 0; i < columns.Count; i++)
+        {
+            text.Append("    ");
+            AppendParquetConversion(text, columns[i]);
+            text.Append(" AS ");
+            SqlQuoting.AppendIdentifier(text, columns[i].Attribute.Name, "attribute name");
+            text.Append(i + 1 < columns.Count ? ",\n" : "\n");
+        }
+
+        text.Append(rowset).Append(';');
+        var viewName = QualifiedViewName(entity.Name);
+        var view = new SqlBatch("create or alter view " + viewName, SqlBatchKind.View, SqlBatchTarget.Database, text.ToString());
+        var converted = columns.Where(c => c.Conversion is ParquetConversion.Convert or ParquetConversion.FromText).Select(c => new CheckedColumn(
+            c.Attribute.Name,
+            t =>
+            {
+                if (c.Conversion == ParquetConversion.FromText)
+                {
+                    AppendNullIfEmpty(t, c.Attribute.Name);
+                }
+                else
+                {
+                    AppendColumn(t, c.Attribute.Name);
+                }
+            },
+            t => AppendParquetConversion(t, c))).ToList();
+        return (view, ConversionCheck(entity.Name, converted, rowset.ToString()));
+    }
+
+    private static void AppendParquetConversion(StringBuilder text, ParquetViewColumn column)
+    {
+        var name = column.Attribute.Name;
+        switch (column.Conversion)
+        {
+            case ParquetConversion.Missing:
+                text.Append("CAST(NULL AS ").Append(column.ViewType.TypeName).Append(')');
+                break;
+            case ParquetConversion.FromText:
+                AppendConversion(text, name, column.ViewType);
+                break;
+            case ParquetConversion.Convert:
+                text.Append("TRY_CONVERT(").Append(column.ViewType.TypeName).Append(", ");
+                AppendColumn(text, name);
+                text.Append(')');
+                break;
+            default:
+                AppendColumn(text, name);
+                break;
+        }
     }
 
     /// <summary>A view over no files: the entity's columns with their view types, and no rows.</summary>
@@ -357,9 +452,8 @@ public static class ServerlessSqlGenerator
     /// One query over the same rowset as the view that counts, per typed column, the non-empty values its conversion
     /// turns into NULL; for the verify step to report instead of nulling values without a word.
     /// </summary>
-    private static SqlConversionCheck? ConversionCheck(string entity, List<(CdmAttribute Attribute, SqlColumnType Type)> columns, string rowset)
+    private static SqlConversionCheck? ConversionCheck(string entity, List<CheckedColumn> typed, string rowset)
     {
-        var typed = columns.Where(c => c.Type.Conversion != SqlTextConversion.None).ToList();
         if (typed.Count == 0)
         {
             return null;
@@ -369,17 +463,20 @@ public static class ServerlessSqlGenerator
         for (var i = 0; i < typed.Count; i++)
         {
             text.Append("    SUM(CASE WHEN ");
-            AppendNullIfEmpty(text, typed[i].Attribute.Name);
+            typed[i].AppendValue(text);
             text.Append(" IS NOT NULL AND ");
-            AppendConversion(text, typed[i].Attribute.Name, typed[i].Type);
+            typed[i].AppendConverted(text);
             text.Append(" IS NULL THEN 1 ELSE 0 END) AS ");
-            SqlQuoting.AppendIdentifier(text, typed[i].Attribute.Name, "attribute name");
+            SqlQuoting.AppendIdentifier(text, typed[i].Name, "attribute name");
             text.Append(i + 1 < typed.Count ? ",\n" : "\n");
         }
 
         text.Append(rowset).Append(';');
-        return new SqlConversionCheck(entity, typed.Select(c => c.Attribute.Name).ToList(), text.ToString());
+        return new SqlConversionCheck(entity, typed.Select(c => c.Name).ToList(), text.ToString());
     }
+
+    /// <summary>A converted column as the conversion check counts it: the value as read (NULL when absent) and the view's conversion of it.</summary>
+    private sealed record CheckedColumn(string Name, Action<StringBuilder> AppendValue, Action<StringBuilder> AppendConverted);
 
     /// <summary>
     /// The folder the data source points at: the parent of every entity folder, the same for all landed entities

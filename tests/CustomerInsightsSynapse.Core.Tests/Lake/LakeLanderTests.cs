@@ -114,7 +114,8 @@ public sealed class LakeLanderTests : IDisposable
         Random.Shared.NextBytes(large);
         await sourceContainer.UploadBlobAsync("Contact/part-0000.csv", BinaryData.FromBytes(small));
         await sourceContainer.UploadBlobAsync("Contact/part-0001.csv", BinaryData.FromBytes(large));
-        await sourceContainer.UploadBlobAsync("Orders/data.parquet", BinaryData.FromBytes(small));
+        var parquet = ParquetTestFiles.Orders(rows: 5_000);
+        await sourceContainer.UploadBlobAsync("Orders/data.parquet", BinaryData.FromBytes(parquet));
         string Url(string path) => $"{_lake.Endpoint}/{sourceContainer.Name}/{path}";
         var contact = new CdmEntity("Contact", LakeScenario.Attributes("Id"), [
             new CdmPartition(Url("Contact/part-0000.csv"), PartitionFormat.Csv, CsvFormat.Default),
@@ -129,7 +130,7 @@ public sealed class LakeLanderTests : IDisposable
         Assert.All(result.Entities, e => Assert.Equal(LandingAction.Landed, e.Action));
         Assert.Equal(small, _lake.Download($"SalesDb/Contact/{result.SnapshotId}/part-0000.csv"));
         Assert.Equal(large, _lake.Download($"SalesDb/Contact/{result.SnapshotId}/part-0001.csv"));
-        Assert.Equal(small, _lake.Download($"SalesDb/Orders/{result.SnapshotId}/data.parquet"));
+        Assert.Equal(parquet, _lake.Download($"SalesDb/Orders/{result.SnapshotId}/data.parquet"));
         var sourceRequests = _lake.Recorder.Requests.Where(r => r.Path.Contains($"/{sourceContainer.Name}/", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(sourceRequests);
         Assert.All(sourceRequests, r => Assert.Equal("HEAD", r.Method));

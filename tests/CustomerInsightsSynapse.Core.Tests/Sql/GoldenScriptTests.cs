@@ -69,6 +69,7 @@ internal static class GoldenCases
         ["OrdersProducts_Csv_NoHeader_WorkspaceIdentity"] = () => OrdersProducts(PartitionFormat.Csv, CsvFormat.Default, QueryAccessMode.WorkspaceIdentity),
         ["OrdersProducts_Parquet_WorkspaceIdentity"] = () => OrdersProducts(PartitionFormat.Parquet, null, QueryAccessMode.WorkspaceIdentity),
         ["OrdersProducts_Parquet_CallerIdentity"] = () => OrdersProducts(PartitionFormat.Parquet, null, QueryAccessMode.CallerIdentity),
+        ["Orders_Parquet_FooterTypes_WorkspaceIdentity"] = OrdersWithFooterTypes,
         ["CustomersLinked_Csv_TabSkipLinesCr_CallerIdentity"] = () => Customers(
             new CsvFormat(HasHeader: true, Delimiter: "\t", Quote: "\"", Escape: "\"", Encoding: "UTF-8", NewLine: "\r") { SkipLines = 2 },
             QueryAccessMode.CallerIdentity),
@@ -90,6 +91,33 @@ internal static class GoldenCases
             mode,
             FixtureEntities.Lake,
             [FixtureEntities.Landed(db, FixtureEntities.Orders(format, csv)), FixtureEntities.Landed(db, FixtureEntities.Products(format, csv))]);
+    }
+
+    /// <summary>Orders over Parquet files as Spark writes them: INT64/INT32/DOUBLE/UTF8/TIMESTAMP/INT96 columns, one attribute missing.</summary>
+    private static SqlScriptRequest OrdersWithFooterTypes()
+    {
+        const string db = FixtureEntities.OrdersProductsDatabase;
+        var landed = FixtureEntities.Landed(db, FixtureEntities.Orders(PartitionFormat.Parquet)) with
+        {
+            ParquetColumns =
+            [
+                ParquetTypeMap.Leaf("OrderID", "INT64", null),
+                ParquetTypeMap.Leaf("CustomerID", "BYTE_ARRAY", "STRING"),
+                ParquetTypeMap.Leaf("EmployeeID", "INT32", null),
+                ParquetTypeMap.Leaf("OrderDate", "INT64", "TIMESTAMP", unit: "MICROS", adjustedToUtc: true),
+                ParquetTypeMap.Leaf("RequiredDate", "INT96", null),
+                ParquetTypeMap.Leaf("ShippedDate", "BYTE_ARRAY", "STRING"),
+                ParquetTypeMap.Leaf("ShipVia", "INT32", "INTEGER", bitWidth: 16, signed: true),
+                ParquetTypeMap.Leaf("Freight", "DOUBLE", null),
+                ParquetTypeMap.Leaf("ShipName", "BYTE_ARRAY", "STRING"),
+                ParquetTypeMap.Leaf("ShipAddress", "BYTE_ARRAY", "STRING"),
+                ParquetTypeMap.Leaf("ShipCity", "BYTE_ARRAY", "STRING"),
+                ParquetTypeMap.Leaf("ShipPostalCode", "BYTE_ARRAY", "STRING"),
+                ParquetTypeMap.Leaf("ShipCountry", "BYTE_ARRAY", "STRING"),
+                ParquetTypeMap.Leaf("_rowVersion", "INT64", null),
+            ],
+        };
+        return new SqlScriptRequest(db, QueryAccessMode.WorkspaceIdentity, FixtureEntities.Lake, [landed]);
     }
 
     private static SqlScriptRequest Customers(CsvFormat csv, QueryAccessMode mode)

@@ -40,7 +40,7 @@ internal sealed class ApplySqlStep(LakeFiles files, ISqlScriptRunner sql)
         var byName = input.Selected.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
         var current = input.Landing.Entities
             .Where(e => e.SnapshotFolder is not null && byName.ContainsKey(e.Entity))
-            .Select(e => new LandedEntity(byName[e.Entity], e.SnapshotFolder!))
+            .Select(e => new LandedEntity(byName[e.Entity], e.SnapshotFolder!) { ParquetColumns = e.ParquetColumns })
             .ToList();
         if (current.Count == 0)
         {

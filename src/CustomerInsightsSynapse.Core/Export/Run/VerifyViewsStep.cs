@@ -117,7 +117,10 @@ internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
         var byName = input.Selected.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
         var previous = commit.Plan.Entities
             .Where(p => failed.Contains(p.Name) && p.CurrentSnapshotId is not null)
-            .Select(p => new LandedEntity(byName[p.Name], input.Target.SnapshotFolder(p.Name, p.CurrentSnapshotId!)))
+            .Select(p => new LandedEntity(byName[p.Name], input.Target.SnapshotFolder(p.Name, p.CurrentSnapshotId!))
+            {
+                ParquetColumns = LakeModel.ParquetColumnsOf(commit.PreviousEntries.GetValueOrDefault(p.Name)),
+            })
             .ToList();
         var drops = failed
             .Where(name => previous.All(p => p.Entity.Name != name))

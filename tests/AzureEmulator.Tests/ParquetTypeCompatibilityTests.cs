@@ -1,0 +1,65 @@
+using Parquet.Serialization;
+
+namespace AzureEmulator.Tests;
+
+/// <summary>
+/// The emulator refuses a WITH type the documented Parquet type mapping does not give the column (as serverless does,
+/// error 15816), and reads the documented type exactly so that the view's TRY_CONVERT gives the CDM type.
+/// </summary>
+public sealed class ParquetTypeCompatibilityTests
+{
+    private static readonly SqlQueryFixture Sql = Fixture();
+
+    [Theory]
+    [InlineData("Count int", "Count", "INT", "INT64")]
+    [InlineData("Amount decimal(10,2)", "Amount", "DECIMAL", "DOUBLE")]
+    [InlineData("[Key] uniqueidentifier", "Key", "UNIQUEIDENTIFIER", "BYTE_ARRAY")]
+    [InlineData("Count varchar(20)", "Count", "VARCHAR", "INT64")]
+    public void AWithTypeOtherThanTheMappedOneIsRefused(string with, string column, string type, string physical)
+    {
+        var error = Sql.Error(Query(with, "*"));
+
+        Assert.Equal(15816, error.Number);
+        Assert.StartsWith($"Column '{column}' of type '{type}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"is not compatible with external data type 'Parquet physical type: {physical}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheMappedTypesReadExactAndConvertInTheSelectList()
+    {
+        var (_, rows) = Sql.Query(Query(
+            "Count bigint, Amount float, [Key] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8",
+            "TRY_CONVERT(int, r.Count) AS c, TRY_CONVERT(decimal(10,2), r.Amount) AS a, TRY_CONVERT(uniqueidentifier, NULLIF(r.[Key], '')) AS k"));
+
+        Assert.Equal(
+            [[42, 12.34m, Guid.Parse("00000000-0000-4000-8000-000000000001")], [null, -0.5m, null]],
+            rows.Select(r => r.ToArray()));
+    }
+
+    private static string Query(string with, string select) =>
+        $"SELECT {select} FROM OPENROWSET(BULK 'P/*.parquet', DATA_SOURCE = 'Lake', FORMAT = 'PARQUET') WITH ({with}) AS r";
+
+    private static SqlQueryFixture Fixture()
+    {
+        using var parquet = new MemoryStream();
+        ParquetSerializer.SerializeAsync(
+            new[]
+            {
+                new Row { Count = 42, Amount = 12.34, Key = "00000000-0000-4000-8000-000000000001" },
+                new Row { Count = 1L << 40, Amount = -0.5, Key = string.Empty },
+            },
+            parquet).GetAwaiter().GetResult();
+        var sql = new SqlQueryFixture();
+        sql.Files.Add("lakeacct", "exports", "P/part.parquet", parquet.ToArray());
+        return sql;
+    }
+
+    public sealed class Row
+    {
+        public long Count { get; set; }
+
+        public double Amount { get; set; }
+
+        public string? Key { get; set; }
+    }
+}
