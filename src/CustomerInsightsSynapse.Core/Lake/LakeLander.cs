@@ -185,6 +185,8 @@ public sealed class LakeLander
                 SnapshotId = previous,
                 SnapshotFolder = previous is null ? null : target.SnapshotFolder(e.Entity, previous),
                 Error = error,
+                TranscodedFiles = 0,
+                TranscodedFrom = [],
             };
         }).ToList();
         return new LakeCommit(commit.Result with { Entities = entities }, new LakeCommitGuard(database, reverted))
@@ -239,7 +241,7 @@ public sealed class LakeLander
             await _transfer.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
             run.FileDone(partition.Size);
             progress.FileDone();
-            log.Verbose($"Landed {blob.Name} ({partition.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {(partition.IsBlob ? "server-side copy" : "upload")}).");
+            log.Verbose($"Landed {blob.Name} ({partition.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {HowLanded(partition)}).");
             if (_options.AfterFileLanded is { } hook)
             {
                 await hook(new LandedFile(run.Plan.Name, blob.Name, partition.Size), ct).ConfigureAwait(false);
@@ -356,6 +358,11 @@ public sealed class LakeLander
         }
     }
 
+    private static string HowLanded(SourcePartition partition) =>
+        CsvEncodings.TranscodedFrom(partition.Partition) is not null ? $"transcoded from {partition.Partition.Csv!.Encoding} to UTF-8"
+        : partition.IsBlob ? "server-side copy"
+        : "upload";
+
     private static EntityLandingResult Result(LakeTarget target, EntityPlan plan, List<EntityRun> runs, string snapshotId)
     {
         var run = runs.FirstOrDefault(r => ReferenceEquals(r.Plan, plan));
@@ -365,7 +372,15 @@ public sealed class LakeLander
             PlannedAction.Unchanged => new EntityLandingResult(plan.Name, LandingAction.Unchanged, 0, 0, plan.CurrentSnapshotId, Folder(plan.CurrentSnapshotId), TimeSpan.Zero),
             PlannedAction.Failed => new EntityLandingResult(plan.Name, LandingAction.Failed, 0, 0, plan.CurrentSnapshotId, Folder(plan.CurrentSnapshotId), TimeSpan.Zero, plan.Error),
             _ when run!.Error is not null => new EntityLandingResult(plan.Name, LandingAction.Failed, run.Files, run.Bytes, plan.CurrentSnapshotId, Folder(plan.CurrentSnapshotId), run.Elapsed, run.Error),
-            _ => new EntityLandingResult(plan.Name, LandingAction.Landed, run!.Files, run.Bytes, snapshotId, Folder(snapshotId), run.Elapsed),
+            _ => new EntityLandingResult(plan.Name, LandingAction.Landed, run!.Files, run.Bytes, snapshotId, Folder(snapshotId), run.Elapsed)
+            {
+                TranscodedFiles = plan.Partitions.Count(p => CsvEncodings.TranscodedFrom(p.Partition) is not null),
+                TranscodedFrom = plan.Partitions
+                    .Where(p => CsvEncodings.TranscodedFrom(p.Partition) is not null)
+                    .Select(p => p.Partition.Csv!.Encoding)
+                    .Distinct(StringComparer.OrdinalIgnoreCase)
+                    .ToList(),
+            },
         };
     }
 

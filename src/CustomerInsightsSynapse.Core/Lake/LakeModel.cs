@@ -208,7 +208,7 @@ internal sealed class LakeModel
                 ["delimiter"] = csv.Delimiter,
                 ["quoteStyle"] = csv.Quote.Length == 0 ? "QuoteStyle.None" : "QuoteStyle.Csv",
                 ["csvStyle"] = "CsvStyle.QuoteAlways",
-                ["encoding"] = csv.Encoding,
+                ["encoding"] = CsvEncodings.Landed(csv.Encoding),
             };
         }
         else

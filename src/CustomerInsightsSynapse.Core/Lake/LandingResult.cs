@@ -27,7 +27,14 @@ public sealed record EntityLandingResult(
     string? SnapshotId,
     string? SnapshotFolder,
     TimeSpan Duration,
-    CISynapseException? Error = null);
+    CISynapseException? Error = null)
+{
+    /// <summary>How many of its CSV files were transcoded to UTF-8 while landing (0 unless landed).</summary>
+    public int TranscodedFiles { get; init; }
+
+    /// <summary>The encodings those files were declared in, as the source named them.</summary>
+    public IReadOnlyList<string> TranscodedFrom { get; init; } = [];
+}
 
 /// <summary>
 /// A landing's outcome: one result per selected entity, whether model.json was rewritten (it is not when nothing

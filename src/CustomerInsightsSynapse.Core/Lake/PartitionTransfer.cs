@@ -18,7 +18,9 @@ namespace CustomerInsightsSynapse.Core.Lake;
 /// <see cref="LandingOptions.SingleCopyLimit"/>, else Put Block From URL in parallel ranges and one Put Block List),
 /// so no data passes through this process; the source is authorized with a bearer token from the factory's
 /// credential, or a short read-only SAS when the factory signs with a shared key. Local files are streamed in
-/// blocks of <see cref="LandingOptions.BlockSize"/>; a local CSV file's bytes go through
+/// blocks of <see cref="LandingOptions.BlockSize"/>. A CSV partition in another encoding than UTF-8 (see
+/// <see cref="CsvEncodings.TranscodedFrom"/>) is read through <see cref="TranscodingReadStream"/> and lands as UTF-8,
+/// a blob one downloaded and uploaded instead of copied. A CSV file's bytes that pass through the module go through
 /// <see cref="Utf8ColumnWidthCheck"/> on their way, and a value wider than its view column fails the partition with
 /// <c>TextValueTooLong</c> (the entity is then not landed and its view does not move). Retries (Retry-After honoured) come from the factory's pipeline.
 /// </summary>
@@ -36,27 +38,29 @@ internal sealed class PartitionTransfer
     }
 
     public Task LandAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken) =>
-        source.IsBlob
+        source.IsBlob && CsvEncodings.TranscodedFrom(source.Partition) is null
             ? CopyAsync(source, destination, bytesMoved, cancellationToken)
             : UploadAsync(entity, source, destination, bytesMoved, cancellationToken);
 
+    /// <summary>
+    /// Streams a local file, or a blob that needs transcoding, into <paramref name="destination"/> in blocks; the
+    /// blocks are committed only when every byte was read, decoded and checked, so a failure leaves no blob.
+    /// </summary>
     private async Task UploadAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
     {
-        await using var file = LocalSourceFiles.Open(
-            source.Partition.LocalFolder,
-            source.Partition.Location,
-            "the partition",
-            bufferSize: 1,
-            FileOptions.Asynchronous | FileOptions.SequentialScan);
-        if (file.Length != source.Size)
+        await using var input = source.IsBlob ? await OpenBlobAsync(source, cancellationToken).ConfigureAwait(false) : OpenLocal(source);
+        var reported = 0L;
+        void Report(long total) => bytesMoved(total - Interlocked.Exchange(ref reported, total));
+
+        // A transcoded file's size changes on the way: progress counts the source bytes read, not the bytes uploaded.
+        var encoding = CsvEncodings.TranscodedFrom(source.Partition);
+        var stream = encoding is null ? input : new TranscodingReadStream(input, encoding, entity.Name, LandingPlanner.Describe(source.Partition.Location), Report);
+        var widthCheck = Utf8ColumnWidthCheck.For(entity, source.Partition);
+        if (widthCheck is not null)
         {
-            throw Changed(source);
+            stream = new CheckedReadStream(stream, widthCheck);
         }
 
-        var widthCheck = Utf8ColumnWidthCheck.For(entity, source.Partition);
-        var stream = widthCheck is null ? (Stream)file : new CheckedReadStream(file, widthCheck);
-
-        var reported = 0L;
         var options = new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = ContentType(source.Partition.Format) },
@@ -66,11 +70,46 @@ internal sealed class PartitionTransfer
                 MaximumTransferSize = _options.BlockSize,
                 MaximumConcurrency = _options.MaxParallelBlocks,
             },
-            ProgressHandler = new Progress(total => bytesMoved(total - Interlocked.Exchange(ref reported, total))),
+            ProgressHandler = encoding is null ? new Progress(Report) : null,
         };
         await destination.UploadAsync(stream, options, cancellationToken).ConfigureAwait(false);
         widthCheck?.ThrowIfTooLong();
         bytesMoved(source.Size - Interlocked.Exchange(ref reported, source.Size));
+    }
+
+    private static Stream OpenLocal(SourcePartition source)
+    {
+        var file = LocalSourceFiles.Open(
+            source.Partition.LocalFolder,
+            source.Partition.Location,
+            "the partition",
+            bufferSize: 1,
+            FileOptions.Asynchronous | FileOptions.SequentialScan);
+        if (file.Length != source.Size)
+        {
+            file.Dispose();
+            throw Changed(source);
+        }
+
+        return file;
+    }
+
+    /// <summary>The blob's content as planned (its ETag then): a blob changed since fails the partition as changed.</summary>
+    private async Task<Stream> OpenBlobAsync(SourcePartition source, CancellationToken cancellationToken)
+    {
+        var location = BlobLocation.Parse(source.Partition.Location);
+        var client = _factory.Container(location).GetBlobClient(location.Path);
+        try
+        {
+            var download = await client.DownloadStreamingAsync(
+                new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = new ETag("\"" + source.Version + "\"") } },
+                cancellationToken).ConfigureAwait(false);
+            return download.Value.Content;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            throw Changed(source);
+        }
     }
 
     private async Task CopyAsync(SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
