@@ -36,12 +36,8 @@ public static class CsvEncodings
     /// <summary>True when files in <paramref name="name"/> are UTF-8 already (UTF-8, or its subset ASCII; an empty name means CDM's default, UTF-8).</summary>
     public static bool IsUtf8(string? name)
     {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            return true;
-        }
-
-        return Find(name)?.CodePage is 65001 or 20127;
+        var key = (name ?? string.Empty).Trim().Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+        return key is "" or "UTF8" or "65001" or "ASCII" or "USASCII" or "20127" || Find(name)?.CodePage is 65001 or 20127;
     }
 
     /// <summary>
