@@ -28,27 +28,30 @@ public sealed class TranscodedLandingTests : IDisposable
         var source = _lake.Other("cdm");
         await source.UploadBlobAsync("Contact/part-utf16.csv", BinaryData.FromBytes([0xFF, 0xFE, .. Encoding.Unicode.GetBytes(Text)]));
         await source.UploadBlobAsync("Contact/part-utf8.csv", BinaryData.FromString(Text));
+        var latin = new CdmEntity("Latin", LakeScenario.Attributes("Id", "Name"),
+            [new CdmPartition(local, PartitionFormat.Csv, new CsvFormat(HasHeader: true, Encoding: "windows-1252")) { LocalFolder = RealPaths.Resolve(folder) }]);
         var contact = new CdmEntity("Contact", LakeScenario.Attributes("Id", "Name"),
         [
-            new CdmPartition(local, PartitionFormat.Csv, new CsvFormat(HasHeader: true, Encoding: "windows-1252")) { LocalFolder = RealPaths.Resolve(folder) },
             new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/part-utf16.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true, Encoding: "UTF-16")),
             new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/part-utf8.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true)),
         ]);
         var log = new RecordingLog();
 
-        var result = await _lake.Lander().LandAsync(_lake.Target, [contact], new OperationContext(CancellationToken.None, new RecordingProgress(), log));
+        var result = await _lake.Lander().LandAsync(_lake.Target, [latin, contact], new OperationContext(CancellationToken.None, new RecordingProgress(), log));
 
-        var landed = Assert.Single(result.Entities);
-        Assert.True(landed.Action == LandingAction.Landed, landed.Error?.Message);
-        Assert.Equal(2, landed.TranscodedFiles);
-        Assert.Equal(["windows-1252", "UTF-16"], landed.TranscodedFrom);
-        foreach (var name in new[] { "part-1252.csv", "part-utf16.csv", "part-utf8.csv" })
-        {
-            Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Contact/{result.SnapshotId}/{name}"));
-        }
+        var byName = result.Entities.ToDictionary(e => e.Entity);
+        Assert.All(result.Entities, e => Assert.True(e.Action == LandingAction.Landed, e.Error?.Message));
+        Assert.Equal(1, byName["Latin"].TranscodedFiles);
+        Assert.Equal(["windows-1252"], byName["Latin"].TranscodedFrom);
+        Assert.Equal(1, byName["Contact"].TranscodedFiles);
+        Assert.Equal(["UTF-16"], byName["Contact"].TranscodedFrom);
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Latin/{result.SnapshotId}/part-1252.csv"));
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Contact/{result.SnapshotId}/part-utf16.csv"));
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Contact/{result.SnapshotId}/part-utf8.csv"));
 
         var model = JsonNode.Parse(_lake.Download("SalesDb/model.json"))!.AsObject();
-        var partitions = model["entities"]![0]!["partitions"]!.AsArray();
+        var partitions = model["entities"]!.AsArray().SelectMany(e => e!["partitions"]!.AsArray()).ToList();
+        Assert.Equal(3, partitions.Count);
         Assert.All(partitions, p => Assert.Equal("UTF-8", (string?)p!["fileFormatSettings"]!["encoding"]));
         Assert.Contains(log.Messages, m => m.Contains("part-utf16.csv", StringComparison.Ordinal) && m.Contains("transcoded from UTF-16 to UTF-8", StringComparison.Ordinal));
     }
