@@ -20,13 +20,16 @@ namespace CustomerInsightsSynapse.Core.Lake;
 /// credential, or a short read-only SAS when the factory signs with a shared key. Local files are streamed in
 /// blocks of <see cref="LandingOptions.BlockSize"/>. A CSV partition in another encoding than UTF-8 (see
 /// <see cref="CsvEncodings.TranscodedFrom"/>) is read through <see cref="TranscodingReadStream"/> and lands as UTF-8,
-/// a blob one downloaded and uploaded instead of copied. A CSV file's bytes that pass through the module go through
+/// a blob one downloaded and uploaded instead of copied; so is a UTF-8 CSV blob that starts with a byte order mark,
+/// which is not landed (nor a local file's). A CSV file's bytes that pass through the module go through
 /// <see cref="Utf8ColumnWidthCheck"/> on their way, and a value wider than its view column fails the partition with
 /// <c>TextValueTooLong</c> (the entity is then not landed and its view does not move). Retries (Retry-After honoured) come from the factory's pipeline.
 /// </summary>
 internal sealed class PartitionTransfer
 {
     private const string StorageScope = "https://storage.azure.com/.default";
+
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
     private readonly BlobClientFactory _factory;
     private readonly LandingOptions _options;
@@ -37,10 +40,17 @@ internal sealed class PartitionTransfer
         _options = options;
     }
 
-    public Task LandAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken) =>
-        source.IsBlob && CsvEncodings.TranscodedFrom(source.Partition) is null
-            ? CopyAsync(source, destination, bytesMoved, cancellationToken)
-            : UploadAsync(entity, source, destination, bytesMoved, cancellationToken);
+    public async Task LandAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
+    {
+        if (source.IsBlob && CsvEncodings.TranscodedFrom(source.Partition) is null
+            && !(IsUtf8Csv(source) && await BlobStartsWithByteOrderMarkAsync(source, cancellationToken).ConfigureAwait(false)))
+        {
+            await CopyAsync(source, destination, bytesMoved, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await UploadAsync(entity, source, destination, bytesMoved, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Streams a local file, or a blob that needs transcoding, into <paramref name="destination"/> in blocks; the
@@ -48,7 +58,9 @@ internal sealed class PartitionTransfer
     /// </summary>
     private async Task UploadAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
     {
-        await using var input = source.IsBlob ? await OpenBlobAsync(source, cancellationToken).ConfigureAwait(false) : OpenLocal(source);
+        // A UTF-8 byte order mark is not landed: the serverless documentation promises UTF-8, and says nothing of a mark.
+        var skip = IsUtf8Csv(source) ? Utf8ByteOrderMark.Length : 0;
+        await using var input = source.IsBlob ? await OpenBlobAsync(source, skip, cancellationToken).ConfigureAwait(false) : OpenLocal(source, skip);
         var reported = 0L;
         void Report(long total) => bytesMoved(total - Interlocked.Exchange(ref reported, total));
 
@@ -77,7 +89,8 @@ internal sealed class PartitionTransfer
         bytesMoved(source.Size - Interlocked.Exchange(ref reported, source.Size));
     }
 
-    private static Stream OpenLocal(SourcePartition source)
+    /// <summary>The local file, past a leading UTF-8 byte order mark when <paramref name="byteOrderMark"/> is its length.</summary>
+    private static Stream OpenLocal(SourcePartition source, int byteOrderMark)
     {
         var file = LocalSourceFiles.Open(
             source.Partition.LocalFolder,
@@ -91,18 +104,52 @@ internal sealed class PartitionTransfer
             throw Changed(source);
         }
 
+        if (byteOrderMark > 0)
+        {
+            Span<byte> start = stackalloc byte[byteOrderMark];
+            var read = file.ReadAtLeast(start, byteOrderMark, throwOnEndOfStream: false);
+            file.Position = read == byteOrderMark && start.SequenceEqual(Utf8ByteOrderMark) ? read : 0;
+        }
+
         return file;
     }
 
-    /// <summary>The blob's content as planned (its ETag then): a blob changed since fails the partition as changed.</summary>
-    private async Task<Stream> OpenBlobAsync(SourcePartition source, CancellationToken cancellationToken)
+    private static bool IsUtf8Csv(SourcePartition source) =>
+        source.Partition.Format == PartitionFormat.Csv && CsvEncodings.IsUtf8(source.Partition.Csv?.Encoding);
+
+    /// <summary>Reads the first bytes of a blob source (as planned: its ETag then) to see whether it starts with a UTF-8 byte order mark.</summary>
+    private async Task<bool> BlobStartsWithByteOrderMarkAsync(SourcePartition source, CancellationToken cancellationToken)
+    {
+        if (source.Size < Utf8ByteOrderMark.Length)
+        {
+            return false;
+        }
+
+        var start = await ReadBlobAsync(source, new HttpRange(0, Utf8ByteOrderMark.Length), cancellationToken).ConfigureAwait(false);
+        await using (start.ConfigureAwait(false))
+        {
+            var bytes = new byte[Utf8ByteOrderMark.Length];
+            var read = await start.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return read == bytes.Length && bytes.AsSpan().SequenceEqual(Utf8ByteOrderMark);
+        }
+    }
+
+    /// <summary>
+    /// The blob's content as planned, past a leading UTF-8 byte order mark when <paramref name="byteOrderMark"/> is
+    /// its length (a blob is uploaded rather than copied only when it has one, or when it is transcoded).
+    /// </summary>
+    private Task<Stream> OpenBlobAsync(SourcePartition source, int byteOrderMark, CancellationToken cancellationToken) =>
+        ReadBlobAsync(source, new HttpRange(byteOrderMark), cancellationToken);
+
+    /// <summary>A range of the blob as planned (its ETag then): a blob changed since fails the partition as changed.</summary>
+    private async Task<Stream> ReadBlobAsync(SourcePartition source, HttpRange range, CancellationToken cancellationToken)
     {
         var location = BlobLocation.Parse(source.Partition.Location);
         var client = _factory.Container(location).GetBlobClient(location.Path);
         try
         {
             var download = await client.DownloadStreamingAsync(
-                new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = new ETag("\"" + source.Version + "\"") } },
+                new BlobDownloadOptions { Range = range, Conditions = new BlobRequestConditions { IfMatch = new ETag("\"" + source.Version + "\"") } },
                 cancellationToken).ConfigureAwait(false);
             return download.Value.Content;
         }

@@ -57,6 +57,36 @@ public sealed class TranscodedLandingTests : IDisposable
     }
 
     [Fact]
+    public async Task Utf8FilesWithAByteOrderMark_LandWithoutIt_AndOthersAreCopiedAsTheyAre()
+    {
+        var folder = _lake.NewFolder();
+        var local = Path.Combine(folder, "bom.csv");
+        byte[] withMark = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Text)];
+        await File.WriteAllBytesAsync(local, withMark);
+        var source = _lake.Other("cdm");
+        await source.UploadBlobAsync("Contact/bom.csv", BinaryData.FromBytes(withMark));
+        await source.UploadBlobAsync("Contact/plain.csv", BinaryData.FromString(Text));
+        var latin = new CdmEntity("Local", LakeScenario.Attributes("Id", "Name"),
+            [new CdmPartition(local, PartitionFormat.Csv, new CsvFormat(HasHeader: true)) { LocalFolder = RealPaths.Resolve(folder) }]);
+        var contact = new CdmEntity("Contact", LakeScenario.Attributes("Id", "Name"),
+        [
+            new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/bom.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true)),
+            new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/plain.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true)),
+        ]);
+        _lake.Recorder.Clear();
+
+        var result = await _lake.Lander().LandAsync(_lake.Target, [latin, contact], OperationContext.None);
+
+        Assert.All(result.Entities, e => Assert.True(e.Action == LandingAction.Landed, e.Error?.Message));
+        Assert.All(result.Entities, e => Assert.Equal(0, e.TranscodedFiles));
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Local/{result.SnapshotId}/bom.csv"));
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Contact/{result.SnapshotId}/bom.csv"));
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Contact/{result.SnapshotId}/plain.csv"));
+        var copies = _lake.Recorder.Requests.Count(r => r.Method == "PUT" && r.Path.EndsWith("/plain.csv", StringComparison.Ordinal) && r.RequestLength == 0);
+        Assert.Equal(1, copies);
+    }
+
+    [Fact]
     public async Task TheSameSourceLandedBeforeWithoutTranscoding_IsNotUnchanged()
     {
         var folder = _lake.NewFolder();
