@@ -227,28 +227,9 @@ internal sealed class PartitionTransfer
             RecommendedAction = "Run the export again once the source has finished writing.",
         };
 
-    /// <summary>
-    /// A file read once, front to back, each chunk also fed to a width check. Not seekable, so the upload reads it in
-    /// order (block by block, never the whole file at once).
-    /// </summary>
-    private sealed class CheckedReadStream(Stream inner, Utf8ColumnWidthCheck check) : Stream
+    /// <summary>A file read once, front to back, each chunk also fed to a width check.</summary>
+    private sealed class CheckedReadStream(Stream inner, Utf8ColumnWidthCheck check) : ForwardReadStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             var read = inner.Read(buffer);
@@ -256,25 +237,12 @@ internal sealed class PartitionTransfer
             return read;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             check.Append(buffer.Span[..read]);
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private sealed class Progress(Action<long> report) : IProgress<long>

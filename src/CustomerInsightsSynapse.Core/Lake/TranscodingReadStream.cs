@@ -8,9 +8,9 @@ namespace CustomerInsightsSynapse.Core.Lake;
 /// Reads a text file in one encoding as UTF-8 without a byte order mark, front to back, holding one chunk at a time
 /// (memory does not grow with the file). A byte order mark at the start is dropped; for UTF-16 and UTF-32 it also
 /// says the byte order, whichever order the partition declared. Bytes that do not decode fail the read with
-/// <see cref="ErrorIds.CsvTextNotDecodable"/> naming the entity, the file and the byte offset. Not seekable.
+/// <see cref="ErrorIds.CsvTextNotDecodable"/> naming the entity, the file and the byte offset.
 /// </summary>
-public sealed class TranscodingReadStream : Stream
+internal sealed class TranscodingReadStream : ForwardReadStream
 {
     private const int ChunkBytes = 64 * 1024;
     private const int ByteOrderMarkBytes = 4;
@@ -53,22 +53,6 @@ public sealed class TranscodingReadStream : Stream
     /// <summary>Source bytes read so far.</summary>
     public long SourceBytes { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         while (_outputStart == _outputEnd && !_finished)
@@ -85,9 +69,6 @@ public sealed class TranscodingReadStream : Stream
         return CopyOut(buffer);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         while (_outputStart == _outputEnd && !_finished)
@@ -103,16 +84,6 @@ public sealed class TranscodingReadStream : Stream
 
         return CopyOut(buffer.Span);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

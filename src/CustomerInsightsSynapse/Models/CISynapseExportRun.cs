@@ -16,7 +16,7 @@ public sealed class CISynapseExportRunEntity
         ErrorId = entity.ErrorId;
         Error = entity.Error;
         TranscodedFiles = entity.TranscodedFiles;
-        TranscodedFrom = entity.TranscodedFrom?.ToArray() ?? [];
+        TranscodedFrom = entity.TranscodedFrom?.Split(", ") ?? [];
     }
 
     public string Entity { get; }

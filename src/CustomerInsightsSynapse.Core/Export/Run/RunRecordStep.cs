@@ -26,7 +26,7 @@ internal sealed class RunRecordStep(DefinitionStore store, LakeFiles files)
                 e.Error?.Message)
             {
                 TranscodedFiles = e.TranscodedFiles,
-                TranscodedFrom = e.TranscodedFrom,
+                TranscodedFrom = e.TranscodedFrom.Count == 0 ? null : string.Join(", ", e.TranscodedFrom),
             })
             .Concat(source.Unnameable.Select(u => new EntityRunRecord(u.Entity.Name, EntityRunAction.Failed, 0, 0, null, 0, u.Error.ErrorId, u.Error.Message)))
             .Concat(source.Missing.Select(m => new EntityRunRecord(m, EntityRunAction.Failed, 0, 0, null, 0, ErrorIds.EntityNotFound, $"Entity '{m}' is not in the source {CdmSourceUrl.WithoutQuery(export.Source)}.")))
