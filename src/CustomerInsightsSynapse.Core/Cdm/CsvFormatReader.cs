@@ -137,28 +137,7 @@ internal static class CsvFormatReader
         return csv;
     }
 
-    private static bool IsKnownEncoding(string name)
-    {
-        var trimmed = name.Trim();
-        if (trimmed.Length is 0 or > 64)
-        {
-            return false;
-        }
-
-        try
-        {
-            if (int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var codePage))
-            {
-                return (CodePagesEncodingProvider.Instance.GetEncoding(codePage) ?? Encoding.GetEncoding(codePage)) is not null;
-            }
-
-            return (CodePagesEncodingProvider.Instance.GetEncoding(trimmed) ?? Encoding.GetEncoding(trimmed)) is not null;
-        }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
-        {
-            return false;
-        }
-    }
+    private static bool IsKnownEncoding(string name) => CsvEncodings.Find(name) is not null;
 
     private static string Printable(string value) =>
         new string(value.Take(40).Select(c => char.IsControl(c) ? '?' : c).ToArray()) + (value.Length > 40 ? "…" : string.Empty);

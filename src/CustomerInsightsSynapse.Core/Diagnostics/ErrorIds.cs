@@ -106,6 +106,7 @@ public static class ErrorIds
     public const string SqlBatchFailed = "SqlBatchFailed";
     public const string UnsupportedCsvEscape = "UnsupportedCsvEscape";
     public const string UnsupportedCsvEncoding = "UnsupportedCsvEncoding";
+    public const string CsvTextNotDecodable = "CsvTextNotDecodable";
     public const string TextValueTooLong = "TextValueTooLong";
     public const string LakeDatabaseExists = "LakeDatabaseExists";
     public const string ViewVerificationFailed = "ViewVerificationFailed";

@@ -32,7 +32,14 @@ public sealed record EntityRunRecord(
     string? SnapshotId,
     double DurationSeconds,
     string? ErrorId = null,
-    string? Error = null);
+    string? Error = null)
+{
+    /// <summary>How many of the landed CSV files were transcoded to UTF-8 (declared in another encoding).</summary>
+    public int TranscodedFiles { get; init; }
+
+    /// <summary>The encodings the transcoded files were declared in, comma-separated (null when none was transcoded).</summary>
+    public string? TranscodedFrom { get; init; }
+}
 
 /// <summary>How many non-empty values of one column of an entity's view did not convert to the column's type.</summary>
 public sealed record UnconvertedValues(string Entity, string Column, long Count);

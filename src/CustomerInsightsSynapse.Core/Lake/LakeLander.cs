@@ -219,6 +219,8 @@ public sealed class LakeLander
                 SnapshotFolder = previous is null ? null : target.SnapshotFolder(e.Entity, previous),
                 Error = error,
                 ParquetColumns = model.ParquetColumns(e.Entity),
+                TranscodedFiles = 0,
+                TranscodedFrom = [],
             };
         }).ToList();
         return new LakeCommit(commit.Result with { Entities = entities }, new LakeCommitGuard(database, reverted))
@@ -278,7 +280,7 @@ public sealed class LakeLander
 
             run.FileDone(partition.Size);
             progress.FileDone();
-            log.Verbose($"Landed {blob.Name} ({partition.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {(partition.IsBlob ? "server-side copy" : "upload")}).");
+            log.Verbose($"Landed {blob.Name} ({partition.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {HowLanded(partition)}).");
             if (_options.AfterFileLanded is { } hook)
             {
                 await hook(new LandedFile(run.Plan.Name, blob.Name, partition.Size), ct).ConfigureAwait(false);
@@ -395,6 +397,11 @@ public sealed class LakeLander
         }
     }
 
+    private static string HowLanded(SourcePartition partition) =>
+        CsvEncodings.TranscodedFrom(partition.Partition) is not null ? $"transcoded from {partition.Partition.Csv!.Encoding} to UTF-8"
+        : partition.IsBlob ? "server-side copy"
+        : "upload";
+
     private static EntityLandingResult Result(LakeTarget target, EntityPlan plan, List<EntityRun> runs, string snapshotId)
     {
         var run = runs.FirstOrDefault(r => ReferenceEquals(r.Plan, plan));
@@ -404,7 +411,15 @@ public sealed class LakeLander
             PlannedAction.Unchanged => new EntityLandingResult(plan.Name, LandingAction.Unchanged, 0, 0, plan.CurrentSnapshotId, Folder(plan.CurrentSnapshotId), TimeSpan.Zero),
             PlannedAction.Failed => new EntityLandingResult(plan.Name, LandingAction.Failed, 0, 0, plan.CurrentSnapshotId, Folder(plan.CurrentSnapshotId), TimeSpan.Zero, plan.Error),
             _ when run!.Error is not null => new EntityLandingResult(plan.Name, LandingAction.Failed, run.Files, run.Bytes, plan.CurrentSnapshotId, Folder(plan.CurrentSnapshotId), run.Elapsed, run.Error),
-            _ => new EntityLandingResult(plan.Name, LandingAction.Landed, run!.Files, run.Bytes, snapshotId, Folder(snapshotId), run.Elapsed),
+            _ => new EntityLandingResult(plan.Name, LandingAction.Landed, run!.Files, run.Bytes, snapshotId, Folder(snapshotId), run.Elapsed)
+            {
+                TranscodedFiles = plan.Partitions.Count(p => CsvEncodings.TranscodedFrom(p.Partition) is not null),
+                TranscodedFrom = plan.Partitions
+                    .Where(p => CsvEncodings.TranscodedFrom(p.Partition) is not null)
+                    .Select(p => p.Partition.Csv!.Encoding)
+                    .Distinct(StringComparer.OrdinalIgnoreCase)
+                    .ToList(),
+            },
         };
     }
 

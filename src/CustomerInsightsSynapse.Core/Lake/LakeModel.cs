@@ -222,8 +222,9 @@ internal sealed class LakeModel
                 ["delimiter"] = csv.Delimiter,
                 ["quoteStyle"] = csv.Quote.Length == 0 ? "QuoteStyle.None" : "QuoteStyle.Csv",
                 ["csvStyle"] = "CsvStyle.QuoteAlways",
-                ["encoding"] = csv.Encoding,
+                ["encoding"] = CsvEncodings.Landed(csv.Encoding),
             };
+            node["cdm:traits"] = new JsonArray(CsvTrait(csv));
         }
         else
         {
@@ -231,6 +232,75 @@ internal sealed class LakeModel
         }
 
         return node;
+    }
+
+    /// <summary>
+    /// Every CSV setting of a landed partition, as the <c>is.partition.format.CSV</c> trait (CsvFormatSettings cannot
+    /// hold the quote, escape, line end or skipped lines), so that <see cref="DefinitionOf"/> reads the files as landed.
+    /// </summary>
+    private static JsonObject CsvTrait(CsvFormat csv)
+    {
+        var arguments = new JsonArray
+        {
+            new JsonObject { ["name"] = "columnHeaders", ["value"] = csv.HasHeader },
+            new JsonObject { ["name"] = "delimiter", ["value"] = csv.Delimiter },
+            new JsonObject { ["name"] = "quote", ["value"] = csv.Quote },
+            new JsonObject { ["name"] = "encoding", ["value"] = CsvEncodings.Landed(csv.Encoding) },
+        };
+        if (csv.Escape is { } escape)
+        {
+            arguments.Add(new JsonObject { ["name"] = "escape", ["value"] = escape });
+        }
+
+        if (csv.NewLine is { } newLine)
+        {
+            arguments.Add(new JsonObject { ["name"] = "newline", ["value"] = newLine });
+        }
+
+        if (csv.SkipLines > 0)
+        {
+            arguments.Add(new JsonObject { ["name"] = "skipLines", ["value"] = csv.SkipLines });
+        }
+
+        return new JsonObject { ["traitReference"] = CsvFormatReader.CsvTrait, ["arguments"] = arguments };
+    }
+
+    /// <summary>
+    /// The definition an entry records for its snapshot: the attributes it was landed with, and each landed file's
+    /// location and format (read as landed: UTF-8). CSV settings the entry does not record (entries written before the
+    /// CSV trait was) are taken from <paramref name="current"/>. Name, description and annotations are
+    /// <paramref name="current"/>'s.
+    /// </summary>
+    public static CdmEntity DefinitionOf(JsonObject entry, CdmEntity current)
+    {
+        var element = JsonSerializer.SerializeToElement(entry);
+        var attributes = CdmJson.Array(element, "attributes").Select(a =>
+        {
+            var traits = CdmTrait.ReadList(a, "cdm:traits");
+            var shaped = CdmTrait.Find(traits, "is.dataFormat.numeric.shaped");
+            return new CdmAttribute(
+                CdmJson.String(a, "name") ?? string.Empty,
+                CdmJson.String(a, "dataType") ?? "string",
+                CdmTrait.Find(traits, "is.constrained")?.IntArgument("maximumLength"),
+                shaped?.IntArgument("precision"),
+                shaped?.IntArgument("scale"),
+                CdmTrait.Find(traits, "is.nullable") is not null ? true : null,
+                CdmJson.String(a, "description"));
+        }).ToList();
+        var currentCsv = current.Partitions.Select(p => p.Csv).FirstOrDefault(c => c is not null) ?? CsvFormat.Default;
+        var partitions = CdmJson.Array(element, "partitions").Select(p =>
+        {
+            var location = CdmJson.String(p, "location") ?? string.Empty;
+            if (!CdmJson.TryGet(p, "fileFormatSettings", out var settings) || CdmJson.String(settings, "$type") is not "CsvFormatSettings")
+            {
+                return new CdmPartition(location, PartitionFormat.Parquet, Name: CdmJson.String(p, "name"));
+            }
+
+            var (_, traitCsv, _) = CsvFormatReader.FromTraits(CdmTrait.ReadList(p, "cdm:traits"));
+            var csv = CsvFormatReader.FromSettings(settings, traitCsv ?? currentCsv with { Encoding = "UTF-8" });
+            return new CdmPartition(location, PartitionFormat.Csv, csv, Name: CdmJson.String(p, "name"));
+        }).ToList();
+        return current with { Attributes = attributes, Partitions = partitions };
     }
 
     private JsonObject? Entry(string entity)

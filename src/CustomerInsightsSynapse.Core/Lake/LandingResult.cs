@@ -31,6 +31,12 @@ public sealed record EntityLandingResult(
 {
     /// <summary>For a Parquet entity: its current snapshot's file columns as model.json records them (null when not known).</summary>
     public IReadOnlyList<Sql.ParquetColumn>? ParquetColumns { get; init; }
+
+    /// <summary>How many of its CSV files were transcoded to UTF-8 while landing (0 unless landed).</summary>
+    public int TranscodedFiles { get; init; }
+
+    /// <summary>The encodings those files were declared in, as the source named them.</summary>
+    public IReadOnlyList<string> TranscodedFrom { get; init; } = [];
 }
 
 /// <summary>

@@ -18,13 +18,18 @@ namespace CustomerInsightsSynapse.Core.Lake;
 /// <see cref="LandingOptions.SingleCopyLimit"/>, else Put Block From URL in parallel ranges and one Put Block List),
 /// so no data passes through this process; the source is authorized with a bearer token from the factory's
 /// credential, or a short read-only SAS when the factory signs with a shared key. Local files are streamed in
-/// blocks of <see cref="LandingOptions.BlockSize"/>; a local CSV file's bytes go through
+/// blocks of <see cref="LandingOptions.BlockSize"/>. A CSV partition in another encoding than UTF-8 (see
+/// <see cref="CsvEncodings.TranscodedFrom"/>) is read through <see cref="TranscodingReadStream"/> and lands as UTF-8,
+/// a blob one downloaded and uploaded instead of copied; so is a UTF-8 CSV blob that starts with a byte order mark,
+/// which is not landed (nor a local file's). A CSV file's bytes that pass through the module go through
 /// <see cref="Utf8ColumnWidthCheck"/> on their way, and a value wider than its view column fails the partition with
 /// <c>TextValueTooLong</c> (the entity is then not landed and its view does not move). Retries (Retry-After honoured) come from the factory's pipeline.
 /// </summary>
 internal sealed class PartitionTransfer
 {
     private const string StorageScope = "https://storage.azure.com/.default";
+
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
     private readonly BlobClientFactory _factory;
     private readonly LandingOptions _options;
@@ -35,28 +40,39 @@ internal sealed class PartitionTransfer
         _options = options;
     }
 
-    public Task LandAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken) =>
-        source.IsBlob
-            ? CopyAsync(source, destination, bytesMoved, cancellationToken)
-            : UploadAsync(entity, source, destination, bytesMoved, cancellationToken);
-
-    private async Task UploadAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
+    public async Task LandAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
     {
-        await using var file = LocalSourceFiles.Open(
-            source.Partition.LocalFolder,
-            source.Partition.Location,
-            "the partition",
-            bufferSize: 1,
-            FileOptions.Asynchronous | FileOptions.SequentialScan);
-        if (file.Length != source.Size)
+        if (source.IsBlob && CsvEncodings.TranscodedFrom(source.Partition) is null
+            && !(IsUtf8Csv(source) && await BlobStartsWithByteOrderMarkAsync(source, cancellationToken).ConfigureAwait(false)))
         {
-            throw Changed(source);
+            await CopyAsync(source, destination, bytesMoved, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        var widthCheck = Utf8ColumnWidthCheck.For(entity, source.Partition);
-        var stream = widthCheck is null ? (Stream)file : new CheckedReadStream(file, widthCheck);
+        await UploadAsync(entity, source, destination, bytesMoved, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// Streams a local file, or a blob that needs transcoding, into <paramref name="destination"/> in blocks; the
+    /// blocks are committed only when every byte was read, decoded and checked, so a failure leaves no blob.
+    /// </summary>
+    private async Task UploadAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
+    {
+        // A UTF-8 byte order mark is not landed: the serverless documentation promises UTF-8, and says nothing of a mark.
+        var skip = IsUtf8Csv(source) ? Utf8ByteOrderMark.Length : 0;
+        await using var input = source.IsBlob ? await OpenBlobAsync(source, skip, cancellationToken).ConfigureAwait(false) : OpenLocal(source, skip);
         var reported = 0L;
+        void Report(long total) => bytesMoved(total - Interlocked.Exchange(ref reported, total));
+
+        // A transcoded file's size changes on the way: progress counts the source bytes read, not the bytes uploaded.
+        var encoding = CsvEncodings.TranscodedFrom(source.Partition);
+        var stream = encoding is null ? input : new TranscodingReadStream(input, encoding, entity.Name, LandingPlanner.Describe(source.Partition.Location), Report);
+        var widthCheck = Utf8ColumnWidthCheck.For(entity, source.Partition);
+        if (widthCheck is not null)
+        {
+            stream = new CheckedReadStream(stream, widthCheck);
+        }
+
         var options = new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = ContentType(source.Partition.Format) },
@@ -66,11 +82,81 @@ internal sealed class PartitionTransfer
                 MaximumTransferSize = _options.BlockSize,
                 MaximumConcurrency = _options.MaxParallelBlocks,
             },
-            ProgressHandler = new Progress(total => bytesMoved(total - Interlocked.Exchange(ref reported, total))),
+            ProgressHandler = encoding is null ? new Progress(Report) : null,
         };
         await destination.UploadAsync(stream, options, cancellationToken).ConfigureAwait(false);
         widthCheck?.ThrowIfTooLong();
         bytesMoved(source.Size - Interlocked.Exchange(ref reported, source.Size));
+    }
+
+    /// <summary>The local file, past a leading UTF-8 byte order mark when <paramref name="byteOrderMark"/> is its length.</summary>
+    private static Stream OpenLocal(SourcePartition source, int byteOrderMark)
+    {
+        var file = LocalSourceFiles.Open(
+            source.Partition.LocalFolder,
+            source.Partition.Location,
+            "the partition",
+            bufferSize: 1,
+            FileOptions.Asynchronous | FileOptions.SequentialScan);
+        if (file.Length != source.Size)
+        {
+            file.Dispose();
+            throw Changed(source);
+        }
+
+        if (byteOrderMark > 0)
+        {
+            Span<byte> start = stackalloc byte[byteOrderMark];
+            var read = file.ReadAtLeast(start, byteOrderMark, throwOnEndOfStream: false);
+            file.Position = read == byteOrderMark && start.SequenceEqual(Utf8ByteOrderMark) ? read : 0;
+        }
+
+        return file;
+    }
+
+    private static bool IsUtf8Csv(SourcePartition source) =>
+        source.Partition.Format == PartitionFormat.Csv && CsvEncodings.IsUtf8(source.Partition.Csv?.Encoding);
+
+    /// <summary>Reads the first bytes of a blob source (as planned: its ETag then) to see whether it starts with a UTF-8 byte order mark.</summary>
+    private async Task<bool> BlobStartsWithByteOrderMarkAsync(SourcePartition source, CancellationToken cancellationToken)
+    {
+        if (source.Size < Utf8ByteOrderMark.Length)
+        {
+            return false;
+        }
+
+        var start = await ReadBlobAsync(source, new HttpRange(0, Utf8ByteOrderMark.Length), cancellationToken).ConfigureAwait(false);
+        await using (start.ConfigureAwait(false))
+        {
+            var bytes = new byte[Utf8ByteOrderMark.Length];
+            var read = await start.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return read == bytes.Length && bytes.AsSpan().SequenceEqual(Utf8ByteOrderMark);
+        }
+    }
+
+    /// <summary>
+    /// The blob's content as planned, past a leading UTF-8 byte order mark when <paramref name="byteOrderMark"/> is
+    /// its length (a blob is uploaded rather than copied only when it has one, or when it is transcoded).
+    /// </summary>
+    private Task<Stream> OpenBlobAsync(SourcePartition source, int byteOrderMark, CancellationToken cancellationToken) =>
+        ReadBlobAsync(source, new HttpRange(byteOrderMark), cancellationToken);
+
+    /// <summary>A range of the blob as planned (its ETag then): a blob changed since fails the partition as changed.</summary>
+    private async Task<Stream> ReadBlobAsync(SourcePartition source, HttpRange range, CancellationToken cancellationToken)
+    {
+        var location = BlobLocation.Parse(source.Partition.Location);
+        var client = _factory.Container(location).GetBlobClient(location.Path);
+        try
+        {
+            var download = await client.DownloadStreamingAsync(
+                new BlobDownloadOptions { Range = range, Conditions = new BlobRequestConditions { IfMatch = new ETag("\"" + source.Version + "\"") } },
+                cancellationToken).ConfigureAwait(false);
+            return download.Value.Content;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            throw Changed(source);
+        }
     }
 
     private async Task CopyAsync(SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
@@ -141,28 +227,9 @@ internal sealed class PartitionTransfer
             RecommendedAction = "Run the export again once the source has finished writing.",
         };
 
-    /// <summary>
-    /// A file read once, front to back, each chunk also fed to a width check. Not seekable, so the upload reads it in
-    /// order (block by block, never the whole file at once).
-    /// </summary>
-    private sealed class CheckedReadStream(Stream inner, Utf8ColumnWidthCheck check) : Stream
+    /// <summary>A file read once, front to back, each chunk also fed to a width check.</summary>
+    private sealed class CheckedReadStream(Stream inner, Utf8ColumnWidthCheck check) : ForwardReadStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             var read = inner.Read(buffer);
@@ -170,25 +237,12 @@ internal sealed class PartitionTransfer
             return read;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             check.Append(buffer.Span[..read]);
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private sealed class Progress(Action<long> report) : IProgress<long>

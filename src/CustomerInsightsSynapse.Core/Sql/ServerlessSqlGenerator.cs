@@ -556,7 +556,8 @@ public static class ServerlessSqlGenerator
 
     private static CsvFormat CsvFormatOf(CdmEntity entity)
     {
-        var formats = entity.Partitions.Select(p => p.Csv ?? CsvFormat.Default).Distinct().ToList();
+        // The files are read as landed: every encoding the lander transcodes is UTF-8 there.
+        var formats = entity.Partitions.Select(p => p.Csv ?? CsvFormat.Default).Select(c => c with { Encoding = CsvEncodings.Landed(c.Encoding) }).Distinct().ToList();
         if (formats.Count > 1)
         {
             throw Unsupported(entity.Name, "has CSV partitions with different settings (header, delimiter, quote, escape, encoding or line end); one view reads all files the same way");
@@ -667,20 +668,23 @@ public static class ServerlessSqlGenerator
                 entity.Name);
         }
 
-        /// <summary>Parser 2.0 reads UTF-8 (ASCII is a subset); CODEPAGE and DATAFILETYPE belong to parser 1.0.</summary>
+        /// <summary>
+        /// Parser 2.0 reads UTF-8 (ASCII is a subset); CODEPAGE and DATAFILETYPE belong to parser 1.0. The lander
+        /// transcodes every encoding it knows to UTF-8 (<see cref="CsvEncodings.Landed"/>), so only an encoding it
+        /// cannot decode is left to refuse.
+        /// </summary>
         private static void CheckEncoding(CdmEntity entity, CsvFormat csv)
         {
-            var key = (csv.Encoding ?? string.Empty).Trim().Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
-            if (key is "" or "UTF8" or "65001" or "ASCII" or "USASCII" or "20127")
+            if (CsvEncodings.IsUtf8(csv.Encoding))
             {
                 return;
             }
 
-            var partition = entity.Partitions.FirstOrDefault(p => p.Csv is not null);
+            var partition = entity.Partitions.FirstOrDefault(p => p.Csv is not null && !CsvEncodings.IsUtf8(CsvEncodings.Landed(p.Csv.Encoding)));
             throw new CISynapseException(
                 ErrorIds.UnsupportedCsvEncoding,
                 ErrorKind.InvalidData,
-                $"The entity '{SqlQuoting.Printable(entity.Name)}' declares the CSV encoding '{SqlQuoting.Printable(csv.Encoding ?? string.Empty)}' (partition '{SqlQuoting.Printable(PartitionName(partition))}'); serverless SQL parser 2.0 reads UTF-8 files only.",
+                $"The entity '{SqlQuoting.Printable(entity.Name)}' declares the CSV encoding '{SqlQuoting.Printable(csv.Encoding ?? string.Empty)}' (partition '{SqlQuoting.Printable(PartitionName(partition))}'), which names no encoding the module can transcode to UTF-8; serverless SQL parser 2.0 reads UTF-8 files only.",
                 entity.Name);
         }
 

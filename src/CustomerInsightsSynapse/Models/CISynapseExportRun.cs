@@ -15,6 +15,8 @@ public sealed class CISynapseExportRunEntity
         Duration = TimeSpan.FromSeconds(entity.DurationSeconds);
         ErrorId = entity.ErrorId;
         Error = entity.Error;
+        TranscodedFiles = entity.TranscodedFiles;
+        TranscodedFrom = entity.TranscodedFrom?.Split(", ") ?? [];
     }
 
     public string Entity { get; }
@@ -34,6 +36,12 @@ public sealed class CISynapseExportRunEntity
     public string? ErrorId { get; }
 
     public string? Error { get; }
+
+    /// <summary>How many of the landed CSV files were transcoded to UTF-8 while landing.</summary>
+    public int TranscodedFiles { get; }
+
+    /// <summary>The encodings the transcoded files were declared in (empty when none was transcoded).</summary>
+    public string[] TranscodedFrom { get; }
 }
 
 /// <summary>The record of one export run.</summary>

@@ -133,7 +133,9 @@ public sealed class LakeLanderTests : IDisposable
         Assert.Equal(parquet, _lake.Download($"SalesDb/Orders/{result.SnapshotId}/data.parquet"));
         var sourceRequests = _lake.Recorder.Requests.Where(r => r.Path.Contains($"/{sourceContainer.Name}/", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(sourceRequests);
-        Assert.All(sourceRequests, r => Assert.Equal("HEAD", r.Method));
+        // Nothing but the first 3 bytes of each CSV blob (is there a UTF-8 byte order mark to leave out?) is read.
+        Assert.All(sourceRequests, r => Assert.True(r.Method == "HEAD" || (r.Method == "GET" && r.ResponseLength == 3), $"{r.Method} {r.Path} {r.ResponseLength}"));
+        Assert.Equal(2, sourceRequests.Count(r => r.Method == "GET"));
         var stagedBlocks = _lake.Recorder.Requests.Count(r => r.Method == "PUT" && r.Query.Split('&', '?').Contains("comp=block"));
         Assert.Equal((large.Length + (256 * 1024) - 1) / (256 * 1024), stagedBlocks);
         var partitionWrites = _lake.Recorder.Requests.Where(r => r.IsWrite && r.Path.Contains($"/SalesDb/", StringComparison.Ordinal) && !r.Path.EndsWith("/model.json", StringComparison.Ordinal) && !r.Path.EndsWith("/_lock", StringComparison.Ordinal)).ToList();

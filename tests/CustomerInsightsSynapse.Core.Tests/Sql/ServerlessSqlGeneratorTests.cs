@@ -306,8 +306,34 @@ public sealed class ServerlessSqlGeneratorTests
     [InlineData("unicode")]
     [InlineData("windows-1252")]
     [InlineData("ISO-8859-1")]
+    [InlineData("shift_jis")]
+    [InlineData("1252")]
+    public void EncodingsTheLanderTranscodesAreReadAsUtf8(string encoding)
+    {
+        var script = Generate(CsvEntity(new CsvFormat(Encoding: encoding)));
+
+        Assert.DoesNotContain("DATAFILETYPE", script.Text);
+        Assert.DoesNotContain("CODEPAGE", script.Text);
+        Assert.Contains("PARSER_VERSION = '2.0'", script.Text);
+    }
+
+    [Fact]
+    public void PartitionsInDifferentTranscodedEncodingsShareOneView()
+    {
+        var entity = new CdmEntity("E", [new CdmAttribute("a", "string")],
+        [
+            new CdmPartition("https://x.blob.core.windows.net/c/p1.csv", PartitionFormat.Csv, new CsvFormat(Encoding: "windows-1252")),
+            new CdmPartition("https://x.blob.core.windows.net/c/p2.csv", PartitionFormat.Csv, new CsvFormat(Encoding: "UTF-16")),
+            new CdmPartition("https://x.blob.core.windows.net/c/p3.csv", PartitionFormat.Csv, new CsvFormat(Encoding: "UTF-8")),
+        ]);
+
+        Assert.Contains("PARSER_VERSION = '2.0'", Generate(entity).Text);
+    }
+
+    [Theory]
     [InlineData("EBCDIC")]
-    public void OtherEncodingsAreRefusedBecauseParser2ReadsUtf8Only(string encoding)
+    [InlineData("no-such-encoding")]
+    public void EncodingsNoOneCanDecodeAreRefused(string encoding)
     {
         var entity = new CdmEntity("E", [new CdmAttribute("a", "string")], [new CdmPartition("https://x.blob.core.windows.net/c/p.csv", PartitionFormat.Csv, new CsvFormat(Encoding: encoding), Name: "P1")]);
 

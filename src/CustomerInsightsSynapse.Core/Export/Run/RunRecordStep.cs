@@ -23,7 +23,11 @@ internal sealed class RunRecordStep(DefinitionStore store, LakeFiles files)
                 e.SnapshotId,
                 Math.Round(e.Duration.TotalSeconds, 3),
                 e.Error?.ErrorId,
-                e.Error?.Message))
+                e.Error?.Message)
+            {
+                TranscodedFiles = e.TranscodedFiles,
+                TranscodedFrom = e.TranscodedFrom.Count == 0 ? null : string.Join(", ", e.TranscodedFrom),
+            })
             .Concat(source.Unnameable.Select(u => new EntityRunRecord(u.Entity.Name, EntityRunAction.Failed, 0, 0, null, 0, u.Error.ErrorId, u.Error.Message)))
             .Concat(source.Missing.Select(m => new EntityRunRecord(m, EntityRunAction.Failed, 0, 0, null, 0, ErrorIds.EntityNotFound, $"Entity '{m}' is not in the source {CdmSourceUrl.WithoutQuery(export.Source)}.")))
             .ToList();

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Lake;
 using CustomerInsightsSynapse.Core.Sql;
@@ -13,7 +15,8 @@ public sealed record ViewVerification(LakeCommit Commit, IReadOnlyList<string> W
 
 /// <summary>
 /// Step "verify" (Apply mode, after the SQL step moved the views, under the guard, before the clean-up): probes each
-/// view whose entity landed a new snapshot with <c>SELECT TOP (1)</c> (reading a row, so that files it cannot read fail too). A view the engine refuses goes back to its
+/// view whose entity landed a new snapshot with <c>SELECT TOP (1)</c> (reading a row, so that files it cannot read fail too);
+/// a CSV entity with files copied by the service is also read in full once (see <see cref="FullReadQuery"/>). A view the engine refuses goes back to its
 /// previous snapshot (its view regenerated for that snapshot, or dropped when it had none), its model.json entry is
 /// reverted so that model.json and the views agree, and its entity is Failed with <c>ViewVerificationFailed</c> and
 /// the engine's message. The views that answer have their conversion checks run; non-zero counts are reported.
@@ -31,7 +34,7 @@ internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
         var failed = new Dictionary<string, CISynapseException>(StringComparer.Ordinal);
         foreach (var entity in changed)
         {
-            if (await ProbeAsync(endpoint, input, entity, context).ConfigureAwait(false) is { } error)
+            if (await ProbeAsync(endpoint, input, commit, entity, context).ConfigureAwait(false) is { } error)
             {
                 failed[entity] = error;
             }
@@ -59,12 +62,22 @@ internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
         return new ViewVerification(reverted, warnings, unconverted);
     }
 
-    private async Task<CISynapseException?> ProbeAsync(SqlEndpoint endpoint, SqlStepInput input, string entity, OperationContext context)
+    private async Task<CISynapseException?> ProbeAsync(SqlEndpoint endpoint, SqlStepInput input, LakeCommit commit, string entity, OperationContext context)
     {
-        var probe = new SqlBatch("verify view " + entity, SqlBatchKind.View, SqlBatchTarget.Database, "SELECT TOP (1) * FROM " + ServerlessSqlGenerator.QualifiedViewName(entity) + ";");
+        var view = ServerlessSqlGenerator.QualifiedViewName(entity);
+        var probes = new List<SqlBatch> { new("verify view " + entity, SqlBatchKind.View, SqlBatchTarget.Database, "SELECT TOP (1) * FROM " + view + ";") };
+        if (FullReadQuery(input, commit, entity) is { } fullRead)
+        {
+            probes.Add(new SqlBatch("read every value of view " + entity, SqlBatchKind.View, SqlBatchTarget.Database, fullRead));
+        }
+
         try
         {
-            await sql.QueryAsync(endpoint, input.Export.DatabaseName, probe, null, input.Options, context.CancellationToken).ConfigureAwait(false);
+            foreach (var probe in probes)
+            {
+                await sql.QueryAsync(endpoint, input.Export.DatabaseName, probe, null, input.Options, context.CancellationToken).ConfigureAwait(false);
+            }
+
             return null;
         }
         catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost)
@@ -72,13 +85,41 @@ internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
             return new CISynapseException(
                 ErrorIds.ViewVerificationFailed,
                 ErrorKind.InvalidData,
-                $"The view {ServerlessSqlGenerator.QualifiedViewName(entity)} of entity '{entity}' failed its check after the new snapshot was applied, so it was put back on its previous snapshot: {LakeErrors.FirstLine(ex)}",
+                $"The view {view} of entity '{entity}' failed its check after the new snapshot was applied, so it was put back on its previous snapshot: {LakeErrors.FirstLine(ex)}",
                 entity,
                 ex)
             {
                 RecommendedAction = RecommendedActions.For(ErrorIds.ViewVerificationFailed),
             };
         }
+    }
+
+    /// <summary>
+    /// For a CSV entity with files copied by the service (their bytes never passed through <see cref="Utf8ColumnWidthCheck"/>):
+    /// a query that reads every value of every column of the view once, so that a value serverless SQL cannot read
+    /// (longer than its column, above all) fails the check here rather than every reader's query later. Null for the others.
+    /// </summary>
+    private static string? FullReadQuery(SqlStepInput input, LakeCommit commit, string entity)
+    {
+        var plan = commit.Plan.Entities.SingleOrDefault(p => p.Name == entity);
+        var definition = input.Selected.FirstOrDefault(e => e.Name == entity);
+        if (plan is null || definition is not { Attributes.Count: > 0 }
+            || !plan.Partitions.Any(p => p.IsBlob && p.Partition.Format == PartitionFormat.Csv && CsvEncodings.TranscodedFrom(p.Partition) is null))
+        {
+            return null;
+        }
+
+        var text = new StringBuilder("SELECT\n    COUNT_BIG(*) AS [rows]");
+        foreach (var attribute in definition.Attributes)
+        {
+            text.Append(",\n    SUM(CASE WHEN ");
+            SqlQuoting.AppendIdentifier(text, attribute.Name, "attribute name");
+            text.Append(" IS NULL THEN 0 ELSE 1 END) AS ");
+            SqlQuoting.AppendIdentifier(text, attribute.Name, "attribute name");
+        }
+
+        text.Append("\nFROM ").Append(ServerlessSqlGenerator.QualifiedViewName(entity)).Append(';');
+        return text.ToString();
     }
 
     private async Task CountUnconvertedAsync(SqlEndpoint endpoint, SqlStepInput input, SqlConversionCheck check, List<UnconvertedValues> unconverted, List<string> warnings, OperationContext context)
@@ -111,13 +152,17 @@ internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
         }
     }
 
-    /// <summary>Regenerates the failed entities' views over their previous snapshots, and drops those that had none.</summary>
+    /// <summary>
+    /// Regenerates the failed entities' views over their previous snapshots, each from the definition that snapshot was
+    /// landed with (its model.json entry before this run's commit: attributes may have changed since), and drops the
+    /// views of those that had none.
+    /// </summary>
     private async Task RestoreViewsAsync(SqlEndpoint endpoint, SqlStepInput input, LakeCommit commit, IReadOnlyList<string> failed, OperationContext context)
     {
         var byName = input.Selected.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
         var previous = commit.Plan.Entities
             .Where(p => failed.Contains(p.Name) && p.CurrentSnapshotId is not null)
-            .Select(p => new LandedEntity(byName[p.Name], input.Target.SnapshotFolder(p.Name, p.CurrentSnapshotId!))
+            .Select(p => new LandedEntity(PreviousDefinition(commit, byName[p.Name]), input.Target.SnapshotFolder(p.Name, p.CurrentSnapshotId!))
             {
                 ParquetColumns = LakeModel.ParquetColumnsOf(commit.PreviousEntries.GetValueOrDefault(p.Name)),
             })
@@ -139,4 +184,7 @@ internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
         SqlScriptValidator.Validate(drops);
         await sql.ExecuteAsync(endpoint, new SqlScript(input.Export.DatabaseName, input.Export.QueryAccess, batches, warnings), input.Options, context, commit.Guard.EnsureCurrentAsync).ConfigureAwait(false);
     }
+
+    private static CdmEntity PreviousDefinition(LakeCommit commit, CdmEntity current) =>
+        commit.PreviousEntries.TryGetValue(current.Name, out var entry) && entry is not null ? LakeModel.DefinitionOf(entry, current) : current;
 }

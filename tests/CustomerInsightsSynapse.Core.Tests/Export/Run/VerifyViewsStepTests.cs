@@ -62,6 +62,35 @@ public sealed class VerifyViewsStepTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task A_view_rolled_back_is_regenerated_from_the_definition_its_previous_snapshot_was_landed_with()
+    {
+        await _run.Export.CreateAsync(_run.Export.Request());
+        var first = await _run.RunAsync();
+        var previous = first.Entities.Single(e => e.Entity == "Customer").SnapshotId!;
+        var modelPath = Path.Combine(_run.Export.Source, "model.json");
+        var model = JsonNode.Parse(File.ReadAllText(modelPath))!;
+        var customer = model["entities"]!.AsArray().Single(e => e!["name"]!.GetValue<string>() == "Customer")!;
+        customer["attributes"] = new JsonArray(
+            new JsonObject { ["name"] = "Id", ["dataType"] = "int64" },
+            new JsonObject { ["name"] = "Title", ["dataType"] = "string" },
+            new JsonObject { ["name"] = "Note", ["dataType"] = "string" });
+        File.WriteAllText(modelPath, model.ToJsonString());
+        File.WriteAllText(Path.Combine(_run.Export.Source, "Customer", "part-1.csv"), "1,a,n\n2,b,n\n");
+        _run.Sql.FailProbeOf.Add("Customer");
+        _run.Sql.Scripts.Clear();
+
+        var second = await _run.RunAsync();
+
+        Assert.Equal(EntityRunAction.Failed, second.Entities.Single(e => e.Entity == "Customer").Action);
+        Assert.Contains(_run.Sql.Scripts.SelectMany(s => s.Batches), b => b.Kind == SqlBatchKind.View && b.Text.Contains("[Title]", StringComparison.Ordinal));
+        var restored = Assert.Single(_run.Sql.Scripts[^1].Batches, b => b.Kind == SqlBatchKind.View);
+        Assert.Contains($"Customer/{previous}/", restored.Text);
+        Assert.Contains("[Name]", restored.Text);
+        Assert.DoesNotContain("[Title]", restored.Text);
+        Assert.DoesNotContain("[Note]", restored.Text);
+    }
+
+    [Fact]
     public async Task A_new_view_failing_its_probe_is_dropped_and_leaves_model_json()
     {
         await _run.Export.CreateAsync(_run.Export.Request());

@@ -1,0 +1,137 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using CustomerInsightsSynapse.Core.Cdm;
+using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.FileSystem;
+using CustomerInsightsSynapse.Core.Lake;
+using CustomerInsightsSynapse.Core.Tests.TestInfrastructure;
+
+namespace CustomerInsightsSynapse.Core.Tests.Lake;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TranscodedLandingTests : IDisposable
+{
+    private const string Text = "Id,Name\n1,Zoë Ångström – €5\n2,\"Köln, Straße\"\n";
+
+    private readonly LakeScenario _lake;
+
+    public TranscodedLandingTests(AzuriteFixture azurite) => _lake = new LakeScenario(azurite);
+
+    public void Dispose() => _lake.Dispose();
+
+    [Fact]
+    public async Task LocalAndBlobPartitionsInOtherEncodings_LandAsUtf8_AndModelJsonAndTheResultSaySo()
+    {
+        var folder = _lake.NewFolder();
+        var local = Path.Combine(folder, "part-1252.csv");
+        await File.WriteAllBytesAsync(local, CsvEncodings.Find("windows-1252")!.GetBytes(Text));
+        var source = _lake.Other("cdm");
+        await source.UploadBlobAsync("Contact/part-utf16.csv", BinaryData.FromBytes([0xFF, 0xFE, .. Encoding.Unicode.GetBytes(Text)]));
+        await source.UploadBlobAsync("Contact/part-utf8.csv", BinaryData.FromString(Text));
+        var latin = new CdmEntity("Latin", LakeScenario.Attributes("Id", "Name"),
+            [new CdmPartition(local, PartitionFormat.Csv, new CsvFormat(HasHeader: true, Encoding: "windows-1252")) { LocalFolder = RealPaths.Resolve(folder) }]);
+        var contact = new CdmEntity("Contact", LakeScenario.Attributes("Id", "Name"),
+        [
+            new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/part-utf16.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true, Encoding: "UTF-16")),
+            new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/part-utf8.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true)),
+        ]);
+        var log = new RecordingLog();
+
+        var result = await _lake.Lander().LandAsync(_lake.Target, [latin, contact], new OperationContext(CancellationToken.None, new RecordingProgress(), log));
+
+        var byName = result.Entities.ToDictionary(e => e.Entity);
+        Assert.All(result.Entities, e => Assert.True(e.Action == LandingAction.Landed, e.Error?.Message));
+        Assert.Equal(1, byName["Latin"].TranscodedFiles);
+        Assert.Equal(["windows-1252"], byName["Latin"].TranscodedFrom);
+        Assert.Equal(1, byName["Contact"].TranscodedFiles);
+        Assert.Equal(["UTF-16"], byName["Contact"].TranscodedFrom);
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Latin/{result.SnapshotId}/part-1252.csv"));
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Contact/{result.SnapshotId}/part-utf16.csv"));
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Contact/{result.SnapshotId}/part-utf8.csv"));
+
+        var model = JsonNode.Parse(_lake.Download("SalesDb/model.json"))!.AsObject();
+        var partitions = model["entities"]!.AsArray().SelectMany(e => e!["partitions"]!.AsArray()).ToList();
+        Assert.Equal(3, partitions.Count);
+        Assert.All(partitions, p => Assert.Equal("UTF-8", (string?)p!["fileFormatSettings"]!["encoding"]));
+        Assert.Contains(log.Messages, m => m.Contains("part-utf16.csv", StringComparison.Ordinal) && m.Contains("transcoded from UTF-16 to UTF-8", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Utf8FilesWithAByteOrderMark_LandWithoutIt_AndOthersAreCopiedAsTheyAre()
+    {
+        var folder = _lake.NewFolder();
+        var local = Path.Combine(folder, "bom.csv");
+        byte[] withMark = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Text)];
+        await File.WriteAllBytesAsync(local, withMark);
+        var source = _lake.Other("cdm");
+        await source.UploadBlobAsync("Contact/bom.csv", BinaryData.FromBytes(withMark));
+        await source.UploadBlobAsync("Contact/plain.csv", BinaryData.FromString(Text));
+        var latin = new CdmEntity("Local", LakeScenario.Attributes("Id", "Name"),
+            [new CdmPartition(local, PartitionFormat.Csv, new CsvFormat(HasHeader: true)) { LocalFolder = RealPaths.Resolve(folder) }]);
+        var contact = new CdmEntity("Contact", LakeScenario.Attributes("Id", "Name"),
+        [
+            new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/bom.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true)),
+            new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/plain.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true)),
+        ]);
+        _lake.Recorder.Clear();
+
+        var result = await _lake.Lander().LandAsync(_lake.Target, [latin, contact], OperationContext.None);
+
+        Assert.All(result.Entities, e => Assert.True(e.Action == LandingAction.Landed, e.Error?.Message));
+        Assert.All(result.Entities, e => Assert.Equal(0, e.TranscodedFiles));
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Local/{result.SnapshotId}/bom.csv"));
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Contact/{result.SnapshotId}/bom.csv"));
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Contact/{result.SnapshotId}/plain.csv"));
+        var copies = _lake.Recorder.Requests.Count(r => r.Method == "PUT" && r.Path.EndsWith("/plain.csv", StringComparison.Ordinal) && r.RequestLength == 0);
+        Assert.Equal(1, copies);
+    }
+
+    [Fact]
+    public async Task TheSameSourceLandedBeforeWithoutTranscoding_IsNotUnchanged()
+    {
+        var folder = _lake.NewFolder();
+        var local = Path.Combine(folder, "part.csv");
+        await File.WriteAllBytesAsync(local, CsvEncodings.Find("windows-1252")!.GetBytes(Text));
+        CdmEntity Entity(string encoding) => new("Contact", LakeScenario.Attributes("Id", "Name"),
+            [new CdmPartition(local, PartitionFormat.Csv, new CsvFormat(HasHeader: true, Encoding: encoding)) { LocalFolder = RealPaths.Resolve(folder) }]);
+        var planner = new LandingPlanner(_lake.Factory);
+        var plain = await planner.PlanAsync(_lake.Target, [Entity("UTF-8")], OperationContext.None);
+        var transcoded = await planner.PlanAsync(_lake.Target, [Entity("windows-1252")], OperationContext.None);
+
+        // Same file, size and time: only the landed bytes differ, and the fingerprint must see it.
+        Assert.NotEqual(plain.Entities[0].Fingerprint, transcoded.Entities[0].Fingerprint);
+        await _lake.Lander().LandAsync(_lake.Target, [Entity("windows-1252")], OperationContext.None);
+        var again = await planner.PlanAsync(_lake.Target, [Entity("windows-1252")], OperationContext.None);
+        Assert.Equal(PlannedAction.Unchanged, again.Entities[0].Action);
+        await File.WriteAllBytesAsync(local, CsvEncodings.Find("windows-1252")!.GetBytes(Text + "3,Ärger\n"));
+        var changed = await planner.PlanAsync(_lake.Target, [Entity("windows-1252")], OperationContext.None);
+        Assert.Equal(PlannedAction.Land, changed.Entities[0].Action);
+    }
+
+    [Fact]
+    public async Task UndecodableBytesInABlobSource_FailTheEntityNamingFileAndOffset_AndLandNothingOfIt()
+    {
+        var source = _lake.Other("cdm");
+        var good = Encoding.Unicode.GetBytes("Id,Name\n1,ok\n");
+        await source.UploadBlobAsync("Contact/part-0.csv", BinaryData.FromBytes(Encoding.Unicode.GetBytes(Text)));
+        await source.UploadBlobAsync("Contact/part-1.csv", BinaryData.FromBytes([.. good, 0x00, 0xDC, 0x41, 0x00]));
+        var contact = new CdmEntity("Contact", LakeScenario.Attributes("Id", "Name"),
+        [
+            new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/part-0.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true, Encoding: "UTF-16LE")),
+            new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/part-1.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true, Encoding: "UTF-16LE")),
+        ]);
+        var orders = LakeScenario.LocalEntity(_lake.NewFolder(), "Orders", 1, 5);
+
+        var result = await _lake.Lander(new LandingOptions { MaxParallelFiles = 1 }).LandAsync(_lake.Target, [contact, orders], OperationContext.None);
+
+        var byName = result.Entities.ToDictionary(e => e.Entity);
+        Assert.Equal(LandingAction.Failed, byName["Contact"].Action);
+        var error = byName["Contact"].Error!;
+        Assert.Equal(ErrorIds.CsvTextNotDecodable, error.ErrorId);
+        Assert.Contains("'Contact'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("part-1.csv", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"offset {good.Length}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/Contact/", StringComparison.Ordinal));
+        Assert.Equal(LandingAction.Landed, byName["Orders"].Action);
+    }
+}
