@@ -8,6 +8,7 @@
       import         Import-Module of the built module over a bare pwsh start (bench/Import.Bench.ps1)
       cdm            reading a 1,000-entity manifest (CustomerInsightsSynapse.Bench cdm)
       sql            generating its SQL, with the ScriptDom parse (CustomerInsightsSynapse.Bench sql)
+      coldstart      a runbook's fresh pwsh: import, connect, run 50 entities unchanged / one changed at 20 ms (bench/ColdStart.Bench.ps1)
     Each scenario writes its own JSON; this script merges them into bench/results/bench-<UTC time>.json and prints
     median, spread and the ratio against each group's baseline measured in the same run. Every process a scenario
     started and left running is stopped (found by a marker in its environment).
@@ -32,11 +33,12 @@ $commandLine = ('bench/run.ps1 ' + ($Arguments -join ' ')).Trim()
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 $root = Split-Path -Parent $PSScriptRoot
-$allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql'
+$allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql', 'coldstart'
 
 # Options that take a value, and which scenarios understand them (a scenario named explicitly gets them all).
 $lakeOptions = '--small-files', '--small-size', '--large-files', '--large-size', '--rss-sizes', '--parallel-files', '--parallel-blocks', '--block-size'
 $manifestOptions = '--entities', '--attributes'
+$coldStartOptions = @{ '--coldstart-entities' = 'Entities'; '--coldstart-latency' = 'LatencyMilliseconds' }
 
 $scenarios = $allScenarios
 if ($Arguments.Count -gt 0 -and -not $Arguments[0].StartsWith('-')) {
@@ -49,6 +51,7 @@ $quick = $Arguments -contains '--quick'
 $repeat = $null
 $combinedOut = $null
 $passed = @{ lake = [System.Collections.Generic.List[string]]::new(); manifest = [System.Collections.Generic.List[string]]::new() }
+$coldStart = @{}
 for ($i = 0; $i -lt $Arguments.Count; $i++) {
     $a = $Arguments[$i]
     switch ($a) {
@@ -57,17 +60,18 @@ for ($i = 0; $i -lt $Arguments.Count; $i++) {
         '--out' { $combinedOut = $Arguments[++$i]; continue }
         { $_ -in $lakeOptions } { $passed.lake.Add($a); $passed.lake.Add($Arguments[++$i]); continue }
         { $_ -in $manifestOptions } { $passed.manifest.Add($a); $passed.manifest.Add($Arguments[++$i]); continue }
+        { $coldStartOptions.ContainsKey($_) } { $coldStart[$coldStartOptions[$a]] = [int] $Arguments[++$i]; continue }
         default { throw "Unknown option '$a'. See bench/README.md." }
     }
 }
 if ($repeat) { foreach ($list in $passed.Values) { $list.Add('--repeat'); $list.Add([string] $repeat) } }
 
 if (-not $ModulePath) { $ModulePath = Join-Path $root 'out/CustomerInsightsSynapse/CustomerInsightsSynapse.psd1' }
-$needsModule = @($scenarios | Where-Object { $_ -in 'import', 'prerequisites' })
+$needsModule = @($scenarios | Where-Object { $_ -in 'import', 'prerequisites', 'coldstart' })
 if ($needsModule -and -not (Test-Path -LiteralPath $ModulePath)) {
     throw "The built module '$ModulePath' is missing; run ./build.ps1 -Task Build (or -Task Bench)."
 }
-if ('lake' -in $scenarios -and -not (Test-Path (Join-Path $root 'node_modules/.bin/azurite-blob'))) {
+if (@($scenarios | Where-Object { $_ -in 'lake', 'coldstart' }) -and -not (Test-Path (Join-Path $root 'node_modules/.bin/azurite-blob'))) {
     Push-Location $root
     try { npm ci --no-audit --no-fund; if ($LASTEXITCODE) { throw "npm ci failed ($LASTEXITCODE)." } } finally { Pop-Location }
 }
@@ -124,6 +128,17 @@ try {
                     $n = if ($repeat) { $repeat } elseif ($quick) { 5 } else { 10 }
                     & $pwsh @pwshArguments -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Import.Bench.ps1') -ModulePath $ModulePath -Repeat $n -OutFile $out | Out-Host
                     $code = $LASTEXITCODE
+                }
+                'coldstart' {
+                    $n = if ($repeat) { $repeat } elseif ($quick) { 2 } else { 5 }
+                    # Like the prerequisites script, it trusts the stack's test certificate only when SSL_CERT_FILE is unset.
+                    $savedCertFile = $env:SSL_CERT_FILE
+                    Remove-Item Env:SSL_CERT_FILE -ErrorAction Ignore
+                    try {
+                        & $pwsh @pwshArguments -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'ColdStart.Bench.ps1') -ModulePath $ModulePath -Repeat $n -OutFile $out @coldStart | Out-Host
+                        $code = $LASTEXITCODE
+                    }
+                    finally { if ($savedCertFile) { $env:SSL_CERT_FILE = $savedCertFile } }
                 }
                 'prerequisites' {
                     $script = Join-Path $PSScriptRoot 'Prerequisites.Bench.ps1'
