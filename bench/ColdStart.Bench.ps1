@@ -75,7 +75,7 @@ $ran = $watch.Elapsed.TotalSeconds
     status   = "$($record.Status)"
     landed   = @($record.Entities | Where-Object Action -EQ 'Landed').Count
     sqlSent  = [bool] $record.SqlScriptPath
-    steps    = @($record.Steps | ForEach-Object { [pscustomobject]@{ step = $_.Step; seconds = $_.Seconds } })
+    steps    = @($record.Steps | ForEach-Object { [pscustomobject]@{ step = $_.Step; seconds = $_.Duration.TotalSeconds } })
 } | ConvertTo-Json -Compress -Depth 4
 '@
 
