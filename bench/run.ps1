@@ -52,12 +52,14 @@ $repeat = $null
 $combinedOut = $null
 $passed = @{ lake = [System.Collections.Generic.List[string]]::new(); manifest = [System.Collections.Generic.List[string]]::new() }
 $coldStart = @{}
+$lakeLatencies = @()
 for ($i = 0; $i -lt $Arguments.Count; $i++) {
     $a = $Arguments[$i]
     switch ($a) {
         '--quick' { $passed.lake.Add($a); $passed.manifest.Add($a); continue }
         '--repeat' { $repeat = [int] $Arguments[++$i]; continue }
         '--out' { $combinedOut = $Arguments[++$i]; continue }
+        '--latency' { $lakeLatencies = @($Arguments[++$i].Split(',') | ForEach-Object { [int] $_ }); continue }
         { $_ -in $lakeOptions } { $passed.lake.Add($a); $passed.lake.Add($Arguments[++$i]); continue }
         { $_ -in $manifestOptions } { $passed.manifest.Add($a); $passed.manifest.Add($Arguments[++$i]); continue }
         { $coldStartOptions.ContainsKey($_) } { $coldStart[$coldStartOptions[$a]] = [int] $Arguments[++$i]; continue }
@@ -101,7 +103,46 @@ $pwshArguments = @(if ((Split-Path -Leaf (Get-Process -Id $PID).Path) -like 'dot
 $pwsh = (Get-Process -Id $PID).Path
 $benchDll = Join-Path $root 'bench/CustomerInsightsSynapse.Bench/bin/Release/net10.0/CustomerInsightsSynapse.Bench.dll'
 
+# The lake scenario once per latency, through the emulator's storage proxy in front of Azurite (local files only),
+# then the curve: medians of the lander, the plain SDK in parallel and the sequential upload, and their ratios.
+function Invoke-LakeLatencyCurve([int[]] $Latencies, [string[]] $Options) {
+    Import-Module (Join-Path $root 'tests/TestStack/TestStack.psm1') -Force
+    $savedCertFile = $env:SSL_CERT_FILE
+    $stack = Start-CISynapseTestStack -FaultyStorage
+    try { $curve = foreach ($latency in $Latencies) {
+        $file = Join-Path $runFolder "lake-$($latency)ms.json"
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        Write-Host "`n--- lake, $latency ms per storage request (storage proxy) ---" -ForegroundColor Cyan
+        try {
+            $null = Set-CISynapseStorageFault -Stack $stack -LatencyMilliseconds $latency
+            $env:SSL_CERT_FILE = $stack.Certificate.BundlePath
+            $env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING = "DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=$(& (Get-Module TestStack) { $script:AzuriteKey });BlobEndpoint=$($stack.AzuriteBlobUrl);"
+            & dotnet $benchDll lake @Options --local-only --latency-ms $latency --out $file | Out-Host
+            $exit = $LASTEXITCODE
+        }
+        finally {
+            Remove-Item Env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING -ErrorAction Ignore
+            if ($savedCertFile) { $env:SSL_CERT_FILE = $savedCertFile } else { Remove-Item Env:SSL_CERT_FILE -ErrorAction Ignore }
+        }
+        [pscustomobject]@{ scenario = "lake $latency ms"; exitCode = $exit; seconds = [math]::Round($watch.Elapsed.TotalSeconds, 1); file = $(if (Test-Path $file) { $file }); note = $(if ($exit) { "failed with exit code $exit" }) }
+    } }
+    finally { Stop-CISynapseTestStack -Stack $stack }
+    Write-Host "`nLatency curve (median seconds; ratios = other method's median / lander's median):"
+    Write-Host ('{0,-36} {1,9} {2,9} {3,11} {4,13} {5,11}' -f 'group', 'lander', 'SDK par.', 'sequential', 'vs SDK par.', 'vs seq.')
+    foreach ($run in $curve | Where-Object file) {
+        $series = @((Get-Content -Raw -LiteralPath $run.file | ConvertFrom-Json).series)
+        foreach ($group in $series.group | Where-Object { $_ -notlike 'no-change*' } | Select-Object -Unique) {
+            $m = @{}
+            foreach ($s in $series | Where-Object group -EQ $group) { $m[$s.method] = [double] $s.median }
+            $lander = $m['lake (LakeLander)']
+            Write-Host ('{0,-36} {1,9:0.000} {2,9:0.000} {3,11:0.000} {4,12:0.00}x {5,10:0.00}x' -f $group, $lander, $m['plain SDK parallel'], $m['sequential SDK'], ($m['plain SDK parallel'] / $lander), ($m['sequential SDK'] / $lander))
+        }
+    }
+    $curve
+}
+
 $runs = [System.Collections.Generic.List[object]]::new()
+$skipRecord = $false
 try {
     if (@($scenarios | Where-Object { $_ -in 'lake', 'cdm', 'sql' })) {
         & dotnet build (Join-Path $root 'bench/CustomerInsightsSynapse.Bench') -c Release -nologo -v q | Out-Host
@@ -116,6 +157,13 @@ try {
         $note = $null
         try {
             switch ($scenario) {
+                { $_ -eq 'lake' -and $lakeLatencies } {
+                    $lakeRuns = Invoke-LakeLatencyCurve -Latencies $lakeLatencies -Options @($passed.lake)
+                    foreach ($r in $lakeRuns) { $runs.Add($r) }
+                    $code = @($lakeRuns | Where-Object exitCode -NE 0).Count
+                    $skipRecord = $true
+                    break
+                }
                 'lake' {
                     Import-Module (Join-Path $root 'tests/TestStack/TestStack.psm1') -Force
                     $azurite = Start-CISynapseAzurite -DataFolder (Join-Path ([IO.Path]::GetTempPath()) "cisynapse-bench-azurite-$marker")
@@ -166,6 +214,7 @@ try {
         }
         if ($code -ne 0 -and -not $note) { $note = "failed with exit code $code" }
         if ($note) { Write-Warning "$scenario $note" }
+        if ($skipRecord) { $skipRecord = $false; continue }
         $runs.Add([pscustomobject]@{ scenario = $scenario; exitCode = $code; seconds = [math]::Round($watch.Elapsed.TotalSeconds, 1); file = $(if (Test-Path $out) { $out }); note = $note })
     }
 }
