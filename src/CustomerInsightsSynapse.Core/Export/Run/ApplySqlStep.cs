@@ -62,10 +62,11 @@ internal sealed class ApplySqlStep(LakeFiles files, ISqlScriptRunner sql)
         SqlDeploymentState? previous = null;
         if (input.Deployment == DeploymentMode.Apply && input.DatabaseKnown && input.Lake.SqlEndpoint is { } known)
         {
-            previous = await files.ReadSqlDeploymentAsync(input.Target, context.CancellationToken).ConfigureAwait(false);
+            var (state, present) = await DeployedAsync(known, input, context).ConfigureAwait(false);
+            previous = state;
             if (previous is not null)
             {
-                var changes = SqlDeployment.Compare(request, previous, await PresentViewsAsync(known, input, context.CancellationToken).ConfigureAwait(false));
+                var changes = SqlDeployment.Compare(request, previous, present);
                 if (changes.None)
                 {
                     context.Log.Verbose($"Every view of the database '{input.Export.DatabaseName}' already reads its current snapshot; no T-SQL was generated or sent.");
@@ -150,9 +151,27 @@ internal sealed class ApplySqlStep(LakeFiles files, ISqlScriptRunner sql)
             .ToList();
     }
 
-    private async Task<IReadOnlySet<string>> PresentViewsAsync(SqlEndpoint endpoint, SqlStepInput input, CancellationToken cancellationToken)
+    /// <summary>
+    /// The saved deployment state and the views the database has; a state or listing that cannot be read is no state
+    /// (everything is regenerated), said in the verbose stream.
+    /// </summary>
+    private async Task<(SqlDeploymentState? State, IReadOnlySet<string> Views)> DeployedAsync(SqlEndpoint endpoint, SqlStepInput input, OperationContext context)
     {
-        var rows = await sql.QueryAsync(endpoint, input.Export.DatabaseName, SqlDeployment.ListViews, null, input.Options, cancellationToken).ConfigureAwait(false) ?? [];
-        return rows.Select(r => r is [string name] ? name : null).OfType<string>().ToHashSet(SqlNameComparer.Instance);
+        try
+        {
+            var state = await files.ReadSqlDeploymentAsync(input.Target, context.CancellationToken).ConfigureAwait(false);
+            if (state is null)
+            {
+                return (null, new HashSet<string>());
+            }
+
+            var rows = await sql.QueryAsync(endpoint, input.Export.DatabaseName, SqlDeployment.ListViews, null, input.Options, context.CancellationToken).ConfigureAwait(false) ?? [];
+            return (state, rows.Select(r => r is [string name] ? name : null).OfType<string>().ToHashSet(SqlNameComparer.Instance));
+        }
+        catch (Exception ex) when (ex is RequestFailedException || (ex is CISynapseException c && c.ErrorId != ErrorIds.LakeLockLost))
+        {
+            context.Log.Verbose($"What the database's views were generated from could not be read, so every view is generated: {LakeErrors.FirstLine(ex)}");
+            return (null, new HashSet<string>());
+        }
     }
 }
