@@ -9,6 +9,7 @@
       cdm            reading a 1,000-entity manifest (CustomerInsightsSynapse.Bench cdm)
       sql            generating its SQL, with the ScriptDom parse (CustomerInsightsSynapse.Bench sql)
       scale          read, plan, land and SQL of growing blob sources, with growth exponents (CustomerInsightsSynapse.Bench scale)
+      coldstart      a runbook's fresh pwsh: import, connect, run 50 entities unchanged / one changed at 20 ms (bench/ColdStart.Bench.ps1)
     Each scenario writes its own JSON; this script merges them into bench/results/bench-<UTC time>.json and prints
     median, spread and the ratio against each group's baseline measured in the same run. Every process a scenario
     started and left running is stopped (found by a marker in its environment).
@@ -33,12 +34,13 @@ $commandLine = ('bench/run.ps1 ' + ($Arguments -join ' ')).Trim()
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 $root = Split-Path -Parent $PSScriptRoot
-$allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql', 'scale'
+$allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql', 'scale', 'coldstart'
 
 # Options that take a value, and which scenarios understand them (a scenario named explicitly gets them all).
 $lakeOptions = '--small-files', '--small-size', '--large-files', '--large-size', '--rss-sizes', '--parallel-files', '--parallel-blocks', '--block-size'
 $manifestOptions = '--entities', '--attributes'
 $scaleOptions = '--entity-counts', '--partition-counts'
+$coldStartOptions = @{ '--coldstart-entities' = 'Entities'; '--coldstart-latency' = 'LatencyMilliseconds' }
 
 $scenarios = $allScenarios
 if ($Arguments.Count -gt 0 -and -not $Arguments[0].StartsWith('-')) {
@@ -51,26 +53,30 @@ $quick = $Arguments -contains '--quick'
 $repeat = $null
 $combinedOut = $null
 $passed = @{ lake = [System.Collections.Generic.List[string]]::new(); manifest = [System.Collections.Generic.List[string]]::new(); scale = [System.Collections.Generic.List[string]]::new() }
+$coldStart = @{}
+$lakeLatencies = @()
 for ($i = 0; $i -lt $Arguments.Count; $i++) {
     $a = $Arguments[$i]
     switch ($a) {
         '--quick' { $passed.lake.Add($a); $passed.manifest.Add($a); $passed.scale.Add($a); continue }
         '--repeat' { $repeat = [int] $Arguments[++$i]; continue }
         '--out' { $combinedOut = $Arguments[++$i]; continue }
+        '--latency' { $lakeLatencies = @($Arguments[++$i].Split(',') | ForEach-Object { [int] $_ }); continue }
         { $_ -in $lakeOptions } { $passed.lake.Add($a); $passed.lake.Add($Arguments[++$i]); continue }
         { $_ -in $manifestOptions } { $passed.manifest.Add($a); $passed.manifest.Add($Arguments[++$i]); continue }
         { $_ -in $scaleOptions } { $passed.scale.Add($a); $passed.scale.Add($Arguments[++$i]); continue }
+        { $coldStartOptions.ContainsKey($_) } { $coldStart[$coldStartOptions[$a]] = [int] $Arguments[++$i]; continue }
         default { throw "Unknown option '$a'. See bench/README.md." }
     }
 }
 if ($repeat) { foreach ($list in $passed.Values) { $list.Add('--repeat'); $list.Add([string] $repeat) } }
 
 if (-not $ModulePath) { $ModulePath = Join-Path $root 'out/CustomerInsightsSynapse/CustomerInsightsSynapse.psd1' }
-$needsModule = @($scenarios | Where-Object { $_ -in 'import', 'prerequisites' })
+$needsModule = @($scenarios | Where-Object { $_ -in 'import', 'prerequisites', 'coldstart' })
 if ($needsModule -and -not (Test-Path -LiteralPath $ModulePath)) {
     throw "The built module '$ModulePath' is missing; run ./build.ps1 -Task Build (or -Task Bench)."
 }
-if (@($scenarios | Where-Object { $_ -in 'lake', 'scale' }) -and -not (Test-Path (Join-Path $root 'node_modules/.bin/azurite-blob'))) {
+if (@($scenarios | Where-Object { $_ -in 'lake', 'scale', 'coldstart' }) -and -not (Test-Path (Join-Path $root 'node_modules/.bin/azurite-blob'))) {
     Push-Location $root
     try { npm ci --no-audit --no-fund; if ($LASTEXITCODE) { throw "npm ci failed ($LASTEXITCODE)." } } finally { Pop-Location }
 }
@@ -100,7 +106,46 @@ $pwshArguments = @(if ((Split-Path -Leaf (Get-Process -Id $PID).Path) -like 'dot
 $pwsh = (Get-Process -Id $PID).Path
 $benchDll = Join-Path $root 'bench/CustomerInsightsSynapse.Bench/bin/Release/net10.0/CustomerInsightsSynapse.Bench.dll'
 
+# The lake scenario once per latency, through the emulator's storage proxy in front of Azurite (local files only),
+# then the curve: medians of the lander, the plain SDK in parallel and the sequential upload, and their ratios.
+function Invoke-LakeLatencyCurve([int[]] $Latencies, [string[]] $Options) {
+    Import-Module (Join-Path $root 'tests/TestStack/TestStack.psm1') -Force
+    $savedCertFile = $env:SSL_CERT_FILE
+    $stack = Start-CISynapseTestStack -FaultyStorage
+    try { $curve = foreach ($latency in $Latencies) {
+        $file = Join-Path $runFolder "lake-$($latency)ms.json"
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        Write-Host "`n--- lake, $latency ms per storage request (storage proxy) ---" -ForegroundColor Cyan
+        try {
+            $null = Set-CISynapseStorageFault -Stack $stack -LatencyMilliseconds $latency
+            $env:SSL_CERT_FILE = $stack.Certificate.BundlePath
+            $env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING = "DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=$(& (Get-Module TestStack) { $script:AzuriteKey });BlobEndpoint=$($stack.AzuriteBlobUrl);"
+            & dotnet $benchDll lake @Options --local-only --latency-ms $latency --out $file | Out-Host
+            $exit = $LASTEXITCODE
+        }
+        finally {
+            Remove-Item Env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING -ErrorAction Ignore
+            if ($savedCertFile) { $env:SSL_CERT_FILE = $savedCertFile } else { Remove-Item Env:SSL_CERT_FILE -ErrorAction Ignore }
+        }
+        [pscustomobject]@{ scenario = "lake $latency ms"; exitCode = $exit; seconds = [math]::Round($watch.Elapsed.TotalSeconds, 1); file = $(if (Test-Path $file) { $file }); note = $(if ($exit) { "failed with exit code $exit" }) }
+    } }
+    finally { Stop-CISynapseTestStack -Stack $stack }
+    Write-Host "`nLatency curve (median seconds; ratios = other method's median / lander's median):"
+    Write-Host ('{0,-36} {1,9} {2,9} {3,11} {4,13} {5,11}' -f 'group', 'lander', 'SDK par.', 'sequential', 'vs SDK par.', 'vs seq.')
+    foreach ($run in $curve | Where-Object file) {
+        $series = @((Get-Content -Raw -LiteralPath $run.file | ConvertFrom-Json).series)
+        foreach ($group in $series.group | Where-Object { $_ -notlike 'no-change*' } | Select-Object -Unique) {
+            $m = @{}
+            foreach ($s in $series | Where-Object group -EQ $group) { $m[$s.method] = [double] $s.median }
+            $lander = $m['lake (LakeLander)']
+            Write-Host ('{0,-36} {1,9:0.000} {2,9:0.000} {3,11:0.000} {4,12:0.00}x {5,10:0.00}x' -f $group, $lander, $m['plain SDK parallel'], $m['sequential SDK'], ($m['plain SDK parallel'] / $lander), ($m['sequential SDK'] / $lander))
+        }
+    }
+    $curve
+}
+
 $runs = [System.Collections.Generic.List[object]]::new()
+$skipRecord = $false
 try {
     if (@($scenarios | Where-Object { $_ -in 'lake', 'cdm', 'sql', 'scale' })) {
         & dotnet build (Join-Path $root 'bench/CustomerInsightsSynapse.Bench') -c Release -nologo -v q | Out-Host
@@ -115,6 +160,13 @@ try {
         $note = $null
         try {
             switch ($scenario) {
+                { $_ -eq 'lake' -and $lakeLatencies } {
+                    $lakeRuns = Invoke-LakeLatencyCurve -Latencies $lakeLatencies -Options @($passed.lake)
+                    foreach ($r in $lakeRuns) { $runs.Add($r) }
+                    $code = @($lakeRuns | Where-Object exitCode -NE 0).Count
+                    $skipRecord = $true
+                    break
+                }
                 { $_ -in 'lake', 'scale' } {
                     Import-Module (Join-Path $root 'tests/TestStack/TestStack.psm1') -Force
                     $azurite = Start-CISynapseAzurite -DataFolder (Join-Path ([IO.Path]::GetTempPath()) "cisynapse-bench-azurite-$marker")
@@ -127,6 +179,17 @@ try {
                     $n = if ($repeat) { $repeat } elseif ($quick) { 5 } else { 10 }
                     & $pwsh @pwshArguments -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Import.Bench.ps1') -ModulePath $ModulePath -Repeat $n -OutFile $out | Out-Host
                     $code = $LASTEXITCODE
+                }
+                'coldstart' {
+                    $n = if ($repeat) { $repeat } elseif ($quick) { 2 } else { 5 }
+                    # Like the prerequisites script, it trusts the stack's test certificate only when SSL_CERT_FILE is unset.
+                    $savedCertFile = $env:SSL_CERT_FILE
+                    Remove-Item Env:SSL_CERT_FILE -ErrorAction Ignore
+                    try {
+                        & $pwsh @pwshArguments -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'ColdStart.Bench.ps1') -ModulePath $ModulePath -Repeat $n -OutFile $out @coldStart | Out-Host
+                        $code = $LASTEXITCODE
+                    }
+                    finally { if ($savedCertFile) { $env:SSL_CERT_FILE = $savedCertFile } }
                 }
                 'prerequisites' {
                     $script = Join-Path $PSScriptRoot 'Prerequisites.Bench.ps1'
@@ -154,6 +217,7 @@ try {
         }
         if ($code -ne 0 -and -not $note) { $note = "failed with exit code $code" }
         if ($note) { Write-Warning "$scenario $note" }
+        if ($skipRecord) { $skipRecord = $false; continue }
         $runs.Add([pscustomobject]@{ scenario = $scenario; exitCode = $code; seconds = [math]::Round($watch.Elapsed.TotalSeconds, 1); file = $(if (Test-Path $out) { $out }); note = $note })
     }
 }

@@ -29,6 +29,12 @@ internal sealed record BenchSettings
 
     public string? WorkFolder { get; init; }
 
+    /// <summary>The latency the storage proxy adds to every request (set by run.ps1; here it only names the groups).</summary>
+    public int? LatencyMilliseconds { get; init; }
+
+    /// <summary>Only the local-file groups: no blob-source copy and no peak-RSS children (the latency curve).</summary>
+    public bool LocalOnly { get; init; }
+
     public static BenchSettings Parse(IReadOnlyList<string> args)
     {
         var s = args.Contains("--quick")
@@ -51,6 +57,8 @@ internal sealed record BenchSettings
                 "--block-size" => s with { BlockMiB = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--out" => s with { OutputFile = Next() },
                 "--work" => s with { WorkFolder = Next() },
+                "--latency-ms" => s with { LatencyMilliseconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--local-only" => s with { LocalOnly = true },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }

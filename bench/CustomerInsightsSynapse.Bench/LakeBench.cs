@@ -60,7 +60,8 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             Console.WriteLine("Warm-up.");
             await LocalRoundAsync("warm-up", small, record: false);
 
-            foreach (var (name, entity) in new[] { ($"local {settings.SmallFiles} x {settings.SmallFileMiB} MiB", small), ($"local {settings.LargeFiles} x {settings.LargeFileMiB} MiB", large) })
+            var latency = settings.LatencyMilliseconds is { } ms ? $"{ms} ms, " : string.Empty;
+            foreach (var (name, entity) in new[] { ($"{latency}local {settings.SmallFiles} x {settings.SmallFileMiB} MiB", small), ($"{latency}local {settings.LargeFiles} x {settings.LargeFileMiB} MiB", large) })
             {
                 for (var r = 0; r < settings.Repetitions; r++)
                 {
@@ -69,8 +70,11 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
                 }
             }
 
-            await CopyRoundsAsync(small, large);
-            await RssAsync(work, azuriteConnectionString);
+            if (!settings.LocalOnly)
+            {
+                await CopyRoundsAsync(small, large);
+                await RssAsync(work, azuriteConnectionString);
+            }
         }
         finally
         {
@@ -217,7 +221,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
     {
         var checks = new List<Check>();
         var ci = CultureInfo.InvariantCulture;
-        foreach (var group in _series.Select(s => s.Group).Distinct().Where(g => g.StartsWith("local ", StringComparison.Ordinal)))
+        foreach (var group in _series.Select(s => s.Group).Distinct().Where(g => g.Contains("local ", StringComparison.Ordinal) && !g.StartsWith("no-change", StringComparison.Ordinal)))
         {
             var lake = Find(group, "lake (LakeLander)");
             var sdk = Find(group, "plain SDK parallel");
@@ -229,12 +233,14 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             checks.Add(new Check($"{group}: no-change rerun < 5% of first run", rerun.ToString("P1", ci), rerun < 0.05));
         }
 
-        var copyGroup = _series.First(s => s.Group.StartsWith("blob source", StringComparison.Ordinal)).Group;
-        var copy = Find(copyGroup, "lake server-side copy");
-        var download = Find(copyGroup, "download then upload");
-        var read = copy.Figures.GetValueOrDefault("clientReadBytes");
-        checks.Add(new Check("blob source: zero bytes read by the client", read.ToString("0", ci) + " bytes", read == 0));
-        checks.Add(new Check("blob source: >= 3x download then upload", (download.Median / copy.Median).ToString("0.00", ci) + "x", download.Median / copy.Median >= 3));
+        if (_series.FirstOrDefault(s => s.Group.StartsWith("blob source", StringComparison.Ordinal))?.Group is { } copyGroup)
+        {
+            var copy = Find(copyGroup, "lake server-side copy");
+            var download = Find(copyGroup, "download then upload");
+            var read = copy.Figures.GetValueOrDefault("clientReadBytes");
+            checks.Add(new Check("blob source: zero bytes read by the client", read.ToString("0", ci) + " bytes", read == 0));
+            checks.Add(new Check("blob source: >= 3x download then upload", (download.Median / copy.Median).ToString("0.00", ci) + "x", download.Median / copy.Median >= 3));
+        }
 
         var rss = _series.Where(s => s.Method.StartsWith("land ", StringComparison.Ordinal)).ToList();
         if (rss.Count >= 2)

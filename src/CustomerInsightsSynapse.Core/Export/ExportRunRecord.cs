@@ -41,6 +41,12 @@ public sealed record EntityRunRecord(
     public string? TranscodedFrom { get; init; }
 }
 
+/// <summary>
+/// How long one step of a run took (resolve, prerequisites, claim, read, lock, plan, land, commit, sql, verify, prune,
+/// record), and for the sql step how much of it was generating and parsing the T-SQL.
+/// </summary>
+public sealed record RunStepDuration(string Step, double Seconds);
+
 /// <summary>How many non-empty values of one column of an entity's view did not convert to the column's type.</summary>
 public sealed record UnconvertedValues(string Entity, string Column, long Count);
 
@@ -68,7 +74,10 @@ public sealed record ExportRunRecord
 
     public IReadOnlyList<EntityRunRecord> Entities { get; init; } = [];
 
-    /// <summary>Whether the T-SQL was sent to the serverless SQL endpoint (false in ScriptOnly mode or when it failed).</summary>
+    /// <summary>
+    /// Whether the views read the committed snapshots: the T-SQL was sent to the serverless SQL endpoint, or nothing had
+    /// to change (no T-SQL generated; <see cref="SqlScriptPath"/> is then null). False in ScriptOnly mode or when it failed.
+    /// </summary>
     public bool SqlApplied { get; init; }
 
     /// <summary>Apply or ScriptOnly.</summary>
@@ -81,6 +90,9 @@ public sealed record ExportRunRecord
 
     /// <summary>Per column of a verified view, how many non-empty values did not convert to its type (the view shows them as NULL); only non-zero counts.</summary>
     public IReadOnlyList<UnconvertedValues> UnconvertedValues { get; init; } = [];
+
+    /// <summary>The wall time of each step the run started, in order; "sql generate" is the part of "sql" spent generating and parsing T-SQL.</summary>
+    public IReadOnlyList<RunStepDuration> Steps { get; init; } = [];
 
     /// <summary>The failure that stopped the run, when one did.</summary>
     public string? ErrorId { get; init; }

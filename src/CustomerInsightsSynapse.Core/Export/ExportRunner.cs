@@ -152,6 +152,7 @@ public sealed class ExportRunner
                 Error = "The run was cancelled; every view stays on its last complete snapshot.",
                 EndedOn = Clock.GetUtcNow(),
                 Warnings = run.Warnings,
+                Steps = run.StepDurations,
             };
             await recorder.SaveAsync(cancelled, run.Target, context.Log).ConfigureAwait(false);
             throw;
@@ -159,12 +160,12 @@ public sealed class ExportRunner
         catch (Exception ex)
         {
             var cause = ex as CISynapseException ?? Unexpected(run.Record, ex);
-            var failed = run.Record with { Status = ExportRunStatus.Failed, ErrorId = cause.ErrorId, Error = cause.Message, EndedOn = Clock.GetUtcNow(), Warnings = run.Warnings };
+            var failed = run.Record with { Status = ExportRunStatus.Failed, ErrorId = cause.ErrorId, Error = cause.Message, EndedOn = Clock.GetUtcNow(), Warnings = run.Warnings, Steps = run.StepDurations };
             await recorder.SaveAsync(failed, run.Target, context.Log).ConfigureAwait(false);
             throw ExportRunOutcome.ErrorFor(failed, cause)!;
         }
 
-        var record = run.Record with { EndedOn = Clock.GetUtcNow(), Warnings = run.Warnings };
+        var record = run.Record with { EndedOn = Clock.GetUtcNow(), Warnings = run.Warnings, Steps = run.StepDurations };
         await recorder.SaveAsync(record, run.Target, context.Log).ConfigureAwait(false);
         context.Progress.Report(new OperationProgress(ProgressActivity, $"Export '{export.Name}'", record.Status.ToString(), 100, Completed: true));
         if (record.Status == ExportRunStatus.Failed)
@@ -213,8 +214,8 @@ public sealed class ExportRunner
                     run.Warnings.AddRange(await new PrerequisiteStep(_environment.Prerequisites).RunAsync(run.Connection, ctx).ConfigureAwait(false));
                 }
             }),
-            new("claim", () => "Taking the database", 8, ctx => ownership.TakeAsync(
-                run.Export.Name, run.Connection, run.Lake!.Container, run.Deployment == DeploymentMode.Apply ? run.Lake.SqlEndpoint : null, caller, ctx)),
+            new("claim", () => "Taking the database", 8, async ctx => run.DatabaseKnown = await ownership.TakeAsync(
+                run.Export.Name, run.Connection, run.Lake!.Container, run.Deployment == DeploymentMode.Apply ? run.Lake.SqlEndpoint : null, caller, ctx).ConfigureAwait(false)),
             new("read", () => $"Reading the Customer Insights data at {run.Export.Source}", 10, async ctx =>
             {
                 run.Source = await _read.RunAsync(run.Export, ctx).ConfigureAwait(false);
@@ -226,8 +227,9 @@ public sealed class ExportRunner
             new("commit", null, 0, async _ => run.Commit = await lander.CommitAsync(run.Database!, run.Landed!).ConfigureAwait(false)),
             new("sql", null, 0, async ctx =>
             {
-                run.SqlInput = new SqlStepInput(run.Export, run.Deployment, run.Lake!, run.Target!, run.Source!.Selected, run.Commit!.Result, run.Record.RunId, run.Options.Sql);
+                run.SqlInput = new SqlStepInput(run.Export, run.Deployment, run.Lake!, run.Target!, run.Source!.Selected, run.Commit!.Result, run.Record.RunId, run.Options.Sql, run.DatabaseKnown);
                 run.Sql = await applySql.RunAsync(run.SqlInput, run.Commit.Guard, ctx).ConfigureAwait(false);
+                run.StepDurations.Add(new RunStepDuration("sql generate", Math.Round(run.Sql.GenerateDuration.TotalSeconds, 3)));
                 run.Warnings.AddRange(run.Sql.Warnings);
             }),
             new("verify", null, 0, async ctx =>
@@ -235,6 +237,7 @@ public sealed class ExportRunner
                 run.Verification = await verify.RunAsync(run.SqlInput!, run.Sql!, run.Commit!, run.Database!, ctx).ConfigureAwait(false);
                 run.Commit = run.Verification.Commit;
                 run.Warnings.AddRange(run.Verification.Warnings);
+                await applySql.SaveDeploymentAsync(run.SqlInput!, run.Sql!, run.Commit.Result, ctx).ConfigureAwait(false);
             }),
             new("prune", null, 0, async ctx =>
             {
@@ -272,7 +275,15 @@ public sealed class ExportRunner
                     context.Progress.Report(new OperationProgress(ProgressActivity, $"Export '{run.Export.Name}'", activity, step.Percent));
                 }
 
-                await step.RunAsync(stepContext).ConfigureAwait(false);
+                var started = Clock.GetTimestamp();
+                try
+                {
+                    await step.RunAsync(stepContext).ConfigureAwait(false);
+                }
+                finally
+                {
+                    run.StepDurations.Add(new RunStepDuration(step.Name, Math.Round(Clock.GetElapsedTime(started).TotalSeconds, 3)));
+                }
             }
         }
         catch (OperationCanceledException ex) when (run.Database?.LostLockError(ex) is { } lost)

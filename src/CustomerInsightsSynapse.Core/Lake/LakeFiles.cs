@@ -1,4 +1,6 @@
+using Azure;
 using CustomerInsightsSynapse.Core.Azure;
+using CustomerInsightsSynapse.Core.Sql;
 
 namespace CustomerInsightsSynapse.Core.Lake;
 
@@ -20,6 +22,23 @@ public sealed class LakeFiles(BlobClientFactory factory)
         await UploadAsync(target, path, json, cancellationToken).ConfigureAwait(false);
         return path;
     }
+
+    /// <summary>The database's deployment state, or null when there is none or it cannot be read as one.</summary>
+    public async Task<SqlDeploymentState?> ReadSqlDeploymentAsync(LakeTarget target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await factory.Container(target.Container).GetBlobClient(target.SqlDeploymentPath).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return SqlDeployment.Deserialize(content.Value.Content);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public Task SaveSqlDeploymentAsync(LakeTarget target, SqlDeploymentState state, CancellationToken cancellationToken) =>
+        UploadAsync(target, target.SqlDeploymentPath, SqlDeployment.Serialize(state), cancellationToken);
 
     private Task UploadAsync(LakeTarget target, string path, BinaryData content, CancellationToken cancellationToken) =>
         factory.Container(target.Container).GetBlobClient(path).UploadAsync(content, overwrite: true, cancellationToken);

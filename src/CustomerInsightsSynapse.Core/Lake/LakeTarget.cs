@@ -32,6 +32,9 @@ public sealed record LakeTarget(BlobLocation Container, string Database)
     /// <summary>Where a run keeps the T-SQL it generated: <c>{Database}/_sql/{runId}.sql</c>.</summary>
     public string SqlScriptPath(string runId) => BlobPaths.Combine(SqlScriptFolder, BlobPaths.ValidateSegment(runId + ".sql", "run id"));
 
+    /// <summary>What the database's objects were last generated from (<c>{Database}/_sql/deployed.json</c>; see <see cref="Sql.SqlDeploymentState"/>).</summary>
+    public string SqlDeploymentPath => BlobPaths.Combine(SqlScriptFolder, "deployed.json");
+
     /// <summary>Where a run's record is kept beside the data: <c>{Database}/_runs/{runId}.json</c>.</summary>
     public string RunRecordPath(string runId) => BlobPaths.Combine(DatabaseFolder, RunsFolderName, BlobPaths.ValidateSegment(runId + ".json", "run id"));
 

@@ -58,19 +58,20 @@ public static class ServerlessSqlGenerator
         var checks = new List<SqlConversionCheck>();
         var folders = request.Entities.Select(SnapshotPath.Of).ToList();
         var dataSource = new DataSourceTarget(request.DataLake, DataSourceFolder(request.Database, folders), request.AccessMode);
-        var batches = new List<SqlBatch>(request.Entities.Count + 5)
+        var batches = new List<SqlBatch>(request.Entities.Count + 5);
+        if (request.IncludeSharedObjects)
         {
-            CreateDatabase(request.Database),
-        };
-        if (request.AccessMode == QueryAccessMode.WorkspaceIdentity)
-        {
-            batches.Add(MasterKey());
-            batches.Add(Credential());
+            batches.Add(CreateDatabase(request.Database));
+            if (request.AccessMode == QueryAccessMode.WorkspaceIdentity)
+            {
+                batches.Add(MasterKey());
+                batches.Add(Credential());
+            }
+
+            batches.Add(ReaderRole(request.AccessMode));
+            batches.Add(DataSource(dataSource));
         }
 
-        batches.Add(ReaderRole(request.AccessMode));
-
-        batches.Add(DataSource(dataSource));
         for (var i = 0; i < request.Entities.Count; i++)
         {
             var (view, check) = View(request.Entities[i], folders[i], dataSource.Name, warnings);

@@ -5,4 +5,11 @@ public sealed record SqlScriptRequest(
     string Database,
     QueryAccessMode AccessMode,
     DataLakeContainer DataLake,
-    IReadOnlyList<LandedEntity> Entities);
+    IReadOnlyList<LandedEntity> Entities)
+{
+    /// <summary>
+    /// Whether the script makes the shared objects (database, master key, credential, reader role, data source) before
+    /// the views; false when a run regenerates only views over shared objects that did not change.
+    /// </summary>
+    public bool IncludeSharedObjects { get; init; } = true;
+}

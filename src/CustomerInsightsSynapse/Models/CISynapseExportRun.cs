@@ -44,6 +44,23 @@ public sealed class CISynapseExportRunEntity
     public string[] TranscodedFrom { get; }
 }
 
+/// <summary>How long one step of an export run took.</summary>
+public sealed class CISynapseExportRunStep
+{
+    internal CISynapseExportRunStep(RunStepDuration step)
+    {
+        Step = step.Step;
+        Duration = TimeSpan.FromSeconds(step.Seconds);
+    }
+
+    /// <summary>resolve, prerequisites, claim, read, lock, plan, land, commit, sql generate, sql, verify, prune or record.</summary>
+    public string Step { get; }
+
+    public TimeSpan Duration { get; }
+
+    public override string ToString() => $"{Step} {Duration.TotalSeconds:0.000} s";
+}
+
 /// <summary>The record of one export run.</summary>
 public sealed class CISynapseExportRun
 {
@@ -62,6 +79,7 @@ public sealed class CISynapseExportRun
         DeploymentMode = record.DeploymentMode;
         SqlScriptPath = record.SqlScriptPath;
         Warnings = record.Warnings;
+        Steps = record.Steps.Select(s => new CISynapseExportRunStep(s)).ToArray();
         ErrorId = record.ErrorId;
         Error = record.Error;
     }
@@ -98,7 +116,7 @@ public sealed class CISynapseExportRun
 
     public long Bytes => Entities.Sum(e => e.Bytes);
 
-    /// <summary>Whether the T-SQL was sent to the serverless SQL endpoint.</summary>
+    /// <summary>Whether the views read the committed snapshots: the T-SQL was sent, or nothing had to change (then no T-SQL was generated and SqlScriptPath is empty).</summary>
     public bool SqlApplied { get; }
 
     /// <summary>Apply or ScriptOnly.</summary>
@@ -108,6 +126,9 @@ public sealed class CISynapseExportRun
     public string? SqlScriptPath { get; }
 
     public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>The wall time of each step of the run, in order ("sql generate" is the part of "sql" spent generating T-SQL).</summary>
+    public IReadOnlyList<CISynapseExportRunStep> Steps { get; }
 
     public string? ErrorId { get; }
 

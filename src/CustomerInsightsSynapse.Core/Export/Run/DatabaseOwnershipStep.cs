@@ -24,7 +24,12 @@ public sealed class DatabaseOwnershipStep(DefinitionStore store, ISqlScriptRunne
     /// <param name="endpoint">The serverless SQL endpoint the run will apply its SQL to; null when it applies none.</param>
     /// <param name="caller">Who runs it.</param>
     /// <param name="context">Log, progress and cancellation.</param>
-    public async Task TakeAsync(string exportName, ConnectionDefinition connection, BlobLocation container, SqlEndpoint? endpoint, Caller caller, OperationContext context)
+    /// <returns>
+    /// True when the database already held this export's marker (found with one query, before anything is generated),
+    /// so that its objects are the ones this export's runs made; false when the marker was made or replaced now, or
+    /// no SQL is applied.
+    /// </returns>
+    public async Task<bool> TakeAsync(string exportName, ConnectionDefinition connection, BlobLocation container, SqlEndpoint? endpoint, Caller caller, OperationContext context)
     {
         var token = context.CancellationToken;
         var export = await WithExportIdAsync(exportName, caller, token).ConfigureAwait(false);
@@ -32,33 +37,56 @@ public sealed class DatabaseOwnershipStep(DefinitionStore store, ISqlScriptRunne
         await new DatabaseClaims(store, clock).ClaimAsync(export.Name, exportId, connection.WorkspaceResourceId, export.DatabaseName, caller.ObjectId, token).ConfigureAwait(false);
         if (endpoint is null)
         {
-            return;
+            return false;
         }
 
         var database = export.DatabaseName;
         var me = new DatabaseOwner(exportId, export.Name, store.Location, container.ToUri().AbsoluteUri);
+        if (await MarkedAsync(endpoint, database, me, token).ConfigureAwait(false))
+        {
+            context.Log.Verbose($"The database '{SqlQuoting.Printable(database)}' is marked as fed by the export '{export.Name}'.");
+            return true;
+        }
+
         context.Log.Verbose($"Marking the database '{SqlQuoting.Printable(database)}' as fed by the export '{export.Name}'.");
         await sql.ExecuteAsync(endpoint, CreateDatabaseScript(export, container), options, context, _ => Task.CompletedTask).ConfigureAwait(false);
         await sql.QueryAsync(endpoint, database, DatabaseOwnerMarker.CreateSchema(), DatabaseOwnerMarker.ObjectExistsError, options, token).ConfigureAwait(false);
         if (await sql.QueryAsync(endpoint, database, DatabaseOwnerMarker.Create(me), DatabaseOwnerMarker.ObjectExistsError, options, token).ConfigureAwait(false) is not null)
         {
-            return;
+            return false;
         }
 
         var rows = await sql.QueryAsync(endpoint, database, DatabaseOwnerMarker.Read(), null, options, token).ConfigureAwait(false);
         var owner = rows is [var row] ? DatabaseOwnerMarker.FromRow(row) : null;
         if (owner is not null && string.Equals(owner.ExportId, exportId, StringComparison.Ordinal))
         {
-            return;
+            return false;
         }
 
         if (owner is not null && owner.SameStore(me))
         {
             await sql.QueryAsync(endpoint, database, DatabaseOwnerMarker.Replace(me), null, options, token).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         throw OwnedElsewhere(database, owner, me);
+    }
+
+    /// <summary>
+    /// Whether the database's marker names <paramref name="me"/> exactly (export, store and container). Any failure
+    /// (no database, no marker, another owner) answers false and leaves the full claim to make or report it.
+    /// </summary>
+    private async Task<bool> MarkedAsync(SqlEndpoint endpoint, string database, DatabaseOwner me, CancellationToken token)
+    {
+        try
+        {
+            var rows = await sql.QueryAsync(endpoint, database, DatabaseOwnerMarker.Read(), DatabaseOwnerMarker.InvalidObjectError, options, token).ConfigureAwait(false);
+            return rows is [var row] && DatabaseOwnerMarker.FromRow(row) == me;
+        }
+        catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost)
+        {
+            return false;
+        }
     }
 
     /// <summary>The export, given its stable id first if it was saved before export ids existed.</summary>

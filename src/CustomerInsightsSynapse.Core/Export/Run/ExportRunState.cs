@@ -40,6 +40,12 @@ internal sealed class ExportRunState(ExportDefinition export, ConnectionDefiniti
 
     public LakeCommit? Commit { get; set; }
 
+    /// <summary>Whether the claim step found the database already marked as this export's (see <see cref="DatabaseOwnershipStep.TakeAsync"/>).</summary>
+    public bool DatabaseKnown { get; set; }
+
+    /// <summary>How long each step that started took, in order.</summary>
+    public List<RunStepDuration> StepDurations { get; } = [];
+
     public SqlStepInput? SqlInput { get; set; }
 
     public SqlStepResult? Sql { get; set; }

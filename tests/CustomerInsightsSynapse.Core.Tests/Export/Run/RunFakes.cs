@@ -55,8 +55,18 @@ public sealed class FakeSqlRunner : ISqlScriptRunner
         {
             await beforeEachBatch(context.CancellationToken);
             Batches.Enqueue(batch);
+            if (batch.Kind == SqlBatchKind.View && batch.Name.StartsWith("create or alter view [dbo].[", StringComparison.Ordinal))
+            {
+                Views.Add(batch.Name["create or alter view [dbo].[".Length..^1]);
+            }
         }
     }
+
+    /// <summary>The dbo views the deployment scripts made, as <c>sys.views</c> lists them.</summary>
+    public HashSet<string> Views { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The owner marker's row once a run made it (the text of its CREATE VIEW), as the database keeps it.</summary>
+    public string? OwnerMarker { get; set; }
 
     /// <summary>Views whose verification probe fails as the engine would, with <see cref="ProbeFailure"/>.</summary>
     public HashSet<string> FailProbeOf { get; } = new(StringComparer.Ordinal);
@@ -81,6 +91,23 @@ public sealed class FakeSqlRunner : ISqlScriptRunner
         if (ConversionCounts.FirstOrDefault(c => batch.Name == "count values that do not convert in " + c.Key) is { Value: { } row })
         {
             return Task.FromResult<IReadOnlyList<object?[]>?>([row]);
+        }
+
+        if (batch == SqlDeployment.ListViews)
+        {
+            return Task.FromResult<IReadOnlyList<object?[]>?>(Views.Select(v => new object?[] { v }).ToList());
+        }
+
+        if (batch.Name is "create owner marker" or "replace owner marker")
+        {
+            OwnerMarker = batch.Text;
+        }
+
+        if (batch == DatabaseOwnerMarker.Read() && OwnerMarker is { } marker)
+        {
+            // The marker's literals, in column order: export id, name, store, container.
+            var values = System.Text.RegularExpressions.Regex.Matches(marker, "N'((?:[^']|'')*)'").Select(m => (object?)m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal)).ToArray();
+            return Task.FromResult<IReadOnlyList<object?[]>?>([values]);
         }
 
         return Task.FromResult<IReadOnlyList<object?[]>?>([]);
@@ -144,6 +171,8 @@ public sealed class RunScenario : IDisposable
     public List<string> BlobNames() => _lake.BlobNames();
 
     public byte[] Download(string name) => _lake.Download(name);
+
+    public void Upload(string name, byte[] content) => _lake.Container.GetBlobClient(name).Upload(BinaryData.FromBytes(content), overwrite: true);
 
     public void Dispose()
     {

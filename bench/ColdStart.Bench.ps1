@@ -1,0 +1,206 @@
+<#
+.SYNOPSIS
+    The runbook's cold start (issue 22): a fresh pwsh that imports the module, connects with tokens and runs
+    Invoke-CISynapseExport on -Entities entities, (a) with nothing changed and (b) with one entity changed, with a
+    fixed latency on every storage, Azure and SQL request; wall time broken down by phase.
+.DESCRIPTION
+    Starts the local test stack (Azurite behind the emulator's storage proxy, and the Azure emulator with its TDS
+    endpoint) with the prepared tenant; adds -LatencyMilliseconds to every request through the storage proxy, to every
+    emulator request (Resource Manager, Graph, Synapse) and to every SQL batch. Writes a CDM folder of -Entities
+    entities, saves an export of all of them (Apply mode) and runs it once in this process (not timed). Then, after one
+    warm-up pair, -Repeat times: (a) a child pwsh runs the export with nothing changed; (b) one entity's partition is
+    rewritten with other rows and a child pwsh runs it again.
+    Each child times Import-Module, Connect-CISynapseAccount and Invoke-CISynapseExport; the run record's step
+    timings (ExportRunRecord.Steps) split the run into prerequisite pass, read, plan (lock + plan), land (land +
+    commit), SQL generate, SQL apply (sql minus generate, plus verify), record (record step and saving it) and other
+    (resolve, claim, prune). The parent times the child from start to exit ('wall').
+    Targets (issue 22): (a) under 2 s plus the import; (b) under 4 s (the whole child, import included).
+.EXAMPLE
+    dotnet pwsh bench/ColdStart.Bench.ps1 -ModulePath out/CustomerInsightsSynapse/CustomerInsightsSynapse.psd1 -Repeat 3
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [ValidateRange(1, 1000)] [int] $Entities = 50,
+    [ValidateRange(1, 100)] [int] $Repeat = 5,
+    [ValidateRange(0, 5000)] [int] $LatencyMilliseconds = 20,
+    [string] $OutFile
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$root = Split-Path -Parent $PSScriptRoot
+$ModulePath = (Resolve-Path -LiteralPath $ModulePath).Path
+Import-Module (Join-Path $root 'tests/TestStack/TestStack.psm1') -Force
+Import-Module (Join-Path $root 'tests/TestStack/CdmTestData.psm1') -Force
+if (-not $OutFile) { $OutFile = Join-Path $PSScriptRoot ('results/coldstart-{0:yyyyMMddTHHmmssZ}.json' -f [DateTime]::UtcNow) }
+$OutFile = [IO.Path]::GetFullPath($OutFile)
+
+$pwshPath = [Environment]::ProcessPath
+$prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($pwshPath) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+
+# .NET reads SSL_CERT_FILE once per process: without it, trust the test certificate by running again in a child pwsh.
+if (-not $env:SSL_CERT_FILE) {
+    $certificate = New-CISynapseTestCertificate -Folder (Join-Path $root 'out/bench/certificate')
+    $env:SSL_CERT_FILE = $certificate.BundlePath
+    $env:CISYNAPSE_TEST_CERT_DIR = Split-Path -Parent $certificate.CertificatePath
+    & $pwshPath @prefix -NoProfile -NonInteractive -File $PSCommandPath -ModulePath $ModulePath -Entities $Entities -Repeat $Repeat `
+        -LatencyMilliseconds $LatencyMilliseconds -OutFile $OutFile
+    exit $LASTEXITCODE
+}
+
+Import-Module $ModulePath -Force
+
+function Get-Median([double[]] $Values) {
+    $s = @($Values | Sort-Object)
+    if ($s.Count % 2) { $s[[int][math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 }
+}
+
+# The runbook: what an automation account runs, timed phase by phase. Tokens reach it through the environment.
+$runbook = @'
+$ErrorActionPreference = 'Stop'
+$watch = [Diagnostics.Stopwatch]::StartNew()
+Import-Module $env:CISYNAPSE_BENCH_MODULE
+$import = $watch.Elapsed.TotalSeconds
+$connect = $env:CISYNAPSE_BENCH_CONNECT | ConvertFrom-Json -AsHashtable
+$null = Connect-CISynapseAccount @connect
+Set-CISynapseStore -Location $env:CISYNAPSE_BENCH_STORE
+$connected = $watch.Elapsed.TotalSeconds
+$record = Invoke-CISynapseExport -Name 'coldstart' -Confirm:$false -WarningAction SilentlyContinue
+$ran = $watch.Elapsed.TotalSeconds
+[pscustomobject]@{
+    import   = $import
+    connect  = $connected - $import
+    run      = $ran - $connected
+    status   = "$($record.Status)"
+    landed   = @($record.Entities | Where-Object Action -EQ 'Landed').Count
+    sqlSent  = [bool] $record.SqlScriptPath
+    steps    = @($record.Steps | ForEach-Object { [pscustomobject]@{ step = $_.Step; seconds = $_.Duration.TotalSeconds } })
+} | ConvertTo-Json -Compress -Depth 4
+'@
+
+function Invoke-Runbook {
+    $start = [Diagnostics.ProcessStartInfo]::new($pwshPath)
+    foreach ($a in $prefix + @('-NoProfile', '-NonInteractive', '-Command', $runbook)) { $start.ArgumentList.Add($a) }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $child = [Diagnostics.Process]::Start($start)
+    $stderr = $child.StandardError.ReadToEndAsync()
+    $stdout = $child.StandardOutput.ReadToEnd()
+    $child.WaitForExit()
+    $wall = $watch.Elapsed.TotalSeconds
+    if ($child.ExitCode -ne 0) { throw "The runbook failed ($($child.ExitCode)): $($stderr.Result) $stdout" }
+    $result = ($stdout.Trim() -split "`n")[-1] | ConvertFrom-Json
+    if ($result.status -ne 'Succeeded') { throw "The runbook's run ended $($result.status)." }
+    $step = @{}
+    foreach ($s in $result.steps) { $step[$s.step] = [double] $s.seconds }
+    $sum = ($result.steps | Where-Object step -NE 'sql generate' | Measure-Object -Property seconds -Sum).Sum
+    [ordered]@{
+        wall          = $wall
+        import        = $result.import
+        connect       = $result.connect
+        prerequisites = $step['prerequisites']
+        read          = $step['read']
+        plan          = $step['lock'] + $step['plan']
+        land          = $step['land'] + $step['commit']
+        sqlGenerate   = $step['sql generate']
+        sqlApply      = $step['sql'] - $step['sql generate'] + $step['verify']
+        record        = $step['record'] + ($result.run - $sum)
+        other         = $step['resolve'] + $step['claim'] + $step['prune']
+        run           = $result.run
+        landed        = $result.landed
+        sqlSent       = $result.sqlSent
+    }
+}
+
+$scenarioPath = Join-Path $root 'tests/AzureEmulator/Scenarios/prepared-tenant.json'
+$prepared = Get-Content -Raw $scenarioPath | ConvertFrom-Json -AsHashtable
+$work = Join-Path ([IO.Path]::GetTempPath()) ('cisynapse-coldstart-' + [guid]::NewGuid().ToString('n'))
+$stack = Start-CISynapseTestStack -Scenario $prepared -FaultyStorage
+try {
+    $account = $prepared.storageAccounts[0].name
+    $container = $prepared.storageAccounts[0].containers[0].name
+    New-CISynapseTestBlobContainer -Stack $stack -Account $account -Container $container
+    $store = Join-Path $work 'store'
+    Set-CISynapseStore -Location $store
+    $connect = $stack.ConnectArguments
+    $null = Connect-CISynapseAccount @connect
+    $null = New-CISynapseConnection -Name 'lake' -DisplayName 'Synapse' -SubscriptionId $prepared.subscriptions[0].subscriptionId `
+        -ResourceGroupName $prepared.synapseWorkspaces[0].resourceGroup -WorkspaceName $prepared.synapseWorkspaces[0].name `
+        -StorageAccountName $account -Container $container
+    $source = Join-Path $work 'source'
+    $null = New-CISynapseTestCdmFolder -Path $source -EntityCount $Entities -RowsPerEntity 20
+    $null = New-CISynapseExport -Name 'coldstart' -DisplayName 'Cold start' -Connection 'lake' -Source $source -DatabaseName 'ColdStart' -Entity '*' -DeploymentMode Apply
+    Set-CISynapseStorageFault -Stack $stack -LatencyMilliseconds $LatencyMilliseconds | Out-Null
+    Set-CISynapseEmulatorLatency -Stack $stack -Milliseconds $LatencyMilliseconds -Confirm:$false
+    Set-CISynapseEmulatorSqlLatency -Stack $stack -Milliseconds $LatencyMilliseconds -Confirm:$false
+    $first = Invoke-CISynapseExport -Name 'coldstart' -Confirm:$false -WarningAction SilentlyContinue
+    if ($first.Status -ne 'Succeeded') { throw "The first run ended $($first.Status)." }
+
+    $env:CISYNAPSE_BENCH_MODULE = $ModulePath
+    $env:CISYNAPSE_BENCH_STORE = $store
+    $env:CISYNAPSE_BENCH_CONNECT = $stack.ConnectArguments | ConvertTo-Json -Compress
+    $changing = Join-Path $work 'changing'
+    $seed = 1
+    function Set-OneEntityChanged {
+        $script:seed++
+        $null = New-CISynapseTestCdmFolder -Path $changing -EntityCount 1 -RowsPerEntity 20 -Seed $script:seed
+        Get-ChildItem -LiteralPath (Join-Path $changing 'Entity001') -File | Copy-Item -Destination (Join-Path $source 'Entity001') -Force
+    }
+
+    $methods = 'nothing changed (a)', 'one entity changed (b)'
+    $runs = @{ $methods[0] = [System.Collections.Generic.List[object]]::new(); $methods[1] = [System.Collections.Generic.List[object]]::new() }
+    Write-Host "Cold start bench: $Entities entities, $LatencyMilliseconds ms per storage, Azure and SQL request; $Repeat pairs after a warm-up."
+    for ($r = 0; $r -le $Repeat; $r++) {
+        $a = Invoke-Runbook
+        if ($a.landed -ne 0 -or $a.sqlSent) { throw "A run with nothing changed landed $($a.landed) entities or sent T-SQL." }
+        Set-OneEntityChanged
+        $b = Invoke-Runbook
+        if ($b.landed -ne 1) { throw "A run with one entity changed landed $($b.landed) entities." }
+        if ($r -gt 0) { $runs[$methods[0]].Add($a); $runs[$methods[1]].Add($b) }
+    }
+}
+finally {
+    Remove-Item Env:CISYNAPSE_BENCH_CONNECT, Env:CISYNAPSE_BENCH_MODULE, Env:CISYNAPSE_BENCH_STORE -ErrorAction Ignore
+    Stop-CISynapseTestStack -Stack $stack
+    Set-CISynapseStore -Default
+    Remove-Item -Recurse -Force -LiteralPath $work -ErrorAction Ignore
+}
+
+$group = "cold start, $Entities entities, $LatencyMilliseconds ms"
+$phases = 'import', 'connect', 'prerequisites', 'read', 'plan', 'land', 'sqlGenerate', 'sqlApply', 'record', 'other'
+$series = foreach ($m in $methods) {
+    $figures = [ordered]@{}
+    foreach ($p in $phases) { $figures[$p] = [math]::Round((Get-Median ([double[]] @($runs[$m] | ForEach-Object { $_[$p] }))), 3) }
+    [ordered]@{
+        group    = $group
+        method   = $m
+        baseline = if ($m -eq $methods[0]) { $null } else { $methods[0] }
+        seconds  = [double[]] @($runs[$m] | ForEach-Object { $_.wall })
+        figures  = $figures
+    }
+}
+$aAfterImport = Get-Median ([double[]] @($runs[$methods[0]] | ForEach-Object { $_.wall - $_.import }))
+$bWall = Get-Median ([double[]] @($runs[$methods[1]] | ForEach-Object { $_.wall }))
+$aGenerate = ($runs[$methods[0]] | ForEach-Object { $_.sqlGenerate } | Measure-Object -Maximum).Maximum
+$checks = @(
+    [ordered]@{ target = '(a) nothing changed: under 2 s plus the import (median of wall minus import)'; figure = '{0:0.000} s' -f $aAfterImport; met = $aAfterImport -lt 2 }
+    [ordered]@{ target = '(b) one entity changed: under 4 s (median wall, import included)'; figure = '{0:0.000} s' -f $bWall; met = $bWall -lt 4 }
+    [ordered]@{ target = '(a) nothing changed generates no T-SQL'; figure = 'largest sql generate {0:0.000} s, T-SQL sent by none' -f $aGenerate; met = $aGenerate -eq 0 }
+)
+$document = [ordered]@{
+    scenario = 'coldstart'
+    utc      = [DateTime]::UtcNow
+    settings = [ordered]@{ entities = $Entities; repeat = $Repeat; latencyMilliseconds = $LatencyMilliseconds; modulePath = $ModulePath }
+    series   = @($series)
+    checks   = $checks
+}
+$null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $OutFile)
+$document | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $OutFile -Encoding utf8
+foreach ($s in $series) {
+    Write-Host ('{0,-24} wall median {1:0.000} s  ({2})' -f $s.method, (Get-Median $s.seconds), (($s.figures.GetEnumerator() | ForEach-Object { '{0} {1:0.000}' -f $_.Key, $_.Value }) -join ', '))
+}
+foreach ($c in $checks) { Write-Host ('[{0}] {1}: {2}' -f $(if ($c.met) { 'met' } else { 'NOT met' }), $c.target, $c.figure) }
+Write-Host "JSON: $OutFile"
