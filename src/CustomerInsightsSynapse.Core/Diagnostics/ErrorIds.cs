@@ -107,6 +107,8 @@ public static class ErrorIds
     public const string UnsupportedCsvEscape = "UnsupportedCsvEscape";
     public const string UnsupportedCsvEncoding = "UnsupportedCsvEncoding";
     public const string TextValueTooLong = "TextValueTooLong";
+    public const string ParquetValueNotConverted = "ParquetValueNotConverted";
+    public const string ParquetFromLakeSourceNotSupported = "ParquetFromLakeSourceNotSupported";
     public const string LakeDatabaseExists = "LakeDatabaseExists";
     public const string ViewVerificationFailed = "ViewVerificationFailed";
 

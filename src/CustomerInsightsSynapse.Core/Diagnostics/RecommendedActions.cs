@@ -106,6 +106,8 @@ public static class RecommendedActions
         [ErrorIds.UnsupportedCsvEscape] = "Export the entity with the quote character as its escape (quotes doubled inside quoted values, as Customer Insights writes them), or as Parquet.",
         [ErrorIds.UnsupportedCsvEncoding] = "Export the entity's CSV files as UTF-8, or as Parquet: serverless SQL parser 2.0 reads UTF-8 only.",
         [ErrorIds.TextValueTooLong] = "Shorten the value in the source, leave the attribute or entity out of the export, or export the entity as Parquet; the entity keeps its previous snapshot.",
+        [ErrorIds.ParquetValueNotConverted] = "Correct the values in the source, or set the export's -InvalidValue Null to land them as NULL (counted in the run record); the entity keeps its previous snapshot.",
+        [ErrorIds.ParquetFromLakeSourceNotSupported] = "Land the export as CSV (Set-CISynapseExport -LandAs Csv), or export from a local copy of the CDM folder to land it as Parquet.",
         [ErrorIds.ViewVerificationFailed] = "Read the engine's message in the run record and query the entity's new snapshot files to find the value or file it refuses; fix the source and run the export again. The view still reads the previous snapshot.",
         [ErrorIds.LakeDatabaseExists] = "Choose another database name for the export (Set-CISynapseExport -DatabaseName): a Lake database of that name is read-only to serverless SQL.",
 

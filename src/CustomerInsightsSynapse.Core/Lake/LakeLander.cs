@@ -24,6 +24,7 @@ public sealed class LakeLander
     private readonly LandingOptions _options;
     private readonly LandingPlanner _planner;
     private readonly PartitionTransfer _transfer;
+    private readonly ParquetLanding _parquet;
     private readonly TimeProvider _clock;
 
     /// <summary>A lander whose clock (naming snapshots, ageing old ones) is <paramref name="clock"/>, or the options' when not given.</summary>
@@ -35,6 +36,7 @@ public sealed class LakeLander
         _clock = clock ?? _options.Clock;
         _planner = new LandingPlanner(factory, _options);
         _transfer = new PartitionTransfer(factory, _options);
+        _parquet = new ParquetLanding(_options);
     }
 
     /// <summary>Who lands (the account and the run), recorded on the database lock so that a refused run can name it.</summary>
@@ -236,10 +238,18 @@ public sealed class LakeLander
         progress.Started(run.Plan.Name, partition.RelativePath);
         try
         {
-            await _transfer.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
+            if (partition.ConvertToParquet)
+            {
+                run.Nulled((await _parquet.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false)).Invalid);
+            }
+            else
+            {
+                await _transfer.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
+            }
+
             run.FileDone(partition.Size);
             progress.FileDone();
-            log.Verbose($"Landed {blob.Name} ({partition.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {(partition.IsBlob ? "server-side copy" : "upload")}).");
+            log.Verbose($"Landed {blob.Name} ({partition.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {(partition.IsBlob ? "server-side copy" : partition.ConvertToParquet ? "converted to Parquet while uploading" : "upload")}).");
             if (_options.AfterFileLanded is { } hook)
             {
                 await hook(new LandedFile(run.Plan.Name, blob.Name, partition.Size), ct).ConfigureAwait(false);
@@ -365,7 +375,7 @@ public sealed class LakeLander
             PlannedAction.Unchanged => new EntityLandingResult(plan.Name, LandingAction.Unchanged, 0, 0, plan.CurrentSnapshotId, Folder(plan.CurrentSnapshotId), TimeSpan.Zero),
             PlannedAction.Failed => new EntityLandingResult(plan.Name, LandingAction.Failed, 0, 0, plan.CurrentSnapshotId, Folder(plan.CurrentSnapshotId), TimeSpan.Zero, plan.Error),
             _ when run!.Error is not null => new EntityLandingResult(plan.Name, LandingAction.Failed, run.Files, run.Bytes, plan.CurrentSnapshotId, Folder(plan.CurrentSnapshotId), run.Elapsed, run.Error),
-            _ => new EntityLandingResult(plan.Name, LandingAction.Landed, run!.Files, run.Bytes, snapshotId, Folder(snapshotId), run.Elapsed),
+            _ => new EntityLandingResult(plan.Name, LandingAction.Landed, run!.Files, run.Bytes, snapshotId, Folder(snapshotId), run.Elapsed) { NulledValues = run.NulledValues },
         };
     }
 
@@ -376,6 +386,7 @@ public sealed class LakeLander
         private readonly object _gate = new();
         private int _files;
         private long _bytes;
+        private readonly Dictionary<string, InvalidColumnValues> _nulled = new(StringComparer.Ordinal);
         private CISynapseException? _error;
 
         public EntityPlan Plan { get; } = plan;
@@ -389,6 +400,31 @@ public sealed class LakeLander
         public long Bytes => _bytes;
 
         public TimeSpan Elapsed => _clock.Elapsed;
+
+        /// <summary>Per column, the values written as NULL in all its converted files (samples from the first files).</summary>
+        public IReadOnlyList<InvalidColumnValues> NulledValues
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _nulled.Values.ToList();
+                }
+            }
+        }
+
+        public void Nulled(IReadOnlyList<InvalidColumnValues> columns)
+        {
+            lock (_gate)
+            {
+                foreach (var column in columns)
+                {
+                    _nulled[column.Column] = _nulled.TryGetValue(column.Column, out var sum)
+                        ? sum with { Count = sum.Count + column.Count, Samples = sum.Samples.Concat(column.Samples).Take(ParquetColumn.SampleLimit).ToList() }
+                        : column;
+                }
+            }
+        }
 
         public void Started()
         {

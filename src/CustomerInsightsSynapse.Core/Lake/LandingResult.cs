@@ -27,7 +27,11 @@ public sealed record EntityLandingResult(
     string? SnapshotId,
     string? SnapshotFolder,
     TimeSpan Duration,
-    CISynapseException? Error = null);
+    CISynapseException? Error = null)
+{
+    /// <summary>Landed as Parquet with <c>-InvalidValue Null</c>: per column, the values that did not convert and were written as NULL.</summary>
+    public IReadOnlyList<InvalidColumnValues> NulledValues { get; init; } = [];
+}
 
 /// <summary>
 /// A landing's outcome: one result per selected entity, whether model.json was rewritten (it is not when nothing
