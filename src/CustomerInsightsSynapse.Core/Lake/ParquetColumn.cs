@@ -97,7 +97,7 @@ internal abstract class ParquetColumn
                     v = DateTime.SpecifyKind(v, DateTimeKind.Unspecified);
                     return ok;
                 }),
-            "time(7)" => new ValueColumn<long>(attribute, type, new TimeDataField(name, TimeUnitPrecision.Nanos, isNullable: true), (string t, out long v) =>
+            "time(7)" => new ValueColumn<long>(attribute, type, new TimeDataField(name, TimeUnitPrecision.Nanos, isNullable: true) { IsAdjustedToUtc = false }, (string t, out long v) =>
             {
                 var ok = ParquetValueParser.TryParseTime(t, out var time);
                 v = time.Ticks * 100;
