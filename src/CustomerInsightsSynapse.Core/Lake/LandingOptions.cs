@@ -45,8 +45,8 @@ public sealed record LandingOptions
     /// <summary>The export's <c>-InvalidValue</c>: what a conversion to Parquet does with a value that does not convert.</summary>
     public InvalidValueAction InvalidValue { get; init; } = InvalidValueAction.Fail;
 
-    /// <summary>Partitions converted to Parquet at the same time (each holds one row group in memory); at most <see cref="MaxParallelFiles"/>.</summary>
-    public int MaxParallelConversions { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+    /// <summary>Partitions converted to Parquet at the same time (each converts one row group at a time, about 50 MB); at most <see cref="MaxParallelFiles"/>.</summary>
+    public int MaxParallelConversions { get; init; } = 2;
 
     /// <summary>A row group is written once it holds this many rows (see <see cref="ParquetPartitionWriter"/> for the sizes chosen).</summary>
     public int ParquetRowGroupRows { get; init; } = ParquetPartitionWriter.DefaultRowGroupRows;

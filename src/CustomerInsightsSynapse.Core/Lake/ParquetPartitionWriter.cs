@@ -22,10 +22,12 @@ public sealed record ParquetConversionResult(long Rows, int RowGroups, IReadOnly
 /// NULL; the declared encoding, UTF-8 by default); each value goes through <see cref="ParquetValueParser"/> into
 /// the column type of <see cref="ParquetColumn"/>. A row group is written as soon as it holds
 /// <see cref="DefaultRowGroupRows"/> rows or values from <see cref="DefaultRowGroupChars"/> characters of CSV,
-/// so memory holds one row group whatever the file's size. Serverless SQL reads a Parquet file by row groups and
-/// each column chunk with ranged reads: about a million rows (32 Mi characters of text, a few MB per column once
-/// compressed) keeps the chunks large enough for few, efficient reads and min/max statistics that skip whole
-/// groups, while one row group of buffered values stays far below the 300 MB a landing may use.
+/// so memory holds one row group whatever the file's size. The size: serverless SQL reads a Parquet file's column
+/// chunks with ranged reads and skips whole row groups by their min/max statistics, so row groups of a few MB
+/// (4 Mi characters of CSV, tens of thousands of CI rows) keep reads and skipping effective; and converting a row
+/// group allocates about ten times its text (UTF-16 strings, then encoding and compression buffers), about 50 MB,
+/// so the two conversions a landing runs at once (<see cref="LandingOptions.MaxParallelConversions"/>) stay far
+/// below the 300 MB a landing may use, for a partition of any size.
 /// Values that do not convert are counted per column; with <see cref="InvalidValueAction.Fail"/> the conversion
 /// then throws <c>ParquetValueNotConverted</c> naming the file, the columns and up to 10 values of each.
 /// </summary>
@@ -33,7 +35,7 @@ public sealed class ParquetPartitionWriter
 {
     public const int DefaultRowGroupRows = 1_048_576;
 
-    public const long DefaultRowGroupChars = 32L * 1024 * 1024;
+    public const long DefaultRowGroupChars = 4L * 1024 * 1024;
 
     private readonly CdmEntity _entity;
     private readonly CdmPartition _partition;
