@@ -108,6 +108,8 @@ public static class ErrorIds
     public const string UnsupportedCsvEncoding = "UnsupportedCsvEncoding";
     public const string CsvTextNotDecodable = "CsvTextNotDecodable";
     public const string TextValueTooLong = "TextValueTooLong";
+    public const string ParquetValueNotConverted = "ParquetValueNotConverted";
+    public const string ParquetFromLakeSourceNotSupported = "ParquetFromLakeSourceNotSupported";
     public const string LakeDatabaseExists = "LakeDatabaseExists";
     public const string ViewVerificationFailed = "ViewVerificationFailed";
     public const string IncompatibleParquetColumn = "IncompatibleParquetColumn";

@@ -1,3 +1,4 @@
+using CustomerInsightsSynapse.Core.Lake;
 using CustomerInsightsSynapse.Core.Sql;
 
 namespace CustomerInsightsSynapse.Core.Export;
@@ -36,6 +37,12 @@ public sealed record ExportDefinition
     public QueryAccessMode QueryAccess { get; init; } = QueryAccessMode.CallerIdentity;
 
     public DeploymentMode Deployment { get; init; } = DeploymentMode.Apply;
+
+    /// <summary>Csv (the files as they are) or Parquet (local CSV partitions converted to typed Parquet while landing).</summary>
+    public LandingFormat LandAs { get; init; } = LandingFormat.Csv;
+
+    /// <summary>When landing as Parquet: Fail (the entity is not landed) or Null (written as NULL and counted in the run record) for a value that does not convert.</summary>
+    public InvalidValueAction InvalidValue { get; init; } = InvalidValueAction.Fail;
 
     /// <summary>Since when the export feeds <see cref="DatabaseName"/> (creation, or the last database change).</summary>
     public DateTimeOffset DatabaseSince { get; init; }

@@ -1,3 +1,4 @@
+using CustomerInsightsSynapse.Core.Lake;
 using CustomerInsightsSynapse.Core.Sql;
 
 namespace CustomerInsightsSynapse.Core.Export;
@@ -8,6 +9,10 @@ public sealed record NewExportRequest(string Name, string? DisplayName, string C
     public QueryAccessMode QueryAccess { get; init; } = QueryAccessMode.CallerIdentity;
 
     public DeploymentMode Deployment { get; init; } = DeploymentMode.Apply;
+
+    public LandingFormat LandAs { get; init; } = LandingFormat.Csv;
+
+    public InvalidValueAction InvalidValue { get; init; } = InvalidValueAction.Fail;
 }
 
 /// <summary>
@@ -29,9 +34,14 @@ public sealed record ExportChange(string Name)
 
     public IReadOnlyList<string>? RemoveEntities { get; init; }
 
+    /// <summary>A new landing format; the next run lands every entity again in it.</summary>
+    public LandingFormat? LandAs { get; init; }
+
+    public InvalidValueAction? InvalidValue { get; init; }
+
     public bool ChangesSelection => Entities is not null || AddEntities is not null || RemoveEntities is not null;
 
-    public bool IsEmpty => DisplayName is null && DatabaseName is null && !ChangesSelection;
+    public bool IsEmpty => DisplayName is null && DatabaseName is null && !ChangesSelection && LandAs is null && InvalidValue is null;
 }
 
 /// <summary>

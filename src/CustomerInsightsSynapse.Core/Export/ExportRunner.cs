@@ -80,7 +80,7 @@ public sealed class ExportRunner
         var deployment = options.Deployment ?? export.Deployment;
         var (selected, unnameable, missing) = await _read.RunAsync(export, context).ConfigureAwait(false);
         var target = new LakeTarget(lake.Container, export.DatabaseName);
-        var planner = new LandingPlanner(_environment.Blobs, options.Landing);
+        var planner = new LandingPlanner(_environment.Blobs, LandingFor(export, options));
         var plan = await planner.PlanAsync(target, selected, context).ConfigureAwait(false);
         var snapshotId = SnapshotId.New(Clock.GetUtcNow());
         var previews = plan.Entities.Select(e => new EntityPlanPreview(
@@ -103,10 +103,11 @@ public sealed class ExportRunner
         var landed = new List<LandedEntity>();
         foreach (var e in plan.Entities.Where(e => e.Action == PlannedAction.Land || e.CurrentSnapshotId is not null))
         {
+            var asParquet = e.Action == PlannedAction.Land ? e.Partitions.Any(p => p.ConvertToParquet) : plan.Model!.HoldsParquet(e.Name);
             var parquetColumns = e.Action == PlannedAction.Land
                 ? await ParquetFooter.PreviewColumnsAsync(_environment.Blobs, e, warnings, context.CancellationToken).ConfigureAwait(false)
                 : plan.Model?.ParquetColumns(e.Name);
-            landed.Add(new LandedEntity(e.Entity, target.SnapshotFolder(e.Name, e.Action == PlannedAction.Land ? snapshotId : e.CurrentSnapshotId!)) { ParquetColumns = parquetColumns });
+            landed.Add(new LandedEntity(ParquetLanding.AsLanded(e.Entity, asParquet), target.SnapshotFolder(e.Name, e.Action == PlannedAction.Land ? snapshotId : e.CurrentSnapshotId!)) { ParquetColumns = parquetColumns });
         }
 
         if (landed.Count > 0)
@@ -200,7 +201,7 @@ public sealed class ExportRunner
     /// </summary>
     private IReadOnlyList<RunStep> Steps(ExportRunState run, Caller caller)
     {
-        var lander = new LakeLander(_environment.Blobs, run.Options.Landing, Clock) { LockHolder = $"{caller} (export '{run.Export.Name}', run {run.Record.RunId})" };
+        var lander = new LakeLander(_environment.Blobs, LandingFor(run.Export, run.Options), Clock) { LockHolder = $"{caller} (export '{run.Export.Name}', run {run.Record.RunId})" };
         var applySql = new ApplySqlStep(new LakeFiles(_environment.Blobs), _environment.Sql);
         var verify = new VerifyViewsStep(_environment.Sql, lander);
         var ownership = new DatabaseOwnershipStep(_store, _environment.Sql, run.Options.Sql, Clock);
@@ -227,7 +228,8 @@ public sealed class ExportRunner
             new("commit", null, 0, async _ => run.Commit = await lander.CommitAsync(run.Database!, run.Landed!).ConfigureAwait(false)),
             new("sql", null, 0, async ctx =>
             {
-                run.SqlInput = new SqlStepInput(run.Export, run.Deployment, run.Lake!, run.Target!, run.Source!.Selected, run.Commit!.Result, run.Record.RunId, run.Options.Sql, run.DatabaseKnown);
+                var landed = run.Source!.Selected.Select(e => ParquetLanding.AsLanded(e, run.Commit!.Model.HoldsParquet(e.Name))).ToList();
+                run.SqlInput = new SqlStepInput(run.Export, run.Deployment, run.Lake!, run.Target!, landed, run.Commit!.Result, run.Record.RunId, run.Options.Sql, run.DatabaseKnown);
                 run.Sql = await applySql.RunAsync(run.SqlInput, run.Commit.Guard, ctx).ConfigureAwait(false);
                 run.StepDurations.Add(new RunStepDuration("sql generate", Math.Round(run.Sql.GenerateDuration.TotalSeconds, 3)));
                 run.Warnings.AddRange(run.Sql.Warnings);
@@ -251,9 +253,10 @@ public sealed class ExportRunner
             }),
             new("record", null, 0, _ =>
             {
+                var nulled = RunRecordStep.NulledWhileLanding(run.Commit!.Result, run.Warnings);
                 run.Record = RunRecordStep.Finish(run.Record, run.Export, run.Source!, run.Commit!.Result with { DeletedSnapshots = run.Pruned }, run.Sql) with
                 {
-                    UnconvertedValues = run.Verification?.Unconverted ?? [],
+                    UnconvertedValues = [.. nulled, .. run.Verification?.Unconverted ?? []],
                 };
                 return Task.CompletedTask;
             }),
@@ -295,6 +298,10 @@ public sealed class ExportRunner
             await run.ReleaseLockAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>The run's landing options with the export's landing format and invalid-value setting.</summary>
+    private static LandingOptions LandingFor(ExportDefinition export, ExportRunOptions options) =>
+        (options.Landing ?? new LandingOptions()) with { LandAs = export.LandAs, InvalidValue = export.InvalidValue };
 
     /// <summary>A failure no step knew, as the cause of a Failed run.</summary>
     private static CISynapseException Unexpected(ExportRunRecord record, Exception ex) =>

@@ -74,6 +74,8 @@ public sealed class ExportService
             Entities = entities,
             QueryAccess = request.QueryAccess,
             Deployment = request.Deployment,
+            LandAs = request.LandAs,
+            InvalidValue = request.InvalidValue,
             DatabaseSince = now,
             CreatedBy = caller.ObjectId,
             CreatedOn = now,
@@ -182,6 +184,8 @@ public sealed class ExportService
             FormerDatabases = formerDatabases,
             Entities = entities,
             RemovedEntities = removed,
+            LandAs = change.LandAs ?? before.LandAs,
+            InvalidValue = change.InvalidValue ?? before.InvalidValue,
             ModifiedBy = caller.ObjectId,
             ModifiedOn = now,
         };

@@ -24,6 +24,7 @@ public sealed class LakeLander
     private readonly LandingOptions _options;
     private readonly LandingPlanner _planner;
     private readonly PartitionTransfer _transfer;
+    private readonly ParquetLanding _parquet;
     private readonly TimeProvider _clock;
 
     /// <summary>A lander whose clock (naming snapshots, ageing old ones) is <paramref name="clock"/>, or the options' when not given.</summary>
@@ -35,6 +36,7 @@ public sealed class LakeLander
         _clock = clock ?? _options.Clock;
         _planner = new LandingPlanner(factory, _options);
         _transfer = new PartitionTransfer(factory, _options);
+        _parquet = new ParquetLanding(_options);
     }
 
     /// <summary>Who lands (the account and the run), recorded on the database lock so that a refused run can name it.</summary>
@@ -272,10 +274,17 @@ public sealed class LakeLander
         progress.Started(run.Plan.Name, partition.RelativePath);
         try
         {
-            await _transfer.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
-            if (partition.Partition.Format == PartitionFormat.Parquet)
+            if (partition.ConvertToParquet)
             {
-                run.ParquetFiles.Add(await ParquetFooter.ReadBlobAsync(blob, ct).ConfigureAwait(false));
+                run.Nulled((await _parquet.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false)).Invalid);
+            }
+            else
+            {
+                await _transfer.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
+                if (partition.Partition.Format == PartitionFormat.Parquet)
+                {
+                    run.ParquetFiles.Add(await ParquetFooter.ReadBlobAsync(blob, ct).ConfigureAwait(false));
+                }
             }
 
             run.FileDone(partition.Size);
@@ -398,7 +407,8 @@ public sealed class LakeLander
     }
 
     private static string HowLanded(SourcePartition partition) =>
-        CsvEncodings.TranscodedFrom(partition.Partition) is not null ? $"transcoded from {partition.Partition.Csv!.Encoding} to UTF-8"
+        partition.ConvertToParquet ? "converted to Parquet while uploading"
+        : CsvEncodings.TranscodedFrom(partition.Partition) is not null ? $"transcoded from {partition.Partition.Csv!.Encoding} to UTF-8"
         : partition.IsBlob ? "server-side copy"
         : "upload";
 
@@ -413,12 +423,13 @@ public sealed class LakeLander
             _ when run!.Error is not null => new EntityLandingResult(plan.Name, LandingAction.Failed, run.Files, run.Bytes, plan.CurrentSnapshotId, Folder(plan.CurrentSnapshotId), run.Elapsed, run.Error),
             _ => new EntityLandingResult(plan.Name, LandingAction.Landed, run!.Files, run.Bytes, snapshotId, Folder(snapshotId), run.Elapsed)
             {
-                TranscodedFiles = plan.Partitions.Count(p => CsvEncodings.TranscodedFrom(p.Partition) is not null),
+                TranscodedFiles = plan.Partitions.Count(p => !p.ConvertToParquet && CsvEncodings.TranscodedFrom(p.Partition) is not null),
                 TranscodedFrom = plan.Partitions
-                    .Where(p => CsvEncodings.TranscodedFrom(p.Partition) is not null)
+                    .Where(p => !p.ConvertToParquet && CsvEncodings.TranscodedFrom(p.Partition) is not null)
                     .Select(p => p.Partition.Csv!.Encoding)
                     .Distinct(StringComparer.OrdinalIgnoreCase)
                     .ToList(),
+                NulledValues = run.NulledValues,
             },
         };
     }
@@ -430,6 +441,7 @@ public sealed class LakeLander
         private readonly object _gate = new();
         private int _files;
         private long _bytes;
+        private readonly Dictionary<string, InvalidColumnValues> _nulled = new(StringComparer.Ordinal);
         private CISynapseException? _error;
 
         public EntityPlan Plan { get; } = plan;
@@ -446,6 +458,31 @@ public sealed class LakeLander
         public long Bytes => _bytes;
 
         public TimeSpan Elapsed => _clock.Elapsed;
+
+        /// <summary>Per column, the values written as NULL in all its converted files (samples from the first files).</summary>
+        public IReadOnlyList<InvalidColumnValues> NulledValues
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _nulled.Values.ToList();
+                }
+            }
+        }
+
+        public void Nulled(IReadOnlyList<InvalidColumnValues> columns)
+        {
+            lock (_gate)
+            {
+                foreach (var column in columns)
+                {
+                    _nulled[column.Column] = _nulled.TryGetValue(column.Column, out var sum)
+                        ? sum with { Count = sum.Count + column.Count, Samples = sum.Samples.Concat(column.Samples).Take(ParquetColumnWriter.SampleLimit).ToList() }
+                        : column;
+                }
+            }
+        }
 
         public void Started()
         {

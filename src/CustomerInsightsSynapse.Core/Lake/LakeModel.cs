@@ -102,6 +102,11 @@ internal sealed class LakeModel
     public IEnumerable<string> EntityNames =>
         _entities.OfType<JsonObject>().Select(e => e["name"]?.GetValueKind() == JsonValueKind.String ? e["name"]!.GetValue<string>() : null).OfType<string>();
 
+    /// <summary>Whether the entity's current snapshot holds Parquet files only (landed as Parquet, or from Parquet partitions).</summary>
+    public bool HoldsParquet(string entity) =>
+        Entry(entity)?["partitions"] is JsonArray { Count: > 0 } partitions
+        && partitions.All(p => p?["fileFormatSettings"]?["$type"] is JsonValue t && t.TryGetValue<string>(out var type) && type == "ParquetFormatSettings");
+
     /// <summary>Replaces the entity's entry (or appends one) with its new snapshot.</summary>
     public void SetEntity(CdmEntity entity, string snapshotId, string fingerprint, IReadOnlyList<(SourcePartition Source, Uri Landed)> partitions, IReadOnlyList<Sql.ParquetColumn>? parquetColumns = null)
     {
@@ -212,7 +217,7 @@ internal sealed class LakeModel
             ["name"] = source.Partition.Name ?? Path.GetFileNameWithoutExtension(source.RelativePath),
             ["location"] = landed.AbsoluteUri,
         };
-        if (source.Partition.Format == PartitionFormat.Csv)
+        if (source.Partition.Format == PartitionFormat.Csv && !source.ConvertToParquet)
         {
             var csv = source.Partition.Csv ?? CsvFormat.Default;
             node["fileFormatSettings"] = new JsonObject

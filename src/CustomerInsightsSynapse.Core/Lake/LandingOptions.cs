@@ -18,7 +18,7 @@ public enum LocalFileFingerprint
 /// <see cref="MaxParallelFiles"/> × <see cref="MaxParallelBlocks"/> × <see cref="BlockSize"/> and does not grow with
 /// file size; server-side copies move no data through the client.
 /// </summary>
-public sealed class LandingOptions
+public sealed record LandingOptions
 {
     public const long MiB = 1024 * 1024;
 
@@ -39,6 +39,21 @@ public sealed class LandingOptions
 
     public LocalFileFingerprint LocalFingerprint { get; init; } = LocalFileFingerprint.SizeAndModifiedTime;
 
+    /// <summary>The export's <c>-LandAs</c>: CSV partitions of a local source are converted to Parquet when it is <see cref="LandingFormat.Parquet"/>.</summary>
+    public LandingFormat LandAs { get; init; } = LandingFormat.Csv;
+
+    /// <summary>The export's <c>-InvalidValue</c>: what a conversion to Parquet does with a value that does not convert.</summary>
+    public InvalidValueAction InvalidValue { get; init; } = InvalidValueAction.Fail;
+
+    /// <summary>Partitions converted to Parquet at the same time (each converts one row group at a time, about 50 MB); at most <see cref="MaxParallelFiles"/>.</summary>
+    public int MaxParallelConversions { get; init; } = 2;
+
+    /// <summary>A row group is written once it holds this many rows (see <see cref="ParquetPartitionWriter"/> for the sizes chosen).</summary>
+    public int ParquetRowGroupRows { get; init; } = ParquetPartitionWriter.DefaultRowGroupRows;
+
+    /// <summary>A row group is written once its values came from this many characters of CSV text.</summary>
+    public long ParquetRowGroupChars { get; init; } = ParquetPartitionWriter.DefaultRowGroupChars;
+
     /// <summary>
     /// Lease on <c>{Database}/_lock</c> (15–60 s as the service allows). The shortest lease, so that a crashed run
     /// blocks the next one for at most this long; a live run renews it every <see cref="LockRenewInterval"/>.
@@ -56,7 +71,7 @@ public sealed class LandingOptions
 
     internal void Validate()
     {
-        if (MaxParallelFiles < 1 || MaxParallelBlocks < 1 || BlockSize < 1 || CopyBlockSize < 1 || SingleCopyLimit < 0)
+        if (MaxParallelFiles < 1 || MaxParallelBlocks < 1 || BlockSize < 1 || CopyBlockSize < 1 || SingleCopyLimit < 0 || MaxParallelConversions < 1 || ParquetRowGroupRows < 1 || ParquetRowGroupChars < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(LandingOptions), "Parallelism and block sizes must be positive.");
         }

@@ -57,8 +57,16 @@ public sealed class LandingPlanner
             var current = model.Find(entity.Name);
             try
             {
+                ParquetLanding.DemandConvertible(_options, entity);
                 var partitions = await ResolveAsync(entity, context.CancellationToken).ConfigureAwait(false);
                 var fingerprint = EntityFingerprint.Compute(entity.Attributes, partitions);
+                if (partitions.Any(p => p.ConvertToParquet))
+                {
+                    fingerprint = ParquetLanding.Fingerprint(fingerprint, _options);
+                    partitions = partitions.Select(p => p.ConvertToParquet ? p with { RelativePath = ParquetLanding.LandedPath(p.RelativePath) } : p).ToList();
+                    ValidateUnique(entity, partitions.Select(p => p.RelativePath).ToList());
+                }
+
                 var unchanged = current?.SnapshotId is not null && current.Fingerprint == fingerprint;
                 plans.Add(new EntityPlan(entity, unchanged ? PlannedAction.Unchanged : PlannedAction.Land, partitions, fingerprint, current?.SnapshotId));
                 context.Log.Verbose(unchanged
@@ -118,7 +126,7 @@ public sealed class LandingPlanner
         var version = _options.LocalFingerprint == LocalFileFingerprint.ContentHash
             ? await EntityFingerprint.HashFileAsync(file.FullName, cancellationToken).ConfigureAwait(false)
             : "mtime:" + file.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture);
-        return new SourcePartition(partition, relativePath, file.Length, version);
+        return new SourcePartition(partition, relativePath, file.Length, version) { ConvertToParquet = ParquetLanding.Converts(_options, partition) };
     }
 
     /// <summary>
@@ -144,6 +152,12 @@ public sealed class LandingPlanner
         }
 
         var paths = segments.Select(s => BlobPaths.ValidateRelativePath(string.Join('/', s.Skip(common).Select(VisibleToServerless)), $"partition path of entity '{entity.Name}'")).ToList();
+        ValidateUnique(entity, paths);
+        return paths;
+    }
+
+    private static void ValidateUnique(CdmEntity entity, IReadOnlyList<string> paths)
+    {
         var duplicate = paths.GroupBy(p => p, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -153,8 +167,6 @@ public sealed class LandingPlanner
                 $"The entity '{entity.Name}' lists the partition '{duplicate.Key}' more than once.",
                 entity.Name);
         }
-
-        return paths;
     }
 
     /// <summary>The prefix given to a landed file or folder name that serverless SQL would skip.</summary>

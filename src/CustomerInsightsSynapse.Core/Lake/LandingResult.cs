@@ -37,6 +37,9 @@ public sealed record EntityLandingResult(
 
     /// <summary>The encodings those files were declared in, as the source named them.</summary>
     public IReadOnlyList<string> TranscodedFrom { get; init; } = [];
+
+    /// <summary>Landed as Parquet with <c>-InvalidValue Null</c>: per column, the values that did not convert and were written as NULL.</summary>
+    public IReadOnlyList<InvalidColumnValues> NulledValues { get; init; } = [];
 }
 
 /// <summary>

@@ -10,4 +10,7 @@ namespace CustomerInsightsSynapse.Core.Lake;
 public sealed record SourcePartition(CdmPartition Partition, string RelativePath, long Size, string Version)
 {
     public bool IsBlob => Partition.IsBlob;
+
+    /// <summary>Whether the CSV partition is converted to Parquet while it is landed (its <see cref="RelativePath"/> then ends in <c>.parquet</c>).</summary>
+    public bool ConvertToParquet { get; init; }
 }

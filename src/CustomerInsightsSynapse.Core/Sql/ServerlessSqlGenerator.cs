@@ -253,7 +253,7 @@ public static class ServerlessSqlGenerator
         for (var i = 0; i < columns.Count; i++)
         {
             text.Append("    ");
-            if (format == PartitionFormat.Parquet)
+            if (format == PartitionFormat.Parquet && !columns[i].Type.ParquetHoldsText)
             {
                 AppendColumn(text, columns[i].Attribute.Name);
             }

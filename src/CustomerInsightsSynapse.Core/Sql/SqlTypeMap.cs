@@ -32,8 +32,14 @@ public sealed record SqlColumnType(string TypeName, int TextBytes, SqlTextConver
     /// <summary>The column as the OPENROWSET WITH clause declares it over CSV: UTF-8 text of <see cref="TextBytes"/> bytes.</summary>
     public string CsvWithType => string.Create(CultureInfo.InvariantCulture, $"varchar({TextBytes}) COLLATE {SqlTypeMap.TextCollation}");
 
-    /// <summary>The column as the OPENROWSET WITH clause declares it over Parquet: the view type, strings with the UTF-8 collation.</summary>
-    public string ParquetWithType => Conversion == SqlTextConversion.None ? CsvWithType : TypeName;
+    /// <summary>
+    /// Whether a Parquet file holds the column as UTF-8 text: strings, and the types no Parquet type is read as
+    /// (uniqueidentifier, datetimeoffset), which the view converts from text as it does over CSV.
+    /// </summary>
+    public bool ParquetHoldsText => Conversion is SqlTextConversion.None or SqlTextConversion.Iso8601WithZone || TypeName == "uniqueidentifier";
+
+    /// <summary>The column as the OPENROWSET WITH clause declares it over Parquet: the view type, or UTF-8 text (see <see cref="ParquetHoldsText"/>).</summary>
+    public string ParquetWithType => ParquetHoldsText ? CsvWithType : TypeName;
 }
 
 /// <summary>

@@ -12,7 +12,18 @@ namespace CustomerInsightsSynapse.Core.Sql;
 /// <param name="Row">The data row, counted from 1 after skipped lines and the header.</param>
 /// <param name="Bytes">The value's length in UTF-8 bytes.</param>
 /// <param name="Limit">The column's width in bytes (<see cref="SqlColumnType.TextBytes"/>).</param>
-public sealed record Utf8ColumnWidthViolation(string Entity, string Partition, string Attribute, long Row, long Bytes, int Limit);
+public sealed record Utf8ColumnWidthViolation(string Entity, string Partition, string Attribute, long Row, long Bytes, int Limit)
+{
+    /// <summary>The <see cref="ErrorIds.TextValueTooLong"/> error that fails the entity's landing.</summary>
+    public CISynapseException Error() =>
+        new(
+            ErrorIds.TextValueTooLong,
+            ErrorKind.LimitsExceeded,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"The value of attribute '{SqlQuoting.Printable(Attribute)}' in row {Row} of '{SqlQuoting.Printable(Partition)}' (entity '{SqlQuoting.Printable(Entity)}') is {Bytes} bytes in UTF-8, more than the {Limit} bytes of its view column; serverless SQL would fail every query of the view, so the entity is not landed."),
+            Entity);
+}
 
 /// <summary>
 /// Finds, in the bytes of one CSV partition as they pass through the module, the first value longer than the
@@ -137,18 +148,10 @@ public sealed class Utf8ColumnWidthCheck
     /// <summary>Completes the check and throws <see cref="ErrorIds.TextValueTooLong"/> when a value is too long.</summary>
     public void ThrowIfTooLong()
     {
-        if (Complete() is not { } v)
+        if (Complete() is { } v)
         {
-            return;
+            throw v.Error();
         }
-
-        throw new CISynapseException(
-            ErrorIds.TextValueTooLong,
-            ErrorKind.LimitsExceeded,
-            string.Create(
-                CultureInfo.InvariantCulture,
-                $"The value of attribute '{SqlQuoting.Printable(v.Attribute)}' in row {v.Row} of '{SqlQuoting.Printable(v.Partition)}' (entity '{SqlQuoting.Printable(v.Entity)}') is {v.Bytes} bytes in UTF-8, more than the {v.Limit} bytes of its view column; serverless SQL would fail every query of the view, so the entity is not landed."),
-            v.Entity);
     }
 
     private void Read(byte b)

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using CustomerInsightsSynapse.Completers;
 using CustomerInsightsSynapse.Core.Export;
+using CustomerInsightsSynapse.Core.Lake;
 using CustomerInsightsSynapse.Core.Sql;
 using CustomerInsightsSynapse.Infrastructure;
 using CustomerInsightsSynapse.Models;
@@ -51,6 +52,14 @@ public sealed class NewCISynapseExportCommand : CISynapseCmdlet
     [ValidateSet(nameof(Core.Sql.DeploymentMode.Apply), nameof(Core.Sql.DeploymentMode.ScriptOnly))]
     public string DeploymentMode { get; set; } = nameof(Core.Sql.DeploymentMode.Apply);
 
+    [Parameter]
+    [ValidateSet(nameof(LandingFormat.Csv), nameof(LandingFormat.Parquet))]
+    public string LandAs { get; set; } = nameof(LandingFormat.Csv);
+
+    [Parameter]
+    [ValidateSet(nameof(InvalidValueAction.Fail), nameof(InvalidValueAction.Null))]
+    public string InvalidValue { get; set; } = nameof(InvalidValueAction.Fail);
+
     protected override void ExecuteCmdlet()
     {
         var source = EntitySource.Resolve(Source, SessionState.Path);
@@ -65,6 +74,8 @@ public sealed class NewCISynapseExportCommand : CISynapseCmdlet
         {
             QueryAccess = Enum.Parse<QueryAccessMode>(QueryAccessMode, ignoreCase: true),
             Deployment = Enum.Parse<DeploymentMode>(DeploymentMode, ignoreCase: true),
+            LandAs = Enum.Parse<LandingFormat>(LandAs, ignoreCase: true),
+            InvalidValue = Enum.Parse<InvalidValueAction>(InvalidValue, ignoreCase: true),
         };
         var created = RunAsCaller((caller, context) => service.CreateAsync(request, caller, context));
         WriteObject(new CISynapseExport(created, store.Location, detailed: false));

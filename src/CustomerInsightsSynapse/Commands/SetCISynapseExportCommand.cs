@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using CustomerInsightsSynapse.Completers;
 using CustomerInsightsSynapse.Core.Export;
+using CustomerInsightsSynapse.Core.Lake;
 using CustomerInsightsSynapse.Infrastructure;
 using CustomerInsightsSynapse.Models;
 
@@ -49,6 +50,14 @@ public sealed class SetCISynapseExportCommand : CISynapseCmdlet
     public string? DisplayName { get; set; }
 
     [Parameter]
+    [ValidateSet(nameof(LandingFormat.Csv), nameof(LandingFormat.Parquet))]
+    public string? LandAs { get; set; }
+
+    [Parameter]
+    [ValidateSet(nameof(InvalidValueAction.Fail), nameof(InvalidValueAction.Null))]
+    public string? InvalidValue { get; set; }
+
+    [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void ExecuteCmdlet()
@@ -61,6 +70,8 @@ public sealed class SetCISynapseExportCommand : CISynapseCmdlet
             Entities = Entity,
             AddEntities = AddEntity,
             RemoveEntities = RemoveEntity,
+            LandAs = LandAs is null ? null : Enum.Parse<LandingFormat>(LandAs, ignoreCase: true),
+            InvalidValue = InvalidValue is null ? null : Enum.Parse<InvalidValueAction>(InvalidValue, ignoreCase: true),
         };
         var store = StoreSession.Open();
         if (!ShouldProcess($"{Name} in {store.Location}", "Change export: " + Describe(change)))
@@ -102,6 +113,16 @@ public sealed class SetCISynapseExportCommand : CISynapseCmdlet
         if (change.DisplayName is not null)
         {
             parts.Add($"display name '{change.DisplayName}'");
+        }
+
+        if (change.LandAs is not null)
+        {
+            parts.Add($"land as {change.LandAs} from the next run (every entity is landed again)");
+        }
+
+        if (change.InvalidValue is not null)
+        {
+            parts.Add($"values that do not convert to Parquet: {change.InvalidValue}");
         }
 
         return parts.Count == 0 ? "nothing" : string.Join("; ", parts);

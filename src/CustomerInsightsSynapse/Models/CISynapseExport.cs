@@ -19,6 +19,8 @@ public sealed class CISynapseExport
         Entities = e.Entities.ToArray();
         QueryAccessMode = e.QueryAccess.ToString();
         DeploymentMode = e.Deployment.ToString();
+        LandAs = e.LandAs.ToString();
+        InvalidValue = e.InvalidValue.ToString();
         CreatedBy = e.CreatedBy;
         CreatedOn = e.CreatedOn;
         ModifiedBy = e.ModifiedBy;
@@ -57,6 +59,12 @@ public sealed class CISynapseExport
 
     /// <summary>Apply (run the SQL) or ScriptOnly (only save it).</summary>
     public string DeploymentMode { get; }
+
+    /// <summary>Csv (the files as they are) or Parquet (local CSV partitions converted to typed Parquet while landing).</summary>
+    public string LandAs { get; }
+
+    /// <summary>Fail or Null: what landing as Parquet does with a value that does not convert to its column's type.</summary>
+    public string InvalidValue { get; }
 
     /// <summary>With -Detailed: entities taken out of the selection, when, and the database they were last fed into.</summary>
     public CISynapseRemovedEntity[]? RemovedEntities { get; }

@@ -119,11 +119,11 @@ public sealed class ParquetFooterTests
 }
 
 [Collection(AzuriteCollection.Name)]
-public sealed class ParquetLandingTests : IDisposable
+public sealed class ParquetSourceLandingTests : IDisposable
 {
     private readonly LakeScenario _lake;
 
-    public ParquetLandingTests(AzuriteFixture azurite) => _lake = new LakeScenario(azurite);
+    public ParquetSourceLandingTests(AzuriteFixture azurite) => _lake = new LakeScenario(azurite);
 
     public void Dispose() => _lake.Dispose();
 

@@ -42,6 +42,25 @@ internal sealed class RunRecordStep(DefinitionStore store, LakeFiles files)
         };
     }
 
+    /// <summary>
+    /// Values written as NULL while landing as Parquet with <c>-InvalidValue Null</c>, per entity and column (only
+    /// entities whose new snapshot is current), each also a warning naming a few of the values.
+    /// </summary>
+    public static IReadOnlyList<UnconvertedValues> NulledWhileLanding(LandingResult landing, List<string> warnings)
+    {
+        var nulled = new List<UnconvertedValues>();
+        foreach (var entity in landing.Entities.Where(e => e.Action == LandingAction.Landed))
+        {
+            foreach (var column in entity.NulledValues)
+            {
+                nulled.Add(new UnconvertedValues(entity.Entity, column.Column, column.Count));
+                warnings.Add($"Entity '{entity.Entity}': {column.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} values of column '{column.Column}' do not convert to {column.ViewType} and were landed as NULL (-InvalidValue Null), for example {string.Join(", ", column.Samples.Take(3).Select(s => "'" + Sql.SqlQuoting.Printable(s) + "'"))}.");
+            }
+        }
+
+        return nulled;
+    }
+
     /// <summary>Failed when the SQL failed or every entity failed; PartiallySucceeded when some did; otherwise Succeeded (nothing changed included).</summary>
     public static ExportRunStatus StatusOf(IReadOnlyList<EntityRunRecord> entities, CISynapseException? sqlError)
     {

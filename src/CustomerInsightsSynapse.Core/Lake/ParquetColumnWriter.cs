@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using CustomerInsightsSynapse.Core.Cdm;
+using CustomerInsightsSynapse.Core.Sql;
+using Parquet;
+using Parquet.Data;
+using Parquet.Schema;
+
+namespace CustomerInsightsSynapse.Core.Lake;
+
+/// <summary>A text value wider than its view column, found while converting (the entity is then not landed).</summary>
+internal sealed record TooLongValue(string Attribute, long Row, long Bytes, int Limit);
+
+/// <summary>
+/// One attribute's values of the row group being converted, and the Parquet field they are written as. The field
+/// is chosen from the attribute's view type (<see cref="SqlTypeMap.Map"/>), so the Parquet type is the one the view
+/// declares: strings, json and unknown types UTF-8 text; smallint INT32 (INT_16); int INT32; bigint INT64; float
+/// DOUBLE; real FLOAT; bit BOOLEAN; decimal(p,s) DECIMAL(p,s) in fixed-length bytes; date DATE; datetime2(7) INT64
+/// TIMESTAMP(NANOS) holding the UTC value (not marked adjusted to UTC: the view's datetime2 carries no zone, so a
+/// reader sees exactly the view's value); time(7) INT64 TIME(NANOS). Parquet has no type serverless reads as
+/// uniqueidentifier or datetimeoffset from text, so GUIDs and dates with offsets are written as checked, canonical
+/// UTF-8 text (<see cref="SqlColumnType.ParquetHoldsText"/>) and the view converts them as it does over CSV.
+/// </summary>
+internal abstract class ParquetColumnWriter
+{
+    /// <summary>Values of one column named in an error or a warning.</summary>
+    public const int SampleLimit = 10;
+
+    private const int SampleLength = 100;
+
+    private readonly List<string> _samples = [];
+
+    protected ParquetColumnWriter(CdmAttribute attribute, SqlColumnType type, DataField field)
+    {
+        Attribute = attribute;
+        Type = type;
+        Field = field;
+    }
+
+    public CdmAttribute Attribute { get; }
+
+    public SqlColumnType Type { get; }
+
+    public DataField Field { get; }
+
+    /// <summary>Non-empty values that did not convert, in the whole partition.</summary>
+    public long Invalid { get; private set; }
+
+    /// <summary>The first <see cref="SampleLimit"/> of them (each cut to 100 characters).</summary>
+    public IReadOnlyList<string> Samples => _samples;
+
+    /// <summary>The first text value wider than the view column, if any.</summary>
+    public TooLongValue? TooLong { get; protected set; }
+
+    public static ParquetColumnWriter For(CdmAttribute attribute)
+    {
+        var type = SqlTypeMap.Map(attribute);
+        var name = attribute.Name;
+        if (type.ParquetHoldsText)
+        {
+            return type.Conversion switch
+            {
+                SqlTextConversion.None => new TextColumn(attribute, type, null),
+                SqlTextConversion.Iso8601WithZone => new TextColumn(attribute, type, t => ParquetValueParser.TryParseDateTimeOffset(t, out var v) ? ParquetValueParser.FormatDateTimeOffset(v) : null),
+                _ => new TextColumn(attribute, type, t => ParquetValueParser.TryParseGuid(t, out var v) ? v.ToString("D") : null),
+            };
+        }
+
+        var typeName = type.TypeName;
+        return typeName switch
+        {
+            "smallint" => new ValueColumn<short>(attribute, type, new DataField<short?>(name), (string t, out short v) =>
+            {
+                var ok = ParquetValueParser.TryParseInt64(t, short.MinValue, short.MaxValue, out var l);
+                v = (short)l;
+                return ok;
+            }),
+            "int" => new ValueColumn<int>(attribute, type, new DataField<int?>(name), (string t, out int v) =>
+            {
+                var ok = ParquetValueParser.TryParseInt64(t, int.MinValue, int.MaxValue, out var l);
+                v = (int)l;
+                return ok;
+            }),
+            "bigint" => new ValueColumn<long>(attribute, type, new DataField<long?>(name), (string t, out long v) => ParquetValueParser.TryParseInt64(t, long.MinValue, long.MaxValue, out v)),
+            "float" => new ValueColumn<double>(attribute, type, new DataField<double?>(name), (string t, out double v) => ParquetValueParser.TryParseDouble(t, out v)),
+            "real" => new ValueColumn<float>(attribute, type, new DataField<float?>(name), (string t, out float v) => ParquetValueParser.TryParseSingle(t, out v)),
+            "bit" => new ValueColumn<bool>(attribute, type, new DataField<bool?>(name), (string t, out bool v) => ParquetValueParser.TryParseBoolean(t, out v)),
+            "date" => new ValueColumn<DateOnly>(attribute, type, new DataField<DateOnly?>(name), (string t, out DateOnly v) => ParquetValueParser.TryParseDate(t, out v)),
+            "datetime2(7)" => new ValueColumn<DateTime>(
+                attribute,
+                type,
+                new DateTimeDataField(name, DateTimeFormat.Timestamp, isAdjustedToUTC: false, unit: DateTimeTimeUnit.Nanos, isNullable: true),
+                (string t, out DateTime v) =>
+                {
+                    var ok = ParquetValueParser.TryParseDateTimeUtc(t, out v);
+                    v = DateTime.SpecifyKind(v, DateTimeKind.Unspecified);
+                    return ok;
+                }),
+            "time(7)" => new ValueColumn<long>(attribute, type, new TimeDataField(name, TimeUnitPrecision.Nanos, isNullable: true) { IsAdjustedToUtc = false }, (string t, out long v) =>
+            {
+                var ok = ParquetValueParser.TryParseTime(t, out var time);
+                v = time.Ticks * 100;
+                return ok;
+            }),
+            _ when typeName.StartsWith("decimal(", StringComparison.Ordinal) => DecimalColumn(attribute, type),
+            _ => throw new InvalidOperationException($"The view type '{typeName}' of attribute '{name}' has no Parquet type."),
+        };
+    }
+
+    /// <summary>Adds a value as read from the file: null for an unquoted empty field (or a field the row lacks).</summary>
+    public void Add(string? text, long row)
+    {
+        if (text is null || (Type.Conversion != SqlTextConversion.None && ParquetValueParser.Trim(text).IsEmpty))
+        {
+            AddNull();
+        }
+        else if (!TryAdd(text, row))
+        {
+            Invalid++;
+            if (_samples.Count < SampleLimit)
+            {
+                _samples.Add(text.Length > SampleLength ? text[..SampleLength] + "…" : text);
+            }
+
+            AddNull();
+        }
+    }
+
+    public abstract Task WriteAsync(ParquetRowGroupWriter writer, CancellationToken cancellationToken);
+
+    /// <summary>Empties the buffer for the next row group (its storage is kept).</summary>
+    public abstract void Clear();
+
+    protected abstract bool TryAdd(string text, long row);
+
+    protected abstract void AddNull();
+
+    private static ParquetColumnWriter DecimalColumn(CdmAttribute attribute, SqlColumnType type)
+    {
+        var parts = type.TypeName["decimal(".Length..^1].Split(',');
+        var precision = int.Parse(parts[0], CultureInfo.InvariantCulture);
+        var scale = int.Parse(parts[1], CultureInfo.InvariantCulture);
+        return new ValueColumn<BigDecimal>(attribute, type, new BigDecimalDataField(attribute.Name, precision, scale, isNullable: true), (string t, out BigDecimal v) =>
+        {
+            var ok = ParquetValueParser.TryParseDecimal(t, precision, scale, out var unscaled);
+            v = new BigDecimal(ok ? unscaled : BigInteger.Zero, precision, scale);
+            return ok;
+        });
+    }
+
+    internal delegate bool Parse<T>(string text, out T value);
+
+    private sealed class ValueColumn<T>(CdmAttribute attribute, SqlColumnType type, DataField field, Parse<T> parse) : ParquetColumnWriter(attribute, type, field)
+        where T : struct
+    {
+        private T?[] _values = new T?[1024];
+        private int _count;
+
+        public override Task WriteAsync(ParquetRowGroupWriter writer, CancellationToken cancellationToken) =>
+            writer.WriteAsync<T>(Field, new ReadOnlyMemory<T?>(_values, 0, _count), cancellationToken: cancellationToken);
+
+        public override void Clear() => _count = 0;
+
+        protected override bool TryAdd(string text, long row)
+        {
+            if (!parse(text, out var value))
+            {
+                return false;
+            }
+
+            Append(value);
+            return true;
+        }
+
+        protected override void AddNull() => Append(null);
+
+        private void Append(T? value)
+        {
+            if (_count == _values.Length)
+            {
+                Array.Resize(ref _values, _values.Length * 2);
+            }
+
+            _values[_count++] = value;
+        }
+    }
+
+    /// <summary>UTF-8 text, optionally checked and rewritten by <c>canonical</c> (null: does not convert); never wider than the view column.</summary>
+    private sealed class TextColumn(CdmAttribute attribute, SqlColumnType type, Func<string, string?>? canonical)
+        : ParquetColumnWriter(attribute, type, new DataField<string>(attribute.Name, true))
+    {
+        private readonly List<string?> _values = new(1024);
+
+        public override Task WriteAsync(ParquetRowGroupWriter writer, CancellationToken cancellationToken) =>
+            writer.WriteAsync(Field, _values!);
+
+        public override void Clear() => _values.Clear();
+
+        protected override bool TryAdd(string text, long row)
+        {
+            var value = text;
+            if (canonical is not null)
+            {
+                value = canonical(text);
+                if (value is null)
+                {
+                    return false;
+                }
+            }
+            else if (value.Length * 3 > Type.TextBytes && TooLong is null)
+            {
+                var bytes = Encoding.UTF8.GetByteCount(value);
+                if (bytes > Type.TextBytes)
+                {
+                    TooLong = new TooLongValue(Attribute.Name, row, bytes, Type.TextBytes);
+                }
+            }
+
+            _values.Add(value);
+            return true;
+        }
+
+        protected override void AddNull() => _values.Add(null);
+    }
+}
