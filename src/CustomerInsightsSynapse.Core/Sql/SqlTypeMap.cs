@@ -32,7 +32,7 @@ public sealed record SqlColumnType(string TypeName, int TextBytes, SqlTextConver
     /// <summary>The column as the OPENROWSET WITH clause declares it over CSV: UTF-8 text of <see cref="TextBytes"/> bytes.</summary>
     public string CsvWithType => string.Create(CultureInfo.InvariantCulture, $"varchar({TextBytes}) COLLATE {SqlTypeMap.TextCollation}");
 
-    /// <summary>The column as the OPENROWSET WITH clause declares it over Parquet: the view type, strings with the UTF-8 collation.</summary>
+    /// <summary>Over Parquet whose footers were not read (see <see cref="ParquetViewColumns"/>): the view type, strings with the UTF-8 collation.</summary>
     public string ParquetWithType => Conversion == SqlTextConversion.None ? CsvWithType : TypeName;
 }
 
