@@ -1,3 +1,4 @@
+using Parquet.Schema;
 using Parquet.Serialization;
 
 namespace AzureEmulator.Tests;
@@ -34,6 +35,26 @@ public sealed class ParquetTypeCompatibilityTests
         Assert.Equal(
             [[42, 12.34m, Guid.Parse("00000000-0000-4000-8000-000000000001")], [null, -0.5m, null]],
             rows.Select(r => r.ToArray()));
+    }
+
+    [Fact]
+    public async Task ATimestampNotAdjustedToUtcIsBigintAsDocumented()
+    {
+        using var parquet = new MemoryStream();
+        var field = new DateTimeDataField("At", DateTimeFormat.Timestamp, isAdjustedToUTC: false);
+        await ParquetSerializer.SerializeUntypedAsync(
+            [new Dictionary<string, object?> { ["At"] = new DateTime(1970, 1, 1, 0, 0, 1, DateTimeKind.Unspecified) }],
+            new ParquetSchema(field),
+            parquet);
+        var sql = new SqlQueryFixture();
+        sql.Files.Add("lakeacct", "exports", "L/part.parquet", parquet.ToArray());
+        const string From = "FROM OPENROWSET(BULK 'L/*.parquet', DATA_SOURCE = 'Lake', FORMAT = 'PARQUET')";
+
+        var refused = sql.Error($"SELECT * {From} WITH (At datetime2(7)) AS r");
+        var (_, rows) = sql.Query($"SELECT r.At {From} WITH (At bigint) AS r");
+
+        Assert.Equal(15816, refused.Number);
+        Assert.Equal(1_000L, Assert.Single(rows)[0]); // Parquet.Net writes DateTimeFormat.Timestamp in MILLIS
     }
 
     private static string Query(string with, string select) =>

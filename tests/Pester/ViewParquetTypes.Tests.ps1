@@ -19,39 +19,6 @@ BeforeAll {
     $null = New-CISynapseConnection -Name 'lake' -DisplayName 'Synapse' -SubscriptionId $sub -ResourceGroupName $rg `
         -WorkspaceName $Prepared.synapseWorkspaces[0].name -StorageAccountName $Account -Container $Container
 
-    # Parquet files written with the emulator's Parquet.Net in a load context of its own: each column gets the
-    # physical type of its .NET type (long: INT64, double: DOUBLE, string: BYTE_ARRAY UTF8).
-    $script:ParquetFolder = Get-ChildItem -Path (Join-Path $PSScriptRoot '../AzureEmulator/bin/*/net10.0/Parquet.dll') |
-        Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1 | ForEach-Object DirectoryName
-    $script:ParquetContext = [System.Runtime.Loader.AssemblyLoadContext]::new('cisynapse-test-parquet-types')
-    $ParquetContext.add_Resolving({
-            param($context, $name)
-            $candidate = Join-Path $ParquetFolder "$($name.Name).dll"
-            if (Test-Path -LiteralPath $candidate) { $context.LoadFromAssemblyPath($candidate) } else { $null }
-        })
-
-    function Write-ParquetFile([string] $Path, [object[]] $Columns, [hashtable[]] $Rows) {
-        $parquet = $ParquetContext.LoadFromAssemblyPath((Join-Path $ParquetFolder 'Parquet.dll'))
-        $fields = [System.Array]::CreateInstance($parquet.GetType('Parquet.Schema.Field'), $Columns.Count)
-        for ($i = 0; $i -lt $Columns.Count; $i++) {
-            $fields[$i] = [Activator]::CreateInstance($parquet.GetType('Parquet.Schema.DataField'), @($Columns[$i].Name, $Columns[$i].Type, $true, $false, $null))
-        }
-        $schema = [Activator]::CreateInstance($parquet.GetType('Parquet.Schema.ParquetSchema'), @(, $fields))
-        $records = [System.Collections.Generic.List[System.Collections.Generic.IDictionary[string, object]]]::new()
-        foreach ($row in $Rows) {
-            $record = [System.Collections.Generic.Dictionary[string, object]]::new()
-            foreach ($key in $row.Keys) { $record[$key] = $row[$key] }
-            $records.Add($record)
-        }
-        $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $Path)
-        $stream = [System.IO.File]::Create($Path)
-        try {
-            $parquet.GetType('Parquet.Serialization.ParquetSerializer').GetMethod('SerializeUntypedAsync').Invoke(
-                $null, @($records, $schema, $stream, $null, $null, [System.Threading.CancellationToken]::None)).GetAwaiter().GetResult()
-        }
-        finally { $stream.Dispose() }
-    }
-
     function Write-ModelJson([string] $Folder, [object[]] $Entities) {
         [ordered]@{ name = 'CustomerInsights'; version = '1.0'; entities = @($Entities) } | ConvertTo-Json -Depth 10 |
             Set-Content -LiteralPath (Join-Path $Folder 'model.json') -Encoding utf8NoBOM
@@ -66,11 +33,11 @@ BeforeAll {
         [ordered]@{ name = 'Seen'; dataType = 'dateTime' }
     )
     $script:Folder = Join-Path $TestDrive 'typed'
-    Write-ParquetFile (Join-Path $Folder 'Typed/2026/11/28/part-0.parquet') $Columns @(
+    Write-CISynapseTestParquetFile (Join-Path $Folder 'Typed/2026/11/28/part-0.parquet') $Columns @(
         @{ Count = [long]42; Amount = [double]12.34; Key = '00000000-0000-4000-8000-000000000001'; Name = 'first' }
         @{ Count = [long]-7; Amount = [double]-0.5; Key = ''; Name = $null }
     )
-    Write-ParquetFile (Join-Path $Folder 'Typed/part-1.parquet') $Columns @(
+    Write-CISynapseTestParquetFile (Join-Path $Folder 'Typed/part-1.parquet') $Columns @(
         @{ Count = [long]2147483647; Amount = [double]99999999.99; Key = '00000000-0000-4000-8000-000000000003'; Name = 'third' }
     )
     $partitions = @(
@@ -124,10 +91,10 @@ Describe 'Parquet views typed from the landed files'' footers' {
     It 'fails an incompatible column with IncompatibleParquetColumn before the view moves, keeping the previous snapshot' {
         $previous = ($FirstRun.Entities | Where-Object Entity -EQ 'Typed').SnapshotId
         $doubleCount = @(@{ Name = 'Count'; Type = [double] }) + $Columns[1..3]
-        Write-ParquetFile (Join-Path $Folder 'Typed/part-1.parquet') $doubleCount @(
+        Write-CISynapseTestParquetFile (Join-Path $Folder 'Typed/part-1.parquet') $doubleCount @(
             @{ Count = [double]1.5; Amount = [double]1; Key = '00000000-0000-4000-8000-000000000009'; Name = 'changed' }
         )
-        Write-ParquetFile (Join-Path $Folder 'Typed/2026/11/28/part-0.parquet') $doubleCount @(
+        Write-CISynapseTestParquetFile (Join-Path $Folder 'Typed/2026/11/28/part-0.parquet') $doubleCount @(
             @{ Count = [double]2.5; Amount = [double]2; Key = '00000000-0000-4000-8000-000000000008'; Name = 'changed' }
         )
 

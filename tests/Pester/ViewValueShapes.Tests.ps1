@@ -78,39 +78,6 @@ BeforeAll {
             Set-Content -LiteralPath (Join-Path $Folder 'model.json') -Encoding utf8NoBOM
     }
 
-    # A Parquet file through the emulator's Parquet.Net (the module ships none), loaded with its dependencies into a
-    # load context of its own: each column written with the physical type of its .NET type (long: INT64, double: DOUBLE,
-    # string: BYTE_ARRAY UTF8).
-    $script:ParquetFolder = Get-ChildItem -Path (Join-Path $PSScriptRoot '../AzureEmulator/bin/*/net10.0/Parquet.dll') |
-        Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1 | ForEach-Object DirectoryName
-    $script:ParquetContext = [System.Runtime.Loader.AssemblyLoadContext]::new('cisynapse-test-parquet')
-    $ParquetContext.add_Resolving({
-            param($context, $name)
-            $candidate = Join-Path $ParquetFolder "$($name.Name).dll"
-            if (Test-Path -LiteralPath $candidate) { $context.LoadFromAssemblyPath($candidate) } else { $null }
-        })
-
-    function Write-ParquetFile([string] $Path, [object[]] $Columns, [hashtable[]] $Rows) {
-        $parquet = $ParquetContext.LoadFromAssemblyPath((Join-Path $ParquetFolder 'Parquet.dll'))
-        $fields = [System.Array]::CreateInstance($parquet.GetType('Parquet.Schema.Field'), $Columns.Count)
-        for ($i = 0; $i -lt $Columns.Count; $i++) {
-            $fields[$i] = [Activator]::CreateInstance($parquet.GetType('Parquet.Schema.DataField'), @($Columns[$i].Name, $Columns[$i].Type, $true, $false, $null))
-        }
-        $schema = [Activator]::CreateInstance($parquet.GetType('Parquet.Schema.ParquetSchema'), @(, $fields))
-        $records = [System.Collections.Generic.List[System.Collections.Generic.IDictionary[string, object]]]::new()
-        foreach ($row in $Rows) {
-            $record = [System.Collections.Generic.Dictionary[string, object]]::new()
-            foreach ($key in $row.Keys) { $record[$key] = $row[$key] }
-            $records.Add($record)
-        }
-        $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $Path)
-        $stream = [System.IO.File]::Create($Path)
-        try {
-            $parquet.GetType('Parquet.Serialization.ParquetSerializer').GetMethod('SerializeUntypedAsync').Invoke(
-                $null, @($records, $schema, $stream, $null, $null, [System.Threading.CancellationToken]::None)).GetAwaiter().GetResult()
-        }
-        finally { $stream.Dispose() }
-    }
 
     # The model.json folder: Shapes over nested, '_'-named and plain partitions; Empty without partitions.
     $script:ShapesFolder = Join-Path $TestDrive 'shapes'
@@ -225,7 +192,7 @@ Describe 'Every value shape reads back exactly through the serverless SQL endpoi
             @{ Count = [long]9007199254740993; Ratio = [double]0.1; Name = $OutsideBmp }
             @{ Count = [long]-1; Ratio = [double]-2.5E-300; Name = $null }
         )
-        Write-ParquetFile (Join-Path $folder 'Measures/2026/11/28/part.parquet') $columns $rows
+        Write-CISynapseTestParquetFile (Join-Path $folder 'Measures/2026/11/28/part.parquet') $columns $rows
         $typed = @([ordered]@{ name = 'Count'; dataType = 'int64' }, [ordered]@{ name = 'Ratio'; dataType = 'double' }, [ordered]@{ name = 'Name'; dataType = 'string' })
         Write-ModelJson $folder @(
             [ordered]@{ '$type' = 'LocalEntity'; name = 'Measures'; attributes = $typed; partitions = @([ordered]@{ name = 'measures'; location = 'Measures/2026/11/28/part.parquet' }) }

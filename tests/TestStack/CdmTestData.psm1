@@ -150,5 +150,45 @@ function Get-CISynapseTestBlobContent {
     $response.RawContentStream.ToArray()
 }
 
+$script:ParquetContext = $null
+
+function Write-CISynapseTestParquetFile {
+    <#
+    A Parquet file written with the emulator's Parquet.Net (the module's tests load it into a load context of their
+    own): each column gets the physical type of its .NET type (long: INT64, double: DOUBLE, string: BYTE_ARRAY UTF8).
+    Columns are @{ Name; Type }, rows are hashtables of column name to value.
+    #>
+    param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [object[]] $Columns, [Parameter(Mandatory)] [hashtable[]] $Rows)
+    $folder = Get-ChildItem -Path (Join-Path $PSScriptRoot '../AzureEmulator/bin/*/net10.0/Parquet.dll') |
+        Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1 | ForEach-Object DirectoryName
+    if (-not $script:ParquetContext) {
+        $script:ParquetContext = [System.Runtime.Loader.AssemblyLoadContext]::new('cisynapse-test-parquet')
+        $script:ParquetContext.add_Resolving({
+                param($context, $name)
+                $candidate = Join-Path $folder "$($name.Name).dll"
+                if (Test-Path -LiteralPath $candidate) { $context.LoadFromAssemblyPath($candidate) } else { $null }
+            }.GetNewClosure())
+    }
+    $parquet = $script:ParquetContext.LoadFromAssemblyPath((Join-Path $folder 'Parquet.dll'))
+    $fields = [System.Array]::CreateInstance($parquet.GetType('Parquet.Schema.Field'), $Columns.Count)
+    for ($i = 0; $i -lt $Columns.Count; $i++) {
+        $fields[$i] = [Activator]::CreateInstance($parquet.GetType('Parquet.Schema.DataField'), @($Columns[$i].Name, $Columns[$i].Type, $true, $false, $null))
+    }
+    $schema = [Activator]::CreateInstance($parquet.GetType('Parquet.Schema.ParquetSchema'), @(, $fields))
+    $records = [System.Collections.Generic.List[System.Collections.Generic.IDictionary[string, object]]]::new()
+    foreach ($row in $Rows) {
+        $record = [System.Collections.Generic.Dictionary[string, object]]::new()
+        foreach ($key in $row.Keys) { $record[$key] = $row[$key] }
+        $records.Add($record)
+    }
+    $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $Path)
+    $stream = [System.IO.File]::Create($Path)
+    try {
+        $parquet.GetType('Parquet.Serialization.ParquetSerializer').GetMethod('SerializeUntypedAsync').Invoke(
+            $null, @($records, $schema, $stream, $null, $null, [System.Threading.CancellationToken]::None)).GetAwaiter().GetResult()
+    }
+    finally { $stream.Dispose() }
+}
+
 Export-ModuleMember -Function New-CISynapseTestCdmFolder, Get-CISynapseTestEntityName, Get-CISynapseTestBlobEndpoint, Invoke-CISynapseTestBlobRequest,
-    New-CISynapseTestBlobContainer, Get-CISynapseTestBlob, Get-CISynapseTestBlobContent
+    New-CISynapseTestBlobContainer, Get-CISynapseTestBlob, Get-CISynapseTestBlobContent, Write-CISynapseTestParquetFile

@@ -139,6 +139,11 @@ public static class ParquetFooter
             warnings.Add($"Entity '{plan.Name}' would not land: {ex.Message}");
             return null;
         }
+        catch (Exception ex) when (ex is RequestFailedException or IOException or UnauthorizedAccessException)
+        {
+            warnings.Add($"Entity '{plan.Name}': the footers of its Parquet files could not be read ({LakeErrors.FirstLine(ex)}); the plan's view shows the CDM types.");
+            return null;
+        }
     }
 
     /// <summary>Ranged GETs of a blob, each on condition that it is still the version <paramref name="ifMatch"/> when given.</summary>

@@ -11,7 +11,8 @@ namespace CustomerInsightsSynapse.Core.Sql;
 /// case-insensitive collation), for <see cref="QueryAccessMode.WorkspaceIdentity"/> a master key and a managed
 /// identity credential, the reader role (in both modes), the external data source on the export's folder, and one view per
 /// landed entity. The view reads CSV columns as UTF-8 text and converts typed columns in its SELECT list (see
-/// <see cref="SqlTypeMap"/>); every landed file of the snapshot, at any depth, is read.
+/// <see cref="SqlTypeMap"/>); over Parquet it declares the types the files' footers give and converts those
+/// (<see cref="ParquetViewColumns"/>). Every landed file of the snapshot, at any depth, is read.
 /// Every name and value from input goes through <see cref="SqlQuoting"/>; every batch is parsed by
 /// <see cref="SqlScriptValidator"/> before the script is returned.
 /// </summary>

@@ -38,7 +38,10 @@ public sealed record SqlColumnType(string TypeName, int TextBytes, SqlTextConver
     /// </summary>
     public bool ParquetHoldsText => Conversion is SqlTextConversion.None or SqlTextConversion.Iso8601WithZone || TypeName == "uniqueidentifier";
 
-    /// <summary>The column as the OPENROWSET WITH clause declares it over Parquet: the view type, or UTF-8 text (see <see cref="ParquetHoldsText"/>).</summary>
+    /// <summary>
+    /// Over Parquet whose footers were not read (files this module converted, or landed before footers were read; see
+    /// <see cref="ParquetViewColumns"/>): the view type, or UTF-8 text (see <see cref="ParquetHoldsText"/>).
+    /// </summary>
     public string ParquetWithType => ParquetHoldsText ? CsvWithType : TypeName;
 }
 

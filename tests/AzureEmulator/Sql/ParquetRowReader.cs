@@ -7,7 +7,8 @@ namespace AzureEmulator.Sql;
 /// <summary>
 /// Parquet through Parquet.Net with the type mapping of develop-openrowset ("Type mapping for Parquet"): BOOLEAN→bit,
 /// INT32→int (INT(8)/INT(16)→tinyint/smallint, DATE→date), INT64→bigint, FLOAT→real, DOUBLE→float, DECIMAL→decimal,
-/// BYTE_ARRAY UTF8/STRING→varchar/nvarchar, INT96 and INT64 TIMESTAMP→datetime2, TIME→time, UUID→uniqueidentifier.
+/// BYTE_ARRAY UTF8/STRING→varchar/nvarchar, INT96 and INT64 TIMESTAMP adjusted to UTC→datetime2 (not adjusted: bigint),
+/// TIME→time, UUID→uniqueidentifier.
 /// A WITH type outside that mapping fails ("Column 'x' of type 'INT' is not compatible with external data type
 /// 'Parquet physical type: DOUBLE'"); names bind case-sensitively and a name not in the file reads as NULL.
 /// </summary>
@@ -40,7 +41,9 @@ internal sealed class ParquetRowReader(ISqlFileStore files)
                 {
                     if (fields[i] is { } field && row.TryGetValue(field.Name, out var value))
                     {
-                        values[i] = Value(value, columns[i].Type);
+                        values[i] = LocalTimestampUnit(field) is { } unit && value is DateTime local
+                            ? (local.Ticks - DateTime.UnixEpoch.Ticks) / unit.Ticks
+                            : Value(value, columns[i].Type);
                     }
                 }
 
@@ -63,7 +66,16 @@ internal sealed class ParquetRowReader(ISqlFileStore files)
 
     private static Type ClrOf(DataField field) => Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
 
-    private static SqlType Mapped(DataField field) => ClrOf(field) switch
+    /// <summary>
+    /// The unit of an INT64 TIMESTAMP not adjusted to UTC, which the mapping reads as bigint (the count of units since
+    /// 1970, "explicitly adjust bigint value with the timezone offset before converting it to a datetime value").
+    /// </summary>
+    private static TimeSpan? LocalTimestampUnit(DataField field) =>
+        field.SchemaElement?.LogicalType?.TIMESTAMP is { IsAdjustedToUTC: false } timestamp
+            ? timestamp.Unit?.MILLIS is not null ? TimeSpan.FromMilliseconds(1) : timestamp.Unit?.MICROS is not null ? TimeSpan.FromTicks(10) : null
+            : null;
+
+    private static SqlType Mapped(DataField field) => LocalTimestampUnit(field) is not null ? SqlType.BigInt : ClrOf(field) switch
     {
         var t when t == typeof(bool) => SqlType.Bit,
         var t when t == typeof(sbyte) || t == typeof(byte) => new SqlType(SqlTypeKind.TinyInt),

@@ -211,6 +211,31 @@ public sealed class ParquetSourceLandingTests : IDisposable
         Assert.Contains("'OrderID' is INT64 (INT(64,true)) in the first and INT32 (INT(32,true)) in the second", failed.Error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WhatIfReadsTheSourceFootersOfLocalAndBlobPartitions()
+    {
+        var local = ParquetEntity(_lake.NewFolder(), "Orders", [new("OrderID", "int32")], ParquetTestFiles.Orders(10));
+        var source = _lake.Other("cdm");
+        await source.UploadBlobAsync("Orders/part.parquet", BinaryData.FromBytes(ParquetTestFiles.Orders(10)));
+        var blob = new CdmPartition($"{_lake.Endpoint}/{source.Name}/Orders/part.parquet", PartitionFormat.Parquet);
+        var etag = (await source.GetBlobClient("Orders/part.parquet").GetPropertiesAsync()).Value.ETag.ToString().Trim('"');
+        var size = (await source.GetBlobClient("Orders/part.parquet").GetPropertiesAsync()).Value.ContentLength;
+        var localPartition = local.Partitions[0];
+        var warnings = new List<string>();
+
+        var fromLocal = await ParquetFooter.PreviewColumnsAsync(_lake.Factory, Plan(local, new SourcePartition(localPartition, "part-0000.parquet", new FileInfo(localPartition.Location).Length, "v")), warnings, CancellationToken.None);
+        var fromBlob = await ParquetFooter.PreviewColumnsAsync(_lake.Factory, Plan(local with { Partitions = [blob] }, new SourcePartition(blob, "part.parquet", size, etag)), warnings, CancellationToken.None);
+        var refused = await ParquetFooter.PreviewColumnsAsync(_lake.Factory, Plan(local with { Attributes = [new("Freight", "int32")] }, new SourcePartition(localPartition, "part-0000.parquet", new FileInfo(localPartition.Location).Length, "v")), warnings, CancellationToken.None);
+
+        Assert.Equal(["OrderID", "Freight", "CustomerID"], fromLocal!.Select(c => c.Name));
+        Assert.Equal(fromLocal, fromBlob);
+        Assert.Null(refused);
+        Assert.Contains(warnings, w => w.StartsWith("Entity 'Orders' would not land: The column 'Freight'", StringComparison.Ordinal));
+    }
+
+    private static EntityPlan Plan(CdmEntity entity, SourcePartition partition) =>
+        new(entity, PlannedAction.Land, [partition], "fingerprint", null);
+
     private static CdmEntity ParquetEntity(string folder, string name, CdmAttribute[] attributes, params byte[][] files)
     {
         var dir = Directory.CreateDirectory(Path.Combine(folder, name)).FullName;
