@@ -45,7 +45,8 @@ public sealed class SqlEndpointTests
         Assert.Equal("Contact/1/**", contact["bulk"]!.GetValue<string>());
         Assert.Equal(dataSource["name"]!.GetValue<string>(), contact["dataSource"]!.GetValue<string>());
         var order = views.Single(v => v!["name"]!.GetValue<string>() == "Order")!;
-        Assert.Equal(["OrderId uniqueidentifier", "Amount decimal(38,18)"], Columns(order));
+        // Parquet whose footers were not read: a GUID is read as text (no Parquet type reads as uniqueidentifier) and converted in the SELECT list.
+        Assert.Equal(["OrderId varchar(8000)", "Amount decimal(38,18)"], Columns(order));
 
         // Every batch was recorded in the database it ran in, in order, with the master key password masked.
         var master = (await emu.AdminAsync(HttpMethod.Get, "sql/batches?database=master"))["batches"]!.AsArray();
