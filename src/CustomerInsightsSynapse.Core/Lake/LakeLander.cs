@@ -238,10 +238,10 @@ public sealed class LakeLander
         progress.Started(run.Plan.Name, partition.RelativePath);
         try
         {
-            await _transfer.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
+            var how = await _transfer.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
             run.FileDone(partition.Size);
             progress.FileDone();
-            log.Verbose($"Landed {blob.Name} ({partition.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {HowLanded(partition)}).");
+            log.Verbose($"Landed {blob.Name} ({partition.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {how}).");
             if (_options.AfterFileLanded is { } hook)
             {
                 await hook(new LandedFile(run.Plan.Name, blob.Name, partition.Size), ct).ConfigureAwait(false);
@@ -357,11 +357,6 @@ public sealed class LakeLander
             log.Warning($"Could not delete {folder} ({LakeErrors.FirstLine(ex)}).");
         }
     }
-
-    private static string HowLanded(SourcePartition partition) =>
-        CsvEncodings.TranscodedFrom(partition.Partition) is not null ? $"transcoded from {partition.Partition.Csv!.Encoding} to UTF-8"
-        : partition.IsBlob ? "server-side copy"
-        : "upload";
 
     private static EntityLandingResult Result(LakeTarget target, EntityPlan plan, List<EntityRun> runs, string snapshotId)
     {
