@@ -274,13 +274,15 @@ public sealed class LakeLander
         progress.Started(run.Plan.Name, partition.RelativePath);
         try
         {
+            string how;
             if (partition.ConvertToParquet)
             {
                 run.Nulled((await _parquet.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false)).Invalid);
+                how = "converted to Parquet while uploading";
             }
             else
             {
-                await _transfer.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
+                how = await _transfer.LandAsync(run.Plan.Entity, partition, blob, progress.BytesMoved, ct).ConfigureAwait(false);
                 if (partition.Partition.Format == PartitionFormat.Parquet)
                 {
                     run.ParquetFiles.Add(await ParquetFooter.ReadBlobAsync(blob, ct).ConfigureAwait(false));
@@ -289,7 +291,7 @@ public sealed class LakeLander
 
             run.FileDone(partition.Size);
             progress.FileDone();
-            log.Verbose($"Landed {blob.Name} ({partition.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {HowLanded(partition)}).");
+            log.Verbose($"Landed {blob.Name} ({partition.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {how}).");
             if (_options.AfterFileLanded is { } hook)
             {
                 await hook(new LandedFile(run.Plan.Name, blob.Name, partition.Size), ct).ConfigureAwait(false);
@@ -405,12 +407,6 @@ public sealed class LakeLander
             log.Warning($"Could not delete {folder} ({LakeErrors.FirstLine(ex)}).");
         }
     }
-
-    private static string HowLanded(SourcePartition partition) =>
-        partition.ConvertToParquet ? "converted to Parquet while uploading"
-        : CsvEncodings.TranscodedFrom(partition.Partition) is not null ? $"transcoded from {partition.Partition.Csv!.Encoding} to UTF-8"
-        : partition.IsBlob ? "server-side copy"
-        : "upload";
 
     private static EntityLandingResult Result(LakeTarget target, EntityPlan plan, List<EntityRun> runs, string snapshotId)
     {

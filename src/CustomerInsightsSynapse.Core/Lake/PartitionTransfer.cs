@@ -40,16 +40,21 @@ internal sealed class PartitionTransfer
         _options = options;
     }
 
-    public async Task LandAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
+    /// <summary>Lands the partition; returns how, for the log.</summary>
+    public async Task<string> LandAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
     {
-        if (source.IsBlob && CsvEncodings.TranscodedFrom(source.Partition) is null
+        var transcodedFrom = CsvEncodings.TranscodedFrom(source.Partition) is null ? null : source.Partition.Csv!.Encoding;
+        if (source.IsBlob && transcodedFrom is null
             && !(IsUtf8Csv(source) && await BlobStartsWithByteOrderMarkAsync(source, cancellationToken).ConfigureAwait(false)))
         {
             await CopyAsync(source, destination, bytesMoved, cancellationToken).ConfigureAwait(false);
-            return;
+            return "server-side copy";
         }
 
         await UploadAsync(entity, source, destination, bytesMoved, cancellationToken).ConfigureAwait(false);
+        return transcodedFrom is not null ? $"transcoded from {transcodedFrom} to UTF-8"
+            : source.IsBlob ? "downloaded and uploaded without its UTF-8 byte order mark"
+            : "upload";
     }
 
     /// <summary>

@@ -74,8 +74,9 @@ public sealed class TranscodedLandingTests : IDisposable
             new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/plain.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true)),
         ]);
         _lake.Recorder.Clear();
+        var log = new RecordingLog();
 
-        var result = await _lake.Lander().LandAsync(_lake.Target, [latin, contact], OperationContext.None);
+        var result = await _lake.Lander().LandAsync(_lake.Target, [latin, contact], new OperationContext(CancellationToken.None, new RecordingProgress(), log));
 
         Assert.All(result.Entities, e => Assert.True(e.Action == LandingAction.Landed, e.Error?.Message));
         Assert.All(result.Entities, e => Assert.Equal(0, e.TranscodedFiles));
@@ -84,6 +85,8 @@ public sealed class TranscodedLandingTests : IDisposable
         Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Contact/{result.SnapshotId}/plain.csv"));
         var copies = _lake.Recorder.Requests.Count(r => r.Method == "PUT" && r.Path.EndsWith("/plain.csv", StringComparison.Ordinal) && r.RequestLength == 0);
         Assert.Equal(1, copies);
+        Assert.Contains(log.Messages, m => m.Contains("Contact/", StringComparison.Ordinal) && m.Contains("bom.csv", StringComparison.Ordinal) && m.Contains("without its UTF-8 byte order mark", StringComparison.Ordinal));
+        Assert.Contains(log.Messages, m => m.Contains("plain.csv", StringComparison.Ordinal) && m.Contains("server-side copy", StringComparison.Ordinal));
     }
 
     [Fact]
