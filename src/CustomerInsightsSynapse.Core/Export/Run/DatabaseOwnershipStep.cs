@@ -74,13 +74,16 @@ public sealed class DatabaseOwnershipStep(DefinitionStore store, ISqlScriptRunne
 
     /// <summary>
     /// Whether the database's marker names <paramref name="me"/> exactly (export, store and container). Any failure
-    /// (no database, no marker, another owner) answers false and leaves the full claim to make or report it.
+    /// (no database, no marker, another owner) answers false and leaves the full claim to make or report it. Tried
+    /// once: a database that does not exist yet answers 4060, which the executor otherwise retries as "not yet open"
+    /// for several seconds on the first run of every new database.
     /// </summary>
     private async Task<bool> MarkedAsync(SqlEndpoint endpoint, string database, DatabaseOwner me, CancellationToken token)
     {
         try
         {
-            var rows = await sql.QueryAsync(endpoint, database, DatabaseOwnerMarker.Read(), DatabaseOwnerMarker.InvalidObjectError, options, token).ConfigureAwait(false);
+            var once = (options ?? SqlExecutorOptions.Default) with { MaxAttempts = 1 };
+            var rows = await sql.QueryAsync(endpoint, database, DatabaseOwnerMarker.Read(), DatabaseOwnerMarker.InvalidObjectError, once, token).ConfigureAwait(false);
             return rows is [var row] && DatabaseOwnerMarker.FromRow(row) == me;
         }
         catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost)

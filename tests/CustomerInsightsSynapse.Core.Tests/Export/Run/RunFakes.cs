@@ -83,6 +83,7 @@ public sealed class FakeSqlRunner : ISqlScriptRunner
     public Task<IReadOnlyList<object?[]>?> QueryAsync(SqlEndpoint endpoint, string database, SqlBatch batch, int? expectedError, SqlExecutorOptions? options, CancellationToken cancellationToken)
     {
         Queries.Enqueue(batch);
+        QueryAttempts.Enqueue((batch, (options ?? SqlExecutorOptions.Default).MaxAttempts));
         if (FailProbeOf.Any(view => batch.Text == $"SELECT TOP (1) * FROM [dbo].[{view}];"))
         {
             throw new CISynapseException(ErrorIds.SqlBatchFailed, ErrorKind.InvalidOperation, $"Batch '{batch.Name}' failed: {ProbeFailure}", database);
@@ -114,6 +115,9 @@ public sealed class FakeSqlRunner : ISqlScriptRunner
     }
 
     public ConcurrentQueue<SqlBatch> Queries { get; } = new();
+
+    /// <summary>Each query with the number of attempts its options allow.</summary>
+    public ConcurrentQueue<(SqlBatch Batch, int MaxAttempts)> QueryAttempts { get; } = new();
 }
 
 /// <summary>An export scenario whose runs land into an Azurite container, with fake prerequisites and SQL.</summary>

@@ -36,6 +36,17 @@ public sealed class SqlDeploymentTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task The_owner_marker_probe_is_tried_once_and_the_claim_that_follows_keeps_its_retries()
+    {
+        await CreateSalesAsync();
+        await _run.RunAsync();
+
+        var probes = _run.Sql.QueryAttempts.Where(q => q.Batch == DatabaseOwnerMarker.Read()).ToList();
+        Assert.Equal(1, probes[0].MaxAttempts);
+        Assert.Contains(_run.Sql.QueryAttempts, q => q.Batch.Name == "create owner marker" && q.MaxAttempts == SqlExecutorOptions.Default.MaxAttempts);
+    }
+
+    [Fact]
     public async Task One_changed_entity_sends_only_its_view()
     {
         await CreateSalesAsync();
