@@ -112,7 +112,7 @@ BeforeAll {
             $source = New-CISynapseTestCdmFolder -Path (Join-Path $TestDrive 'export-source') -Rows @{ Customer = 5; Segments = 3 }
             New-CISynapseExport -Name 'Nightly' -Connection 'Sales' -Source $source.FullName -DatabaseName 'db_canary' -Entity '*' -Verbose -Debug
             Invoke-CISynapseExport -Name 'Nightly' -Confirm:$false -Verbose -Debug
-            Set-CISynapseEmulatorSqlFault -Stack $Stack -Kind error -Count 1 -Match 'VIEW' -Message 'refused by the test'
+            Set-CISynapseEmulatorSqlFault -Stack $Stack -Kind error -Count 1 -Match 'CREATE OR ALTER VIEW' -Message 'refused by the test'
             $null = New-CISynapseTestCdmFolder -Path $source.FullName -Rows @{ Customer = 6; Segments = 4 } -Seed 2
             # A failed run is a terminating ExportRunFailed: its error record is kept to search, and the step goes on.
             try { Invoke-CISynapseExport -Name 'Nightly' -Confirm:$false -Verbose -Debug } catch { $_ }
