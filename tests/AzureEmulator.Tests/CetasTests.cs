@@ -246,6 +246,19 @@ public sealed class CetasTests : IDisposable
         Assert.Empty(_sql.Files.Names("Sales/Typed/"));
     }
 
+    [Theory]
+    [InlineData("[r].[Name] AS [Name],", "ISNULL([r].[Name], ''),", 1038)]
+    [InlineData("AS [Tiny]", "AS [Name]", 2705)]
+    public void EveryColumnNeedsADistinctName(string find, string replacement, int number)
+    {
+        _sql.Ok(Format);
+
+        var outcome = _sql.Run(Cetas("Typed", "Typed/a/", Projection.Replace(find, replacement, StringComparison.Ordinal)));
+
+        Assert.Equal(number, outcome.ErrorNumber);
+        Assert.Empty(_sql.Files.Names("Sales/Typed/"));
+    }
+
     [Fact]
     public void AFailingSelectLeavesNoFilesAndNoTable()
     {
