@@ -30,7 +30,7 @@ public sealed class StorageBandwidthCapTests
     }
 
     /// <summary>Stands in for Azurite: GET answers <see cref="Size"/> bytes; PUT reads its whole body and answers its length.</summary>
-    private static async Task<WebApplication> StartBlobStandInAsync(int port)
+    private static async Task<WebApplication> StartBlobStandInAsync(int port, Action<string>? hostSeen = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -38,6 +38,7 @@ public sealed class StorageBandwidthCapTests
         var app = builder.Build();
         app.Run(async ctx =>
         {
+            hostSeen?.Invoke(ctx.Request.Host.Value ?? string.Empty);
             if (HttpMethods.IsPut(ctx.Request.Method))
             {
                 var received = 0L;
@@ -105,6 +106,23 @@ public sealed class StorageBandwidthCapTests
         var after = await AdminAsync(HttpMethod.Get);
         Assert.Null(after["settings"]);
         Assert.Equal(0L, after["pacedBytes"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task The_proxy_forwards_the_Host_the_client_sent_so_Azurite_accepts_its_own_copy_sources()
+    {
+        var standInPort = FreePort();
+        var hosts = new List<string>();
+        await using var standIn = await StartBlobStandInAsync(standInPort, h => { lock (hosts) { hosts.Add(h); } });
+        var proxyPort = FreePort();
+        var certificate = LocalEmulator.CreateCertificate();
+        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions(BaseScenario(), certificate, 0, new Uri($"http://127.0.0.1:{standInPort}/devstoreaccount1"), SqlPort: -1) { StorageProxyPort = proxyPort });
+        using var client = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == certificate.Thumbprint });
+
+        using var response = await client.GetAsync($"https://127.0.0.1:{proxyPort}/devstoreaccount1/{Container}/blob");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([$"127.0.0.1:{proxyPort}"], hosts);
     }
 
     [Fact]

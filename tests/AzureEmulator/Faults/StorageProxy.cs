@@ -205,7 +205,9 @@ public sealed class StorageProxy : IDisposable
             }
         }
 
-        request.Headers.Host = Target.Authority;
+        // The client's Host, as a front door keeps it: Azurite serves Put Block From URL only when the copy source's
+        // authority is the Host the request was sent to (the proxy's), and then reads the source itself.
+        request.Headers.Host = ctx.Request.Host.Value;
         using var response = await _client.SendAsync(request, ctx.RequestAborted);
         if (outcome == ProxyOutcome.ResponseDropped)
         {
