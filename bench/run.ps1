@@ -42,7 +42,7 @@ $root = Split-Path -Parent $PSScriptRoot
 $allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql', 'scale', 'coldstart'
 
 # Options that take a value, and which scenarios understand them (a scenario named explicitly gets them all).
-$lakeOptions = '--small-files', '--small-size', '--large-files', '--large-size', '--rss-sizes', '--parallel-files', '--parallel-blocks', '--block-size'
+$lakeOptions = '--small-files', '--small-size', '--large-files', '--large-size', '--rss-sizes', '--parallel-files', '--parallel-blocks', '--block-size', '--single-copy-mib'
 $manifestOptions = '--entities', '--attributes'
 $scaleOptions = '--entity-counts', '--partition-counts'
 $coldStartOptions = @{ '--coldstart-entities' = 'Entities'; '--coldstart-latency' = 'LatencyMilliseconds' }
