@@ -89,8 +89,26 @@ internal sealed class PartitionTransfer
             },
             ProgressHandler = encoding is null ? new Progress(Report) : null,
         };
-        await destination.UploadAsync(stream, options, cancellationToken).ConfigureAwait(false);
-        widthCheck?.ThrowIfTooLong();
+        if (!source.IsBlob && encoding is null && source.Size <= _options.BlockSize)
+        {
+            // The SDK cannot tell the length of a checked stream and would send Put Block and Put Block List: a file
+            // of at most one block is read (and checked) whole first, then sent in one Put Blob.
+            var content = new byte[source.Size + 1];
+            var read = await stream.ReadAtLeastAsync(content, content.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (read > source.Size)
+            {
+                throw Changed(source);
+            }
+
+            widthCheck?.ThrowIfTooLong();
+            await destination.UploadAsync(new BinaryData(content.AsMemory(0, read)), options, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await destination.UploadAsync(stream, options, cancellationToken).ConfigureAwait(false);
+            widthCheck?.ThrowIfTooLong();
+        }
+
         bytesMoved(source.Size - Interlocked.Exchange(ref reported, source.Size));
     }
 
