@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using AzureEmulator.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using static AzureEmulator.Tests.StorageNetworkRuleTests;
 using static AzureEmulator.Tests.TestEmulator;
 
 namespace AzureEmulator.Tests;
@@ -19,15 +19,6 @@ public sealed class StorageBandwidthCapTests
 {
     private const int Size = 96 * 1024;
     private const long Cap = 192 * 1024;
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     /// <summary>Stands in for Azurite: GET answers <see cref="Size"/> bytes; PUT reads its whole body and answers its length.</summary>
     private static async Task<WebApplication> StartBlobStandInAsync(int port, Action<string>? hostSeen = null)
