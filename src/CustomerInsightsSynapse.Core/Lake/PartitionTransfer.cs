@@ -18,7 +18,7 @@ namespace CustomerInsightsSynapse.Core.Lake;
 /// <see cref="LandingOptions.SingleCopyLimit"/>, else Put Block From URL in parallel ranges and one Put Block List),
 /// so no data passes through this process; the source is authorized with a bearer token from the factory's
 /// credential, or a short read-only SAS when the factory signs with a shared key. Local files are streamed in
-/// blocks of <see cref="LandingOptions.BlockSize"/>. A CSV partition in another encoding than UTF-8 (see
+/// blocks of <see cref="LandingOptions.BlockSize"/>; one of at most one block is sent in one Put Blob. A CSV partition in another encoding than UTF-8 (see
 /// <see cref="CsvEncodings.TranscodedFrom"/>) is read through <see cref="TranscodingReadStream"/> and lands as UTF-8,
 /// a blob one downloaded and uploaded instead of copied; so is a UTF-8 CSV blob that starts with a byte order mark,
 /// which is not landed (nor a local file's). A CSV file's bytes that pass through the module go through

@@ -207,7 +207,7 @@ public sealed class StorageProxy : IDisposable
 
         // The client's Host, as a front door keeps it: Azurite serves Put Block From URL only when the copy source's
         // authority is the Host the request was sent to (the proxy's), and then reads the source itself.
-        request.Headers.Host = ctx.Request.Host.Value;
+        request.Headers.Host = ctx.Request.Host.HasValue ? ctx.Request.Host.Value : Target.Authority;
         using var response = await _client.SendAsync(request, ctx.RequestAborted);
         if (outcome == ProxyOutcome.ResponseDropped)
         {
