@@ -8,7 +8,8 @@
       import         Import-Module of the built module over a bare pwsh start (bench/Import.Bench.ps1)
       cdm            reading a 1,000-entity manifest (CustomerInsightsSynapse.Bench cdm)
       sql            generating its SQL, with the ScriptDom parse (CustomerInsightsSynapse.Bench sql)
-      scale          read, plan, land and SQL of growing blob sources, with growth exponents (CustomerInsightsSynapse.Bench scale)
+      scale          read, plan, land and SQL of growing blob sources, with growth exponents (CustomerInsightsSynapse.Bench scale);
+                     then the partition curve through the storage proxy at --scale-latency ms (20; 0 skips it)
       coldstart      a runbook's fresh pwsh: import, connect, run 50 entities unchanged / one changed at 20 ms (bench/ColdStart.Bench.ps1)
     Each scenario writes its own JSON; this script merges them into bench/results/bench-<UTC time>.json and prints
     median, spread and the ratio against each group's baseline measured in the same run. Every process a scenario
@@ -19,6 +20,10 @@
     ./bench/run.ps1 sql,cdm --repeat 9
 .EXAMPLE
     ./bench/run.ps1 lake --small-files 100 --large-size 128
+.EXAMPLE
+    ./bench/run.ps1 lake --latency 0,5,20,50 --bandwidth-mbps 200
+.EXAMPLE
+    ./bench/run.ps1 scale --quick --scale-latency 20
 #>
 # No param block on purpose: the scenario list and options such as --out reach this script untouched (through
 # $args), and a declared parameter would take the first of them by position. -ModulePath <psd1> (passed by
@@ -37,7 +42,7 @@ $root = Split-Path -Parent $PSScriptRoot
 $allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql', 'scale', 'coldstart'
 
 # Options that take a value, and which scenarios understand them (a scenario named explicitly gets them all).
-$lakeOptions = '--small-files', '--small-size', '--large-files', '--large-size', '--rss-sizes', '--parallel-files', '--parallel-blocks', '--block-size'
+$lakeOptions = '--small-files', '--small-size', '--large-files', '--large-size', '--rss-sizes', '--parallel-files', '--parallel-blocks', '--block-size', '--single-copy-mib'
 $manifestOptions = '--entities', '--attributes'
 $scaleOptions = '--entity-counts', '--partition-counts'
 $coldStartOptions = @{ '--coldstart-entities' = 'Entities'; '--coldstart-latency' = 'LatencyMilliseconds' }
@@ -55,6 +60,8 @@ $combinedOut = $null
 $passed = @{ lake = [System.Collections.Generic.List[string]]::new(); manifest = [System.Collections.Generic.List[string]]::new(); scale = [System.Collections.Generic.List[string]]::new() }
 $coldStart = @{}
 $lakeLatencies = @()
+$bandwidthMbps = 0
+$scaleLatency = 20
 for ($i = 0; $i -lt $Arguments.Count; $i++) {
     $a = $Arguments[$i]
     switch ($a) {
@@ -62,6 +69,8 @@ for ($i = 0; $i -lt $Arguments.Count; $i++) {
         '--repeat' { $repeat = [int] $Arguments[++$i]; continue }
         '--out' { $combinedOut = $Arguments[++$i]; continue }
         '--latency' { $lakeLatencies = @($Arguments[++$i].Split(',') | ForEach-Object { [int] $_ }); continue }
+        '--bandwidth-mbps' { $bandwidthMbps = [double] $Arguments[++$i]; continue }
+        '--scale-latency' { $scaleLatency = [int] $Arguments[++$i]; continue }
         { $_ -in $lakeOptions } { $passed.lake.Add($a); $passed.lake.Add($Arguments[++$i]); continue }
         { $_ -in $manifestOptions } { $passed.manifest.Add($a); $passed.manifest.Add($Arguments[++$i]); continue }
         { $_ -in $scaleOptions } { $passed.scale.Add($a); $passed.scale.Add($Arguments[++$i]); continue }
@@ -106,39 +115,52 @@ $pwshArguments = @(if ((Split-Path -Leaf (Get-Process -Id $PID).Path) -like 'dot
 $pwsh = (Get-Process -Id $PID).Path
 $benchDll = Join-Path $root 'bench/CustomerInsightsSynapse.Bench/bin/Release/net10.0/CustomerInsightsSynapse.Bench.dll'
 
-# The lake scenario once per latency, through the emulator's storage proxy in front of Azurite (local files only),
-# then the curve: medians of the lander, the plain SDK in parallel and the sequential upload, and their ratios.
-function Invoke-LakeLatencyCurve([int[]] $Latencies, [string[]] $Options) {
+# Runs the bench program once per latency through the emulator's storage proxy in front of Azurite (a delay on every
+# request, and the bandwidth cap per connection when -BandwidthBytesPerSecond is given); one run record per latency.
+function Invoke-ThroughStorageProxy([string] $Scenario, [int[]] $Latencies, [string[]] $Options, [long] $BandwidthBytesPerSecond) {
     Import-Module (Join-Path $root 'tests/TestStack/TestStack.psm1') -Force
     $savedCertFile = $env:SSL_CERT_FILE
     $stack = Start-CISynapseTestStack -FaultyStorage
-    try { $curve = foreach ($latency in $Latencies) {
-        $file = Join-Path $runFolder "lake-$($latency)ms.json"
+    $cap = if ($BandwidthBytesPerSecond) { ", $([math]::Round($BandwidthBytesPerSecond * 8 / 1e6, 1)) Mbit/s per connection" } else { '' }
+    try { foreach ($latency in $Latencies) {
+        $file = Join-Path $runFolder "$Scenario-$($latency)ms.json"
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
-        Write-Host "`n--- lake, $latency ms per storage request (storage proxy) ---" -ForegroundColor Cyan
+        Write-Host "`n--- $Scenario, $latency ms per storage request$cap (storage proxy) ---" -ForegroundColor Cyan
         try {
-            $null = Set-CISynapseStorageFault -Stack $stack -LatencyMilliseconds $latency
+            $null = Set-CISynapseStorageFault -Stack $stack -LatencyMilliseconds $latency -BandwidthBytesPerSecond $BandwidthBytesPerSecond
             $env:SSL_CERT_FILE = $stack.Certificate.BundlePath
             $env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING = "DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=$(& (Get-Module TestStack) { $script:AzuriteKey });BlobEndpoint=$($stack.AzuriteBlobUrl);"
-            & dotnet $benchDll lake @Options --local-only --latency-ms $latency --out $file | Out-Host
+            & dotnet $benchDll $Scenario @Options --latency-ms $latency --out $file | Out-Host
             $exit = $LASTEXITCODE
         }
         finally {
             Remove-Item Env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING -ErrorAction Ignore
             if ($savedCertFile) { $env:SSL_CERT_FILE = $savedCertFile } else { Remove-Item Env:SSL_CERT_FILE -ErrorAction Ignore }
         }
-        [pscustomobject]@{ scenario = "lake $latency ms"; exitCode = $exit; seconds = [math]::Round($watch.Elapsed.TotalSeconds, 1); file = $(if (Test-Path $file) { $file }); note = $(if ($exit) { "failed with exit code $exit" }) }
+        [pscustomobject]@{ scenario = "$Scenario $latency ms"; exitCode = $exit; seconds = [math]::Round($watch.Elapsed.TotalSeconds, 1); file = $(if (Test-Path $file) { $file }); note = $(if ($exit) { "failed with exit code $exit" }) }
     } }
     finally { Stop-CISynapseTestStack -Stack $stack }
+}
+
+# The lake scenario once per latency through the storage proxy (local groups and the blob-source group; no peak-RSS
+# children), then the curve: medians of the lander, the plain SDK in parallel and the sequential upload, and their
+# ratios; for blob sources, the server-side copy against download-then-upload.
+function Invoke-LakeLatencyCurve([int[]] $Latencies, [string[]] $Options, [long] $BandwidthBytesPerSecond) {
+    $curve = Invoke-ThroughStorageProxy -Scenario lake -Latencies $Latencies -Options (@($Options) + '--no-rss') -BandwidthBytesPerSecond $BandwidthBytesPerSecond
     Write-Host "`nLatency curve (median seconds; ratios = other method's median / lander's median):"
-    Write-Host ('{0,-36} {1,9} {2,9} {3,11} {4,13} {5,11}' -f 'group', 'lander', 'SDK par.', 'sequential', 'vs SDK par.', 'vs seq.')
+    Write-Host ('{0,-44} {1,9} {2,9} {3,11} {4,13} {5,11}' -f 'group', 'lander', 'SDK par.', 'sequential', 'vs SDK par.', 'vs seq.')
     foreach ($run in $curve | Where-Object file) {
         $series = @((Get-Content -Raw -LiteralPath $run.file | ConvertFrom-Json).series)
         foreach ($group in $series.group | Where-Object { $_ -notlike 'no-change*' } | Select-Object -Unique) {
             $m = @{}
             foreach ($s in $series | Where-Object group -EQ $group) { $m[$s.method] = [double] $s.median }
+            if ($m.ContainsKey('lake server-side copy')) {
+                $copy = $m['lake server-side copy']
+                Write-Host ('{0,-44} copy {1:0.000} s, download then upload {2:0.000} s: {3:0.00}x' -f $group, $copy, $m['download then upload'], ($m['download then upload'] / $copy))
+                continue
+            }
             $lander = $m['lake (LakeLander)']
-            Write-Host ('{0,-36} {1,9:0.000} {2,9:0.000} {3,11:0.000} {4,12:0.00}x {5,10:0.00}x' -f $group, $lander, $m['plain SDK parallel'], $m['sequential SDK'], ($m['plain SDK parallel'] / $lander), ($m['sequential SDK'] / $lander))
+            Write-Host ('{0,-44} {1,9:0.000} {2,9:0.000} {3,11:0.000} {4,12:0.00}x {5,10:0.00}x' -f $group, $lander, $m['plain SDK parallel'], $m['sequential SDK'], ($m['plain SDK parallel'] / $lander), ($m['sequential SDK'] / $lander))
         }
     }
     $curve
@@ -161,7 +183,7 @@ try {
         try {
             switch ($scenario) {
                 { $_ -eq 'lake' -and $lakeLatencies } {
-                    $lakeRuns = Invoke-LakeLatencyCurve -Latencies $lakeLatencies -Options @($passed.lake)
+                    $lakeRuns = Invoke-LakeLatencyCurve -Latencies $lakeLatencies -Options @($passed.lake) -BandwidthBytesPerSecond ([long] ($bandwidthMbps * 1e6 / 8))
                     foreach ($r in $lakeRuns) { $runs.Add($r) }
                     $code = @($lakeRuns | Where-Object exitCode -NE 0).Count
                     $skipRecord = $true
@@ -173,6 +195,12 @@ try {
                     $env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING = $azurite.ConnectionString
                     try { & dotnet $benchDll $scenario @($passed[$scenario]) --out $out | Out-Host; $code = $LASTEXITCODE }
                     finally { Stop-CISynapseAzurite $azurite -RemoveData; Remove-Item Env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING -ErrorAction Ignore }
+                    if ($scenario -eq 'scale' -and $scaleLatency -gt 0) {
+                        # The partition curve again through the storage proxy, for the target stated at 20 ms
+                        # (--quick: read and plan only, no landing).
+                        $scaleProxyOptions = @($passed.scale) + @(if ($quick) { '--plan-only' })
+                        foreach ($r in Invoke-ThroughStorageProxy -Scenario scale -Latencies $scaleLatency -Options $scaleProxyOptions) { $runs.Add($r); if ($r.exitCode) { $code = $r.exitCode } }
+                    }
                 }
                 { $_ -in 'cdm', 'sql' } { & dotnet $benchDll $scenario @($passed.manifest) --out $out | Out-Host; $code = $LASTEXITCODE }
                 'import' {

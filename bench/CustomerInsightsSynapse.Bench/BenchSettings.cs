@@ -32,8 +32,14 @@ internal sealed record BenchSettings
     /// <summary>The latency the storage proxy adds to every request (set by run.ps1; here it only names the groups).</summary>
     public int? LatencyMilliseconds { get; init; }
 
-    /// <summary>Only the local-file groups: no blob-source copy and no peak-RSS children (the latency curve).</summary>
+    /// <summary>Only the local-file groups: no blob-source copy and no peak-RSS children.</summary>
     public bool LocalOnly { get; init; }
+
+    /// <summary>No peak-RSS children (the latency curve: they would land through Azurite directly, not the proxy).</summary>
+    public bool NoRss { get; init; }
+
+    /// <summary><c>LandingOptions.SingleCopyLimit</c> in MiB: larger blob sources are copied with Put Block From URL.</summary>
+    public int? SingleCopyMiB { get; init; }
 
     public static BenchSettings Parse(IReadOnlyList<string> args)
     {
@@ -59,6 +65,8 @@ internal sealed record BenchSettings
                 "--work" => s with { WorkFolder = Next() },
                 "--latency-ms" => s with { LatencyMilliseconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--local-only" => s with { LocalOnly = true },
+                "--no-rss" => s with { NoRss = true },
+                "--single-copy-mib" => s with { SingleCopyMiB = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }

@@ -7,6 +7,7 @@ using Azure.Storage.Blobs.Models;
 using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.FileSystem;
 using CustomerInsightsSynapse.Core.Lake;
 using CustomerInsightsSynapse.Testing;
 
@@ -22,16 +23,28 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
     private const long MiB = 1024 * 1024;
     private readonly List<Series> _series = [];
     private readonly ByteCounter _counter = new();
+    private readonly RequestCounter _requests = new();
+    private readonly Dictionary<Series, ClientCost> _costs = [];
     private BlobServiceClient _service = null!;
     private BlobClientFactory _factory = null!;
     private string _endpoint = null!;
     private int _containers;
+
+    /// <summary>
+    /// What the lander may send per landing beyond the plain SDK's requests for the same files: both move each file
+    /// with <c>BlobClient.UploadAsync</c> and the same transfer options, so the lander's only extra requests are per
+    /// landing, not per file: the lock blob and its lease (create, acquire, release), model.json (read, conditional
+    /// write, read back), the listing of the entity's old snapshots. Lease renewals (one per renewal interval, by
+    /// time) are counted apart.
+    /// </summary>
+    private const int LanderRequestsPerLanding = 16;
 
     private LandingOptions Landing => new()
     {
         MaxParallelFiles = settings.MaxParallelFiles,
         MaxParallelBlocks = settings.MaxParallelBlocks,
         BlockSize = settings.BlockMiB * MiB,
+        SingleCopyLimit = settings.SingleCopyMiB is { } copyMiB ? copyMiB * MiB : new LandingOptions().SingleCopyLimit,
     };
 
     private StorageTransferOptions Transfer(int concurrency) => new()
@@ -50,6 +63,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             var azuriteConnectionString = AzuriteAccount.ConnectionString();
             var options = BlobClientFactory.DefaultOptions();
             options.AddPolicy(_counter, HttpPipelinePosition.PerRetry);
+            options.AddPolicy(_requests, HttpPipelinePosition.PerRetry);
             _service = new BlobServiceClient(azuriteConnectionString, options);
             _endpoint = _service.Uri.AbsoluteUri.TrimEnd('/');
             _factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteAccount.AccountName, AzuriteAccount.AccountKey), options);
@@ -73,7 +87,10 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             if (!settings.LocalOnly)
             {
                 await CopyRoundsAsync(small, large);
-                await RssAsync(work, azuriteConnectionString);
+                if (!settings.NoRss)
+                {
+                    await RssAsync(work, azuriteConnectionString);
+                }
             }
         }
         finally
@@ -87,6 +104,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             }
         }
 
+        AddCostFigures();
         var checks = Checks();
         Console.WriteLine();
         Console.WriteLine(ResultTable.Render(_series, checks));
@@ -104,19 +122,19 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         var lakeContainer = await NewContainerAsync();
         var target = new LakeTarget(BlobLocation.Parse($"{_endpoint}/{lakeContainer.Name}"), "BenchDb");
         var lander = new LakeLander(_factory, Landing);
-        var first = await TimeAsync(() => lander.LandAsync(target, [entity], OperationContext.None));
-        var rerun = await TimeAsync(() => lander.LandAsync(target, [entity], OperationContext.None));
+        var first = await MeasureAsync(async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Landed));
+        var rerun = await TimeAsync(async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Unchanged));
         await lakeContainer.DeleteAsync();
 
         var sdkContainer = await NewContainerAsync();
-        var sdk = await TimeAsync(() => Parallel.ForEachAsync(
+        var sdk = await MeasureAsync(() => Parallel.ForEachAsync(
             entity.Partitions,
             new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelFiles },
             async (p, ct) => await sdkContainer.GetBlobClient("BenchDb/" + Path.GetFileName(p.Location)).UploadAsync(p.Location, new BlobUploadOptions { TransferOptions = Transfer(settings.MaxParallelBlocks) }, ct)));
         await sdkContainer.DeleteAsync();
 
         var sequentialContainer = await NewContainerAsync();
-        var sequential = await TimeAsync(async () =>
+        var sequential = await MeasureAsync(async () =>
         {
             foreach (var p in entity.Partitions)
             {
@@ -127,10 +145,10 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
 
         if (record)
         {
-            Get(group, "lake (LakeLander)", "plain SDK parallel", bytes).Seconds.Add(first);
-            Get(group, "plain SDK parallel", null, bytes).Seconds.Add(sdk);
-            Get(group, "sequential SDK", "plain SDK parallel", bytes).Seconds.Add(sequential);
-            Get("no-change rerun: " + group, "lake first run", null, bytes).Seconds.Add(first);
+            Record(Get(group, "lake (LakeLander)", "plain SDK parallel", bytes), first, entity.Partitions.Count);
+            Record(Get(group, "plain SDK parallel", null, bytes), sdk, entity.Partitions.Count);
+            Record(Get(group, "sequential SDK", "plain SDK parallel", bytes), sequential, entity.Partitions.Count);
+            Get("no-change rerun: " + group, "lake first run", null, bytes).Seconds.Add(first.Seconds);
             Get("no-change rerun: " + group, "lake rerun (nothing changed)", "lake first run", 0).Seconds.Add(rerun);
         }
     }
@@ -153,7 +171,8 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         }
 
         var bytes = entities.Sum(e => e.TotalSize);
-        var group = $"blob source ({settings.SmallFiles} x {settings.SmallFileMiB} MiB + {settings.LargeFiles} x {settings.LargeFileMiB} MiB)";
+        var latency = settings.LatencyMilliseconds is { } ms ? $"{ms} ms, " : string.Empty;
+        var group = $"{latency}blob source ({settings.SmallFiles} x {settings.SmallFileMiB} MiB + {settings.LargeFiles} x {settings.LargeFileMiB} MiB)";
         var lakeSeries = Get(group, "lake server-side copy", "download then upload", bytes);
         var baseSeries = Get(group, "download then upload", null, bytes);
         for (var r = 0; r <= settings.Repetitions; r++)
@@ -162,7 +181,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             var lakeContainer = await NewContainerAsync();
             var before = _counter.ReadFrom(source.Name);
             var target = new LakeTarget(BlobLocation.Parse($"{_endpoint}/{lakeContainer.Name}"), "BenchDb");
-            var lake = await TimeAsync(() => new LakeLander(_factory, Landing).LandAsync(target, entities, OperationContext.None));
+            var lake = await TimeAsync(async () => Landed(await new LakeLander(_factory, Landing).LandAsync(target, entities, OperationContext.None), LandingAction.Landed));
             var lakeRead = _counter.ReadFrom(source.Name) - before;
             await lakeContainer.DeleteAsync();
 
@@ -185,6 +204,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
                 lakeSeries.Seconds.Add(lake);
                 baseSeries.Seconds.Add(baseline);
                 lakeSeries.Figures["clientReadBytes"] = Math.Max(lakeSeries.Figures.GetValueOrDefault("clientReadBytes"), lakeRead);
+                lakeSeries.Figures["partitions"] = entities.Sum(e => e.Partitions.Count);
                 baseSeries.Figures["clientReadBytes"] = baselineRead;
             }
         }
@@ -200,9 +220,14 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         foreach (var size in settings.RssMiB)
         {
             var path = Path.Combine(work, $"rss-{size}.csv");
-            await using (var f = new FileStream(path, FileMode.Create))
+            // Short CSV rows (a file of zeros would be one row wider than any view column, which the lander refuses).
+            var rows = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0123456789abcdef0123456789abcde\n", (int)(MiB / 32))));
+            await using (var f = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
             {
-                f.SetLength(size * MiB);
+                for (var i = 0; i < size; i++)
+                {
+                    await f.WriteAsync(rows);
+                }
             }
 
             Console.WriteLine($"peak RSS: landing one {size} MiB partition in a child process.");
@@ -231,15 +256,33 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             var rerunGroup = "no-change rerun: " + group;
             var rerun = Find(rerunGroup, "lake rerun (nothing changed)").Median / Find(rerunGroup, "lake first run").Median;
             checks.Add(new Check($"{group}: no-change rerun < 5% of first run", rerun.ToString("P1", ci), rerun < 0.05));
+
+            var landerCpu = lake.Figures["cpuSecondsPerGiB"];
+            var sdkCpu = sdk.Figures["cpuSecondsPerGiB"];
+            checks.Add(new Check($"{group}: lander CPU per GiB within 1.2x the plain SDK", $"{landerCpu:0.00} vs {sdkCpu:0.00} s/GiB ({landerCpu / sdkCpu:0.00}x)", landerCpu <= 1.2 * sdkCpu));
+            var landerCost = _costs[lake];
+            var sdkCost = _costs[sdk];
+            var files = landerCost.FilesPerRun;
+            var extra = ((double)(landerCost.Requests - landerCost.LeaseRenewals) / landerCost.Runs) - ((double)sdkCost.Requests / sdkCost.Runs);
+            checks.Add(new Check(
+                $"{group}: lander requests per file <= plain SDK's + {LanderRequestsPerLanding} per landing / {files} files (lease renewals apart)",
+                $"{lake.Figures["requestsPerFile"]:0.###} vs {sdk.Figures["requestsPerFile"]:0.###} per file; {extra:0.#} more per landing",
+                extra <= LanderRequestsPerLanding));
         }
 
-        if (_series.FirstOrDefault(s => s.Group.StartsWith("blob source", StringComparison.Ordinal))?.Group is { } copyGroup)
+        if (_series.FirstOrDefault(s => s.Group.Contains("blob source", StringComparison.Ordinal))?.Group is { } copyGroup)
         {
             var copy = Find(copyGroup, "lake server-side copy");
             var download = Find(copyGroup, "download then upload");
             var read = copy.Figures.GetValueOrDefault("clientReadBytes");
-            checks.Add(new Check("blob source: zero bytes read by the client", read.ToString("0", ci) + " bytes", read == 0));
-            checks.Add(new Check("blob source: >= 3x download then upload", (download.Median / copy.Median).ToString("0.00", ci) + "x", download.Median / copy.Median >= 3));
+            var at = settings.LatencyMilliseconds is { } ms ? $"blob source at {ms} ms" : "blob source";
+
+            // Issue 8 asked for 3x against Azurite alone; issue 22 asks for 5x at 20 ms through the proxy.
+            var factor = settings.LatencyMilliseconds is null ? 3 : 5;
+            // The lander reads the first 3 bytes of each UTF-8 CSV source (a byte order mark is not landed): no data.
+            var probe = 3 * copy.Figures.GetValueOrDefault("partitions");
+            checks.Add(new Check($"{at}: no data read by the client (at most the 3-byte BOM probe per partition)", $"{read:0} bytes of at most {probe:0}", read <= probe));
+            checks.Add(new Check($"{at}: server-side copy >= {factor}x download then upload", (download.Median / copy.Median).ToString("0.00", ci) + "x", download.Median / copy.Median >= factor));
         }
 
         var rss = _series.Where(s => s.Method.StartsWith("land ", StringComparison.Ordinal)).ToList();
@@ -252,6 +295,46 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         }
 
         return checks;
+    }
+
+    /// <summary>Stops the bench when a landing did not do what is timed (a failed entity lands nothing, fast).</summary>
+    private static void Landed(LandingResult result, LandingAction expected)
+    {
+        if (result.Entities.FirstOrDefault(e => e.Action != expected) is { } other)
+        {
+            throw new InvalidOperationException($"Entity '{other.Entity}' was {other.Action}, not {expected}: {other.Error?.Message}");
+        }
+    }
+
+    private void Record(Series series, ClientCost run, int files)
+    {
+        series.Seconds.Add(run.Seconds);
+        _costs[series] = _costs.TryGetValue(series, out var sum) ? sum.Add(run) : run with { Runs = 1, FilesPerRun = files };
+    }
+
+    /// <summary>Per method of each local group: client CPU seconds per GiB landed, requests per GiB and per file.</summary>
+    private void AddCostFigures()
+    {
+        const double GiB = 1024.0 * 1024 * 1024;
+        foreach (var (series, cost) in _costs)
+        {
+            var gib = series.BytesPerRun * (double)cost.Runs / GiB;
+            series.Figures["cpuSecondsPerGiB"] = Math.Round(cost.CpuSeconds / gib, 3);
+            series.Figures["requestsPerGiB"] = Math.Round(cost.Requests / gib, 1);
+            series.Figures["requestsPerFile"] = Math.Round((double)cost.Requests / cost.Runs / cost.FilesPerRun, 3);
+            if (cost.LeaseRenewals > 0)
+            {
+                series.Figures["leaseRenewalsPerRun"] = Math.Round((double)cost.LeaseRenewals / cost.Runs, 1);
+            }
+        }
+    }
+
+    /// <summary>Wall time, this process's CPU time (user + system) and the requests sent while an action ran.</summary>
+    private async Task<ClientCost> MeasureAsync(Func<Task> action)
+    {
+        var (cpu, requests, renewals) = (Environment.CpuUsage.TotalTime, _requests.Total, _requests.LeaseRenewals);
+        var seconds = await TimeAsync(action);
+        return new ClientCost(seconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds, _requests.Total - requests, _requests.LeaseRenewals - renewals);
     }
 
     private Series Find(string group, string method) => _series.Single(s => s.Group == group && s.Method == method);
@@ -300,9 +383,22 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
                 }
             }
 
-            partitions.Add(new CdmPartition(path, PartitionFormat.Csv, CsvFormat.Default));
+            partitions.Add(new CdmPartition(path, PartitionFormat.Csv, CsvFormat.Default) { LocalFolder = RealPaths.Resolve(folder) });
         }
 
         return new CdmEntity(entity, [new CdmAttribute("Value", "string")], partitions);
+    }
+
+    /// <summary>One run's (or, summed, several runs') client cost.</summary>
+    private sealed record ClientCost(double Seconds, double CpuSeconds, long Requests, long LeaseRenewals, int Runs = 1, int FilesPerRun = 0)
+    {
+        public ClientCost Add(ClientCost run) => this with
+        {
+            Seconds = Seconds + run.Seconds,
+            CpuSeconds = CpuSeconds + run.CpuSeconds,
+            Requests = Requests + run.Requests,
+            LeaseRenewals = LeaseRenewals + run.LeaseRenewals,
+            Runs = Runs + 1,
+        };
     }
 }

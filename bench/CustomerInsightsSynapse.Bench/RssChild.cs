@@ -4,6 +4,7 @@ using Azure.Storage;
 using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.FileSystem;
 using CustomerInsightsSynapse.Core.Lake;
 using CustomerInsightsSynapse.Testing;
 
@@ -62,7 +63,7 @@ internal static class RssChild
                 BlockSize = int.Parse(Arg("--block-size") ?? "8", CultureInfo.InvariantCulture) * LandingOptions.MiB,
             };
             var target = new LakeTarget(BlobLocation.Parse($"{endpoint}/{Arg("--container")}"), "RssDb");
-            var entity = new CdmEntity("Partition", [new CdmAttribute("Value", "string")], [new CdmPartition(Path.GetFullPath(file), PartitionFormat.Csv)]);
+            var entity = new CdmEntity("Partition", [new CdmAttribute("Value", "string")], [new CdmPartition(Path.GetFullPath(file), PartitionFormat.Csv) { LocalFolder = RealPaths.Resolve(Path.GetDirectoryName(Path.GetFullPath(file))!) }]);
             var result = await new LakeLander(factory, options).LandAsync(target, [entity], OperationContext.None);
             if (result.Entities[0].Action != LandingAction.Landed)
             {

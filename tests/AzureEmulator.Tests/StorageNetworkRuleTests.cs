@@ -10,7 +10,7 @@ namespace AzureEmulator.Tests;
 /// <summary>The storage front door (the emulator's storage proxy) applies each account's network rules as Azure does.</summary>
 public sealed class StorageNetworkRuleTests
 {
-    private static int FreePort()
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -422,7 +422,9 @@ function Set-CISynapseStorageFault {
     .SYNOPSIS
     Configures the fault-injecting storage proxy of a stack started with -FaultyStorage: a share of requests answered
     503/429 with Retry-After, a share of connections dropped before forwarding, a share dropped after Azurite answered.
-    Seeded, so a run repeats. -Clear forwards everything again. Returns the proxy's settings and counts.
+    Seeded, so a run repeats. -LatencyMilliseconds delays each request; -BandwidthBytesPerSecond caps each request's
+    and answer's body per connection (0: no cap). -Clear forwards everything again. Returns the proxy's settings,
+    counts and pacedBytes (body bytes that went through the cap).
     #>
     [CmdletBinding(DefaultParameterSetName = 'Set')]
     param(
@@ -434,6 +436,7 @@ function Set-CISynapseStorageFault {
         [Parameter(ParameterSetName = 'Set')] [int] $RetryAfterSeconds = 1,
         [Parameter(ParameterSetName = 'Set')] [string] $Match,
         [Parameter(ParameterSetName = 'Set')] [ValidateRange(0, 60000)] [int] $LatencyMilliseconds = 0,
+        [Parameter(ParameterSetName = 'Set')] [ValidateRange(0, [long]::MaxValue)] [long] $BandwidthBytesPerSecond = 0,
         [Parameter(ParameterSetName = 'Set')] [int] $Seed = 1,
         [Parameter(Mandatory, ParameterSetName = 'Clear')] [switch] $Clear
     )
@@ -442,7 +445,8 @@ function Set-CISynapseStorageFault {
         return Invoke-CISynapseEmulatorAdmin -Stack $Stack -Path 'storageFaults'
     }
     $body = @{ errorRate = $ErrorRate; statuses = $Status; dropRate = $DropRate; responseDropRate = $ResponseDropRate
-        retryAfterSeconds = $RetryAfterSeconds; seed = $Seed; match = $Match; latencyMilliseconds = $LatencyMilliseconds }
+        retryAfterSeconds = $RetryAfterSeconds; seed = $Seed; match = $Match; latencyMilliseconds = $LatencyMilliseconds
+        bandwidthBytesPerSecond = $BandwidthBytesPerSecond }
     Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method PUT -Path 'storageFaults' -Body $body
 }
 
@@ -514,6 +518,7 @@ function Set-CISynapseEmulatorFault {
         [Parameter(ParameterSetName = 'Set')] [int] $RetryAfterSeconds = 1,
         [Parameter(ParameterSetName = 'Set')] [string] $Match,
         [Parameter(ParameterSetName = 'Set')] [ValidateRange(0, 60000)] [int] $LatencyMilliseconds = 0,
+        [Parameter(ParameterSetName = 'Set')] [ValidateRange(0, [long]::MaxValue)] [long] $BandwidthBytesPerSecond = 0,
         [Parameter(ParameterSetName = 'Set')] [int] $MaxCount,
         [Parameter(Mandatory, ParameterSetName = 'Clear')] [switch] $Clear
     )

@@ -18,7 +18,7 @@ namespace CustomerInsightsSynapse.Core.Lake;
 /// <see cref="LandingOptions.SingleCopyLimit"/>, else Put Block From URL in parallel ranges and one Put Block List),
 /// so no data passes through this process; the source is authorized with a bearer token from the factory's
 /// credential, or a short read-only SAS when the factory signs with a shared key. Local files are streamed in
-/// blocks of <see cref="LandingOptions.BlockSize"/>. A CSV partition in another encoding than UTF-8 (see
+/// blocks of <see cref="LandingOptions.BlockSize"/>; one of at most one block is sent in one Put Blob. A CSV partition in another encoding than UTF-8 (see
 /// <see cref="CsvEncodings.TranscodedFrom"/>) is read through <see cref="TranscodingReadStream"/> and lands as UTF-8,
 /// a blob one downloaded and uploaded instead of copied; so is a UTF-8 CSV blob that starts with a byte order mark,
 /// which is not landed (nor a local file's). A CSV file's bytes that pass through the module go through
@@ -89,8 +89,26 @@ internal sealed class PartitionTransfer
             },
             ProgressHandler = encoding is null ? new Progress(Report) : null,
         };
-        await destination.UploadAsync(stream, options, cancellationToken).ConfigureAwait(false);
-        widthCheck?.ThrowIfTooLong();
+        if (!source.IsBlob && encoding is null && source.Size <= _options.BlockSize)
+        {
+            // The SDK cannot tell the length of a checked stream and would send Put Block and Put Block List: a file
+            // of at most one block is read (and checked) whole first, then sent in one Put Blob.
+            var content = new byte[source.Size + 1];
+            var read = await stream.ReadAtLeastAsync(content, content.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (read > source.Size)
+            {
+                throw Changed(source);
+            }
+
+            widthCheck?.ThrowIfTooLong();
+            await destination.UploadAsync(new BinaryData(content.AsMemory(0, read)), options, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await destination.UploadAsync(stream, options, cancellationToken).ConfigureAwait(false);
+            widthCheck?.ThrowIfTooLong();
+        }
+
         bytesMoved(source.Size - Interlocked.Exchange(ref reported, source.Size));
     }
 

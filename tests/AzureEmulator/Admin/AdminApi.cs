@@ -195,6 +195,7 @@ public sealed class AdminApi(EmulatorContext emu)
             ["target"] = proxy.Target.AbsoluteUri,
             ["settings"] = proxy.Settings is null ? null : Reply.ToNode(proxy.Settings),
             ["counts"] = counts,
+            ["pacedBytes"] = proxy.PacedBytes,
         });
     }
 

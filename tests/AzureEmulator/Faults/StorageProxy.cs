@@ -7,7 +7,8 @@ namespace AzureEmulator.Faults;
 /// <summary>
 /// What the storage proxy injects, each drawn per request from one seeded random sequence: answers of 503 or 429
 /// (with Retry-After) instead of forwarding, connections aborted before the request reaches Azurite, and connections
-/// aborted after Azurite answered (the request took effect, the client never hears it).
+/// aborted after Azurite answered (the request took effect, the client never hears it). Also a delay per request
+/// and a bandwidth cap per connection (slow storage).
 /// </summary>
 public sealed class StorageFaultSettings
 {
@@ -32,6 +33,13 @@ public sealed class StorageFaultSettings
     /// <summary>Delay before each matching request is handled (slow storage).</summary>
     public int LatencyMilliseconds { get; set; }
 
+    /// <summary>
+    /// Cap on the bytes per second of each matching request's body and of its answer's body, 0 for none. A
+    /// connection carries one request at a time (HTTP/1.1), so this is a cap per connection; concurrent connections
+    /// each get the whole cap.
+    /// </summary>
+    public long BandwidthBytesPerSecond { get; set; }
+
     public int Seed { get; set; } = 1;
 
     public void Validate()
@@ -54,9 +62,9 @@ public sealed class StorageFaultSettings
             throw new ArgumentException("statuses must be taken from 429, 500 and 503.");
         }
 
-        if (RetryAfterSeconds < 0 || LatencyMilliseconds < 0)
+        if (RetryAfterSeconds < 0 || LatencyMilliseconds < 0 || BandwidthBytesPerSecond < 0)
         {
-            throw new ArgumentException("retryAfterSeconds and latencyMilliseconds must not be negative.");
+            throw new ArgumentException("retryAfterSeconds, latencyMilliseconds and bandwidthBytesPerSecond must not be negative.");
         }
     }
 }
@@ -88,6 +96,7 @@ public sealed class StorageProxy : IDisposable
     private readonly Dictionary<ProxyOutcome, int> _counts = [];
     private StorageFaultSettings? _settings;
     private Random _random = new(1);
+    private long _pacedBytes;
 
     public StorageProxy(Uri target, int port)
     {
@@ -128,8 +137,12 @@ public sealed class StorageProxy : IDisposable
             _settings = settings;
             _random = new Random(settings?.Seed ?? 1);
             _counts.Clear();
+            Interlocked.Exchange(ref _pacedBytes, 0);
         }
     }
+
+    /// <summary>Body bytes (requests and answers) that went through the bandwidth cap since the last configuration.</summary>
+    public long PacedBytes => Interlocked.Read(ref _pacedBytes);
 
     public IReadOnlyDictionary<ProxyOutcome, int> Counts
     {
@@ -157,7 +170,7 @@ public sealed class StorageProxy : IDisposable
             return;
         }
 
-        var (outcome, status, retryAfter, latency) = Decide(ctx.Request.Path.Value ?? string.Empty);
+        var (outcome, status, retryAfter, latency, bandwidth) = Decide(ctx.Request.Path.Value ?? string.Empty);
         if (latency > 0)
         {
             await Task.Delay(latency, ctx.RequestAborted);
@@ -176,7 +189,7 @@ public sealed class StorageProxy : IDisposable
         using var request = new HttpRequestMessage(new HttpMethod(ctx.Request.Method), new Uri(Target, ctx.Request.Path.Value + ctx.Request.QueryString.Value));
         if (ctx.Request.ContentLength is not null || ctx.Request.Headers.ContainsKey("Transfer-Encoding"))
         {
-            request.Content = new StreamContent(ctx.Request.Body);
+            request.Content = new StreamContent(Paced(ctx.Request.Body, bandwidth));
         }
 
         foreach (var (name, values) in ctx.Request.Headers)
@@ -192,7 +205,9 @@ public sealed class StorageProxy : IDisposable
             }
         }
 
-        request.Headers.Host = Target.Authority;
+        // The client's Host, as a front door keeps it: Azurite serves Put Block From URL only when the copy source's
+        // authority is the Host the request was sent to (the proxy's), and then reads the source itself.
+        request.Headers.Host = ctx.Request.Host.HasValue ? ctx.Request.Host.Value : Target.Authority;
         using var response = await _client.SendAsync(request, ctx.RequestAborted);
         if (outcome == ProxyOutcome.ResponseDropped)
         {
@@ -209,12 +224,16 @@ public sealed class StorageProxy : IDisposable
             }
         }
 
-        await response.Content.CopyToAsync(ctx.Response.Body, ctx.RequestAborted);
+        await using var body = Paced(await response.Content.ReadAsStreamAsync(ctx.RequestAborted), bandwidth);
+        await body.CopyToAsync(ctx.Response.Body, ctx.RequestAborted);
     }
 
     public void Dispose() => _client.Dispose();
 
-    private (ProxyOutcome Outcome, int Status, int RetryAfter, int Latency) Decide(string path)
+    private Stream Paced(Stream body, long bytesPerSecond) =>
+        bytesPerSecond > 0 ? new PacedReadStream(body, bytesPerSecond, n => Interlocked.Add(ref _pacedBytes, n)) : body;
+
+    private (ProxyOutcome Outcome, int Status, int RetryAfter, int Latency, long Bandwidth) Decide(string path)
     {
         lock (_gate)
         {
@@ -222,9 +241,11 @@ public sealed class StorageProxy : IDisposable
             var outcome = ProxyOutcome.Forwarded;
             var status = 0;
             var latency = 0;
+            var bandwidth = 0L;
             if (s is not null && (string.IsNullOrEmpty(s.Match) || path.Contains(s.Match, StringComparison.OrdinalIgnoreCase)))
             {
                 latency = s.LatencyMilliseconds;
+                bandwidth = s.BandwidthBytesPerSecond;
                 var draw = _random.NextDouble();
                 if (draw < s.ErrorRate)
                 {
@@ -242,7 +263,7 @@ public sealed class StorageProxy : IDisposable
             }
 
             _counts[outcome] = _counts.GetValueOrDefault(outcome) + 1;
-            return (outcome, status, s?.RetryAfterSeconds ?? 1, latency);
+            return (outcome, status, s?.RetryAfterSeconds ?? 1, latency, bandwidth);
         }
     }
 
