@@ -65,7 +65,7 @@ internal static class ParquetCustomerData
                 }
             }
 
-            list.Add(new CdmPartition(path, PartitionFormat.Csv, CsvFormat.Default));
+            list.Add(new CdmPartition(Path.GetFullPath(path), PartitionFormat.Csv, CsvFormat.Default) { LocalFolder = Path.GetFullPath(folder) });
         }
 
         return new CdmEntity(entityName, Attributes, list);

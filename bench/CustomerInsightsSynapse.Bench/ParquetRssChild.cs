@@ -25,7 +25,9 @@ internal static class ParquetRssChild
         var endpoint = Arg("--connection").Split(';').First(p => p.StartsWith("BlobEndpoint=", StringComparison.Ordinal))["BlobEndpoint=".Length..].TrimEnd('/');
         var factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteAccount.AccountName, AzuriteAccount.AccountKey));
         var target = new LakeTarget(BlobLocation.Parse($"{endpoint}/{Arg("--container")}"), "RssDb");
-        var entity = new CdmEntity("Customer", ParquetCustomerData.Attributes, [new CdmPartition(Path.GetFullPath(Arg("--file")), PartitionFormat.Csv, CsvFormat.Default)]);
+        var file = Path.GetFullPath(Arg("--file"));
+        var partition = new CdmPartition(file, PartitionFormat.Csv, CsvFormat.Default) { LocalFolder = Path.GetDirectoryName(file) };
+        var entity = new CdmEntity("Customer", ParquetCustomerData.Attributes, [partition]);
         var result = await new LakeLander(factory, new LandingOptions { LandAs = LandingFormat.Parquet }).LandAsync(target, [entity], OperationContext.None);
         if (result.Entities[0].Action != LandingAction.Landed)
         {
