@@ -222,7 +222,7 @@ internal sealed class ParquetBench(ParquetSettings settings, string repositoryRo
         {
             if (item.Name.EndsWith(".parquet", StringComparison.Ordinal))
             {
-                files.Add(await ParquetColumnBytes.ReadAsync(container.GetBlobClient(item.Name), column, CancellationToken.None));
+                files.Add(await ParquetColumnBytes.ReadBlobAsync(container.GetBlobClient(item.Name), column, CancellationToken.None));
             }
         }
 

@@ -22,14 +22,19 @@ internal static class ParquetColumnBytes
     private static readonly byte[] Magic = "PAR1"u8.ToArray();
 
     /// <summary>Reads the footer of a landed blob (two ranged GETs) and sums the chunk sizes of <paramref name="column"/>.</summary>
-    public static async Task<ParquetFileBytes> ReadAsync(BlobClient blob, string column, CancellationToken cancellationToken)
+    public static async Task<ParquetFileBytes> ReadBlobAsync(BlobClient blob, string column, CancellationToken cancellationToken)
     {
         var length = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ContentLength;
-        var read = ParquetFooter.ForBlob(blob);
+        return await ReadAsync(ParquetFooter.ForBlob(blob), blob.Name, length, column, cancellationToken);
+    }
+
+    /// <summary>Reads the footer of a file of <paramref name="length"/> bytes through <paramref name="read"/> and sums the chunk sizes of <paramref name="column"/>.</summary>
+    public static async Task<ParquetFileBytes> ReadAsync(ReadFileRange read, string file, long length, string column, CancellationToken cancellationToken)
+    {
         var tail = await read(length - TailLength, TailLength, cancellationToken);
         if (!tail.AsSpan(4).SequenceEqual(Magic))
         {
-            throw new InvalidDataException($"{blob.Name} does not end with PAR1.");
+            throw new InvalidDataException($"{file} does not end with PAR1.");
         }
 
         var footerLength = BinaryPrimitives.ReadInt32LittleEndian(tail);
@@ -42,7 +47,7 @@ internal static class ParquetColumnBytes
         tail.CopyTo(standIn, Magic.Length + footerLength);
         using var stream = new MemoryStream(standIn, writable: false);
         await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken);
-        return Sum(blob.Name, length, footerLength + TailLength, reader.Metadata ?? throw new InvalidDataException($"{blob.Name} has no metadata."), column);
+        return Sum(file, length, footerLength + TailLength, reader.Metadata ?? throw new InvalidDataException($"{file} has no metadata."), column);
     }
 
     /// <summary>
