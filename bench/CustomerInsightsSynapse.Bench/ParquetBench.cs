@@ -24,7 +24,7 @@ internal sealed class ParquetBench(ParquetSettings settings, string repositoryRo
     private const string AsParquet = "lander as Parquet";
     private const string AsCsv = "lander as CSV";
 
-    /// <summary>CDM data types whose first column of an entity is the one summed.</summary>
+    /// <summary>CDM data types a SUM applies to; an entity's first attribute of one of them is the column summed.</summary>
     private static readonly HashSet<string> NumericTypes = new(StringComparer.OrdinalIgnoreCase) { "decimal", "double", "float", "int64", "int32", "int16", "integer", "bigInteger", "smallInteger", "byte" };
 
     private readonly List<Series> _series = [];

@@ -3,6 +3,7 @@ using System.Text;
 using CustomerInsightsSynapse.Bench;
 using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Lake;
+using CustomerInsightsSynapse.Core.Tests.Lake;
 using DuckDB.NET.Data;
 
 namespace CustomerInsightsSynapse.Core.Tests.Bench;
@@ -28,7 +29,7 @@ public sealed class ParquetColumnBytesTests : IDisposable
 
         using var duck = new DuckDBConnection("Data Source=:memory:");
         duck.Open();
-        var perColumn = Query(duck, $"SELECT path_in_schema, SUM(total_compressed_size), COUNT(DISTINCT row_group_id) FROM parquet_metadata('{path}') GROUP BY path_in_schema")
+        var perColumn = ParquetPartitionWriterTests.Query(duck, $"SELECT path_in_schema, SUM(total_compressed_size), COUNT(DISTINCT row_group_id) FROM parquet_metadata('{path}') GROUP BY path_in_schema")
             .ToDictionary(r => r[0], r => (Bytes: long.Parse(r[1], CultureInfo.InvariantCulture), RowGroups: int.Parse(r[2], CultureInfo.InvariantCulture)));
         Assert.Equal(3, perColumn["Amount"].RowGroups);
         Assert.Equal(perColumn["Amount"].Bytes, bytes.ColumnBytes);
@@ -75,19 +76,5 @@ public sealed class ParquetColumnBytesTests : IDisposable
         }
 
         return path;
-    }
-
-    private static List<string[]> Query(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string[]>();
-        while (reader.Read())
-        {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)!).ToArray());
-        }
-
-        return rows;
     }
 }
