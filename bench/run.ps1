@@ -11,6 +11,7 @@
       scale          read, plan, land and SQL of growing blob sources, with growth exponents (CustomerInsightsSynapse.Bench scale);
                      then the partition curve through the storage proxy at --scale-latency ms (20; 0 skips it)
       coldstart      a runbook's fresh pwsh: import, connect, run 50 entities unchanged / one changed at 20 ms (bench/ColdStart.Bench.ps1)
+      parquet        landing as Parquet: bytes a one-column SUM reads, speed vs CSV at 20 ms, peak RSS (CustomerInsightsSynapse.Bench parquet)
     Each scenario writes its own JSON; this script merges them into bench/results/bench-<UTC time>.json and prints
     median, spread and the ratio against each group's baseline measured in the same run. Every process a scenario
     started and left running is stopped (found by a marker in its environment).
@@ -39,12 +40,14 @@ $commandLine = ('bench/run.ps1 ' + ($Arguments -join ' ')).Trim()
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 $root = Split-Path -Parent $PSScriptRoot
-$allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql', 'scale', 'coldstart'
+$allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql', 'scale', 'coldstart', 'parquet'
 
 # Options that take a value, and which scenarios understand them (a scenario named explicitly gets them all).
 $lakeOptions = '--small-files', '--small-size', '--large-files', '--large-size', '--rss-sizes', '--parallel-files', '--parallel-blocks', '--block-size', '--single-copy-mib'
 $manifestOptions = '--entities', '--attributes'
 $scaleOptions = '--entity-counts', '--partition-counts'
+$parquetOptions = '--parquet-mib', '--parquet-partitions', '--parquet-rss-mib'
+$parquetLatency = 20
 $coldStartOptions = @{ '--coldstart-entities' = 'Entities'; '--coldstart-latency' = 'LatencyMilliseconds' }
 
 $scenarios = $allScenarios
@@ -57,7 +60,7 @@ if ($Arguments.Count -gt 0 -and -not $Arguments[0].StartsWith('-')) {
 $quick = $Arguments -contains '--quick'
 $repeat = $null
 $combinedOut = $null
-$passed = @{ lake = [System.Collections.Generic.List[string]]::new(); manifest = [System.Collections.Generic.List[string]]::new(); scale = [System.Collections.Generic.List[string]]::new() }
+$passed = @{ lake = [System.Collections.Generic.List[string]]::new(); manifest = [System.Collections.Generic.List[string]]::new(); scale = [System.Collections.Generic.List[string]]::new(); parquet = [System.Collections.Generic.List[string]]::new() }
 $coldStart = @{}
 $lakeLatencies = @()
 $bandwidthMbps = 0
@@ -65,7 +68,7 @@ $scaleLatency = 20
 for ($i = 0; $i -lt $Arguments.Count; $i++) {
     $a = $Arguments[$i]
     switch ($a) {
-        '--quick' { $passed.lake.Add($a); $passed.manifest.Add($a); $passed.scale.Add($a); continue }
+        '--quick' { $passed.lake.Add($a); $passed.manifest.Add($a); $passed.scale.Add($a); $passed.parquet.Add($a); continue }
         '--repeat' { $repeat = [int] $Arguments[++$i]; continue }
         '--out' { $combinedOut = $Arguments[++$i]; continue }
         '--latency' { $lakeLatencies = @($Arguments[++$i].Split(',') | ForEach-Object { [int] $_ }); continue }
@@ -74,6 +77,8 @@ for ($i = 0; $i -lt $Arguments.Count; $i++) {
         { $_ -in $lakeOptions } { $passed.lake.Add($a); $passed.lake.Add($Arguments[++$i]); continue }
         { $_ -in $manifestOptions } { $passed.manifest.Add($a); $passed.manifest.Add($Arguments[++$i]); continue }
         { $_ -in $scaleOptions } { $passed.scale.Add($a); $passed.scale.Add($Arguments[++$i]); continue }
+        { $_ -in $parquetOptions } { $passed.parquet.Add($a); $passed.parquet.Add($Arguments[++$i]); continue }
+        '--parquet-latency' { $parquetLatency = [int] $Arguments[++$i]; continue }
         { $coldStartOptions.ContainsKey($_) } { $coldStart[$coldStartOptions[$a]] = [int] $Arguments[++$i]; continue }
         default { throw "Unknown option '$a'. See bench/README.md." }
     }
@@ -85,7 +90,7 @@ $needsModule = @($scenarios | Where-Object { $_ -in 'import', 'prerequisites', '
 if ($needsModule -and -not (Test-Path -LiteralPath $ModulePath)) {
     throw "The built module '$ModulePath' is missing; run ./build.ps1 -Task Build (or -Task Bench)."
 }
-if (@($scenarios | Where-Object { $_ -in 'lake', 'scale', 'coldstart' }) -and -not (Test-Path (Join-Path $root 'node_modules/.bin/azurite-blob'))) {
+if (@($scenarios | Where-Object { $_ -in 'lake', 'scale', 'coldstart', 'parquet' }) -and -not (Test-Path (Join-Path $root 'node_modules/.bin/azurite-blob'))) {
     Push-Location $root
     try { npm ci --no-audit --no-fund; if ($LASTEXITCODE) { throw "npm ci failed ($LASTEXITCODE)." } } finally { Pop-Location }
 }
@@ -169,7 +174,7 @@ function Invoke-LakeLatencyCurve([int[]] $Latencies, [string[]] $Options, [long]
 $runs = [System.Collections.Generic.List[object]]::new()
 $skipRecord = $false
 try {
-    if (@($scenarios | Where-Object { $_ -in 'lake', 'cdm', 'sql', 'scale' })) {
+    if (@($scenarios | Where-Object { $_ -in 'lake', 'cdm', 'sql', 'scale', 'parquet' })) {
         & dotnet build (Join-Path $root 'bench/CustomerInsightsSynapse.Bench') -c Release -nologo -v q | Out-Host
         if ($LASTEXITCODE) { throw "Building the bench failed ($LASTEXITCODE)." }
     }
@@ -200,6 +205,24 @@ try {
                         # (--quick: read and plan only, no landing).
                         $scaleProxyOptions = @($passed.scale) + @(if ($quick) { '--plan-only' })
                         foreach ($r in Invoke-ThroughStorageProxy -Scenario scale -Latencies $scaleLatency -Options $scaleProxyOptions) { $runs.Add($r); if ($r.exitCode) { $code = $r.exitCode } }
+                    }
+                }
+                'parquet' {
+                    # Through the emulator's storage proxy with the latency added to every request, as the lake curve runs.
+                    Import-Module (Join-Path $root 'tests/TestStack/TestStack.psm1') -Force
+                    $savedCertFile = $env:SSL_CERT_FILE
+                    $stack = Start-CISynapseTestStack -FaultyStorage
+                    try {
+                        $null = Set-CISynapseStorageFault -Stack $stack -LatencyMilliseconds $parquetLatency
+                        $env:SSL_CERT_FILE = $stack.Certificate.BundlePath
+                        $env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING = "DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=$(& (Get-Module TestStack) { $script:AzuriteKey });BlobEndpoint=$($stack.AzuriteBlobUrl);"
+                        & dotnet $benchDll parquet @($passed.parquet) --latency-ms $parquetLatency --out $out | Out-Host
+                        $code = $LASTEXITCODE
+                    }
+                    finally {
+                        Remove-Item Env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING -ErrorAction Ignore
+                        if ($savedCertFile) { $env:SSL_CERT_FILE = $savedCertFile } else { Remove-Item Env:SSL_CERT_FILE -ErrorAction Ignore }
+                        Stop-CISynapseTestStack -Stack $stack
                     }
                 }
                 { $_ -in 'cdm', 'sql' } { & dotnet $benchDll $scenario @($passed.manifest) --out $out | Out-Host; $code = $LASTEXITCODE }

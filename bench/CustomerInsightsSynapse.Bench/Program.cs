@@ -6,6 +6,11 @@ if (args.Length > 0 && args[0] == "rss-child")
     return await RssChild.MainAsync(args.Skip(1).ToArray());
 }
 
+if (args.Length > 0 && args[0] == "parquet-rss-child")
+{
+    return await ParquetRssChild.MainAsync(args.Skip(1).ToArray());
+}
+
 if (args.Length > 0 && args[0] == "sql-child")
 {
     return await FirstCallChild.MainAsync(args.Skip(1).ToArray());
@@ -15,6 +20,7 @@ const string Usage = """
     usage: CustomerInsightsSynapse.Bench lake [--quick] [--small-files N] [--small-size MiB] [--large-files N] [--large-size MiB] [--rss-sizes MiB,MiB] [--repeat N] [--parallel-files N] [--parallel-blocks N] [--block-size MiB] [--out file.json] [--work folder]
            CustomerInsightsSynapse.Bench cdm|sql [--quick] [--entities N] [--attributes N] [--repeat N] [--out file.json] [--work folder]
            CustomerInsightsSynapse.Bench scale [--quick] [--entity-counts N,N,...] [--partition-counts N,N,...] [--out file.json]
+           CustomerInsightsSynapse.Bench parquet [--quick] [--parquet-mib MiB] [--parquet-partitions N] [--parquet-rss-mib MiB] [--repeat N] [--latency-ms MS] [--demo-folder folder] [--out file.json] [--work folder]
     """;
 try
 {
@@ -25,6 +31,8 @@ try
             return await new LakeBench(BenchSettings.Parse(options), RepositoryRoot.Find()).RunAsync();
         case "scale":
             return await new ScaleBench(ScaleSettings.Parse(options), RepositoryRoot.Find()).RunAsync();
+        case "parquet":
+            return await new ParquetBench(ParquetSettings.Parse(options), RepositoryRoot.Find()).RunAsync();
         case "cdm" or "sql":
             return await new ManifestBench(args[0], ManifestSettings.Parse(options), RepositoryRoot.Find()).RunAsync();
         default:

@@ -62,42 +62,42 @@ internal abstract class ParquetColumnWriter
             return type.Conversion switch
             {
                 SqlTextConversion.None => new TextColumn(attribute, type, null),
-                SqlTextConversion.Iso8601WithZone => new TextColumn(attribute, type, t => ParquetValueParser.TryParseDateTimeOffset(t, out var v) ? ParquetValueParser.FormatDateTimeOffset(v) : null),
-                _ => new TextColumn(attribute, type, t => ParquetValueParser.TryParseGuid(t, out var v) ? v.ToString("D") : null),
+                SqlTextConversion.Iso8601WithZone => new TextColumn(attribute, type, (ReadOnlySpan<char> t) => ParquetValueParser.TryParseDateTimeOffset(t, out var v) ? ParquetValueParser.FormatDateTimeOffset(v) : null),
+                _ => new TextColumn(attribute, type, (ReadOnlySpan<char> t) => ParquetValueParser.TryParseGuid(t, out var v) ? v.ToString("D") : null),
             };
         }
 
         var typeName = type.TypeName;
         return typeName switch
         {
-            "smallint" => new ValueColumn<short>(attribute, type, new DataField<short?>(name), (string t, out short v) =>
+            "smallint" => new ValueColumn<short>(attribute, type, new DataField<short?>(name), (ReadOnlySpan<char> t, out short v) =>
             {
                 var ok = ParquetValueParser.TryParseInt64(t, short.MinValue, short.MaxValue, out var l);
                 v = (short)l;
                 return ok;
             }),
-            "int" => new ValueColumn<int>(attribute, type, new DataField<int?>(name), (string t, out int v) =>
+            "int" => new ValueColumn<int>(attribute, type, new DataField<int?>(name), (ReadOnlySpan<char> t, out int v) =>
             {
                 var ok = ParquetValueParser.TryParseInt64(t, int.MinValue, int.MaxValue, out var l);
                 v = (int)l;
                 return ok;
             }),
-            "bigint" => new ValueColumn<long>(attribute, type, new DataField<long?>(name), (string t, out long v) => ParquetValueParser.TryParseInt64(t, long.MinValue, long.MaxValue, out v)),
-            "float" => new ValueColumn<double>(attribute, type, new DataField<double?>(name), (string t, out double v) => ParquetValueParser.TryParseDouble(t, out v)),
-            "real" => new ValueColumn<float>(attribute, type, new DataField<float?>(name), (string t, out float v) => ParquetValueParser.TryParseSingle(t, out v)),
-            "bit" => new ValueColumn<bool>(attribute, type, new DataField<bool?>(name), (string t, out bool v) => ParquetValueParser.TryParseBoolean(t, out v)),
-            "date" => new ValueColumn<DateOnly>(attribute, type, new DataField<DateOnly?>(name), (string t, out DateOnly v) => ParquetValueParser.TryParseDate(t, out v)),
+            "bigint" => new ValueColumn<long>(attribute, type, new DataField<long?>(name), (ReadOnlySpan<char> t, out long v) => ParquetValueParser.TryParseInt64(t, long.MinValue, long.MaxValue, out v)),
+            "float" => new ValueColumn<double>(attribute, type, new DataField<double?>(name), (ReadOnlySpan<char> t, out double v) => ParquetValueParser.TryParseDouble(t, out v)),
+            "real" => new ValueColumn<float>(attribute, type, new DataField<float?>(name), (ReadOnlySpan<char> t, out float v) => ParquetValueParser.TryParseSingle(t, out v)),
+            "bit" => new ValueColumn<bool>(attribute, type, new DataField<bool?>(name), (ReadOnlySpan<char> t, out bool v) => ParquetValueParser.TryParseBoolean(t, out v)),
+            "date" => new ValueColumn<DateOnly>(attribute, type, new DataField<DateOnly?>(name), (ReadOnlySpan<char> t, out DateOnly v) => ParquetValueParser.TryParseDate(t, out v)),
             "datetime2(7)" => new ValueColumn<DateTime>(
                 attribute,
                 type,
                 new DateTimeDataField(name, DateTimeFormat.Timestamp, isAdjustedToUTC: false, unit: DateTimeTimeUnit.Nanos, isNullable: true),
-                (string t, out DateTime v) =>
+                (ReadOnlySpan<char> t, out DateTime v) =>
                 {
                     var ok = ParquetValueParser.TryParseDateTimeUtc(t, out v);
                     v = DateTime.SpecifyKind(v, DateTimeKind.Unspecified);
                     return ok;
                 }),
-            "time(7)" => new ValueColumn<long>(attribute, type, new TimeDataField(name, TimeUnitPrecision.Nanos, isNullable: true) { IsAdjustedToUtc = false }, (string t, out long v) =>
+            "time(7)" => new ValueColumn<long>(attribute, type, new TimeDataField(name, TimeUnitPrecision.Nanos, isNullable: true) { IsAdjustedToUtc = false }, (ReadOnlySpan<char> t, out long v) =>
             {
                 var ok = ParquetValueParser.TryParseTime(t, out var time);
                 v = time.Ticks * 100;
@@ -108,10 +108,13 @@ internal abstract class ParquetColumnWriter
         };
     }
 
-    /// <summary>Adds a value as read from the file: null for an unquoted empty field (or a field the row lacks).</summary>
-    public void Add(string? text, long row)
+    /// <summary>Adds the value of an unquoted empty field or of a field the row lacks.</summary>
+    public void AddMissing() => AddNull();
+
+    /// <summary>Adds a value as read from the file (quotes removed); spaces only is NULL for a typed column.</summary>
+    public void Add(ReadOnlySpan<char> text, long row)
     {
-        if (text is null || (Type.Conversion != SqlTextConversion.None && ParquetValueParser.Trim(text).IsEmpty))
+        if (Type.Conversion != SqlTextConversion.None && ParquetValueParser.Trim(text).IsEmpty)
         {
             AddNull();
         }
@@ -120,7 +123,7 @@ internal abstract class ParquetColumnWriter
             Invalid++;
             if (_samples.Count < SampleLimit)
             {
-                _samples.Add(text.Length > SampleLength ? text[..SampleLength] + "…" : text);
+                _samples.Add(text.Length > SampleLength ? string.Concat(text[..SampleLength], "…") : text.ToString());
             }
 
             AddNull();
@@ -132,7 +135,7 @@ internal abstract class ParquetColumnWriter
     /// <summary>Empties the buffer for the next row group (its storage is kept).</summary>
     public abstract void Clear();
 
-    protected abstract bool TryAdd(string text, long row);
+    protected abstract bool TryAdd(ReadOnlySpan<char> text, long row);
 
     protected abstract void AddNull();
 
@@ -141,7 +144,7 @@ internal abstract class ParquetColumnWriter
         var parts = type.TypeName["decimal(".Length..^1].Split(',');
         var precision = int.Parse(parts[0], CultureInfo.InvariantCulture);
         var scale = int.Parse(parts[1], CultureInfo.InvariantCulture);
-        return new ValueColumn<BigDecimal>(attribute, type, new BigDecimalDataField(attribute.Name, precision, scale, isNullable: true), (string t, out BigDecimal v) =>
+        return new ValueColumn<BigDecimal>(attribute, type, new BigDecimalDataField(attribute.Name, precision, scale, isNullable: true), (ReadOnlySpan<char> t, out BigDecimal v) =>
         {
             var ok = ParquetValueParser.TryParseDecimal(t, precision, scale, out var unscaled);
             v = new BigDecimal(ok ? unscaled : BigInteger.Zero, precision, scale);
@@ -149,7 +152,9 @@ internal abstract class ParquetColumnWriter
         });
     }
 
-    internal delegate bool Parse<T>(string text, out T value);
+    internal delegate bool Parse<T>(ReadOnlySpan<char> text, out T value);
+
+    internal delegate string? Canonical(ReadOnlySpan<char> text);
 
     private sealed class ValueColumn<T>(CdmAttribute attribute, SqlColumnType type, DataField field, Parse<T> parse) : ParquetColumnWriter(attribute, type, field)
         where T : struct
@@ -162,7 +167,7 @@ internal abstract class ParquetColumnWriter
 
         public override void Clear() => _count = 0;
 
-        protected override bool TryAdd(string text, long row)
+        protected override bool TryAdd(ReadOnlySpan<char> text, long row)
         {
             if (!parse(text, out var value))
             {
@@ -187,7 +192,7 @@ internal abstract class ParquetColumnWriter
     }
 
     /// <summary>UTF-8 text, optionally checked and rewritten by <c>canonical</c> (null: does not convert); never wider than the view column.</summary>
-    private sealed class TextColumn(CdmAttribute attribute, SqlColumnType type, Func<string, string?>? canonical)
+    private sealed class TextColumn(CdmAttribute attribute, SqlColumnType type, Canonical? canonical)
         : ParquetColumnWriter(attribute, type, new DataField<string>(attribute.Name, true))
     {
         private readonly List<string?> _values = new(1024);
@@ -197,9 +202,9 @@ internal abstract class ParquetColumnWriter
 
         public override void Clear() => _values.Clear();
 
-        protected override bool TryAdd(string text, long row)
+        protected override bool TryAdd(ReadOnlySpan<char> text, long row)
         {
-            var value = text;
+            string? value;
             if (canonical is not null)
             {
                 value = canonical(text);
@@ -208,7 +213,12 @@ internal abstract class ParquetColumnWriter
                     return false;
                 }
             }
-            else if (value.Length * 3 > Type.TextBytes && TooLong is null)
+            else
+            {
+                value = text.ToString();
+            }
+
+            if (canonical is null && value.Length * 3 > Type.TextBytes && TooLong is null)
             {
                 var bytes = Encoding.UTF8.GetByteCount(value);
                 if (bytes > Type.TextBytes)

@@ -145,7 +145,20 @@ public sealed class ParquetPartitionWriter
             for (var i = 0; i < columns.Length; i++)
             {
                 var position = positions[i];
-                columns[i].Add(position >= 0 && position < row.ColCount ? Value(row[position].Span) : null, rowsBefore + rows);
+                var raw = position >= 0 && position < row.ColCount ? row[position].Span : [];
+                if (raw.IsEmpty)
+                {
+                    columns[i].AddMissing();
+                }
+                else if (Csv.Quote.Length == 1 && raw[0] == '"')
+                {
+                    var inner = raw.Length > 1 && raw[^1] == '"' ? raw[1..^1] : raw[1..];
+                    columns[i].Add(inner.Contains("\"\"", StringComparison.Ordinal) ? inner.ToString().Replace("\"\"", "\"", StringComparison.Ordinal) : inner, rowsBefore + rows);
+                }
+                else
+                {
+                    columns[i].Add(raw, rowsBefore + rows);
+                }
             }
         }
 

@@ -31,6 +31,8 @@ public static class ParquetValueParser
         "yyyy-MM-ddK",
     ];
 
+    private static readonly long[] PowersOfTen = [.. Enumerable.Range(0, 19).Select(n => (long)Math.Pow(10, n))];
+
     private static readonly string[] TimeFormats = ["HH:mm", "HH:mm:ss", "HH:mm:ss.FFFFFFF"];
 
     /// <summary>The text without the spaces around it; empty when the value is NULL for a typed column.</summary>
@@ -95,12 +97,36 @@ public static class ParquetValueParser
         }
 
         var kept = fraction.Length > scale ? fraction[..scale] : fraction;
+        var roundsUp = fraction.Length > scale && fraction[scale] >= '5';
+        if (whole.Length + scale <= 18)
+        {
+            var small = 0L;
+            foreach (var c in whole)
+            {
+                small = (small * 10) + (c - '0');
+            }
+
+            for (var i = 0; i < scale; i++)
+            {
+                small = (small * 10) + (i < kept.Length ? kept[i] - '0' : 0);
+            }
+
+            small += roundsUp ? 1 : 0;
+            if (precision <= 18 && small >= PowersOfTen[precision])
+            {
+                return false;
+            }
+
+            unscaled = negative ? -small : small;
+            return true;
+        }
+
         var digits = new char[whole.Length + scale];
         whole.CopyTo(digits);
         kept.CopyTo(digits.AsSpan(whole.Length));
         digits.AsSpan(whole.Length + kept.Length).Fill('0');
         var magnitude = digits.Length == 0 ? BigInteger.Zero : BigInteger.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
-        if (fraction.Length > scale && fraction[scale] >= '5')
+        if (roundsUp)
         {
             magnitude += BigInteger.One;
         }
@@ -155,9 +181,16 @@ public static class ParquetValueParser
     /// <summary>An ISO 8601 date and time with its offset (<c>Z</c> or none: +00:00).</summary>
     public static bool TryParseDateTimeOffset(ReadOnlySpan<char> text, out DateTimeOffset value)
     {
+        var trimmed = Trim(text);
+        return TryParseCommonIso8601(trimmed, out value) || TryParseIso8601Formats(trimmed, out value);
+    }
+
+    /// <summary>The ISO 8601 shapes of <see cref="Iso8601Formats"/> through the format parser.</summary>
+    internal static bool TryParseIso8601Formats(ReadOnlySpan<char> text, out DateTimeOffset value)
+    {
         try
         {
-            return DateTimeOffset.TryParseExact(Trim(text), Iso8601Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
+            return DateTimeOffset.TryParseExact(text, Iso8601Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
         }
         catch (ArgumentOutOfRangeException)
         {
@@ -165,6 +198,109 @@ public static class ParquetValueParser
             value = default;
             return false;
         }
+    }
+
+    /// <summary>
+    /// The shapes Customer Insights writes, read without the format parser (which costs most of a conversion's time
+    /// on date columns): <c>yyyy-MM-dd</c>, optionally <c>T</c> or a space and <c>HH:mm:ss</c> with 1 to 7
+    /// fractional digits or none, then <c>Z</c>, <c>±hh:mm</c> or nothing. False sends every other text (other
+    /// shapes, values out of range, offsets beyond 14 hours) to the format parser, which decides.
+    /// </summary>
+    internal static bool TryParseCommonIso8601(ReadOnlySpan<char> t, out DateTimeOffset value)
+    {
+        value = default;
+        if (t.Length < 10 || t[4] != '-' || t[7] != '-'
+            || !TryDigits(t[..4], out var year) || !TryDigits(t.Slice(5, 2), out var month) || !TryDigits(t.Slice(8, 2), out var day)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        var rest = t[10..];
+        long ticks = 0;
+        if (rest.Length >= 9 && rest[0] is 'T' or ' ' && rest[3] == ':' && rest[6] == ':'
+            && TryDigits(rest.Slice(1, 2), out var hour) && TryDigits(rest.Slice(4, 2), out var minute) && TryDigits(rest.Slice(7, 2), out var second)
+            && hour < 24 && minute < 60 && second < 60)
+        {
+            ticks = (((hour * 60L) + minute) * 60 + second) * TimeSpan.TicksPerSecond;
+            rest = rest[9..];
+            if (rest.Length > 0 && rest[0] == '.')
+            {
+                var digits = 1;
+                while (digits < rest.Length && char.IsAsciiDigit(rest[digits]))
+                {
+                    digits++;
+                }
+
+                if (digits is 1 or > 8 || !TryDigits(rest[1..digits], out var fraction))
+                {
+                    return false;
+                }
+
+                for (var i = digits - 1; i < 7; i++)
+                {
+                    fraction *= 10;
+                }
+
+                ticks += fraction;
+                rest = rest[digits..];
+            }
+        }
+        else if (rest.Length > 0 && rest[0] is 'T' or ' ')
+        {
+            return false;
+        }
+
+        var offset = TimeSpan.Zero;
+        if (rest.Length == 1 && rest[0] == 'Z')
+        {
+            rest = [];
+        }
+        else if (rest.Length == 6 && rest[0] is '+' or '-' && rest[3] == ':'
+            && TryDigits(rest.Slice(1, 2), out var offsetHours) && TryDigits(rest.Slice(4, 2), out var offsetMinutes)
+            && offsetMinutes < 60 && (offsetHours * 60) + offsetMinutes <= 14 * 60)
+        {
+            offset = new TimeSpan(offsetHours, offsetMinutes, 0);
+            offset = rest[0] == '-' ? -offset : offset;
+            rest = [];
+        }
+
+        if (!rest.IsEmpty)
+        {
+            return false;
+        }
+
+        var local = new DateTime(year, month, day).Ticks + ticks;
+        var utc = local - offset.Ticks;
+        if (utc < DateTime.MinValue.Ticks || utc > DateTime.MaxValue.Ticks)
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(local, offset);
+        return true;
+    }
+
+    /// <summary>Only ASCII digits, as a number (at most 9 of them).</summary>
+    private static bool TryDigits(ReadOnlySpan<char> text, out int value)
+    {
+        value = 0;
+        if (text.IsEmpty || text.Length > 9)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
+        return true;
     }
 
     /// <summary>A date and time with its offset as ISO 8601 text with 7 fractional digits, as the view converts it back (style 127).</summary>

@@ -21,6 +21,30 @@ public sealed class ParquetValueParserTests
         Assert.Equal(unscaled, value.ToString(CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Up to 18 digits the unscaled value is computed without BigInteger; it equals System.Decimal's rounding half away from zero.</summary>
+    [Fact]
+    public void Decimal_OfEighteenDigitsOrFewer_EqualsDecimalRounding()
+    {
+        var random = new Random(22);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var precision = random.Next(1, 19);
+            var scale = random.Next(0, precision + 1);
+            var whole = random.Next(0, precision - scale + 2);
+            var fraction = random.Next(0, scale + 3);
+            var text = (random.Next(3) == 0 ? "-" : string.Empty)
+                + new string([.. Enumerable.Range(0, whole).Select(_ => (char)('0' + random.Next(10)))])
+                + (fraction > 0 || whole == 0 ? "." + new string([.. Enumerable.Range(0, Math.Max(fraction, 1)).Select(_ => (char)('0' + random.Next(10)))]) : string.Empty);
+            var expected = Math.Round(decimal.Parse(text, CultureInfo.InvariantCulture), scale, MidpointRounding.AwayFromZero) * (decimal)Math.Pow(10, scale);
+            var fits = Math.Abs(expected) < (decimal)Math.Pow(10, precision);
+            Assert.Equal(fits, ParquetValueParser.TryParseDecimal(text, precision, scale, out var unscaled));
+            if (fits)
+            {
+                Assert.Equal(expected.ToString("0", CultureInfo.InvariantCulture), unscaled.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
     [Theory]
     [InlineData("999.995", 5, 2)]
     [InlineData("1000", 5, 2)]
@@ -96,4 +120,54 @@ public sealed class ParquetValueParserTests
     [InlineData("00000000000040008000000000000001")]
     [InlineData("not-a-guid")]
     public void Guid_RefusesOtherText(string text) => Assert.False(ParquetValueParser.TryParseGuid(text, out _));
+
+    [Theory]
+    [InlineData("2019-07-10T08:30:00.1234567+02:00")]
+    [InlineData("2019-07-10 08:30:00.5Z")]
+    [InlineData("2019-07-10T08:30:00-14:00")]
+    [InlineData("2019-07-10+05:30")]
+    [InlineData("2024-02-29")]
+    [InlineData("0001-01-01T00:00:00Z")]
+    [InlineData("9999-12-31T23:59:59.9999999")]
+    public void DateTimeOffset_CommonShapes_AreReadWithoutTheFormatParser(string text)
+    {
+        Assert.True(ParquetValueParser.TryParseCommonIso8601(text, out var fast));
+        Assert.True(ParquetValueParser.TryParseIso8601Formats(text, out var byFormat));
+        Assert.Equal(byFormat, fast);
+        Assert.Equal(byFormat.Offset, fast.Offset);
+    }
+
+    /// <summary>
+    /// Whatever the fast reader accepts, the format parser accepts with the same value and offset; over shapes
+    /// made from valid and broken pieces (digit counts, separators, out-of-range fields, offsets beyond 14 hours).
+    /// </summary>
+    [Fact]
+    public void DateTimeOffset_FastReader_NeverAcceptsWhatTheFormatParserReadsOtherwise()
+    {
+        var random = new Random(2026);
+        string[] years = ["0001", "1999", "2024", "2023", "9999", "0000", "199", "20245"];
+        string[] months = ["01", "02", "12", "13", "00", "1"];
+        string[] days = ["01", "28", "29", "30", "31", "32", "00", "1"];
+        string[] separators = ["T", " ", "t", "", "_"];
+        string[] times = ["", "08:30", "08:30:00", "23:59:59", "24:00:00", "12:60:00", "12:00:60", "1:02:03", "12:00:00.", "12:00:00.1", "12:00:00.1234567", "12:00:00.12345678", "12:00:00,5"];
+        string[] zones = ["", "Z", "z", "+00:00", "-05:00", "+14:00", "-14:00", "+14:01", "+15:00", "+05", "+0530", "+05:60", " "];
+        var accepted = 0;
+        for (var i = 0; i < 100_000; i++)
+        {
+            var separator = separators[random.Next(separators.Length)];
+            var time = times[random.Next(times.Length)];
+            var text = $"{years[random.Next(years.Length)]}-{months[random.Next(months.Length)]}-{days[random.Next(days.Length)]}{(time.Length > 0 ? separator + time : string.Empty)}{zones[random.Next(zones.Length)]}";
+            if (!ParquetValueParser.TryParseCommonIso8601(text, out var fast))
+            {
+                continue;
+            }
+
+            accepted++;
+            Assert.True(ParquetValueParser.TryParseIso8601Formats(text, out var byFormat), text);
+            Assert.Equal(byFormat.UtcTicks, fast.UtcTicks);
+            Assert.Equal(byFormat.Offset, fast.Offset);
+        }
+
+        Assert.True(accepted > 500, $"only {accepted} texts took the fast path");
+    }
 }
