@@ -50,6 +50,42 @@ public sealed class Utf8ColumnWidthCheckTests
         Assert.Equal(new Utf8ColumnWidthViolation("Notes", "part-1", "Title", 2, 8, 6), violation);
     }
 
+    /// <summary>
+    /// Fed one byte at a time, every byte goes through the state machine alone; fed whole or in odd chunks, the
+    /// bytes of a value are counted in runs. Over random CSV of quotes, doubled quotes, CR, LF, delimiters and
+    /// multi-byte characters (with and without a header and skipped lines), both find the same first violation.
+    /// </summary>
+    [Fact]
+    public void CountingValuesInRunsFindsWhatReadingByteByByteFinds()
+    {
+        var random = new Random(8);
+        string[] pieces = ["a", "é", "ab", ",", ",", "\n", "\r\n", "\r", "\"", "\"\"", "x\"y", "\u00e9\u00e9\u00e9", "zz"];
+        var found = 0;
+        for (var i = 0; i < 3000; i++)
+        {
+            var content = new StringBuilder();
+            var length = random.Next(1, 60);
+            for (var p = 0; p < length; p++)
+            {
+                content.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            var csv = random.Next(3) switch
+            {
+                0 => CsvFormat.Default,
+                1 => CsvFormat.Default with { HasHeader = true },
+                _ => CsvFormat.Default with { SkipLines = 1 },
+            };
+            var text = (csv.HasHeader ? "Id,Title,Body\n" : string.Empty) + content;
+            var byteByByte = Check(text, csv, 1);
+            found += byteByByte is null ? 0 : 1;
+            Assert.Equal(byteByByte, Check(text, csv));
+            Assert.Equal(byteByByte, Check(text, csv, random.Next(2, 9)));
+        }
+
+        Assert.True(found > 100, $"only {found} texts had a value too long");
+    }
+
     [Fact]
     public void A100000CharacterTextIsTooLongForTheWidestColumn()
     {
