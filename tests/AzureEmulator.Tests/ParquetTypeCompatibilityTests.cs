@@ -57,6 +57,28 @@ public sealed class ParquetTypeCompatibilityTests
         Assert.Equal(1_000L, Assert.Single(rows)[0]); // Parquet.Net writes DateTimeFormat.Timestamp in MILLIS
     }
 
+    /// <summary>The documented map reads neither TIMESTAMP nor TIME in NANOS ("not supported"): any WITH type is refused.</summary>
+    [Theory]
+    [InlineData("timestamp", "datetime2(7)")]
+    [InlineData("timestamp", "bigint")]
+    [InlineData("time", "time(7)")]
+    public async Task NanosecondTimestampsAndTimesAreNotRead(string kind, string withType)
+    {
+        using var parquet = new MemoryStream();
+        DataField field = kind == "timestamp"
+            ? new DateTimeDataField("At", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Nanos)
+            : new TimeDataField("At", TimeUnitPrecision.Nanos);
+        object value = kind == "timestamp" ? new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) : 1_000L;
+        await ParquetSerializer.SerializeUntypedAsync([new Dictionary<string, object?> { ["At"] = value }], new ParquetSchema(field), parquet);
+        var sql = new SqlQueryFixture();
+        sql.Files.Add("lakeacct", "exports", "N/part.parquet", parquet.ToArray());
+
+        var refused = sql.Error($"SELECT * FROM OPENROWSET(BULK 'N/*.parquet', DATA_SOURCE = 'Lake', FORMAT = 'PARQUET') WITH (At {withType}) AS r");
+
+        Assert.Equal(15816, refused.Number);
+        Assert.Contains($"{kind.ToUpperInvariant()}(NANOS)", refused.Message, StringComparison.Ordinal);
+    }
+
     private static string Query(string with, string select) =>
         $"SELECT {select} FROM OPENROWSET(BULK 'P/*.parquet', DATA_SOURCE = 'Lake', FORMAT = 'PARQUET') WITH ({with}) AS r";
 

@@ -14,13 +14,14 @@ internal sealed record TooLongValue(string Attribute, long Row, long Bytes, int 
 
 /// <summary>
 /// One attribute's values of the row group being converted, and the Parquet field they are written as. The field
-/// is chosen from the attribute's view type (<see cref="SqlTypeMap.Map"/>), so the Parquet type is the one the view
-/// declares: strings, json and unknown types UTF-8 text; smallint INT32 (INT_16); int INT32; bigint INT64; float
-/// DOUBLE; real FLOAT; bit BOOLEAN; decimal(p,s) DECIMAL(p,s) in fixed-length bytes; date DATE; datetime2(7) INT64
-/// TIMESTAMP(NANOS) holding the UTC value (not marked adjusted to UTC: the view's datetime2 carries no zone, so a
-/// reader sees exactly the view's value); time(7) INT64 TIME(NANOS). Parquet has no type serverless reads as
-/// uniqueidentifier or datetimeoffset from text, so GUIDs and dates with offsets are written as checked, canonical
-/// UTF-8 text (<see cref="SqlColumnType.ParquetHoldsText"/>) and the view converts them as it does over CSV.
+/// is chosen from the attribute's view type (<see cref="SqlTypeMap.Map"/>), so the Parquet type is one the documented
+/// Parquet type map of serverless SQL reads as the view's type: strings, json and unknown types UTF-8 text; smallint
+/// INT32 (INT_16); int INT32; bigint INT64; float DOUBLE; real FLOAT; bit BOOLEAN; decimal(p,s) DECIMAL(p,s) in
+/// fixed-length bytes; date DATE; datetime2(7) INT96 holding the UTC value (the map reads INT96 as datetime2 with all
+/// 7 fractional digits; INT64 TIMESTAMP in NANOS is "not supported" and MICROS would drop the 7th digit). Parquet has
+/// no type serverless reads as uniqueidentifier or datetimeoffset, and TIME in the map's units (MILLIS, MICROS) would
+/// drop digits of time(7), so GUIDs, dates with offsets and times are written as checked, canonical UTF-8 text
+/// (<see cref="SqlColumnType.ParquetHoldsText"/>) and the view converts them as it does over CSV.
 /// </summary>
 internal abstract class ParquetColumnWriter
 {
@@ -63,6 +64,7 @@ internal abstract class ParquetColumnWriter
             {
                 SqlTextConversion.None => new TextColumn(attribute, type, null),
                 SqlTextConversion.Iso8601WithZone => new TextColumn(attribute, type, (ReadOnlySpan<char> t) => ParquetValueParser.TryParseDateTimeOffset(t, out var v) ? ParquetValueParser.FormatDateTimeOffset(v) : null),
+                _ when type.TypeName == "time(7)" => new TextColumn(attribute, type, (ReadOnlySpan<char> t) => ParquetValueParser.TryParseTime(t, out var v) ? ParquetValueParser.FormatTime(v) : null),
                 _ => new TextColumn(attribute, type, (ReadOnlySpan<char> t) => ParquetValueParser.TryParseGuid(t, out var v) ? v.ToString("D") : null),
             };
         }
@@ -90,19 +92,8 @@ internal abstract class ParquetColumnWriter
             "datetime2(7)" => new ValueColumn<DateTime>(
                 attribute,
                 type,
-                new DateTimeDataField(name, DateTimeFormat.Timestamp, isAdjustedToUTC: false, unit: DateTimeTimeUnit.Nanos, isNullable: true),
-                (ReadOnlySpan<char> t, out DateTime v) =>
-                {
-                    var ok = ParquetValueParser.TryParseDateTimeUtc(t, out v);
-                    v = DateTime.SpecifyKind(v, DateTimeKind.Unspecified);
-                    return ok;
-                }),
-            "time(7)" => new ValueColumn<long>(attribute, type, new TimeDataField(name, TimeUnitPrecision.Nanos, isNullable: true) { IsAdjustedToUtc = false }, (ReadOnlySpan<char> t, out long v) =>
-            {
-                var ok = ParquetValueParser.TryParseTime(t, out var time);
-                v = time.Ticks * 100;
-                return ok;
-            }),
+                new DateTimeDataField(name, DateTimeFormat.Impala, isNullable: true),
+                (ReadOnlySpan<char> t, out DateTime v) => ParquetValueParser.TryParseDateTimeUtc(t, out v)),
             _ when typeName.StartsWith("decimal(", StringComparison.Ordinal) => DecimalColumn(attribute, type),
             _ => throw new InvalidOperationException($"The view type '{typeName}' of attribute '{name}' has no Parquet type."),
         };

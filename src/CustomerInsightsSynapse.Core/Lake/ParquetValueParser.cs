@@ -303,6 +303,10 @@ public static class ParquetValueParser
         return true;
     }
 
+    /// <summary>A time of day as ISO 8601 text with 7 fractional digits, as the view reads it back (style 126).</summary>
+    public static string FormatTime(TimeSpan value) =>
+        value.ToString("hh':'mm':'ss'.'fffffff", CultureInfo.InvariantCulture);
+
     /// <summary>A date and time with its offset as ISO 8601 text with 7 fractional digits, as the view converts it back (style 127).</summary>
     public static string FormatDateTimeOffset(DateTimeOffset value) =>
         value.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture);

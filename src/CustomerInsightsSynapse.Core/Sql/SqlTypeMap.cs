@@ -33,10 +33,11 @@ public sealed record SqlColumnType(string TypeName, int TextBytes, SqlTextConver
     public string CsvWithType => string.Create(CultureInfo.InvariantCulture, $"varchar({TextBytes}) COLLATE {SqlTypeMap.TextCollation}");
 
     /// <summary>
-    /// Whether a Parquet file holds the column as UTF-8 text: strings, and the types no Parquet type is read as
-    /// (uniqueidentifier, datetimeoffset), which the view converts from text as it does over CSV.
+    /// Whether a Parquet file holds the column as UTF-8 text: strings, the types no Parquet type is read as
+    /// (uniqueidentifier, datetimeoffset), and time(7), whose Parquet units serverless reads (MILLIS, MICROS) would
+    /// drop digits; the view converts them from text as it does over CSV.
     /// </summary>
-    public bool ParquetHoldsText => Conversion is SqlTextConversion.None or SqlTextConversion.Iso8601WithZone || TypeName == "uniqueidentifier";
+    public bool ParquetHoldsText => Conversion is SqlTextConversion.None or SqlTextConversion.Iso8601WithZone || TypeName is "uniqueidentifier" or "time(7)";
 
     /// <summary>
     /// Over Parquet whose footers were not read (files this module converted, or landed before footers were read; see

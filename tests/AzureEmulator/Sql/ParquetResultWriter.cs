@@ -11,8 +11,9 @@ namespace AzureEmulator.Sql;
 /// documented; nothing reads these names) into one folder. Types: varchar/nvarchar → BYTE_ARRAY UTF8; bit → BOOLEAN;
 /// tinyint → INT32 INT(8, unsigned); smallint → INT32 INT(16, signed); int → INT32; bigint → INT64; real → FLOAT;
 /// float → DOUBLE; decimal(p,s) → DECIMAL(p,s) (INT32 up to 9 digits, INT64 up to 18, else FIXED_LEN_BYTE_ARRAY);
-/// date → INT32 DATE; datetime2 → INT64 TIMESTAMP(NANOS, adjusted to UTC: serverless maps it to datetime2); time →
-/// INT64 TIME(NANOS, not adjusted to UTC: a time of day). Nanosecond units keep datetime2(7) and time(7) exactly.
+/// date → INT32 DATE; datetime2 → INT96 (the documented map reads it as datetime2, and it keeps all 7 digits; INT64
+/// TIMESTAMP in NANOS is "not supported" by the map); time → INT64 TIME(MICROS) (the finest unit the map reads, so the
+/// 7th digit is lost: what Azure writes for time is not documented either).
 /// Each type reads back through <see cref="ParquetRowReader"/>'s documented map as itself. Other types are refused
 /// (their CETAS encoding is not documented). A failed write deletes the files it wrote.
 /// </summary>
@@ -145,8 +146,8 @@ internal sealed class ParquetResultWriter(ISqlFileStore files, string account, s
         SqlTypeKind.Float => new DataField<double?>(column.Name),
         SqlTypeKind.Decimal => new DecimalDataField(column.Name, column.Type.Precision, column.Type.Scale, isNullable: true),
         SqlTypeKind.Date => new DataField<DateOnly?>(column.Name),
-        SqlTypeKind.DateTime2 => new DateTimeDataField(column.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Nanos, isNullable: true),
-        SqlTypeKind.Time => new TimeDataField(column.Name, TimeUnitPrecision.Nanos, isNullable: true) { IsAdjustedToUtc = false },
+        SqlTypeKind.DateTime2 => new DateTimeDataField(column.Name, DateTimeFormat.Impala, isNullable: true),
+        SqlTypeKind.Time => new TimeDataField(column.Name, TimeUnitPrecision.Micros, isNullable: true) { IsAdjustedToUtc = false },
         _ => throw new SqlStatementException(CetasErrors.UnsupportedType(column.Name, column.Type)),
     };
 
@@ -163,7 +164,7 @@ internal sealed class ParquetResultWriter(ISqlFileStore files, string account, s
         SqlTypeKind.Decimal => Write(group, field, rows, index, v => Convert.ToDecimal(v, CultureInfo.InvariantCulture)),
         SqlTypeKind.Date => Write(group, field, rows, index, v => DateOnly.FromDateTime((DateTime)v)),
         SqlTypeKind.DateTime2 => Write(group, field, rows, index, v => DateTime.SpecifyKind((DateTime)v, DateTimeKind.Utc)),
-        SqlTypeKind.Time => Write(group, field, rows, index, v => ((TimeSpan)v).Ticks * 100),
+        SqlTypeKind.Time => Write(group, field, rows, index, v => ((TimeSpan)v).Ticks / 10),
         _ => throw new InvalidOperationException("validated before writing"),
     };
 
