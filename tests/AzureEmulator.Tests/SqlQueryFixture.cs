@@ -26,6 +26,21 @@ internal sealed class MemoryFileStore : ISqlFileStore
             : null;
 
     public Stream? Open(string account, string container, string name) => _files.TryGetValue((account, container, name), out var open) ? open() : null;
+
+    public void Write(string account, string container, string name, ReadOnlyMemory<byte> content) => Add(account, container, name, content.ToArray());
+
+    public void Delete(string account, string container, string name) => _files.Remove((account, container, name));
+
+    /// <summary>The names of the blobs under <paramref name="prefix"/> in lakeacct/exports.</summary>
+    public List<string> Names(string prefix) => List("lakeacct", "exports", prefix)?.Order(StringComparer.Ordinal).ToList() ?? [];
+
+    public byte[] Bytes(string name)
+    {
+        using var stream = Open("lakeacct", "exports", name)!;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
 }
 
 /// <summary>
@@ -46,7 +61,8 @@ internal sealed class SqlQueryFixture
             () => WorkspaceIdentity,
             principal => Administrators.Contains(principal),
             principal => new HashSet<string>(Groups.Where(g => g.Value.Contains(principal)).Select(g => g.Key).Append(principal), StringComparer.OrdinalIgnoreCase),
-            name => Principals.TryGetValue(name, out var id) ? new SqlDirectoryPrincipal(id, Groups.ContainsKey(id)) : null);
+            name => Principals.TryGetValue(name, out var id) ? new SqlDirectoryPrincipal(id, Groups.ContainsKey(id)) : null,
+            (principal, account, container) => Writers.Contains(principal) && account == "lakeacct");
         Interpreter = new SqlBatchInterpreter(Catalog, Storage);
         Ok("CREATE DATABASE [Sales];", "master");
         Ok("CREATE EXTERNAL DATA SOURCE [Lake] WITH (LOCATION = N'https://lakeacct.dfs.core.windows.net/exports');");
@@ -59,6 +75,9 @@ internal sealed class SqlQueryFixture
     public HashSet<string> Readers { get; } = [Caller, WorkspaceIdentity];
 
     public HashSet<string> Administrators { get; } = [];
+
+    /// <summary>Principals with a blob write role (Storage Blob Data Contributor) on lakeacct.</summary>
+    public HashSet<string> Writers { get; } = [Caller, WorkspaceIdentity];
 
     /// <summary>Microsoft Entra principals CREATE USER … FROM EXTERNAL PROVIDER finds: UPN or display name → object id.</summary>
     public Dictionary<string, string> Principals { get; } = new(StringComparer.OrdinalIgnoreCase);

@@ -28,6 +28,24 @@ internal sealed partial class OpenRowsetSource(SqlDatabase database, string logi
 
     public static string ReadPermission => ReadBlobs;
 
+    /// <summary>
+    /// The account, container and (unescaped) path of a storage URL: https://account.dfs|blob.core.windows.net/container/…
+    /// or the emulator's path-style Azurite URL https://127.0.0.1:port/account/container/….
+    /// </summary>
+    internal static bool TryParseUrl(string url, out string account, out string container, out string path)
+    {
+        var match = AzureUrl().Match(url);
+        if (!match.Success)
+        {
+            match = LoopbackUrl().Match(url);
+        }
+
+        account = match.Success ? match.Groups[1].Value.ToLowerInvariant() : string.Empty;
+        container = match.Success ? match.Groups[2].Value : string.Empty;
+        path = match.Success ? Uri.UnescapeDataString(match.Groups[3].Value) : string.Empty;
+        return match.Success;
+    }
+
     /// <summary>The rights of the session's login (sysadmin reads through any credential); null outside a session.</summary>
     public SqlLoginRights? Rights { get; init; }
 
@@ -161,7 +179,7 @@ internal sealed partial class OpenRowsetSource(SqlDatabase database, string logi
         text.Length == 1 ? text[0] : throw new SqlStatementException(SqlQueryErrors.Undocumented($"{option} of {text.Length} characters (documented as one character)"));
 
     /// <summary>The identity storage sees, after the credential rules; the data source's LOCATION if there is one.</summary>
-    private string ReaderIdentity(string? dataSourceName, out string? location)
+    internal string ReaderIdentity(string? dataSourceName, out string? location)
     {
         location = null;
         if (dataSourceName is null)
@@ -223,21 +241,12 @@ internal sealed partial class OpenRowsetSource(SqlDatabase database, string logi
 
     private IEnumerable<SqlFile> Files(string url, string reader)
     {
-        var match = AzureUrl().Match(url);
-        if (!match.Success)
-        {
-            match = LoopbackUrl().Match(url);
-        }
-
-        if (!match.Success)
+        if (!TryParseUrl(url, out var account, out var container, out var path))
         {
             throw new SqlStatementException(SqlQueryErrors.CannotOpen(url));
         }
 
         var context = storage ?? throw new SqlStatementException(SqlQueryErrors.NotImplemented("OPENROWSET without Azurite (start the emulator with --azurite-blob)"));
-        var account = match.Groups[1].Value.ToLowerInvariant();
-        var container = match.Groups[2].Value;
-        var path = Uri.UnescapeDataString(match.Groups[3].Value);
         var wildcard = path.Contains('*', StringComparison.Ordinal) || path.EndsWith('/') || path.Length == 0;
         if (!context.CanRead(reader, account, container))
         {

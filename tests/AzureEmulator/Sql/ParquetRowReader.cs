@@ -8,7 +8,7 @@ namespace AzureEmulator.Sql;
 /// Parquet through Parquet.Net with the type mapping of develop-openrowset ("Type mapping for Parquet"): BOOLEAN→bit,
 /// INT32→int (INT(8)/INT(16)→tinyint/smallint, DATE→date), INT64→bigint, FLOAT→real, DOUBLE→float, DECIMAL→decimal,
 /// BYTE_ARRAY UTF8/STRING→varchar/nvarchar, INT96 and INT64 TIMESTAMP adjusted to UTC→datetime2 (not adjusted: bigint),
-/// TIME→time, UUID→uniqueidentifier.
+/// TIME (any unit)→time, UUID→uniqueidentifier.
 /// A WITH type outside that mapping fails ("Column 'x' of type 'INT' is not compatible with external data type
 /// 'Parquet physical type: DOUBLE'"); names bind case-sensitively and a name not in the file reads as NULL.
 /// </summary>
@@ -43,6 +43,8 @@ internal sealed class ParquetRowReader(ISqlFileStore files)
                     {
                         values[i] = LocalTimestampUnit(field) is { } unit && value is DateTime local
                             ? (local.Ticks - DateTime.UnixEpoch.Ticks) / unit.Ticks
+                            : TicksPerTimeUnit(field) is { } ticks && value is int or long
+                            ? TimeSpan.FromTicks((long)(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) * ticks))
                             : Value(value, columns[i].Type);
                     }
                 }
@@ -75,7 +77,18 @@ internal sealed class ParquetRowReader(ISqlFileStore files)
             ? timestamp.Unit?.MILLIS is not null ? TimeSpan.FromMilliseconds(1) : timestamp.Unit?.MICROS is not null ? TimeSpan.FromTicks(10) : null
             : null;
 
-    private static SqlType Mapped(DataField field) => LocalTimestampUnit(field) is not null ? SqlType.BigInt : ClrOf(field) switch
+    /// <summary>
+    /// Ticks (100 ns) per unit of a TIME column, whose values Parquet.Net hands over as the raw INT32/INT64 count of
+    /// units since midnight: 10,000 for MILLIS, 10 for MICROS, 0.01 for NANOS; null for any other column.
+    /// </summary>
+    private static decimal? TicksPerTimeUnit(DataField field) =>
+        field.SchemaElement?.LogicalType?.TIME?.Unit is { } unit
+            ? unit.MILLIS is not null ? 10_000m : unit.MICROS is not null ? 10m : 0.01m
+            : null;
+
+    private static SqlType Mapped(DataField field) => LocalTimestampUnit(field) is not null ? SqlType.BigInt : TicksPerTimeUnit(field) is not null ? new SqlType(SqlTypeKind.Time, Scale: 7)
+        : field.SchemaElement?.LogicalType?.DATE is not null ? new SqlType(SqlTypeKind.Date)
+        : ClrOf(field) switch
     {
         var t when t == typeof(bool) => SqlType.Bit,
         var t when t == typeof(sbyte) || t == typeof(byte) => new SqlType(SqlTypeKind.TinyInt),

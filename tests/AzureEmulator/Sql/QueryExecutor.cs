@@ -112,6 +112,11 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
             case NamedTableReference named:
                 var schema = named.SchemaObject.SchemaIdentifier?.Value ?? "dbo";
                 var key = schema + "." + named.SchemaObject.BaseIdentifier.Value;
+                if (named.SchemaObject.DatabaseIdentifier is null && current.ExternalTables.ContainsKey(key))
+                {
+                    throw new SqlStatementException(SqlQueryErrors.NotImplemented($"SELECT from the external table '{key}' (read its files with OPENROWSET)"));
+                }
+
                 if (named.SchemaObject.DatabaseIdentifier is not null || !current.Views.TryGetValue(key, out var view) || view.Definition is null)
                 {
                     throw new SqlStatementException(SqlErrors.InvalidObject(named.SchemaObject.DatabaseIdentifier is null ? key : named.SchemaObject.DatabaseIdentifier.Value + "." + key));

@@ -6,13 +6,16 @@ namespace AzureEmulator.Sql;
 /// <summary>OPENROWSET's storage rights from the scenario: RBAC data roles, the workspace identity and Synapse roles.</summary>
 public static class ScenarioStorageAccess
 {
+    private const string WriteBlobs = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write";
+
     public static SqlStorageContext Create(EmulatorState state, ISqlFileStore files) => new(
         files,
         (principal, account, container) => state.Read(s => CanRead(s, principal, account, container)),
         () => state.Read(WorkspaceIdentity),
         principal => state.Read(s => IsSynapseAdministrator(s, principal)),
         principal => state.Read(s => DirectoryLookup.Identities(s, principal)),
-        name => state.Read(s => FindPrincipal(s, name)));
+        name => state.Read(s => FindPrincipal(s, name)),
+        (principal, account, container) => state.Read(s => CanWrite(s, principal, account, container)));
 
     /// <summary>
     /// CREATE USER … FROM EXTERNAL PROVIDER: the name is a user's UPN, or the display name of a group or service
@@ -33,6 +36,17 @@ public static class ScenarioStorageAccess
         var storage = s.StorageAccounts.FirstOrDefault(a => a.Name.Equals(account, StringComparison.OrdinalIgnoreCase));
         return storage is not null && PermissionEvaluator.IsAllowed(
             s, principal, $"{storage.ResourceId}/blobServices/default/containers/{container}", OpenRowsetSource.ReadPermission, dataAction: true);
+    }
+
+    /// <summary>
+    /// A storage data role that writes blobs (Storage Blob Data Contributor or Owner) on the container or above: what CETAS
+    /// needs on its target (Learn, develop-tables-cetas: "you need to provide the data source for which you have write permissions").
+    /// </summary>
+    public static bool CanWrite(Scenario s, string principal, string account, string container)
+    {
+        var storage = s.StorageAccounts.FirstOrDefault(a => a.Name.Equals(account, StringComparison.OrdinalIgnoreCase));
+        return storage is not null && PermissionEvaluator.IsAllowed(
+            s, principal, $"{storage.ResourceId}/blobServices/default/containers/{container}", WriteBlobs, dataAction: true);
     }
 
     public static string? WorkspaceIdentity(Scenario s) =>

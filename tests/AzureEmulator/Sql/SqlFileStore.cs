@@ -13,6 +13,12 @@ public interface ISqlFileStore
 
     /// <summary>The blob's content, or null when it does not exist.</summary>
     Stream? Open(string account, string container, string name);
+
+    /// <summary>Writes (creates or replaces) a block blob (CETAS output).</summary>
+    void Write(string account, string container, string name, ReadOnlyMemory<byte> content);
+
+    /// <summary>Deletes a blob if it exists (a failed CETAS removes the files it wrote).</summary>
+    void Delete(string account, string container, string name);
 }
 
 /// <summary>
@@ -26,12 +32,16 @@ public sealed class SqlStorageContext(
     Func<string?> workspaceIdentity,
     Func<string, bool> isSynapseAdministrator,
     Func<string, IReadOnlySet<string>>? identities = null,
-    Func<string, SqlDirectoryPrincipal?>? findPrincipal = null)
+    Func<string, SqlDirectoryPrincipal?>? findPrincipal = null,
+    Func<string, string, string, bool>? canWrite = null)
 {
     public ISqlFileStore Files { get; } = files;
 
     /// <summary>Whether the principal (object id) may read blobs in account/container.</summary>
     public bool CanRead(string principalId, string account, string container) => canRead(principalId, account, container);
+
+    /// <summary>Whether the principal (object id) may write blobs in account/container (CETAS); nobody may when not modelled.</summary>
+    public bool CanWrite(string principalId, string account, string container) => canWrite?.Invoke(principalId, account, container) ?? false;
 
     /// <summary>The principal id of the workspace's system-assigned managed identity, if there is one workspace.</summary>
     public string? WorkspaceIdentity() => workspaceIdentity();
@@ -105,9 +115,30 @@ public sealed class AzuriteFileStore : ISqlFileStore
         return response.Content.ReadAsStream();
     }
 
-    private HttpRequestMessage Request(string url)
+    public void Write(string account, string container, string name, ReadOnlyMemory<byte> content)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var request = Request(BlobUrl(account, container, name), HttpMethod.Put);
+        request.Headers.Add("x-ms-blob-type", "BlockBlob");
+        request.Content = new ReadOnlyMemoryContent(content);
+        using var response = _http.Send(request);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public void Delete(string account, string container, string name)
+    {
+        using var response = _http.Send(Request(BlobUrl(account, container, name), HttpMethod.Delete));
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
+    private string BlobUrl(string account, string container, string name) =>
+        $"{_authority}/{account}/{Uri.EscapeDataString(container)}/{string.Join('/', name.Split('/').Select(Uri.EscapeDataString))}";
+
+    private HttpRequestMessage Request(string url, HttpMethod? method = null)
+    {
+        var request = new HttpRequestMessage(method ?? HttpMethod.Get, url);
         request.Headers.Add("x-ms-version", "2021-12-02");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token());
         return request;

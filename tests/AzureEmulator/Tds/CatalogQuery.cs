@@ -239,6 +239,14 @@ internal sealed class CatalogQuery(SqlCatalog.CatalogView catalog, SqlDatabase c
                 .ToList(),
             "database_role_members" => current.Roles.Values.SelectMany(r => r.Members.Select(m => Row(("role_principal_id", r.Id), ("member_principal_id", current.Users.GetValueOrDefault(m)?.Id)))).ToList(),
             "database_permissions" => current.Users.Values.SelectMany(u => u.Grants.Prepend("CONNECT").Select(g => Row(("grantee_principal_id", u.Id), ("permission_name", g.Split(' ')[0]), ("state", "G")))).ToList(),
+            "external_file_formats" => current.ExternalFileFormats.Values.Select(f => Row(("name", f.Name), ("file_format_id", f.Id), ("format_type", f.FormatType), ("data_compression", f.DataCompression))).ToList(),
+            "external_tables" => current.ExternalTables.Values.Select(t => Row(
+                ("name", t.Name),
+                ("object_id", t.ObjectId),
+                ("schema_id", t.Schema.Equals("dbo", StringComparison.OrdinalIgnoreCase) ? 1 : 5),
+                ("location", t.Location),
+                ("data_source_id", current.DataSources.GetValueOrDefault(t.DataSource)?.Id),
+                ("file_format_id", current.ExternalFileFormats.GetValueOrDefault(t.FileFormat)?.Id))).ToList(),
             "views" => current.Views.Values.Select(v => Row(("name", v.Name), ("object_id", v.ObjectId), ("schema_id", v.Schema.Equals("dbo", StringComparison.OrdinalIgnoreCase) ? 1 : 5))).ToList(),
             _ => throw new SqlStatementException(SqlErrors.InvalidObject("sys." + name)),
         };

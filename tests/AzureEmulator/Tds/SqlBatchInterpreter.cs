@@ -127,6 +127,8 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
 
         private SqlDatabase Current => catalog.Database(Database) ?? throw new SqlStatementException(SqlErrors.DatabaseMissing(Database));
 
+        private ExternalTableStatements External => new(catalog, Current, login, storage, Rights);
+
         public void Execute(TSqlStatement statement)
         {
             SqlPermissions.Demand(statement, Rights, catalog.Database(Database));
@@ -253,6 +255,19 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
                         }
                     }
 
+                    break;
+                case CreateExternalFileFormatStatement fileFormat:
+                    External.CreateFileFormat(fileFormat);
+                    break;
+                case DropExternalFileFormatStatement dropFileFormat:
+                    External.DropFileFormat(dropFileFormat);
+                    break;
+                case CreateExternalTableStatement externalTable:
+                    var written = External.CreateAsSelect(externalTable);
+                    tokens.Done((ushort)(TdsProtocol.DoneMore | TdsProtocol.DoneCount), 0, written);
+                    break;
+                case DropExternalTableStatement dropExternalTable:
+                    External.DropTable(dropExternalTable);
                     break;
                 case SelectStatement probe when SqlPermissions.TryAnswer(probe, Rights) is { } answer:
                     tokens.ResultSet(answer.Columns, answer.Rows).Done((ushort)(TdsProtocol.DoneMore | TdsProtocol.DoneCount), SelectCommand, answer.Rows.Count);
@@ -466,6 +481,8 @@ internal sealed class SqlBatchInterpreter(SqlCatalog catalog, Sql.SqlStorageCont
             CreateExternalDataSourceStatement => "CREATE EXTERNAL DATA SOURCE",
             CreateCredentialStatement => "CREATE DATABASE SCOPED CREDENTIAL",
             CreateMasterKeyStatement => "CREATE MASTER KEY",
+            CreateExternalTableStatement => "CREATE EXTERNAL TABLE",
+            CreateExternalFileFormatStatement => "CREATE EXTERNAL FILE FORMAT",
             _ => statement.GetType().Name.Replace("Statement", string.Empty, StringComparison.Ordinal).ToUpperInvariant(),
         };
 

@@ -9,6 +9,12 @@ public sealed record SqlView(int ObjectId, string Schema, string Name, IReadOnly
 /// <summary>An external data source.</summary>
 public sealed record SqlDataSource(int Id, string Name, string Location, string? Credential);
 
+/// <summary>An external file format (CREATE EXTERNAL FILE FORMAT): the emulator models FORMAT_TYPE = PARQUET only.</summary>
+public sealed record SqlExternalFileFormat(int Id, string Name, string FormatType, string? DataCompression);
+
+/// <summary>An external table made by CETAS: where its files are (LOCATION under the data source) and how they are written.</summary>
+public sealed record SqlExternalTable(int ObjectId, string Schema, string Name, string Location, string DataSource, string FileFormat);
+
 /// <summary>A database role and the permissions granted to it ("SELECT ON SCHEMA::dbo", "REFERENCES ON DATABASE SCOPED CREDENTIAL::x").</summary>
 public sealed record SqlRole(int Id, string Name)
 {
@@ -72,6 +78,11 @@ public sealed class SqlDatabase(int id, string name, string? collation)
 
     /// <summary>Views by "schema.name".</summary>
     public Dictionary<string, SqlView> Views { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, SqlExternalFileFormat> ExternalFileFormats { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>External tables by "schema.name".</summary>
+    public Dictionary<string, SqlExternalTable> ExternalTables { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>

@@ -64,6 +64,7 @@ internal static class SqlPermissions
             CreateDatabaseStatement when !rights.CreateAnyDatabase => PermissionDenied("CREATE DATABASE", SqlCatalog.Master),
             CreateViewStatement or CreateOrAlterViewStatement or AlterViewStatement when !owner => PermissionDenied("CREATE VIEW", name),
             CreateMasterKeyStatement or CreateCredentialStatement or CreateExternalDataSourceStatement or DropExternalDataSourceStatement or DropViewStatement when !owner => NoPermission(),
+            CreateExternalFileFormatStatement or DropExternalFileFormatStatement or CreateExternalTableStatement or DropExternalTableStatement when !owner => NoPermission(),
             CreateUserStatement or DropUserStatement or AlterRoleStatement or CreateRoleStatement or GrantStatement or ExecuteStatement when !owner => NoPermission(),
             _ => null,
         };
