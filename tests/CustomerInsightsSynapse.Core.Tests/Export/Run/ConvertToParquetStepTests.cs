@@ -38,6 +38,7 @@ public sealed class ConvertToParquetStepTests : IDisposable
     public async Task LakeCsv_IsStaged_ConvertedByOneCetas_AndCommittedAsParquet_WithoutTheStagingFiles()
     {
         var entity = await SourceAsync("1,Ann\n2,Bo\n");
+        _lake.Recorder.Clear();
         var lander = _lake.Lander(AsParquet);
         await using var database = await lander.LockAsync(_lake.Target, OperationContext.None);
         var plan = await lander.PlanAsync(database, [entity]);
@@ -64,6 +65,10 @@ public sealed class ConvertToParquetStepTests : IDisposable
         Assert.Equal("ParquetFormatSettings", (string?)partition["fileFormatSettings"]!["$type"]);
         Assert.EndsWith($"/SalesDb/Contact/{staged.SnapshotId}/written.parquet", (string)partition["location"]!, StringComparison.Ordinal);
         Assert.Equal(["Id", "Name"], Assert.Single(commit.Result.Entities).ParquetColumns!.Select(c => c.Name));
+        // No data byte of the source or of the staged copy passes through the client: the source's first 3 bytes
+        // (is there a UTF-8 byte order mark?) and the listing and deletion of the staging folder only.
+        var dataReads = _lake.Recorder.Requests.Where(r => r.Method == "GET" && !r.Query.Contains("comp=list", StringComparison.Ordinal) && !r.Path.EndsWith(".parquet", StringComparison.Ordinal) && !r.Path.EndsWith("model.json", StringComparison.Ordinal) && !r.Path.EndsWith("_lock", StringComparison.Ordinal)).ToList();
+        Assert.All(dataReads, r => Assert.True(r.ResponseLength <= 3, $"{r.Method} {r.Path} read {r.ResponseLength} bytes"));
     }
 
     [Fact]

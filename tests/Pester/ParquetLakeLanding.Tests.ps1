@@ -1,0 +1,219 @@
+# Landing a lake source as typed Parquet (issue 23, lake sources): the same CDM folder in the lake exported twice, once
+# as CSV and once with -LandAs Parquet; the CSV partitions are copied by the storage service into a staging folder and
+# serverless SQL (the emulator's CETAS, writing Parquet into Azurite) converts them through the view's projection. The
+# Parquet view returns exactly the rows of the CSV view; the staging copies are gone after the run; an unchanged source
+# is not converted again; a value that does not convert fails its entity (its previous view kept), or with
+# -InvalidValue Null is written as NULL and counted; a ScriptOnly export cannot convert and says so.
+BeforeAll {
+    Import-Module $env:CISYNAPSE_TEST_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot '../TestStack/TestStack.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../TestStack/CdmTestData.psm1') -Force
+    $script:Prepared = Get-Content -Raw (Join-Path $PSScriptRoot '../AzureEmulator/Scenarios/prepared-tenant.json') | ConvertFrom-Json -AsHashtable
+    $script:Stack = Start-CISynapseTestStack -Scenario $Prepared
+    $script:Account = $Prepared.storageAccounts[0].name
+    $script:Container = $Prepared.storageAccounts[0].containers[0].name
+    New-CISynapseTestBlobContainer -Stack $Stack -Account $Account -Container $Container
+    $script:StoreFolder = Join-Path $TestDrive 'store'
+    Set-CISynapseStore -Location $StoreFolder
+    $connect = $Stack.ConnectArguments
+    Connect-CISynapseAccount @connect | Out-Null
+    $null = New-CISynapseConnection -Name 'lake' -DisplayName 'Synapse' -SubscriptionId $Prepared.subscriptions[0].subscriptionId `
+        -ResourceGroupName $Prepared.synapseWorkspaces[0].resourceGroup -WorkspaceName $Prepared.synapseWorkspaces[0].name `
+        -StorageAccountName $Account -Container $Container
+    $script:LakeUrl = "$(Get-CISynapseTestBlobEndpoint $Stack $Account)/$Container"
+
+    $OutsideBmp = "emoji $([char]::ConvertFromUtf32(0x1F600)) clef $([char]::ConvertFromUtf32(0x1D11E))"
+    $Text5000 = -join (0..4999 | ForEach-Object { [char](97 + ($_ % 26)) })
+    $script:Columns = @('Id', 'Label', 'Created', 'Seen', 'Flag', 'Amount', 'Key', 'Note', 'Count', 'Ratio')
+    $script:Attributes = @(
+        [ordered]@{ name = 'Id'; dataType = 'int32' }
+        [ordered]@{ name = 'Label'; dataType = 'string' }
+        [ordered]@{ name = 'Created'; dataType = 'dateTime' }
+        [ordered]@{ name = 'Seen'; dataType = 'dateTimeOffset' }
+        [ordered]@{ name = 'Flag'; dataType = 'boolean' }
+        [ordered]@{ name = 'Amount'; dataType = 'decimal' }
+        [ordered]@{ name = 'Key'; dataType = 'guid' }
+        [ordered]@{ name = 'Note'; dataType = 'string' }
+        [ordered]@{ name = 'Count'; dataType = 'int64' }
+        [ordered]@{ name = 'Ratio'; dataType = 'double' }
+    )
+    # The value shapes of tests/Pester/ParquetLanding.Tests.ps1 (local sources), in a nested, a '_'-named and a plain partition.
+    $script:ShapeFiles = [ordered]@{
+        'Shapes/2026/11/28/part.csv' = @(
+            ,@('1', 'plain', '2019-07-10T00:00:00Z', '2019-07-10T08:30:00.1234567+02:00', 'True', '12.34', '00000000-0000-4000-8000-000000000001', 'say "hi"', '9007199254740993', '0.1')
+            ,@('2', "multi`nline", '2019-07-10T08:30:00.1234567Z', '2019-07-10T00:00:00Z', 'False', '-0.000000000000000001', '00000000-0000-4000-8000-000000000002', "a,b`r`nc", '-1', '-2.5E-300')
+        )
+        'Shapes/_early.csv'          = @(
+            ,@('3', 'offset', '2026-11-28T23:59:59.9999999-05:00', '2026-11-28T23:59:59.9999999-05:00', 'true', '1234567890.123456789012345678', '00000000-0000-4000-8000-000000000003', 'C:\temp', '0', '0')
+            ,@('4', '', '', '', '', '', '', '', '', '')
+        )
+        'Shapes/part.csv'            = @(
+            ,@('5', 'long', '2019-07-10T08:30:00', '2019-07-10T08:30:00+00:00', 'false', '0', '00000000-0000-4000-8000-000000000005', $Text5000, '5', '1e5')
+            ,@('6', $OutsideBmp, '2000-02-29T12:00:00.5+01:00', '2000-02-29T12:00:00.5+14:00', '1', '1.000', '00000000-0000-4000-8000-000000000006', $OutsideBmp, '6', '6.5')
+            ,@('7', 'zero', '1900-01-01T00:00:00Z', '9999-12-31T23:59:59.9999999Z', '0', '1.5', '00000000-0000-4000-8000-000000000007', '"quoted"', '7', '7')
+        )
+    }
+
+    function Send-SourceBlob([string] $Name, [string] $Text) {
+        $headers = @{ Authorization = "Bearer $($Stack.Tokens.Storage)"; 'x-ms-version' = '2021-08-06'; 'x-ms-blob-type' = 'BlockBlob' }
+        $null = Invoke-WebRequest -Uri "$LakeUrl/$Name" -Method Put -Headers $headers -Body ([System.Text.UTF8Encoding]::new($false).GetBytes($Text)) -ContentType 'application/octet-stream'
+    }
+
+    function ConvertTo-QuotedCsvLine([object[]] $Values) {
+        ($Values | ForEach-Object { '"' + ([string]$_).Replace('"', '""') + '"' }) -join ','
+    }
+
+    # A CDM folder in the lake: its CSV partitions and a model.json whose locations are relative to it.
+    function Send-CdmFolder([string] $Folder, [System.Collections.IDictionary] $Files) {
+        $partitions = foreach ($location in $Files.Keys) {
+            Send-SourceBlob "$Folder/$location" ((($Files[$location] | ForEach-Object { ConvertTo-QuotedCsvLine $_ }) -join "`r`n") + "`r`n")
+            [ordered]@{ name = ($location -replace '[/.]', '-'); location = $location; fileFormatSettings = [ordered]@{ '$type' = 'CsvFormatSettings'; columnHeaders = $false; delimiter = ','; quoteStyle = 'QuoteStyle.Csv'; csvStyle = 'CsvStyle.QuoteAlways'; encoding = 'UTF-8' } }
+        }
+        Send-SourceBlob "$Folder/model.json" ([ordered]@{ name = 'CustomerInsights'; version = '1.0'; entities = @([ordered]@{ '$type' = 'LocalEntity'; name = 'Shapes'; attributes = $Attributes; partitions = @($partitions) }) } | ConvertTo-Json -Depth 10)
+    }
+
+    # One comparable text per value, exact to the 100-nanosecond tick and the offset.
+    function ConvertTo-Comparable($Value) {
+        switch ($Value) {
+            { $null -eq $_ -or $_ -is [System.DBNull] } { return '<null>' }
+            { $_ -is [datetimeoffset] } { return 'dto:' + $_.ToString('yyyy-MM-ddTHH:mm:ss.fffffffzzz', [cultureinfo]::InvariantCulture) }
+            { $_ -is [datetime] } { return 'dt:' + $_.ToString('yyyy-MM-ddTHH:mm:ss.fffffff', [cultureinfo]::InvariantCulture) }
+            { $_ -is [decimal] } { return 'decimal:' + $_.ToString('0.############################', [cultureinfo]::InvariantCulture) }
+            { $_ -is [double] } { return 'double:' + $_.ToString('R', [cultureinfo]::InvariantCulture) }
+            default { return "$($_.GetType().Name):$_" }
+        }
+    }
+
+    function Get-ViewRows([string] $Database) {
+        @(Invoke-CISynapseEmulatorQuery -Stack $Stack -Database $Database -Query 'SELECT * FROM [dbo].[Shapes] ORDER BY Id' | ForEach-Object {
+                $row = $_
+                ($Columns | ForEach-Object { "$_=$(ConvertTo-Comparable $row.$_)" }) -join '|'
+            })
+    }
+
+    function Get-Cetas([string] $Database) {
+        @(Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database $Database | Where-Object { $_.text -match '^CREATE EXTERNAL TABLE' })
+    }
+
+    function Get-LatestRun([string] $Name) { Get-CISynapseExportRun -Name $Name | Select-Object -First 1 }
+
+    Send-CdmFolder 'ci-source' $ShapeFiles
+    $null = New-CISynapseExport -Name 'csv' -Connection 'lake' -Source "$LakeUrl/ci-source" -DatabaseName 'LakeCsvShapes' -Entity 'Shapes'
+    $null = New-CISynapseExport -Name 'parquet' -Connection 'lake' -Source "$LakeUrl/ci-source" -DatabaseName 'LakeParquetShapes' -Entity 'Shapes' -LandAs Parquet
+    $script:CsvRun = Invoke-CISynapseExport -Name 'csv' -Confirm:$false -WarningAction SilentlyContinue
+    $script:ParquetRun = Invoke-CISynapseExport -Name 'parquet' -Confirm:$false -WarningAction SilentlyContinue
+}
+
+AfterAll {
+    if ($Stack) { Stop-CISynapseTestStack -Stack $Stack }
+    Set-CISynapseStore -Default
+    Disconnect-CISynapseAccount
+}
+
+Describe 'An export with -LandAs Parquet from a lake source' {
+    It 'lands the entity through one CETAS into its snapshot folder and applies a view over Parquet' {
+        $CsvRun.Status | Should -Be 'Succeeded'
+        $ParquetRun.Status | Should -Be 'Succeeded'
+        ($ParquetRun.Entities | Where-Object Entity -EQ 'Shapes').Action | Should -Be 'Landed'
+        $cetas = Get-Cetas 'LakeParquetShapes'
+        $cetas.Count | Should -Be 1
+        $cetas[0].outcome | Should -Be 'ok'
+        $cetas[0].text | Should -Match "LOCATION = N'Shapes/[^/']+/'"
+        $cetas[0].text | Should -Match "BULK N'_staging/[^/']+/Shapes/\*\*'"
+        $views = Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database 'LakeParquetShapes' | Where-Object { $_.text -match 'CREATE OR ALTER VIEW' -and $_.text -match "FORMAT = 'PARQUET'" -and $_.outcome -eq 'ok' }
+        $views | Should -Not -BeNullOrEmpty
+        (Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database 'LakeParquetShapes' | Where-Object { $_.text -match '^DROP EXTERNAL TABLE' }).outcome | Should -Be 'ok'
+    }
+
+    It 'records the written Parquet files and the columns of their footers in model.json' {
+        $model = [System.Text.Encoding]::UTF8.GetString((Get-CISynapseTestBlobContent -Stack $Stack -Account $Account -Container $Container -Name 'LakeParquetShapes/model.json')) | ConvertFrom-Json -Depth 20
+        $entity = $model.entities | Where-Object name -EQ 'Shapes'
+        $entity.partitions.Count | Should -BeGreaterThan 0
+        $entity.partitions | ForEach-Object { $_.fileFormatSettings.'$type' | Should -Be 'ParquetFormatSettings' }
+        $snapshot = ($entity.annotations | Where-Object name -EQ 'cisynapse:snapshotId').value
+        $files = Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix "LakeParquetShapes/Shapes/$snapshot/"
+        @($files).Count | Should -Be $entity.partitions.Count
+        ($entity.annotations | Where-Object name -EQ 'cisynapse:parquetColumns').value | Should -Match '"Count"'
+    }
+
+    It 'returns through the Parquet view exactly the rows of the CSV view, every column typed alike' {
+        $csvRows = Get-ViewRows 'LakeCsvShapes'
+        $parquetRows = Get-ViewRows 'LakeParquetShapes'
+
+        $csvRows.Count | Should -Be 7
+        $parquetRows | Should -Be $csvRows
+        $parquetRows[0] | Should -Match 'Seen=dto:2019-07-10T08:30:00\.1234567\+02:00'
+        $parquetRows[0] | Should -Match 'Count=Int64:9007199254740993'
+        $parquetRows[2] | Should -Match 'Created=dt:2026-11-29T04:59:59\.9999999'
+    }
+
+    It 'deletes the staging copies once converted' {
+        @(Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix 'LakeParquetShapes/_staging/') | Should -BeNullOrEmpty
+    }
+
+    It 'does not convert an unchanged source again' {
+        $again = Invoke-CISynapseExport -Name 'parquet' -Confirm:$false -WarningAction SilentlyContinue
+
+        ($again.Entities | Where-Object Entity -EQ 'Shapes').Action | Should -Be 'Unchanged'
+        (Get-Cetas 'LakeParquetShapes').Count | Should -Be 1
+    }
+}
+
+Describe 'Lake values that do not convert to Parquet' {
+    BeforeAll {
+        $script:Good = [ordered]@{ 'Shapes/part.csv' = @(, @('1', 'ok', '2019-07-10T00:00:00Z', '', 'True', '1', '00000000-0000-4000-8000-000000000001', '', '1', '1')) }
+        $script:Bad = [ordered]@{ 'Shapes/part.csv' = @(
+                ,@('1', 'ok', '2019-07-10T00:00:00Z', '', 'True', '1', '00000000-0000-4000-8000-000000000001', '', '1', '1')
+                ,@('2', 'bad', 'yesterday', '', 'maybe', '1', 'not-a-guid', '', '2', '2')
+            ) }
+        Send-CdmFolder 'bad-source' $Good
+        $null = New-CISynapseExport -Name 'bad' -Connection 'lake' -Source "$LakeUrl/bad-source" -DatabaseName 'LakeBadShapes' -Entity 'Shapes' -LandAs Parquet
+        $script:GoodRun = Invoke-CISynapseExport -Name 'bad' -Confirm:$false -WarningAction SilentlyContinue
+        Send-CdmFolder 'bad-source' $Bad
+    }
+
+    It 'fail the entity by default with ParquetValueNotConverted naming the columns and values, and keep the previous view' {
+        $GoodRun.Status | Should -Be 'Succeeded'
+
+        { Invoke-CISynapseExport -Name 'bad' -Confirm:$false -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'ExportRunFailed,*'
+
+        $entity = (Get-LatestRun 'bad').Entities | Where-Object Entity -EQ 'Shapes'
+        $entity.Action | Should -Be 'Failed'
+        $entity.ErrorId | Should -Be 'ParquetValueNotConverted'
+        $entity.Error | Should -Match "column 'Created' \(datetime2\(7\)\): 1 value\(s\).*'yesterday'"
+        $entity.Error | Should -Match "column 'Flag' \(bit\): 1 value\(s\).*'maybe'"
+        $entity.Error | Should -Match "column 'Key' \(uniqueidentifier\): 1 value\(s\).*'not-a-guid'"
+        @(Invoke-CISynapseEmulatorQuery -Stack $Stack -Database 'LakeBadShapes' -Query 'SELECT Id FROM [dbo].[Shapes]').Count | Should -Be 1
+        @(Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix 'LakeBadShapes/_staging/') | Should -BeNullOrEmpty
+    }
+
+    It 'write them as NULL with -InvalidValue Null, counted per column in the run record' {
+        Set-CISynapseExport -Name 'bad' -InvalidValue Null
+
+        $run = Invoke-CISynapseExport -Name 'bad' -Confirm:$false -WarningAction SilentlyContinue
+
+        $run.Status | Should -Be 'Succeeded'
+        ($run.Entities | Where-Object Entity -EQ 'Shapes').Action | Should -Be 'Landed'
+        $run.Warnings | Should -Contain "Entity 'Shapes': 1 values of column 'Flag' do not convert to bit and were landed as NULL (-InvalidValue Null)."
+        $stored = Get-ChildItem -LiteralPath $StoreFolder -Recurse -Filter "$($run.RunId)*.json" | Select-Object -First 1 | Get-Content -Raw | ConvertFrom-Json -Depth 20
+        $counts = @($stored.content.unconvertedValues + $stored.unconvertedValues | Where-Object { $_ } | ForEach-Object { "$($_.entity).$($_.column)=$($_.count)" })
+        $counts | Sort-Object | Should -Be @('Shapes.Created=1', 'Shapes.Flag=1', 'Shapes.Key=1')
+        $row = Invoke-CISynapseEmulatorQuery -Stack $Stack -Database 'LakeBadShapes' -Query 'SELECT Id, Created, Flag, [Key] FROM [dbo].[Shapes] WHERE Id = 2'
+        $row.Id | Should -Be 2
+        $row.Created | Should -BeNullOrEmpty
+        $row.Flag | Should -BeNullOrEmpty
+        $row.Key | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'A ScriptOnly export landing a lake source as Parquet' {
+    It 'fails the entity with ParquetConversionNeedsApply before staging anything' {
+        $null = New-CISynapseExport -Name 'script' -Connection 'lake' -Source "$LakeUrl/ci-source" -DatabaseName 'LakeScriptShapes' -Entity 'Shapes' -LandAs Parquet -DeploymentMode ScriptOnly
+
+        { Invoke-CISynapseExport -Name 'script' -Confirm:$false -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'ExportRunFailed,*'
+
+        $entity = (Get-LatestRun 'script').Entities | Where-Object Entity -EQ 'Shapes'
+        $entity.ErrorId | Should -Be 'ParquetConversionNeedsApply'
+        @(Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix 'LakeScriptShapes/') | Where-Object Name -NotMatch '/_runs/|/_sql/|/_lock$|/model.json$' | Should -BeNullOrEmpty
+    }
+}
