@@ -15,10 +15,10 @@ namespace CustomerInsightsSynapse.Core.Sql;
 public sealed record ParquetConversionScript(string Entity, IReadOnlyList<SqlBatch> Setup, SqlConversionCheck? Check, SqlBatch CreateTable, SqlBatch DropTable)
 {
     /// <summary>
-    /// A query for up to <see cref="ServerlessSqlGenerator.SampleLimit"/> values of each of <c>columns</c> that do not
-    /// convert, with the file each was read from when <c>withFilePath</c> (rows: column, file, value).
+    /// A query for up to <see cref="ServerlessSqlGenerator.SampleLimit"/> values of the typed column named that do not
+    /// convert, with the file each was read from when asked (rows: column, file, value).
     /// </summary>
-    internal Func<IReadOnlyList<string>, bool, SqlBatch> Samples { get; init; } = (_, _) => throw new InvalidOperationException("The entity has no typed column.");
+    internal Func<string, bool, SqlBatch> Samples { get; init; } = (_, _) => throw new InvalidOperationException("The entity has no typed column.");
 }
 
 public static partial class ServerlessSqlGenerator
@@ -100,9 +100,9 @@ public static partial class ServerlessSqlGenerator
             new SqlBatch("create external table " + table, SqlBatchKind.ExternalTable, SqlBatchTarget.Database, create.ToString()),
             new SqlBatch("drop external table " + table, SqlBatchKind.ExternalTable, SqlBatchTarget.Database, "DROP EXTERNAL TABLE " + table + ";"))
         {
-            Samples = (names, withFilePath) =>
+            Samples = (name, withFilePath) =>
             {
-                var batch = SampleQuery(entity.Name, typed.Where(c => names.Contains(c.Name, StringComparer.Ordinal)).ToList(), rowsetText, withFilePath);
+                var batch = SampleQuery(entity.Name, typed.Single(c => c.Name == name), rowsetText, withFilePath);
                 SqlScriptValidator.Validate(batch);
                 return batch;
             },
@@ -171,44 +171,31 @@ public static partial class ServerlessSqlGenerator
     }
 
     /// <summary>
-    /// Up to <see cref="SampleLimit"/> values per column that do not convert: one SELECT TOP per column, joined by
-    /// UNION ALL; the file name through <c>filepath()</c> when asked.
+    /// Up to <see cref="SampleLimit"/> values of one column that do not convert, with the file each was read from
+    /// (<c>filepath()</c>) when asked. One query per column: a UNION ALL of them is what one query would need, and the
+    /// samples are read only when an entity fails.
     /// </summary>
-    private static SqlBatch SampleQuery(string entity, List<CheckedColumn> columns, string rowset, bool withFilePath)
+    private static SqlBatch SampleQuery(string entity, CheckedColumn column, string rowset, bool withFilePath)
     {
-        var text = new StringBuilder(columns.Count * (rowset.Length + 300));
-        for (var i = 0; i < columns.Count; i++)
+        var text = new StringBuilder(rowset.Length + 300).Append("SELECT TOP (").Append(SampleLimit.ToString(CultureInfo.InvariantCulture)).Append(")\n    ");
+        SqlQuoting.AppendLiteral(text, column.Name, "attribute name");
+        text.Append(" AS [column],\n    ");
+        if (withFilePath)
         {
-            if (i > 0)
-            {
-                text.Append("UNION ALL\n");
-            }
-
-            text.Append("SELECT [column], [file], [value] FROM (\n    SELECT TOP (").Append(SampleLimit.ToString(CultureInfo.InvariantCulture)).Append(")\n        ");
-            SqlQuoting.AppendLiteral(text, columns[i].Name, "attribute name");
-            text.Append(" AS [column],\n        ");
-            if (withFilePath)
-            {
-                SqlQuoting.AppendIdentifier(text, ViewRowsetAlias, "alias").Append(".filepath()");
-            }
-            else
-            {
-                text.Append("N''");
-            }
-
-            text.Append(" AS [file],\n        ");
-            AppendColumn(text, columns[i].Name);
-            text.Append(" AS [value]\n    ").Append(rowset.Replace("\n", "\n    ", StringComparison.Ordinal)).Append("\n    WHERE ");
-            columns[i].AppendValue(text);
-            text.Append(" IS NOT NULL AND ");
-            columns[i].AppendConverted(text);
-            text.Append(" IS NULL\n) AS ");
-            SqlQuoting.AppendIdentifier(text, "s" + i.ToString(CultureInfo.InvariantCulture), "alias");
-            text.Append('\n');
+            SqlQuoting.AppendIdentifier(text, ViewRowsetAlias, "alias").Append(".filepath()");
+        }
+        else
+        {
+            text.Append("N''");
         }
 
-        text.Length--;
-        text.Append(';');
-        return new SqlBatch("sample values that do not convert in " + entity, SqlBatchKind.View, SqlBatchTarget.Database, text.ToString());
+        text.Append(" AS [file],\n    ");
+        AppendColumn(text, column.Name);
+        text.Append(" AS [value]\n").Append(rowset).Append("\nWHERE ");
+        column.AppendValue(text);
+        text.Append(" IS NOT NULL AND ");
+        column.AppendConverted(text);
+        text.Append(" IS NULL;");
+        return new SqlBatch("sample values that do not convert in " + entity + "." + column.Name, SqlBatchKind.View, SqlBatchTarget.Database, text.ToString());
     }
 }

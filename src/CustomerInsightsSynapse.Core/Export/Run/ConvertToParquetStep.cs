@@ -19,7 +19,7 @@ internal sealed record ConversionInput(ExportDefinition Export, ResolvedLake Lak
 /// the file format are made when missing, the staged values that do not convert are counted per column (with
 /// <see cref="InvalidValueAction.Fail"/> any count fails the entity with up to 10 values per column; with
 /// <see cref="InvalidValueAction.Null"/> they are written as NULL and counted), one CETAS writes the files, its
-/// external table is dropped, and the written files' footers are read as for landed Parquet. The staging folder is
+/// external table is dropped, and the written files' footers are read (they must agree on one schema). The staging folder is
 /// deleted whatever happens; an entity that fails keeps its previous snapshot and leaves no snapshot folder. No data
 /// byte passes through this machine.
 /// </summary>
@@ -87,8 +87,8 @@ internal sealed class ConvertToParquetStep(ISqlScriptRunner sql)
                 }
 
                 await sql.ExecuteAsync(endpoint, new SqlScript(input.Export.DatabaseName, input.Export.QueryAccess, [script.CreateTable, script.DropTable], []), input.Options, context, _ => Task.CompletedTask).ConfigureAwait(false);
-                var (files, columns) = await ReadWrittenFilesAsync(database.Container, plan.Entity, snapshot, context.CancellationToken).ConfigureAwait(false);
-                converted[plan.Name] = new ConvertedEntity(files, columns, unconverted);
+                var files = await ReadWrittenFilesAsync(database.Container, plan.Entity, snapshot, context.CancellationToken).ConfigureAwait(false);
+                converted[plan.Name] = new ConvertedEntity(files, unconverted);
                 context.Log.Verbose($"Entity '{plan.Name}': serverless SQL wrote {files.Count} Parquet files into {snapshot}.");
             }
             catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost && !context.CancellationToken.IsCancellationRequested)
@@ -110,12 +110,6 @@ internal sealed class ConvertToParquetStep(ISqlScriptRunner sql)
     /// <summary>The landed snapshot as the commit must see it: converted entities with their Parquet files, failed ones on their previous snapshot.</summary>
     private static LandedSnapshot Apply(LandedSnapshot landed, LakeTarget target, Dictionary<string, ConvertedEntity> converted, Dictionary<string, CISynapseException> failed)
     {
-        var columns = landed.ParquetColumns.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
-        foreach (var (name, entity) in converted)
-        {
-            columns[name] = entity.Columns;
-        }
-
         var plans = landed.Plan.Entities.ToDictionary(p => p.Name, StringComparer.Ordinal);
         return landed with
         {
@@ -139,7 +133,6 @@ internal sealed class ConvertToParquetStep(ISqlScriptRunner sql)
                 .Where(p => !failed.ContainsKey(p.Name))
                 .Select(p => converted.TryGetValue(p.Name, out var done) ? p with { Partitions = done.Files } : p)
                 .ToList(),
-            ParquetColumns = columns,
             Staged = new Dictionary<string, string>(),
         };
     }
@@ -173,23 +166,27 @@ internal sealed class ConvertToParquetStep(ISqlScriptRunner sql)
     }
 
     /// <summary>
-    /// The failure of an entity whose values do not convert: one more query for up to 10 values per column and the
-    /// file each is in (without the file names when the endpoint has no <c>filepath()</c>).
+    /// The failure of an entity whose values do not convert: a query per failing column for up to 10 of its values and
+    /// the file each is in (without the file names when the endpoint has no <c>filepath()</c>).
     /// </summary>
     private async Task<CISynapseException> NotConvertedAsync(SqlEndpoint endpoint, ConversionInput input, CdmEntity entity, ParquetConversionScript script, List<InvalidColumnValues> unconverted, CancellationToken cancellationToken)
     {
-        var names = unconverted.Select(c => c.Column).ToList();
-        IReadOnlyList<object?[]> rows = [];
-        foreach (var withFilePath in new[] { true, false })
+        var rows = new List<object?[]>();
+        bool[] attempts = [true, false];
+        foreach (var column in unconverted)
         {
-            try
+            foreach (var attempt in attempts)
             {
-                rows = await sql.QueryAsync(endpoint, input.Export.DatabaseName, script.Samples(names, withFilePath), null, input.Options, cancellationToken).ConfigureAwait(false) ?? [];
-                break;
-            }
-            catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost)
-            {
-                rows = [];
+                try
+                {
+                    rows.AddRange(await sql.QueryAsync(endpoint, input.Export.DatabaseName, script.Samples(column.Column, attempt), null, input.Options, cancellationToken).ConfigureAwait(false) ?? []);
+                    attempts = [attempt];
+                    break;
+                }
+                catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost)
+                {
+                    // Without filepath() (an endpoint that has none) the samples name no file; when that fails too, none are named.
+                }
             }
         }
 
@@ -212,8 +209,13 @@ internal sealed class ConvertToParquetStep(ISqlScriptRunner sql)
         };
     }
 
-    /// <summary>The Parquet files CETAS wrote into the snapshot folder, as landed partitions, and the columns their footers agree on.</summary>
-    private static async Task<(IReadOnlyList<SourcePartition> Files, IReadOnlyList<ParquetColumn> Columns)> ReadWrittenFilesAsync(BlobContainerClient container, CdmEntity entity, string snapshot, CancellationToken cancellationToken)
+    /// <summary>
+    /// The Parquet files CETAS wrote into the snapshot folder, as landed partitions, once their footers are read and
+    /// agree on one schema. The columns are not recorded for the view: as over the files the local landing converts,
+    /// the view declares the types the conversion wrote (<see cref="SqlColumnType.ParquetWithType"/>), which serverless
+    /// SQL reads back from its own files whatever Parquet types it chose for them.
+    /// </summary>
+    private static async Task<IReadOnlyList<SourcePartition>> ReadWrittenFilesAsync(BlobContainerClient container, CdmEntity entity, string snapshot, CancellationToken cancellationToken)
     {
         var files = new List<SourcePartition>();
         var schemas = new List<(string File, IReadOnlyList<ParquetColumn> Columns)>();
@@ -244,10 +246,8 @@ internal sealed class ConvertToParquetStep(ISqlScriptRunner sql)
             };
         }
 
-        var ordered = schemas.OrderBy(s => s.File, StringComparer.Ordinal).ToList();
-        var agreed = ParquetViewColumns.Agree(entity.Name, ordered);
-        ParquetViewColumns.Plan(entity, agreed, ordered[0].File);
-        return (files.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList(), agreed);
+        ParquetViewColumns.Agree(entity.Name, schemas.OrderBy(s => s.File, StringComparer.Ordinal).ToList());
+        return files.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>
@@ -295,5 +295,5 @@ internal sealed class ConvertToParquetStep(ISqlScriptRunner sql)
         }
     }
 
-    private sealed record ConvertedEntity(IReadOnlyList<SourcePartition> Files, IReadOnlyList<ParquetColumn> Columns, IReadOnlyList<InvalidColumnValues> Nulled);
+    private sealed record ConvertedEntity(IReadOnlyList<SourcePartition> Files, IReadOnlyList<InvalidColumnValues> Nulled);
 }

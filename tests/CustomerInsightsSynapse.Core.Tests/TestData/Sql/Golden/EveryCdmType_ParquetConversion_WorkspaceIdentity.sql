@@ -108,101 +108,64 @@ FROM OPENROWSET(
     [Payload] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8
 ) AS [r];
 -- batch --
-SELECT [column], [file], [value] FROM (
-    SELECT TOP (10)
-        N'Small' AS [column],
-        [r].filepath() AS [file],
-        [r].[Small] AS [value]
-    FROM OPENROWSET(
-        BULK N'_staging/20261205T134100Z/Typed/**',
-        DATA_SOURCE = N'CISynapseDataLake_12e0900db870',
-        FORMAT = 'CSV',
-        PARSER_VERSION = '2.0',
-        HEADER_ROW = TRUE,
-        FIELDTERMINATOR = N',',
-        FIELDQUOTE = N'"'
-    ) WITH (
-        [Name] varchar(300) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Notes] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Small] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Count] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Id] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Ratio] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Score] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Amount] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Active] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Key] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Birthday] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Created] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Seen] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Opens] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Payload] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8
-    ) AS [r]
-    WHERE NULLIF([r].[Small], '') IS NOT NULL AND TRY_CONVERT(smallint, NULLIF([r].[Small], '')) IS NULL
-) AS [s0]
-UNION ALL
-SELECT [column], [file], [value] FROM (
-    SELECT TOP (10)
-        N'Count' AS [column],
-        [r].filepath() AS [file],
-        [r].[Count] AS [value]
-    FROM OPENROWSET(
-        BULK N'_staging/20261205T134100Z/Typed/**',
-        DATA_SOURCE = N'CISynapseDataLake_12e0900db870',
-        FORMAT = 'CSV',
-        PARSER_VERSION = '2.0',
-        HEADER_ROW = TRUE,
-        FIELDTERMINATOR = N',',
-        FIELDQUOTE = N'"'
-    ) WITH (
-        [Name] varchar(300) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Notes] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Small] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Count] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Id] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Ratio] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Score] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Amount] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Active] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Key] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Birthday] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Created] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Seen] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Opens] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Payload] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8
-    ) AS [r]
-    WHERE NULLIF([r].[Count], '') IS NOT NULL AND TRY_CONVERT(int, NULLIF([r].[Count], '')) IS NULL
-) AS [s1];
+SELECT TOP (10)
+    N'Small' AS [column],
+    [r].filepath() AS [file],
+    [r].[Small] AS [value]
+FROM OPENROWSET(
+    BULK N'_staging/20261205T134100Z/Typed/**',
+    DATA_SOURCE = N'CISynapseDataLake_12e0900db870',
+    FORMAT = 'CSV',
+    PARSER_VERSION = '2.0',
+    HEADER_ROW = TRUE,
+    FIELDTERMINATOR = N',',
+    FIELDQUOTE = N'"'
+) WITH (
+    [Name] varchar(300) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Notes] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Small] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Count] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Id] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Ratio] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Score] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Amount] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Active] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Key] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Birthday] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Created] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Seen] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Opens] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Payload] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8
+) AS [r]
+WHERE NULLIF([r].[Small], '') IS NOT NULL AND TRY_CONVERT(smallint, NULLIF([r].[Small], '')) IS NULL;
 -- batch --
-SELECT [column], [file], [value] FROM (
-    SELECT TOP (10)
-        N'Small' AS [column],
-        N'' AS [file],
-        [r].[Small] AS [value]
-    FROM OPENROWSET(
-        BULK N'_staging/20261205T134100Z/Typed/**',
-        DATA_SOURCE = N'CISynapseDataLake_12e0900db870',
-        FORMAT = 'CSV',
-        PARSER_VERSION = '2.0',
-        HEADER_ROW = TRUE,
-        FIELDTERMINATOR = N',',
-        FIELDQUOTE = N'"'
-    ) WITH (
-        [Name] varchar(300) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Notes] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Small] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Count] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Id] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Ratio] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Score] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Amount] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Active] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Key] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Birthday] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Created] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Seen] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Opens] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
-        [Payload] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8
-    ) AS [r]
-    WHERE NULLIF([r].[Small], '') IS NOT NULL AND TRY_CONVERT(smallint, NULLIF([r].[Small], '')) IS NULL
-) AS [s0];
+SELECT TOP (10)
+    N'Count' AS [column],
+    N'' AS [file],
+    [r].[Count] AS [value]
+FROM OPENROWSET(
+    BULK N'_staging/20261205T134100Z/Typed/**',
+    DATA_SOURCE = N'CISynapseDataLake_12e0900db870',
+    FORMAT = 'CSV',
+    PARSER_VERSION = '2.0',
+    HEADER_ROW = TRUE,
+    FIELDTERMINATOR = N',',
+    FIELDQUOTE = N'"'
+) WITH (
+    [Name] varchar(300) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Notes] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Small] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Count] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Id] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Ratio] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Score] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Amount] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Active] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Key] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Birthday] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Created] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Seen] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Opens] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
+    [Payload] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8
+) AS [r]
+WHERE NULLIF([r].[Count], '') IS NOT NULL AND TRY_CONVERT(int, NULLIF([r].[Count], '')) IS NULL;
