@@ -81,7 +81,7 @@ public sealed class ExportRunner
         var (selected, unnameable, missing) = await _read.RunAsync(export, context).ConfigureAwait(false);
         var target = new LakeTarget(lake.Container, export.DatabaseName);
         var planner = new LandingPlanner(_environment.Blobs, LandingFor(export, options));
-        var plan = await planner.PlanAsync(target, selected, context).ConfigureAwait(false);
+        var plan = ConvertToParquetStep.RefuseWithoutSql(await planner.PlanAsync(target, selected, context).ConfigureAwait(false), deployment, lake.SqlEndpoint);
         var snapshotId = SnapshotId.New(Clock.GetUtcNow());
         var previews = plan.Entities.Select(e => new EntityPlanPreview(
                 e.Name,
