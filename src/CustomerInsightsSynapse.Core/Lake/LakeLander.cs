@@ -42,14 +42,17 @@ public sealed class LakeLander
     /// <summary>Who lands (the account and the run), recorded on the database lock so that a refused run can name it.</summary>
     public string? LockHolder { get; init; }
 
-    /// <summary>Every lake step at once, for a caller with nothing to do between the commit and the clean-up.</summary>
+    /// <summary>
+    /// Every lake step at once, for a caller with nothing to do between the commit and the clean-up (and no SQL: a lake
+    /// CSV entity landing as Parquet fails, see <see cref="ParquetLanding.RefuseServerConversion"/>).
+    /// </summary>
     public async Task<LandingResult> LandAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context)
     {
         LandingPlanner.ValidateNames(target, entities);
         await using var database = await LockAsync(target, context).ConfigureAwait(false);
         try
         {
-            var plan = await PlanAsync(database, entities).ConfigureAwait(false);
+            var plan = ParquetLanding.RefuseServerConversion(await PlanAsync(database, entities).ConfigureAwait(false), "this landing runs no SQL");
             var landed = await LandAsync(database, plan).ConfigureAwait(false);
             var commit = await CommitAsync(database, landed).ConfigureAwait(false);
             var deleted = await PruneAsync(database, commit).ConfigureAwait(false);

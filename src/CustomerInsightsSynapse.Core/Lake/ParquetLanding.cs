@@ -29,6 +29,28 @@ internal sealed class ParquetLanding(LandingOptions options)
     public static bool ConvertsOnServer(LandingOptions options, CdmPartition partition) =>
         options.LandAs == LandingFormat.Parquet && partition.Format == PartitionFormat.Csv && partition.IsBlob;
 
+    /// <summary>
+    /// The plan with every entity that would be converted on the server Failed with <c>ParquetConversionNeedsApply</c>,
+    /// because <paramref name="why"/> no SQL runs; nothing of theirs is staged.
+    /// </summary>
+    internal static LandingPlan RefuseServerConversion(LandingPlan plan, string why) => plan with
+    {
+        Entities = plan.Entities.Select(e => e.Action == PlannedAction.Land && e.Partitions.Any(p => p.ConvertOnServer)
+            ? e with
+            {
+                Action = PlannedAction.Failed,
+                Error = new CISynapseException(
+                    ErrorIds.ParquetConversionNeedsApply,
+                    ErrorKind.InvalidOperation,
+                    $"The entity '{e.Name}' has CSV partitions in the lake, which serverless SQL converts to Parquet as the run lands them, but {why}; the entity keeps its previous snapshot.",
+                    e.Name)
+                {
+                    RecommendedAction = RecommendedActions.For(ErrorIds.ParquetConversionNeedsApply),
+                },
+            }
+            : e).ToList(),
+    };
+
     /// <summary>Where a converted partition lands: its path with <c>.parquet</c> in place of <c>.csv</c> (or added).</summary>
     public static string LandedPath(string relativePath) =>
         (relativePath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? relativePath[..^4] : relativePath) + ParquetExtension;

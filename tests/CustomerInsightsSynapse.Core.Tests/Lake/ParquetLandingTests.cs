@@ -124,6 +124,11 @@ public sealed class ParquetLandingTests : IDisposable
         Assert.Equal("part.csv", partition.RelativePath);
         Assert.False(Assert.Single(csv.Entities).Partitions[0].ConvertOnServer);
         Assert.NotEqual(csv.Entities[0].Fingerprint, planned.Fingerprint);
+
+        // Landing without SQL (no convert step) cannot convert it: the entity fails and nothing is staged.
+        var landed = await _lake.Lander(AsParquet).LandAsync(_lake.Target, [entity], OperationContext.None);
+        Assert.Equal(ErrorIds.ParquetConversionNeedsApply, Assert.Single(landed.Entities).Error!.ErrorId);
+        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/_staging/", StringComparison.Ordinal) || n.StartsWith("SalesDb/Contact/", StringComparison.Ordinal));
     }
 
     [Fact]

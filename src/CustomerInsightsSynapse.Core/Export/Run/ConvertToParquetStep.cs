@@ -36,24 +36,7 @@ internal sealed class ConvertToParquetStep(ISqlScriptRunner sql)
             return plan;
         }
 
-        var why = deployment == DeploymentMode.Apply ? "the workspace reports no serverless SQL endpoint" : "the export's deployment mode is ScriptOnly";
-        return plan with
-        {
-            Entities = plan.Entities.Select(e => e.Action == PlannedAction.Land && e.Partitions.Any(p => p.ConvertOnServer)
-                ? e with
-                {
-                    Action = PlannedAction.Failed,
-                    Error = new CISynapseException(
-                        ErrorIds.ParquetConversionNeedsApply,
-                        ErrorKind.InvalidOperation,
-                        $"The entity '{e.Name}' has CSV partitions in the lake, which serverless SQL converts to Parquet as the run lands them, but {why}; the entity keeps its previous snapshot.",
-                        e.Name)
-                    {
-                        RecommendedAction = RecommendedActions.For(ErrorIds.ParquetConversionNeedsApply),
-                    },
-                }
-                : e).ToList(),
-        };
+        return ParquetLanding.RefuseServerConversion(plan, deployment == DeploymentMode.Apply ? "the workspace reports no serverless SQL endpoint" : "the export's deployment mode is ScriptOnly");
     }
 
     public async Task<LandedSnapshot> RunAsync(ConversionInput input, LandedSnapshot landed, LockedDatabase database, OperationContext context)
