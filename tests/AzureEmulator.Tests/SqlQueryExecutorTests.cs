@@ -23,6 +23,22 @@ public sealed class SqlQueryExecutorTests
         Assert.Equal([["Ann", 1], ["Bob", 2]], rows.Select(r => r.ToArray()));
     }
 
+    // develop-openrowset / query-specific-files: filepath() is the file's path relative to the DATA_SOURCE, filepath(n) the part
+    // the n-th wildcard matched, filename() the file's name.
+    [Fact]
+    public void FilepathAndFilenameNameTheFileEachRowCameFrom()
+    {
+        _sql.File("E/2026/a.csv", "1\n");
+        _sql.File("E/2027/sub/b.csv", "2\n");
+
+        var (columns, rows) = _sql.Query(
+            "SELECT TOP 10 [r].filepath() AS [File], [r].filepath(1) AS [Year], [r].filepath(2) AS [Rest], [r].filepath(3) AS [None], [r].filename() AS [Name], [r].[id] "
+            + "FROM OPENROWSET(BULK N'E/*/**', DATA_SOURCE = N'Lake', FORMAT = 'CSV', PARSER_VERSION = '2.0') WITH ([id] int) AS [r] ORDER BY [id]");
+
+        Assert.Equal(SqlTypeKind.NVarchar, columns[0].Type.Kind);
+        Assert.Equal([["E/2026/a.csv", "2026", "a.csv", null, "a.csv", 1], ["E/2027/sub/b.csv", "2027", "sub/b.csv", null, "b.csv", 2]], rows.Select(r => r.ToArray()));
+    }
+
     // develop-openrowset: HEADER_ROW is a parser 2.0 option; under 1.0 the emulator refuses it.
     [Fact]
     public void HeaderRowUnderParser1IsRefused()

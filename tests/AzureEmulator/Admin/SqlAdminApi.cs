@@ -118,6 +118,8 @@ internal sealed class SqlAdminApi(EmulatorContext emu)
             ["views"] = Reply.ToNode(d.Views.Values.Where(InDbo).OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
             ["otherViews"] = Reply.ToNode(d.Views.Values.Where(v => !InDbo(v)).OrderBy(x => x.Schema + "." + x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
             ["schemas"] = new JsonArray([.. d.Schemas.Order(StringComparer.OrdinalIgnoreCase).Select(x => (JsonNode)x)]),
+            ["externalFileFormats"] = Reply.ToNode(d.ExternalFileFormats.Values.OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
+            ["externalTables"] = Reply.ToNode(d.ExternalTables.Values.OrderBy(x => x.Schema + "." + x.Name, StringComparer.OrdinalIgnoreCase).ToList()),
         })]),
     });
 

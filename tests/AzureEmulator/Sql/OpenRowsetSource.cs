@@ -5,8 +5,12 @@ using Microsoft.SqlServer.TransactSql.ScriptDom;
 
 namespace AzureEmulator.Sql;
 
-/// <summary>One file OPENROWSET reads: where it is, and the URL messages name it by.</summary>
-public sealed record SqlFile(string Account, string Container, string Name, string Url);
+/// <summary>
+/// One file OPENROWSET reads: where it is, the URL messages name it by, and what the rowset's filepath() gives (the path
+/// relative to the DATA_SOURCE when there is one, else the URL; with an argument, the part each wildcard matched).
+/// Each row of an OPENROWSET rowset carries its file after its column values.
+/// </summary>
+public sealed record SqlFile(string Account, string Container, string Name, string Url, IReadOnlyList<string>? Wildcards = null, string? FilePath = null);
 
 /// <summary>
 /// OPENROWSET(BULK …) over the landed files (develop-openrowset, "OPENROWSET function in serverless SQL pool"):
@@ -59,7 +63,9 @@ internal sealed partial class OpenRowsetSource(SqlDatabase database, string logi
         }
 
         var reader = ReaderIdentity(options.GetValueOrDefault("DATA_SOURCE"), out var location);
-        var files = rowset.DataFiles.OfType<StringLiteral>().SelectMany(bulk => Files(Combine(location, bulk.Value), reader)).ToList();
+        var files = rowset.DataFiles.OfType<StringLiteral>().SelectMany(bulk => Files(Combine(location, bulk.Value), reader))
+            .Select(f => f with { FilePath = location is not null && f.Url.StartsWith(location.TrimEnd('/') + "/", StringComparison.Ordinal) ? f.Url[(location.TrimEnd('/').Length + 1)..] : f.Url })
+            .ToList();
         var columns = rowset.WithColumns.Select(c => new WithColumn(
             c.ColumnIdentifier.Value,
             SqlType.From(c.DataType, c.Collation),
@@ -270,10 +276,10 @@ internal sealed partial class OpenRowsetSource(SqlDatabase database, string logi
         var prefix = star < 0 ? body : body[..star];
         var names = context.Files.List(account, container, prefix[..(prefix.LastIndexOf('/') + 1)])
             ?? throw new SqlStatementException(SqlQueryErrors.CannotList(url));
-        var regex = new Regex("^" + string.Concat(body.Select(c => c == '*' ? "[^/]*" : Regex.Escape(c.ToString()))) + (recursive ? ".*" : string.Empty) + "$");
+        var regex = new Regex("^" + string.Concat(body.Select(c => c == '*' ? "([^/]*)" : Regex.Escape(c.ToString()))) + (recursive ? "(.*)" : string.Empty) + "$");
         var selected = names.Where(n => regex.IsMatch(n) && !Path.GetFileName(n).StartsWith('_') && !Path.GetFileName(n).StartsWith('.'))
             .Order(StringComparer.Ordinal)
-            .Select(n => new SqlFile(account, container, n, UrlOf(url, path, n)))
+            .Select(n => new SqlFile(account, container, n, UrlOf(url, path, n), regex.Match(n).Groups.Values.Skip(1).Select(g => g.Value).ToList()))
             .ToList();
         if (selected.Count == 0)
         {
@@ -320,7 +326,8 @@ internal sealed partial class OpenRowsetSource(SqlDatabase database, string logi
 
     private static object?[] ConvertRow(List<string?> fields, int[] fieldOf, IReadOnlyList<WithColumn> columns, long row, SqlFile file, CsvOptions options)
     {
-        var values = new object?[columns.Count];
+        var values = new object?[columns.Count + 1];
+        values[^1] = file;
         for (var i = 0; i < columns.Count; i++)
         {
             if (fieldOf[i] >= fields.Count)

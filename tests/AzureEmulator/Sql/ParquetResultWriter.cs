@@ -12,8 +12,9 @@ namespace AzureEmulator.Sql;
 /// tinyint → INT32 INT(8, unsigned); smallint → INT32 INT(16, signed); int → INT32; bigint → INT64; real → FLOAT;
 /// float → DOUBLE; decimal(p,s) → DECIMAL(p,s) (INT32 up to 9 digits, INT64 up to 18, else FIXED_LEN_BYTE_ARRAY);
 /// date → INT32 DATE; datetime2 → INT64 TIMESTAMP(NANOS, adjusted to UTC: serverless maps it to datetime2); time →
-/// INT64 TIME(NANOS, not adjusted to UTC: a time of day). Nanosecond units keep datetime2(7) and time(7) exactly. Each type reads back through <see cref="ParquetRowReader"/>'s documented map as itself. Other types
-/// are refused (their CETAS encoding is not documented). A failed write deletes the files it wrote.
+/// INT64 TIME(NANOS, not adjusted to UTC: a time of day). Nanosecond units keep datetime2(7) and time(7) exactly.
+/// Each type reads back through <see cref="ParquetRowReader"/>'s documented map as itself. Other types are refused
+/// (their CETAS encoding is not documented). A failed write deletes the files it wrote.
 /// </summary>
 internal sealed class ParquetResultWriter(ISqlFileStore files, string account, string container, string folder)
 {

@@ -36,7 +36,8 @@ internal sealed class ParquetRowReader(ISqlFileStore files)
 
             foreach (var row in rows)
             {
-                var values = new object?[columns.Count];
+                var values = new object?[columns.Count + 1];
+                values[^1] = file;
                 for (var i = 0; i < columns.Count; i++)
                 {
                     if (fields[i] is { } field && row.TryGetValue(field.Name, out var value))

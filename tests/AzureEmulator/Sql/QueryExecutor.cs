@@ -417,6 +417,7 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
                 return f.FunctionName.Value.ToUpperInvariant() switch
                 {
                     "SWITCHOFFSET" => SqlType.DateTimeOffset7,
+                    "FILEPATH" or "FILENAME" when f.CallTarget is not null => new SqlType(SqlTypeKind.NVarchar, 1024),
                     "ISNULL" => TypeOf(f.Parameters[0], scope),
                     _ => throw new SqlStatementException(SqlQueryErrors.NotImplemented($"the function {f.FunctionName.Value}")),
                 };
@@ -512,6 +513,17 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
         var args = call.Parameters.Select(p => Evaluate(p, scope)).ToArray();
         switch (call.FunctionName.Value.ToUpperInvariant())
         {
+            case "FILEPATH" when call.CallTarget is not null:
+                // develop-openrowset: without an argument the file's path (relative to the DATA_SOURCE); with n, the part the n-th wildcard matched.
+                var file = scope.File(call);
+                return args switch
+                {
+                    [] => file.FilePath ?? file.Url,
+                    [int n] => n >= 1 && n <= (file.Wildcards?.Count ?? 0) ? file.Wildcards![n - 1] : null,
+                    _ => throw new SqlStatementException(SqlQueryErrors.NotImplemented("filepath() with an argument other than an integer")),
+                };
+            case "FILENAME" when call.CallTarget is not null && args.Length == 0:
+                return Path.GetFileName(scope.File(call).Name);
             case "ISNULL":
                 return args[0] ?? args[1];
             case "SWITCHOFFSET":
@@ -549,6 +561,19 @@ internal sealed class QueryExecutor(SqlDatabase current, string login, SqlStorag
         public object?[] Values { get; } = values;
 
         public Scope With(object?[] row) => new(Columns, alias, row);
+
+        /// <summary>The file the row came from, for alias.filepath() and alias.filename() directly over OPENROWSET.</summary>
+        public SqlFile File(FunctionCall call)
+        {
+            if (call.CallTarget is MultiPartIdentifierCallTarget { MultiPartIdentifier.Identifiers: [var target] } && !string.Equals(target.Value, alias, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SqlStatementException(new SqlError(4104, 1, 16, $"The multi-part identifier \"{target.Value}\" could not be bound."));
+            }
+
+            return Values.Length > Columns.Count && Values[Columns.Count] is SqlFile file
+                ? file
+                : throw new SqlStatementException(SqlQueryErrors.NotImplemented($"{call.FunctionName.Value}() other than over OPENROWSET"));
+        }
 
         public int IndexOf(ColumnReferenceExpression column)
         {

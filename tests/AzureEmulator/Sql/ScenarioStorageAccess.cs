@@ -31,22 +31,21 @@ public static class ScenarioStorageAccess
     }
 
     /// <summary>A storage data role (blobs/read data action) on the container or above, as Azure RBAC evaluates it.</summary>
-    public static bool CanRead(Scenario s, string principal, string account, string container)
-    {
-        var storage = s.StorageAccounts.FirstOrDefault(a => a.Name.Equals(account, StringComparison.OrdinalIgnoreCase));
-        return storage is not null && PermissionEvaluator.IsAllowed(
-            s, principal, $"{storage.ResourceId}/blobServices/default/containers/{container}", OpenRowsetSource.ReadPermission, dataAction: true);
-    }
+    public static bool CanRead(Scenario s, string principal, string account, string container) =>
+        HoldsDataAction(s, principal, account, container, OpenRowsetSource.ReadPermission);
 
     /// <summary>
     /// A storage data role that writes blobs (Storage Blob Data Contributor or Owner) on the container or above: what CETAS
     /// needs on its target (Learn, develop-tables-cetas: "you need to provide the data source for which you have write permissions").
     /// </summary>
-    public static bool CanWrite(Scenario s, string principal, string account, string container)
+    public static bool CanWrite(Scenario s, string principal, string account, string container) =>
+        HoldsDataAction(s, principal, account, container, WriteBlobs);
+
+    private static bool HoldsDataAction(Scenario s, string principal, string account, string container, string action)
     {
         var storage = s.StorageAccounts.FirstOrDefault(a => a.Name.Equals(account, StringComparison.OrdinalIgnoreCase));
         return storage is not null && PermissionEvaluator.IsAllowed(
-            s, principal, $"{storage.ResourceId}/blobServices/default/containers/{container}", WriteBlobs, dataAction: true);
+            s, principal, $"{storage.ResourceId}/blobServices/default/containers/{container}", action, dataAction: true);
     }
 
     public static string? WorkspaceIdentity(Scenario s) =>

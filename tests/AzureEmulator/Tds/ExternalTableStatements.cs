@@ -41,7 +41,7 @@ internal sealed class ExternalTableStatements(SqlCatalog.CatalogView catalog, Sq
             }
         }
 
-        if (database.ExternalFileFormats.ContainsKey(name) || database.Views.Keys.Any(k => k.EndsWith("." + name, StringComparison.OrdinalIgnoreCase)))
+        if (database.ExternalFileFormats.ContainsKey(name))
         {
             throw new SqlStatementException(SqlErrors.ObjectExists(name));
         }
