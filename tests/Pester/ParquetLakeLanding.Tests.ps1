@@ -135,7 +135,7 @@ Describe 'Lake values that do not convert to Parquet' {
         $entity = (Get-LatestRun 'bad').Entities | Where-Object Entity -EQ 'Shapes'
         $entity.Action | Should -Be 'Failed'
         $entity.ErrorId | Should -Be 'ParquetValueNotConverted'
-        $entity.Error | Should -Match "column 'Created' \(datetime2\(7\)\): 1 value\(s\).*'yesterday'"
+        $entity.Error | Should -Match "column 'Created' \(datetime2\(7\)\): 1 value\(s\)( in '[^']*part\.csv')?, first 'yesterday'"
         $entity.Error | Should -Match "column 'Flag' \(bit\): 1 value\(s\).*'maybe'"
         $entity.Error | Should -Match "column 'Key' \(uniqueidentifier\): 1 value\(s\).*'not-a-guid'"
         @(Invoke-CISynapseEmulatorQuery -Stack $Stack -Database 'LakeBadShapes' -Query 'SELECT Id FROM [dbo].[Shapes]').Count | Should -Be 1
