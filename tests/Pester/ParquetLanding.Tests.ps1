@@ -6,6 +6,7 @@ BeforeAll {
     Import-Module $env:CISYNAPSE_TEST_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot '../TestStack/TestStack.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot '../TestStack/CdmTestData.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../TestStack/ParquetShapes.psm1') -Force
     $script:Prepared = Get-Content -Raw (Join-Path $PSScriptRoot '../AzureEmulator/Scenarios/prepared-tenant.json') | ConvertFrom-Json -AsHashtable
     $script:Stack = Start-CISynapseTestStack -Scenario $Prepared
     $sub = $Prepared.subscriptions[0].subscriptionId
@@ -20,72 +21,28 @@ BeforeAll {
     $null = New-CISynapseConnection -Name 'lake' -DisplayName 'Synapse' -SubscriptionId $sub -ResourceGroupName $rg `
         -WorkspaceName $Prepared.synapseWorkspaces[0].name -StorageAccountName $account -Container $container
 
-    $OutsideBmp = "emoji $([char]::ConvertFromUtf32(0x1F600)) clef $([char]::ConvertFromUtf32(0x1D11E))"
-    $Text5000 = -join (0..4999 | ForEach-Object { [char](97 + ($_ % 26)) })
-    $script:Columns = @('Id', 'Label', 'Created', 'Seen', 'Flag', 'Amount', 'Key', 'Note', 'Count', 'Ratio')
-    $attributes = @(
-        [ordered]@{ name = 'Id'; dataType = 'int32' }
-        [ordered]@{ name = 'Label'; dataType = 'string' }
-        [ordered]@{ name = 'Created'; dataType = 'dateTime' }
-        [ordered]@{ name = 'Seen'; dataType = 'dateTimeOffset' }
-        [ordered]@{ name = 'Flag'; dataType = 'boolean' }
-        [ordered]@{ name = 'Amount'; dataType = 'decimal' }
-        [ordered]@{ name = 'Key'; dataType = 'guid' }
-        [ordered]@{ name = 'Note'; dataType = 'string' }
-        [ordered]@{ name = 'Count'; dataType = 'int64' }
-        [ordered]@{ name = 'Ratio'; dataType = 'double' }
-    )
-    # The value shapes of tests/Pester/ViewValueShapes.Tests.ps1, in a nested, a '_'-named and a plain partition.
-    $files = [ordered]@{
-        'Shapes/2026/11/28/part.csv' = @(
-            ,@('1', 'plain', '2019-07-10T00:00:00Z', '2019-07-10T08:30:00.1234567+02:00', 'True', '12.34', '00000000-0000-4000-8000-000000000001', 'say "hi"', '9007199254740993', '0.1')
-            ,@('2', "multi`nline", '2019-07-10T08:30:00.1234567Z', '2019-07-10T00:00:00Z', 'False', '-0.000000000000000001', '00000000-0000-4000-8000-000000000002', "a,b`r`nc", '-1', '-2.5E-300')
-        )
-        'Shapes/_early.csv'          = @(
-            ,@('3', 'offset', '2026-11-28T23:59:59.9999999-05:00', '2026-11-28T23:59:59.9999999-05:00', 'true', '1234567890.123456789012345678', '00000000-0000-4000-8000-000000000003', 'C:\temp', '0', '0')
-            ,@('4', '', '', '', '', '', '', '', '', '')
-        )
-        'Shapes/part.csv'            = @(
-            ,@('5', 'long', '2019-07-10T08:30:00', '2019-07-10T08:30:00+00:00', 'false', '0', '00000000-0000-4000-8000-000000000005', $Text5000, '5', '1e5')
-            ,@('6', $OutsideBmp, '2000-02-29T12:00:00.5+01:00', '2000-02-29T12:00:00.5+14:00', '1', '1.000', '00000000-0000-4000-8000-000000000006', $OutsideBmp, '6', '6.5')
-            ,@('7', 'zero', '1900-01-01T00:00:00Z', '9999-12-31T23:59:59.9999999Z', '0', '1.5', '00000000-0000-4000-8000-000000000007', '"quoted"', '7', '7')
-        )
-    }
+    $script:Columns = Get-CISynapseTestShapeColumns
+    $attributes = Get-CISynapseTestShapeAttributes
+    $files = Get-CISynapseTestShapeFiles
 
     function Write-Utf8File([string] $Path, [string] $Text) {
         $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $Path)
         [System.IO.File]::WriteAllText($Path, $Text, [System.Text.UTF8Encoding]::new($false))
     }
 
-    function ConvertTo-QuotedCsvLine([object[]] $Values) {
-        ($Values | ForEach-Object { '"' + ([string]$_).Replace('"', '""') + '"' }) -join ','
-    }
-
     function Write-CdmFolder([string] $Folder, [System.Collections.IDictionary] $Files, [string] $Entity, [object[]] $Attributes) {
         $partitions = foreach ($location in $Files.Keys) {
-            Write-Utf8File (Join-Path $Folder $location) ((($Files[$location] | ForEach-Object { ConvertTo-QuotedCsvLine $_ }) -join "`r`n") + "`r`n")
+            Write-Utf8File (Join-Path $Folder $location) ((($Files[$location] | ForEach-Object { ConvertTo-CISynapseTestQuotedCsvLine $_ }) -join "`r`n") + "`r`n")
             [ordered]@{ name = ($location -replace '[/.]', '-'); location = $location; fileFormatSettings = [ordered]@{ '$type' = 'CsvFormatSettings'; columnHeaders = $false; delimiter = ','; quoteStyle = 'QuoteStyle.Csv'; csvStyle = 'CsvStyle.QuoteAlways'; encoding = 'UTF-8' } }
         }
         [ordered]@{ name = 'CustomerInsights'; version = '1.0'; entities = @([ordered]@{ '$type' = 'LocalEntity'; name = $Entity; attributes = $Attributes; partitions = @($partitions) }) } |
             ConvertTo-Json -Depth 10 | Set-Content -LiteralPath (Join-Path $Folder 'model.json') -Encoding utf8NoBOM
     }
 
-    # One comparable text per value, exact to the 100-nanosecond tick and the offset.
-    function ConvertTo-Comparable($Value) {
-        switch ($Value) {
-            { $null -eq $_ -or $_ -is [System.DBNull] } { return '<null>' }
-            { $_ -is [datetimeoffset] } { return 'dto:' + $_.ToString('yyyy-MM-ddTHH:mm:ss.fffffffzzz', [cultureinfo]::InvariantCulture) }
-            { $_ -is [datetime] } { return 'dt:' + $_.ToString('yyyy-MM-ddTHH:mm:ss.fffffff', [cultureinfo]::InvariantCulture) }
-            { $_ -is [decimal] } { return 'decimal:' + $_.ToString('0.############################', [cultureinfo]::InvariantCulture) }
-            { $_ -is [double] } { return 'double:' + $_.ToString('R', [cultureinfo]::InvariantCulture) }
-            default { return "$($_.GetType().Name):$_" }
-        }
-    }
-
     function Get-ViewRows([string] $Database) {
         @(Invoke-CISynapseEmulatorQuery -Stack $Stack -Database $Database -Query 'SELECT * FROM [dbo].[Shapes] ORDER BY Id' | ForEach-Object {
                 $row = $_
-                ($Columns | ForEach-Object { "$_=$(ConvertTo-Comparable $row.$_)" }) -join '|'
+                ($Columns | ForEach-Object { "$_=$(ConvertTo-CISynapseTestComparable $row.$_)" }) -join '|'
             })
     }
 
@@ -155,11 +112,7 @@ Describe 'Values that do not convert to Parquet' {
         Write-CdmFolder $BadFolder ([ordered]@{ 'Shapes/part.csv' = @(
                     ,@('1', 'ok', '2019-07-10T00:00:00Z', '', 'True', '1', '00000000-0000-4000-8000-000000000001', '', '1', '1')
                     ,@('2', 'bad', 'yesterday', '', 'maybe', '1', 'not-a-guid', '', '2', '2')
-                ) }) 'Shapes' @(
-            [ordered]@{ name = 'Id'; dataType = 'int32' }, [ordered]@{ name = 'Label'; dataType = 'string' }, [ordered]@{ name = 'Created'; dataType = 'dateTime' },
-            [ordered]@{ name = 'Seen'; dataType = 'dateTimeOffset' }, [ordered]@{ name = 'Flag'; dataType = 'boolean' }, [ordered]@{ name = 'Amount'; dataType = 'decimal' },
-            [ordered]@{ name = 'Key'; dataType = 'guid' }, [ordered]@{ name = 'Note'; dataType = 'string' }, [ordered]@{ name = 'Count'; dataType = 'int64' },
-            [ordered]@{ name = 'Ratio'; dataType = 'double' })
+                ) }) 'Shapes' (Get-CISynapseTestShapeAttributes)
         $null = New-CISynapseExport -Name 'bad' -Connection 'lake' -Source $BadFolder -DatabaseName 'BadShapes' -Entity 'Shapes' -LandAs Parquet
     }
 

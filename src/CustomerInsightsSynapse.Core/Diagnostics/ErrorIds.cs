@@ -109,7 +109,9 @@ public static class ErrorIds
     public const string CsvTextNotDecodable = "CsvTextNotDecodable";
     public const string TextValueTooLong = "TextValueTooLong";
     public const string ParquetValueNotConverted = "ParquetValueNotConverted";
-    public const string ParquetFromLakeSourceNotSupported = "ParquetFromLakeSourceNotSupported";
+    public const string ParquetConversionFailed = "ParquetConversionFailed";
+    public const string ParquetConversionAccessDenied = "ParquetConversionAccessDenied";
+    public const string ParquetConversionNeedsApply = "ParquetConversionNeedsApply";
     public const string LakeDatabaseExists = "LakeDatabaseExists";
     public const string ViewVerificationFailed = "ViewVerificationFailed";
     public const string IncompatibleParquetColumn = "IncompatibleParquetColumn";

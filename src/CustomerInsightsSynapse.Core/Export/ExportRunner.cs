@@ -42,8 +42,8 @@ public sealed record EntityPlanPreview(string Entity, string Action, int Files, 
 
 /// <summary>
 /// Runs an export as one list of steps (<see cref="Steps"/>), each taking what earlier steps produced from the run's
-/// state and adding its own output: resolve → prerequisites → read → lock → plan → land → commit → sql → verify →
-/// prune → record. The runner owns the database lock from "lock" until the steps end, so the views move to the
+/// state and adding its own output: resolve → prerequisites → claim → read → lock → plan → land → convert → commit →
+/// sql → verify → prune → record. The runner owns the database lock from "lock" until the steps end, so the views move to the
 /// committed snapshots, and old snapshots are deleted, under the lock that landed them; a failed or cancelled run
 /// leaves every view on complete data, and whatever happens a run record is saved.
 /// Entities removed from the selection are not touched; a renamed database starts empty and the old one is left.
@@ -81,7 +81,7 @@ public sealed class ExportRunner
         var (selected, unnameable, missing) = await _read.RunAsync(export, context).ConfigureAwait(false);
         var target = new LakeTarget(lake.Container, export.DatabaseName);
         var planner = new LandingPlanner(_environment.Blobs, LandingFor(export, options));
-        var plan = await planner.PlanAsync(target, selected, context).ConfigureAwait(false);
+        var plan = ConvertToParquetStep.RefuseWithoutSql(await planner.PlanAsync(target, selected, context).ConfigureAwait(false), deployment, lake.SqlEndpoint);
         var snapshotId = SnapshotId.New(Clock.GetUtcNow());
         var previews = plan.Entities.Select(e => new EntityPlanPreview(
                 e.Name,
@@ -103,7 +103,7 @@ public sealed class ExportRunner
         var landed = new List<LandedEntity>();
         foreach (var e in plan.Entities.Where(e => e.Action == PlannedAction.Land || e.CurrentSnapshotId is not null))
         {
-            var asParquet = e.Action == PlannedAction.Land ? e.Partitions.Any(p => p.ConvertToParquet) : plan.Model!.HoldsParquet(e.Name);
+            var asParquet = e.Action == PlannedAction.Land ? e.Partitions.Any(p => p.ConvertToParquet || p.ConvertOnServer) : plan.Model!.HoldsParquet(e.Name);
             var parquetColumns = e.Action == PlannedAction.Land
                 ? await ParquetFooter.PreviewColumnsAsync(_environment.Blobs, e, warnings, context.CancellationToken).ConfigureAwait(false)
                 : plan.Model?.ParquetColumns(e.Name);
@@ -204,6 +204,7 @@ public sealed class ExportRunner
         var lander = new LakeLander(_environment.Blobs, LandingFor(run.Export, run.Options), Clock) { LockHolder = $"{caller} (export '{run.Export.Name}', run {run.Record.RunId})" };
         var applySql = new ApplySqlStep(new LakeFiles(_environment.Blobs), _environment.Sql);
         var verify = new VerifyViewsStep(_environment.Sql, lander);
+        var convert = new ConvertToParquetStep(_environment.Sql);
         var ownership = new DatabaseOwnershipStep(_store, _environment.Sql, run.Options.Sql, Clock);
         return
         [
@@ -223,8 +224,14 @@ public sealed class ExportRunner
                 run.Warnings.AddRange(ReadSourceStep.Report(run.Source, ctx.Log));
             }),
             new("lock", () => $"Landing {run.Source!.Selected.Count} entities into {run.Export.DatabaseName}", 15, async ctx => run.Database = await lander.LockAsync(run.Target!, ctx).ConfigureAwait(false)),
-            new("plan", null, 0, async _ => run.Plan = await lander.PlanAsync(run.Database!, run.Source!.Selected).ConfigureAwait(false)),
+            new("plan", null, 0, async _ => run.Plan = ConvertToParquetStep.RefuseWithoutSql(
+                await lander.PlanAsync(run.Database!, run.Source!.Selected).ConfigureAwait(false), run.Deployment, run.Lake!.SqlEndpoint)),
             new("land", null, 0, async _ => run.Landed = await lander.LandAsync(run.Database!, run.Plan!).ConfigureAwait(false)),
+            new("convert", null, 0, async ctx =>
+            {
+                var input = new ConversionInput(run.Export, run.Lake!, run.Export.InvalidValue, run.Options.Sql);
+                run.Landed = await convert.RunAsync(input, run.Landed!, run.Database!, ctx).ConfigureAwait(false);
+            }),
             new("commit", null, 0, async _ => run.Commit = await lander.CommitAsync(run.Database!, run.Landed!).ConfigureAwait(false)),
             new("sql", null, 0, async ctx =>
             {

@@ -42,14 +42,17 @@ public sealed class LakeLander
     /// <summary>Who lands (the account and the run), recorded on the database lock so that a refused run can name it.</summary>
     public string? LockHolder { get; init; }
 
-    /// <summary>Every lake step at once, for a caller with nothing to do between the commit and the clean-up.</summary>
+    /// <summary>
+    /// Every lake step at once, for a caller with nothing to do between the commit and the clean-up (and no SQL: a lake
+    /// CSV entity landing as Parquet fails, see <see cref="ParquetLanding.RefuseServerConversion"/>).
+    /// </summary>
     public async Task<LandingResult> LandAsync(LakeTarget target, IReadOnlyList<CdmEntity> entities, OperationContext context)
     {
         LandingPlanner.ValidateNames(target, entities);
         await using var database = await LockAsync(target, context).ConfigureAwait(false);
         try
         {
-            var plan = await PlanAsync(database, entities).ConfigureAwait(false);
+            var plan = ParquetLanding.RefuseServerConversion(await PlanAsync(database, entities).ConfigureAwait(false), "this landing runs no SQL");
             var landed = await LandAsync(database, plan).ConfigureAwait(false);
             var commit = await CommitAsync(database, landed).ConfigureAwait(false);
             var deleted = await PruneAsync(database, commit).ConfigureAwait(false);
@@ -81,12 +84,17 @@ public sealed class LakeLander
         }
     }
 
-    /// <summary>Writes every planned entity's files into a new snapshot folder; an entity that fails leaves no folder.</summary>
+    /// <summary>
+    /// Writes every planned entity's files into a new snapshot folder (an entity converted on the server: into its
+    /// staging folder, see <see cref="LandedSnapshot.Staged"/>); an entity that fails leaves no folder.
+    /// </summary>
     public async Task<LandedSnapshot> LandAsync(LockedDatabase database, LandingPlan plan)
     {
         var (container, target, context) = (database.Container, database.Target, database.Context);
         var snapshotId = SnapshotId.New(_clock.GetUtcNow());
-        var runs = plan.Entities.Where(e => e.Action == PlannedAction.Land).Select(e => new EntityRun(e, target.SnapshotFolder(e.Name, snapshotId))).ToList();
+        var runs = plan.Entities.Where(e => e.Action == PlannedAction.Land)
+            .Select(e => new EntityRun(e, e.Partitions.Any(p => p.ConvertOnServer) ? target.StagingFolder(snapshotId, e.Name) : target.SnapshotFolder(e.Name, snapshotId)))
+            .ToList();
         var progress = new LandingProgressReporter(context.Progress, target.Database, plan.Files, plan.Bytes);
         context.Log.Verbose($"Snapshot {snapshotId}: landing {runs.Count} of {plan.Entities.Count} entities, {plan.Files} files, {plan.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes.");
 
@@ -113,6 +121,7 @@ public sealed class LakeLander
         {
             Landed = runs.Where(r => r.Error is null).Select(r => r.Plan).ToList(),
             ParquetColumns = parquetColumns,
+            Staged = runs.Where(r => r.Error is null && r.Plan.Partitions.Any(p => p.ConvertOnServer)).ToDictionary(r => r.Plan.Name, r => r.Folder, StringComparer.Ordinal),
         };
     }
 
@@ -257,6 +266,34 @@ public sealed class LakeLander
             }
 
             deleted.AddRange(await DeleteOldSnapshotsAsync(container, target, entity.Name, [current, entity.CurrentSnapshotId], notBefore, context).ConfigureAwait(false));
+        }
+
+        deleted.AddRange(await DeleteStagingGarbageAsync(container, target, notBefore, context).ConfigureAwait(false));
+        return deleted;
+    }
+
+    /// <summary>
+    /// Deletes the staging folders (<see cref="LakeTarget.StagingFolder"/>) of runs that started longer ago than the
+    /// longest lease: a run deletes its own once converted, so these are left by runs that were killed.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> DeleteStagingGarbageAsync(BlobContainerClient container, LakeTarget target, DateTimeOffset notBefore, OperationContext context)
+    {
+        var deleted = new List<string>();
+        var prefix = target.StagingRoot + "/";
+        try
+        {
+            await foreach (var item in container.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Delimiter = "/", Prefix = prefix }, context.CancellationToken).ConfigureAwait(false))
+            {
+                if (item.IsPrefix && SnapshotId.TryGetTime(item.Prefix[prefix.Length..].TrimEnd('/'), out var started) && started < notBefore)
+                {
+                    await DeleteFolderAsync(container, item.Prefix.TrimEnd('/'), context.Log, context.CancellationToken).ConfigureAwait(false);
+                    deleted.Add(item.Prefix.TrimEnd('/'));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
+        {
+            context.Log.Warning($"Staging folders of killed runs were not all deleted ({LakeErrors.FirstLine(ex)}); the next run tries again.");
         }
 
         return deleted;

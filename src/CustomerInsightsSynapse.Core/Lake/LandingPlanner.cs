@@ -57,12 +57,15 @@ public sealed class LandingPlanner
             var current = model.Find(entity.Name);
             try
             {
-                ParquetLanding.DemandConvertible(_options, entity);
                 var partitions = await ResolveAsync(entity, context.CancellationToken).ConfigureAwait(false);
                 var fingerprint = EntityFingerprint.Compute(entity.Attributes, partitions);
-                if (partitions.Any(p => p.ConvertToParquet))
+                if (partitions.Any(p => p.ConvertToParquet || p.ConvertOnServer))
                 {
                     fingerprint = ParquetLanding.Fingerprint(fingerprint, _options);
+                }
+
+                if (partitions.Any(p => p.ConvertToParquet))
+                {
                     partitions = partitions.Select(p => p.ConvertToParquet ? p with { RelativePath = ParquetLanding.LandedPath(p.RelativePath) } : p).ToList();
                     ValidateUnique(entity, partitions.Select(p => p.RelativePath).ToList());
                 }
@@ -100,14 +103,14 @@ public sealed class LandingPlanner
         {
             if (partition.Size is { } size && !string.IsNullOrEmpty(partition.ETag))
             {
-                return new SourcePartition(partition, relativePath, size, NormalizeETag(partition.ETag));
+                return new SourcePartition(partition, relativePath, size, NormalizeETag(partition.ETag)) { ConvertOnServer = ParquetLanding.ConvertsOnServer(_options, partition) };
             }
 
             var location = BlobLocation.Parse(partition.Location);
             try
             {
                 var properties = (await _factory.Container(location).GetBlobClient(location.Path).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-                return new SourcePartition(partition, relativePath, properties.ContentLength, NormalizeETag(properties.ETag.ToString()));
+                return new SourcePartition(partition, relativePath, properties.ContentLength, NormalizeETag(properties.ETag.ToString())) { ConvertOnServer = ParquetLanding.ConvertsOnServer(_options, partition) };
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {

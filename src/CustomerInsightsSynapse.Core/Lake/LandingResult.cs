@@ -69,6 +69,12 @@ public sealed record LandedSnapshot(LandingPlan Plan, string SnapshotId, IReadOn
 
     /// <summary>The file columns of each landed Parquet entity, read from the landed files' footers.</summary>
     internal IReadOnlyDictionary<string, IReadOnlyList<Sql.ParquetColumn>> ParquetColumns { get; init; } = new Dictionary<string, IReadOnlyList<Sql.ParquetColumn>>();
+
+    /// <summary>
+    /// The entities whose lake CSV files landed in a staging folder (entity name to container-relative folder) to be
+    /// converted to Parquet in their snapshot folder before the commit.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Staged { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>

@@ -10,7 +10,8 @@ namespace CustomerInsightsSynapse.Core.Lake;
 
 /// <summary>
 /// Landing as Parquet (<see cref="LandingOptions.LandAs"/>): which partitions are converted, where they land, what
-/// the fingerprint adds, and the conversion of a local CSV partition while it is uploaded in blocks of
+/// the fingerprint adds, and the conversion of a local CSV partition (a lake CSV partition is converted by serverless
+/// SQL instead: see <see cref="SourcePartition.ConvertOnServer"/>) while it is uploaded in blocks of
 /// <see cref="LandingOptions.BlockSize"/>. At most <see cref="LandingOptions.MaxParallelConversions"/> partitions
 /// convert at the same time (the work is CPU-bound, and each holds a row group in memory).
 /// </summary>
@@ -24,23 +25,31 @@ internal sealed class ParquetLanding(LandingOptions options)
     public static bool Converts(LandingOptions options, CdmPartition partition) =>
         options.LandAs == LandingFormat.Parquet && partition.Format == PartitionFormat.Csv && !partition.IsBlob;
 
-    /// <summary>
-    /// Refuses an entity whose CSV partitions are in the lake when the export lands as Parquet: converting them
-    /// server-side (CETAS) is not built yet, and pulling them through this machine is what it must not do.
-    /// </summary>
-    public static void DemandConvertible(LandingOptions options, CdmEntity entity)
-    {
-        if (options.LandAs != LandingFormat.Parquet || entity.Partitions.FirstOrDefault(p => p.IsBlob && p.Format == PartitionFormat.Csv) is not { } partition)
-        {
-            return;
-        }
+    /// <summary>Whether the partition is converted by serverless SQL: a lake CSV partition of an export that lands as Parquet.</summary>
+    public static bool ConvertsOnServer(LandingOptions options, CdmPartition partition) =>
+        options.LandAs == LandingFormat.Parquet && partition.Format == PartitionFormat.Csv && partition.IsBlob;
 
-        throw new CISynapseException(
-            ErrorIds.ParquetFromLakeSourceNotSupported,
-            ErrorKind.NotImplemented,
-            $"The entity '{entity.Name}' has CSV partitions in the lake ('{LandingPlanner.Describe(partition.Location)}'); landing them as Parquet is supported only for a local source folder so far, so the entity keeps its previous snapshot.",
-            entity.Name);
-    }
+    /// <summary>
+    /// The plan with every entity that would be converted on the server Failed with <c>ParquetConversionNeedsApply</c>,
+    /// because <paramref name="why"/> no SQL runs; nothing of theirs is staged.
+    /// </summary>
+    internal static LandingPlan RefuseServerConversion(LandingPlan plan, string why) => plan with
+    {
+        Entities = plan.Entities.Select(e => e.Action == PlannedAction.Land && e.Partitions.Any(p => p.ConvertOnServer)
+            ? e with
+            {
+                Action = PlannedAction.Failed,
+                Error = new CISynapseException(
+                    ErrorIds.ParquetConversionNeedsApply,
+                    ErrorKind.InvalidOperation,
+                    $"The entity '{e.Name}' has CSV partitions in the lake, which serverless SQL converts to Parquet as the run lands them, but {why}; the entity keeps its previous snapshot.",
+                    e.Name)
+                {
+                    RecommendedAction = RecommendedActions.For(ErrorIds.ParquetConversionNeedsApply),
+                },
+            }
+            : e).ToList(),
+    };
 
     /// <summary>Where a converted partition lands: its path with <c>.parquet</c> in place of <c>.csv</c> (or added).</summary>
     public static string LandedPath(string relativePath) =>

@@ -13,4 +13,10 @@ public sealed record SourcePartition(CdmPartition Partition, string RelativePath
 
     /// <summary>Whether the CSV partition is converted to Parquet while it is landed (its <see cref="RelativePath"/> then ends in <c>.parquet</c>).</summary>
     public bool ConvertToParquet { get; init; }
+
+    /// <summary>
+    /// Whether the lake CSV partition is copied into the run's staging folder and converted to Parquet there by
+    /// serverless SQL (CETAS) before the commit; its bytes never pass through this machine.
+    /// </summary>
+    public bool ConvertOnServer { get; init; }
 }

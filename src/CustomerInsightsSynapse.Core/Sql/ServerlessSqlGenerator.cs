@@ -16,7 +16,7 @@ namespace CustomerInsightsSynapse.Core.Sql;
 /// Every name and value from input goes through <see cref="SqlQuoting"/>; every batch is parsed by
 /// <see cref="SqlScriptValidator"/> before the script is returned.
 /// </summary>
-public static class ServerlessSqlGenerator
+public static partial class ServerlessSqlGenerator
 {
     public const string DatabaseCollation = "Latin1_General_100_CI_AS_SC_UTF8";
 
@@ -62,15 +62,7 @@ public static class ServerlessSqlGenerator
         var batches = new List<SqlBatch>(request.Entities.Count + 5);
         if (request.IncludeSharedObjects)
         {
-            batches.Add(CreateDatabase(request.Database));
-            if (request.AccessMode == QueryAccessMode.WorkspaceIdentity)
-            {
-                batches.Add(MasterKey());
-                batches.Add(Credential());
-            }
-
-            batches.Add(ReaderRole(request.AccessMode));
-            batches.Add(DataSource(dataSource));
+            batches.AddRange(SharedBatches(request.Database, dataSource));
         }
 
         for (var i = 0; i < request.Entities.Count; i++)
@@ -84,6 +76,20 @@ public static class ServerlessSqlGenerator
         }
 
         return (batches, warnings, checks);
+    }
+
+    /// <summary>The objects every view of the database needs: the database, in WorkspaceIdentity mode the master key and credential, the reader role and the data source.</summary>
+    private static IEnumerable<SqlBatch> SharedBatches(string database, DataSourceTarget dataSource)
+    {
+        yield return CreateDatabase(database);
+        if (dataSource.AccessMode == QueryAccessMode.WorkspaceIdentity)
+        {
+            yield return MasterKey();
+            yield return Credential();
+        }
+
+        yield return ReaderRole(dataSource.AccessMode);
+        yield return DataSource(dataSource);
     }
 
     /// <summary>The <c>USE</c> statement the saved text puts between the master and the database batches.</summary>

@@ -26,6 +26,12 @@ public enum SqlBatchKind
 
     /// <summary>Reads or changes a query principal's membership of the reader role (<see cref="QueryAccessScript"/>).</summary>
     QueryAccess,
+
+    /// <summary>Creates the Parquet external file format a conversion writes with.</summary>
+    ExternalFileFormat,
+
+    /// <summary>Creates (CETAS) or drops the external table of a conversion to Parquet.</summary>
+    ExternalTable,
 }
 
 /// <summary>Which database a batch runs in.</summary>

@@ -107,18 +107,29 @@ public sealed class ParquetLandingTests : IDisposable
     }
 
     [Fact]
-    public async Task LakeSource_WithLandAsParquet_FailsWithASpecificError()
+    public async Task LakeSource_WithLandAsParquet_IsPlannedForConversionOnTheServer_AndLandsAgainWhenLandAsChanges()
     {
-        var lakeCsv = new CdmPartition($"{_lake.Endpoint}/source/Contact/part.csv", PartitionFormat.Csv, CsvFormat.Default);
+        var source = _lake.Other("source");
+        await source.UploadBlobAsync("Contact/part.csv", BinaryData.FromString("1\n"));
+        var lakeCsv = new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/part.csv", PartitionFormat.Csv, CsvFormat.Default);
         var entity = new CdmEntity("Contact", [new("Id", "int64")], [lakeCsv]);
 
-        var plan = await new LandingPlanner(_lake.Factory, AsParquet).PlanAsync(_lake.Target, [entity], OperationContext.None);
+        var parquet = await new LandingPlanner(_lake.Factory, AsParquet).PlanAsync(_lake.Target, [entity], OperationContext.None);
+        var csv = await new LandingPlanner(_lake.Factory).PlanAsync(_lake.Target, [entity], OperationContext.None);
 
-        var failed = Assert.Single(plan.Entities);
-        Assert.Equal(PlannedAction.Failed, failed.Action);
-        Assert.Equal(ErrorIds.ParquetFromLakeSourceNotSupported, failed.Error!.ErrorId);
-        Assert.Equal(ErrorKind.NotImplemented, failed.Error.Kind);
-        Assert.Contains("part.csv", failed.Error.Message, StringComparison.Ordinal);
+        var planned = Assert.Single(parquet.Entities);
+        Assert.Equal(PlannedAction.Land, planned.Action);
+        var partition = Assert.Single(planned.Partitions);
+        Assert.True(partition.ConvertOnServer);
+        Assert.False(partition.ConvertToParquet);
+        Assert.Equal("part.csv", partition.RelativePath);
+        Assert.False(Assert.Single(csv.Entities).Partitions[0].ConvertOnServer);
+        Assert.NotEqual(csv.Entities[0].Fingerprint, planned.Fingerprint);
+
+        // Landing without SQL (no convert step) cannot convert it: the entity fails and nothing is staged.
+        var landed = await _lake.Lander(AsParquet).LandAsync(_lake.Target, [entity], OperationContext.None);
+        Assert.Equal(ErrorIds.ParquetConversionNeedsApply, Assert.Single(landed.Entities).Error!.ErrorId);
+        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/_staging/", StringComparison.Ordinal) || n.StartsWith("SalesDb/Contact/", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ internal sealed class RunRecordStep(DefinitionStore store, LakeFiles files)
             foreach (var column in entity.NulledValues)
             {
                 nulled.Add(new UnconvertedValues(entity.Entity, column.Column, column.Count));
-                warnings.Add($"Entity '{entity.Entity}': {column.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} values of column '{column.Column}' do not convert to {column.ViewType} and were landed as NULL (-InvalidValue Null), for example {string.Join(", ", column.Samples.Take(3).Select(s => "'" + Sql.SqlQuoting.Printable(s) + "'"))}.");
+                warnings.Add($"Entity '{entity.Entity}': {column.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} values of column '{column.Column}' do not convert to {column.ViewType} and were landed as NULL (-InvalidValue Null){(column.Samples.Count > 0 ? ", for example " + string.Join(", ", column.Samples.Take(3).Select(s => "'" + Sql.SqlQuoting.Printable(s) + "'")) : string.Empty)}.");
             }
         }
 

@@ -104,7 +104,7 @@ internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
         var plan = commit.Plan.Entities.SingleOrDefault(p => p.Name == entity);
         var definition = input.Selected.FirstOrDefault(e => e.Name == entity);
         if (plan is null || definition is not { Attributes.Count: > 0 }
-            || !plan.Partitions.Any(p => p.IsBlob && p.Partition.Format == PartitionFormat.Csv && CsvEncodings.TranscodedFrom(p.Partition) is null))
+            || !plan.Partitions.Any(p => p.IsBlob && !p.ConvertOnServer && p.Partition.Format == PartitionFormat.Csv && CsvEncodings.TranscodedFrom(p.Partition) is null))
         {
             return null;
         }

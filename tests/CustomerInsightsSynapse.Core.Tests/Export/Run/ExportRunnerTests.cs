@@ -13,7 +13,7 @@ namespace CustomerInsightsSynapse.Core.Tests.Export.Run;
 [Collection(AzuriteCollection.Name)]
 public sealed class ExportRunnerTests(AzuriteFixture azurite) : IDisposable
 {
-    private static readonly string[] AllSteps = ["resolve", "prerequisites", "claim", "read", "lock", "plan", "land", "commit", "sql", "verify", "prune", "record"];
+    private static readonly string[] AllSteps = ["resolve", "prerequisites", "claim", "read", "lock", "plan", "land", "convert", "commit", "sql", "verify", "prune", "record"];
 
     private readonly RunScenario _run = new(azurite);
 

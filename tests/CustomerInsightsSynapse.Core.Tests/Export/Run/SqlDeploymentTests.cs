@@ -142,7 +142,7 @@ public sealed class SqlDeploymentTests(AzuriteFixture azurite) : IDisposable
         var record = await _run.RunAsync();
 
         Assert.Equal(
-            ["resolve", "prerequisites", "claim", "read", "lock", "plan", "land", "commit", "sql generate", "sql", "verify", "prune", "record"],
+            ["resolve", "prerequisites", "claim", "read", "lock", "plan", "land", "convert", "commit", "sql generate", "sql", "verify", "prune", "record"],
             record.Steps.Select(s => s.Step));
         Assert.All(record.Steps, s => Assert.True(s.Seconds >= 0));
     }
