@@ -116,10 +116,10 @@ Describe 'An export with -LandAs Parquet from a lake source' {
 
 Describe 'Lake values that do not convert to Parquet' {
     BeforeAll {
-        $script:Good = [ordered]@{ 'Shapes/part.csv' = @(, @('1', 'ok', '2019-07-10T00:00:00Z', '', 'True', '1', '00000000-0000-4000-8000-000000000001', '', '1', '1')) }
+        $script:Good = [ordered]@{ 'Shapes/part.csv' = @(, @('1', 'ok', '2019-07-10T00:00:00Z', '', 'True', '1', '00000000-0000-4000-8000-000000000001', '', '1', '1', '')) }
         $script:Bad = [ordered]@{ 'Shapes/part.csv' = @(
-                ,@('1', 'ok', '2019-07-10T00:00:00Z', '', 'True', '1', '00000000-0000-4000-8000-000000000001', '', '1', '1')
-                ,@('2', 'bad', 'yesterday', '', 'maybe', '1', 'not-a-guid', '', '2', '2')
+                ,@('1', 'ok', '2019-07-10T00:00:00Z', '', 'True', '1', '00000000-0000-4000-8000-000000000001', '', '1', '1', '')
+                ,@('2', 'bad', 'yesterday', '', 'maybe', '1', 'not-a-guid', '', '2', '2', '')
             ) }
         Send-CdmFolder 'bad-source' $Good
         $null = New-CISynapseExport -Name 'bad' -Connection 'lake' -Source "$LakeUrl/bad-source" -DatabaseName 'LakeBadShapes' -Entity 'Shapes' -LandAs Parquet

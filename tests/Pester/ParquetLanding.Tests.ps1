@@ -110,8 +110,8 @@ Describe 'Values that do not convert to Parquet' {
     BeforeAll {
         $script:BadFolder = Join-Path $TestDrive 'bad'
         Write-CdmFolder $BadFolder ([ordered]@{ 'Shapes/part.csv' = @(
-                    ,@('1', 'ok', '2019-07-10T00:00:00Z', '', 'True', '1', '00000000-0000-4000-8000-000000000001', '', '1', '1')
-                    ,@('2', 'bad', 'yesterday', '', 'maybe', '1', 'not-a-guid', '', '2', '2')
+                    ,@('1', 'ok', '2019-07-10T00:00:00Z', '', 'True', '1', '00000000-0000-4000-8000-000000000001', '', '1', '1', '')
+                    ,@('2', 'bad', 'yesterday', '', 'maybe', '1', 'not-a-guid', '', '2', '2', '')
                 ) }) 'Shapes' (Get-CISynapseTestShapeAttributes)
         $null = New-CISynapseExport -Name 'bad' -Connection 'lake' -Source $BadFolder -DatabaseName 'BadShapes' -Entity 'Shapes' -LandAs Parquet
     }

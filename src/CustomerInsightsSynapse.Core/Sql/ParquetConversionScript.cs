@@ -36,8 +36,9 @@ public static partial class ServerlessSqlGenerator
     /// The batches that convert <paramref name="entity"/>'s CSV files staged in <paramref name="stagingFolder"/> into
     /// Parquet in <paramref name="snapshotFolder"/> (container-relative, <c>{Database}/{Entity}/{snapshot}</c>): the
     /// view's projection over the staging files, except that a uniqueidentifier is written as its text
-    /// (<c>varchar(36)</c>) and a datetimeoffset as ISO 8601 text with its offset (style 127), as the local Parquet
-    /// landing stores them, because Parquet has no type serverless SQL reads back as either. Every batch is parsed.
+    /// (<c>varchar(36)</c>), a datetimeoffset as ISO 8601 text with its offset (style 127) and a time(7) as its
+    /// 7-digit text, as the local Parquet landing stores them: Parquet has no type serverless SQL reads back as the
+    /// first two, and the TIME units it reads would drop digits of the third. Every batch is parsed.
     /// </summary>
     public static ParquetConversionScript ConvertToParquet(
         string database,
@@ -133,7 +134,7 @@ public static partial class ServerlessSqlGenerator
         return new SqlBatch("create external file format " + name, SqlBatchKind.ExternalFileFormat, SqlBatchTarget.Database, text);
     }
 
-    /// <summary>The value a column is written to Parquet as: the view's conversion, uniqueidentifier and datetimeoffset as text.</summary>
+    /// <summary>The value a column is written to Parquet as: the view's conversion; uniqueidentifier, datetimeoffset and time as text (<see cref="SqlColumnType.ParquetHoldsText"/>).</summary>
     private static void AppendStoredValue(StringBuilder text, string attribute, SqlColumnType type)
     {
         if (type.TypeName == "uniqueidentifier")
@@ -147,6 +148,12 @@ public static partial class ServerlessSqlGenerator
             text.Append("CONVERT(varchar(33), ");
             AppendConversion(text, attribute, type);
             text.Append(", 127)");
+        }
+        else if (type.TypeName == "time(7)")
+        {
+            text.Append("CONVERT(varchar(16), ");
+            AppendConversion(text, attribute, type);
+            text.Append(')');
         }
         else
         {

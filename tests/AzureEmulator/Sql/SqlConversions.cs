@@ -26,7 +26,8 @@ public static partial class SqlConversions
     [GeneratedRegex(@"^(\d{4})-(\d{2})-(\d{2})$")]
     private static partial Regex DatePattern();
 
-    [GeneratedRegex(@"^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$")]
+    /// <summary>The time literal forms of the time type's documentation: hh:mm[:ss][.fractional seconds].</summary>
+    [GeneratedRegex(@"^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?$")]
     private static partial Regex TimePattern();
 
     [GeneratedRegex(@"^(\d{4}-\d{2}-\d{2})([ T])(\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?)(Z|[+-]\d{2}:\d{2})?$")]
@@ -300,7 +301,7 @@ public static partial class SqlConversions
 
         var hours = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
         var minutes = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-        var seconds = int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
+        var seconds = m.Groups[3].Success ? int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) : 0;
         if (hours > 23 || minutes > 59 || seconds > 59)
         {
             return null;

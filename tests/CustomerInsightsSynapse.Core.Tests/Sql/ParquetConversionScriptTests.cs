@@ -43,7 +43,7 @@ public sealed class ParquetConversionScriptTests
     }
 
     [Fact]
-    public void TheTableIsWrittenThroughTheViewsProjection_WithGuidAndOffsetAsText()
+    public void TheTableIsWrittenThroughTheViewsProjection_WithGuidOffsetAndTimeAsText()
     {
         var script = EveryCdmType();
         var view = ServerlessSqlGenerator.Generate(new SqlScriptRequest(
@@ -58,8 +58,10 @@ public sealed class ParquetConversionScriptTests
         Assert.Contains($"BULK N'_staging/{Snapshot}/Typed/**'", create, StringComparison.Ordinal);
         Assert.Contains("CONVERT(varchar(36), TRY_CONVERT(uniqueidentifier, NULLIF([r].[Key], '')))", create, StringComparison.Ordinal);
         Assert.Contains("CONVERT(varchar(33), TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Seen], ''), 127), 127)", create, StringComparison.Ordinal);
+        Assert.Contains("CONVERT(varchar(16), TRY_CONVERT(time(7), NULLIF([r].[Opens], ''), 126)) AS [Opens]", create, StringComparison.Ordinal);
         // Every other column is the view's own expression.
-        foreach (var line in view.Split('\n').Where(l => l.Contains(" AS [", StringComparison.Ordinal) && !l.Contains("[Key]", StringComparison.Ordinal) && !l.Contains("[Seen]", StringComparison.Ordinal)))
+        string[] asText = ["[Key]", "[Seen]", "[Opens]"];
+        foreach (var line in view.Split('\n').Where(l => l.Contains(" AS [", StringComparison.Ordinal) && !asText.Any(c => l.Contains(c, StringComparison.Ordinal))))
         {
             Assert.Contains(line.TrimEnd(','), create, StringComparison.Ordinal);
         }

@@ -39,7 +39,7 @@ SELECT
     TRY_CONVERT(date, NULLIF([r].[Birthday], ''), 126) AS [Birthday],
     CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Created], ''), 127), '+00:00')) AS [Created],
     CONVERT(varchar(33), TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Seen], ''), 127), 127) AS [Seen],
-    TRY_CONVERT(time(7), NULLIF([r].[Opens], ''), 126) AS [Opens],
+    CONVERT(varchar(16), TRY_CONVERT(time(7), NULLIF([r].[Opens], ''), 126)) AS [Opens],
     [r].[Payload] AS [Payload]
 FROM OPENROWSET(
     BULK N'_staging/20261205T134100Z/Typed/**',
