@@ -102,8 +102,12 @@ Describe 'An export with -LandAs Parquet from a lake source' {
         $parquetRows[2] | Should -Match 'Created=dt:2026-11-29T04:59:59\.9999999'
     }
 
-    It 'deletes the staging copies once converted' {
+    It 'deletes the staging copies, the external table and the file format once converted' {
         @(Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix 'LakeParquetShapes/_staging/') | Should -BeNullOrEmpty
+        $catalog = Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database 'LakeParquetShapes'
+        @($catalog.externalTables) | Should -BeNullOrEmpty
+        @($catalog.externalFileFormats) | Should -BeNullOrEmpty
+        @(Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database 'LakeParquetShapes' | Where-Object { $_.text -match 'DROP EXTERNAL FILE FORMAT' -and $_.outcome -eq 'ok' }).Count | Should -Be 1
     }
 
     It 'does not convert an unchanged source again' {

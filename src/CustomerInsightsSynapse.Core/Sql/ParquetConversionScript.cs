@@ -125,7 +125,21 @@ public static partial class ServerlessSqlGenerator
         return ConversionTablePrefix + (entity.Length > room ? entity[..room] : entity) + suffix;
     }
 
-    /// <summary>Creates the Parquet file format when missing; it is shared by every conversion and never dropped.</summary>
+    /// <summary>
+    /// Drops the Parquet file format once a run's conversions are done (their external tables are dropped first), so
+    /// the run leaves no object it made for itself; a run that stopped before leaves it to the next run's IF NOT EXISTS.
+    /// </summary>
+    public static SqlBatch DropParquetFileFormat()
+    {
+        var name = SqlQuoting.Identifier(ParquetFileFormatName, "file format name");
+        var text = "IF EXISTS (SELECT 1 FROM sys.external_file_formats WHERE name = " + SqlQuoting.Literal(ParquetFileFormatName, "file format name") + ")\n"
+            + "    DROP EXTERNAL FILE FORMAT " + name + ";";
+        var batch = new SqlBatch("drop external file format " + name, SqlBatchKind.ExternalFileFormat, SqlBatchTarget.Database, text);
+        SqlScriptValidator.Validate(batch);
+        return batch;
+    }
+
+    /// <summary>Creates the Parquet file format when missing; the run drops it when its conversions are done (<see cref="DropParquetFileFormat"/>).</summary>
     private static SqlBatch ParquetFileFormat()
     {
         var name = SqlQuoting.Identifier(ParquetFileFormatName, "file format name");

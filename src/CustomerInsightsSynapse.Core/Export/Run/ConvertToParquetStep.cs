@@ -16,7 +16,7 @@ internal sealed record ConversionInput(ExportDefinition Export, ResolvedLake Lak
 /// <summary>
 /// Step "convert" (after "land", before "commit"): for each entity whose lake CSV files this run staged
 /// (<see cref="LandedSnapshot.Staged"/>), serverless SQL writes its snapshot folder as Parquet: the shared objects and
-/// the file format are made when missing, the staged values that do not convert are counted per column (with
+/// the file format are made when missing (the format is dropped when the run's conversions are done), the staged values that do not convert are counted per column (with
 /// <see cref="InvalidValueAction.Fail"/> any count fails the entity with up to 10 values per column; with
 /// <see cref="InvalidValueAction.Null"/> they are written as NULL and counted), one CETAS writes the files, its
 /// external table is dropped, and the written files' footers are read (they must agree on one schema). The staging folder is
@@ -87,7 +87,25 @@ internal sealed class ConvertToParquetStep(ISqlScriptRunner sql)
             }
         }
 
+        if (setUp && input.Lake.SqlEndpoint is { } sqlEndpoint)
+        {
+            await DropFileFormatAsync(sqlEndpoint, input, context).ConfigureAwait(false);
+        }
+
         return Apply(landed, database.Target, converted, failed);
+    }
+
+    /// <summary>Drops the run's file format; when that fails the converted files stand, and the next run reuses the format.</summary>
+    private async Task DropFileFormatAsync(SqlEndpoint endpoint, ConversionInput input, OperationContext context)
+    {
+        try
+        {
+            await sql.ExecuteAsync(endpoint, new SqlScript(input.Export.DatabaseName, input.Export.QueryAccess, [ServerlessSqlGenerator.DropParquetFileFormat()], []), input.Options, context, _ => Task.CompletedTask).ConfigureAwait(false);
+        }
+        catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost && !context.CancellationToken.IsCancellationRequested)
+        {
+            context.Log.Warning($"The external file format '{ServerlessSqlGenerator.ParquetFileFormatName}' of the Parquet conversion was not dropped ({LakeErrors.FirstLine(ex)}); the next conversion reuses it.");
+        }
     }
 
     /// <summary>The landed snapshot as the commit must see it: converted entities with their Parquet files, failed ones on their previous snapshot.</summary>
