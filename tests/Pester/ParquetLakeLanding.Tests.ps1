@@ -75,7 +75,7 @@ Describe 'An export with -LandAs Parquet from a lake source' {
         $cetas.Count | Should -Be 1
         $cetas[0].outcome | Should -Be 'ok'
         $cetas[0].text | Should -Match "LOCATION = N'Shapes/[^/']+/'"
-        $cetas[0].text | Should -Match "BULK N'_staging/[^/']+/Shapes/\*\*'"
+        $cetas[0].text | Should -Match "BULK N'cisynapse-staging/[^/']+/Shapes/\*\*'"
         $views = Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database 'LakeParquetShapes' | Where-Object { $_.text -match 'CREATE OR ALTER VIEW' -and $_.text -match "FORMAT = 'PARQUET'" -and $_.outcome -eq 'ok' }
         $views | Should -Not -BeNullOrEmpty
         (Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database 'LakeParquetShapes' | Where-Object { $_.text -match '^DROP EXTERNAL TABLE' }).outcome | Should -Be 'ok'
@@ -103,7 +103,7 @@ Describe 'An export with -LandAs Parquet from a lake source' {
     }
 
     It 'deletes the staging copies, the external table and the file format once converted' {
-        @(Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix 'LakeParquetShapes/_staging/') | Should -BeNullOrEmpty
+        @(Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix 'LakeParquetShapes/cisynapse-staging/') | Should -BeNullOrEmpty
         $catalog = Get-CISynapseEmulatorSqlCatalog -Stack $Stack -Database 'LakeParquetShapes'
         @($catalog.externalTables) | Should -BeNullOrEmpty
         @($catalog.externalFileFormats) | Should -BeNullOrEmpty
@@ -143,7 +143,7 @@ Describe 'Lake values that do not convert to Parquet' {
         $entity.Error | Should -Match "column 'Flag' \(bit\): 1 value\(s\).*'maybe'"
         $entity.Error | Should -Match "column 'Key' \(uniqueidentifier\): 1 value\(s\).*'not-a-guid'"
         @(Invoke-CISynapseEmulatorQuery -Stack $Stack -Database 'LakeBadShapes' -Query 'SELECT Id FROM [dbo].[Shapes]').Count | Should -Be 1
-        @(Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix 'LakeBadShapes/_staging/') | Should -BeNullOrEmpty
+        @(Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix 'LakeBadShapes/cisynapse-staging/') | Should -BeNullOrEmpty
     }
 
     It 'write them as NULL with -InvalidValue Null, counted per column in the run record' {

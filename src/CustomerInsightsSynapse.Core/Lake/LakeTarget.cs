@@ -18,7 +18,11 @@ public sealed record LakeTarget(BlobLocation Container, string Database)
     private const string LockName = "_lock";
     private const string SqlFolderName = "_sql";
     private const string RunsFolderName = "_runs";
-    private const string StagingFolderName = "_staging";
+    /// <summary>
+    /// Serverless SQL skips files whose names start with '_' or '.'; whether it also skips such folders is not
+    /// documented, so the folder serverless reads the staged files from has neither (an entity cannot take the name).
+    /// </summary>
+    private const string StagingFolderName = "cisynapse-staging";
 
     /// <summary>What the module keeps in a database folder beside the entity folders.</summary>
     public static IReadOnlyList<string> ModuleEntries { get; } = [SqlFolderName, RunsFolderName, StagingFolderName, LockName, ModelName];
@@ -43,12 +47,12 @@ public sealed record LakeTarget(BlobLocation Container, string Database)
 
     public string SnapshotFolder(string entity, string snapshotId) => BlobPaths.Combine(EntityFolder(entity), snapshotId);
 
-    /// <summary>The folder of the runs' staged CSV files: <c>{Database}/_staging</c>.</summary>
+    /// <summary>The folder of the runs' staged CSV files: <c>{Database}/cisynapse-staging</c>.</summary>
     public string StagingRoot => BlobPaths.Combine(DatabaseFolder, StagingFolderName);
 
     /// <summary>
     /// Where a run stages an entity's lake CSV files for their conversion to Parquet on the server:
-    /// <c>{Database}/_staging/{snapshotId}/{Entity}</c>, never below a snapshot folder.
+    /// <c>{Database}/cisynapse-staging/{snapshotId}/{Entity}</c>, never below a snapshot folder.
     /// </summary>
     public string StagingFolder(string snapshotId, string entity) =>
         BlobPaths.Combine(StagingRoot, BlobPaths.ValidateSegment(snapshotId, "snapshot id"), BlobPaths.ValidateSegment(entity, "entity name"));

@@ -129,7 +129,7 @@ public sealed class ParquetLandingTests : IDisposable
         // Landing without SQL (no convert step) cannot convert it: the entity fails and nothing is staged.
         var landed = await _lake.Lander(AsParquet).LandAsync(_lake.Target, [entity], OperationContext.None);
         Assert.Equal(ErrorIds.ParquetConversionNeedsApply, Assert.Single(landed.Entities).Error!.ErrorId);
-        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/_staging/", StringComparison.Ordinal) || n.StartsWith("SalesDb/Contact/", StringComparison.Ordinal));
+        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/cisynapse-staging/", StringComparison.Ordinal) || n.StartsWith("SalesDb/Contact/", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class ParquetConversionScriptTests
             mode,
             FixtureEntities.Lake,
             FixtureEntities.EveryCdmType(new CsvFormat(HasHeader: true)),
-            $"CdmTypes/_staging/{Snapshot}/Typed",
+            $"CdmTypes/cisynapse-staging/{Snapshot}/Typed",
             $"CdmTypes/Typed/{Snapshot}",
             Snapshot);
 
@@ -55,7 +55,7 @@ public sealed class ParquetConversionScriptTests
 
         Assert.StartsWith($"CREATE EXTERNAL TABLE [dbo].[CISynapseConvert_Typed_{Snapshot}]\nWITH (\n    LOCATION = N'Typed/{Snapshot}/',", create, StringComparison.Ordinal);
         Assert.Contains("FILE_FORMAT = [CISynapseParquet]", create, StringComparison.Ordinal);
-        Assert.Contains($"BULK N'_staging/{Snapshot}/Typed/**'", create, StringComparison.Ordinal);
+        Assert.Contains($"BULK N'cisynapse-staging/{Snapshot}/Typed/**'", create, StringComparison.Ordinal);
         Assert.Contains("CONVERT(varchar(36), TRY_CONVERT(uniqueidentifier, NULLIF([r].[Key], '')))", create, StringComparison.Ordinal);
         Assert.Contains("CONVERT(varchar(33), TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Seen], ''), 127), 127)", create, StringComparison.Ordinal);
         Assert.Contains("CONVERT(varchar(16), TRY_CONVERT(time(7), NULLIF([r].[Opens], ''), 126)) AS [Opens]", create, StringComparison.Ordinal);
@@ -97,7 +97,7 @@ public sealed class ParquetConversionScriptTests
             QueryAccessMode.CallerIdentity,
             FixtureEntities.Lake,
             FixtureEntities.EveryCdmType(new CsvFormat(HasHeader: true)),
-            $"Other/_staging/{Snapshot}/Typed",
+            $"Other/cisynapse-staging/{Snapshot}/Typed",
             $"CdmTypes/Typed/{Snapshot}",
             Snapshot));
 

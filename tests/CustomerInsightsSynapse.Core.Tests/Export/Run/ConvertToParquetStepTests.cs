@@ -43,7 +43,7 @@ public sealed class ConvertToParquetStepTests : IDisposable
         await using var database = await lander.LockAsync(_lake.Target, OperationContext.None);
         var plan = await lander.PlanAsync(database, [entity]);
         var staged = await lander.LandAsync(database, plan);
-        var stagingFolder = $"SalesDb/_staging/{staged.SnapshotId}/Contact";
+        var stagingFolder = $"SalesDb/cisynapse-staging/{staged.SnapshotId}/Contact";
 
         Assert.True(plan.Entities[0].Partitions[0].ConvertOnServer);
         Assert.Equal(stagingFolder, staged.Staged["Contact"]);
@@ -54,7 +54,7 @@ public sealed class ConvertToParquetStepTests : IDisposable
         var commit = await lander.CommitAsync(database, converted);
 
         Assert.Equal(LandingAction.Landed, Assert.Single(commit.Result.Entities).Action);
-        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/_staging/", StringComparison.Ordinal));
+        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/cisynapse-staging/", StringComparison.Ordinal));
         Assert.Contains($"SalesDb/Contact/{staged.SnapshotId}/written.parquet", _lake.BlobNames());
         Assert.Equal(["create database [SalesDb]", "create role [CISynapseReaders]"], _sql.Executed.Take(2).Select(b => b.Name));
         Assert.Single(_sql.Executed, b => b.Text.Contains("CREATE EXTERNAL FILE FORMAT", StringComparison.Ordinal));
@@ -76,7 +76,7 @@ public sealed class ConvertToParquetStepTests : IDisposable
     {
         var entity = await SourceAsync("1,Ann\nx,Bo\n");
         _sql.Counts = [1L];
-        _sql.Samples = [["Id", "https://lake/SalesDb/_staging/s/Contact/part.csv", "x"]];
+        _sql.Samples = [["Id", "https://lake/SalesDb/cisynapse-staging/s/Contact/part.csv", "x"]];
         var lander = _lake.Lander(AsParquet);
         await using var database = await lander.LockAsync(_lake.Target, OperationContext.None);
         var staged = await lander.LandAsync(database, await lander.PlanAsync(database, [entity]));
@@ -86,11 +86,11 @@ public sealed class ConvertToParquetStepTests : IDisposable
         var failed = Assert.Single(converted.Entities);
         Assert.Equal(LandingAction.Failed, failed.Action);
         Assert.Equal(ErrorIds.ParquetValueNotConverted, failed.Error!.ErrorId);
-        Assert.Contains("column 'Id' (bigint): 1 value(s) in 'https://lake/SalesDb/_staging/s/Contact/part.csv', first 'x'", failed.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("column 'Id' (bigint): 1 value(s) in 'https://lake/SalesDb/cisynapse-staging/s/Contact/part.csv', first 'x'", failed.Error.Message, StringComparison.Ordinal);
         Assert.Empty(converted.Landed);
         Assert.DoesNotContain(_sql.Executed, b => b.Kind == SqlBatchKind.ExternalTable);
         Assert.Contains(_sql.Queries, q => q.Text.Contains(".filepath()", StringComparison.Ordinal));
-        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/_staging/", StringComparison.Ordinal) || n.StartsWith("SalesDb/Contact/", StringComparison.Ordinal));
+        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/cisynapse-staging/", StringComparison.Ordinal) || n.StartsWith("SalesDb/Contact/", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class ConvertToParquetStepTests : IDisposable
         Assert.Equal(ErrorIds.ParquetConversionAccessDenied, failed.Error!.ErrorId);
         Assert.Equal(ErrorKind.PermissionDenied, failed.Error.Kind);
         Assert.Contains("Storage Blob Data Contributor", failed.Error.RecommendedAction, StringComparison.Ordinal);
-        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/_staging/", StringComparison.Ordinal));
+        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/cisynapse-staging/", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -151,13 +151,13 @@ public sealed class ConvertToParquetStepTests : IDisposable
     public async Task AStagingFolderLeftByAKilledRun_IsDeletedByTheNextRunsPrune()
     {
         var old = SnapshotId.New(DateTimeOffset.UtcNow.AddMinutes(-5));
-        await _lake.Container.UploadBlobAsync($"SalesDb/_staging/{old}/Contact/part.csv", BinaryData.FromString("1,Ann\n"));
+        await _lake.Container.UploadBlobAsync($"SalesDb/cisynapse-staging/{old}/Contact/part.csv", BinaryData.FromString("1,Ann\n"));
         var entity = LakeScenario.LocalEntity(_lake.NewFolder(), "Contact", 1, 1);
 
         var result = await _lake.Lander().LandAsync(_lake.Target, [entity], OperationContext.None);
 
-        Assert.Contains($"SalesDb/_staging/{old}", result.DeletedSnapshots);
-        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/_staging/", StringComparison.Ordinal));
+        Assert.Contains($"SalesDb/cisynapse-staging/{old}", result.DeletedSnapshots);
+        Assert.DoesNotContain(_lake.BlobNames(), n => n.StartsWith("SalesDb/cisynapse-staging/", StringComparison.Ordinal));
     }
 
     private ConvertToParquetStep Step() => new(_sql);

@@ -42,7 +42,7 @@ SELECT
     CONVERT(varchar(16), TRY_CONVERT(time(7), NULLIF([r].[Opens], ''), 126)) AS [Opens],
     [r].[Payload] AS [Payload]
 FROM OPENROWSET(
-    BULK N'_staging/20261205T134100Z/Typed/**',
+    BULK N'cisynapse-staging/20261205T134100Z/Typed/**',
     DATA_SOURCE = N'CISynapseDataLake_12e0900db870',
     FORMAT = 'CSV',
     PARSER_VERSION = '2.0',
@@ -83,7 +83,7 @@ SELECT
     SUM(CASE WHEN NULLIF([r].[Seen], '') IS NOT NULL AND TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Seen], ''), 127) IS NULL THEN 1 ELSE 0 END) AS [Seen],
     SUM(CASE WHEN NULLIF([r].[Opens], '') IS NOT NULL AND TRY_CONVERT(time(7), NULLIF([r].[Opens], ''), 126) IS NULL THEN 1 ELSE 0 END) AS [Opens]
 FROM OPENROWSET(
-    BULK N'_staging/20261205T134100Z/Typed/**',
+    BULK N'cisynapse-staging/20261205T134100Z/Typed/**',
     DATA_SOURCE = N'CISynapseDataLake_12e0900db870',
     FORMAT = 'CSV',
     PARSER_VERSION = '2.0',
@@ -113,7 +113,7 @@ SELECT TOP (10)
     [r].filepath() AS [file],
     [r].[Small] AS [value]
 FROM OPENROWSET(
-    BULK N'_staging/20261205T134100Z/Typed/**',
+    BULK N'cisynapse-staging/20261205T134100Z/Typed/**',
     DATA_SOURCE = N'CISynapseDataLake_12e0900db870',
     FORMAT = 'CSV',
     PARSER_VERSION = '2.0',
@@ -144,7 +144,7 @@ SELECT TOP (10)
     N'' AS [file],
     [r].[Count] AS [value]
 FROM OPENROWSET(
-    BULK N'_staging/20261205T134100Z/Typed/**',
+    BULK N'cisynapse-staging/20261205T134100Z/Typed/**',
     DATA_SOURCE = N'CISynapseDataLake_12e0900db870',
     FORMAT = 'CSV',
     PARSER_VERSION = '2.0',
