@@ -62,7 +62,10 @@ public sealed class ParquetPartitionWriter
     {
         var columns = _entity.Attributes.Select(ParquetColumnWriter.For).ToArray();
         var schema = new ParquetSchema(columns.Select(c => (Field)c.Field).ToArray());
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy, UseBigDecimal = true };
+        // Whether a column is dictionary-encoded is decided from its first 1,024 values, not from a scan of the whole
+        // row group: ids, e-mails and timestamps are almost all distinct, and the full scan cost a third of the
+        // conversion's CPU time (measured with the bench's generated Customer entity).
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy, UseBigDecimal = true, DictionaryEncodingSampleSize = 1024 };
 
         using var text = new StreamReader(csv, EncodingOf(Csv), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         for (var i = 0; i < Csv.SkipLines && text.ReadLine() is not null; i++)
