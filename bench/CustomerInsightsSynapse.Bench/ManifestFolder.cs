@@ -41,7 +41,7 @@ internal static class ManifestFolder
     public static async Task<SqlScriptRequest> ReadRequestAsync(string folder)
     {
         var cdm = await new CdmFolderReader().ReadAsync(folder, OperationContext.None);
-        var landed = cdm.Entities.Select(e => new LandedEntity(e, $"Sales/{e.Name}/snapshots/20261129T070000Z")).ToList();
+        var landed = cdm.Entities.Select(e => new LandedEntity(e, $"Sales/{e.Name}/20261129T070000Z")).ToList();
         return new SqlScriptRequest("Sales", QueryAccessMode.WorkspaceIdentity, DataLakeContainer.ForAccount("benchlake", "customer-insights"), landed);
     }
 
