@@ -103,7 +103,7 @@ public sealed class ExportRunner
         var landed = new List<LandedEntity>();
         foreach (var e in plan.Entities.Where(e => e.Action == PlannedAction.Land || e.CurrentSnapshotId is not null))
         {
-            var asParquet = e.Action == PlannedAction.Land ? e.Partitions.Any(p => p.ConvertToParquet || p.ConvertOnServer) : plan.Model!.HoldsParquet(e.Name);
+            var asParquet = e.Action == PlannedAction.Land ? e.Partitions.Any(p => p.LandsConverted) : plan.Model!.HoldsParquet(e.Name);
             var parquetColumns = e.Action == PlannedAction.Land
                 ? await ParquetFooter.PreviewColumnsAsync(_environment.Blobs, e, warnings, context.CancellationToken).ConfigureAwait(false)
                 : plan.Model?.ParquetColumns(e.Name);

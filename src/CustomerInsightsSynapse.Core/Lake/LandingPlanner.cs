@@ -59,7 +59,7 @@ public sealed class LandingPlanner
             {
                 var partitions = await ResolveAsync(entity, context.CancellationToken).ConfigureAwait(false);
                 var fingerprint = EntityFingerprint.Compute(entity.Attributes, partitions);
-                if (partitions.Any(p => p.ConvertToParquet || p.ConvertOnServer))
+                if (partitions.Any(p => p.LandsConverted))
                 {
                     fingerprint = ParquetLanding.Fingerprint(fingerprint, _options);
                 }

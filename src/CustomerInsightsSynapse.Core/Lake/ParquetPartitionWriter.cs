@@ -153,14 +153,9 @@ public sealed class ParquetPartitionWriter
                 {
                     columns[i].AddMissing();
                 }
-                else if (Csv.Quote.Length == 1 && raw[0] == '"')
-                {
-                    var inner = raw.Length > 1 && raw[^1] == '"' ? raw[1..^1] : raw[1..];
-                    columns[i].Add(inner.Contains("\"\"", StringComparison.Ordinal) ? inner.ToString().Replace("\"\"", "\"", StringComparison.Ordinal) : inner, rowsBefore + rows);
-                }
                 else
                 {
-                    columns[i].Add(raw, rowsBefore + rows);
+                    columns[i].Add(Unquoted(raw), rowsBefore + rows);
                 }
             }
         }
@@ -168,21 +163,19 @@ public sealed class ParquetPartitionWriter
         return (rows, true);
     }
 
-    /// <summary>A field as the view reads it: a quoted value without its quotes and with doubled quotes single; an unquoted empty field NULL.</summary>
-    private string? Value(ReadOnlySpan<char> raw)
+    /// <summary>
+    /// A field as the view reads it: a quoted value without its quotes and with doubled quotes single (a new string
+    /// only then), any other as it is. An unquoted empty field is NULL: the caller tells it apart before.
+    /// </summary>
+    private ReadOnlySpan<char> Unquoted(ReadOnlySpan<char> raw)
     {
-        if (raw.IsEmpty)
+        if (Csv.Quote.Length != 1 || raw.IsEmpty || raw[0] != '"')
         {
-            return null;
+            return raw;
         }
 
-        if (Csv.Quote.Length == 1 && raw[0] == '"')
-        {
-            var inner = raw.Length > 1 && raw[^1] == '"' ? raw[1..^1] : raw[1..];
-            return inner.Contains("\"\"", StringComparison.Ordinal) ? inner.ToString().Replace("\"\"", "\"", StringComparison.Ordinal) : inner.ToString();
-        }
-
-        return raw.ToString();
+        var inner = raw.Length > 1 && raw[^1] == '"' ? raw[1..^1] : raw[1..];
+        return inner.Contains("\"\"", StringComparison.Ordinal) ? inner.ToString().Replace("\"\"", "\"", StringComparison.Ordinal) : inner;
     }
 
     /// <summary>Where each attribute is in a row: by header name when the file has a header (-1 when it lacks the column), else by position.</summary>
@@ -193,7 +186,7 @@ public sealed class ParquetPartitionWriter
             return Enumerable.Range(0, columns.Length).ToArray();
         }
 
-        var names = reader.Header.ColNames.Select(n => Value(n) ?? string.Empty).ToList();
+        var names = reader.Header.ColNames.Select(n => Unquoted(n).ToString()).ToList();
         return columns.Select(c => names.IndexOf(c.Attribute.Name)).ToArray();
     }
 

@@ -19,4 +19,7 @@ public sealed record SourcePartition(CdmPartition Partition, string RelativePath
     /// serverless SQL (CETAS) before the commit; its bytes never pass through this machine.
     /// </summary>
     public bool ConvertOnServer { get; init; }
+
+    /// <summary>Whether the partition lands as Parquet it was not already: converted here or on the server.</summary>
+    public bool LandsConverted => ConvertToParquet || ConvertOnServer;
 }
