@@ -428,7 +428,8 @@ public sealed class LakeLander
         return deleted;
     }
 
-    private static async Task DeleteFolderAsync(BlobContainerClient container, string folder, IOperationLog log, CancellationToken ct)
+    /// <summary>Deletes every blob below <paramref name="folder"/>; a refusal is a warning (the folder is garbage a later clean-up finds).</summary>
+    internal static async Task DeleteFolderAsync(BlobContainerClient container, string folder, IOperationLog log, CancellationToken ct)
     {
         try
         {
@@ -437,7 +438,7 @@ public sealed class LakeLander
                 await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: ct).ConfigureAwait(false);
             }
 
-            log.Verbose($"Deleted snapshot folder {folder}.");
+            log.Verbose($"Deleted folder {folder}.");
         }
         catch (RequestFailedException ex)
         {

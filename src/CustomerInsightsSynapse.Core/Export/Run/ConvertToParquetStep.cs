@@ -4,7 +4,6 @@ using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Lake;
 using CustomerInsightsSynapse.Core.Sql;
-using global::Azure;
 using global::Azure.Storage.Blobs;
 using global::Azure.Storage.Blobs.Models;
 
@@ -79,11 +78,11 @@ internal sealed class ConvertToParquetStep(ISqlScriptRunner sql)
                 var error = ConversionError(plan.Name, ex);
                 failed[plan.Name] = error;
                 context.Log.Warning($"Entity '{plan.Name}' was not landed and keeps its previous snapshot: {error.Message}");
-                await DeleteFolderAsync(database.Container, snapshot, context.Log).ConfigureAwait(false);
+                await LakeLander.DeleteFolderAsync(database.Container, snapshot, context.Log, CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {
-                await DeleteFolderAsync(database.Container, staging, context.Log).ConfigureAwait(false);
+                await LakeLander.DeleteFolderAsync(database.Container, staging, context.Log, CancellationToken.None).ConfigureAwait(false);
             }
         }
 
@@ -280,21 +279,6 @@ internal sealed class ConvertToParquetStep(ISqlScriptRunner sql)
 
     /// <summary>How serverless SQL words a write the storage account refused (CETAS through the data source's credential).</summary>
     private static readonly string[] DeniedMarkers = ["forbidden", "access denied", "is not authorized", "AuthorizationPermissionMismatch", "permission to write", "(403)", " 403 "];
-
-    private static async Task DeleteFolderAsync(BlobContainerClient container, string folder, IOperationLog log)
-    {
-        try
-        {
-            await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = folder + "/" }, CancellationToken.None).ConfigureAwait(false))
-            {
-                await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (RequestFailedException ex)
-        {
-            log.Warning($"Could not delete {folder} ({LakeErrors.FirstLine(ex)}); the next run's clean-up deletes it.");
-        }
-    }
 
     private sealed record ConvertedEntity(IReadOnlyList<SourcePartition> Files, IReadOnlyList<InvalidColumnValues> Nulled);
 }
