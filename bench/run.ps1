@@ -45,7 +45,7 @@ $allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql', 'scale', 'colds
 # Options that take a value, and which scenarios understand them (a scenario named explicitly gets them all).
 $lakeOptions = '--small-files', '--small-size', '--large-files', '--large-size', '--rss-sizes', '--parallel-files', '--parallel-blocks', '--block-size', '--single-copy-mib'
 $manifestOptions = '--entities', '--attributes'
-$scaleOptions = '--entity-counts', '--partition-counts'
+$scaleOptions = '--entity-counts', '--partition-counts', '--land-up-to'
 $parquetOptions = '--parquet-mib', '--parquet-partitions', '--parquet-rss-mib'
 $parquetLatency = 20
 $coldStartOptions = @{ '--coldstart-entities' = 'Entities'; '--coldstart-latency' = 'LatencyMilliseconds' }
