@@ -9,12 +9,12 @@ namespace CustomerInsightsSynapse.Core.Lake;
 /// <summary>
 /// A write-only stream into a block blob that stages each full block of <c>blockSize</c> (once more bytes follow it)
 /// while the writer goes on, at most <c>maxBlocksInFlight</c> at a time, each from a pooled buffer: memory is bounded
-/// by their product plus the block being filled. <see cref="Flush"/> sends nothing, so every block but the last is
+/// by their product plus the block being filled. <see cref="FlushAsync"/> sends nothing, so every block but the last is
 /// full. Nothing is visible until <see cref="CompleteAsync"/>: it commits the blocks in the order written with one
 /// Put Block List, or sends a stream of at most one block in one Put Blob. Disposed without it (the writer failed or
 /// was cancelled), it waits for the blocks in flight and commits nothing, so no blob appears.
 /// </summary>
-internal sealed class ConcurrentBlockUploadStream : Stream
+internal sealed class ConcurrentBlockUploadStream : ForwardWriteStream
 {
     private readonly BlockBlobClient _blob;
     private readonly int _blockSize;
@@ -42,21 +42,9 @@ internal sealed class ConcurrentBlockUploadStream : Stream
         _slots = new SemaphoreSlim(maxBlocksInFlight);
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_completed;
 
-    public override long Length => _written;
-
-    public override long Position
-    {
-        get => _written;
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+    protected override long BytesWritten => _written;
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -71,9 +59,6 @@ internal sealed class ConcurrentBlockUploadStream : Stream
             buffer = buffer[Append(buffer)..];
         }
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -90,10 +75,6 @@ internal sealed class ConcurrentBlockUploadStream : Stream
     }
 
     /// <summary>Blocks are staged when full, never on a flush: a flush per column chunk would make many small blocks.</summary>
-    public override void Flush()
-    {
-    }
-
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Sends what is left and makes the blob: one Put Blob for at most one block, else the blocks staged and one Put Block List.</summary>
@@ -160,12 +141,6 @@ internal sealed class ConcurrentBlockUploadStream : Stream
 
         base.Dispose(disposing);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Copies as much of <paramref name="buffer"/> as the block being filled takes; throws the first failure of a staged block.</summary>
     private int Append(ReadOnlySpan<byte> buffer)
