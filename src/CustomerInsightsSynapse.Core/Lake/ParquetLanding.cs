@@ -13,8 +13,9 @@ namespace CustomerInsightsSynapse.Core.Lake;
 /// the fingerprint adds, and the conversion of a local CSV partition (a lake CSV partition is converted by serverless
 /// SQL instead: see <see cref="SourcePartition.ConvertOnServer"/>) while it is uploaded in blocks of
 /// <see cref="LandingOptions.BlockSize"/>, <see cref="LandingOptions.MaxParallelBlocks"/> staged at a time
-/// (<see cref="ConcurrentBlockUploadStream"/>), committed only once the whole partition converted. At most <see cref="LandingOptions.MaxParallelConversions"/> partitions
-/// convert at the same time (the work is CPU-bound, and each holds a row group in memory).
+/// (<see cref="ConcurrentBlockUploadStream"/>) and committed only once the whole partition converted. At most
+/// <see cref="LandingOptions.MaxParallelConversions"/> partitions convert at the same time (the work is CPU-bound,
+/// and each holds a row group and at most <see cref="LandingOptions.MaxParallelBlocks"/> + 1 blocks in memory).
 /// </summary>
 internal sealed class ParquetLanding(LandingOptions options)
 {

@@ -41,7 +41,25 @@ public sealed class ParquetUploadRequestTests : IDisposable
         Assert.Single(puts, r => r.Query.Contains("comp=blocklist", StringComparison.Ordinal));
     }
 
-    internal static CdmEntity Generated(string folder, string name, int rows)
+    [Fact]
+    public async Task A_value_that_does_not_convert_after_blocks_were_staged_leaves_no_blob()
+    {
+        var source = _lake.NewFolder();
+        var entity = Generated(source, "Contact", rows: 60_000, lastLine: "not-a-number,\"Ann\",2020-01-01T00:00:00Z\n");
+        var options = new LandingOptions { LandAs = LandingFormat.Parquet, BlockSize = 64 * 1024, ParquetRowGroupChars = 256 * 1024 };
+
+        var result = await _lake.Lander(options).LandAsync(_lake.Target, [entity], OperationContext.None);
+
+        var failed = Assert.Single(result.Entities);
+        Assert.Equal(LandingAction.Failed, failed.Action);
+        Assert.Equal(ErrorIds.ParquetValueNotConverted, failed.Error?.ErrorId);
+        var name = $"SalesDb/Contact/{result.SnapshotId}/part.parquet";
+        Assert.Contains(_lake.Recorder.Requests, r => r.Path.EndsWith(name, StringComparison.Ordinal) && r.Query.Contains("comp=block&", StringComparison.Ordinal));
+        Assert.DoesNotContain(_lake.Recorder.Requests, r => r.Path.EndsWith(name, StringComparison.Ordinal) && r.Query.Contains("comp=blocklist", StringComparison.Ordinal));
+        Assert.DoesNotContain(name, _lake.BlobNames());
+    }
+
+    internal static CdmEntity Generated(string folder, string name, int rows, string lastLine = "")
     {
         var text = new StringBuilder();
         var random = new Random(23);
@@ -50,6 +68,7 @@ public sealed class ParquetUploadRequestTests : IDisposable
             text.Append(CultureInfo.InvariantCulture, $"{r},\"{Guid.NewGuid():N} {random.Next()}\",2020-01-{1 + (r % 28):D2}T{r % 24:D2}:00:00Z\n");
         }
 
+        text.Append(lastLine);
         var path = Path.Combine(folder, name, "part.csv");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text.ToString());
