@@ -12,8 +12,10 @@ namespace CustomerInsightsSynapse.Core.Lake;
 /// Landing as Parquet (<see cref="LandingOptions.LandAs"/>): which partitions are converted, where they land, what
 /// the fingerprint adds, and the conversion of a local CSV partition (a lake CSV partition is converted by serverless
 /// SQL instead: see <see cref="SourcePartition.ConvertOnServer"/>) while it is uploaded in blocks of
-/// <see cref="LandingOptions.BlockSize"/>. At most <see cref="LandingOptions.MaxParallelConversions"/> partitions
-/// convert at the same time (the work is CPU-bound, and each holds a row group in memory).
+/// <see cref="LandingOptions.BlockSize"/>, <see cref="LandingOptions.MaxParallelBlocks"/> staged at a time
+/// (<see cref="ConcurrentBlockUploadStream"/>) and committed only once the whole partition converted. At most
+/// <see cref="LandingOptions.MaxParallelConversions"/> partitions convert at the same time (the work is CPU-bound,
+/// and each holds a row group and at most <see cref="LandingOptions.MaxParallelBlocks"/> + 1 blocks in memory).
 /// </summary>
 internal sealed class ParquetLanding(LandingOptions options)
 {
@@ -97,13 +99,11 @@ internal sealed class ParquetLanding(LandingOptions options)
 
             var writer = new ParquetPartitionWriter(entity, source.Partition, options.InvalidValue, options.ParquetRowGroupRows, options.ParquetRowGroupChars);
             var blob = destination.GetParentBlobContainerClient().GetBlockBlobClient(destination.Name);
-            var upload = new BlockBlobOpenWriteOptions
-            {
-                BufferSize = options.BlockSize,
-                HttpHeaders = new BlobHttpHeaders { ContentType = ParquetPartitionWriter.ContentType },
-            };
-            await using var output = await blob.OpenWriteAsync(overwrite: true, upload, cancellationToken).ConfigureAwait(false);
-            return await writer.ConvertAsync(new ReportingReadStream(file, bytesMoved), output, cancellationToken).ConfigureAwait(false);
+            var headers = new BlobHttpHeaders { ContentType = ParquetPartitionWriter.ContentType };
+            await using var output = new ConcurrentBlockUploadStream(blob, options.BlockSize, options.MaxParallelBlocks, headers, cancellationToken);
+            var converted = await writer.ConvertAsync(new ReportingReadStream(file, bytesMoved), output, cancellationToken).ConfigureAwait(false);
+            await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            return converted;
         }
         finally
         {

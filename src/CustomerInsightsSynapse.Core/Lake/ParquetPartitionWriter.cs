@@ -264,37 +264,20 @@ public sealed class ParquetPartitionWriter
     }
 
     /// <summary>
-    /// The Parquet writer's output: forwards writes and counts them for <see cref="Position"/> (where each column
+    /// The Parquet writer's output: forwards writes and counts them for <see cref="Stream.Position"/> (where each column
     /// chunk starts, for the footer), so the destination, an upload in blocks, never needs to seek.
     /// </summary>
-    private sealed class WriteOnlyStream(Stream inner) : Stream
+    private sealed class WriteOnlyStream(Stream inner) : ForwardWriteStream
     {
         private long _written;
 
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _written;
-
-        public override long Position
-        {
-            get => _written;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        protected override long BytesWritten => _written;
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             inner.Write(buffer);
             _written += buffer.Length;
         }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -305,11 +288,5 @@ public sealed class ParquetPartitionWriter
         public override void Flush() => inner.Flush();
 
         public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
