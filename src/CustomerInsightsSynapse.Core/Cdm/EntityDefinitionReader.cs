@@ -20,12 +20,14 @@ internal static class EntityDefinitionReader
 
         var traits = CdmTrait.ReadList(definition, "exhibitsTraits");
         var description = CdmJson.String(definition, "description") ?? LocalizedText(CdmTrait.Find(traits, "is.localized.describedAs"));
-        var attributes = new List<CdmAttribute>();
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var count = CdmJson.TryGet(definition, "hasAttributes", out var list) && list.ValueKind == JsonValueKind.Array ? list.GetArrayLength() : 0;
+        var attributes = new List<CdmAttribute>(count);
+        var names = new HashSet<string>(count, StringComparer.OrdinalIgnoreCase);
+        var properties = new JsonElement[AttributeProperties.Count];
         var index = 0;
         foreach (var item in CdmJson.Array(definition, "hasAttributes"))
         {
-            var attribute = ReadAttribute(item, document, entityName, index++, warn);
+            var attribute = ReadAttribute(item, properties, document, entityName, index++, warn);
             if (!names.Add(attribute.Name))
             {
                 throw CdmErrors.DuplicateAttribute(document, entityName, attribute.Name);
@@ -56,9 +58,9 @@ internal static class EntityDefinitionReader
         AttributeGroupReference,
     }
 
-    private static CdmAttribute ReadAttribute(JsonElement item, string document, string entityName, int index, Action<string> warn)
+    /// <summary>One attribute; <paramref name="properties"/> is room for its properties, reused from one attribute to the next.</summary>
+    private static CdmAttribute ReadAttribute(JsonElement item, JsonElement[] properties, string document, string entityName, int index, Action<string> warn)
     {
-        var properties = new JsonElement[AttributeProperties.Count];
         CdmJson.GetAll(item, AttributeProperties, properties);
         JsonElement Get(AttributeProperty property) => properties[(int)property];
 
