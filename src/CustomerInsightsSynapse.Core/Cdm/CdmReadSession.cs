@@ -173,30 +173,18 @@ internal sealed class CdmReadSession : IDisposable
             return;
         }
 
-        var parallel = new ParallelOptions
+        if (Store.HasCheapLookups)
         {
-            MaxDegreeOfParallelism = Store.HasCheapLookups ? Environment.ProcessorCount : RemoteReadsAhead,
-            CancellationToken = _stop.Token,
-        };
+            ReadLocalAhead(queue, digest);
+            return;
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = RemoteReadsAhead, CancellationToken = _stop.Token };
         _readers.Add(Task.Run(async () =>
         {
             try
             {
-                await Parallel.ForEachAsync(queue, parallel, async (item, token) =>
-                {
-                    if (Interlocked.Read(ref _bytesReadAhead) > Options.MaxTotalBytes)
-                    {
-                        item.Result.TrySetResult(null);
-                        return;
-                    }
-
-                    var ahead = await ReadAsync(item.Path, Display(item.Path), digest is null ? null : json => digest(item.Path, json), token).ConfigureAwait(false);
-                    Interlocked.Add(ref _bytesReadAhead, Math.Max(ahead.Length, 0));
-                    if (!item.Result.TrySetResult(ahead))
-                    {
-                        ahead.Json?.Dispose();
-                    }
-                }).ConfigureAwait(false);
+                await Parallel.ForEachAsync(queue, parallel, async (item, token) => await ReadOneAheadAsync(item.Path, item.Result, digest, token).ConfigureAwait(false)).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -209,6 +197,45 @@ internal sealed class CdmReadSession : IDisposable
                 }
             }
         }));
+    }
+
+    /// <summary>
+    /// Reads local documents ahead on every core, the calling thread included, and returns when all are read: reading a
+    /// local document never waits, so handing each one over to the reading order would cost more than it spares.
+    /// </summary>
+    private void ReadLocalAhead(List<(string Path, TaskCompletionSource<ReadAhead?> Result)> queue, Func<string, JsonDocument, object>? digest)
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = _stop.Token };
+        try
+        {
+            Parallel.ForEach(queue, parallel, item => ReadOneAheadAsync(item.Path, item.Result, digest, _stop.Token).GetAwaiter().GetResult());
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            foreach (var (_, result) in queue)
+            {
+                result.TrySetResult(null);
+            }
+        }
+    }
+
+    private async Task ReadOneAheadAsync(string path, TaskCompletionSource<ReadAhead?> result, Func<string, JsonDocument, object>? digest, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Read(ref _bytesReadAhead) > Options.MaxTotalBytes)
+        {
+            result.TrySetResult(null);
+            return;
+        }
+
+        var ahead = await ReadAsync(path, Display(path), digest is null ? null : json => digest(path, json), cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref _bytesReadAhead, Math.Max(ahead.Length, 0));
+        if (!result.TrySetResult(ahead))
+        {
+            ahead.Json?.Dispose();
+        }
     }
 
     /// <summary>
