@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
@@ -248,21 +249,25 @@ internal sealed class CdmReadSession : IDisposable
     {
         try
         {
-            var bytes = await Store.ReadAsync(storePath, Options.MaxDocumentBytes, cancellationToken).ConfigureAwait(false);
-            if (bytes is null)
+            if (await Store.ReadAsync(storePath, Options.MaxDocumentBytes, cancellationToken).ConfigureAwait(false) is not { } bytes)
             {
                 return new ReadAhead(null, -1, null);
             }
 
-            var json = CdmJson.Parse(bytes, display, Options.MaxJsonDepth);
             if (digest is null)
             {
-                return new ReadAhead(json, bytes.Length, null);
+                // The document keeps reading from the rented array, which is left to the garbage collector with it.
+                return new ReadAhead(CdmJson.Parse(bytes, display, Options.MaxJsonDepth), bytes.Count, null);
             }
 
-            using (json)
+            try
             {
-                return new ReadAhead(null, bytes.Length, null, digest(json));
+                using var json = CdmJson.Parse(bytes, display, Options.MaxJsonDepth);
+                return new ReadAhead(null, bytes.Count, null, digest(json));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(bytes.Array!);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

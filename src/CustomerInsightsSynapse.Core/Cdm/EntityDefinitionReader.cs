@@ -76,14 +76,14 @@ internal static class EntityDefinitionReader
         var traits = CdmTrait.ReadList(Get(AttributeProperty.AppliedTraits));
         string dataType;
         var (precision, scale) = ((int?)null, (int?)null);
-        var format = CdmJson.AsStringOrNull(Get(AttributeProperty.DataFormat));
-        if (!string.IsNullOrWhiteSpace(format))
+        if (CdmDataTypes.TryNormalize(Get(AttributeProperty.DataFormat), out var known))
         {
-            if (!CdmDataTypes.TryNormalize(format, out dataType))
-            {
-                dataType = format.Trim();
-                warn($"Entity '{entityName}' in '{document}': attribute '{name}' has the unknown data format '{dataType}'; it is kept as written.");
-            }
+            dataType = known;
+        }
+        else if (CdmJson.AsStringOrNull(Get(AttributeProperty.DataFormat)) is { } format && !string.IsNullOrWhiteSpace(format))
+        {
+            dataType = format.Trim();
+            warn($"Entity '{entityName}' in '{document}': attribute '{name}' has the unknown data format '{dataType}'; it is kept as written.");
         }
         else
         {
