@@ -147,9 +147,10 @@ internal sealed class CdmReadSession : IDisposable
     }
 
     /// <summary>
-    /// Starts reading and parsing documents that will be asked for, several at once; what each read gives (a document,
-    /// none, or the error) waits for <see cref="TryLoadAsync"/>. Reading ahead stops at the byte budget: the rest is read
-    /// when asked for, so a folder over the budget fails at the same document as without reading ahead.
+    /// Reads and parses documents that will be asked for, several at once (from blob storage in the background; from a
+    /// local folder before returning); what each read gives (a document or digest, none, or the error) waits for
+    /// <see cref="TryLoadAsync"/> or <see cref="TryLoadDigestAsync"/>. Reading ahead stops at the byte budget: the rest is
+    /// read when asked for, so a folder over the budget fails at the same document as without reading ahead.
     /// </summary>
     /// <param name="storePaths">The documents, in the order they will be asked for.</param>
     /// <param name="digest">
