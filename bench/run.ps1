@@ -6,7 +6,8 @@
       lake           landing, copy, rerun and peak RSS against Azurite (CustomerInsightsSynapse.Bench lake)
       prerequisites  Test-CISynapsePrerequisite with emulator latency (bench/Prerequisites.Bench.ps1, when present)
       import         Import-Module of the built module over a bare pwsh start (bench/Import.Bench.ps1)
-      cdm            reading a 1,000-entity manifest (CustomerInsightsSynapse.Bench cdm)
+      cdm            reading a 1,000-entity manifest (CustomerInsightsSynapse.Bench cdm); then the same folder from blob
+                     storage through the storage proxy at --cdm-latency ms (20; 0 skips it)
       sql            generating its SQL, with the ScriptDom parse (CustomerInsightsSynapse.Bench sql)
       scale          read, plan, land and SQL of growing blob sources, with growth exponents (CustomerInsightsSynapse.Bench scale);
                      then the partition curve through the storage proxy at --scale-latency ms (20; 0 skips it)
@@ -65,6 +66,7 @@ $coldStart = @{}
 $lakeLatencies = @()
 $bandwidthMbps = 0
 $scaleLatency = 20
+$cdmLatency = 20
 for ($i = 0; $i -lt $Arguments.Count; $i++) {
     $a = $Arguments[$i]
     switch ($a) {
@@ -74,6 +76,7 @@ for ($i = 0; $i -lt $Arguments.Count; $i++) {
         '--latency' { $lakeLatencies = @($Arguments[++$i].Split(',') | ForEach-Object { [int] $_ }); continue }
         '--bandwidth-mbps' { $bandwidthMbps = [double] $Arguments[++$i]; continue }
         '--scale-latency' { $scaleLatency = [int] $Arguments[++$i]; continue }
+        '--cdm-latency' { $cdmLatency = [int] $Arguments[++$i]; continue }
         { $_ -in $lakeOptions } { $passed.lake.Add($a); $passed.lake.Add($Arguments[++$i]); continue }
         { $_ -in $manifestOptions } { $passed.manifest.Add($a); $passed.manifest.Add($Arguments[++$i]); continue }
         { $_ -in $scaleOptions } { $passed.scale.Add($a); $passed.scale.Add($Arguments[++$i]); continue }
@@ -90,7 +93,7 @@ $needsModule = @($scenarios | Where-Object { $_ -in 'import', 'prerequisites', '
 if ($needsModule -and -not (Test-Path -LiteralPath $ModulePath)) {
     throw "The built module '$ModulePath' is missing; run ./build.ps1 -Task Build (or -Task Bench)."
 }
-if (@($scenarios | Where-Object { $_ -in 'lake', 'scale', 'coldstart', 'parquet' }) -and -not (Test-Path (Join-Path $root 'node_modules/.bin/azurite-blob'))) {
+if (@($scenarios | Where-Object { $_ -in 'lake', 'scale', 'coldstart', 'parquet', 'cdm' }) -and -not (Test-Path (Join-Path $root 'node_modules/.bin/azurite-blob'))) {
     Push-Location $root
     try { npm ci --no-audit --no-fund; if ($LASTEXITCODE) { throw "npm ci failed ($LASTEXITCODE)." } } finally { Pop-Location }
 }
@@ -225,7 +228,13 @@ try {
                         Stop-CISynapseTestStack -Stack $stack
                     }
                 }
-                { $_ -in 'cdm', 'sql' } { & dotnet $benchDll $scenario @($passed.manifest) --out $out | Out-Host; $code = $LASTEXITCODE }
+                { $_ -in 'cdm', 'sql' } {
+                    & dotnet $benchDll $scenario @($passed.manifest) --out $out | Out-Host; $code = $LASTEXITCODE
+                    if ($scenario -eq 'cdm' -and $cdmLatency -gt 0) {
+                        # The same folder read from blob storage through the storage proxy (issue 22's figure at 20 ms).
+                        foreach ($r in Invoke-ThroughStorageProxy -Scenario cdm -Latencies $cdmLatency -Options @($passed.manifest)) { $runs.Add($r); if ($r.exitCode) { $code = $r.exitCode } }
+                    }
+                }
                 'import' {
                     $n = if ($repeat) { $repeat } elseif ($quick) { 5 } else { 10 }
                     & $pwsh @pwshArguments -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Import.Bench.ps1') -ModulePath $ModulePath -Repeat $n -OutFile $out | Out-Host

@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Sql;
+using CustomerInsightsSynapse.Testing;
 
 namespace CustomerInsightsSynapse.Bench;
 
@@ -24,7 +28,9 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
             var folder = Path.Combine(work, "cdm");
             Console.WriteLine($"Writing {settings.Entities} entities x {settings.Attributes} attributes to {folder}.");
             var documents = ManifestFolder.Write(folder, settings.Entities, settings.Attributes);
-            var checks = scenario == "cdm" ? await RunCdmAsync(folder, documents) : await RunSqlAsync(folder);
+            var checks = scenario != "cdm" ? await RunSqlAsync(folder)
+                : settings.LatencyMilliseconds is { } latency ? await RunCdmBlobAsync(folder, documents, latency)
+                : await RunCdmAsync(folder, documents);
             Console.WriteLine(ResultTable.Render(_series, checks));
             var file = settings.OutputFile ?? Path.Combine(repositoryRoot, "bench", "results", $"{scenario}-{DateTime.UtcNow:yyyyMMddTHHmmssZ}.json");
             ResultFile.Write(file, scenario, settings, _series, checks);
@@ -80,6 +86,71 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
             new Check("issue 22: CdmFolderReader within 2x of JsonDocument.Parse of the same files", (reader.Median / json.Median).ToString("0.00x", CultureInfo.InvariantCulture), reader.Median <= 2 * json.Median),
         ];
     }
+
+    /// <summary>
+    /// The same folder uploaded to a container (through the storage proxy, which adds the latency to every request) and
+    /// read from its URL, against downloading every JSON document with as many reads at once as the reader takes
+    /// (<see cref="BlobReadsAtOnce"/>) and parsing each.
+    /// </summary>
+    private async Task<List<Check>> RunCdmBlobAsync(string folder, IReadOnlyList<string> documents, int latency)
+    {
+        var options = BlobClientFactory.DefaultOptions();
+        var service = new BlobServiceClient(AzuriteAccount.ConnectionString(), options);
+        var factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteAccount.AccountName, AzuriteAccount.AccountKey), options);
+        var container = service.GetBlobContainerClient("cdm-bench-" + Guid.NewGuid().ToString("n")[..12]);
+        await container.CreateAsync();
+        try
+        {
+            Console.WriteLine($"Uploading the folder to {container.Uri}.");
+            var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToList();
+            await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (file, token) =>
+                await container.GetBlobClient(Path.GetRelativePath(folder, file).Replace('\\', '/')).UploadAsync(file, token));
+            var source = container.Uri.AbsoluteUri.TrimEnd('/');
+            var names = documents.Select(d => Path.GetRelativePath(folder, d).Replace('\\', '/')).ToList();
+
+            var bytes = documents.Sum(d => new FileInfo(d).Length);
+            var group = $"cdm read {settings.Entities} x {settings.Attributes}, blob at {latency} ms";
+            var reader = new Series(group, "CdmFolderReader (blob manifest)", "download + JsonDocument.Parse", bytes);
+            var json = new Series(group, "download + JsonDocument.Parse", null, bytes);
+            _series.Add(json);
+            _series.Add(reader);
+
+            CdmFolder? read = null;
+            async Task ReadAsync() => read = await new CdmFolderReader(factory).ReadAsync(source, OperationContext.None);
+            Task ParseAsync() => Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = BlobReadsAtOnce }, async (name, token) =>
+            {
+                var content = await container.GetBlobClient(name).DownloadContentAsync(token);
+                using var parsed = JsonDocument.Parse(content.Value.Content.ToMemory());
+            });
+
+            Console.WriteLine("Warm-up.");
+            await ReadAsync();
+            await ParseAsync();
+            for (var r = 0; r < settings.Repetitions; r++)
+            {
+                Console.WriteLine($"Repetition {r + 1} of {settings.Repetitions}.");
+                await Timing.MeasureAsync(json, ParseAsync);
+                await Timing.MeasureAsync(reader, ReadAsync);
+            }
+
+            var attributes = read!.Entities.Sum(e => e.Attributes.Count);
+            reader.Figures["entities"] = read.Entities.Count;
+            reader.Figures["attributes"] = attributes;
+            reader.Figures["documents"] = documents.Count;
+            return
+            [
+                new Check($"the blob reader returns all {settings.Entities} x {settings.Attributes}", $"{read.Entities.Count} entities, {attributes} attributes", read.Entities.Count == settings.Entities && attributes == settings.Entities * settings.Attributes),
+                new Check($"issue 22: CdmFolderReader on a blob source at {latency} ms (figure; vs downloading and parsing the same documents, {BlobReadsAtOnce} at once)", (reader.Median / json.Median).ToString("0.00x", CultureInfo.InvariantCulture), reader.Median <= 2 * json.Median),
+            ];
+        }
+        finally
+        {
+            await container.DeleteIfExistsAsync();
+        }
+    }
+
+    /// <summary>The reads at once of the baseline for blob sources: the reader's own read-ahead of entity documents.</summary>
+    private const int BlobReadsAtOnce = 16;
 
     private async Task<List<Check>> RunSqlAsync(string folder)
     {

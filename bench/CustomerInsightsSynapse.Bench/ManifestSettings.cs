@@ -17,6 +17,12 @@ internal sealed record ManifestSettings
 
     public string? WorkFolder { get; init; }
 
+    /// <summary>
+    /// Set when run through the emulator's storage proxy with this delay on every request: the <c>cdm</c> scenario then
+    /// reads the folder from blob storage (Azurite behind the proxy) instead of the local disk.
+    /// </summary>
+    public int? LatencyMilliseconds { get; init; }
+
     public static ManifestSettings Parse(IReadOnlyList<string> args)
     {
         // --quick keeps the sizes of issue 11 (they take about a second) and only runs fewer repetitions.
@@ -32,6 +38,7 @@ internal sealed record ManifestSettings
                 "--repeat" => s with { Repetitions = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--out" => s with { OutputFile = Next() },
                 "--work" => s with { WorkFolder = Next() },
+                "--latency-ms" => s with { LatencyMilliseconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }

@@ -18,7 +18,7 @@ if (args.Length > 0 && args[0] == "sql-child")
 
 const string Usage = """
     usage: CustomerInsightsSynapse.Bench lake [--quick] [--small-files N] [--small-size MiB] [--large-files N] [--large-size MiB] [--rss-sizes MiB,MiB] [--repeat N] [--parallel-files N] [--parallel-blocks N] [--block-size MiB] [--out file.json] [--work folder]
-           CustomerInsightsSynapse.Bench cdm|sql [--quick] [--entities N] [--attributes N] [--repeat N] [--out file.json] [--work folder]
+           CustomerInsightsSynapse.Bench cdm|sql [--quick] [--entities N] [--attributes N] [--repeat N] [--out file.json] [--work folder] [--latency-ms MS (cdm: read from blob storage)]
            CustomerInsightsSynapse.Bench scale [--quick] [--entity-counts N,N,...] [--partition-counts N,N,...] [--out file.json]
            CustomerInsightsSynapse.Bench parquet [--quick] [--parquet-mib MiB] [--parquet-partitions N] [--parquet-rss-mib MiB] [--repeat N] [--latency-ms MS] [--demo-folder folder] [--out file.json] [--work folder]
     """;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Diagnostics;
@@ -21,7 +22,7 @@ internal sealed class BlobCdmStore : ICdmStore
 
     public bool HasCheapLookups => false;
 
-    public async Task<byte[]?> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)
+    public async Task<ArraySegment<byte>?> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)
     {
         try
         {
@@ -33,9 +34,18 @@ internal sealed class BlobCdmStore : ICdmStore
                 throw CdmErrors.TooLarge(ToLocation(path), length, maxBytes);
             }
 
-            var buffer = new byte[length];
-            await result.Content.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return buffer;
+            var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+            try
+            {
+                await result.Content.ReadExactlyAsync(buffer.AsMemory(0, (int)length), cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
+
+            return new ArraySegment<byte>(buffer, 0, (int)length);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {

@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.Json;
+
 namespace CustomerInsightsSynapse.Core.Cdm;
 
 /// <summary>
@@ -41,6 +44,32 @@ internal static class CdmDataTypes
         ["entityId"] = "guid",
         ["text"] = "string",
     };
+
+    /// <summary>The data formats as resolved entity documents spell them, most frequent first, as UTF-8, with their canonical names.</summary>
+    private static readonly (byte[] Utf8, string Canonical)[] ResolvedSpellings =
+        new[] { "String", "Int64", "DateTime", "DateTimeOffset", "Int32", "Decimal", "Boolean", "Guid", "Double", "Date", "Int16", "Byte", "Float", "Time", "Binary", "Char", "Json" }
+            .Select(name => (Encoding.UTF8.GetBytes(name), Canonical[name])).ToArray();
+
+    /// <summary>
+    /// <see cref="TryNormalize(string?, out string)"/> for a JSON value: a string spelled as resolved entity documents
+    /// spell their data formats is matched without making a string of it; anything else is read as text.
+    /// </summary>
+    public static bool TryNormalize(JsonElement written, out string canonical)
+    {
+        if (written.ValueKind == JsonValueKind.String)
+        {
+            foreach (var (utf8, name) in ResolvedSpellings)
+            {
+                if (written.ValueEquals(utf8))
+                {
+                    canonical = name;
+                    return true;
+                }
+            }
+        }
+
+        return TryNormalize(CdmJson.AsStringOrNull(written), out canonical);
+    }
 
     /// <summary>The canonical name of a known data type or format; false for anything else.</summary>
     public static bool TryNormalize(string? written, out string canonical)

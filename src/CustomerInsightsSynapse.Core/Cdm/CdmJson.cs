@@ -10,17 +10,19 @@ namespace CustomerInsightsSynapse.Core.Cdm;
 /// </summary>
 internal static class CdmJson
 {
-    public static JsonDocument Parse(byte[] bytes, string document, int maxDepth)
+    /// <summary>Parses a document; the returned document reads from <paramref name="bytes"/> (unless they were UTF-16).</summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> bytes, string document, int maxDepth)
     {
-        ReadOnlyMemory<byte> utf8 = bytes;
-        if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
+        var utf8 = bytes;
+        var b = bytes.Span;
+        if (b.Length >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
         {
             utf8 = utf8[3..];
         }
-        else if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
+        else if (b.Length >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
         {
-            var encoding = bytes[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
-            utf8 = Encoding.UTF8.GetBytes(encoding.GetString(bytes, 2, bytes.Length - 2));
+            var encoding = b[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
+            utf8 = Encoding.UTF8.GetBytes(encoding.GetString(b[2..]));
         }
 
         var options = new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = maxDepth };

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
@@ -19,6 +20,8 @@ internal sealed class CdmReadSession : IDisposable
     private const int RemoteReadsAhead = 16;
 
     private readonly Dictionary<string, JsonDocument> _documents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object> _digests = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _counted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FolderListing> _listings = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ReadAhead?>> _readAhead = new(StringComparer.Ordinal);
     private readonly List<Task> _readers = [];
@@ -68,21 +71,68 @@ internal sealed class CdmReadSession : IDisposable
             return cached;
         }
 
+        var taken = await TakeAsync(storePath, digest: null).ConfigureAwait(false);
+        if (taken is null)
+        {
+            return null;
+        }
+
+        _documents[storePath] = taken.Json!;
+        return taken.Json;
+    }
+
+    /// <summary>
+    /// What <paramref name="digest"/> makes of the document at a store path, or null when there is no such file. The
+    /// document is parsed, digested and released at once (by a read-ahead worker when <see cref="Prefetch"/> was given a
+    /// digest for it), so it is not kept in memory; the digest is kept and returned again for the same path.
+    /// </summary>
+    public async Task<T?> TryLoadDigestAsync<T>(string storePath, Func<JsonDocument, T> digest)
+        where T : class
+    {
+        if (_digests.TryGetValue(storePath, out var cached) && cached is T known)
+        {
+            return known;
+        }
+
+        var taken = await TakeAsync(storePath, json => digest(json)).ConfigureAwait(false);
+        if (taken is null)
+        {
+            return null;
+        }
+
+        var value = (T)taken.Digest!;
+        _digests[storePath] = value;
+        return value;
+    }
+
+    /// <summary>
+    /// The document at a store path as asked for (parsed, or digested), from its read-ahead when that has it, else read
+    /// now; null when it does not exist. Its bytes count against the budget the first time the path is taken.
+    /// </summary>
+    private async Task<ReadAhead?> TakeAsync(string storePath, Func<JsonDocument, object>? digest)
+    {
         var display = Display(storePath);
         Context.Log.Verbose($"Reading {display}");
         var ahead = _readAhead.TryRemove(storePath, out var pending) ? await pending.Task.WaitAsync(CancellationToken).ConfigureAwait(false) : null;
-        if (ahead is null)
+        if (ahead is { Failure: null, Length: >= 0 } && (digest is null ? ahead.Json is null : ahead.Digest is null))
         {
-            ahead = await ReadAsync(storePath, display, CancellationToken).ConfigureAwait(false);
+            // Read ahead in the other form (parsed where a digest is asked for, or the reverse): read it again.
+            ahead.Json?.Dispose();
+            ahead = null;
         }
 
+        ahead ??= await ReadAsync(storePath, display, digest, CancellationToken).ConfigureAwait(false);
         ahead.Failure?.Throw();
         if (ahead.Length < 0)
         {
             return null;
         }
 
-        _bytesRead += ahead.Length;
+        if (_counted.Add(storePath))
+        {
+            _bytesRead += ahead.Length;
+        }
+
         if (_bytesRead > Options.MaxTotalBytes)
         {
             ahead.Json?.Dispose();
@@ -93,22 +143,28 @@ internal sealed class CdmReadSession : IDisposable
                 display);
         }
 
-        _documents[storePath] = ahead.Json!;
-        return ahead.Json;
+        return ahead;
     }
 
     /// <summary>
-    /// Starts reading and parsing documents that will be asked for, several at once; what each read gives (a document,
-    /// none, or the error) waits for <see cref="TryLoadAsync"/>. Reading ahead stops at the byte budget: the rest is read
-    /// when asked for, so a folder over the budget fails at the same document as without reading ahead.
+    /// Reads and parses documents that will be asked for, several at once (from blob storage in the background; from a
+    /// local folder before returning); what each read gives (a document or digest, none, or the error) waits for
+    /// <see cref="TryLoadAsync"/> or <see cref="TryLoadDigestAsync"/>. Reading ahead stops at the byte budget: the rest is
+    /// read when asked for, so a folder over the budget fails at the same document as without reading ahead.
     /// </summary>
-    public void Prefetch(IEnumerable<string> storePaths)
+    /// <param name="storePaths">The documents, in the order they will be asked for.</param>
+    /// <param name="digest">
+    /// For documents that will be asked for with <see cref="TryLoadDigestAsync"/>: what to make of each (given its store
+    /// path), on the worker that parsed it, which then releases the document. It must not throw: a failure it meets
+    /// belongs in what it returns, to be reported when the document is taken.
+    /// </param>
+    public void Prefetch(IEnumerable<string> storePaths, Func<string, JsonDocument, object>? digest = null)
     {
         var queue = new List<(string Path, TaskCompletionSource<ReadAhead?> Result)>();
         foreach (var path in storePaths)
         {
             var result = new TaskCompletionSource<ReadAhead?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_documents.ContainsKey(path) && _readAhead.TryAdd(path, result))
+            if (!_documents.ContainsKey(path) && !_digests.ContainsKey(path) && _readAhead.TryAdd(path, result))
             {
                 queue.Add((path, result));
             }
@@ -119,30 +175,18 @@ internal sealed class CdmReadSession : IDisposable
             return;
         }
 
-        var parallel = new ParallelOptions
+        if (Store.HasCheapLookups)
         {
-            MaxDegreeOfParallelism = Store.HasCheapLookups ? Environment.ProcessorCount : RemoteReadsAhead,
-            CancellationToken = _stop.Token,
-        };
+            ReadLocalAhead(queue, digest);
+            return;
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = RemoteReadsAhead, CancellationToken = _stop.Token };
         _readers.Add(Task.Run(async () =>
         {
             try
             {
-                await Parallel.ForEachAsync(queue, parallel, async (item, token) =>
-                {
-                    if (Interlocked.Read(ref _bytesReadAhead) > Options.MaxTotalBytes)
-                    {
-                        item.Result.TrySetResult(null);
-                        return;
-                    }
-
-                    var ahead = await ReadAsync(item.Path, Display(item.Path), token).ConfigureAwait(false);
-                    Interlocked.Add(ref _bytesReadAhead, Math.Max(ahead.Length, 0));
-                    if (!item.Result.TrySetResult(ahead))
-                    {
-                        ahead.Json?.Dispose();
-                    }
-                }).ConfigureAwait(false);
+                await Parallel.ForEachAsync(queue, parallel, async (item, token) => await ReadOneAheadAsync(item.Path, item.Result, digest, token).ConfigureAwait(false)).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -158,19 +202,74 @@ internal sealed class CdmReadSession : IDisposable
     }
 
     /// <summary>
+    /// Reads local documents ahead on every core, the calling thread included, and returns when all are read: reading a
+    /// local document never waits, so handing each one over to the reading order would cost more than it spares.
+    /// </summary>
+    private void ReadLocalAhead(List<(string Path, TaskCompletionSource<ReadAhead?> Result)> queue, Func<string, JsonDocument, object>? digest)
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = _stop.Token };
+        try
+        {
+            Parallel.ForEach(queue, parallel, item => ReadOneAheadAsync(item.Path, item.Result, digest, _stop.Token).GetAwaiter().GetResult());
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            foreach (var (_, result) in queue)
+            {
+                result.TrySetResult(null);
+            }
+        }
+    }
+
+    private async Task ReadOneAheadAsync(string path, TaskCompletionSource<ReadAhead?> result, Func<string, JsonDocument, object>? digest, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Read(ref _bytesReadAhead) > Options.MaxTotalBytes)
+        {
+            result.TrySetResult(null);
+            return;
+        }
+
+        var ahead = await ReadAsync(path, Display(path), digest is null ? null : json => digest(path, json), cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref _bytesReadAhead, Math.Max(ahead.Length, 0));
+        if (!result.TrySetResult(ahead))
+        {
+            ahead.Json?.Dispose();
+        }
+    }
+
+    /// <summary>
     /// How many explicit partitions the document being read names in all. Over <see cref="LookupLimit"/>, a store without
     /// cheap lookups describes every partition inside the folder from one listing instead of a request per partition.
     /// </summary>
     public void ExpectExplicitPartitions(int count) => _explicitPartitions = Math.Max(_explicitPartitions, count);
 
-    private async Task<ReadAhead> ReadAsync(string storePath, string display, CancellationToken cancellationToken)
+    private async Task<ReadAhead> ReadAsync(string storePath, string display, Func<JsonDocument, object>? digest, CancellationToken cancellationToken)
     {
         try
         {
-            var bytes = await Store.ReadAsync(storePath, Options.MaxDocumentBytes, cancellationToken).ConfigureAwait(false);
-            return bytes is null
-                ? new ReadAhead(null, -1, null)
-                : new ReadAhead(CdmJson.Parse(bytes, display, Options.MaxJsonDepth), bytes.Length, null);
+            if (await Store.ReadAsync(storePath, Options.MaxDocumentBytes, cancellationToken).ConfigureAwait(false) is not { } bytes)
+            {
+                return new ReadAhead(null, -1, null);
+            }
+
+            if (digest is null)
+            {
+                // The document keeps reading from the rented array, which is left to the garbage collector with it.
+                return new ReadAhead(CdmJson.Parse(bytes, display, Options.MaxJsonDepth), bytes.Count, null);
+            }
+
+            try
+            {
+                using var json = CdmJson.Parse(bytes, display, Options.MaxJsonDepth);
+                return new ReadAhead(null, bytes.Count, null, digest(json));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(bytes.Array!);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -253,11 +352,12 @@ internal sealed class CdmReadSession : IDisposable
 
         _readAhead.Clear();
         _documents.Clear();
+        _digests.Clear();
         _stop.Dispose();
     }
 
-    /// <summary>A document read ahead: parsed, absent (Length -1), or the error its read or parse gave.</summary>
-    private sealed record ReadAhead(JsonDocument? Json, int Length, ExceptionDispatchInfo? Failure);
+    /// <summary>A document read ahead: parsed or digested, absent (Length -1), or the error its read or parse gave.</summary>
+    private sealed record ReadAhead(JsonDocument? Json, int Length, ExceptionDispatchInfo? Failure, object? Digest = null);
 
     public static bool IsBelow(string path, string folder) =>
         folder.Length == 0 || path.Equals(folder, StringComparison.Ordinal) || path.StartsWith(folder + "/", StringComparison.Ordinal);

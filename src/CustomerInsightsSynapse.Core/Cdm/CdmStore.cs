@@ -9,8 +9,11 @@ public sealed record CdmFileInfo(string Path, long Size, DateTimeOffset? LastMod
 /// </summary>
 internal interface ICdmStore
 {
-    /// <summary>Reads a whole document, refusing one larger than <paramref name="maxBytes"/>; null when it does not exist.</summary>
-    Task<byte[]?> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reads a whole document, refusing one larger than <paramref name="maxBytes"/>; null when it does not exist. Its bytes
+    /// are the start of an array rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>, which the caller may return.
+    /// </summary>
+    Task<ArraySegment<byte>?> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken);
 
     /// <summary>Every file below <paramref name="prefix"/> (a folder path, "" for the root), at any depth.</summary>
     IAsyncEnumerable<CdmFileInfo> ListAsync(string prefix, CancellationToken cancellationToken);

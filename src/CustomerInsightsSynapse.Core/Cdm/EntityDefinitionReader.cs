@@ -20,12 +20,14 @@ internal static class EntityDefinitionReader
 
         var traits = CdmTrait.ReadList(definition, "exhibitsTraits");
         var description = CdmJson.String(definition, "description") ?? LocalizedText(CdmTrait.Find(traits, "is.localized.describedAs"));
-        var attributes = new List<CdmAttribute>();
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var count = CdmJson.TryGet(definition, "hasAttributes", out var list) && list.ValueKind == JsonValueKind.Array ? list.GetArrayLength() : 0;
+        var attributes = new List<CdmAttribute>(count);
+        var names = new HashSet<string>(count, StringComparer.OrdinalIgnoreCase);
+        var properties = new JsonElement[AttributeProperties.Count];
         var index = 0;
         foreach (var item in CdmJson.Array(definition, "hasAttributes"))
         {
-            var attribute = ReadAttribute(item, document, entityName, index++, warn);
+            var attribute = ReadAttribute(item, properties, document, entityName, index++, warn);
             if (!names.Add(attribute.Name))
             {
                 throw CdmErrors.DuplicateAttribute(document, entityName, attribute.Name);
@@ -56,9 +58,9 @@ internal static class EntityDefinitionReader
         AttributeGroupReference,
     }
 
-    private static CdmAttribute ReadAttribute(JsonElement item, string document, string entityName, int index, Action<string> warn)
+    /// <summary>One attribute; <paramref name="properties"/> is room for its properties, reused from one attribute to the next.</summary>
+    private static CdmAttribute ReadAttribute(JsonElement item, JsonElement[] properties, string document, string entityName, int index, Action<string> warn)
     {
-        var properties = new JsonElement[AttributeProperties.Count];
         CdmJson.GetAll(item, AttributeProperties, properties);
         JsonElement Get(AttributeProperty property) => properties[(int)property];
 
@@ -74,14 +76,14 @@ internal static class EntityDefinitionReader
         var traits = CdmTrait.ReadList(Get(AttributeProperty.AppliedTraits));
         string dataType;
         var (precision, scale) = ((int?)null, (int?)null);
-        var format = CdmJson.AsStringOrNull(Get(AttributeProperty.DataFormat));
-        if (!string.IsNullOrWhiteSpace(format))
+        if (CdmDataTypes.TryNormalize(Get(AttributeProperty.DataFormat), out var known))
         {
-            if (!CdmDataTypes.TryNormalize(format, out dataType))
-            {
-                dataType = format.Trim();
-                warn($"Entity '{entityName}' in '{document}': attribute '{name}' has the unknown data format '{dataType}'; it is kept as written.");
-            }
+            dataType = known;
+        }
+        else if (CdmJson.AsStringOrNull(Get(AttributeProperty.DataFormat)) is { } format && !string.IsNullOrWhiteSpace(format))
+        {
+            dataType = format.Trim();
+            warn($"Entity '{entityName}' in '{document}': attribute '{name}' has the unknown data format '{dataType}'; it is kept as written.");
         }
         else
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using CustomerInsightsSynapse.Core.FileSystem;
 
@@ -27,12 +28,12 @@ internal sealed class LocalCdmStore : ICdmStore
 
     public bool HasCheapLookups => true;
 
-    public Task<byte[]?> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)
+    public Task<ArraySegment<byte>?> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)
     {
         var full = ToLocation(path);
         if (!File.Exists(full))
         {
-            return Task.FromResult<byte[]?>(null);
+            return Task.FromResult<ArraySegment<byte>?>(null);
         }
 
         try
@@ -46,9 +47,19 @@ internal sealed class LocalCdmStore : ICdmStore
                 throw CdmErrors.TooLarge(full, stream.Length, maxBytes);
             }
 
-            var buffer = new byte[stream.Length];
-            stream.ReadExactly(buffer);
-            return Task.FromResult<byte[]?>(buffer);
+            var length = (int)stream.Length;
+            var buffer = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                stream.ReadExactly(buffer, 0, length);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
+
+            return Task.FromResult<ArraySegment<byte>?>(new ArraySegment<byte>(buffer, 0, length));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -48,7 +48,7 @@ internal static class LocalSourceFiles
             throw NotRegular(path, item, ex.Message);
         }
 
-        RequireRegular(path, item, status, File.Exists(real));
+        RequireRegular(path, item, status, exists: status is not null || File.Exists(real));
         return (real, status);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CustomerInsightsSynapse.Core.Diagnostics;
@@ -95,12 +96,13 @@ internal sealed partial class ManifestReader
     }
 
     /// <summary>
-    /// Starts reading the entity documents the manifest's local entities name, and tells the session how many explicit
-    /// partitions it lists. A declaration that does not resolve is left to <see cref="ReadDeclarationAsync"/> to report.
+    /// Starts reading the entity documents the manifest's local entities name (each read into the definitions its
+    /// entities ask for, concurrently), and tells the session how many explicit partitions it lists. A declaration that
+    /// does not resolve is left to <see cref="ReadDeclarationAsync"/> to report.
     /// </summary>
     private void ReadAhead(string manifestPath, JsonElement root)
     {
-        var documents = new List<string>();
+        var requests = new Dictionary<string, List<(string Definition, string Entity)>>(StringComparer.Ordinal);
         var partitions = 0;
         foreach (var declaration in CdmJson.Array(root, "entities"))
         {
@@ -115,7 +117,13 @@ internal sealed partial class ManifestReader
             partitions += CdmJson.Array(declaration, "dataPartitions").Count();
             try
             {
-                documents.Add(EntityDocument(manifestPath, name, entityPath).DocumentPath);
+                var (documentPath, definitionName) = EntityDocument(manifestPath, name, entityPath);
+                if (!requests.TryGetValue(documentPath, out var asked))
+                {
+                    requests[documentPath] = asked = [];
+                }
+
+                asked.Add((definitionName, name));
             }
             catch (CISynapseException)
             {
@@ -123,7 +131,7 @@ internal sealed partial class ManifestReader
         }
 
         _session.ExpectExplicitPartitions(partitions);
-        _session.Prefetch(documents);
+        _session.Prefetch(requests.Keys, (path, json) => DefinitionsRead.Of(json, _session.Display(path), requests[path]));
     }
 
     private async Task<CdmEntity?> ReadDeclarationAsync(string manifestPath, JsonElement declaration, int index)
@@ -168,18 +176,29 @@ internal sealed partial class ManifestReader
         var (documentPath, definitionName) = EntityDocument(manifestPath, entityName, entityPath);
         var display = _session.Display(manifestPath);
         var documentDisplay = _session.Display(documentPath);
-        var document = await _session.TryLoadAsync(documentPath).ConfigureAwait(false)
+        var asked = new[] { (definitionName, entityName) };
+        var read = await _session.TryLoadDigestAsync(documentPath, json => DefinitionsRead.Of(json, documentDisplay, asked)).ConfigureAwait(false)
             ?? throw new CISynapseException(ErrorIds.EntityDocumentNotFound, ErrorKind.ObjectNotFound, $"The manifest '{display}' declares entity '{entityName}' in '{documentDisplay}', which does not exist.", entityName);
-        foreach (var definition in CdmJson.Array(document.RootElement, "definitions"))
+        if (!read.TryGet(definitionName, entityName, out var definition))
         {
-            if (string.Equals(CdmJson.String(definition, "entityName"), definitionName, StringComparison.OrdinalIgnoreCase))
-            {
-                var (attributes, description) = EntityDefinitionReader.Read(definition, documentDisplay, entityName, _session.Warn);
-                return (attributes, description, documentDisplay);
-            }
+            // Asked for by a sub-manifest after the document was read for the entities of another manifest.
+            var document = await _session.TryLoadAsync(documentPath).ConfigureAwait(false)
+                ?? throw new CISynapseException(ErrorIds.EntityDocumentNotFound, ErrorKind.ObjectNotFound, $"The manifest '{display}' declares entity '{entityName}' in '{documentDisplay}', which does not exist.", entityName);
+            definition = DefinitionRead.Of(document.RootElement, documentDisplay, definitionName, entityName);
         }
 
-        throw new CISynapseException(ErrorIds.EntityDocumentNotFound, ErrorKind.ObjectNotFound, $"The manifest '{display}' declares entity '{entityName}' as '{entityPath}', but '{documentDisplay}' defines no entity named '{definitionName}'.", entityName);
+        if (definition is null)
+        {
+            throw new CISynapseException(ErrorIds.EntityDocumentNotFound, ErrorKind.ObjectNotFound, $"The manifest '{display}' declares entity '{entityName}' as '{entityPath}', but '{documentDisplay}' defines no entity named '{definitionName}'.", entityName);
+        }
+
+        foreach (var warning in definition.Warnings)
+        {
+            _session.Warn(warning);
+        }
+
+        definition.Failure?.Throw();
+        return (definition.Attributes, definition.Description, documentDisplay);
     }
 
     /// <summary>The store path of the document an entityPath names, and the name of the definition in it.</summary>
@@ -337,4 +356,49 @@ internal sealed partial class ManifestReader
 
     [GeneratedRegex(@"\.cdm\.json(?=/|$)", RegexOptions.IgnoreCase | RegexOptions.RightToLeft)]
     private static partial Regex CdmDocumentSuffix();
+
+    /// <summary>The definitions of one entity document that its manifest's entities ask for, keyed by (definition name, entity name).</summary>
+    private sealed class DefinitionsRead(Dictionary<(string Definition, string Entity), DefinitionRead?> read)
+    {
+        public static DefinitionsRead Of(JsonDocument document, string display, IEnumerable<(string Definition, string Entity)> asked)
+        {
+            var read = new Dictionary<(string, string), DefinitionRead?>();
+            foreach (var (definition, entity) in asked)
+            {
+                read.TryAdd((definition, entity), DefinitionRead.Of(document.RootElement, display, definition, entity));
+            }
+
+            return new DefinitionsRead(read);
+        }
+
+        /// <summary>False when this definition was not asked for; true with null when the document does not define it.</summary>
+        public bool TryGet(string definition, string entity, out DefinitionRead? found) => read.TryGetValue((definition, entity), out found);
+    }
+
+    /// <summary>One entity definition read: its attributes and description, the warnings reading it gave, or the error it met after them.</summary>
+    private sealed record DefinitionRead(IReadOnlyList<CdmAttribute> Attributes, string? Description, IReadOnlyList<string> Warnings, ExceptionDispatchInfo? Failure)
+    {
+        /// <summary>The first definition named <paramref name="definitionName"/> (ignoring case), read for the entity; null when there is none.</summary>
+        public static DefinitionRead? Of(JsonElement root, string display, string definitionName, string entityName)
+        {
+            foreach (var definition in CdmJson.Array(root, "definitions"))
+            {
+                if (string.Equals(CdmJson.String(definition, "entityName"), definitionName, StringComparison.OrdinalIgnoreCase))
+                {
+                    var warnings = new List<string>();
+                    try
+                    {
+                        var (attributes, description) = EntityDefinitionReader.Read(definition, display, entityName, warnings.Add);
+                        return new DefinitionRead(attributes, description, warnings, null);
+                    }
+                    catch (Exception ex)
+                    {
+                        return new DefinitionRead([], null, warnings, ExceptionDispatchInfo.Capture(ex));
+                    }
+                }
+            }
+
+            return null;
+        }
+    }
 }

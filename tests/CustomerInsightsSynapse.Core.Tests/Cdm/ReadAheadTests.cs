@@ -59,6 +59,35 @@ public sealed class ReadAheadTests(AzuriteFixture azurite)
         Assert.Equal(Enumerable.Range(0, 60).Where(i => i % 7 == 0).Select(Name), folder.Warnings.Select(w => w[(w.IndexOf("Entity '", StringComparison.Ordinal) + 8)..][..3]));
     }
 
+    [Fact]
+    public void ADocumentASubManifestNamesForAnotherEntityIsReadForThatEntityToo()
+    {
+        // The root manifest's read-ahead reads Shared.cdm.json for entity A only; the sub-manifest then asks for the
+        // same definition as entity B, which the reader must read again for B (names in warnings, attributes).
+        using var temp = new TempFolder();
+        temp.Write("default.manifest.cdm.json", """
+            { "manifestName": "root",
+              "entities": [ { "type": "LocalEntity", "entityName": "A", "entityPath": "Shared.cdm.json/Thing" } ],
+              "subManifests": [ { "manifestName": "sub", "definition": "sub/sub.manifest.cdm.json" } ] }
+            """);
+        temp.Write("sub/sub.manifest.cdm.json", """
+            { "manifestName": "sub", "entities": [ { "type": "LocalEntity", "entityName": "B", "entityPath": "/Shared.cdm.json/Thing" } ] }
+            """);
+        temp.Write("Shared.cdm.json", """
+            { "definitions": [ { "entityName": "Thing", "hasAttributes": [
+                { "name": "id", "dataFormat": "Int64" }, { "name": "odd", "dataFormat": "Strange" } ] } ] }
+            """);
+
+        var folder = Read(temp.Path);
+
+        Assert.Equal(["A", "B"], folder.Entities.Select(e => e.Name));
+        Assert.All(folder.Entities, e => Assert.Equal(["id", "odd"], e.Attributes.Select(a => a.Name)));
+        Assert.All(folder.Entities, e => Assert.Equal(["int64", "Strange"], e.Attributes.Select(a => a.DataType)));
+        Assert.Equal(2, folder.Warnings.Count);
+        Assert.Contains("Entity 'A'", folder.Warnings[0], StringComparison.Ordinal);
+        Assert.Contains("Entity 'B'", folder.Warnings[1], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{ "name": "exact" }""", "exact")]
     [InlineData("""{ "NAME": "other case" }""", "other case")]
