@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Cdm;
@@ -92,16 +93,24 @@ internal sealed class PartitionTransfer
         if (!source.IsBlob && encoding is null && source.Size <= _options.BlockSize)
         {
             // The SDK cannot tell the length of a checked stream and would send Put Block and Put Block List: a file
-            // of at most one block is read (and checked) whole first, then sent in one Put Blob.
-            var content = new byte[source.Size + 1];
-            var read = await stream.ReadAtLeastAsync(content, content.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (read > source.Size)
+            // of at most one block is read (and checked) whole first, into a pooled buffer, then sent in one Put Blob.
+            var length = (int)source.Size + 1;
+            var content = ArrayPool<byte>.Shared.Rent(length);
+            try
             {
-                throw Changed(source);
-            }
+                var read = await stream.ReadAtLeastAsync(content.AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (read > source.Size)
+                {
+                    throw Changed(source);
+                }
 
-            widthCheck?.ThrowIfTooLong();
-            await destination.UploadAsync(new BinaryData(content.AsMemory(0, read)), options, cancellationToken).ConfigureAwait(false);
+                widthCheck?.ThrowIfTooLong();
+                await destination.UploadAsync(new BinaryData(content.AsMemory(0, read)), options, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(content);
+            }
         }
         else
         {

@@ -39,6 +39,9 @@ public sealed class Utf8ColumnWidthCheck
     private const byte LineFeed = (byte)'\n';
     private const byte CarriageReturn = (byte)'\r';
 
+    /// <summary>The fewest bytes <see cref="SkipValuesThatFit"/> takes at once; shorter stretches are read value by value.</summary>
+    private const int ShortestSkip = 64;
+
     private readonly string _entity;
     private readonly string _partition;
     private readonly CdmEntity _entityDefinition;
@@ -49,6 +52,7 @@ public sealed class Utf8ColumnWidthCheck
     private readonly List<byte> _headerField = [];
     private readonly List<string> _headerNames = [];
     private (string Attribute, int Limit)?[] _columns;
+    private long _narrowestColumn;
     private long _linesToSkip;
     private bool _inHeader;
     private State _state = State.FieldStart;
@@ -70,6 +74,7 @@ public sealed class Utf8ColumnWidthCheck
         _inHeader = csv.HasHeader;
         _linesToSkip = Math.Max(0, csv.SkipLines);
         _columns = csv.HasHeader ? [] : entity.Attributes.Select(a => ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a))).ToArray();
+        _narrowestColumn = Narrowest(_columns);
     }
 
     private enum State
@@ -140,6 +145,13 @@ public sealed class Utf8ColumnWidthCheck
                 continue;
             }
 
+            var skipped = SkipValuesThatFit(rest);
+            if (skipped > 0)
+            {
+                i += skipped;
+                continue;
+            }
+
             var run = _state switch
             {
                 State.Unquoted when !_pendingCarriageReturn => rest.IndexOfAny(_unquotedStops),
@@ -158,6 +170,96 @@ public sealed class Utf8ColumnWidthCheck
             i++;
         }
     }
+
+    /// <summary>
+    /// Outside quotes, a stretch no longer than the narrowest checked column (less the bytes of the value it
+    /// continues) cannot hold a value too long: its rows and fields are only counted, each in one vectorized pass,
+    /// instead of read value by value. The stretch ends before a quote that opens a value, and before a trailing carriage
+    /// return (which may belong to the next line end). Returns the bytes taken, 0 when the stretch would be too short.
+    /// </summary>
+    private int SkipValuesThatFit(ReadOnlySpan<byte> rest)
+    {
+        if (_inHeader || _pendingCarriageReturn || _state is not (State.FieldStart or State.Unquoted) || _narrowestColumn - _fieldBytes < ShortestSkip)
+        {
+            return 0;
+        }
+
+        var stretch = rest[..(int)Math.Min(rest.Length, _narrowestColumn - _fieldBytes)];
+        if (OpeningQuote(stretch) is var quote and >= 0)
+        {
+            stretch = stretch[..quote];
+        }
+
+        if (_lineEnd == LineFeed && !stretch.IsEmpty && stretch[^1] == CarriageReturn)
+        {
+            stretch = stretch[..^1];
+        }
+
+        if (stretch.Length < ShortestSkip)
+        {
+            return 0;
+        }
+
+        var lastLineEnd = stretch.LastIndexOf(_lineEnd);
+        if (lastLineEnd >= 0)
+        {
+            _row += stretch.Count(_lineEnd) - EmptyLines(stretch);
+            var lastRow = stretch[(lastLineEnd + 1)..];
+            _column = lastRow.Count(_delimiter);
+            _rowHasContent = !lastRow.IsEmpty;
+        }
+        else
+        {
+            _column += stretch.Count(_delimiter);
+            _rowHasContent = true;
+        }
+
+        var lastEnd = stretch.LastIndexOfAny(_delimiter, _lineEnd);
+        _fieldBytes = lastEnd < 0 ? _fieldBytes + stretch.Length : stretch.Length - 1 - lastEnd;
+        _state = lastEnd == stretch.Length - 1 ? State.FieldStart : State.Unquoted;
+        return stretch.Length;
+    }
+
+    /// <summary>Where a quote opens a value in <paramref name="stretch"/> (first byte of a field), or -1.</summary>
+    private int OpeningQuote(ReadOnlySpan<byte> stretch)
+    {
+        if (_quote < 0)
+        {
+            return -1;
+        }
+
+        var from = 0;
+        while (stretch[from..].IndexOf((byte)_quote) is var found and >= 0)
+        {
+            var at = from + found;
+            if (at == 0 ? _state == State.FieldStart : stretch[at - 1] == _delimiter || stretch[at - 1] == _lineEnd)
+            {
+                return at;
+            }
+
+            from = at + 1;
+        }
+
+        return -1;
+    }
+
+    /// <summary>Line ends in <paramref name="stretch"/> that end no row: right after another, or first in a row still empty.</summary>
+    private int EmptyLines(ReadOnlySpan<byte> stretch)
+    {
+        var empty = stretch[0] == _lineEnd && !_rowHasContent && _fieldBytes == 0 && _column == 0 ? 1 : 0;
+        ReadOnlySpan<byte> twoLineEnds = [_lineEnd, _lineEnd];
+        var from = 0;
+        while (stretch[from..].IndexOf(twoLineEnds) is var found and >= 0)
+        {
+            empty++;
+            from += found + 1;
+        }
+
+        return empty;
+    }
+
+    private static long Narrowest((string Attribute, int Limit)?[] columns) =>
+        columns.Where(c => c is not null).Select(c => (long)c!.Value.Limit).DefaultIfEmpty(long.MaxValue).Min();
 
     /// <summary>Ends the file (a last row without a line end counts) and returns the first violation, if any.</summary>
     public Utf8ColumnWidthViolation? Complete()
@@ -306,6 +408,7 @@ public sealed class Utf8ColumnWidthCheck
             _inHeader = false;
             var byName = _entityDefinition.Attributes.GroupBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
             _columns = _headerNames.Select(n => byName.TryGetValue(n, out var a) ? ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a)) : null).ToArray();
+            _narrowestColumn = Narrowest(_columns);
         }
         else
         {

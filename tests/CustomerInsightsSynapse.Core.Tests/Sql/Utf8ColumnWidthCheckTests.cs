@@ -12,9 +12,16 @@ public sealed class Utf8ColumnWidthCheckTests
         [new CdmAttribute("Id", "int64"), new CdmAttribute("Title", "string", MaxLength: 2), new CdmAttribute("Body", "string")],
         [new CdmPartition("https://x.blob.core.windows.net/c/part-1.csv", PartitionFormat.Csv, csv, Name: "part-1")]);
 
-    private static Utf8ColumnWidthViolation? Check(string content, CsvFormat csv, int chunk = int.MaxValue)
+    /// <summary>Columns of 90, 300 and 8000 bytes: wide enough that stretches of rows are counted, not read value by value.</summary>
+    private static CdmEntity WideEntity(CsvFormat csv) => new(
+        "Notes",
+        [new CdmAttribute("Code", "string", MaxLength: 30), new CdmAttribute("Title", "string", MaxLength: 100), new CdmAttribute("Body", "string")],
+        [new CdmPartition("https://x.blob.core.windows.net/c/part-1.csv", PartitionFormat.Csv, csv, Name: "part-1")]);
+
+    private static Utf8ColumnWidthViolation? Check(string content, CsvFormat csv, int chunk = int.MaxValue) => Check(Entity(csv), content, chunk);
+
+    private static Utf8ColumnWidthViolation? Check(CdmEntity entity, string content, int chunk = int.MaxValue)
     {
-        var entity = Entity(csv);
         var check = Utf8ColumnWidthCheck.For(entity, entity.Partitions[0])!;
         var bytes = Encoding.UTF8.GetBytes(content);
         for (var i = 0; i < bytes.Length; i += chunk)
@@ -84,6 +91,45 @@ public sealed class Utf8ColumnWidthCheckTests
         }
 
         Assert.True(found > 100, $"only {found} texts had a value too long");
+    }
+
+    /// <summary>
+    /// Over wide columns, chunks of 64 bytes and more let stretches without an opening quote be counted in vectorized
+    /// passes (rows, fields, the value the stretch ends in); fed one byte at a time, every byte goes through the state
+    /// machine. Over random CSV with long values, empty lines, quoted values across lines, CR and CRLF, both find the
+    /// same first violation, with its row.
+    /// </summary>
+    [Fact]
+    public void CountingStretchesOfShortValuesFindsWhatReadingByteByByteFinds()
+    {
+        var random = new Random(22);
+        string[] pieces = ["a", "é", ",", ",", "\n", "\n", "\n\n", "\r\n", "\r", "\"", "\"\"", ",\"q,\n\"", "x\"y", new string('w', 40), new string('v', 95), "\u00e9\u00e9\u00e9"];
+        var found = 0;
+        for (var i = 0; i < 1500; i++)
+        {
+            var content = new StringBuilder();
+            var length = random.Next(20, 400);
+            for (var p = 0; p < length; p++)
+            {
+                content.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            var csv = random.Next(3) switch
+            {
+                0 => CsvFormat.Default,
+                1 => CsvFormat.Default with { HasHeader = true },
+                _ => CsvFormat.Default with { SkipLines = 1 },
+            };
+            var text = (csv.HasHeader ? "Body,Code,Title\n" : string.Empty) + content;
+            var entity = WideEntity(csv);
+            var byteByByte = Check(entity, text, 1);
+            found += byteByByte is null ? 0 : 1;
+            Assert.Equal(byteByByte, Check(entity, text));
+            Assert.Equal(byteByByte, Check(entity, text, random.Next(64, 700)));
+        }
+
+        Assert.True(found > 100, $"only {found} texts had a value too long");
+        Assert.True(found < 1400, $"{found} texts had a value too long: too few were counted in stretches");
     }
 
     [Fact]
