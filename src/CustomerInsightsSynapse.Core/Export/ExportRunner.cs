@@ -206,14 +206,33 @@ public sealed class ExportRunner
         var verify = new VerifyViewsStep(_environment.Sql, lander);
         var convert = new ConvertToParquetStep(_environment.Sql);
         var ownership = new DatabaseOwnershipStep(_store, _environment.Sql, run.Options.Sql, Clock);
+        Task<IReadOnlyList<string>>? prerequisites = null;
         return
         [
-            new("resolve", () => "Resolving the workspace and storage account", 0, async ctx => run.Lake = await _resolve.RunAsync(run.Connection, ctx.CancellationToken).ConfigureAwait(false)),
-            new("prerequisites", () => run.Options.SkipPrerequisiteCheck ? null : "Checking prerequisites", 5, async ctx =>
+            new("resolve", () => "Resolving the workspace and storage account", 0, async ctx =>
             {
+                // The prerequisite pass reads only Azure and asks for the same account and workspace (fetched once per
+                // run): it starts with the resolve, and the next step waits for its verdict before anything is claimed.
                 if (!run.Options.SkipPrerequisiteCheck)
                 {
-                    run.Warnings.AddRange(await new PrerequisiteStep(_environment.Prerequisites).RunAsync(run.Connection, ctx).ConfigureAwait(false));
+                    prerequisites = new PrerequisiteStep(_environment.Prerequisites).RunAsync(run.Connection, ctx);
+                }
+
+                try
+                {
+                    run.Lake = await _resolve.RunAsync(run.Connection, ctx.CancellationToken).ConfigureAwait(false);
+                }
+                catch when (prerequisites is not null)
+                {
+                    _ = prerequisites.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    throw;
+                }
+            }),
+            new("prerequisites", () => run.Options.SkipPrerequisiteCheck ? null : "Checking prerequisites", 5, async _ =>
+            {
+                if (prerequisites is not null)
+                {
+                    run.Warnings.AddRange(await prerequisites.ConfigureAwait(false));
                 }
             }),
             new("claim", () => "Taking the database", 8, async ctx => run.DatabaseKnown = await ownership.TakeAsync(

@@ -119,6 +119,20 @@ public sealed class ExportRunnerTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task The_prerequisite_pass_starts_while_the_container_and_endpoint_are_resolved()
+    {
+        await CreateSalesAsync();
+        var targets = new TargetsAwaitingPrerequisites(_run.Container, _run.Prerequisites.Called);
+        _run.Targets = targets;
+
+        var record = await _run.RunAsync();
+
+        Assert.Equal(ExportRunStatus.Succeeded, record.Status);
+        Assert.True(targets.PrerequisitesStartedFirst, "the prerequisite pass did not start until the resolve step had finished");
+        Assert.Equal(1, _run.Prerequisites.Calls);
+    }
+
+    [Fact]
     public async Task Skipping_the_prerequisite_check_does_not_ask_for_it()
     {
         await CreateSalesAsync();
@@ -231,6 +245,21 @@ public sealed class ExportRunnerTests(AzuriteFixture azurite) : IDisposable
     }
 
     private Task CreateSalesAsync() => _run.Export.CreateAsync(_run.Export.Request());
+
+    /// <summary>Answers the container once the prerequisite pass has started, or after 10 s if it does not start meanwhile.</summary>
+    private sealed class TargetsAwaitingPrerequisites(Core.Azure.BlobLocation container, Task prerequisitesCalled) : IExportTargets
+    {
+        public bool PrerequisitesStartedFirst { get; private set; }
+
+        public async Task<Core.Azure.BlobLocation> LakeContainerAsync(ConnectionDefinition connection, CancellationToken cancellationToken)
+        {
+            PrerequisitesStartedFirst = await Task.WhenAny(prerequisitesCalled, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken)) == prerequisitesCalled;
+            return container;
+        }
+
+        public Task<SqlEndpoint?> SqlEndpointAsync(ConnectionDefinition connection, CancellationToken cancellationToken) =>
+            Task.FromResult<SqlEndpoint?>(SqlEndpoint.Parse("ciws-ondemand.sql.azuresynapse.net"));
+    }
 
     private sealed class ThrowingTargets : IExportTargets
     {
