@@ -207,6 +207,7 @@ public sealed class ExportRunner
         var convert = new ConvertToParquetStep(_environment.Sql);
         var ownership = new DatabaseOwnershipStep(_store, _environment.Sql, run.Options.Sql, Clock);
         Task<IReadOnlyList<string>>? prerequisites = null;
+        OwnerRead? ownerRead = null;
         return
         [
             new("resolve", () => "Resolving the workspace and storage account", 0, async ctx =>
@@ -227,6 +228,12 @@ public sealed class ExportRunner
                     _ = prerequisites.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                     throw;
                 }
+
+                // The owner marker is read (never written) meanwhile too, so the claim step waits for no SQL when it is this export's.
+                if (run.Deployment == DeploymentMode.Apply && run.Lake.SqlEndpoint is { } endpoint)
+                {
+                    ownerRead = ownership.StartOwnerRead(endpoint, run.Export.DatabaseName, ctx.CancellationToken);
+                }
             }),
             new("prerequisites", () => run.Options.SkipPrerequisiteCheck ? null : "Checking prerequisites", 5, async _ =>
             {
@@ -236,7 +243,7 @@ public sealed class ExportRunner
                 }
             }),
             new("claim", () => "Taking the database", 8, async ctx => run.DatabaseKnown = await ownership.TakeAsync(
-                run.Export.Name, run.Connection, run.Lake!.Container, run.Deployment == DeploymentMode.Apply ? run.Lake.SqlEndpoint : null, caller, ctx).ConfigureAwait(false)),
+                run.Export.Name, run.Connection, run.Lake!.Container, run.Deployment == DeploymentMode.Apply ? run.Lake.SqlEndpoint : null, caller, ctx, ownerRead).ConfigureAwait(false)),
             new("read", () => $"Reading the Customer Insights data at {run.Export.Source}", 10, async ctx =>
             {
                 run.Source = await _read.RunAsync(run.Export, ctx).ConfigureAwait(false);

@@ -133,6 +133,25 @@ public sealed class ExportRunnerTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task The_owner_marker_is_read_once_before_the_claim_step_and_a_known_database_gets_no_SQL_from_a_run_with_nothing_changed()
+    {
+        await CreateSalesAsync();
+        await _run.RunAsync();
+        int MarkerReads() => _run.Sql.Queries.Count(q => q == DatabaseOwnerMarker.Read());
+        var readsBefore = MarkerReads();
+        var scriptsBefore = _run.Sql.Scripts.Count;
+        var readsWhenClaimStarted = -1;
+        _run.BeforeStep = name => readsWhenClaimStarted = name == "claim" ? MarkerReads() : readsWhenClaimStarted;
+
+        var record = await _run.RunAsync();
+
+        Assert.Equal(ExportRunStatus.Succeeded, record.Status);
+        Assert.Equal(readsBefore + 1, readsWhenClaimStarted);
+        Assert.Equal(readsBefore + 1, MarkerReads());
+        Assert.Equal(scriptsBefore, _run.Sql.Scripts.Count);
+    }
+
+    [Fact]
     public async Task Skipping_the_prerequisite_check_does_not_ask_for_it()
     {
         await CreateSalesAsync();
