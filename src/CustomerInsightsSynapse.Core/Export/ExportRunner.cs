@@ -213,10 +213,11 @@ public sealed class ExportRunner
             new("resolve", () => "Resolving the workspace and storage account", 0, async ctx =>
             {
                 // The prerequisite pass reads only Azure and asks for the same account and workspace (fetched once per
-                // run): it starts with the resolve, and the next step waits for its verdict before anything is claimed.
+                // run): it starts with the resolve, on a thread of its own (its first call loads and compiles much of the
+                // module), and the next step waits for its verdict before anything is claimed.
                 if (!run.Options.SkipPrerequisiteCheck)
                 {
-                    prerequisites = new PrerequisiteStep(_environment.Prerequisites).RunAsync(run.Connection, ctx);
+                    prerequisites = Task.Run(() => new PrerequisiteStep(_environment.Prerequisites).RunAsync(run.Connection, ctx));
                 }
 
                 try

@@ -77,8 +77,8 @@ public sealed class DatabaseOwnershipStep(DefinitionStore store, ISqlScriptRunne
         throw OwnedElsewhere(database, owner, me);
     }
 
-    /// <summary>Starts <see cref="ReadOwnerAsync"/>, for a later <see cref="TakeAsync"/> of the same database.</summary>
-    public OwnerRead StartOwnerRead(SqlEndpoint endpoint, string database, CancellationToken token) => new(database, ReadOwnerAsync(endpoint, database, token));
+    /// <summary>Starts <see cref="ReadOwnerAsync"/> on a thread of its own (the first SQL query of a process loads the SQL client), for a later <see cref="TakeAsync"/> of the same database.</summary>
+    public OwnerRead StartOwnerRead(SqlEndpoint endpoint, string database, CancellationToken token) => new(database, Task.Run(() => ReadOwnerAsync(endpoint, database, token), CancellationToken.None));
 
     /// <summary>
     /// The owner the database's marker names, read with one query and nothing written. Any failure (no database, no

@@ -141,7 +141,15 @@ public sealed class ExportRunnerTests(AzuriteFixture azurite) : IDisposable
         var readsBefore = MarkerReads();
         var scriptsBefore = _run.Sql.Scripts.Count;
         var readsWhenClaimStarted = -1;
-        _run.BeforeStep = name => readsWhenClaimStarted = name == "claim" ? MarkerReads() : readsWhenClaimStarted;
+        _run.BeforeStep = name =>
+        {
+            if (name == "claim")
+            {
+                // The read runs on a thread of its own: it has until a deadline to be sent, before the claim step runs.
+                SpinWait.SpinUntil(() => MarkerReads() > readsBefore, TimeSpan.FromSeconds(10));
+                readsWhenClaimStarted = MarkerReads();
+            }
+        };
 
         var record = await _run.RunAsync();
 
