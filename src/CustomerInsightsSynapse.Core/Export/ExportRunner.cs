@@ -206,18 +206,45 @@ public sealed class ExportRunner
         var verify = new VerifyViewsStep(_environment.Sql, lander);
         var convert = new ConvertToParquetStep(_environment.Sql);
         var ownership = new DatabaseOwnershipStep(_store, _environment.Sql, run.Options.Sql, Clock);
+        Task<IReadOnlyList<string>>? prerequisites = null;
+        OwnerRead? ownerRead = null;
         return
         [
-            new("resolve", () => "Resolving the workspace and storage account", 0, async ctx => run.Lake = await _resolve.RunAsync(run.Connection, ctx.CancellationToken).ConfigureAwait(false)),
-            new("prerequisites", () => run.Options.SkipPrerequisiteCheck ? null : "Checking prerequisites", 5, async ctx =>
+            new("resolve", () => "Resolving the workspace and storage account", 0, async ctx =>
             {
+                // The prerequisite pass reads only Azure and asks for the same account and workspace (fetched once per
+                // run): it starts with the resolve, on a thread of its own (its first call loads and compiles much of the
+                // module), and the next step waits for its verdict before anything is claimed.
                 if (!run.Options.SkipPrerequisiteCheck)
                 {
-                    run.Warnings.AddRange(await new PrerequisiteStep(_environment.Prerequisites).RunAsync(run.Connection, ctx).ConfigureAwait(false));
+                    prerequisites = Task.Run(() => new PrerequisiteStep(_environment.Prerequisites).RunAsync(run.Connection, ctx));
+                }
+
+                try
+                {
+                    run.Lake = await _resolve.RunAsync(run.Connection, ctx.CancellationToken).ConfigureAwait(false);
+                }
+                catch when (prerequisites is not null)
+                {
+                    _ = prerequisites.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    throw;
+                }
+
+                // The owner marker is read (never written) meanwhile too, so the claim step waits for no SQL when it is this export's.
+                if (run.Deployment == DeploymentMode.Apply && run.Lake.SqlEndpoint is { } endpoint)
+                {
+                    ownerRead = ownership.StartOwnerRead(endpoint, run.Export.DatabaseName, ctx.CancellationToken);
+                }
+            }),
+            new("prerequisites", () => run.Options.SkipPrerequisiteCheck ? null : "Checking prerequisites", 5, async _ =>
+            {
+                if (prerequisites is not null)
+                {
+                    run.Warnings.AddRange(await prerequisites.ConfigureAwait(false));
                 }
             }),
             new("claim", () => "Taking the database", 8, async ctx => run.DatabaseKnown = await ownership.TakeAsync(
-                run.Export.Name, run.Connection, run.Lake!.Container, run.Deployment == DeploymentMode.Apply ? run.Lake.SqlEndpoint : null, caller, ctx).ConfigureAwait(false)),
+                run.Export.Name, run.Connection, run.Lake!.Container, run.Deployment == DeploymentMode.Apply ? run.Lake.SqlEndpoint : null, caller, ctx, ownerRead).ConfigureAwait(false)),
             new("read", () => $"Reading the Customer Insights data at {run.Export.Source}", 10, async ctx =>
             {
                 run.Source = await _read.RunAsync(run.Export, ctx).ConfigureAwait(false);

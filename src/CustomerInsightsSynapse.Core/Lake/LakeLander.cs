@@ -255,21 +255,19 @@ public sealed class LakeLander
             await commit.Guard.EnsureCurrentAsync(context.CancellationToken).ConfigureAwait(false);
         }
 
-        var deleted = new List<string>();
         var notBefore = _clock.GetUtcNow() - SnapshotGarbage.LongestLease;
-        foreach (var entity in commit.Plan.Entities)
-        {
-            var current = commit.Result.Entities.Single(e => e.Entity == entity.Name).SnapshotId;
-            if (current is null)
-            {
-                continue;
-            }
-
-            deleted.AddRange(await DeleteOldSnapshotsAsync(container, target, entity.Name, [current, entity.CurrentSnapshotId], notBefore, context).ConfigureAwait(false));
-        }
-
-        deleted.AddRange(await DeleteStagingGarbageAsync(container, target, notBefore, context).ConfigureAwait(false));
-        return deleted;
+        var current = commit.Result.Entities.ToDictionary(e => e.Entity, e => e.SnapshotId, StringComparer.Ordinal);
+        var viewed = commit.Plan.Entities.Where(e => current[e.Name] is not null).ToList();
+        var deletedPerEntity = new IReadOnlyList<string>[viewed.Count];
+        var staging = DeleteStagingGarbageAsync(container, target, notBefore, context);
+        // One listing per entity, several at a time: a run with nothing to delete costs a few round trips, not one per entity.
+        // No cancellation token here: each listing reports its own cancellation as a warning, as the staging one does.
+        await Parallel.ForEachAsync(
+                Enumerable.Range(0, viewed.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelFiles },
+                async (i, _) => deletedPerEntity[i] = await DeleteOldSnapshotsAsync(container, target, viewed[i].Name, [current[viewed[i].Name], viewed[i].CurrentSnapshotId], notBefore, context).ConfigureAwait(false))
+            .ConfigureAwait(false);
+        return [.. deletedPerEntity.SelectMany(d => d), .. await staging.ConfigureAwait(false)];
     }
 
     /// <summary>

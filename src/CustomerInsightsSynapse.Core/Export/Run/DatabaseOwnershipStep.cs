@@ -24,12 +24,16 @@ public sealed class DatabaseOwnershipStep(DefinitionStore store, ISqlScriptRunne
     /// <param name="endpoint">The serverless SQL endpoint the run will apply its SQL to; null when it applies none.</param>
     /// <param name="caller">Who runs it.</param>
     /// <param name="context">Log, progress and cancellation.</param>
+    /// <param name="ownerRead">
+    /// The marker as <see cref="StartOwnerRead"/> read it earlier in the run (a read only, made while the prerequisite
+    /// pass runs); read now when null or when it was read for another database name.
+    /// </param>
     /// <returns>
     /// True when the database already held this export's marker (found with one query, before anything is generated),
     /// so that its objects are the ones this export's runs made; false when the marker was made or replaced now, or
     /// no SQL is applied.
     /// </returns>
-    public async Task<bool> TakeAsync(string exportName, ConnectionDefinition connection, BlobLocation container, SqlEndpoint? endpoint, Caller caller, OperationContext context)
+    public async Task<bool> TakeAsync(string exportName, ConnectionDefinition connection, BlobLocation container, SqlEndpoint? endpoint, Caller caller, OperationContext context, OwnerRead? ownerRead = null)
     {
         var token = context.CancellationToken;
         var export = await WithExportIdAsync(exportName, caller, token).ConfigureAwait(false);
@@ -42,7 +46,8 @@ public sealed class DatabaseOwnershipStep(DefinitionStore store, ISqlScriptRunne
 
         var database = export.DatabaseName;
         var me = new DatabaseOwner(exportId, export.Name, store.Location, container.ToUri().AbsoluteUri);
-        if (await MarkedAsync(endpoint, database, me, token).ConfigureAwait(false))
+        var marked = ownerRead is { } early && string.Equals(early.Database, database, StringComparison.Ordinal) ? early.Owner : ReadOwnerAsync(endpoint, database, token);
+        if (await marked.ConfigureAwait(false) == me)
         {
             context.Log.Verbose($"The database '{SqlQuoting.Printable(database)}' is marked as fed by the export '{export.Name}'.");
             return true;
@@ -72,23 +77,26 @@ public sealed class DatabaseOwnershipStep(DefinitionStore store, ISqlScriptRunne
         throw OwnedElsewhere(database, owner, me);
     }
 
+    /// <summary>Starts <see cref="ReadOwnerAsync"/> on a thread of its own (the first SQL query of a process loads the SQL client), for a later <see cref="TakeAsync"/> of the same database.</summary>
+    public OwnerRead StartOwnerRead(SqlEndpoint endpoint, string database, CancellationToken token) => new(database, Task.Run(() => ReadOwnerAsync(endpoint, database, token), CancellationToken.None));
+
     /// <summary>
-    /// Whether the database's marker names <paramref name="me"/> exactly (export, store and container). Any failure
-    /// (no database, no marker, another owner) answers false and leaves the full claim to make or report it. Tried
-    /// once: a database that does not exist yet answers 4060, which the executor otherwise retries as "not yet open"
-    /// for several seconds on the first run of every new database.
+    /// The owner the database's marker names, read with one query and nothing written. Any failure (no database, no
+    /// marker) answers null and leaves the full claim to make or report it. Tried once: a database that does not
+    /// exist yet answers 4060, which the executor otherwise retries as "not yet open" for several seconds on the first
+    /// run of every new database.
     /// </summary>
-    private async Task<bool> MarkedAsync(SqlEndpoint endpoint, string database, DatabaseOwner me, CancellationToken token)
+    private async Task<DatabaseOwner?> ReadOwnerAsync(SqlEndpoint endpoint, string database, CancellationToken token)
     {
         try
         {
             var once = (options ?? SqlExecutorOptions.Default) with { MaxAttempts = 1 };
             var rows = await sql.QueryAsync(endpoint, database, DatabaseOwnerMarker.Read(), DatabaseOwnerMarker.InvalidObjectError, once, token).ConfigureAwait(false);
-            return rows is [var row] && DatabaseOwnerMarker.FromRow(row) == me;
+            return rows is [var row] ? DatabaseOwnerMarker.FromRow(row) : null;
         }
         catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost)
         {
-            return false;
+            return null;
         }
     }
 
@@ -124,3 +132,6 @@ public sealed class DatabaseOwnershipStep(DefinitionStore store, ISqlScriptRunne
             RecommendedAction = "Give this export another database name (Set-CISynapseExport -DatabaseName), or remove the other export with Remove-CISynapseExport -RemoveDatabaseObjects from its own store.",
         };
 }
+
+/// <summary>The owner marker of <see cref="Database"/> as read (null: none, or it could not be read).</summary>
+public sealed record OwnerRead(string Database, Task<DatabaseOwner?> Owner);

@@ -119,6 +119,47 @@ public sealed class ExportRunnerTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task The_prerequisite_pass_starts_while_the_container_and_endpoint_are_resolved()
+    {
+        await CreateSalesAsync();
+        var targets = new TargetsAwaitingPrerequisites(_run.Container, _run.Prerequisites.Called);
+        _run.Targets = targets;
+
+        var record = await _run.RunAsync();
+
+        Assert.Equal(ExportRunStatus.Succeeded, record.Status);
+        Assert.True(targets.PrerequisitesStartedFirst, "the prerequisite pass did not start until the resolve step had finished");
+        Assert.Equal(1, _run.Prerequisites.Calls);
+    }
+
+    [Fact]
+    public async Task The_owner_marker_is_read_once_before_the_claim_step_and_a_known_database_gets_no_SQL_from_a_run_with_nothing_changed()
+    {
+        await CreateSalesAsync();
+        await _run.RunAsync();
+        int MarkerReads() => _run.Sql.Queries.Count(q => q == DatabaseOwnerMarker.Read());
+        var readsBefore = MarkerReads();
+        var scriptsBefore = _run.Sql.Scripts.Count;
+        var readsWhenClaimStarted = -1;
+        _run.BeforeStep = name =>
+        {
+            if (name == "claim")
+            {
+                // The read runs on a thread of its own: it has until a deadline to be sent, before the claim step runs.
+                SpinWait.SpinUntil(() => MarkerReads() > readsBefore, TimeSpan.FromSeconds(10));
+                readsWhenClaimStarted = MarkerReads();
+            }
+        };
+
+        var record = await _run.RunAsync();
+
+        Assert.Equal(ExportRunStatus.Succeeded, record.Status);
+        Assert.Equal(readsBefore + 1, readsWhenClaimStarted);
+        Assert.Equal(readsBefore + 1, MarkerReads());
+        Assert.Equal(scriptsBefore, _run.Sql.Scripts.Count);
+    }
+
+    [Fact]
     public async Task Skipping_the_prerequisite_check_does_not_ask_for_it()
     {
         await CreateSalesAsync();
@@ -231,6 +272,21 @@ public sealed class ExportRunnerTests(AzuriteFixture azurite) : IDisposable
     }
 
     private Task CreateSalesAsync() => _run.Export.CreateAsync(_run.Export.Request());
+
+    /// <summary>Answers the container once the prerequisite pass has started, or after 10 s if it does not start meanwhile.</summary>
+    private sealed class TargetsAwaitingPrerequisites(Core.Azure.BlobLocation container, Task prerequisitesCalled) : IExportTargets
+    {
+        public bool PrerequisitesStartedFirst { get; private set; }
+
+        public async Task<Core.Azure.BlobLocation> LakeContainerAsync(ConnectionDefinition connection, CancellationToken cancellationToken)
+        {
+            PrerequisitesStartedFirst = await Task.WhenAny(prerequisitesCalled, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken)) == prerequisitesCalled;
+            return container;
+        }
+
+        public Task<SqlEndpoint?> SqlEndpointAsync(ConnectionDefinition connection, CancellationToken cancellationToken) =>
+            Task.FromResult<SqlEndpoint?>(SqlEndpoint.Parse("ciws-ondemand.sql.azuresynapse.net"));
+    }
 
     private sealed class ThrowingTargets : IExportTargets
     {

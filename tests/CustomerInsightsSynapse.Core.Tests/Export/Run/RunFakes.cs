@@ -18,9 +18,15 @@ public sealed class FakePrerequisites : IPrerequisiteCheck
 
     public int Calls { get; private set; }
 
+    private readonly TaskCompletionSource _called = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes at the first call.</summary>
+    public Task Called => _called.Task;
+
     public Task<IReadOnlyList<PrerequisiteResult>> TestAsync(PrerequisiteTarget target, OperationContext context)
     {
         Calls++;
+        _called.TrySetResult();
         return Task.FromResult<IReadOnlyList<PrerequisiteResult>>(Results.ToList());
     }
 

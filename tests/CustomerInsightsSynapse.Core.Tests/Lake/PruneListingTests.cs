@@ -1,0 +1,118 @@
+using CustomerInsightsSynapse.Core.Azure;
+using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Lake;
+using CustomerInsightsSynapse.Core.Tests.TestInfrastructure;
+using global::Azure.Core;
+using global::Azure.Core.Pipeline;
+using global::Azure.Storage;
+
+namespace CustomerInsightsSynapse.Core.Tests.Lake;
+
+/// <summary>
+/// The clean-up after a commit (issue 22's cold start): each entity's snapshot folders are listed several at a time,
+/// so that a run over many entities, with nothing to delete, spends a few round trips and not one per entity.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class PruneListingTests(AzuriteFixture azurite) : IDisposable
+{
+    private const int Entities = 12;
+
+    private readonly LakeScenario _lake = new(azurite);
+
+    public void Dispose() => _lake.Dispose();
+
+    [Fact]
+    public async Task Entity_listings_overlap_and_every_entity_loses_exactly_its_snapshots_older_than_the_previous_one()
+    {
+        var overlap = new ListingOverlap(wanted: 4);
+        var factory = FactoryWith(overlap);
+        var source = _lake.NewFolder();
+        var clock = new Export.ManualClock(DateTimeOffset.UtcNow);
+        var snapshots = new List<string>();
+        LandingResult last = null!;
+        for (var run = 0; run < 3; run++)
+        {
+            var entities = Enumerable.Range(0, Entities).Select(i => LakeScenario.LocalEntity(source, $"Entity{i:D2}", 1, 5 + run, new string('v', run + 1))).ToList();
+            clock.Advance(SnapshotGarbage.LongestLease * 2);
+            overlap.Watching = run == 2;
+            last = await new LakeLander(factory, new LandingOptions { Clock = clock }).LandAsync(_lake.Target, entities, OperationContext.None);
+            snapshots.Add(last.SnapshotId);
+        }
+
+        Assert.True(overlap.MaxInFlight >= 4, $"at most {overlap.MaxInFlight} snapshot listings were in flight at once");
+        Assert.Equal(Entities, overlap.Listings);
+        Assert.Equal(Enumerable.Range(0, Entities).Select(i => $"SalesDb/Entity{i:D2}/{snapshots[0]}"), last.DeletedSnapshots);
+        var left = _lake.BlobNames().Where(n => n.StartsWith("SalesDb/Entity", StringComparison.Ordinal)).Select(n => string.Join('/', n.Split('/')[1..3])).Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(Enumerable.Range(0, Entities).SelectMany(i => snapshots.Skip(1).Select(s => $"Entity{i:D2}/{s}")).Order(StringComparer.Ordinal), left);
+    }
+
+    private BlobClientFactory FactoryWith(HttpPipelinePolicy policy)
+    {
+        var parts = azurite.ConnectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
+        var options = BlobClientFactory.DefaultOptions();
+        options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+        return new BlobClientFactory(new StorageSharedKeyCredential(parts["AccountName"], parts["AccountKey"]), options);
+    }
+
+    /// <summary>
+    /// Holds each listing of an entity's snapshot folders until <c>wanted</c> of them are in flight together, or one
+    /// of them waited 10 s (then lets every listing through at once), and counts the most that were in flight.
+    /// </summary>
+    private sealed class ListingOverlap(int wanted) : HttpPipelinePolicy
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _inFlight;
+        private int _maxInFlight;
+        private int _listings;
+
+        public bool Watching { get; set; }
+
+        public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+        public int Listings => Volatile.Read(ref _listings);
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => ProcessNext(message, pipeline);
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (!Watching || !IsEntitySnapshotListing(message.Request.Uri.ToUri()))
+            {
+                await ProcessNextAsync(message, pipeline);
+                return;
+            }
+
+            Interlocked.Increment(ref _listings);
+            var now = Interlocked.Increment(ref _inFlight);
+            for (var max = MaxInFlight; now > max && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max; max = MaxInFlight)
+            {
+            }
+
+            if (now >= wanted)
+            {
+                _reached.TrySetResult();
+            }
+
+            try
+            {
+                if (await Task.WhenAny(_reached.Task, Task.Delay(TimeSpan.FromSeconds(10))) != _reached.Task)
+                {
+                    _reached.TrySetResult();
+                }
+
+                await ProcessNextAsync(message, pipeline);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+
+        private static bool IsEntitySnapshotListing(Uri uri)
+        {
+            var query = Uri.UnescapeDataString(uri.Query);
+            return query.Contains("comp=list", StringComparison.Ordinal) && query.Contains("delimiter=/", StringComparison.Ordinal)
+                && query.Contains("prefix=SalesDb/Entity", StringComparison.Ordinal);
+        }
+    }
+}
