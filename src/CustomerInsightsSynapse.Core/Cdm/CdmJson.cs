@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace CustomerInsightsSynapse.Core.Cdm;
@@ -100,8 +100,9 @@ internal static class CdmJson
 
     /// <summary>
     /// Several properties of one object from one pass over it, by the rule of <see cref="TryGet"/> (an exact name first,
-    /// else the first name equal ignoring case); a missing one is <see cref="JsonValueKind.Undefined"/>. Exact names
-    /// are compared as UTF-8 bytes, so a name is only turned into a string when it is none of those asked for.
+    /// else the first name equal ignoring case); a missing one is <see cref="JsonValueKind.Undefined"/>. A name written
+    /// without escapes is compared as its raw UTF-8 bytes (ignoring ASCII case when it and the names asked for are ASCII),
+    /// so a name is only turned into a string when it is escaped or non-ASCII and none of those asked for.
     /// </summary>
     public static void GetAll(JsonElement element, PropertyNames names, Span<JsonElement> values)
     {
