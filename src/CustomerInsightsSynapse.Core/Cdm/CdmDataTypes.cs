@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -58,9 +59,12 @@ internal static class CdmDataTypes
     {
         if (written.ValueKind == JsonValueKind.String)
         {
+            var raw = JsonMarshal.GetRawUtf8Value(written);
+            var plain = raw.Length >= 2 && raw[0] == (byte)'"' && raw.IndexOf((byte)'\\') < 0;
+            var text = plain ? raw[1..^1] : default;
             foreach (var (utf8, name) in ResolvedSpellings)
             {
-                if (written.ValueEquals(utf8))
+                if (plain ? text.SequenceEqual(utf8) : written.ValueEquals(utf8))
                 {
                     canonical = name;
                     return true;

@@ -84,7 +84,7 @@ public sealed class CdmFolderReader
     {
         if (Path.Exists(partition.Location))
         {
-            LocalSourceFiles.Verify(store.RealRoot, partition.Location, LocalSourceFiles.PartitionItem(entity));
+            LocalSourceFiles.Verify(store.RealRoot, partition.Location, LocalSourceFiles.PartitionItem(entity), store.ResolvedFolders);
         }
 
         return partition with { LocalFolder = store.RealRoot };

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -99,8 +100,9 @@ internal static class CdmJson
 
     /// <summary>
     /// Several properties of one object from one pass over it, by the rule of <see cref="TryGet"/> (an exact name first,
-    /// else the first name equal ignoring case); a missing one is <see cref="JsonValueKind.Undefined"/>. Exact names
-    /// are compared as UTF-8 bytes, so a name is only turned into a string when it is none of those asked for.
+    /// else the first name equal ignoring case); a missing one is <see cref="JsonValueKind.Undefined"/>. A name written
+    /// without escapes is compared as its raw UTF-8 bytes (ignoring ASCII case when it and the names asked for are ASCII),
+    /// so a name is only turned into a string when it is escaped or non-ASCII and none of those asked for.
     /// </summary>
     public static void GetAll(JsonElement element, PropertyNames names, Span<JsonElement> values)
     {
@@ -113,30 +115,64 @@ internal static class CdmJson
         Span<bool> exact = stackalloc bool[names.Count];
         foreach (var property in element.EnumerateObject())
         {
-            var matched = false;
-            for (var i = 0; i < names.Count; i++)
+            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            if (raw.IndexOf((byte)'\\') < 0)
             {
-                if (property.NameEquals(names.Utf8(i)))
-                {
-                    values[i] = property.Value;
-                    exact[i] = true;
-                    matched = true;
-                    break;
-                }
+                MatchUnescapedName(raw, property, names, values, exact);
             }
-
-            if (matched)
+            else
             {
-                continue;
+                MatchName(property, names, values, exact);
             }
+        }
+    }
 
-            var name = property.Name;
-            for (var i = 0; i < names.Count; i++)
+    /// <summary>A name written without escapes is its own UTF-8 bytes, and when it is ASCII its case is ASCII's, so no string is made.</summary>
+    private static void MatchUnescapedName(ReadOnlySpan<byte> name, JsonProperty property, PropertyNames names, Span<JsonElement> values, Span<bool> exact)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (name.SequenceEqual(names.Utf8(i)))
             {
-                if (!exact[i] && values[i].ValueKind == JsonValueKind.Undefined && string.Equals(name, names.Name(i), StringComparison.OrdinalIgnoreCase))
-                {
-                    values[i] = property.Value;
-                }
+                values[i] = property.Value;
+                exact[i] = true;
+                return;
+            }
+        }
+
+        if (!names.AllAscii || !Ascii.IsValid(name))
+        {
+            MatchName(property, names, values, exact);
+            return;
+        }
+
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (!exact[i] && values[i].ValueKind == JsonValueKind.Undefined && Ascii.EqualsIgnoreCase(name, names.Utf8(i)))
+            {
+                values[i] = property.Value;
+            }
+        }
+    }
+
+    private static void MatchName(JsonProperty property, PropertyNames names, Span<JsonElement> values, Span<bool> exact)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (property.NameEquals(names.Utf8(i)))
+            {
+                values[i] = property.Value;
+                exact[i] = true;
+                return;
+            }
+        }
+
+        var name = property.Name;
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (!exact[i] && values[i].ValueKind == JsonValueKind.Undefined && string.Equals(name, names.Name(i), StringComparison.OrdinalIgnoreCase))
+            {
+                values[i] = property.Value;
             }
         }
     }
@@ -201,7 +237,11 @@ internal sealed class PropertyNames
     {
         _names = names;
         _utf8 = names.Select(Encoding.UTF8.GetBytes).ToArray();
+        AllAscii = names.All(name => Ascii.IsValid(name));
     }
+
+    /// <summary>Whether every name is ASCII (then ignoring case is ASCII's case rule).</summary>
+    public bool AllAscii { get; }
 
     public int Count => _names.Length;
 

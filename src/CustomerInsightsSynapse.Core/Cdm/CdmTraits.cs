@@ -101,8 +101,9 @@ internal sealed class CdmTrait
 
     public static CdmTrait? Find(IReadOnlyList<CdmTrait> traits, string name)
     {
-        foreach (var trait in traits)
+        for (var i = 0; i < traits.Count; i++)
         {
+            var trait = traits[i];
             if (string.Equals(trait.Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 return trait;

@@ -20,20 +20,24 @@ internal static class EntityDefinitionReader
 
         var traits = CdmTrait.ReadList(definition, "exhibitsTraits");
         var description = CdmJson.String(definition, "description") ?? LocalizedText(CdmTrait.Find(traits, "is.localized.describedAs"));
-        var count = CdmJson.TryGet(definition, "hasAttributes", out var list) && list.ValueKind == JsonValueKind.Array ? list.GetArrayLength() : 0;
+        var hasAttributes = CdmJson.TryGet(definition, "hasAttributes", out var list) && list.ValueKind == JsonValueKind.Array;
+        var count = hasAttributes ? list.GetArrayLength() : 0;
         var attributes = new List<CdmAttribute>(count);
         var names = new HashSet<string>(count, StringComparer.OrdinalIgnoreCase);
         var properties = new JsonElement[AttributeProperties.Count];
         var index = 0;
-        foreach (var item in CdmJson.Array(definition, "hasAttributes"))
+        if (hasAttributes)
         {
-            var attribute = ReadAttribute(item, properties, document, entityName, index++, warn);
-            if (!names.Add(attribute.Name))
+            foreach (var item in list.EnumerateArray())
             {
-                throw CdmErrors.DuplicateAttribute(document, entityName, attribute.Name);
-            }
+                var attribute = ReadAttribute(item, properties, document, entityName, index++, warn);
+                if (!names.Add(attribute.Name))
+                {
+                    throw CdmErrors.DuplicateAttribute(document, entityName, attribute.Name);
+                }
 
-            attributes.Add(attribute);
+                attributes.Add(attribute);
+            }
         }
 
         return (attributes, description);

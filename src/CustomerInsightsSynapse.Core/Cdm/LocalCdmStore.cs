@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using CustomerInsightsSynapse.Core.FileSystem;
 
@@ -23,6 +24,9 @@ internal sealed class LocalCdmStore : ICdmStore
     /// <summary>The root with every symbolic link and junction resolved: no file outside it is read.</summary>
     public string RealRoot { get; }
 
+    /// <summary>The folders this read has resolved (a store serves one read), so each file's folder is resolved once.</summary>
+    public ConcurrentDictionary<string, string> ResolvedFolders { get; } = new(StringComparer.Ordinal);
+
     private static StringComparison PathComparison =>
         OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
@@ -41,7 +45,7 @@ internal sealed class LocalCdmStore : ICdmStore
             // Documents are read whole and synchronously: on Linux an asynchronous file read is a thread-pool hop per
             // call, which costs more than the read of a CDM document.
             cancellationToken.ThrowIfCancellationRequested();
-            using var stream = LocalSourceFiles.Open(RealRoot, full, "the CDM document", 1, FileOptions.None);
+            using var stream = LocalSourceFiles.Open(RealRoot, full, "the CDM document", 1, FileOptions.None, ResolvedFolders);
             if (stream.Length > maxBytes)
             {
                 throw CdmErrors.TooLarge(full, stream.Length, maxBytes);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.FileSystem;
 
@@ -13,10 +14,11 @@ namespace CustomerInsightsSynapse.Core.Cdm;
 internal static class LocalSourceFiles
 {
     /// <summary>Refuses <paramref name="path"/> unless it is one regular file inside <paramref name="realFolder"/>; returns its real path and status.</summary>
-    /// <param name="realFolder">The CDM folder, already resolved with <see cref="RealPaths.Resolve"/>.</param>
+    /// <param name="realFolder">The CDM folder, already resolved with <see cref="RealPaths.Resolve(string)"/>.</param>
     /// <param name="path">The file as the CDM folder names it.</param>
     /// <param name="item">What the file is, for the message ("the partition of entity 'y'").</param>
-    public static (string RealPath, UnixFileStatus? Status) Verify(string? realFolder, string path, string item)
+    /// <param name="resolvedFolders">Folders already resolved in this read (see <see cref="RealPaths.Resolve(string, ConcurrentDictionary{string, string})"/>); null resolves every component.</param>
+    public static (string RealPath, UnixFileStatus? Status) Verify(string? realFolder, string path, string item, ConcurrentDictionary<string, string>? resolvedFolders = null)
     {
         if (realFolder is null)
         {
@@ -26,7 +28,7 @@ internal static class LocalSourceFiles
         string real;
         try
         {
-            real = RealPaths.Resolve(path);
+            real = resolvedFolders is null ? RealPaths.Resolve(path) : RealPaths.Resolve(path, resolvedFolders);
         }
         catch (IOException ex)
         {
@@ -53,9 +55,9 @@ internal static class LocalSourceFiles
     }
 
     /// <summary>Opens a file for reading after <see cref="Verify"/>, and verifies the opened handle is the file that was checked.</summary>
-    public static FileStream Open(string? realFolder, string path, string item, int bufferSize, FileOptions options)
+    public static FileStream Open(string? realFolder, string path, string item, int bufferSize, FileOptions options, ConcurrentDictionary<string, string>? resolvedFolders = null)
     {
-        var (real, before) = Verify(realFolder, path, item);
+        var (real, before) = Verify(realFolder, path, item, resolvedFolders);
         var folder = realFolder!;
         var stream = new FileStream(real, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize, options);
         try

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace CustomerInsightsSynapse.Core.FileSystem;
 
 /// <summary>
@@ -16,8 +18,39 @@ internal static class RealPaths
     public static string Resolve(string path)
     {
         var full = Path.GetFullPath(path);
-        var current = Path.GetPathRoot(full)!;
-        var pending = new Stack<string>(Components(full[current.Length..]).Reverse());
+        var root = Path.GetPathRoot(full)!;
+        return Walk(path, root, Components(full[root.Length..]));
+    }
+
+    /// <summary>
+    /// <see cref="Resolve(string)"/> for a path whose folder was resolved before in <paramref name="resolvedFolders"/> (one
+    /// read's folders, keyed by their full path): only the last component is resolved again (its link, if it is one,
+    /// followed as <see cref="Resolve(string)"/> follows it). Folders resolved are added.
+    /// </summary>
+    public static string Resolve(string path, ConcurrentDictionary<string, string> resolvedFolders)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full);
+        var name = Path.GetFileName(full);
+        if (folder is null || name is "" or "." or "..")
+        {
+            return Resolve(full);
+        }
+
+        if (!resolvedFolders.TryGetValue(folder, out var realFolder))
+        {
+            realFolder = Resolve(folder, resolvedFolders);
+            resolvedFolders.TryAdd(folder, realFolder);
+        }
+
+        return Walk(path, realFolder, [name]);
+    }
+
+    /// <summary>Follows <paramref name="components"/> from <paramref name="start"/>, a path with no link in it.</summary>
+    private static string Walk(string path, string start, IEnumerable<string> components)
+    {
+        var current = start;
+        var pending = new Stack<string>(components.Reverse());
         var hops = 0;
         while (pending.TryPop(out var component))
         {

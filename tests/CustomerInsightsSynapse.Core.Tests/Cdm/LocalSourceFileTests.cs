@@ -72,6 +72,53 @@ public sealed class LocalSourceFileTests : IDisposable
     }
 
     [Fact]
+    public void SymlinkedEntityFolderSwappedToOutsideBetweenReads_IsRefusedOnTheSecondRead()
+    {
+        _folder.Write(Path.Combine("data", "E", "part.csv"), "1\n");
+        _outside.Write(Path.Combine("E", "part.csv"), "top,secret\n");
+        var link = Path.Combine(_folder.Path, "E");
+        Directory.CreateSymbolicLink(link, Path.Combine(_folder.Path, "data", "E"));
+        WriteModel(("E", "E/part.csv"));
+        Assert.Single(Assert.Single(Read(_folder.Path).Entities).Partitions);
+
+        Directory.Delete(link);
+        Directory.CreateSymbolicLink(link, Path.Combine(_outside.Path, "E"));
+
+        Assert.Equal(ErrorIds.SourceFileOutsideFolder, ReadFails(_folder.Path).ErrorId);
+    }
+
+    [Fact]
+    public void FilesResolvedWithTheirFoldersRemembered_ResolveAsEachResolvedWhole()
+    {
+        var deep = Directory.CreateDirectory(Path.Combine(_outside.Path, "deep")).FullName;
+        _outside.Write("x.csv", "outside\n");
+        Directory.CreateSymbolicLink(Path.Combine(_folder.Path, "Inner"), deep);
+        _folder.Write(Path.Combine("shared", "data.csv"), "1\n");
+        Directory.CreateSymbolicLink(Path.Combine(_folder.Path, "Linked"), Path.Combine(_folder.Path, "shared"));
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "E"));
+        File.CreateSymbolicLink(Path.Combine(_folder.Path, "E", "climbs.csv"), Path.Combine("..", "Inner", "..", "x.csv"));
+        File.CreateSymbolicLink(Path.Combine(_folder.Path, "E", "inside.csv"), Path.Combine("..", "Linked", "data.csv"));
+        string[] paths =
+        [
+            Path.Combine(_folder.Path, "E", "climbs.csv"),
+            Path.Combine(_folder.Path, "E", "inside.csv"),
+            Path.Combine(_folder.Path, "Linked", "data.csv"),
+            Path.Combine(_folder.Path, "Linked", "missing.csv"),
+            Path.Combine(_folder.Path, "Inner", "..", "x.csv"),
+            Path.Combine(_folder.Path, "Linked", "."),
+            Path.Combine(_folder.Path, "E"),
+        ];
+        var resolvedFolders = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+
+        foreach (var path in paths.Concat(paths))
+        {
+            Assert.Equal(RealPaths.Resolve(path), RealPaths.Resolve(path, resolvedFolders));
+        }
+
+        Assert.NotEmpty(resolvedFolders);
+    }
+
+    [Fact]
     public void SymlinkThatStaysInsideTheFolder_IsFollowed()
     {
         var shared = _folder.Write(Path.Combine("shared", "data.csv"), "1\n");

@@ -96,6 +96,11 @@ public sealed class ReadAheadTests(AzuriteFixture azurite)
     [InlineData("""{ "name": "first exact", "name": "last exact" }""", "last exact")]
     [InlineData("""{ "nam": "no", "names": "no" }""", null)]
     [InlineData("""[ "not an object" ]""", null)]
+    [InlineData("""{ "na\u006De": "escaped exact" }""", "escaped exact")]
+    [InlineData("""{ "NAME": "other case", "na\u006De": "escaped exact" }""", "escaped exact")]
+    [InlineData("""{ "N\u0041ME": "escaped other case", "NAME": "second" }""", "escaped other case")]
+    [InlineData("""{ "NAMË": "no", "Name": "ascii after non-ascii" }""", "ascii after non-ascii")]
+    [InlineData("""{ "nаme": "cyrillic a is not a" }""", null)]
     public void OnePassLookupsAnswerAsSingleLookupsDo(string json, string? expected)
     {
         using var document = JsonDocument.Parse(json);
@@ -107,6 +112,25 @@ public sealed class ReadAheadTests(AzuriteFixture azurite)
         Assert.Equal(CdmJson.String(document.RootElement, "name"), CdmJson.AsStringOrNull(values[1]));
         Assert.Equal(JsonValueKind.Undefined, values[0].ValueKind);
         Assert.Equal(JsonValueKind.Undefined, values[2].ValueKind);
+    }
+
+    [Theory]
+    [InlineData("\"String\"")]
+    [InlineData("\"Str\\u0069ng\"")]
+    [InlineData("\"string\"")]
+    [InlineData("\" DateTime \"")]
+    [InlineData("\"DateTimeOffset\"")]
+    [InlineData("\"Strange\"")]
+    [InlineData("\"\"")]
+    [InlineData("5")]
+    [InlineData("true")]
+    public void AJsonDataFormatNormalizesAsItsTextDoes(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var byText = CdmDataTypes.TryNormalize(CdmJson.AsStringOrNull(document.RootElement), out var fromText);
+
+        Assert.Equal(byText, CdmDataTypes.TryNormalize(document.RootElement, out var fromJson));
+        Assert.Equal(fromText, fromJson);
     }
 
     [Fact]
