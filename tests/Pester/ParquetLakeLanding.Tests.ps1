@@ -13,7 +13,7 @@ BeforeAll {
     $script:Stack = Start-CISynapseTestStack -Scenario $Prepared
     $script:Account = $Prepared.storageAccounts[0].name
     $script:Container = $Prepared.storageAccounts[0].containers[0].name
-    New-CISynapseTestBlobContainer -Stack $Stack -Account $Account -Container $Container
+    New-CISynapseTestBlobContainer -Stack $Stack -Account $Account -Container $Container -AnonymousBlobRead
     $script:StoreFolder = Join-Path $TestDrive 'store'
     Set-CISynapseStore -Location $StoreFolder
     $connect = $Stack.ConnectArguments
@@ -26,15 +26,18 @@ BeforeAll {
     $script:Columns = Get-CISynapseTestShapeColumns
     $script:Attributes = Get-CISynapseTestShapeAttributes
 
-    function Send-SourceBlob([string] $Name, [string] $Text) {
+    function Send-SourceBlob([string] $Name, [string] $Text, [switch] $ByteOrderMark) {
         $headers = @{ Authorization = "Bearer $($Stack.Tokens.Storage)"; 'x-ms-version' = '2021-08-06'; 'x-ms-blob-type' = 'BlockBlob' }
-        $null = Invoke-WebRequest -Uri "$LakeUrl/$Name" -Method Put -Headers $headers -Body ([System.Text.UTF8Encoding]::new($false).GetBytes($Text)) -ContentType 'application/octet-stream'
+        $encoding = [System.Text.UTF8Encoding]::new($ByteOrderMark.IsPresent)
+        $body = [byte[]]($encoding.GetPreamble() + $encoding.GetBytes($Text))
+        $null = Invoke-WebRequest -Uri "$LakeUrl/$Name" -Method Put -Headers $headers -Body $body -ContentType 'application/octet-stream'
     }
 
-    # A CDM folder in the lake: its CSV partitions and a model.json whose locations are relative to it.
-    function Send-CdmFolder([string] $Folder, [System.Collections.IDictionary] $Files) {
+    # A CDM folder in the lake: its CSV partitions (each starting with a UTF-8 byte order mark with -ByteOrderMark) and
+    # a model.json whose locations are relative to it.
+    function Send-CdmFolder([string] $Folder, [System.Collections.IDictionary] $Files, [switch] $ByteOrderMark) {
         $partitions = foreach ($location in $Files.Keys) {
-            Send-SourceBlob "$Folder/$location" ((($Files[$location] | ForEach-Object { ConvertTo-CISynapseTestQuotedCsvLine $_ }) -join "`r`n") + "`r`n")
+            Send-SourceBlob "$Folder/$location" ((($Files[$location] | ForEach-Object { ConvertTo-CISynapseTestQuotedCsvLine $_ }) -join "`r`n") + "`r`n") -ByteOrderMark:$ByteOrderMark
             [ordered]@{ name = ($location -replace '[/.]', '-'); location = $location; fileFormatSettings = [ordered]@{ '$type' = 'CsvFormatSettings'; columnHeaders = $false; delimiter = ','; quoteStyle = 'QuoteStyle.Csv'; csvStyle = 'CsvStyle.QuoteAlways'; encoding = 'UTF-8' } }
         }
         Send-SourceBlob "$Folder/model.json" ([ordered]@{ name = 'CustomerInsights'; version = '1.0'; entities = @([ordered]@{ '$type' = 'LocalEntity'; name = 'Shapes'; attributes = $Attributes; partitions = @($partitions) }) } | ConvertTo-Json -Depth 10)
@@ -115,6 +118,31 @@ Describe 'An export with -LandAs Parquet from a lake source' {
 
         ($again.Entities | Where-Object Entity -EQ 'Shapes').Action | Should -Be 'Unchanged'
         (Get-Cetas 'LakeParquetShapes').Count | Should -Be 1
+    }
+}
+
+Describe 'Lake CSV partitions that start with a UTF-8 byte order mark' {
+    BeforeAll {
+        Send-CdmFolder 'bom-source' (Get-CISynapseTestShapeFiles) -ByteOrderMark
+        $null = New-CISynapseExport -Name 'csv-bom' -Connection 'lake' -Source "$LakeUrl/bom-source" -DatabaseName 'LakeCsvBom' -Entity 'Shapes'
+        $null = New-CISynapseExport -Name 'parquet-bom' -Connection 'lake' -Source "$LakeUrl/bom-source" -DatabaseName 'LakeParquetBom' -Entity 'Shapes' -LandAs Parquet
+        $script:CsvBomRun = Invoke-CISynapseExport -Name 'csv-bom' -Confirm:$false -WarningAction SilentlyContinue
+        $script:ParquetBomRun = Invoke-CISynapseExport -Name 'parquet-bom' -Confirm:$false -WarningAction SilentlyContinue
+    }
+
+    It 'are copied by the storage service from past the mark, and both views return the rows of the source without it' {
+        $CsvBomRun.Status | Should -Be 'Succeeded'
+        $ParquetBomRun.Status | Should -Be 'Succeeded'
+        $landed = @(Get-CISynapseTestBlob -Stack $Stack -Account $Account -Container $Container -Prefix 'LakeCsvBom/Shapes/' | Where-Object Name -Match '\.csv$')
+        $landed.Count | Should -BeGreaterThan 0
+        foreach ($blob in $landed) {
+            $bytes = Get-CISynapseTestBlobContent -Stack $Stack -Account $Account -Container $Container -Name $blob.Name
+            [byte[]]$bytes[0..2] | Should -Not -Be ([byte[]](0xEF, 0xBB, 0xBF)) -Because "$($blob.Name) lands without the mark"
+        }
+
+        $expected = Get-ViewRows 'LakeCsvShapes'
+        Get-ViewRows 'LakeCsvBom' | Should -Be $expected
+        Get-ViewRows 'LakeParquetBom' | Should -Be $expected
     }
 }
 

@@ -117,16 +117,22 @@ function Get-CISynapseTestBlobEndpoint {
 
 function Invoke-CISynapseTestBlobRequest {
     <# One Blob REST call to the stack's Azurite with the stack's storage token. #>
-    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [string] $Uri, [string] $Method = 'Get', [switch] $Raw)
-    $headers = @{ Authorization = "Bearer $($Stack.Tokens.Storage)"; 'x-ms-version' = '2021-08-06' }
+    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [string] $Uri, [string] $Method = 'Get', [switch] $Raw, [hashtable] $Headers = @{})
+    $headers = @{ Authorization = "Bearer $($Stack.Tokens.Storage)"; 'x-ms-version' = '2021-08-06' } + $Headers
     if ($Raw) { return Invoke-WebRequest -Uri $Uri -Method $Method -Headers $headers -SkipHttpErrorCheck }
     Invoke-RestMethod -Uri $Uri -Method $Method -Headers $headers
 }
 
 function New-CISynapseTestBlobContainer {
-    <# Creates a container in the stack's Azurite (the emulator only describes containers; Azurite holds the data). #>
-    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [string] $Account, [Parameter(Mandatory)] [string] $Container)
-    $response = Invoke-CISynapseTestBlobRequest -Stack $Stack -Uri "$(Get-CISynapseTestBlobEndpoint $Stack $Account)/$($Container)?restype=container" -Method Put -Raw
+    <#
+    Creates a container in the stack's Azurite (the emulator only describes containers; Azurite holds the data).
+    -AnonymousBlobRead lets anyone read its blobs: Azurite's Put Block From URL reads its source without the
+    x-ms-copy-source-authorization bearer token the module sends (and Azure honours), so a lake source the module
+    copies in ranges (or asks for a byte order mark) must be readable without it there.
+    #>
+    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [string] $Account, [Parameter(Mandatory)] [string] $Container, [switch] $AnonymousBlobRead)
+    $access = if ($AnonymousBlobRead) { @{ 'x-ms-blob-public-access' = 'blob' } } else { @{} }
+    $response = Invoke-CISynapseTestBlobRequest -Stack $Stack -Uri "$(Get-CISynapseTestBlobEndpoint $Stack $Account)/$($Container)?restype=container" -Method Put -Raw -Headers $access
     if ($response.StatusCode -notin 201, 409) { throw "Creating container $Container failed: $($response.StatusCode) $($response.Content)" }
 }
 

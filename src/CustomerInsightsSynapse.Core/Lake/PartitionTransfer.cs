@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using System.Text;
 using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Cdm;
@@ -21,8 +22,9 @@ namespace CustomerInsightsSynapse.Core.Lake;
 /// credential, or a short read-only SAS when the factory signs with a shared key. Local files are streamed in
 /// blocks of <see cref="LandingOptions.BlockSize"/>; one of at most one block is sent in one Put Blob. A CSV partition in another encoding than UTF-8 (see
 /// <see cref="CsvEncodings.TranscodedFrom"/>) is read through <see cref="TranscodingReadStream"/> and lands as UTF-8,
-/// a blob one downloaded and uploaded instead of copied; so is a UTF-8 CSV blob that starts with a byte order mark,
-/// which is not landed (nor a local file's). A CSV file's bytes that pass through the module go through
+/// a blob one downloaded and uploaded instead of copied. A UTF-8 byte order mark is not landed: a local file's is
+/// skipped, and a UTF-8 CSV blob is asked whether it starts with one without reading it (see
+/// <see cref="StartsWithByteOrderMarkAsync"/>) and copied from past it. A CSV file's bytes that pass through the module go through
 /// <see cref="Utf8ColumnWidthCheck"/> on their way, and a value wider than its view column fails the partition with
 /// <c>TextValueTooLong</c> (the entity is then not landed and its view does not move). Retries (Retry-After honoured) come from the factory's pipeline.
 /// </summary>
@@ -45,17 +47,26 @@ internal sealed class PartitionTransfer
     public async Task<string> LandAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
     {
         var transcodedFrom = CsvEncodings.TranscodedFrom(source.Partition) is null ? null : source.Partition.Csv!.Encoding;
-        if (source.IsBlob && transcodedFrom is null
-            && !(IsUtf8Csv(source) && await BlobStartsWithByteOrderMarkAsync(source, cancellationToken).ConfigureAwait(false)))
+        if (source.IsBlob && transcodedFrom is null)
         {
-            await CopyAsync(source, destination, bytesMoved, cancellationToken).ConfigureAwait(false);
-            return "server-side copy";
+            var access = await SourceAccessAsync(source, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var skip = IsUtf8Csv(source) && await StartsWithByteOrderMarkAsync(source, access, destination, cancellationToken).ConfigureAwait(false)
+                    ? Utf8ByteOrderMark.Length
+                    : 0;
+                await CopyAsync(source, access, skip, destination, bytesMoved, cancellationToken).ConfigureAwait(false);
+                return skip == 0 ? "server-side copy" : "server-side copy without its UTF-8 byte order mark";
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Only the source carries a condition here (its ETag as planned).
+                throw Changed(source, ex);
+            }
         }
 
         await UploadAsync(entity, source, destination, bytesMoved, cancellationToken).ConfigureAwait(false);
-        return transcodedFrom is not null ? $"transcoded from {transcodedFrom} to UTF-8"
-            : source.IsBlob ? "downloaded and uploaded without its UTF-8 byte order mark"
-            : "upload";
+        return transcodedFrom is not null ? $"transcoded from {transcodedFrom} to UTF-8" : "upload";
     }
 
     /// <summary>
@@ -65,8 +76,10 @@ internal sealed class PartitionTransfer
     private async Task UploadAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
     {
         // A UTF-8 byte order mark is not landed: the serverless documentation promises UTF-8, and says nothing of a mark.
-        var skip = IsUtf8Csv(source) ? Utf8ByteOrderMark.Length : 0;
-        await using var input = source.IsBlob ? await OpenBlobAsync(source, skip, cancellationToken).ConfigureAwait(false) : OpenLocal(source, skip);
+        // A blob comes here only to be transcoded, so never as UTF-8.
+        await using var input = source.IsBlob
+            ? await ReadBlobAsync(source, default, cancellationToken).ConfigureAwait(false)
+            : OpenLocal(source, IsUtf8Csv(source) ? Utf8ByteOrderMark.Length : 0);
         var reported = 0L;
         void Report(long total) => bytesMoved(total - Interlocked.Exchange(ref reported, total));
 
@@ -149,14 +162,44 @@ internal sealed class PartitionTransfer
     private static bool IsUtf8Csv(SourcePartition source) =>
         source.Partition.Format == PartitionFormat.Csv && CsvEncodings.IsUtf8(source.Partition.Csv?.Encoding);
 
-    /// <summary>Reads the first bytes of a blob source (as planned: its ETag then) to see whether it starts with a UTF-8 byte order mark.</summary>
-    private async Task<bool> BlobStartsWithByteOrderMarkAsync(SourcePartition source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the blob (as planned: its ETag then) starts with a UTF-8 byte order mark, asked of the storage service
+    /// so that no byte of it passes through this process: its first 3 bytes are staged as a block of the destination
+    /// with the mark's MD5 as the source content hash, which the service refuses with <c>Md5Mismatch</c> when they
+    /// differ (Put Block From URL, <c>x-ms-source-content-md5</c>). The block is never committed: a copy from past the
+    /// mark commits only its own blocks, and a whole copy replaces the blob. The refusal is documented as a 400, its
+    /// error code is not: any other 400 is answered by reading the 3 bytes instead.
+    /// </summary>
+    private async Task<bool> StartsWithByteOrderMarkAsync(SourcePartition source, SourceAccess access, BlobClient destination, CancellationToken cancellationToken)
     {
         if (source.Size < Utf8ByteOrderMark.Length)
         {
             return false;
         }
 
+        try
+        {
+            await BlockBlob(destination).StageBlockFromUriAsync(
+                access.Uri,
+                BlockId("probe", 0),
+                new StageBlockFromUriOptions
+                {
+                    SourceRange = new HttpRange(0, Utf8ByteOrderMark.Length),
+                    SourceAuthentication = access.Authorization,
+                    SourceConditions = access.Conditions,
+                    SourceContentHash = ByteOrderMarkMd5,
+                },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 400)
+        {
+            return ex.ErrorCode != "Md5Mismatch" && await ReadsAsByteOrderMarkAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> ReadsAsByteOrderMarkAsync(SourcePartition source, CancellationToken cancellationToken)
+    {
         var start = await ReadBlobAsync(source, new HttpRange(0, Utf8ByteOrderMark.Length), cancellationToken).ConfigureAwait(false);
         await using (start.ConfigureAwait(false))
         {
@@ -166,12 +209,12 @@ internal sealed class PartitionTransfer
         }
     }
 
-    /// <summary>
-    /// The blob's content as planned, past a leading UTF-8 byte order mark when <paramref name="byteOrderMark"/> is
-    /// its length (a blob is uploaded rather than copied only when it has one, or when it is transcoded).
-    /// </summary>
-    private Task<Stream> OpenBlobAsync(SourcePartition source, int byteOrderMark, CancellationToken cancellationToken) =>
-        ReadBlobAsync(source, new HttpRange(byteOrderMark), cancellationToken);
+    private static byte[] ByteOrderMarkMd5 { get; } = MD5.HashData(Utf8ByteOrderMark);
+
+    /// <summary>Block ids of one blob must all have the same length: a 5-letter kind and an 8-digit number.</summary>
+    private static string BlockId(string kind, int number) => Convert.ToBase64String(Encoding.ASCII.GetBytes($"{kind}-{number:D8}"));
+
+    private static BlockBlobClient BlockBlob(BlobClient destination) => destination.GetParentBlobContainerClient().GetBlockBlobClient(destination.Name);
 
     /// <summary>A range of the blob as planned (its ETag then): a blob changed since fails the partition as changed.</summary>
     private async Task<Stream> ReadBlobAsync(SourcePartition source, HttpRange range, CancellationToken cancellationToken)
@@ -191,70 +234,78 @@ internal sealed class PartitionTransfer
         }
     }
 
-    private async Task CopyAsync(SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
+    /// <summary>Copies the blob from byte <paramref name="skip"/> on by the service: whole in one request when it may, else in ranges.</summary>
+    private async Task CopyAsync(SourcePartition source, SourceAccess access, int skip, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
     {
-        var (uri, authorization) = await SourceAccessAsync(source, cancellationToken).ConfigureAwait(false);
-        var sourceConditions = new RequestConditions { IfMatch = new ETag("\"" + source.Version + "\"") };
-        if (source.Size <= _options.SingleCopyLimit)
+        if (skip == 0 && source.Size <= _options.SingleCopyLimit)
         {
             await destination.SyncCopyFromUriAsync(
-                uri,
-                new BlobCopyFromUriOptions { SourceAuthentication = authorization, SourceConditions = new BlobRequestConditions { IfMatch = sourceConditions.IfMatch } },
+                access.Uri,
+                new BlobCopyFromUriOptions { SourceAuthentication = access.Authorization, SourceConditions = new BlobRequestConditions { IfMatch = access.Conditions.IfMatch } },
                 cancellationToken).ConfigureAwait(false);
             bytesMoved(source.Size);
             return;
         }
 
         var block = _options.CopyBlockSize;
-        var count = (int)((source.Size + block - 1) / block);
-        var ids = Enumerable.Range(0, count).Select(i => Convert.ToBase64String(Encoding.ASCII.GetBytes($"block-{i:D8}"))).ToArray();
-        var blockBlob = destination.GetParentBlobContainerClient().GetBlockBlobClient(destination.Name);
+        var count = (int)Math.Max(1, (source.Size - skip + block - 1) / block);
+        var ids = Enumerable.Range(0, count).Select(i => BlockId("block", i)).ToArray();
+        var blockBlob = BlockBlob(destination);
         await Parallel.ForEachAsync(
             Enumerable.Range(0, count),
             new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelBlocks, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                var offset = i * block;
+                var offset = skip + (i * block);
                 var length = Math.Min(block, source.Size - offset);
-                await blockBlob.StageBlockFromUriAsync(
-                    uri,
-                    ids[i],
-                    new StageBlockFromUriOptions { SourceRange = new HttpRange(offset, length), SourceAuthentication = authorization, SourceConditions = sourceConditions },
-                    ct).ConfigureAwait(false);
-                bytesMoved(length);
+                if (length > 0)
+                {
+                    await blockBlob.StageBlockFromUriAsync(
+                        access.Uri,
+                        ids[i],
+                        new StageBlockFromUriOptions { SourceRange = new HttpRange(offset, length), SourceAuthentication = access.Authorization, SourceConditions = access.Conditions },
+                        ct).ConfigureAwait(false);
+                }
+
+                bytesMoved(i == 0 ? skip + length : length);
             }).ConfigureAwait(false);
         await blockBlob.CommitBlockListAsync(
-            ids,
+            source.Size == skip ? [] : ids,
             new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = ContentType(source.Partition.Format) } },
             cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(Uri Uri, HttpAuthorization? Authorization)> SourceAccessAsync(SourcePartition source, CancellationToken cancellationToken)
+    /// <summary>How the service reads the source blob for a copy: its URL, the authorization, and its ETag as planned.</summary>
+    private sealed record SourceAccess(Uri Uri, HttpAuthorization? Authorization, RequestConditions Conditions);
+
+    private async Task<SourceAccess> SourceAccessAsync(SourcePartition source, CancellationToken cancellationToken)
     {
         var location = BlobLocation.Parse(source.Partition.Location);
         var client = _factory.Container(location).GetBlobClient(location.Path);
+        var conditions = new RequestConditions { IfMatch = new ETag("\"" + source.Version + "\"") };
         if (_factory.TokenCredential is { } credential)
         {
             var token = await credential.GetTokenAsync(new TokenRequestContext([StorageScope]), cancellationToken).ConfigureAwait(false);
-            return (client.Uri, new HttpAuthorization("Bearer", token.Token));
+            return new SourceAccess(client.Uri, new HttpAuthorization("Bearer", token.Token), conditions);
         }
 
         if (client.CanGenerateSasUri)
         {
-            return (client.GenerateSasUri(BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(2)), null);
+            return new SourceAccess(client.GenerateSasUri(BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(2)), null, conditions);
         }
 
-        return (client.Uri, null);
+        return new SourceAccess(client.Uri, null, conditions);
     }
 
     internal static string ContentType(PartitionFormat format) => format == PartitionFormat.Parquet ? "application/vnd.apache.parquet" : "text/csv";
 
-    private static CISynapseException Changed(SourcePartition source) =>
+    private static CISynapseException Changed(SourcePartition source, Exception? inner = null) =>
         new(
             ErrorIds.PartitionLandingFailed,
             ErrorKind.InvalidData,
             $"The partition '{LandingPlanner.Describe(source.Partition.Location)}' changed while it was being landed.",
-            source.Partition.Location)
+            source.Partition.Location,
+            inner)
         {
             RecommendedAction = "Run the export again once the source has finished writing.",
         };

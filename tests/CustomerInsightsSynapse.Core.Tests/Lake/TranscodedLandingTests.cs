@@ -5,6 +5,9 @@ using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.FileSystem;
 using CustomerInsightsSynapse.Core.Lake;
 using CustomerInsightsSynapse.Core.Tests.TestInfrastructure;
+using global::Azure.Core;
+using global::Azure.Core.Pipeline;
+using global::Azure.Storage.Blobs.Specialized;
 
 namespace CustomerInsightsSynapse.Core.Tests.Lake;
 
@@ -13,9 +16,14 @@ public sealed class TranscodedLandingTests : IDisposable
 {
     private const string Text = "Id,Name\n1,Zoë Ångström – €5\n2,\"Köln, Straße\"\n";
 
+    private readonly AzuriteFixture _azurite;
     private readonly LakeScenario _lake;
 
-    public TranscodedLandingTests(AzuriteFixture azurite) => _lake = new LakeScenario(azurite);
+    public TranscodedLandingTests(AzuriteFixture azurite)
+    {
+        _azurite = azurite;
+        _lake = new LakeScenario(azurite);
+    }
 
     public void Dispose() => _lake.Dispose();
 
@@ -83,10 +91,116 @@ public sealed class TranscodedLandingTests : IDisposable
         Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Local/{result.SnapshotId}/bom.csv"));
         Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Contact/{result.SnapshotId}/bom.csv"));
         Assert.Equal(Encoding.UTF8.GetBytes(Text), _lake.Download($"SalesDb/Contact/{result.SnapshotId}/plain.csv"));
-        var copies = _lake.Recorder.Requests.Count(r => r.Method == "PUT" && r.Path.EndsWith("/plain.csv", StringComparison.Ordinal) && r.RequestLength == 0);
+        var copies = _lake.Recorder.Requests.Count(r => r.Method == "PUT" && r.Path.EndsWith("/plain.csv", StringComparison.Ordinal) && r.RequestLength == 0 && !r.Query.Contains("comp=block", StringComparison.Ordinal));
         Assert.Equal(1, copies);
-        Assert.Contains(log.Messages, m => m.Contains("Contact/", StringComparison.Ordinal) && m.Contains("bom.csv", StringComparison.Ordinal) && m.Contains("without its UTF-8 byte order mark", StringComparison.Ordinal));
-        Assert.Contains(log.Messages, m => m.Contains("plain.csv", StringComparison.Ordinal) && m.Contains("server-side copy", StringComparison.Ordinal));
+        // Whether a blob starts with a mark is asked of the service: no byte of either blob comes to the client.
+        Assert.DoesNotContain(_lake.Recorder.Requests, r => r.Method == "GET" && r.Path.Contains($"/{source.Name}/", StringComparison.Ordinal));
+        Assert.Contains(log.Messages, m => m.Contains("Contact/", StringComparison.Ordinal) && m.Contains("bom.csv", StringComparison.Ordinal) && m.Contains("server-side copy without its UTF-8 byte order mark", StringComparison.Ordinal));
+        Assert.Contains(log.Messages, m => m.Contains("plain.csv", StringComparison.Ordinal) && m.EndsWith("server-side copy).", StringComparison.Ordinal));
+        Assert.Empty(await UncommittedBlocksAsync($"SalesDb/Contact/{result.SnapshotId}/bom.csv"));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(1_000)]
+    [InlineData(700_000)]
+    public async Task BlobsWithAByteOrderMark_AreCopiedByTheServiceFromPastIt_InRangesWhenLarge(int length)
+    {
+        var text = new byte[length - 3];
+        for (var i = 0; i < text.Length; i++)
+        {
+            text[i] = (byte)(i % 80 == 79 ? '\n' : 'a' + (i % 26));
+        }
+
+        var source = _lake.Other("cdm");
+        await source.UploadBlobAsync("Contact/bom.csv", BinaryData.FromBytes([0xEF, 0xBB, 0xBF, .. text]));
+        var contact = new CdmEntity("Contact", LakeScenario.Attributes("Id"),
+            [new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/bom.csv", PartitionFormat.Csv, CsvFormat.Default)]);
+        _lake.Recorder.Clear();
+
+        var options = new LandingOptions { SingleCopyLimit = 64 * 1024, CopyBlockSize = 256 * 1024 };
+        var result = await _lake.Lander(options).LandAsync(_lake.Target, [contact], OperationContext.None);
+
+        Assert.Equal(LandingAction.Landed, Assert.Single(result.Entities).Action);
+        Assert.Equal(text, _lake.Download($"SalesDb/Contact/{result.SnapshotId}/bom.csv"));
+        Assert.DoesNotContain(_lake.Recorder.Requests, r => r.Method == "GET" && r.Path.Contains($"/{source.Name}/", StringComparison.Ordinal));
+        var staged = _lake.Recorder.Requests.Count(r => r.Method == "PUT" && r.Path.EndsWith("/bom.csv", StringComparison.Ordinal) && r.Query.Split('&', '?').Contains("comp=block"));
+        Assert.Equal(1 + ((text.Length + (256 * 1024) - 1) / (256 * 1024)), staged); // the probe, then the ranges past the mark
+        Assert.Empty(await UncommittedBlocksAsync($"SalesDb/Contact/{result.SnapshotId}/bom.csv"));
+    }
+
+    [Fact]
+    public async Task ABlobChangedSincePlanned_FailsAsChanged_WhenAskedForAByteOrderMark()
+    {
+        var source = _lake.Other("cdm");
+        await source.UploadBlobAsync("Contact/part.csv", BinaryData.FromString(Text));
+        var contact = new CdmEntity("Contact", LakeScenario.Attributes("Id", "Name"),
+            [new CdmPartition($"{_lake.Endpoint}/{source.Name}/Contact/part.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true))]);
+        var lander = _lake.Lander();
+        await using var database = await lander.LockAsync(_lake.Target, OperationContext.None);
+        var plan = await lander.PlanAsync(database, [contact]);
+        await source.GetBlobClient("Contact/part.csv").UploadAsync(BinaryData.FromString(Text + "3,Eve\n"), overwrite: true);
+
+        var result = await lander.LandAsync(database, plan);
+
+        var failed = Assert.Single(result.Entities);
+        Assert.Equal(LandingAction.Failed, failed.Action);
+        Assert.Equal(ErrorIds.PartitionLandingFailed, failed.Error!.ErrorId);
+        Assert.Contains("changed while it was being landed", failed.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WhenTheServiceRefusesTheProbeOtherwise_TheFirst3BytesAreRead()
+    {
+        using var lake = new LakeScenario(_azurite, new SourceHashSpoiler());
+        var source = lake.Other("cdm");
+        await source.UploadBlobAsync("Contact/bom.csv", BinaryData.FromBytes([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Text)]));
+        await source.UploadBlobAsync("Contact/plain.csv", BinaryData.FromString(Text));
+        var contact = new CdmEntity("Contact", LakeScenario.Attributes("Id", "Name"),
+        [
+            new CdmPartition($"{lake.Endpoint}/{source.Name}/Contact/bom.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true)),
+            new CdmPartition($"{lake.Endpoint}/{source.Name}/Contact/plain.csv", PartitionFormat.Csv, new CsvFormat(HasHeader: true)),
+        ]);
+        lake.Recorder.Clear();
+
+        var result = await lake.Lander().LandAsync(lake.Target, [contact], OperationContext.None);
+
+        Assert.Equal(LandingAction.Landed, Assert.Single(result.Entities).Action);
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), lake.Download($"SalesDb/Contact/{result.SnapshotId}/bom.csv"));
+        Assert.Equal(Encoding.UTF8.GetBytes(Text), lake.Download($"SalesDb/Contact/{result.SnapshotId}/plain.csv"));
+        var reads = lake.Recorder.Requests.Where(r => r.Method == "GET" && r.Path.Contains($"/{source.Name}/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, reads.Count);
+        Assert.All(reads, r => Assert.Equal(3, r.ResponseLength));
+    }
+
+    /// <summary>Makes the service refuse the byte order mark probe with another 400 than Md5Mismatch (InvalidMd5).</summary>
+    private sealed class SourceHashSpoiler : HttpPipelinePolicy
+    {
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Spoil(message);
+            ProcessNext(message, pipeline);
+        }
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Spoil(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        private static void Spoil(HttpMessage message)
+        {
+            if (message.Request.Headers.Contains("x-ms-source-content-md5"))
+            {
+                message.Request.Headers.SetValue("x-ms-source-content-md5", Convert.ToBase64String(new byte[8]));
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> UncommittedBlocksAsync(string path)
+    {
+        var blocks = await _lake.Container.GetBlockBlobClient(path).GetBlockListAsync(global::Azure.Storage.Blobs.Models.BlockListTypes.Uncommitted);
+        return blocks.Value.UncommittedBlocks.Select(b => b.Name).ToList();
     }
 
     [Fact]
