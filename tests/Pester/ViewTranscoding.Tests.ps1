@@ -12,7 +12,7 @@ BeforeAll {
     $script:Stack = Start-CISynapseTestStack -Scenario $Prepared
     $script:Account = $Prepared.storageAccounts[0].name
     $script:Container = $Prepared.storageAccounts[0].containers[0].name
-    New-CISynapseTestBlobContainer -Stack $Stack -Account $Account -Container $Container
+    New-CISynapseTestBlobContainer -Stack $Stack -Account $Account -Container $Container -AnonymousBlobRead
     Set-CISynapseStore -Location (Join-Path $TestDrive 'store')
     $connect = $Stack.ConnectArguments
     Connect-CISynapseAccount @connect | Out-Null
