@@ -24,11 +24,11 @@ internal static class EntityDefinitionReader
         var hasAttributes = CdmJson.TryGet(definition, "hasAttributes", out var list) && list.ValueKind == JsonValueKind.Array;
         var count = hasAttributes ? list.GetArrayLength() : 0;
         var attributes = new List<CdmAttribute>(count);
+        var seen = new HashSet<string>(count, StringComparer.OrdinalIgnoreCase);
+        var properties = new JsonElement[AttributeProperties.Count];
+        var index = 0;
         if (hasAttributes)
         {
-            var properties = new JsonElement[AttributeProperties.Count];
-            var seen = TakeSeenNames();
-            var index = 0;
             foreach (var item in list.EnumerateArray())
             {
                 var attribute = ReadAttribute(item, properties, document, entityName, index++, warn, names);
@@ -39,34 +39,9 @@ internal static class EntityDefinitionReader
 
                 attributes.Add(attribute);
             }
-
-            ReturnSeenNames(seen);
         }
 
         return (attributes, description);
-    }
-
-    /// <summary>The set that finds a definition's duplicate attribute names, kept by each thread for its next definition.</summary>
-    [ThreadStatic]
-    private static HashSet<string>? t_seenNames;
-
-    /// <summary>A set of this many names or fewer is kept for the next definition; a larger one is left to the garbage collector.</summary>
-    private const int SeenNamesKept = 4096;
-
-    private static HashSet<string> TakeSeenNames()
-    {
-        var seen = t_seenNames ?? new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        t_seenNames = null;
-        return seen;
-    }
-
-    private static void ReturnSeenNames(HashSet<string> seen)
-    {
-        if (seen.Count <= SeenNamesKept)
-        {
-            seen.Clear();
-            t_seenNames = seen;
-        }
     }
 
     /// <summary>The properties an attribute is read from, in the order of <see cref="AttributeProperty"/>.</summary>
