@@ -87,7 +87,11 @@ public sealed record CdmAttribute(
     public string? Description { get; init; } = Description;
 
     private static Present Flags(int? maxLength, int? precision, int? scale, bool? isNullable) =>
-        Set(Set(Set(Set(Set(Present.None, Present.MaxLength, maxLength.HasValue), Present.Precision, precision.HasValue), Present.Scale, scale.HasValue), Present.IsNullable, isNullable.HasValue), Present.Nullable, isNullable == true);
+        (maxLength.HasValue ? Present.MaxLength : Present.None)
+        | (precision.HasValue ? Present.Precision : Present.None)
+        | (scale.HasValue ? Present.Scale : Present.None)
+        | (isNullable.HasValue ? Present.IsNullable : Present.None)
+        | (isNullable == true ? Present.Nullable : Present.None);
 
     private static Present Set(Present present, Present flag, bool on) => on ? present | flag : present & ~flag;
 
