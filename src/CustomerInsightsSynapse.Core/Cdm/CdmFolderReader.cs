@@ -99,7 +99,7 @@ public sealed class CdmFolderReader
         {
             if (CdmJson.String(definition, "entityName") is { Length: > 0 } name)
             {
-                var (attributes, description) = EntityDefinitionReader.Read(definition, display, name, session.Warn);
+                var (attributes, description) = EntityDefinitionReader.Read(definition, display, name, session.Warn, session.Names);
                 entities.Add(new CdmEntity(name.Trim(), attributes, [], description) { DocumentPath = display });
             }
         }

@@ -46,7 +46,68 @@ public sealed record CdmAttribute(
     int? Precision = null,
     int? Scale = null,
     bool? IsNullable = null,
-    string? Description = null);
+    string? Description = null)
+{
+    // A folder's attributes are kept for as long as its model (hundreds of thousands of them), so the optional
+    // numbers are held as plain ints with one byte saying which are set, not as int? (each padded to 8 bytes).
+    private readonly int _maxLength = MaxLength.GetValueOrDefault();
+    private readonly int _precision = Precision.GetValueOrDefault();
+    private readonly int _scale = Scale.GetValueOrDefault();
+    private readonly Present _present = Flags(MaxLength, Precision, Scale, IsNullable);
+
+    // Declared in the order of the parameters, which printing and serializing follow.
+    public string Name { get; init; } = Name;
+
+    public string DataType { get; init; } = DataType;
+
+    public int? MaxLength
+    {
+        get => _present.HasFlag(Present.MaxLength) ? _maxLength : null;
+        init => (_maxLength, _present) = (value.GetValueOrDefault(), Set(_present, Present.MaxLength, value.HasValue));
+    }
+
+    public int? Precision
+    {
+        get => _present.HasFlag(Present.Precision) ? _precision : null;
+        init => (_precision, _present) = (value.GetValueOrDefault(), Set(_present, Present.Precision, value.HasValue));
+    }
+
+    public int? Scale
+    {
+        get => _present.HasFlag(Present.Scale) ? _scale : null;
+        init => (_scale, _present) = (value.GetValueOrDefault(), Set(_present, Present.Scale, value.HasValue));
+    }
+
+    public bool? IsNullable
+    {
+        get => _present.HasFlag(Present.IsNullable) ? _present.HasFlag(Present.Nullable) : null;
+        init => _present = Set(Set(_present, Present.IsNullable, value.HasValue), Present.Nullable, value == true);
+    }
+
+    public string? Description { get; init; } = Description;
+
+    private static Present Flags(int? maxLength, int? precision, int? scale, bool? isNullable) =>
+        (maxLength.HasValue ? Present.MaxLength : Present.None)
+        | (precision.HasValue ? Present.Precision : Present.None)
+        | (scale.HasValue ? Present.Scale : Present.None)
+        | (isNullable.HasValue ? Present.IsNullable : Present.None)
+        | (isNullable == true ? Present.Nullable : Present.None);
+
+    private static Present Set(Present present, Present flag, bool on) => on ? present | flag : present & ~flag;
+
+    [Flags]
+    private enum Present : byte
+    {
+        None = 0,
+        MaxLength = 1,
+        Precision = 2,
+        Scale = 4,
+        IsNullable = 8,
+
+        /// <summary>The value of <see cref="CdmAttribute.IsNullable"/> when it is set.</summary>
+        Nullable = 16,
+    }
+}
 
 /// <summary>
 /// One data partition. <see cref="Location"/> is absolute: an https URL for a blob, or a full local path.

@@ -51,6 +51,9 @@ internal sealed class CdmReadSession : IDisposable
 
     public CdmLocationResolver Resolver { get; }
 
+    /// <summary>The attribute names of this read, each made into a string once.</summary>
+    public CdmNameTable Names { get; } = new();
+
     public IReadOnlyList<string> Warnings => _warnings;
 
     public CancellationToken CancellationToken => Context.CancellationToken;

@@ -10,7 +10,8 @@ namespace CustomerInsightsSynapse.Core.Cdm;
 /// </summary>
 internal static class EntityDefinitionReader
 {
-    public static (IReadOnlyList<CdmAttribute> Attributes, string? Description) Read(JsonElement definition, string document, string entityName, Action<string> warn)
+    /// <summary>The attributes and description of one definition; attribute names are made into strings by <paramref name="names"/>, one table per read.</summary>
+    public static (IReadOnlyList<CdmAttribute> Attributes, string? Description) Read(JsonElement definition, string document, string entityName, Action<string> warn, CdmNameTable names)
     {
         if (CdmJson.TryGet(definition, "extendsEntity", out var extends) && extends.ValueKind is not JsonValueKind.Null)
         {
@@ -23,15 +24,15 @@ internal static class EntityDefinitionReader
         var hasAttributes = CdmJson.TryGet(definition, "hasAttributes", out var list) && list.ValueKind == JsonValueKind.Array;
         var count = hasAttributes ? list.GetArrayLength() : 0;
         var attributes = new List<CdmAttribute>(count);
-        var names = new HashSet<string>(count, StringComparer.OrdinalIgnoreCase);
+        var seen = new HashSet<string>(count, StringComparer.OrdinalIgnoreCase);
         var properties = new JsonElement[AttributeProperties.Count];
         var index = 0;
         if (hasAttributes)
         {
             foreach (var item in list.EnumerateArray())
             {
-                var attribute = ReadAttribute(item, properties, document, entityName, index++, warn);
-                if (!names.Add(attribute.Name))
+                var attribute = ReadAttribute(item, properties, document, entityName, index++, warn, names);
+                if (!seen.Add(attribute.Name))
                 {
                     throw CdmErrors.DuplicateAttribute(document, entityName, attribute.Name);
                 }
@@ -63,12 +64,12 @@ internal static class EntityDefinitionReader
     }
 
     /// <summary>One attribute; <paramref name="properties"/> is room for its properties, reused from one attribute to the next.</summary>
-    private static CdmAttribute ReadAttribute(JsonElement item, JsonElement[] properties, string document, string entityName, int index, Action<string> warn)
+    private static CdmAttribute ReadAttribute(JsonElement item, JsonElement[] properties, string document, string entityName, int index, Action<string> warn, CdmNameTable names)
     {
         CdmJson.GetAll(item, AttributeProperties, properties);
         JsonElement Get(AttributeProperty property) => properties[(int)property];
 
-        var name = CdmJson.AsStringOrNull(Get(AttributeProperty.Name));
+        var name = names.AsStringOrNull(Get(AttributeProperty.Name));
         if (string.IsNullOrWhiteSpace(name))
         {
             var what = Get(AttributeProperty.Entity).ValueKind != JsonValueKind.Undefined || Get(AttributeProperty.AttributeGroupReference).ValueKind != JsonValueKind.Undefined

@@ -131,7 +131,7 @@ internal sealed partial class ManifestReader
         }
 
         _session.ExpectExplicitPartitions(partitions);
-        _session.Prefetch(requests.Keys, (path, json) => DefinitionsRead.Of(json, _session.Display(path), requests[path]));
+        _session.Prefetch(requests.Keys, (path, json) => DefinitionsRead.Of(json, _session.Display(path), requests[path], _session.Names));
     }
 
     private async Task<CdmEntity?> ReadDeclarationAsync(string manifestPath, JsonElement declaration, int index)
@@ -177,14 +177,14 @@ internal sealed partial class ManifestReader
         var display = _session.Display(manifestPath);
         var documentDisplay = _session.Display(documentPath);
         var asked = new[] { (definitionName, entityName) };
-        var read = await _session.TryLoadDigestAsync(documentPath, json => DefinitionsRead.Of(json, documentDisplay, asked)).ConfigureAwait(false)
+        var read = await _session.TryLoadDigestAsync(documentPath, json => DefinitionsRead.Of(json, documentDisplay, asked, _session.Names)).ConfigureAwait(false)
             ?? throw new CISynapseException(ErrorIds.EntityDocumentNotFound, ErrorKind.ObjectNotFound, $"The manifest '{display}' declares entity '{entityName}' in '{documentDisplay}', which does not exist.", entityName);
         if (!read.TryGet(definitionName, entityName, out var definition))
         {
             // Asked for by a sub-manifest after the document was read for the entities of another manifest.
             var document = await _session.TryLoadAsync(documentPath).ConfigureAwait(false)
                 ?? throw new CISynapseException(ErrorIds.EntityDocumentNotFound, ErrorKind.ObjectNotFound, $"The manifest '{display}' declares entity '{entityName}' in '{documentDisplay}', which does not exist.", entityName);
-            definition = DefinitionRead.Of(document.RootElement, documentDisplay, definitionName, entityName);
+            definition = DefinitionRead.Of(document.RootElement, documentDisplay, definitionName, entityName, _session.Names);
         }
 
         if (definition is null)
@@ -360,12 +360,12 @@ internal sealed partial class ManifestReader
     /// <summary>The definitions of one entity document that its manifest's entities ask for, keyed by (definition name, entity name).</summary>
     private sealed class DefinitionsRead(Dictionary<(string Definition, string Entity), DefinitionRead?> read)
     {
-        public static DefinitionsRead Of(JsonDocument document, string display, IEnumerable<(string Definition, string Entity)> asked)
+        public static DefinitionsRead Of(JsonDocument document, string display, IEnumerable<(string Definition, string Entity)> asked, CdmNameTable names)
         {
             var read = new Dictionary<(string, string), DefinitionRead?>();
             foreach (var (definition, entity) in asked)
             {
-                read.TryAdd((definition, entity), DefinitionRead.Of(document.RootElement, display, definition, entity));
+                read.TryAdd((definition, entity), DefinitionRead.Of(document.RootElement, display, definition, entity, names));
             }
 
             return new DefinitionsRead(read);
@@ -379,7 +379,7 @@ internal sealed partial class ManifestReader
     private sealed record DefinitionRead(IReadOnlyList<CdmAttribute> Attributes, string? Description, IReadOnlyList<string> Warnings, ExceptionDispatchInfo? Failure)
     {
         /// <summary>The first definition named <paramref name="definitionName"/> (ignoring case), read for the entity; null when there is none.</summary>
-        public static DefinitionRead? Of(JsonElement root, string display, string definitionName, string entityName)
+        public static DefinitionRead? Of(JsonElement root, string display, string definitionName, string entityName, CdmNameTable names)
         {
             foreach (var definition in CdmJson.Array(root, "definitions"))
             {
@@ -388,7 +388,7 @@ internal sealed partial class ManifestReader
                     var warnings = new List<string>();
                     try
                     {
-                        var (attributes, description) = EntityDefinitionReader.Read(definition, display, entityName, warnings.Add);
+                        var (attributes, description) = EntityDefinitionReader.Read(definition, display, entityName, warnings.Add, names);
                         return new DefinitionRead(attributes, description, warnings, null);
                     }
                     catch (Exception ex)
