@@ -241,15 +241,23 @@ public sealed class Utf8ColumnWidthCheck
     private int EmptyLines(ReadOnlySpan<byte> stretch)
     {
         var first = stretch[0] == _lineEnd && !_rowHasContent && _fieldBytes == 0 && _column == 0 ? 1 : 0;
-        return first + FirstAfterEither(stretch, _lineEnd, _lineEnd, _lineEnd, count: true);
+        return first + CountAfter(stretch, _lineEnd, _lineEnd);
     }
+
+    /// <summary>The first index of <paramref name="value"/> right after <paramref name="before"/> or <paramref name="orBefore"/>, or -1.</summary>
+    internal static int FirstAfterEither(ReadOnlySpan<byte> bytes, byte value, byte before, byte orBefore) =>
+        AfterEither(bytes, value, before, orBefore, count: false);
+
+    /// <summary>How many times <paramref name="value"/> comes right after <paramref name="before"/>.</summary>
+    internal static int CountAfter(ReadOnlySpan<byte> bytes, byte value, byte before) =>
+        AfterEither(bytes, value, before, before, count: true);
 
     /// <summary>
     /// The first index (from 1) of <paramref name="value"/> right after <paramref name="before"/> or
     /// <paramref name="orBefore"/> in <paramref name="bytes"/>, or -1; with <paramref name="count"/>, how many there
     /// are. One pass, each vector compared with itself shifted by one byte.
     /// </summary>
-    internal static int FirstAfterEither(ReadOnlySpan<byte> bytes, byte value, byte before, byte orBefore, bool count = false)
+    private static int AfterEither(ReadOnlySpan<byte> bytes, byte value, byte before, byte orBefore, bool count)
     {
         var found = 0;
         var i = 1;

@@ -153,18 +153,19 @@ public sealed class Utf8ColumnWidthCheckTests
                     bytes[i] = random.Next(rare) == 0 ? alphabet[random.Next(1, alphabet.Length)] : alphabet[0];
                 }
 
-                var (first, count) = (-1, 0);
+                var (first, lineEndPairs) = (-1, 0);
                 for (var i = 1; i < length; i++)
                 {
-                    if (bytes[i] == '"' && bytes[i - 1] is (byte)',' or (byte)'\n')
+                    if (first < 0 && bytes[i] == '"' && bytes[i - 1] is (byte)',' or (byte)'\n')
                     {
-                        first = first < 0 ? i : first;
-                        count++;
+                        first = i;
                     }
+
+                    lineEndPairs += bytes[i] == '\n' && bytes[i - 1] == '\n' ? 1 : 0;
                 }
 
                 Assert.Equal(first, Utf8ColumnWidthCheck.FirstAfterEither(bytes, (byte)'"', (byte)',', (byte)'\n'));
-                Assert.Equal(count, Utf8ColumnWidthCheck.FirstAfterEither(bytes, (byte)'"', (byte)',', (byte)'\n', count: true));
+                Assert.Equal(lineEndPairs, Utf8ColumnWidthCheck.CountAfter(bytes, (byte)'\n', (byte)'\n'));
             }
         }
     }
