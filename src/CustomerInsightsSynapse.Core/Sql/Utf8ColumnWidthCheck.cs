@@ -255,7 +255,7 @@ public sealed class Utf8ColumnWidthCheck
     /// <summary>
     /// The first index (from 1) of <paramref name="value"/> right after <paramref name="before"/> or
     /// <paramref name="orBefore"/> in <paramref name="bytes"/>, or -1; with <paramref name="count"/>, how many there
-    /// are. One pass, each vector compared with itself shifted by one byte.
+    /// are. One pass, each 256-bit vector compared with itself shifted by one byte.
     /// </summary>
     private static int AfterEither(ReadOnlySpan<byte> bytes, byte value, byte before, byte orBefore, bool count)
     {
@@ -285,9 +285,11 @@ public sealed class Utf8ColumnWidthCheck
             }
         }
 
-        for (; i < bytes.Length; i++)
+        // The rest, or all of it without 256-bit vectors: from one occurrence of the value to the next.
+        for (; i < bytes.Length && bytes[i..].IndexOf(value) is var next and >= 0; i++)
         {
-            if (bytes[i] == value && (bytes[i - 1] == before || bytes[i - 1] == orBefore))
+            i += next;
+            if (bytes[i - 1] == before || bytes[i - 1] == orBefore)
             {
                 if (!count)
                 {
