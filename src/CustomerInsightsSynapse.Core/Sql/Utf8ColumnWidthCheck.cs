@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
@@ -220,7 +223,10 @@ public sealed class Utf8ColumnWidthCheck
         return stretch.Length;
     }
 
-    /// <summary>Where a quote opens a value in <paramref name="stretch"/> (first byte of a field), or -1.</summary>
+    /// <summary>
+    /// Where a quote opens a value in <paramref name="stretch"/> (first byte of a field), or -1: a quote first in the
+    /// stretch at a field's start, or the first quote right after a delimiter or a line end.
+    /// </summary>
     private int OpeningQuote(ReadOnlySpan<byte> stretch)
     {
         if (_quote < 0)
@@ -228,34 +234,73 @@ public sealed class Utf8ColumnWidthCheck
             return -1;
         }
 
-        var from = 0;
-        while (stretch[from..].IndexOf((byte)_quote) is var found and >= 0)
-        {
-            var at = from + found;
-            if (at == 0 ? _state == State.FieldStart : stretch[at - 1] == _delimiter || stretch[at - 1] == _lineEnd)
-            {
-                return at;
-            }
-
-            from = at + 1;
-        }
-
-        return -1;
+        return _state == State.FieldStart && stretch[0] == (byte)_quote ? 0 : FirstAfterEither(stretch, (byte)_quote, _delimiter, _lineEnd);
     }
 
     /// <summary>Line ends in <paramref name="stretch"/> that end no row: right after another, or first in a row still empty.</summary>
     private int EmptyLines(ReadOnlySpan<byte> stretch)
     {
-        var empty = stretch[0] == _lineEnd && !_rowHasContent && _fieldBytes == 0 && _column == 0 ? 1 : 0;
-        ReadOnlySpan<byte> twoLineEnds = [_lineEnd, _lineEnd];
-        var from = 0;
-        while (stretch[from..].IndexOf(twoLineEnds) is var found and >= 0)
+        var first = stretch[0] == _lineEnd && !_rowHasContent && _fieldBytes == 0 && _column == 0 ? 1 : 0;
+        return first + CountAfter(stretch, _lineEnd, _lineEnd);
+    }
+
+    /// <summary>The first index of <paramref name="value"/> right after <paramref name="before"/> or <paramref name="orBefore"/>, or -1.</summary>
+    internal static int FirstAfterEither(ReadOnlySpan<byte> bytes, byte value, byte before, byte orBefore) =>
+        AfterEither(bytes, value, before, orBefore, count: false);
+
+    /// <summary>How many times <paramref name="value"/> comes right after <paramref name="before"/>.</summary>
+    internal static int CountAfter(ReadOnlySpan<byte> bytes, byte value, byte before) =>
+        AfterEither(bytes, value, before, before, count: true);
+
+    /// <summary>
+    /// The first index (from 1) of <paramref name="value"/> right after <paramref name="before"/> or
+    /// <paramref name="orBefore"/> in <paramref name="bytes"/>, or -1; with <paramref name="count"/>, how many there
+    /// are. One pass, each 256-bit vector compared with itself shifted by one byte.
+    /// </summary>
+    private static int AfterEither(ReadOnlySpan<byte> bytes, byte value, byte before, byte orBefore, bool count)
+    {
+        var found = 0;
+        var i = 1;
+        if (Vector256.IsHardwareAccelerated && bytes.Length > Vector256<byte>.Count)
         {
-            empty++;
-            from += found + 1;
+            ref var start = ref MemoryMarshal.GetReference(bytes);
+            var values = Vector256.Create(value);
+            var befores = Vector256.Create(before);
+            var orBefores = Vector256.Create(orBefore);
+            for (; i + Vector256<byte>.Count <= bytes.Length; i += Vector256<byte>.Count)
+            {
+                var previous = Vector256.LoadUnsafe(ref start, (nuint)(i - 1));
+                var matches = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)i), values)
+                    & (Vector256.Equals(previous, befores) | Vector256.Equals(previous, orBefores));
+                if (matches != Vector256<byte>.Zero)
+                {
+                    var bits = matches.ExtractMostSignificantBits();
+                    if (!count)
+                    {
+                        return i + BitOperations.TrailingZeroCount(bits);
+                    }
+
+                    found += BitOperations.PopCount(bits);
+                }
+            }
         }
 
-        return empty;
+        // The rest, or all of it without 256-bit vectors: from one occurrence of the value to the next.
+        for (; i < bytes.Length && bytes[i..].IndexOf(value) is var next and >= 0; i++)
+        {
+            i += next;
+            if (bytes[i - 1] == before || bytes[i - 1] == orBefore)
+            {
+                if (!count)
+                {
+                    return i;
+                }
+
+                found++;
+            }
+        }
+
+        return count ? found : -1;
     }
 
     private static long Narrowest((string Attribute, int Limit)?[] columns) =>

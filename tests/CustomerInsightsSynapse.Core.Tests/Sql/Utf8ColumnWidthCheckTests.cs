@@ -132,6 +132,44 @@ public sealed class Utf8ColumnWidthCheckTests
         Assert.True(found < 1400, $"{found} texts had a value too long: too few were counted in stretches");
     }
 
+    /// <summary>
+    /// The vectorized search for a byte right after one of two others (an opening quote, a line end after a line end)
+    /// finds, and counts, what a loop over the bytes finds: over random bytes of few values, at every length around
+    /// the vector width, with the match in the vectors, across their boundary and in the tail.
+    /// </summary>
+    [Fact]
+    public void FindingAByteAfterEitherOfTwoMatchesALoopOverTheBytes()
+    {
+        var random = new Random(7);
+        byte[] alphabet = [(byte)'a', (byte)',', (byte)'\n', (byte)'"'];
+        for (var length = 0; length < 200; length++)
+        {
+            for (var trial = 0; trial < 30; trial++)
+            {
+                var bytes = new byte[length];
+                var rare = random.Next(1, 60);
+                for (var i = 0; i < length; i++)
+                {
+                    bytes[i] = random.Next(rare) == 0 ? alphabet[random.Next(1, alphabet.Length)] : alphabet[0];
+                }
+
+                var (first, lineEndPairs) = (-1, 0);
+                for (var i = 1; i < length; i++)
+                {
+                    if (first < 0 && bytes[i] == '"' && bytes[i - 1] is (byte)',' or (byte)'\n')
+                    {
+                        first = i;
+                    }
+
+                    lineEndPairs += bytes[i] == '\n' && bytes[i - 1] == '\n' ? 1 : 0;
+                }
+
+                Assert.Equal(first, Utf8ColumnWidthCheck.FirstAfterEither(bytes, (byte)'"', (byte)',', (byte)'\n'));
+                Assert.Equal(lineEndPairs, Utf8ColumnWidthCheck.CountAfter(bytes, (byte)'\n', (byte)'\n'));
+            }
+        }
+    }
+
     [Fact]
     public void A100000CharacterTextIsTooLongForTheWidestColumn()
     {
