@@ -54,7 +54,9 @@ public sealed class LakeScenario : IDisposable
 {
     private readonly List<string> _folders = [];
 
-    public LakeScenario(AzuriteFixture azurite)
+    /// <param name="azurite">The Azurite instance.</param>
+    /// <param name="policy">A further policy on every request of <see cref="Factory"/>, after the recorder.</param>
+    public LakeScenario(AzuriteFixture azurite, HttpPipelinePolicy? policy = null)
     {
         var parts = azurite.ConnectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
@@ -62,6 +64,11 @@ public sealed class LakeScenario : IDisposable
         var options = BlobClientFactory.DefaultOptions();
         options.Retry.MaxRetries = 1;
         options.AddPolicy(Recorder, HttpPipelinePosition.PerRetry);
+        if (policy is not null)
+        {
+            options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+        }
+
         Factory = new BlobClientFactory(new StorageSharedKeyCredential(parts["AccountName"], parts["AccountKey"]), options);
         ContainerName = "lake-" + Guid.NewGuid().ToString("N")[..12];
         Container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(ContainerName);
