@@ -91,6 +91,8 @@ public sealed class LakeLander
     public async Task<LandedSnapshot> LandAsync(LockedDatabase database, LandingPlan plan)
     {
         var (container, target, context) = (database.Container, database.Target, database.Context);
+        // A run refused while this one lands can name who holds the lock.
+        await database.Lock.HolderRecorded.ConfigureAwait(false);
         var snapshotId = SnapshotId.New(_clock.GetUtcNow());
         var runs = plan.Entities.Where(e => e.Action == PlannedAction.Land)
             .Select(e => new EntityRun(e, e.Partitions.Any(p => p.ConvertOnServer) ? target.StagingFolder(snapshotId, e.Name) : target.SnapshotFolder(e.Name, snapshotId)))
