@@ -155,19 +155,19 @@ public sealed class ExportRunner
                 Warnings = run.Warnings,
                 Steps = run.StepDurations,
             };
-            await recorder.SaveAsync(cancelled, run.Target, context.Log).ConfigureAwait(false);
+            await SaveAsync(recorder, cancelled, run, context).ConfigureAwait(false);
             throw;
         }
         catch (Exception ex)
         {
             var cause = ex as CISynapseException ?? Unexpected(run.Record, ex);
             var failed = run.Record with { Status = ExportRunStatus.Failed, ErrorId = cause.ErrorId, Error = cause.Message, EndedOn = Clock.GetUtcNow(), Warnings = run.Warnings, Steps = run.StepDurations };
-            await recorder.SaveAsync(failed, run.Target, context.Log).ConfigureAwait(false);
+            await SaveAsync(recorder, failed, run, context).ConfigureAwait(false);
             throw ExportRunOutcome.ErrorFor(failed, cause)!;
         }
 
         var record = run.Record with { EndedOn = Clock.GetUtcNow(), Warnings = run.Warnings, Steps = run.StepDurations };
-        await recorder.SaveAsync(record, run.Target, context.Log).ConfigureAwait(false);
+        await SaveAsync(recorder, record, run, context).ConfigureAwait(false);
         context.Progress.Report(new OperationProgress(ProgressActivity, $"Export '{export.Name}'", record.Status.ToString(), 100, Completed: true));
         if (record.Status == ExportRunStatus.Failed)
         {
@@ -297,7 +297,24 @@ public sealed class ExportRunner
         ];
     }
 
-    /// <summary>Runs the steps in order, checking for cancellation before each; releases the database lock however they end.</summary>
+    /// <summary>Saves the run's record while the database lock is released (both wait for a round trip, neither needs the other).</summary>
+    private static async Task SaveAsync(RunRecordStep recorder, ExportRunRecord record, ExportRunState run, OperationContext context)
+    {
+        var save = recorder.SaveAsync(record, run.Target, context.Log);
+        try
+        {
+            await save.ConfigureAwait(false);
+        }
+        finally
+        {
+            await run.LockReleased.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs the steps in order, checking for cancellation before each; starts releasing the database lock however they
+    /// end (<see cref="ExportRunState.LockReleased"/>, awaited once the record is saved).
+    /// </summary>
     private async Task RunStepsAsync(ExportRunState run, IReadOnlyList<RunStep> steps, OperationContext context)
     {
         try
@@ -329,7 +346,7 @@ public sealed class ExportRunner
         }
         finally
         {
-            await run.ReleaseLockAsync().ConfigureAwait(false);
+            run.LockReleased = run.ReleaseLockAsync();
         }
     }
 

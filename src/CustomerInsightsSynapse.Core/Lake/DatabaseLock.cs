@@ -22,13 +22,20 @@ internal sealed class DatabaseLock : IAsyncDisposable
 
     private readonly TimeSpan _duration;
 
-    private DatabaseLock(BlobLeaseClient lease, TimeSpan duration, TimeSpan renewInterval, IOperationLog log)
+    private DatabaseLock(BlobLeaseClient lease, TimeSpan duration, TimeSpan renewInterval, IOperationLog log, Task holderRecorded)
     {
         _lease = lease;
+        HolderRecorded = holderRecorded;
         _log = log;
         _duration = duration;
         _renewal = RenewAsync(renewInterval);
     }
+
+    /// <summary>
+    /// Writing the holder into the lock's metadata, started with the lease and not awaited by <see cref="AcquireAsync"/>:
+    /// the first reads under the lock overlap it; a lander waits for it before writing any data.
+    /// </summary>
+    public Task HolderRecorded { get; }
 
     /// <summary>Cancelled when the lease could not be renewed.</summary>
     public CancellationToken Lost => _lost.Token;
@@ -107,9 +114,9 @@ internal sealed class DatabaseLock : IAsyncDisposable
             };
         }
 
-        await RecordHolderAsync(lockBlob, lease.LeaseId, holder, context).ConfigureAwait(false);
+        var holderRecorded = RecordHolderAsync(lockBlob, lease.LeaseId, holder, context);
         context.Log.Verbose($"Locked database '{database}' (lease on {lockBlob.Name}).");
-        return new DatabaseLock(lease, options.LockDuration, options.LockRenewInterval, context.Log);
+        return new DatabaseLock(lease, options.LockDuration, options.LockRenewInterval, context.Log, holderRecorded);
     }
 
     /// <summary>Writes who holds the lock and since when into the lock blob's metadata; a failure only loses the names.</summary>
@@ -165,6 +172,14 @@ internal sealed class DatabaseLock : IAsyncDisposable
         try
         {
             await _renewal.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        try
+        {
+            await HolderRecorded.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -91,6 +91,8 @@ public sealed class LakeLander
     public async Task<LandedSnapshot> LandAsync(LockedDatabase database, LandingPlan plan)
     {
         var (container, target, context) = (database.Container, database.Target, database.Context);
+        // A run refused while this one lands can name who holds the lock.
+        await database.Lock.HolderRecorded.ConfigureAwait(false);
         var snapshotId = SnapshotId.New(_clock.GetUtcNow());
         var runs = plan.Entities.Where(e => e.Action == PlannedAction.Land)
             .Select(e => new EntityRun(e, e.Partitions.Any(p => p.ConvertOnServer) ? target.StagingFolder(snapshotId, e.Name) : target.SnapshotFolder(e.Name, snapshotId)))
@@ -260,11 +262,11 @@ public sealed class LakeLander
         var viewed = commit.Plan.Entities.Where(e => current[e.Name] is not null).ToList();
         var deletedPerEntity = new IReadOnlyList<string>[viewed.Count];
         var staging = DeleteStagingGarbageAsync(container, target, notBefore, context);
-        // One listing per entity, several at a time: a run with nothing to delete costs a few round trips, not one per entity.
+        // One listing per entity, many at a time: a run with nothing to delete costs a round trip or two, not one per entity.
         // No cancellation token here: each listing reports its own cancellation as a warning, as the staging one does.
         await Parallel.ForEachAsync(
                 Enumerable.Range(0, viewed.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelFiles },
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelListings },
                 async (i, _) => deletedPerEntity[i] = await DeleteOldSnapshotsAsync(container, target, viewed[i].Name, [current[viewed[i].Name], viewed[i].CurrentSnapshotId], notBefore, context).ConfigureAwait(false))
             .ConfigureAwait(false);
         return [.. deletedPerEntity.SelectMany(d => d), .. await staging.ConfigureAwait(false)];

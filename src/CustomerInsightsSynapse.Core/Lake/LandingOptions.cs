@@ -25,6 +25,12 @@ public sealed record LandingOptions
     /// <summary>Files landed at the same time, across all entities of a run.</summary>
     public int MaxParallelFiles { get; init; } = 8;
 
+    /// <summary>
+    /// Folder listings of a run's clean-up sent at the same time (one per entity): small requests, so many more than
+    /// <see cref="MaxParallelFiles"/>, and a run over tens of entities with nothing to delete waits a round trip or two.
+    /// </summary>
+    public int MaxParallelListings { get; init; } = 32;
+
     /// <summary>Blocks of one file uploaded (local) or copied (blob) at the same time.</summary>
     public int MaxParallelBlocks { get; init; } = 4;
 
@@ -71,7 +77,7 @@ public sealed record LandingOptions
 
     internal void Validate()
     {
-        if (MaxParallelFiles < 1 || MaxParallelBlocks < 1 || BlockSize < 1 || CopyBlockSize < 1 || SingleCopyLimit < 0 || MaxParallelConversions < 1 || ParquetRowGroupRows < 1 || ParquetRowGroupChars < 1)
+        if (MaxParallelFiles < 1 || MaxParallelListings < 1 || MaxParallelBlocks < 1 || BlockSize < 1 || CopyBlockSize < 1 || SingleCopyLimit < 0 || MaxParallelConversions < 1 || ParquetRowGroupRows < 1 || ParquetRowGroupChars < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(LandingOptions), "Parallelism and block sizes must be positive.");
         }

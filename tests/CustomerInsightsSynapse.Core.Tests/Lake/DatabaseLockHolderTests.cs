@@ -10,7 +10,13 @@ public sealed class DatabaseLockHolderTests : IDisposable
 {
     private readonly LakeScenario _lake;
 
-    public DatabaseLockHolderTests(AzuriteFixture azurite) => _lake = new LakeScenario(azurite);
+    private readonly AzuriteFixture _azurite;
+
+    public DatabaseLockHolderTests(AzuriteFixture azurite)
+    {
+        _azurite = azurite;
+        _lake = new LakeScenario(azurite);
+    }
 
     public void Dispose() => _lake.Dispose();
 
@@ -20,8 +26,9 @@ public sealed class DatabaseLockHolderTests : IDisposable
         var lockBlob = _lake.Container.GetBlobClient(_lake.Target.LockPath);
         var options = new LandingOptions();
         var before = DateTimeOffset.UtcNow.AddSeconds(-5);
-        await using (await DatabaseLock.AcquireAsync(lockBlob, _lake.Target.Database, options, OperationContext.None, "Ada Lovelace (export 'nightly', run r1)"))
+        await using (var held = await DatabaseLock.AcquireAsync(lockBlob, _lake.Target.Database, options, OperationContext.None, "Ada Lovelace (export 'nightly', run r1)"))
         {
+            await held.HolderRecorded;
             var ex = await Assert.ThrowsAsync<CISynapseException>(() => DatabaseLock.AcquireAsync(lockBlob, _lake.Target.Database, options, OperationContext.None, "Someone else"));
 
             Assert.Equal(ErrorIds.ExportRunInProgress, ex.ErrorId);
@@ -32,6 +39,26 @@ public sealed class DatabaseLockHolderTests : IDisposable
             Assert.Contains($"({options.LockDuration.TotalSeconds:0}-second lease)", ex.Message);
             Assert.False(string.IsNullOrEmpty(ex.RecommendedAction));
         }
+    }
+
+    [Fact]
+    public async Task The_holder_is_recorded_while_model_json_is_read_and_before_anything_lands()
+    {
+        var overlap = new RequestOverlap(
+            r => r.Method == global::Azure.Core.RequestMethod.Put && r.Uri.Path.EndsWith("/SalesDb/_lock", StringComparison.Ordinal) && r.Uri.Query.Contains("comp=metadata", StringComparison.Ordinal),
+            r => r.Method == global::Azure.Core.RequestMethod.Get && r.Uri.Path.EndsWith("/SalesDb/model.json", StringComparison.Ordinal));
+        using var lake = new LakeScenario(_azurite, overlap);
+        var source = lake.NewFolder();
+
+        var result = await lake.Lander().LandAsync(lake.Target, [LakeScenario.LocalEntity(source, "Customer", 1, 5, "v")], OperationContext.None);
+
+        Assert.True(overlap.FirstSeen && overlap.SecondSeen, "the holder was not recorded or model.json not read");
+        Assert.True(overlap.Overlapped, "recording the lock's holder and reading model.json went one after the other");
+        Assert.Equal("Customer", Assert.Single(result.Entities).Entity);
+        var writes = lake.Recorder.Requests.Where(r => r.IsWrite).ToList();
+        var holderWritten = writes.FindIndex(r => r.Path.EndsWith("/SalesDb/_lock", StringComparison.Ordinal) && r.Query.Contains("comp=metadata", StringComparison.Ordinal));
+        var firstData = writes.FindIndex(r => r.Path.Contains("/SalesDb/Customer/", StringComparison.Ordinal));
+        Assert.InRange(holderWritten, 0, firstData - 1);
     }
 
     [Fact]

@@ -54,6 +54,8 @@ public sealed class LakeScenario : IDisposable
 {
     private readonly List<string> _folders = [];
 
+    /// <param name="azurite">The Azurite instance.</param>
+    /// <param name="policy">A further policy on every request of <see cref="Factory"/>, before the shared key signs it.</param>
     public LakeScenario(AzuriteFixture azurite, HttpPipelinePolicy? policy = null)
     {
         var parts = azurite.ConnectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)

@@ -46,6 +46,26 @@ public sealed class PruneListingTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(Enumerable.Range(0, Entities).SelectMany(i => snapshots.Skip(1).Select(s => $"Entity{i:D2}/{s}")).Order(StringComparer.Ordinal), left);
     }
 
+    [Fact]
+    public async Task Every_entity_listing_is_in_flight_at_once_even_when_files_land_two_at_a_time()
+    {
+        var overlap = new ListingOverlap(wanted: Entities);
+        var factory = FactoryWith(overlap);
+        var source = _lake.NewFolder();
+        var clock = new Export.ManualClock(DateTimeOffset.UtcNow);
+        var options = new LandingOptions { Clock = clock, MaxParallelFiles = 2 };
+        for (var run = 0; run < 2; run++)
+        {
+            var entities = Enumerable.Range(0, Entities).Select(i => LakeScenario.LocalEntity(source, $"Entity{i:D2}", 1, 5 + run, new string('v', run + 1))).ToList();
+            clock.Advance(SnapshotGarbage.LongestLease * 2);
+            overlap.Watching = run == 1;
+            await new LakeLander(factory, options).LandAsync(_lake.Target, entities, OperationContext.None);
+        }
+
+        Assert.Equal(Entities, overlap.Listings);
+        Assert.True(overlap.MaxInFlight == Entities, $"at most {overlap.MaxInFlight} of {Entities} snapshot listings were in flight at once: the clean-up took more than one round trip");
+    }
+
     private BlobClientFactory FactoryWith(HttpPipelinePolicy policy)
     {
         var parts = azurite.ConnectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)

@@ -57,6 +57,9 @@ internal sealed class ExportRunState(ExportDefinition export, ConnectionDefiniti
     /// <summary>The context a step runs in: under the lock, the lock's (cancelled also when the lock is lost).</summary>
     public OperationContext ContextFor(OperationContext run) => Database?.Context ?? run;
 
+    /// <summary>The release of the database lock the runner started when the steps ended (complete when none was held).</summary>
+    public Task LockReleased { get; set; } = Task.CompletedTask;
+
     public async Task ReleaseLockAsync()
     {
         if (Database is { } held)

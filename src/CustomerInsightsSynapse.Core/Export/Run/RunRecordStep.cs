@@ -70,22 +70,29 @@ internal sealed class RunRecordStep(DefinitionStore store, LakeFiles files)
             : ExportRunStatus.Succeeded;
     }
 
-    /// <summary>Saves the record to the store, then (best effort, when the lake is known) beside the data.</summary>
+    /// <summary>Saves the record to the store and, at the same time (best effort, when the lake is known), beside the data.</summary>
     public async Task SaveAsync(ExportRunRecord record, LakeTarget? target, IOperationLog log)
     {
-        await store.CreateAsync(ExportRunRecord.Kind, record.RunId, record, record.StartedBy, CancellationToken.None).ConfigureAwait(false);
-        if (target is null)
+        var beside = target is null ? Task.CompletedTask : SaveBesideDataAsync(record, target, log);
+        try
         {
-            return;
+            await store.CreateAsync(ExportRunRecord.Kind, record.RunId, record, record.StartedBy, CancellationToken.None).ConfigureAwait(false);
         }
+        finally
+        {
+            await beside.ConfigureAwait(false);
+        }
+    }
 
+    private async Task SaveBesideDataAsync(ExportRunRecord record, LakeTarget target, IOperationLog log)
+    {
         try
         {
             await files.SaveRunRecordAsync(target, record.RunId, BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(record, StoreJson.Options)), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            log.Warning($"The run record was kept in the store but could not be written to the lake: {ex.Message}");
+            log.Warning($"The run record could not be written to the lake beside the data: {ex.Message}");
         }
     }
 }

@@ -160,6 +160,24 @@ public sealed class ExportRunnerTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task The_run_record_is_written_beside_the_data_while_the_lock_is_released()
+    {
+        var overlap = new RequestOverlap(
+            r => r.Method == global::Azure.Core.RequestMethod.Put && r.Headers.TryGetValue("x-ms-lease-action", out var action) && action == "release",
+            r => r.Method == global::Azure.Core.RequestMethod.Put && r.Uri.Path.Contains("/CustomerInsights/_runs/", StringComparison.Ordinal));
+        using var run = new RunScenario(azurite, overlap);
+        await run.Export.CreateAsync(run.Export.Request());
+
+        var record = await run.RunAsync();
+
+        Assert.Equal(ExportRunStatus.Succeeded, record.Status);
+        Assert.True(overlap.FirstSeen && overlap.SecondSeen, "the lock was not released or the record not written to the lake");
+        Assert.True(overlap.Overlapped, "the lock's release and the run record's upload went one after the other");
+        Assert.Contains($"CustomerInsights/_runs/{record.RunId}.json", run.BlobNames());
+        Assert.Equal(record.RunId, (await run.LastStoredRecordAsync()).RunId);
+    }
+
+    [Fact]
     public async Task Skipping_the_prerequisite_check_does_not_ask_for_it()
     {
         await CreateSalesAsync();

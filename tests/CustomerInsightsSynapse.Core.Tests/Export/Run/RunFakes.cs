@@ -131,9 +131,9 @@ public sealed class RunScenario : IDisposable
 {
     private readonly LakeScenario _lake;
 
-    public RunScenario(AzuriteFixture azurite)
+    public RunScenario(AzuriteFixture azurite, global::Azure.Core.Pipeline.HttpPipelinePolicy? blobPolicy = null)
     {
-        _lake = new LakeScenario(azurite);
+        _lake = new LakeScenario(azurite, blobPolicy);
         Export = new ExportScenario(container: _lake.ContainerName);
         Container = BlobLocation.Parse($"{_lake.Endpoint}/{_lake.ContainerName}");
     }
