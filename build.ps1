@@ -141,14 +141,23 @@ function Assert-SharedFixture {
 }
 
 function Read-TrxCount {
-    $passed = 0; $failed = 0; $found = 0
+    # The failed tests are named again at the end of the output: CI may show only its last lines.
+    $passed = 0; $failed = 0; $found = 0; $names = [System.Collections.Generic.List[string]]::new()
     foreach ($trx in Get-ChildItem -Recurse -File -Filter *.trx $ResultsFolder -ErrorAction Ignore) {
-        $counters = ([xml](Get-Content -Raw -LiteralPath $trx.FullName)).TestRun.ResultSummary.Counters
+        $document = [xml](Get-Content -Raw -LiteralPath $trx.FullName)
+        $counters = $document.TestRun.ResultSummary.Counters
         $passed += [int]$counters.passed
         $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        foreach ($result in $document.SelectNodes("//*[local-name()='UnitTestResult']")) {
+            $outcome = $result.GetAttribute('outcome')
+            if ($outcome -in 'Passed', 'NotExecuted') { continue }
+            $message = $result.SelectSingleNode(".//*[local-name()='ErrorInfo']/*[local-name()='Message']")
+            $lines = if ($message) { $message.InnerText.Trim() -split "`n" | Select-Object -First 3 } else { @() }
+            $names.Add("$($result.GetAttribute('testName')) [$outcome, $($result.GetAttribute('duration'))]: $($lines -join ' / ')")
+        }
         $found++
     }
-    return [pscustomobject]@{ Passed = $passed; Failed = $failed; Files = $found }
+    return [pscustomobject]@{ Passed = $passed; Failed = $failed; Files = $found; FailedTests = $names }
 }
 
 function Invoke-Test {
@@ -206,6 +215,8 @@ function Invoke-Test {
     }
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
+    foreach ($name in $xunit.FailedTests) { Write-Host "FAILED xunit: $name" }
+    foreach ($name in @($pester.FailedTests | Where-Object { $_ })) { Write-Host "FAILED Pester: $name" }
     Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
     foreach ($failure in $failures) { Write-Host "FAILED: $failure" }
     if ($failed -eq 0 -and $failures.Count -gt 0) { $failed = 1 }

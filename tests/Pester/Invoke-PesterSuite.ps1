@@ -22,7 +22,11 @@ $configuration.TestResult.OutputPath = Join-Path $ResultFolder 'pester.xml'
 
 $result = Invoke-Pester -Configuration $configuration
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-[pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount } |
+# Named in the summary so that build.ps1 repeats them at the end of the output.
+$failedTests = @($result.Failed | ForEach-Object { "$($_.ExpandedPath): $("$($_.ErrorRecord | Select-Object -First 1)" -split "`n" | Select-Object -First 1)" }) +
+    @($result.FailedBlocks | ForEach-Object { "$($_.ExpandedPath) (block)" }) +
+    @($result.FailedContainers | ForEach-Object { "$($_.Item) (file)" })
+[pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount; FailedTests = $failedTests } |
     ConvertTo-Json | Set-Content -LiteralPath (Join-Path $ResultFolder 'pester-summary.json')
 if ($failed -gt 0) { exit 1 }
 exit 0
