@@ -216,7 +216,7 @@ function Invoke-Test {
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
     foreach ($name in $xunit.FailedTests) { Write-Host "FAILED xunit: $name" }
-    foreach ($name in @($pester.FailedTests | Where-Object { $_ })) { Write-Host "FAILED Pester: $name" }
+    if ($pester.PSObject.Properties['FailedTests']) { foreach ($name in $pester.FailedTests) { Write-Host "FAILED Pester: $name" } }
     Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
     foreach ($failure in $failures) { Write-Host "FAILED: $failure" }
     if ($failed -eq 0 -and $failures.Count -gt 0) { $failed = 1 }
