@@ -135,6 +135,11 @@ internal sealed class DatabaseLock : IAsyncDisposable
         {
             context.Log.Verbose($"Could not record the lock's holder on {lockBlob.Name} ({ex.ErrorCode ?? ex.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Retries that ran out on a dropped connection end here (AggregateException): the run and the lock's release go on.
+            context.Log.Verbose($"Could not record the lock's holder on {lockBlob.Name} ({ex.GetType().Name}).");
+        }
     }
 
     /// <summary>Who holds the lock and since when, as its holder recorded them; nulls when it did not or they cannot be read.</summary>

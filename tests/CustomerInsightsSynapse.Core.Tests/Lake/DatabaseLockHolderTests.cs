@@ -62,6 +62,22 @@ public sealed class DatabaseLockHolderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_holder_write_that_fails_without_an_answer_loses_only_the_names_and_the_lock_is_released()
+    {
+        var dropper = new HolderWriteDropper();
+        using var lake = new LakeScenario(_azurite, dropper);
+        var source = lake.NewFolder();
+
+        var result = await lake.Lander().LandAsync(lake.Target, [LakeScenario.LocalEntity(source, "Customer", 1, 5, "v")], OperationContext.None);
+
+        Assert.True(dropper.Dropped >= 1, "the holder write was never sent");
+        Assert.Equal(LandingAction.Landed, Assert.Single(result.Entities).Action);
+        var lockProperties = (await lake.Container.GetBlobClient(lake.Target.LockPath).GetPropertiesAsync()).Value;
+        Assert.Equal(global::Azure.Storage.Blobs.Models.LeaseState.Available, lockProperties.LeaseState);
+        Assert.Empty(lockProperties.Metadata);
+    }
+
+    [Fact]
     public async Task A_lock_whose_holder_recorded_nothing_is_still_reported_with_its_expiry()
     {
         var lockBlob = _lake.Container.GetBlobClient(_lake.Target.LockPath);
@@ -73,5 +89,28 @@ public sealed class DatabaseLockHolderTests : IDisposable
         Assert.Equal(ErrorIds.ExportRunInProgress, ex.ErrorId);
         Assert.Contains("held by a run that did not record its name.", ex.Message);
         Assert.Contains("expires by ", ex.Message);
+    }
+
+    /// <summary>Fails every write of the lock's holder with an exception that is not an answer of the service.</summary>
+    private sealed class HolderWriteDropper : global::Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        private int _dropped;
+
+        public int Dropped => Volatile.Read(ref _dropped);
+
+        public override void Process(global::Azure.Core.HttpMessage message, ReadOnlyMemory<global::Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override ValueTask ProcessAsync(global::Azure.Core.HttpMessage message, ReadOnlyMemory<global::Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method == global::Azure.Core.RequestMethod.Put && message.Request.Uri.Query.Contains("comp=metadata", StringComparison.Ordinal)
+                && message.Request.Uri.Path.EndsWith("/_lock", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _dropped);
+                throw new IOException("The connection was dropped (test).");
+            }
+
+            return ProcessNextAsync(message, pipeline);
+        }
     }
 }
