@@ -28,8 +28,13 @@ internal static class EntityDocumentForwardReader
 
     private static readonly PropertyNames AttributeProperties = new("name", "appliedTraits", "dataFormat", "dataType", "precision", "scale", "maximumLength", "isNullable", "description");
 
+    // A definition's attributes are gathered here, and their names checked for duplicates here, then copied into a list
+    // of their exact count: the attributes are not counted before they are read.
     [ThreadStatic]
     private static List<CdmAttribute>? t_attributes;
+
+    [ThreadStatic]
+    private static HashSet<string>? t_names;
 
     /// <summary>The definitions of the document in order, or null when it is not in the plain form (see the class).</summary>
     public static List<Definition>? TryRead(ReadOnlySpan<byte> utf8, int maxDepth, CdmNameTable names)
@@ -158,8 +163,9 @@ internal static class EntityDocumentForwardReader
     private static List<CdmAttribute>? ReadAttributes(ref Utf8JsonReader reader, CdmNameTable names)
     {
         var read = t_attributes ??= [];
+        var seen = t_names ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         read.Clear();
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        seen.Clear();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.StartObject || ReadAttribute(ref reader, names) is not { } attribute || !seen.Add(attribute.Name))
@@ -170,9 +176,7 @@ internal static class EntityDocumentForwardReader
             read.Add(attribute);
         }
 
-        var attributes = new List<CdmAttribute>(read);
-        read.Clear();
-        return attributes;
+        return new List<CdmAttribute>(read);
     }
 
     private static CdmAttribute? ReadAttribute(ref Utf8JsonReader reader, CdmNameTable names)
