@@ -17,16 +17,46 @@ internal static class EntityDocumentForwardReader
     /// <summary>One definition read: its entityName as written (null without one), attributes and description.</summary>
     public sealed record Definition(string? EntityName, List<CdmAttribute> Attributes, string? Description);
 
+    /// <summary>A property name that is none of those asked for.</summary>
     private const int Unknown = -1;
 
-    /// <summary>A name equal to a known one ignoring case, or one written twice: read by the document path's rules.</summary>
+    /// <summary>A name equal to one asked for only ignoring case, or one written twice: read by the document path's rules.</summary>
     private const int Unusual = -2;
 
+    /// <summary>The root's one property read (index 0), <c>definitions</c>.</summary>
     private static readonly PropertyNames RootProperties = new("definitions");
 
+    /// <summary>A definition's properties read, in the order of <see cref="DefinitionProperty"/>.</summary>
     private static readonly PropertyNames DefinitionProperties = new("entityName", "extendsEntity", "description", "exhibitsTraits", "hasAttributes");
 
+    /// <summary>An attribute's properties read, in the order of <see cref="AttributeProperty"/>.</summary>
     private static readonly PropertyNames AttributeProperties = new("name", "appliedTraits", "dataFormat", "dataType", "precision", "scale", "maximumLength", "isNullable", "description");
+
+    private enum DefinitionProperty
+    {
+        Unusual = EntityDocumentForwardReader.Unusual,
+        Unknown = EntityDocumentForwardReader.Unknown,
+        EntityName,
+        ExtendsEntity,
+        Description,
+        ExhibitsTraits,
+        HasAttributes,
+    }
+
+    private enum AttributeProperty
+    {
+        Unusual = EntityDocumentForwardReader.Unusual,
+        Unknown = EntityDocumentForwardReader.Unknown,
+        Name,
+        AppliedTraits,
+        DataFormat,
+        DataType,
+        Precision,
+        Scale,
+        MaximumLength,
+        IsNullable,
+        Description,
+    }
 
     // A definition's attributes are gathered here, and their names checked for duplicates here, then copied into a list
     // of their exact count: the attributes are not counted before they are read.
@@ -117,26 +147,26 @@ internal static class EntityDocumentForwardReader
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = Property(ref reader, DefinitionProperties, ref seen);
+            var property = (DefinitionProperty)Property(ref reader, DefinitionProperties, ref seen);
             reader.Read();
             var token = reader.TokenType;
             switch (property)
             {
-                case Unusual:
+                case DefinitionProperty.Unusual:
                     return null;
-                case 0 when token is JsonTokenType.String or JsonTokenType.Null:
+                case DefinitionProperty.EntityName when token is JsonTokenType.String or JsonTokenType.Null:
                     entityName = reader.GetString();
                     break;
-                case 1 when token is JsonTokenType.Null:
+                case DefinitionProperty.ExtendsEntity when token is JsonTokenType.Null:
                     break;
-                case 2 when token is JsonTokenType.String or JsonTokenType.Null:
+                case DefinitionProperty.Description when token is JsonTokenType.String or JsonTokenType.Null:
                     description = reader.GetString();
                     break;
-                case 3:
+                case DefinitionProperty.ExhibitsTraits:
                     hasTraits = IsNonEmptyArray(reader);
                     reader.Skip();
                     break;
-                case 4 when token is JsonTokenType.StartArray:
+                case DefinitionProperty.HasAttributes when token is JsonTokenType.StartArray:
                     attributes = ReadAttributes(ref reader, names);
                     if (attributes is null)
                     {
@@ -144,11 +174,11 @@ internal static class EntityDocumentForwardReader
                     }
 
                     break;
-                case 4:
+                case DefinitionProperty.HasAttributes:
                     // Anything but an array is no attributes.
                     reader.Skip();
                     break;
-                case Unknown:
+                case DefinitionProperty.Unknown:
                     reader.Skip();
                     break;
                 default:
@@ -186,22 +216,23 @@ internal static class EntityDocumentForwardReader
         string? typeName = null;
         var typeReadable = true;
         int? precision = null, scale = null, maxLength = null;
+        var numbersPlain = true;
         bool? nullable = null;
         string? description = null;
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = Property(ref reader, AttributeProperties, ref seen);
+            var property = (AttributeProperty)Property(ref reader, AttributeProperties, ref seen);
             reader.Read();
             var token = reader.TokenType;
             switch (property)
             {
-                case Unusual:
+                case AttributeProperty.Unusual:
                     return null;
-                case 0 when token is JsonTokenType.String:
+                case AttributeProperty.Name when token is JsonTokenType.String:
                     name = names.StringOf(ref reader);
                     break;
-                case 1:
+                case AttributeProperty.AppliedTraits:
                     if (IsNonEmptyArray(reader))
                     {
                         return null;
@@ -209,7 +240,7 @@ internal static class EntityDocumentForwardReader
 
                     reader.Skip();
                     break;
-                case 2 when token is JsonTokenType.String:
+                case AttributeProperty.DataFormat when token is JsonTokenType.String:
                     if (CdmDataTypes.TryNormalize(ref reader, out var known, out var text))
                     {
                         format = known;
@@ -221,47 +252,31 @@ internal static class EntityDocumentForwardReader
                     }
 
                     break;
-                case 2 when token is JsonTokenType.Null:
+                case AttributeProperty.DataFormat when token is JsonTokenType.Null:
                     break;
-                case 3 when token is JsonTokenType.String or JsonTokenType.Null:
+                case AttributeProperty.DataType when token is JsonTokenType.String or JsonTokenType.Null:
                     typeName = reader.GetString();
                     break;
-                case 3:
+                case AttributeProperty.DataType:
                     typeReadable = false;
                     reader.Skip();
                     break;
-                case 4:
-                    if (!TryReadInt(ref reader, out precision))
-                    {
-                        return null;
-                    }
-
+                case AttributeProperty.Precision:
+                    numbersPlain &= TryReadInt(ref reader, out precision);
                     break;
-                case 5:
-                    if (!TryReadInt(ref reader, out scale))
-                    {
-                        return null;
-                    }
-
+                case AttributeProperty.Scale:
+                    numbersPlain &= TryReadInt(ref reader, out scale);
                     break;
-                case 6:
-                    if (!TryReadInt(ref reader, out maxLength))
-                    {
-                        return null;
-                    }
-
+                case AttributeProperty.MaximumLength:
+                    numbersPlain &= TryReadInt(ref reader, out maxLength);
                     break;
-                case 7:
-                    if (!TryReadBool(ref reader, out nullable))
-                    {
-                        return null;
-                    }
-
+                case AttributeProperty.IsNullable:
+                    nullable = ReadBool(ref reader);
                     break;
-                case 8 when token is JsonTokenType.String or JsonTokenType.Null:
+                case AttributeProperty.Description when token is JsonTokenType.String or JsonTokenType.Null:
                     description = reader.GetString();
                     break;
-                case Unknown:
+                case AttributeProperty.Unknown:
                     reader.Skip();
                     break;
                 default:
@@ -269,7 +284,7 @@ internal static class EntityDocumentForwardReader
             }
         }
 
-        if (string.IsNullOrWhiteSpace(name))
+        if (string.IsNullOrWhiteSpace(name) || !numbersPlain)
         {
             return null;
         }
@@ -368,26 +383,21 @@ internal static class EntityDocumentForwardReader
     }
 
     /// <summary>A boolean, boolean text or integer as <see cref="CdmJson.AsBool"/> reads it.</summary>
-    private static bool TryReadBool(ref Utf8JsonReader reader, out bool? value)
+    private static bool? ReadBool(ref Utf8JsonReader reader)
     {
-        value = null;
         switch (reader.TokenType)
         {
             case JsonTokenType.True:
-                value = true;
                 return true;
             case JsonTokenType.False:
-                value = false;
-                return true;
+                return false;
             case JsonTokenType.String:
-                value = CdmJson.ParseBool(reader.GetString());
-                return true;
+                return CdmJson.ParseBool(reader.GetString());
             case JsonTokenType.Number:
-                value = reader.TryGetInt64(out var number) ? number != 0 : null;
-                return true;
+                return reader.TryGetInt64(out var number) ? number != 0 : null;
             default:
                 reader.Skip();
-                return true;
+                return null;
         }
     }
 }
