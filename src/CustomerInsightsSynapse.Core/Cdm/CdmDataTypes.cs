@@ -75,6 +75,27 @@ internal static class CdmDataTypes
         return TryNormalize(CdmJson.AsStringOrNull(written), out canonical);
     }
 
+    /// <summary>
+    /// <see cref="TryNormalize(JsonElement, out string)"/> for the string token <paramref name="reader"/> is on; its text
+    /// (made only when it is not a resolved spelling) is given back in <paramref name="text"/>.
+    /// </summary>
+    public static bool TryNormalize(ref Utf8JsonReader reader, out string canonical, out string? text)
+    {
+        text = null;
+        var plain = !reader.ValueIsEscaped && !reader.HasValueSequence;
+        foreach (var (utf8, name) in ResolvedSpellings)
+        {
+            if (plain ? reader.ValueSpan.SequenceEqual(utf8) : reader.ValueTextEquals(utf8))
+            {
+                canonical = name;
+                return true;
+            }
+        }
+
+        text = reader.GetString();
+        return TryNormalize(text, out canonical);
+    }
+
     /// <summary>The canonical name of a known data type or format; false for anything else.</summary>
     public static bool TryNormalize(string? written, out string canonical)
     {

@@ -11,25 +11,44 @@ namespace CustomerInsightsSynapse.Core.Cdm;
 /// </summary>
 internal static class CdmJson
 {
-    /// <summary>Parses a document; the returned document reads from <paramref name="bytes"/> (unless they were UTF-16).</summary>
-    public static JsonDocument Parse(ReadOnlyMemory<byte> bytes, string document, int maxDepth)
+    /// <summary>
+    /// The reading rules of every CDM document (comments skipped, trailing commas allowed, at most
+    /// <paramref name="maxDepth"/> levels), for a forward reader; <see cref="Parse"/> parses by the same rules.
+    /// </summary>
+    public static JsonReaderOptions ReaderOptions(int maxDepth) =>
+        new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = maxDepth };
+
+    private static JsonDocumentOptions DocumentOptions(int maxDepth)
     {
-        var utf8 = bytes;
+        var rules = ReaderOptions(maxDepth);
+        return new JsonDocumentOptions { AllowTrailingCommas = rules.AllowTrailingCommas, CommentHandling = rules.CommentHandling, MaxDepth = rules.MaxDepth };
+    }
+
+    /// <summary>A document's bytes as UTF-8 without a byte order mark: the same bytes past a UTF-8 mark, UTF-16 (with its mark) converted.</summary>
+    public static ReadOnlyMemory<byte> Utf8(ReadOnlyMemory<byte> bytes)
+    {
         var b = bytes.Span;
         if (b.Length >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
         {
-            utf8 = utf8[3..];
-        }
-        else if (b.Length >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
-        {
-            var encoding = b[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
-            utf8 = Encoding.UTF8.GetBytes(encoding.GetString(b[2..]));
+            return bytes[3..];
         }
 
-        var options = new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = maxDepth };
+        if (b.Length >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
+        {
+            var encoding = b[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
+            return Encoding.UTF8.GetBytes(encoding.GetString(b[2..]));
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Parses a document; the returned document reads from <paramref name="bytes"/> (unless they were UTF-16).</summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> bytes, string document, int maxDepth)
+    {
+        var utf8 = Utf8(bytes);
         try
         {
-            var json = JsonDocument.Parse(utf8, options);
+            var json = JsonDocument.Parse(utf8, DocumentOptions(maxDepth));
             if (json.RootElement.ValueKind != JsonValueKind.Object)
             {
                 json.Dispose();
@@ -54,7 +73,7 @@ internal static class CdmJson
     /// </summary>
     private static bool NestsDeeperThan(ReadOnlySpan<byte> utf8, int maxDepth)
     {
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = maxDepth + 1 });
+        var reader = new Utf8JsonReader(utf8, ReaderOptions(maxDepth + 1));
         try
         {
             while (reader.Read())

@@ -37,6 +37,17 @@ internal sealed class CdmNameTable
         return Ascii.IsValid(text) ? Get(text) : value.GetString();
     }
 
+    /// <summary>The text of the string token <paramref name="reader"/> is on, as <see cref="AsStringOrNull"/> reads a string value.</summary>
+    public string StringOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength || !Ascii.IsValid(reader.ValueSpan))
+        {
+            return reader.GetString()!;
+        }
+
+        return Get(reader.ValueSpan);
+    }
+
     /// <summary>The string of ASCII bytes, from the table when it was made before.</summary>
     private string Get(ReadOnlySpan<byte> ascii)
     {

@@ -87,9 +87,11 @@ internal sealed class CdmReadSession : IDisposable
     /// <summary>
     /// What <paramref name="digest"/> makes of the document at a store path, or null when there is no such file. The
     /// document is parsed, digested and released at once (by a read-ahead worker when <see cref="Prefetch"/> was given a
-    /// digest for it), so it is not kept in memory; the digest is kept and returned again for the same path.
+    /// digest for it), so it is not kept in memory; the digest is kept and returned again for the same path. When
+    /// <paramref name="readForward"/> is given, it is asked first, with the document's UTF-8 bytes, and the document is
+    /// only parsed when it gives null.
     /// </summary>
-    public async Task<T?> TryLoadDigestAsync<T>(string storePath, Func<JsonDocument, T> digest)
+    public async Task<T?> TryLoadDigestAsync<T>(string storePath, Func<JsonDocument, T> digest, Func<ReadOnlyMemory<byte>, T?>? readForward = null)
         where T : class
     {
         if (_digests.TryGetValue(storePath, out var cached) && cached is T known)
@@ -97,7 +99,7 @@ internal sealed class CdmReadSession : IDisposable
             return known;
         }
 
-        var taken = await TakeAsync(storePath, json => digest(json)).ConfigureAwait(false);
+        var taken = await TakeAsync(storePath, new Digest(json => digest(json), readForward is null ? null : utf8 => readForward(utf8))).ConfigureAwait(false);
         if (taken is null)
         {
             return null;
@@ -112,7 +114,7 @@ internal sealed class CdmReadSession : IDisposable
     /// The document at a store path as asked for (parsed, or digested), from its read-ahead when that has it, else read
     /// now; null when it does not exist. Its bytes count against the budget the first time the path is taken.
     /// </summary>
-    private async Task<ReadAhead?> TakeAsync(string storePath, Func<JsonDocument, object>? digest)
+    private async Task<ReadAhead?> TakeAsync(string storePath, Digest? digest)
     {
         var display = Display(storePath);
         Context.Log.Verbose($"Reading {display}");
@@ -161,7 +163,11 @@ internal sealed class CdmReadSession : IDisposable
     /// path), on the worker that parsed it, which then releases the document. It must not throw: a failure it meets
     /// belongs in what it returns, to be reported when the document is taken.
     /// </param>
-    public void Prefetch(IEnumerable<string> storePaths, Func<string, JsonDocument, object>? digest = null)
+    /// <param name="readForward">
+    /// With <paramref name="digest"/>: what to make of each from its UTF-8 bytes, asked before the document is parsed;
+    /// null when the document must be parsed and given to <paramref name="digest"/> instead.
+    /// </param>
+    public void Prefetch(IEnumerable<string> storePaths, Func<string, JsonDocument, object>? digest = null, Func<string, ReadOnlyMemory<byte>, object?>? readForward = null)
     {
         var queue = new List<(string Path, TaskCompletionSource<ReadAhead?> Result)>();
         foreach (var path in storePaths)
@@ -180,7 +186,7 @@ internal sealed class CdmReadSession : IDisposable
 
         if (Store.HasCheapLookups)
         {
-            ReadLocalAhead(queue, digest);
+            ReadLocalAhead(queue, digest, readForward);
             return;
         }
 
@@ -189,7 +195,7 @@ internal sealed class CdmReadSession : IDisposable
         {
             try
             {
-                await Parallel.ForEachAsync(queue, parallel, async (item, token) => await ReadOneAheadAsync(item.Path, item.Result, digest, token).ConfigureAwait(false)).ConfigureAwait(false);
+                await Parallel.ForEachAsync(queue, parallel, async (item, token) => await ReadOneAheadAsync(item.Path, item.Result, digest, readForward, token).ConfigureAwait(false)).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -208,12 +214,12 @@ internal sealed class CdmReadSession : IDisposable
     /// Reads local documents ahead on every core, the calling thread included, and returns when all are read: reading a
     /// local document never waits, so handing each one over to the reading order would cost more than it spares.
     /// </summary>
-    private void ReadLocalAhead(List<(string Path, TaskCompletionSource<ReadAhead?> Result)> queue, Func<string, JsonDocument, object>? digest)
+    private void ReadLocalAhead(List<(string Path, TaskCompletionSource<ReadAhead?> Result)> queue, Func<string, JsonDocument, object>? digest, Func<string, ReadOnlyMemory<byte>, object?>? readForward)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = _stop.Token };
         try
         {
-            Parallel.ForEach(queue, parallel, item => ReadOneAheadAsync(item.Path, item.Result, digest, _stop.Token).GetAwaiter().GetResult());
+            Parallel.ForEach(queue, parallel, item => ReadOneAheadAsync(item.Path, item.Result, digest, readForward, _stop.Token).GetAwaiter().GetResult());
         }
         catch (OperationCanceledException)
         {
@@ -227,7 +233,7 @@ internal sealed class CdmReadSession : IDisposable
         }
     }
 
-    private async Task ReadOneAheadAsync(string path, TaskCompletionSource<ReadAhead?> result, Func<string, JsonDocument, object>? digest, CancellationToken cancellationToken)
+    private async Task ReadOneAheadAsync(string path, TaskCompletionSource<ReadAhead?> result, Func<string, JsonDocument, object>? digest, Func<string, ReadOnlyMemory<byte>, object?>? readForward, CancellationToken cancellationToken)
     {
         if (Interlocked.Read(ref _bytesReadAhead) > Options.MaxTotalBytes)
         {
@@ -235,7 +241,8 @@ internal sealed class CdmReadSession : IDisposable
             return;
         }
 
-        var ahead = await ReadAsync(path, Display(path), digest is null ? null : json => digest(path, json), cancellationToken).ConfigureAwait(false);
+        var asked = digest is null ? null : new Digest(json => digest(path, json), readForward is null ? null : utf8 => readForward(path, utf8));
+        var ahead = await ReadAsync(path, Display(path), asked, cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref _bytesReadAhead, Math.Max(ahead.Length, 0));
         if (!result.TrySetResult(ahead))
         {
@@ -249,7 +256,7 @@ internal sealed class CdmReadSession : IDisposable
     /// </summary>
     public void ExpectExplicitPartitions(int count) => _explicitPartitions = Math.Max(_explicitPartitions, count);
 
-    private async Task<ReadAhead> ReadAsync(string storePath, string display, Func<JsonDocument, object>? digest, CancellationToken cancellationToken)
+    private async Task<ReadAhead> ReadAsync(string storePath, string display, Digest? digest, CancellationToken cancellationToken)
     {
         try
         {
@@ -266,8 +273,13 @@ internal sealed class CdmReadSession : IDisposable
 
             try
             {
+                if (digest.ReadForward?.Invoke(CdmJson.Utf8(bytes)) is { } read)
+                {
+                    return new ReadAhead(null, bytes.Count, null, read);
+                }
+
                 using var json = CdmJson.Parse(bytes, display, Options.MaxJsonDepth);
-                return new ReadAhead(null, bytes.Count, null, digest(json));
+                return new ReadAhead(null, bytes.Count, null, digest.FromDocument(json));
             }
             finally
             {
@@ -358,6 +370,9 @@ internal sealed class CdmReadSession : IDisposable
         _digests.Clear();
         _stop.Dispose();
     }
+
+    /// <summary>What is made of a document that is released once read: from its UTF-8 bytes when that gives something, else from it parsed.</summary>
+    private sealed record Digest(Func<JsonDocument, object> FromDocument, Func<ReadOnlyMemory<byte>, object?>? ReadForward);
 
     /// <summary>A document read ahead: parsed or digested, absent (Length -1), or the error its read or parse gave.</summary>
     private sealed record ReadAhead(JsonDocument? Json, int Length, ExceptionDispatchInfo? Failure, object? Digest = null);

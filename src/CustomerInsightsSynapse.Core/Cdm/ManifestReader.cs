@@ -131,7 +131,10 @@ internal sealed partial class ManifestReader
         }
 
         _session.ExpectExplicitPartitions(partitions);
-        _session.Prefetch(requests.Keys, (path, json) => DefinitionsRead.Of(json, _session.Display(path), requests[path], _session.Names));
+        _session.Prefetch(
+            requests.Keys,
+            (path, json) => DefinitionsRead.Of(json, _session.Display(path), requests[path], _session.Names),
+            (path, utf8) => DefinitionsRead.ReadForward(utf8, requests[path], _session));
     }
 
     private async Task<CdmEntity?> ReadDeclarationAsync(string manifestPath, JsonElement declaration, int index)
@@ -177,7 +180,7 @@ internal sealed partial class ManifestReader
         var display = _session.Display(manifestPath);
         var documentDisplay = _session.Display(documentPath);
         var asked = new[] { (definitionName, entityName) };
-        var read = await _session.TryLoadDigestAsync(documentPath, json => DefinitionsRead.Of(json, documentDisplay, asked, _session.Names)).ConfigureAwait(false)
+        var read = await _session.TryLoadDigestAsync(documentPath, json => DefinitionsRead.Of(json, documentDisplay, asked, _session.Names), utf8 => DefinitionsRead.ReadForward(utf8, asked, _session)).ConfigureAwait(false)
             ?? throw new CISynapseException(ErrorIds.EntityDocumentNotFound, ErrorKind.ObjectNotFound, $"The manifest '{display}' declares entity '{entityName}' in '{documentDisplay}', which does not exist.", entityName);
         if (!read.TryGet(definitionName, entityName, out var definition))
         {
@@ -366,6 +369,24 @@ internal sealed partial class ManifestReader
             foreach (var (definition, entity) in asked)
             {
                 read.TryAdd((definition, entity), DefinitionRead.Of(document.RootElement, display, definition, entity, names));
+            }
+
+            return new DefinitionsRead(read);
+        }
+
+        /// <summary>What <see cref="Of"/> reads, read forward from the document's bytes; null when it must be parsed.</summary>
+        public static DefinitionsRead? ReadForward(ReadOnlyMemory<byte> utf8, IEnumerable<(string Definition, string Entity)> asked, CdmReadSession session)
+        {
+            if (EntityDocumentForwardReader.TryRead(utf8.Span, session.Options.MaxJsonDepth, session.Names) is not { } definitions)
+            {
+                return null;
+            }
+
+            var read = new Dictionary<(string, string), DefinitionRead?>();
+            foreach (var (definition, entity) in asked)
+            {
+                var found = definitions.Find(d => string.Equals(d.EntityName, definition, StringComparison.OrdinalIgnoreCase));
+                read.TryAdd((definition, entity), found is null ? null : new DefinitionRead(found.Attributes, found.Description, [], null));
             }
 
             return new DefinitionsRead(read);
