@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
@@ -129,6 +130,7 @@ public sealed class Utf8ColumnWidthCheck
     /// Reads the next bytes of the file: the bytes of a value up to the next byte that can end it are counted in one
     /// vectorized search, the rest one byte at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(ReadOnlySpan<byte> bytes)
     {
         var i = 0;
@@ -180,6 +182,7 @@ public sealed class Utf8ColumnWidthCheck
     /// instead of read value by value. The stretch ends before a quote that opens a value, and before a trailing carriage
     /// return (which may belong to the next line end). Returns the bytes taken, 0 when the stretch would be too short.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SkipValuesThatFit(ReadOnlySpan<byte> rest)
     {
         if (_inHeader || _pendingCarriageReturn || _state is not (State.FieldStart or State.Unquoted) || _narrowestColumn - _fieldBytes < ShortestSkip)
@@ -257,6 +260,7 @@ public sealed class Utf8ColumnWidthCheck
     /// <paramref name="orBefore"/> in <paramref name="bytes"/>, or -1; with <paramref name="count"/>, how many there
     /// are. One pass, each 256-bit vector compared with itself shifted by one byte.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int AfterEither(ReadOnlySpan<byte> bytes, byte value, byte before, byte orBefore, bool count)
     {
         var found = 0;
