@@ -240,7 +240,7 @@ public sealed class Utf8ColumnWidthCheck
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MeasureUnquotedFields(ReadOnlySpan<byte> rest)
     {
-        if (!Vector256.IsHardwareAccelerated || _inHeader || _pendingCarriageReturn || _state is not (State.FieldStart or State.Unquoted))
+        if (!Vector256.IsHardwareAccelerated || _inHeader || _pendingCarriageReturn || _state is not (State.FieldStart or State.Unquoted) || _delimiter == _lineEnd)
         {
             return 0;
         }
