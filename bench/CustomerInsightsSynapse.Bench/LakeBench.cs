@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Azure.Core;
 using Azure.Storage;
 using Azure.Storage.Blobs;
@@ -323,6 +324,8 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         {
             var gib = series.BytesPerRun * (double)cost.Runs / GiB;
             series.Figures["cpuSecondsPerGiB"] = Math.Round(cost.CpuSeconds / gib, 3);
+            series.Figures["jitSecondsPerGiB"] = Math.Round(cost.JitSeconds / gib, 3);
+            series.Figures["jitMethodsPerRun"] = Math.Round((double)cost.JitMethods / cost.Runs, 0);
             series.Figures["requestsPerGiB"] = Math.Round(cost.Requests / gib, 1);
             series.Figures["requestsPerFile"] = Math.Round((double)cost.Requests / cost.Runs / cost.FilesPerRun, 3);
             if (cost.LeaseRenewals > 0)
@@ -332,12 +335,22 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         }
     }
 
-    /// <summary>Wall time, this process's CPU time (user + system) and the requests sent while an action ran.</summary>
+    /// <summary>
+    /// Wall time, this process's CPU time (user + system), the requests sent, and the JIT's compiling while an action
+    /// ran: methods compiled and time spent in the JIT (elapsed, on every thread: tier-0 code, and its rejit at tier 1
+    /// as call counts grow, so code run once per landing keeps being compiled over many landings; the background
+    /// tier-1 compiles of code shared with the method run before land where they happen).
+    /// </summary>
     private async Task<ClientCost> MeasureAsync(Func<Task> action)
     {
         var (cpu, requests, renewals) = (Environment.CpuUsage.TotalTime, _requests.Total, _requests.LeaseRenewals);
+        var (jit, jitMethods) = (JitInfo.GetCompilationTime(), JitInfo.GetCompiledMethodCount());
         var seconds = await TimeAsync(action);
-        return new ClientCost(seconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds, _requests.Total - requests, _requests.LeaseRenewals - renewals);
+        return new ClientCost(seconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds, _requests.Total - requests, _requests.LeaseRenewals - renewals)
+        {
+            JitSeconds = (JitInfo.GetCompilationTime() - jit).TotalSeconds,
+            JitMethods = JitInfo.GetCompiledMethodCount() - jitMethods,
+        };
     }
 
     private Series Find(string group, string method) => _series.Single(s => s.Group == group && s.Method == method);
@@ -395,8 +408,14 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
     /// <summary>One run's (or, summed, several runs') client cost.</summary>
     private sealed record ClientCost(double Seconds, double CpuSeconds, long Requests, long LeaseRenewals, int Runs = 1, int FilesPerRun = 0)
     {
+        public double JitSeconds { get; init; }
+
+        public long JitMethods { get; init; }
+
         public ClientCost Add(ClientCost run) => this with
         {
+            JitSeconds = JitSeconds + run.JitSeconds,
+            JitMethods = JitMethods + run.JitMethods,
             Seconds = Seconds + run.Seconds,
             CpuSeconds = CpuSeconds + run.CpuSeconds,
             Requests = Requests + run.Requests,

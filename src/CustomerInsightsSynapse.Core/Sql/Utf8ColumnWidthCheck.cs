@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
@@ -129,6 +130,7 @@ public sealed class Utf8ColumnWidthCheck
     /// Reads the next bytes of the file: the bytes of a value up to the next byte that can end it are counted in one
     /// vectorized search, the rest one byte at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(ReadOnlySpan<byte> bytes)
     {
         var i = 0;
@@ -149,6 +151,11 @@ public sealed class Utf8ColumnWidthCheck
             }
 
             var skipped = SkipValuesThatFit(rest);
+            if (skipped == 0)
+            {
+                skipped = MeasureUnquotedFields(rest);
+            }
+
             if (skipped > 0)
             {
                 i += skipped;
@@ -180,6 +187,7 @@ public sealed class Utf8ColumnWidthCheck
     /// instead of read value by value. The stretch ends before a quote that opens a value, and before a trailing carriage
     /// return (which may belong to the next line end). Returns the bytes taken, 0 when the stretch would be too short.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SkipValuesThatFit(ReadOnlySpan<byte> rest)
     {
         if (_inHeader || _pendingCarriageReturn || _state is not (State.FieldStart or State.Unquoted) || _narrowestColumn - _fieldBytes < ShortestSkip)
@@ -224,6 +232,89 @@ public sealed class Utf8ColumnWidthCheck
     }
 
     /// <summary>
+    /// Outside quotes, 32 bytes at a time: the delimiters and line ends of each 256-bit vector are found in one compare,
+    /// and each value between two of them is measured against its own column, as reading the bytes one by one would
+    /// (narrow columns, where <see cref="SkipValuesThatFit"/> cannot take stretches). Stops before a quote or a
+    /// carriage return, which the state machine reads, and before the last partial vector. Returns the bytes taken.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int MeasureUnquotedFields(ReadOnlySpan<byte> rest)
+    {
+        if (!Vector256.IsHardwareAccelerated || _inHeader || _pendingCarriageReturn || _state is not (State.FieldStart or State.Unquoted) || _delimiter == _lineEnd)
+        {
+            return 0;
+        }
+
+        ref var start = ref MemoryMarshal.GetReference(rest);
+        var delimiters = Vector256.Create(_delimiter);
+        var lineEnds = Vector256.Create(_lineEnd);
+        var quotes = Vector256.Create((byte)_quote);
+        var carriageReturns = Vector256.Create(CarriageReturn);
+        var crEndsLines = _lineEnd == LineFeed;
+        var taken = 0;
+        while (taken + Vector256<byte>.Count <= rest.Length && Violation is null)
+        {
+            var block = Vector256.LoadUnsafe(ref start, (nuint)taken);
+            var lineEndBits = Vector256.Equals(block, lineEnds).ExtractMostSignificantBits();
+            var stops = Vector256.Equals(block, delimiters).ExtractMostSignificantBits() | lineEndBits;
+            var end = Vector256<byte>.Count;
+            var readByStateMachine = (_quote < 0 ? 0u : Vector256.Equals(block, quotes).ExtractMostSignificantBits())
+                | (crEndsLines ? Vector256.Equals(block, carriageReturns).ExtractMostSignificantBits() : 0u);
+            if (readByStateMachine != 0)
+            {
+                end = BitOperations.TrailingZeroCount(readByStateMachine);
+                stops &= (1u << end) - 1;
+            }
+
+            var valueStart = 0;
+            while (stops != 0 && Violation is null)
+            {
+                var stop = BitOperations.TrailingZeroCount(stops);
+                stops &= stops - 1;
+                if (stop > valueStart)
+                {
+                    _fieldBytes += stop - valueStart;
+                    _rowHasContent = true;
+                }
+
+                if ((lineEndBits & (1u << stop)) == 0)
+                {
+                    EndField();
+                    _rowHasContent = true;
+                }
+                else if (_rowHasContent || _fieldBytes > 0 || _column > 0)
+                {
+                    EndField();
+                    EndRow();
+                }
+
+                _state = State.FieldStart;
+                valueStart = stop + 1;
+            }
+
+            if (Violation is not null)
+            {
+                return taken + valueStart;
+            }
+
+            if (end > valueStart)
+            {
+                _fieldBytes += end - valueStart;
+                _rowHasContent = true;
+                _state = State.Unquoted;
+            }
+
+            taken += end;
+            if (end < Vector256<byte>.Count)
+            {
+                break;
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>
     /// Where a quote opens a value in <paramref name="stretch"/> (first byte of a field), or -1: a quote first in the
     /// stretch at a field's start, or the first quote right after a delimiter or a line end.
     /// </summary>
@@ -257,6 +348,7 @@ public sealed class Utf8ColumnWidthCheck
     /// <paramref name="orBefore"/> in <paramref name="bytes"/>, or -1; with <paramref name="count"/>, how many there
     /// are. One pass, each 256-bit vector compared with itself shifted by one byte.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int AfterEither(ReadOnlySpan<byte> bytes, byte value, byte before, byte orBefore, bool count)
     {
         var found = 0;

@@ -133,6 +133,55 @@ public sealed class Utf8ColumnWidthCheckTests
     }
 
     /// <summary>
+    /// Over narrow columns (2 to 12 bytes), values outside quotes are measured 32 bytes at a time between the delimiters
+    /// and line ends of each vector; fed one byte at a time, every byte goes through the state machine. Over random CSV
+    /// with values at and just past their limits, empty lines and fields, quoted values across lines, CR, CRLF and
+    /// multi-byte characters (with and without a header and skipped lines), both find the same first violation, with its
+    /// row, in any chunking.
+    /// </summary>
+    [Fact]
+    public void MeasuringNarrowValuesAVectorAtATimeFindsWhatReadingByteByByteFinds()
+    {
+        var random = new Random(33);
+        string[] pieces = ["a", "é", ",", ",", ",", "\n", "\n", "\n\n", "\r\n", "\r", "\"", "\"\"", ",\"q,\n\"", "x\"y", "ab", "abcd", "abcdefgh", "abcdefghijkl", "abcdefghijklm", "\u00e9\u00e9\u00e9"];
+        string[] common = ["a", "ab", "abcd", ",", ",", ",", "\n"];
+        CdmEntity NarrowEntity(CsvFormat csv) => new(
+            "Notes",
+            [new CdmAttribute("Code", "string", MaxLength: 2), new CdmAttribute("Title", "string", MaxLength: 12), new CdmAttribute("Id", "int64"), new CdmAttribute("Name", "string", MaxLength: 8)],
+            [new CdmPartition("https://x.blob.core.windows.net/c/part-1.csv", PartitionFormat.Csv, csv, Name: "part-1")]);
+        var found = 0;
+        var clean = 0;
+        for (var i = 0; i < 3000; i++)
+        {
+            var content = new StringBuilder();
+            var length = random.Next(10, 300);
+            for (var p = 0; p < length; p++)
+            {
+                // Mostly short values between delimiters, so that many texts get far before a value is too long.
+                content.Append(random.Next(3) == 0 ? pieces[random.Next(pieces.Length)] : common[random.Next(common.Length)]);
+            }
+
+            var csv = random.Next(3) switch
+            {
+                0 => CsvFormat.Default,
+                1 => CsvFormat.Default with { HasHeader = true },
+                _ => CsvFormat.Default with { SkipLines = 1 },
+            };
+            var text = (csv.HasHeader ? "Name,Id,Title,Code\n" : string.Empty) + content;
+            var entity = NarrowEntity(csv);
+            var byteByByte = Check(entity, text, 1);
+            found += byteByByte is null ? 0 : 1;
+            clean += byteByByte is null ? 1 : 0;
+            Assert.Equal(byteByByte, Check(entity, text));
+            Assert.Equal(byteByByte, Check(entity, text, random.Next(32, 200)));
+            Assert.Equal(byteByByte, Check(entity, text, random.Next(2, 40)));
+        }
+
+        Assert.True(found > 300, $"only {found} texts had a value too long");
+        Assert.True(clean > 100, $"only {clean} texts had no value too long");
+    }
+
+    /// <summary>
     /// The vectorized search for a byte right after one of two others (an opening quote, a line end after a line end)
     /// finds, and counts, what a loop over the bytes finds: over random bytes of few values, at every length around
     /// the vector width, with the match in the vectors, across their boundary and in the tail.
