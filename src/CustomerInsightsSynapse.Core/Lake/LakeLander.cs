@@ -345,7 +345,7 @@ public sealed class LakeLander
         {
             await container.GetBlobClient(target.ModelPath).SetMetadataAsync(LakeModel.PruneFromMetadataOf(pruneFrom), new BlobRequestConditions { IfMatch = committed }, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or IOException or OperationCanceledException)
         {
             log.Verbose($"Could not record on {target.ModelPath} when the next clean-up can find something ({LakeErrors.FirstLine(ex)}); the next run lists the snapshot folders.");
         }
