@@ -91,12 +91,15 @@ public sealed class LakeLander
     public async Task<LandedSnapshot> LandAsync(LockedDatabase database, LandingPlan plan)
     {
         var (container, target, context) = (database.Container, database.Target, database.Context);
-        // A run refused while this one lands can name who holds the lock.
-        await database.Lock.HolderRecorded.ConfigureAwait(false);
         var snapshotId = SnapshotId.New(_clock.GetUtcNow());
         var runs = plan.Entities.Where(e => e.Action == PlannedAction.Land)
             .Select(e => new EntityRun(e, e.Partitions.Any(p => p.ConvertOnServer) ? target.StagingFolder(snapshotId, e.Name) : target.SnapshotFolder(e.Name, snapshotId)))
             .ToList();
+        // Before any data: a run refused meanwhile can name who holds the lock, and a run killed while landing leaves
+        // model.json without the last clean-up's all-clear, so the next run lists the snapshot folders.
+        var forgetPruneFrom = runs.Count > 0 ? ForgetPruneFromAsync(container, plan, context.CancellationToken) : Task.FromResult(plan);
+        await Task.WhenAll(database.Lock.HolderRecorded, forgetPruneFrom).ConfigureAwait(false);
+        plan = await forgetPruneFrom.ConfigureAwait(false);
         var progress = new LandingProgressReporter(context.Progress, target.Database, plan.Files, plan.Bytes);
         context.Log.Verbose($"Snapshot {snapshotId}: landing {runs.Count} of {plan.Entities.Count} entities, {plan.Files} files, {plan.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes.");
 
@@ -125,6 +128,44 @@ public sealed class LakeLander
             ParquetColumns = parquetColumns,
             Staged = runs.Where(r => r.Error is null && r.Plan.Partitions.Any(p => p.ConvertOnServer)).ToDictionary(r => r.Plan.Name, r => r.Folder, StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>
+    /// Removes <see cref="LakeModel.PruneFromMetadata"/> from model.json (on condition of the ETag the plan read, tagged
+    /// with a write id as a commit is, so that a lost answer is recognised) and returns the plan with the model as it now
+    /// stands, so that the commit is conditional on the new ETag.
+    /// </summary>
+    private static async Task<LandingPlan> ForgetPruneFromAsync(BlobContainerClient container, LandingPlan plan, CancellationToken ct)
+    {
+        if (plan.Model is not { ETag: { } etag, PruneFrom: not null } model)
+        {
+            return plan;
+        }
+
+        var writeId = Guid.NewGuid().ToString("N");
+        var blob = container.GetBlobClient(plan.Target.ModelPath);
+        try
+        {
+            try
+            {
+                var written = await blob.SetMetadataAsync(new Dictionary<string, string> { [LakeModel.WriteIdMetadata] = writeId }, new BlobRequestConditions { IfMatch = etag }, ct).ConfigureAwait(false);
+                return plan with { Model = model.WrittenAs(written.Value.ETag) };
+            }
+            catch (Exception ex) when (ex is RequestFailedException or AggregateException or IOException && !ct.IsCancellationRequested)
+            {
+                var current = (await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
+                if (current.Metadata.TryGetValue(LakeModel.WriteIdMetadata, out var found) && found == writeId)
+                {
+                    return plan with { Model = model.WrittenAs(current.ETag) };
+                }
+
+                throw;
+            }
+        }
+        catch (RequestFailedException ex)
+        {
+            throw LakeErrors.Translate(ex, plan.Target);
+        }
     }
 
     /// <summary>
@@ -247,57 +288,112 @@ public sealed class LakeLander
     /// <summary>
     /// Once the views read the committed snapshots: deletes, for every entity that has a current snapshot, the other
     /// snapshot folders older than the longest lease (by when no live run can still be landing into them), keeping
-    /// the one its view read until this run. Returns the deleted folders.
+    /// the one its view read until this run. Returns the deleted folders. When every listing completed, records on
+    /// model.json when the next clean-up can first find something to delete (<see cref="LakeModel.PruneFrom"/>); a run
+    /// that landed nothing lists nothing before that time.
     /// </summary>
     public async Task<IReadOnlyList<string>> PruneAsync(LockedDatabase database, LakeCommit commit)
     {
         var (container, target, context) = (database.Container, database.Target, database.Context);
+        var now = _clock.GetUtcNow();
+        if (commit.Plan.Model?.PruneFrom is { } pruneFrom && now < pruneFrom)
+        {
+            context.Log.Verbose($"No snapshot folder of '{target.Database}' can be deleted before {pruneFrom.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC (recorded by the last clean-up); nothing listed.");
+            return [];
+        }
+
         if (commit.Result.ModelCommitted)
         {
             await commit.Guard.EnsureCurrentAsync(context.CancellationToken).ConfigureAwait(false);
         }
 
-        var notBefore = _clock.GetUtcNow() - SnapshotGarbage.LongestLease;
+        var notBefore = now - SnapshotGarbage.LongestLease;
         var current = commit.Result.Entities.ToDictionary(e => e.Entity, e => e.SnapshotId, StringComparer.Ordinal);
         var viewed = commit.Plan.Entities.Where(e => current[e.Name] is not null).ToList();
-        var deletedPerEntity = new IReadOnlyList<string>[viewed.Count];
+        var prunedPerEntity = new PrunedFolders[viewed.Count];
         var staging = DeleteStagingGarbageAsync(container, target, notBefore, context);
         // One listing per entity, many at a time: a run with nothing to delete costs a round trip or two, not one per entity.
         // No cancellation token here: each listing reports its own cancellation as a warning, as the staging one does.
         await Parallel.ForEachAsync(
                 Enumerable.Range(0, viewed.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelListings },
-                async (i, _) => deletedPerEntity[i] = await DeleteOldSnapshotsAsync(container, target, viewed[i].Name, [current[viewed[i].Name], viewed[i].CurrentSnapshotId], notBefore, context).ConfigureAwait(false))
+                async (i, _) => prunedPerEntity[i] = await DeleteOldSnapshotsAsync(container, target, viewed[i].Name, current[viewed[i].Name]!, viewed[i].CurrentSnapshotId, notBefore, context).ConfigureAwait(false))
             .ConfigureAwait(false);
-        return [.. deletedPerEntity.SelectMany(d => d), .. await staging.ConfigureAwait(false)];
+        PrunedFolders[] pruned = [.. prunedPerEntity, await staging.ConfigureAwait(false)];
+        if (pruned.All(p => p.Complete) && commit.Guard.Committed is { } committed)
+        {
+            var next = pruned.Select(p => p.NextDeletable).Append(now + PruneFromHorizon).Min();
+            await RecordPruneFromAsync(container, target, committed, next, context.Log, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. pruned.SelectMany(p => p.Deleted)];
+    }
+
+    /// <summary>
+    /// The longest a clean-up records that nothing can be deleted: past it a run lists again, so that folders no run of
+    /// this module knew it left (an older module version killed while landing) are found within this time.
+    /// </summary>
+    internal static readonly TimeSpan PruneFromHorizon = TimeSpan.FromDays(1);
+
+    /// <summary>What a clean-up deleted in one folder, whether every listing and deletion completed, and when the first folder it left can be deleted.</summary>
+    private sealed record PrunedFolders(IReadOnlyList<string> Deleted, bool Complete, DateTimeOffset NextDeletable);
+
+    /// <summary>Records <paramref name="pruneFrom"/> on model.json, on condition that it is still the committed one; a failure only costs the next run a listing.</summary>
+    private static async Task RecordPruneFromAsync(BlobContainerClient container, LakeTarget target, ETag committed, DateTimeOffset pruneFrom, IOperationLog log, CancellationToken ct)
+    {
+        try
+        {
+            await container.GetBlobClient(target.ModelPath).SetMetadataAsync(LakeModel.PruneFromMetadataOf(pruneFrom), new BlobRequestConditions { IfMatch = committed }, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or IOException or OperationCanceledException)
+        {
+            log.Verbose($"Could not record on {target.ModelPath} when the next clean-up can find something ({LakeErrors.FirstLine(ex)}); the next run lists the snapshot folders.");
+        }
     }
 
     /// <summary>
     /// Deletes the staging folders (<see cref="LakeTarget.StagingFolder"/>) of runs that started longer ago than the
     /// longest lease: a run deletes its own once converted, so these are left by runs that were killed.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> DeleteStagingGarbageAsync(BlobContainerClient container, LakeTarget target, DateTimeOffset notBefore, OperationContext context)
+    private static async Task<PrunedFolders> DeleteStagingGarbageAsync(BlobContainerClient container, LakeTarget target, DateTimeOffset notBefore, OperationContext context)
     {
         var deleted = new List<string>();
+        var complete = true;
+        var nextDeletable = DateTimeOffset.MaxValue;
         var prefix = target.StagingRoot + "/";
         try
         {
             await foreach (var item in container.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Delimiter = "/", Prefix = prefix }, context.CancellationToken).ConfigureAwait(false))
             {
-                if (item.IsPrefix && SnapshotId.TryGetTime(item.Prefix[prefix.Length..].TrimEnd('/'), out var started) && started < notBefore)
+                if (!item.IsPrefix || !SnapshotId.TryGetTime(item.Prefix[prefix.Length..].TrimEnd('/'), out var started))
                 {
-                    await DeleteFolderAsync(container, item.Prefix.TrimEnd('/'), context.Log, context.CancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (started >= notBefore)
+                {
+                    nextDeletable = Min(nextDeletable, started + SnapshotGarbage.LongestLease);
+                }
+                else if (await DeleteFolderAsync(container, item.Prefix.TrimEnd('/'), context.Log, context.CancellationToken).ConfigureAwait(false))
+                {
                     deleted.Add(item.Prefix.TrimEnd('/'));
+                }
+                else
+                {
+                    complete = false;
                 }
             }
         }
         catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
         {
             context.Log.Warning($"Staging folders of killed runs were not all deleted ({LakeErrors.FirstLine(ex)}); the next run tries again.");
+            complete = false;
         }
 
-        return deleted;
+        return new PrunedFolders(deleted, complete, nextDeletable);
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private async ValueTask LandFileAsync(BlobContainerClient container, EntityRun run, SourcePartition partition, LandingProgressReporter progress, IOperationLog log, CancellationToken ct)
     {
@@ -399,9 +495,16 @@ public sealed class LakeLander
         }
     }
 
-    private static async Task<IReadOnlyList<string>> DeleteOldSnapshotsAsync(BlobContainerClient container, LakeTarget target, string entity, string?[] keep, DateTimeOffset notBefore, OperationContext context)
+    /// <summary>
+    /// Deletes an entity's snapshot folders other than <paramref name="current"/> and <paramref name="previous"/> that
+    /// started before <paramref name="notBefore"/>; the folders left other than the current one can be deleted by a
+    /// later run (the previous one once no view reads it) from their start plus the longest lease.
+    /// </summary>
+    private static async Task<PrunedFolders> DeleteOldSnapshotsAsync(BlobContainerClient container, LakeTarget target, string entity, string current, string? previous, DateTimeOffset notBefore, OperationContext context)
     {
         var deleted = new List<string>();
+        var complete = true;
+        var nextDeletable = DateTimeOffset.MaxValue;
         var prefix = target.EntityFolder(entity) + "/";
         try
         {
@@ -413,23 +516,39 @@ public sealed class LakeLander
                 }
 
                 var name = item.Prefix[prefix.Length..].TrimEnd('/');
-                if (SnapshotId.TryGetTime(name, out var started) && started < notBefore && !keep.Contains(name))
+                if (name == current || !SnapshotId.TryGetTime(name, out var started))
                 {
-                    await DeleteFolderAsync(container, item.Prefix.TrimEnd('/'), context.Log, context.CancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (started >= notBefore || name == previous)
+                {
+                    nextDeletable = Min(nextDeletable, started + SnapshotGarbage.LongestLease);
+                }
+                else if (await DeleteFolderAsync(container, item.Prefix.TrimEnd('/'), context.Log, context.CancellationToken).ConfigureAwait(false))
+                {
                     deleted.Add(item.Prefix.TrimEnd('/'));
+                }
+                else
+                {
+                    complete = false;
                 }
             }
         }
         catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
         {
             context.Log.Warning($"Old snapshots of entity '{entity}' were not all deleted ({LakeErrors.FirstLine(ex)}); the next run tries again.");
+            complete = false;
         }
 
-        return deleted;
+        return new PrunedFolders(deleted, complete, nextDeletable);
     }
 
-    /// <summary>Deletes every blob below <paramref name="folder"/>; a refusal is a warning (the folder is garbage a later clean-up finds).</summary>
-    internal static async Task DeleteFolderAsync(BlobContainerClient container, string folder, IOperationLog log, CancellationToken ct)
+    /// <summary>
+    /// Deletes every blob below <paramref name="folder"/>; a refusal is a warning (the folder is garbage a later
+    /// clean-up finds) and returns false.
+    /// </summary>
+    internal static async Task<bool> DeleteFolderAsync(BlobContainerClient container, string folder, IOperationLog log, CancellationToken ct)
     {
         try
         {
@@ -439,10 +558,12 @@ public sealed class LakeLander
             }
 
             log.Verbose($"Deleted folder {folder}.");
+            return true;
         }
         catch (RequestFailedException ex)
         {
             log.Warning($"Could not delete {folder} ({LakeErrors.FirstLine(ex)}).");
+            return false;
         }
     }
 

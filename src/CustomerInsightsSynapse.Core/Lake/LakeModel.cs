@@ -24,15 +24,23 @@ internal sealed class LakeModel
     /// <summary>Blob metadata naming the write that produced model.json, so a run recognises its own commit.</summary>
     public const string WriteIdMetadata = "cisynapsewriteid";
 
+    /// <summary>
+    /// Blob metadata written by a completed clean-up (<see cref="LakeLander.PruneAsync"/>): until this time no snapshot
+    /// folder of the database can be deleted, so a run that lands nothing need not list them. A run removes it before
+    /// it writes any data, and a commit does not carry it, so a run killed while landing leaves model.json without it.
+    /// </summary>
+    public const string PruneFromMetadata = "cisynapseprunefrom";
+
     private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = true };
 
     private readonly JsonObject _root;
     private readonly JsonArray _entities;
 
-    private LakeModel(JsonObject root, ETag? etag)
+    private LakeModel(JsonObject root, ETag? etag, DateTimeOffset? pruneFrom = null)
     {
         _root = root;
         ETag = etag;
+        PruneFrom = pruneFrom;
         if (root["entities"] is JsonArray entities)
         {
             _entities = entities;
@@ -46,6 +54,12 @@ internal sealed class LakeModel
 
     /// <summary>The ETag model.json had when read (null when it did not exist): the commit is conditional on it.</summary>
     public ETag? ETag { get; }
+
+    /// <summary>
+    /// The time from which a clean-up may find a snapshot folder to delete, as the last completed clean-up recorded it
+    /// (<see cref="PruneFromMetadata"/>); null when not recorded (a run landed since, or an older module wrote model.json).
+    /// </summary>
+    public DateTimeOffset? PruneFrom { get; }
 
     public static LakeModel Empty(string database) =>
         new(new JsonObject { ["name"] = database, ["version"] = "1.0", ["entities"] = new JsonArray() }, null);
@@ -77,8 +91,18 @@ internal sealed class LakeModel
             throw Invalid(blob, "is not a CDM model.json (an object with an 'entities' array)", null);
         }
 
-        return new LakeModel(root, content.Details.ETag);
+        return new LakeModel(root, content.Details.ETag, PruneFromOf(content.Details.Metadata));
     }
+
+    /// <summary>The metadata that records <paramref name="pruneFrom"/> on model.json.</summary>
+    public static Dictionary<string, string> PruneFromMetadataOf(DateTimeOffset pruneFrom) =>
+        new() { [PruneFromMetadata] = pruneFrom.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) };
+
+    private static DateTimeOffset? PruneFromOf(IDictionary<string, string>? metadata) =>
+        metadata is not null && metadata.TryGetValue(PruneFromMetadata, out var text)
+            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var time)
+            ? time
+            : null;
 
     /// <summary>The current snapshot and fingerprint recorded for an entity, or null when it has none.</summary>
     public LakeEntityState? Find(string entity)

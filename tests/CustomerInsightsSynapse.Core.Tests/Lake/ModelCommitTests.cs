@@ -38,8 +38,10 @@ public sealed class LostAnswerPolicy(Func<HttpMessage, bool> matches, int answer
         }
     }
 
+    /// <summary>A write of model.json's content (not of its metadata alone).</summary>
     public static bool IsModelWrite(HttpMessage message) =>
-        message.Request.Method == RequestMethod.Put && message.Request.Uri.Path.EndsWith("/model.json", StringComparison.Ordinal);
+        message.Request.Method == RequestMethod.Put && message.Request.Uri.Path.EndsWith("/model.json", StringComparison.Ordinal)
+        && !message.Request.Uri.Query.Contains("comp=metadata", StringComparison.Ordinal);
 }
 
 [Collection(AzuriteCollection.Name)]

@@ -1,0 +1,170 @@
+using CustomerInsightsSynapse.Core.Diagnostics;
+using CustomerInsightsSynapse.Core.Lake;
+using CustomerInsightsSynapse.Core.Tests.Export;
+using CustomerInsightsSynapse.Core.Tests.TestInfrastructure;
+using global::Azure;
+using global::Azure.Core;
+using global::Azure.Core.Pipeline;
+
+namespace CustomerInsightsSynapse.Core.Tests.Lake;
+
+/// <summary>
+/// Issue 22's cold start: a completed clean-up records on model.json when the next one can first find a snapshot
+/// folder to delete, so a run that lands nothing before then lists nothing; a run killed while landing, or a clean-up
+/// that did not complete, leaves no such record and the next run lists and deletes as before.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class PruneFromTests : IDisposable
+{
+    private readonly Faults _faults = new();
+    private readonly LakeScenario _lake;
+    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
+
+    public PruneFromTests(AzuriteFixture azurite) => _lake = new LakeScenario(azurite, _faults);
+
+    public void Dispose() => _lake.Dispose();
+
+    [Fact]
+    public async Task A_run_that_lands_nothing_after_a_completed_clean_up_lists_no_snapshot_folder_until_the_horizon()
+    {
+        var source = _lake.NewFolder();
+        var entities = Enumerable.Range(0, 3).Select(i => LakeScenario.LocalEntity(source, $"Entity{i}", 1, 5)).ToList();
+        await LandAsync(entities);
+
+        _lake.Recorder.Clear();
+        var unchanged = await LandAsync(entities);
+        Assert.All(unchanged.Entities, e => Assert.Equal(LandingAction.Unchanged, e.Action));
+        Assert.Empty(Listings());
+
+        _clock.Advance(LakeLander.PruneFromHorizon + TimeSpan.FromMinutes(1));
+        _lake.Recorder.Clear();
+        await LandAsync(entities);
+        Assert.Equal(4, Listings().Count);
+    }
+
+    [Fact]
+    public async Task A_run_killed_while_landing_leaves_its_folder_to_the_next_run_that_lands_nothing()
+    {
+        var contact = LakeScenario.LocalEntity(_lake.NewFolder(), "Contact", 1, 5);
+        var first = await LandAsync([contact]);
+
+        _clock.Advance(SnapshotGarbage.LongestLease * 2);
+        using var kill = new CancellationTokenSource();
+        var killing = new LandingOptions { Clock = _clock, AfterFileLanded = (_, _) => kill.CancelAsync() };
+        var changed = LakeScenario.LocalEntity(_lake.NewFolder(), "Contact", 1, 7, "v2");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _lake.Lander(killing).LandAsync(_lake.Target, [changed], OperationContext.For(kill.Token)));
+        var killedFolders = Snapshots("Contact").Where(s => s != first.SnapshotId).ToList();
+        Assert.Single(killedFolders);
+
+        _clock.Advance(SnapshotGarbage.LongestLease * 2);
+        var next = await LandAsync([contact]);
+
+        Assert.Equal(LandingAction.Unchanged, next.Entities.Single().Action);
+        Assert.Equal([$"SalesDb/Contact/{killedFolders[0]}"], next.DeletedSnapshots);
+        Assert.Equal([first.SnapshotId], Snapshots("Contact"));
+    }
+
+    [Fact]
+    public async Task A_clean_up_whose_listing_failed_is_done_by_the_next_run_that_lands_nothing()
+    {
+        var versions = Enumerable.Range(5, 3).Select(rows => LakeScenario.LocalEntity(_lake.NewFolder(), "Contact", 1, rows)).ToList();
+        var snapshots = new List<string>();
+        foreach (var version in versions)
+        {
+            _clock.Advance(SnapshotGarbage.LongestLease * 2);
+            _faults.Refusing = version == versions[^1];
+            snapshots.Add((await LandAsync([version])).SnapshotId);
+        }
+
+        Assert.Equal(snapshots, Snapshots("Contact"));
+        _faults.Refusing = false;
+        var next = await LandAsync([versions[^1]]);
+
+        Assert.Equal(LandingAction.Unchanged, next.Entities.Single().Action);
+        Assert.Equal([snapshots[2]], Snapshots("Contact"));
+    }
+
+    [Fact]
+    public async Task The_snapshot_a_landing_run_keeps_for_the_old_views_is_deleted_by_the_next_run_that_lands_nothing()
+    {
+        var versions = Enumerable.Range(5, 2).Select(rows => LakeScenario.LocalEntity(_lake.NewFolder(), "Contact", 1, rows)).ToList();
+        var first = await LandAsync([versions[0]]);
+        _clock.Advance(SnapshotGarbage.LongestLease * 2);
+        var second = await LandAsync([versions[1]]);
+        Assert.Equal(new[] { first.SnapshotId, second.SnapshotId }, Snapshots("Contact"));
+
+        var next = await LandAsync([versions[1]]);
+
+        Assert.Equal(LandingAction.Unchanged, next.Entities.Single().Action);
+        Assert.Equal([$"SalesDb/Contact/{first.SnapshotId}"], next.DeletedSnapshots);
+    }
+
+    [Fact]
+    public async Task A_lost_answer_to_removing_the_all_clear_is_recognised_and_the_run_lands()
+    {
+        var versions = Enumerable.Range(5, 2).Select(rows => LakeScenario.LocalEntity(_lake.NewFolder(), "Contact", 1, rows)).ToList();
+        await LandAsync([versions[0]]);
+        _faults.MetadataAnswersToLose = 1;
+
+        var next = await LandAsync([versions[1]]);
+
+        Assert.Equal(1, _faults.MetadataAnswersLost);
+        Assert.True(next.ModelCommitted);
+        Assert.Equal(LandingAction.Landed, next.Entities.Single().Action);
+    }
+
+    private Task<LandingResult> LandAsync(IReadOnlyList<CustomerInsightsSynapse.Core.Cdm.CdmEntity> entities) =>
+        _lake.Lander(new LandingOptions { Clock = _clock }).LandAsync(_lake.Target, entities, OperationContext.None);
+
+    private List<RecordedRequest> Listings() =>
+        _lake.Recorder.Requests.Where(r => r.Query.Contains("comp=list", StringComparison.Ordinal)).ToList();
+
+    private List<string> Snapshots(string entity) =>
+        _lake.BlobNames().Where(n => n.StartsWith($"SalesDb/{entity}/", StringComparison.Ordinal)).Select(n => n.Split('/')[2]).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// While <see cref="Refusing"/>, refuses every listing of an entity's snapshot folders as Azure refuses an identity
+    /// without the right role; loses the answers to the next <see cref="MetadataAnswersToLose"/> writes of model.json's metadata.
+    /// </summary>
+    private sealed class Faults : HttpPipelinePolicy
+    {
+        public volatile bool Refusing;
+
+        public int MetadataAnswersToLose;
+
+        public int MetadataAnswersLost;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Refuse(message);
+            ProcessNext(message, pipeline);
+            LoseAnswer(message);
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Refuse(message);
+            await ProcessNextAsync(message, pipeline);
+            LoseAnswer(message);
+        }
+
+        private void Refuse(HttpMessage message)
+        {
+            var query = Uri.UnescapeDataString(message.Request.Uri.ToUri().Query);
+            if (Refusing && query.Contains("comp=list", StringComparison.Ordinal) && query.Contains("prefix=SalesDb/Contact/", StringComparison.Ordinal))
+            {
+                throw new RequestFailedException(403, "This request is not authorized to perform this operation.", "AuthorizationPermissionMismatch", null);
+            }
+        }
+
+        private void LoseAnswer(HttpMessage message)
+        {
+            if (message.Request.Method == RequestMethod.Put && message.Request.Uri.Path.EndsWith("/model.json", StringComparison.Ordinal)
+                && message.Request.Uri.Query.Contains("comp=metadata", StringComparison.Ordinal) && Interlocked.Decrement(ref MetadataAnswersToLose) >= 0)
+            {
+                Interlocked.Increment(ref MetadataAnswersLost);
+                throw new IOException("The connection closed before the answer arrived (lost by the test).");
+            }
+        }
+    }
+}
