@@ -227,6 +227,28 @@ public sealed class SqlEndpointTests
     }
 
     [Fact]
+    public async Task LatencyWithAMatchHoldsOnlyTheBatchesThatContainIt()
+    {
+        await using var emu = await StartAsync();
+        await emu.AdminAsync(HttpMethod.Put, "sql/latency", new JsonObject { ["milliseconds"] = 600000, ["match"] = "create OR alter VIEW" });
+        using var cts = new CancellationTokenSource();
+
+        var run = Executor(emu).ExecuteAsync(Script("SalesDb", QueryAccessMode.CallerIdentity), OperationContext.For(cts.Token));
+        await WaitUntilAsync(async () => (await emu.AdminAsync(HttpMethod.Get, "sql"))["batchesWaiting"]!.GetValue<int>() >= 1);
+        var before = (await emu.AdminAsync(HttpMethod.Get, "sql/batches"))["batches"]!.AsArray();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        Assert.NotEmpty(before);
+        Assert.All(before, b => Assert.Equal("ok", b!["outcome"]!.GetValue<string>()));
+        Assert.DoesNotContain(before, b => b!["text"]!.GetValue<string>().Contains("CREATE OR ALTER VIEW", StringComparison.OrdinalIgnoreCase));
+        await WaitUntilAsync(async () => (await emu.AdminAsync(HttpMethod.Get, "sql/batches"))["batches"]!.AsArray().Any(b => b!["outcome"]!.GetValue<string>() == "cancelled"));
+        var cancelled = (await emu.AdminAsync(HttpMethod.Get, "sql/batches"))["batches"]!.AsArray().Single(b => b!["outcome"]!.GetValue<string>() == "cancelled")!;
+        Assert.Contains("CREATE OR ALTER VIEW", cancelled["text"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("create OR alter VIEW", (await emu.AdminAsync(HttpMethod.Get, "sql"))["faults"]!["latencyMatch"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task WorkspacesAdvertiseTheEndpointAndTheExecutorParsesIt()
     {
         await using var emu = await StartAsync();
@@ -332,10 +354,10 @@ public sealed class SqlEndpointTests
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "The condition was not met within 30 seconds.");
+            Assert.True(DateTime.UtcNow < deadline, "The condition was not met within 120 seconds.");
             await Task.Delay(50);
         }
     }

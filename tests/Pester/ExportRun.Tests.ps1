@@ -230,20 +230,23 @@ Describe 'Ctrl+C' {
         $null = Invoke-CISynapseExport -Name $s.Export.Name -Confirm:$false -WarningAction SilentlyContinue
         $model = Get-LakeModel $s.Database
         Update-TestEntity -Source $s.Source -Rows @{ Customer = 47 }
-        Set-CISynapseEmulatorSqlLatency -Stack $Stack -Milliseconds 60000
+        # The emulator holds the view's batch for ten minutes and the module's command timeout is five: a Stop() that
+        # returns within two minutes cancelled the batch.
+        Set-CISynapseEmulatorSqlLatency -Stack $Stack -Milliseconds 600000 -Match 'CREATE OR ALTER VIEW'
         $powershell = [powershell]::Create()
         try {
             $null = $powershell.AddScript("Import-Module '$env:CISYNAPSE_TEST_MODULE'; Invoke-CISynapseExport -Name '$($s.Export.Name)' -Confirm:`$false -WarningAction SilentlyContinue")
             $pending = $powershell.BeginInvoke()
-            # Wait until the run is applying T-SQL (the emulator holds each batch for a minute), then press Ctrl+C.
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not (Get-CISynapseEmulatorSqlBatch -Stack $Stack -Database $s.Database | Where-Object { $_.text -match 'CREATE OR ALTER VIEW' -and $_.outcome -ne 'ok' }) -and [DateTime]::UtcNow -lt $deadline) {
+            $deadline = [DateTime]::UtcNow.AddSeconds(180)
+            while ((Get-CISynapseEmulatorSqlBatchWaiting -Stack $Stack) -lt 1 -and -not $pending.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
                 Start-Sleep -Milliseconds 200
-                if ($pending.IsCompleted) { break }
             }
-            $stopwatch = [Diagnostics.Stopwatch]::StartNew()
-            $powershell.Stop()
-            $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 30 -Because 'Ctrl+C cancels the SQL batch that is waiting'
+            Get-CISynapseEmulatorSqlBatchWaiting -Stack $Stack | Should -Be 1 -Because 'the run is sending the view and the emulator holds that batch'
+            $stopping = $powershell.BeginStop($null, $null)
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            while (-not $stopping.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+            $stopping.IsCompleted | Should -BeTrue -Because 'Ctrl+C cancels the SQL batch that is waiting instead of waiting for it or for the command timeout'
+            $powershell.EndStop($stopping)
         }
         finally {
             $powershell.Dispose()

@@ -595,13 +595,26 @@ function Set-CISynapseEmulatorSqlFault {
 function Set-CISynapseEmulatorSqlLatency {
     <#
     .SYNOPSIS
-    Delays every SQL batch the emulator answers (an ATTENTION from the client cancels the wait).
+    Delays every SQL batch the emulator answers, or only those whose text contains -Match (an ATTENTION from the
+    client cancels the wait).
     #>
     [CmdletBinding(SupportsShouldProcess)]
-    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [ValidateRange(0, 600000)] [int] $Milliseconds)
+    param([Parameter(Mandatory)] [object] $Stack, [Parameter(Mandatory)] [ValidateRange(0, 600000)] [int] $Milliseconds, [string] $Match)
     if ($PSCmdlet.ShouldProcess($Stack.SqlEndpoint, "Add $Milliseconds ms latency per batch")) {
-        $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method PUT -Path 'sql/latency' -Body @{ milliseconds = $Milliseconds }
+        $body = @{ milliseconds = $Milliseconds }
+        if ($Match) { $body.match = $Match }
+        $null = Invoke-CISynapseEmulatorAdmin -Stack $Stack -Method PUT -Path 'sql/latency' -Body $body
     }
+}
+
+function Get-CISynapseEmulatorSqlBatchWaiting {
+    <#
+    .SYNOPSIS
+    How many SQL batches the emulator has received and is holding for its latency right now.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [object] $Stack)
+    (Invoke-CISynapseEmulatorAdmin -Stack $Stack -Path 'sql').batchesWaiting
 }
 
 function Reset-CISynapseEmulatorSql {
@@ -669,5 +682,5 @@ Export-ModuleMember -Function Invoke-CISynapseEmulatorQuery, New-CISynapseTestCe
     Initialize-CISynapseTestRun, Stop-CISynapseTestRunProcess, Start-CISynapseTestStack, Stop-CISynapseTestStack, New-CISynapseTestToken,
     Invoke-CISynapseEmulatorAdmin, Get-CISynapseEmulatorRequestCount, Get-CISynapseEmulatorRequestLog, Reset-CISynapseEmulatorRequestLog,
     Set-CISynapseEmulatorScenario, Set-CISynapseEmulatorFault, Set-CISynapseEmulatorLatency,
-    Get-CISynapseEmulatorSqlCatalog, Get-CISynapseEmulatorSqlBatch, Set-CISynapseEmulatorSqlFault, Set-CISynapseEmulatorSqlLatency, Reset-CISynapseEmulatorSql,
+    Get-CISynapseEmulatorSqlCatalog, Get-CISynapseEmulatorSqlBatch, Get-CISynapseEmulatorSqlBatchWaiting, Set-CISynapseEmulatorSqlFault, Set-CISynapseEmulatorSqlLatency, Reset-CISynapseEmulatorSql,
     Set-CISynapseStorageFault, Get-CISynapseStorageFault

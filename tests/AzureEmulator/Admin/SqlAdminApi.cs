@@ -73,7 +73,7 @@ internal sealed class SqlAdminApi(EmulatorContext emu)
                     return Reply.Error(400, "InvalidLatency", "milliseconds must not be negative.");
                 }
 
-                sql.Faults.Latency = TimeSpan.FromMilliseconds(ms);
+                sql.Faults.SetLatency(TimeSpan.FromMilliseconds(ms), body?["match"]?.GetValue<string>());
                 return Reply.Ok(Faults(sql));
             }),
             _ => null,
@@ -97,6 +97,7 @@ internal sealed class SqlAdminApi(EmulatorContext emu)
         ["remaining"] = sql.Faults.Remaining,
         ["injected"] = sql.Faults.Injected,
         ["latencyMilliseconds"] = sql.Faults.Latency.TotalMilliseconds,
+        ["latencyMatch"] = sql.Faults.LatencyMatch,
     };
 
     /// <summary>Views in dbo, where exports put theirs; <c>otherViews</c> holds the rest (such as an export's owner marker).</summary>

@@ -87,7 +87,7 @@ public sealed class SqlEndpointServer : IAsyncDisposable
     {
         Catalog.Reset();
         Faults.Configure(null);
-        Faults.Latency = TimeSpan.Zero;
+        Faults.SetLatency(TimeSpan.Zero, null);
         Interlocked.Exchange(ref _logins, 0);
         LastFedAuthWorkflow = null;
     }

@@ -30,7 +30,28 @@ public sealed class SqlFaults
     private int _remaining;
     private int _injected;
 
-    public TimeSpan Latency { get; set; } = TimeSpan.Zero;
+    public TimeSpan Latency { get; private set; } = TimeSpan.Zero;
+
+    /// <summary>Only batches whose text contains this (case-insensitive) wait out <see cref="Latency"/>; every batch when empty.</summary>
+    public string? LatencyMatch { get; private set; }
+
+    public void SetLatency(TimeSpan latency, string? match)
+    {
+        lock (_gate)
+        {
+            Latency = latency;
+            LatencyMatch = string.IsNullOrEmpty(match) ? null : match;
+        }
+    }
+
+    /// <summary>How long this batch waits before it runs.</summary>
+    public TimeSpan LatencyFor(string text)
+    {
+        lock (_gate)
+        {
+            return LatencyMatch is null || text.Contains(LatencyMatch, StringComparison.OrdinalIgnoreCase) ? Latency : TimeSpan.Zero;
+        }
+    }
 
     public SqlFaultSettings? Settings
     {

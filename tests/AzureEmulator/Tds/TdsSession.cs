@@ -234,7 +234,7 @@ internal sealed class TdsSession(TcpClient client, SqlEndpointServer server, X50
     {
         var text = BatchText(message.Payload);
         Task<TdsMessage?>? pending = null;
-        var latency = server.Faults.Latency;
+        var latency = server.Faults.LatencyFor(text);
         if (latency > TimeSpan.Zero)
         {
             pending = _packets.ReadMessageAsync(cancellationToken);
