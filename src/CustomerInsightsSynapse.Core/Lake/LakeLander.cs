@@ -103,7 +103,7 @@ public sealed class LakeLander
         var progress = new LandingProgressReporter(context.Progress, target.Database, plan.Files, plan.Bytes);
         context.Log.Verbose($"Snapshot {snapshotId}: landing {runs.Count} of {plan.Entities.Count} entities, {plan.Files} files, {plan.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes.");
 
-        var work = runs.SelectMany(r => r.Plan.Partitions.Select(p => (Run: r, Partition: p))).ToList();
+        var work = runs.SelectMany(r => r.Plan.Partitions.Select(p => new FileWork(r, p))).ToList();
         try
         {
             await Parallel.ForEachAsync(
@@ -569,6 +569,12 @@ public sealed class LakeLander
             },
         };
     }
+
+    /// <summary>
+    /// One file to land: a class, not a tuple, so that the parallel loop over the files runs the shared code of every
+    /// loop over references instead of a value-type instantiation compiled for this loop alone.
+    /// </summary>
+    private sealed record FileWork(EntityRun Run, SourcePartition Partition);
 
     /// <summary>One entity being landed: its counters, its duration and its first error.</summary>
     private sealed class EntityRun(EntityPlan plan, string folder)
