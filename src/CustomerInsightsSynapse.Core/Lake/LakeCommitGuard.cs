@@ -22,14 +22,20 @@ public sealed class LakeCommitGuard
     /// <summary>The ETag of the model.json this run committed (or read).</summary>
     internal ETag? Committed => _committed;
 
+    /// <summary>
+    /// Renews the lease and reads model.json's ETag in one round trip: a renewal that succeeds means no other run has
+    /// held the lock since this run's commit, whichever of the two answers first. A lost lock wins over a failed read.
+    /// </summary>
     public async Task EnsureCurrentAsync(CancellationToken cancellationToken)
     {
         var target = _database.Target;
         ETag? current;
         try
         {
-            await _database.Lock.ConfirmHeldAsync(target.Database, cancellationToken).ConfigureAwait(false);
-            current = await CurrentModelTagAsync(cancellationToken).ConfigureAwait(false);
+            var held = _database.Lock.ConfirmHeldAsync(target.Database, cancellationToken);
+            var read = CurrentModelTagAsync(cancellationToken);
+            await Task.WhenAll(held, read).ConfigureAwait(false);
+            current = await read.ConfigureAwait(false);
         }
         catch (RequestFailedException ex)
         {

@@ -103,7 +103,7 @@ public sealed class LakeLander
         var progress = new LandingProgressReporter(context.Progress, target.Database, plan.Files, plan.Bytes);
         context.Log.Verbose($"Snapshot {snapshotId}: landing {runs.Count} of {plan.Entities.Count} entities, {plan.Files} files, {plan.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes.");
 
-        var work = runs.SelectMany(r => r.Plan.Partitions.Select(p => (Run: r, Partition: p))).ToList();
+        var work = runs.SelectMany(r => r.Plan.Partitions.Select(p => new FileWork(r, p))).ToList();
         try
         {
             await Parallel.ForEachAsync(
@@ -302,23 +302,28 @@ public sealed class LakeLander
             return [];
         }
 
-        if (commit.Result.ModelCommitted)
-        {
-            await commit.Guard.EnsureCurrentAsync(context.CancellationToken).ConfigureAwait(false);
-        }
-
+        // The folders are listed while the guard checks the lock and model.json; nothing is deleted before it passed.
+        var guard = commit.Result.ModelCommitted ? commit.Guard.EnsureCurrentAsync(context.CancellationToken) : Task.CompletedTask;
         var notBefore = now - SnapshotGarbage.LongestLease;
         var current = commit.Result.Entities.ToDictionary(e => e.Entity, e => e.SnapshotId, StringComparer.Ordinal);
         var viewed = commit.Plan.Entities.Where(e => current[e.Name] is not null).ToList();
         var prunedPerEntity = new PrunedFolders[viewed.Count];
-        var staging = DeleteStagingGarbageAsync(container, target, notBefore, context);
+        var staging = PruneFoldersAsync(container, target.StagingRoot + "/", null, null, notBefore, guard, "Staging folders of killed runs", context);
         // One listing per entity, many at a time: a run with nothing to delete costs a round trip or two, not one per entity.
         // No cancellation token here: each listing reports its own cancellation as a warning, as the staging one does.
-        await Parallel.ForEachAsync(
-                Enumerable.Range(0, viewed.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelListings },
-                async (i, _) => prunedPerEntity[i] = await DeleteOldSnapshotsAsync(container, target, viewed[i].Name, current[viewed[i].Name]!, viewed[i].CurrentSnapshotId, notBefore, context).ConfigureAwait(false))
-            .ConfigureAwait(false);
+        var perEntity = Parallel.ForEachAsync(
+            Enumerable.Range(0, viewed.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelListings },
+            async (i, _) => prunedPerEntity[i] = await PruneFoldersAsync(container, target.EntityFolder(viewed[i].Name) + "/", current[viewed[i].Name], viewed[i].CurrentSnapshotId, notBefore, guard, $"Old snapshots of entity '{viewed[i].Name}'", context).ConfigureAwait(false));
+        try
+        {
+            await Task.WhenAll(perEntity, staging).ConfigureAwait(false);
+        }
+        catch when (guard.IsFaulted || guard.IsCanceled)
+        {
+        }
+
+        await guard.ConfigureAwait(false);
         PrunedFolders[] pruned = [.. prunedPerEntity, await staging.ConfigureAwait(false)];
         if (pruned.All(p => p.Complete) && commit.Guard.Committed is { } committed)
         {
@@ -352,31 +357,51 @@ public sealed class LakeLander
     }
 
     /// <summary>
-    /// Deletes the staging folders (<see cref="LakeTarget.StagingFolder"/>) of runs that started longer ago than the
-    /// longest lease: a run deletes its own once converted, so these are left by runs that were killed.
+    /// Deletes the folders below <paramref name="prefix"/> named by a snapshot id (an entity's snapshot folders, or the
+    /// staging folders of runs that were killed: a run deletes its own once converted) that started before
+    /// <paramref name="notBefore"/>, other than <paramref name="current"/> and <paramref name="previous"/>; the folders
+    /// left other than the current one can be deleted by a later run (the previous one once no view reads it) from
+    /// their start plus the longest lease. Lists first, then deletes only once <paramref name="guard"/> passed.
     /// </summary>
-    private static async Task<PrunedFolders> DeleteStagingGarbageAsync(BlobContainerClient container, LakeTarget target, DateTimeOffset notBefore, OperationContext context)
+    private static async Task<PrunedFolders> PruneFoldersAsync(BlobContainerClient container, string prefix, string? current, string? previous, DateTimeOffset notBefore, Task guard, string what, OperationContext context)
     {
-        var deleted = new List<string>();
-        var complete = true;
-        var nextDeletable = DateTimeOffset.MaxValue;
-        var prefix = target.StagingRoot + "/";
+        var folders = new List<string>();
+        Exception? error = null;
         try
         {
             await foreach (var item in container.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Delimiter = "/", Prefix = prefix }, context.CancellationToken).ConfigureAwait(false))
             {
-                if (!item.IsPrefix || !SnapshotId.TryGetTime(item.Prefix[prefix.Length..].TrimEnd('/'), out var started))
+                if (item.IsPrefix)
+                {
+                    folders.Add(item.Prefix[prefix.Length..].TrimEnd('/'));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
+        {
+            error = ex;
+        }
+
+        await guard.ConfigureAwait(false);
+        var deleted = new List<string>();
+        var complete = error is null;
+        var nextDeletable = DateTimeOffset.MaxValue;
+        try
+        {
+            foreach (var name in folders)
+            {
+                if (name == current || !SnapshotId.TryGetTime(name, out var started))
                 {
                     continue;
                 }
 
-                if (started >= notBefore)
+                if (started >= notBefore || name == previous)
                 {
                     nextDeletable = Min(nextDeletable, started + SnapshotGarbage.LongestLease);
                 }
-                else if (await DeleteFolderAsync(container, item.Prefix.TrimEnd('/'), context.Log, context.CancellationToken).ConfigureAwait(false))
+                else if (await DeleteFolderAsync(container, prefix + name, context.Log, context.CancellationToken).ConfigureAwait(false))
                 {
-                    deleted.Add(item.Prefix.TrimEnd('/'));
+                    deleted.Add(prefix + name);
                 }
                 else
                 {
@@ -386,8 +411,13 @@ public sealed class LakeLander
         }
         catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
         {
-            context.Log.Warning($"Staging folders of killed runs were not all deleted ({LakeErrors.FirstLine(ex)}); the next run tries again.");
+            error ??= ex;
             complete = false;
+        }
+
+        if (error is not null)
+        {
+            context.Log.Warning($"{what} were not all deleted ({LakeErrors.FirstLine(error)}); the next run tries again.");
         }
 
         return new PrunedFolders(deleted, complete, nextDeletable);
@@ -496,55 +526,6 @@ public sealed class LakeLander
     }
 
     /// <summary>
-    /// Deletes an entity's snapshot folders other than <paramref name="current"/> and <paramref name="previous"/> that
-    /// started before <paramref name="notBefore"/>; the folders left other than the current one can be deleted by a
-    /// later run (the previous one once no view reads it) from their start plus the longest lease.
-    /// </summary>
-    private static async Task<PrunedFolders> DeleteOldSnapshotsAsync(BlobContainerClient container, LakeTarget target, string entity, string current, string? previous, DateTimeOffset notBefore, OperationContext context)
-    {
-        var deleted = new List<string>();
-        var complete = true;
-        var nextDeletable = DateTimeOffset.MaxValue;
-        var prefix = target.EntityFolder(entity) + "/";
-        try
-        {
-            await foreach (var item in container.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Delimiter = "/", Prefix = prefix }, context.CancellationToken).ConfigureAwait(false))
-            {
-                if (!item.IsPrefix)
-                {
-                    continue;
-                }
-
-                var name = item.Prefix[prefix.Length..].TrimEnd('/');
-                if (name == current || !SnapshotId.TryGetTime(name, out var started))
-                {
-                    continue;
-                }
-
-                if (started >= notBefore || name == previous)
-                {
-                    nextDeletable = Min(nextDeletable, started + SnapshotGarbage.LongestLease);
-                }
-                else if (await DeleteFolderAsync(container, item.Prefix.TrimEnd('/'), context.Log, context.CancellationToken).ConfigureAwait(false))
-                {
-                    deleted.Add(item.Prefix.TrimEnd('/'));
-                }
-                else
-                {
-                    complete = false;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
-        {
-            context.Log.Warning($"Old snapshots of entity '{entity}' were not all deleted ({LakeErrors.FirstLine(ex)}); the next run tries again.");
-            complete = false;
-        }
-
-        return new PrunedFolders(deleted, complete, nextDeletable);
-    }
-
-    /// <summary>
     /// Deletes every blob below <paramref name="folder"/>; a refusal is a warning (the folder is garbage a later
     /// clean-up finds) and returns false.
     /// </summary>
@@ -588,6 +569,12 @@ public sealed class LakeLander
             },
         };
     }
+
+    /// <summary>
+    /// One file to land: a class, not a tuple, so that the parallel loop over the files runs the shared code of every
+    /// loop over references instead of a value-type instantiation compiled for this loop alone.
+    /// </summary>
+    private sealed record FileWork(EntityRun Run, SourcePartition Partition);
 
     /// <summary>One entity being landed: its counters, its duration and its first error.</summary>
     private sealed class EntityRun(EntityPlan plan, string folder)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Cdm;
@@ -90,14 +91,16 @@ public sealed class LandingPlanner
     {
         var relative = RelativePaths(entity);
         var resolved = new SourcePartition[entity.Partitions.Count];
+        // The partitions' folders are resolved once for the entity (as the CDM reader does for one read), not once per file.
+        var resolvedFolders = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(
             Enumerable.Range(0, resolved.Length),
             new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelFiles, CancellationToken = cancellationToken },
-            async (i, ct) => resolved[i] = await ResolveAsync(entity, entity.Partitions[i], relative[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (i, ct) => resolved[i] = await ResolveAsync(entity, entity.Partitions[i], relative[i], resolvedFolders, ct).ConfigureAwait(false)).ConfigureAwait(false);
         return resolved;
     }
 
-    private async Task<SourcePartition> ResolveAsync(CdmEntity entity, CdmPartition partition, string relativePath, CancellationToken cancellationToken)
+    private async Task<SourcePartition> ResolveAsync(CdmEntity entity, CdmPartition partition, string relativePath, ConcurrentDictionary<string, string> resolvedFolders, CancellationToken cancellationToken)
     {
         if (partition.IsBlob)
         {
@@ -123,7 +126,7 @@ public sealed class LandingPlanner
             throw NotFound(entity, partition, null);
         }
 
-        var (realPath, _) = LocalSourceFiles.Verify(partition.LocalFolder, partition.Location, LocalSourceFiles.PartitionItem(entity.Name));
+        var (realPath, _) = LocalSourceFiles.Verify(partition.LocalFolder, partition.Location, LocalSourceFiles.PartitionItem(entity.Name), resolvedFolders);
         var file = new FileInfo(realPath);
 
         var version = _options.LocalFingerprint == LocalFileFingerprint.ContentHash

@@ -46,6 +46,9 @@ public sealed class Utf8ColumnWidthCheck
     /// <summary>The fewest bytes <see cref="SkipValuesThatFit"/> takes at once; shorter stretches are read value by value.</summary>
     private const int ShortestSkip = 64;
 
+    /// <summary>The bytes that can end an unquoted value, per delimiter and line end: built once, not once per file.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, SearchValues<byte>> UnquotedStopsCache = new();
+
     private readonly string _entity;
     private readonly string _partition;
     private readonly CdmEntity _entityDefinition;
@@ -74,7 +77,7 @@ public sealed class Utf8ColumnWidthCheck
         _delimiter = delimiter;
         _quote = quote;
         _lineEnd = lineEnd;
-        _unquotedStops = SearchValues.Create(lineEnd == LineFeed ? [delimiter, lineEnd, CarriageReturn] : [delimiter, lineEnd]);
+        _unquotedStops = UnquotedStopsCache.GetOrAdd((delimiter << 8) | lineEnd, static key => SearchValues.Create((byte)key == LineFeed ? [(byte)(key >> 8), (byte)key, CarriageReturn] : [(byte)(key >> 8), (byte)key]));
         _inHeader = csv.HasHeader;
         _linesToSkip = Math.Max(0, csv.SkipLines);
         _columns = csv.HasHeader ? [] : entity.Attributes.Select(a => ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a))).ToArray();

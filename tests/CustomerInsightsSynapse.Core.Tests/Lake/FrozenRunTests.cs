@@ -102,6 +102,28 @@ public sealed class FrozenRunTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(3, checks);
     }
 
+    [Fact]
+    public async Task TheCheckBeforeASwitch_RenewsTheLeaseWhileModelJsonIsRead()
+    {
+        var overlap = new RequestOverlap(
+            r => r.Method == global::Azure.Core.RequestMethod.Put && r.Uri.Path.EndsWith("/SalesDb/_lock", StringComparison.Ordinal) && r.Headers.TryGetValue("x-ms-lease-action", out var action) && action == "renew",
+            r => r.Method == global::Azure.Core.RequestMethod.Head && r.Uri.Path.EndsWith("/SalesDb/model.json", StringComparison.Ordinal));
+        using var lake = new LakeScenario(azurite, overlap);
+        var entity = LakeScenario.LocalEntity(lake.NewFolder(), "Contact", 1, 5);
+        // No background renewal during the test: the only renewal is the check's.
+        var slowRenewal = new LandingOptions { LockDuration = TimeSpan.FromSeconds(60), LockRenewInterval = TimeSpan.FromSeconds(50) };
+
+        var result = await lake.Lander(slowRenewal).LandSwitchingViewsAsync(lake.Target, [entity], OperationContext.None, async (landing, guard, ctx) =>
+        {
+            await guard.EnsureCurrentAsync(ctx.CancellationToken);
+            return true;
+        });
+
+        Assert.True(result.ModelCommitted);
+        Assert.True(overlap.FirstSeen && overlap.SecondSeen, "the check did not renew the lease or did not read model.json");
+        Assert.True(overlap.Overlapped, "the check renewed the lease and read model.json one after the other");
+    }
+
     private string? SnapshotInModel(string entity)
     {
         var model = JsonNode.Parse(_lake.Download("SalesDb/model.json"))!.AsObject();

@@ -66,6 +66,23 @@ public sealed class PruneListingTests(AzuriteFixture azurite) : IDisposable
         Assert.True(overlap.MaxInFlight == Entities, $"at most {overlap.MaxInFlight} of {Entities} snapshot listings were in flight at once: the clean-up took more than one round trip");
     }
 
+    [Fact]
+    public async Task The_snapshot_folders_are_listed_while_the_check_before_the_clean_up_renews_the_lease()
+    {
+        var overlap = new RequestOverlap(
+            r => r.Method == RequestMethod.Put && r.Uri.Path.EndsWith("/SalesDb/_lock", StringComparison.Ordinal) && r.Headers.TryGetValue("x-ms-lease-action", out var action) && action == "renew",
+            r => r.Method == RequestMethod.Get && r.Uri.Query.Contains("comp=list", StringComparison.Ordinal) && Uri.UnescapeDataString(r.Uri.Query).Contains("prefix=SalesDb/Customer/", StringComparison.Ordinal));
+        using var lake = new LakeScenario(azurite, overlap);
+        // No background renewal during the test: the only renewal is the check's.
+        var slowRenewal = new LandingOptions { LockDuration = TimeSpan.FromSeconds(60), LockRenewInterval = TimeSpan.FromSeconds(50) };
+
+        var result = await lake.Lander(slowRenewal).LandAsync(lake.Target, [LakeScenario.LocalEntity(lake.NewFolder(), "Customer", 1, 5)], OperationContext.None);
+
+        Assert.True(result.ModelCommitted);
+        Assert.True(overlap.FirstSeen && overlap.SecondSeen, "the check did not renew the lease or the clean-up did not list the entity's folders");
+        Assert.True(overlap.Overlapped, "the clean-up listed the entity's folders only after the check");
+    }
+
     private BlobClientFactory FactoryWith(HttpPipelinePolicy policy)
     {
         var parts = azurite.ConnectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
