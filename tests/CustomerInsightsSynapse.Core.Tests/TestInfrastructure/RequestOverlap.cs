@@ -28,7 +28,7 @@ public sealed class RequestOverlap(Func<Request, bool> first, Func<Request, bool
             : second(message.Request) && _secondSent.TrySetResult() ? (_secondSent, _firstSent)
             : (null, null);
         // Only the one sent first waits: the other, sent after it started, overlapped it only if sent while it waited.
-        if (mine is not null && other is not null && !other.Task.IsCompleted && await Task.WhenAny(other.Task, Task.Delay(TimeSpan.FromSeconds(10))) == other.Task)
+        if (mine is not null && other is not null && !other.Task.IsCompleted && await Task.WhenAny(other.Task, Task.Delay(TimeSpan.FromSeconds(60))) == other.Task)
         {
             Interlocked.Exchange(ref _overlapped, 1);
         }
