@@ -72,6 +72,20 @@ public sealed class AttributeTableTests
     }
 
     [Fact]
+    public void PastWhatTheTableKeepsEachAttributeIsStillMadeAsItsValuesMakeIt()
+    {
+        var expected = Enumerable.Range(0, 20000).Select(i => new CdmAttribute($"attribute{i}", "string", i % 5 == 0 ? i : null)).ToArray();
+        var table = new CdmAttributeTable();
+
+        var made = expected.Select(e => Get(table, e)).ToList();
+        var again = expected.Select(e => Get(table, e)).ToList();
+
+        Assert.Equal(expected, made);
+        Assert.Equal(expected, again);
+        Assert.Same(made[0], again[0]);
+    }
+
+    [Fact]
     public void EntitiesOfOneReadShareTheAttributesTheyHaveAlikeReadForwardOrParsed()
     {
         using var temp = new TempFolder();
