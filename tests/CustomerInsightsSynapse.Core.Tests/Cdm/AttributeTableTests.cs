@@ -111,6 +111,24 @@ public sealed class AttributeTableTests
         Assert.NotSame(a[0], Entity(Read(temp.Path), "A").Attributes[0]);
     }
 
+    [Fact]
+    public void EntitiesOfAModelJsonShareTheAttributesTheyHaveAlike()
+    {
+        using var temp = new TempFolder();
+        temp.Write("model.json", """
+            { "name": "m", "entities": [
+              { "$type": "LocalEntity", "name": "A", "attributes": [ { "name": "id", "dataType": "guid" }, { "name": "note", "dataType": "string", "description": "Note." } ] },
+              { "$type": "LocalEntity", "name": "B", "attributes": [ { "name": "id", "dataType": "guid" }, { "name": "note", "dataType": "string", "description": "Other." } ] } ] }
+            """);
+
+        var folder = Read(temp.Path);
+
+        var (a, b) = (Entity(folder, "A").Attributes, Entity(folder, "B").Attributes);
+        Assert.Same(a[0], b[0]);
+        Assert.NotSame(a[1], b[1]);
+        Assert.Equal(new CdmAttribute("note", "string", Description: "Other."), b[1]);
+    }
+
     private static CdmAttribute Get(CdmAttributeTable table, CdmAttribute values) =>
         table.Get(values.Name, values.DataType, values.MaxLength, values.Precision, values.Scale, values.IsNullable, values.Description);
 }
