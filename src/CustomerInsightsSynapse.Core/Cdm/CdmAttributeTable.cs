@@ -20,7 +20,8 @@ internal sealed class CdmAttributeTable
     /// <summary>The attribute with these values (equal to a new <see cref="CdmAttribute"/> of them), made once per read.</summary>
     public CdmAttribute Get(string name, string dataType, int? maxLength, int? precision, int? scale, bool? isNullable, string? description)
     {
-        var slot = HashCode.Combine(name, dataType, maxLength, precision, scale, isNullable, description) & (SlotCount - 1);
+        // The optional values are hashed as ints: hashing an int? through the generic HashCode.Add boxes it in unoptimized code.
+        var slot = HashCode.Combine(name, dataType, description, maxLength ?? -1, precision ?? -1, scale ?? -1, isNullable is { } nullable ? (nullable ? 1 : 0) : -1) & (SlotCount - 1);
         CdmAttribute? made = null;
         for (var probes = 0; probes < SlotCount; probes++, slot = (slot + 1) & (SlotCount - 1))
         {
