@@ -231,7 +231,7 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
     }
 }
 
-/// <summary>The garbage collections of each generation and the process CPU time (every thread) of a method's runs.</summary>
+/// <summary>The garbage collections of each generation, the bytes allocated and the process CPU time (every thread) of a method's runs.</summary>
 internal sealed class RunCosts
 {
     private readonly int[] _collections = new int[3];
