@@ -76,18 +76,26 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
         ];
     }
 
-    /// <summary>A warm-up of both, then each repetition times the parse, then the reader.</summary>
+    /// <summary>
+    /// A warm-up of both, then each repetition times the parse, then the reader. Each side's garbage collections and
+    /// process CPU time within its timed runs are put on its series as figures, to tell a spread or a ratio apart from
+    /// what the collector or the other cores did.
+    /// </summary>
     private async Task MeasureReaderAndParseAsync(Series reader, Func<Task> readAsync, Series json, Func<Task> parseAsync)
     {
         Console.WriteLine("Warm-up.");
         await readAsync();
         await parseAsync();
+        var (readerCosts, jsonCosts) = (new RunCosts(), new RunCosts());
         for (var r = 0; r < settings.Repetitions; r++)
         {
             Console.WriteLine($"Repetition {r + 1} of {settings.Repetitions}.");
-            await Timing.MeasureAsync(json, parseAsync);
-            await Timing.MeasureAsync(reader, readAsync);
+            await Timing.MeasureAsync(json, () => jsonCosts.MeasureAsync(parseAsync));
+            await Timing.MeasureAsync(reader, () => readerCosts.MeasureAsync(readAsync));
         }
+
+        jsonCosts.Describe(json);
+        readerCosts.Describe(reader);
     }
 
     /// <summary>Puts what the reader returned on its series; returns the attributes read.</summary>
@@ -220,6 +228,41 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
             new Check($"issue 9: SQL for {settings.Entities} x {settings.Attributes} well under a second (< 0.5 s, warm median)", generate.Median.ToString("0.000 s", CultureInfo.InvariantCulture), generate.Median < 0.5),
             new Check("first Generate in a fresh process (includes JIT of ScriptDom)", coldGenerate.Median.ToString("0.000 s", CultureInfo.InvariantCulture), coldGenerate.Median < 1),
         ];
+    }
+}
+
+/// <summary>The garbage collections of each generation, the bytes allocated and the process CPU time (every thread) of a method's runs.</summary>
+internal sealed class RunCosts
+{
+    private readonly int[] _collections = new int[3];
+    private readonly List<double> _cpuSeconds = [];
+    private long _allocated;
+
+    public async Task MeasureAsync(Func<Task> run)
+    {
+        var before = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        await run();
+        _cpuSeconds.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+        _allocated += GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        for (var generation = 0; generation < 3; generation++)
+        {
+            _collections[generation] += GC.CollectionCount(generation) - before[generation];
+        }
+    }
+
+    /// <summary>Collections and MiB allocated per run (a gen1 collection is also counted as gen0, a gen2 as both) and the median CPU seconds.</summary>
+    public void Describe(Series series)
+    {
+        for (var generation = 0; generation < 3; generation++)
+        {
+            series.Figures[$"gen{generation} GCs/run"] = Math.Round((double)_collections[generation] / _cpuSeconds.Count, 1);
+        }
+
+        series.Figures["MiB allocated/run"] = Math.Round(_allocated / 1048576.0 / _cpuSeconds.Count, 1);
+        var cpu = _cpuSeconds.Order().ToList();
+        series.Figures["CPU s (median)"] = Math.Round(cpu[cpu.Count / 2], 3);
     }
 }
 

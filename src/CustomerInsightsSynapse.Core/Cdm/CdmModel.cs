@@ -55,32 +55,33 @@ public sealed record CdmAttribute(
     private readonly int _scale = Scale.GetValueOrDefault();
     private readonly Present _present = Flags(MaxLength, Precision, Scale, IsNullable);
 
-    // Declared in the order of the parameters, which printing and serializing follow.
+    // Declared in the order of the parameters, which printing and serializing follow. Flags are tested with '&', not
+    // Enum.HasFlag, which boxes in unoptimized code.
     public string Name { get; init; } = Name;
 
     public string DataType { get; init; } = DataType;
 
     public int? MaxLength
     {
-        get => _present.HasFlag(Present.MaxLength) ? _maxLength : null;
+        get => (_present & Present.MaxLength) != 0 ? _maxLength : null;
         init => (_maxLength, _present) = (value.GetValueOrDefault(), Set(_present, Present.MaxLength, value.HasValue));
     }
 
     public int? Precision
     {
-        get => _present.HasFlag(Present.Precision) ? _precision : null;
+        get => (_present & Present.Precision) != 0 ? _precision : null;
         init => (_precision, _present) = (value.GetValueOrDefault(), Set(_present, Present.Precision, value.HasValue));
     }
 
     public int? Scale
     {
-        get => _present.HasFlag(Present.Scale) ? _scale : null;
+        get => (_present & Present.Scale) != 0 ? _scale : null;
         init => (_scale, _present) = (value.GetValueOrDefault(), Set(_present, Present.Scale, value.HasValue));
     }
 
     public bool? IsNullable
     {
-        get => _present.HasFlag(Present.IsNullable) ? _present.HasFlag(Present.Nullable) : null;
+        get => (_present & Present.IsNullable) != 0 ? (_present & Present.Nullable) != 0 : null;
         init => _present = Set(Set(_present, Present.IsNullable, value.HasValue), Present.Nullable, value == true);
     }
 

@@ -19,6 +19,9 @@ internal sealed class CdmNameTable
     private readonly Entry?[] _buckets = new Entry?[BucketCount];
     private int _count;
 
+    /// <summary>The attributes of the same read, each made once.</summary>
+    public CdmAttributeTable Attributes { get; } = new();
+
     /// <summary>The text of a JSON value as <see cref="CdmJson.AsStringOrNull"/> reads it; a plain ASCII string is taken from the table.</summary>
     public string? AsStringOrNull(JsonElement value)
     {

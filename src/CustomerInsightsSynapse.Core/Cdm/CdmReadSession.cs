@@ -273,12 +273,14 @@ internal sealed class CdmReadSession : IDisposable
 
             try
             {
-                if (digest.ReadForward?.Invoke(CdmJson.Utf8(bytes)) is { } read)
+                // Converted once (when UTF-16) for both the forward read and, when that gives nothing, the parse.
+                var utf8 = CdmJson.Utf8(bytes);
+                if (digest.ReadForward?.Invoke(utf8) is { } read)
                 {
                     return new ReadAhead(null, bytes.Count, null, read);
                 }
 
-                using var json = CdmJson.Parse(bytes, display, Options.MaxJsonDepth);
+                using var json = CdmJson.Parse(utf8, display, Options.MaxJsonDepth);
                 return new ReadAhead(null, bytes.Count, null, digest.FromDocument(json));
             }
             finally

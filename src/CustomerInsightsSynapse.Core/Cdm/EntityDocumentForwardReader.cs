@@ -305,7 +305,7 @@ internal static class EntityDocumentForwardReader
             return null;
         }
 
-        return new CdmAttribute(name.Trim(), dataType, maxLength is > 0 ? maxLength : null, precision, scale, nullable, description);
+        return names.Attributes.Get(name.Trim(), dataType, maxLength is > 0 ? maxLength : null, precision, scale, nullable, description);
     }
 
     /// <summary>

@@ -172,6 +172,36 @@ public sealed class EntityDocumentForwardReaderTests
         Assert.Equal(new CdmAttribute("id", "int64", IsNullable: true, MaxLength: 12), Entity(read, "Traits").Attributes[0]);
     }
 
+    /// <summary>
+    /// Entity documents written in UTF-16 (one read forward, one left to the document path, which parses the bytes the
+    /// forward read was given) read through the whole reader exactly as the same documents in UTF-8.
+    /// </summary>
+    [Fact]
+    public void AManifestReadsUtf16DocumentsAsTheSameDocumentsInUtf8()
+    {
+        const string plain = """{ "definitions": [ { "entityName": "Plain", "description": "Größe", "hasAttributes": [ { "name": "Straße", "dataFormat": "String", "maximumLength": 30 } ] } ] }""";
+        const string withTraits = """{ "definitions": [ { "entityName": "Traits", "hasAttributes": [ { "name": "Größe", "dataFormat": "Decimal", "appliedTraits": [ { "traitReference": "is.dataFormat.numeric.shaped", "arguments": [ { "name": "precision", "value": 12 }, { "name": "scale", "value": 3 } ] } ] } ] } ] }""";
+        const string manifest = """{ "manifestName": "default", "entities": [ { "entityName": "Plain", "entityPath": "Plain.cdm.json/Plain" }, { "entityName": "Traits", "entityPath": "Traits.cdm.json/Traits" } ] }""";
+        using var utf8 = new TempFolder();
+        using var utf16 = new TempFolder();
+        foreach (var (name, json) in new[] { ("Plain.cdm.json", plain), ("Traits.cdm.json", withTraits), ("default.manifest.cdm.json", manifest) })
+        {
+            utf8.Write(name, json);
+            File.WriteAllBytes(Path.Combine(utf16.Path, name), [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(json)]);
+        }
+
+        var expected = Read(utf8.Path);
+        var read = Read(utf16.Path);
+
+        foreach (var name in new[] { "Plain", "Traits" })
+        {
+            Assert.Equal(Entity(expected, name).Attributes, Entity(read, name).Attributes);
+            Assert.Equal(Entity(expected, name).Description, Entity(read, name).Description);
+        }
+
+        Assert.Equal(new CdmAttribute("Größe", "decimal", Precision: 12, Scale: 3), Entity(read, "Traits").Attributes[0]);
+    }
+
     private static (IReadOnlyList<CdmAttribute> Attributes, string? Description) ReadByDocumentPath(string json)
     {
         using var document = CdmJson.Parse(Encoding.UTF8.GetBytes(json), "doc", MaxDepth);
