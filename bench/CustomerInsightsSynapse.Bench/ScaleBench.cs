@@ -6,6 +6,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
@@ -125,6 +126,17 @@ internal sealed class ScaleBench(ScaleSettings settings, string repositoryRoot)
             var target = new LakeTarget(BlobLocation.Parse(lake.Uri.AbsoluteUri.TrimEnd('/')), "ScaleDb");
 
             var read = await PhaseAsync("read", () => new CdmFolderReader(_factory).ReadAsync(sourceUrl, OperationContext.None));
+            // The baseline of the read: the plain SDK listing the same folder, page by page, and nothing else.
+            var listing = await PhaseAsync("SDK listing", async () =>
+            {
+                var count = 0;
+                await foreach (var _ in source.GetBlobsAsync(BlobTraits.None, BlobStates.None, "ci/", CancellationToken.None))
+                {
+                    count++;
+                }
+
+                return count;
+            });
             var lander = new LakeLander(_factory);
             await using var database = await lander.LockAsync(target, OperationContext.None);
             using var memory = new PeakMemory();
@@ -170,6 +182,11 @@ internal sealed class ScaleBench(ScaleSettings settings, string repositoryRoot)
                 series.Figures[$"{name} s"] = Math.Round(seconds, 3);
             }
 
+            series.Figures["read client CPU s"] = Math.Round(read.CpuSeconds, 3);
+            series.Figures["SDK listing s"] = Math.Round(listing.Seconds, 3);
+            series.Figures["SDK listing client CPU s"] = Math.Round(listing.CpuSeconds, 3);
+            series.Figures["read vs SDK listing"] = Math.Round(read.Seconds / listing.Seconds, 2);
+
             series.Figures["peak managed MiB"] = Math.Round(memory.PeakMiB, 1);
             series.Figures["plan peak managed MiB"] = Math.Round(planPeak, 1);
             foreach (var (name, _) in phases)
@@ -188,14 +205,17 @@ internal sealed class ScaleBench(ScaleSettings settings, string repositoryRoot)
         }
     }
 
-    private async Task<(string Name, T Result, double Seconds)> PhaseAsync<T>(string name, Func<Task<T>> phase)
+    /// <summary>Runs a phase: its wall time, and the CPU time of this process (the client; Azurite is another process) meanwhile.</summary>
+    private async Task<(string Name, T Result, double Seconds, double CpuSeconds)> PhaseAsync<T>(string name, Func<Task<T>> phase)
     {
         var before = _requests.GetValueOrDefault(AllRequests);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var result = await phase();
         var seconds = watch.Elapsed.TotalSeconds;
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         _requests[name] = _requests.GetValueOrDefault(AllRequests) - before;
-        return (name, result, seconds);
+        return (name, result, seconds, cpuSeconds);
     }
 
     /// <summary>A CI-shaped model.json listing every partition (tiny CSV files) of each entity.</summary>
