@@ -184,11 +184,12 @@ function Invoke-ReadyToRun {
     Remove-Item -Recurse -Force -ErrorAction Ignore $images
     $null = New-Item -ItemType Directory -Force -Path $stage
 
-    # The loader takes framework assemblies from the runtime, and SqlClient's implementation from runtimes/<os>/.
+    # What the loader loads on $RuntimeIdentifier: framework assemblies from the runtime, and a dependencies/runtimes/<os>/lib
+    # copy before the root one; one file per assembly name is compiled.
     $framework = @(Get-ChildItem -File -Filter *.dll ([IO.Path]::GetDirectoryName([object].Assembly.Location)) | ForEach-Object Name)
     $os = if ($RuntimeIdentifier -like 'win*') { 'win' } else { 'unix' }
     $assemblies = @(Get-ChildItem -Recurse -File -Filter *.dll $ModuleOut | Where-Object { (Get-AssemblyMvid $_.FullName) -and $_.Name -notin $framework } |
-        Sort-Object { -not $_.FullName.Replace('\', '/').Contains("/runtimes/$os/lib/") }, FullName)
+        Sort-Object { $path = $_.FullName.Replace('\', '/'); if ($path.Contains("/runtimes/$os/lib/")) { 0 } elseif ($path.Contains('/runtimes/')) { 2 } else { 1 } }, FullName)
     $staged = @{}
     foreach ($assembly in $assemblies) {
         if ($staged.ContainsKey($assembly.Name)) { continue }
@@ -268,6 +269,8 @@ function Invoke-Test {
     Remove-Item -Recurse -Force -ErrorAction Ignore $ResultsFolder
     $null = New-Item -ItemType Directory -Force -Path $ResultsFolder
     $env:CISYNAPSE_TEST_MODULE = Join-Path $ModuleOut "$ModuleName.psd1"
+    # tests/Pester/ReadyToRun.Tests.ps1 compares the module with its IL-only layout, and skips when there is none.
+    $env:CISYNAPSE_TEST_IL_MODULE = if ($NoReadyToRun) { '' } else { Join-Path $IlModuleOut "$ModuleName.psd1" }
     $env:CISYNAPSE_TEST_TOOLS = $ToolPackages
     $env:CISYNAPSE_HOME = Join-Path $Out 'test-stack/home'
 
