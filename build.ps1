@@ -13,8 +13,9 @@
                failure. The last line is 'N passed, N failed' over both runners; the exit code is 1 on any failure.
       Demo     Build, then run the demo story (tests/Demo/Demo.ps1) against the local stack.
       Package  Build, then make out/package/CustomerInsightsSynapse.<version>.nupkg and prove that Install-PSResource
-               installs it from a local folder repository and Import-Module loads it. ReadyToRun code for Azure
-               Automation unless told otherwise: win-x64, net8.0 (its PowerShell 7.4 runtime).
+               installs it from a local folder repository and Import-Module loads it. IL only (a package for every
+               platform) unless -RuntimeIdentifier names the one platform it is for (Azure Automation: win-x64 with
+               -ReadyToRunFramework net8.0); a package for another platform than this one is not imported here.
       Bench    Build, then run the benchmarks in bench/ (see bench/README.md).
       Clean    Removes out/, .tools/ and every bin/ and obj/ folder.
 .EXAMPLE
@@ -40,12 +41,12 @@ param(
     # Lay out IL-only assemblies (no ReadyToRun compilation).
     [switch] $NoReadyToRun,
 
-    # The platform the ReadyToRun code is for: the host's for Build, win-x64 (Azure Automation) when Package is a task.
-    # Any other platform ignores that code and JIT-compiles the IL, as without ReadyToRun.
+    # The platform the ReadyToRun code is for (default: the host's; with Package, none: IL only). The module then loads
+    # on that OS and architecture only: .NET refuses a ReadyToRun image made for another (BadImageFormatException).
     [string] $RuntimeIdentifier,
 
-    # The .NET the ReadyToRun code is for (a runtime ignores code made for another major version): the .NET of the
-    # pwsh running this script for Build, net8.0 (PowerShell 7.4, Azure Automation) when Package is a task.
+    # The .NET the ReadyToRun code is for (default: the .NET of the pwsh running this script). Another major version
+    # of .NET ignores that code and JIT-compiles the IL, as without ReadyToRun.
     [ValidatePattern('^net\d+\.0$')]
     [string] $ReadyToRunFramework
 )
@@ -60,12 +61,13 @@ $ModuleOut = Join-Path $Out $ModuleName
 $ToolPackages = Join-Path $Root '.tools/packages'
 $ResultsFolder = Join-Path $Out 'test-results'
 $IlModuleOut = Join-Path $Out "il/$ModuleName"
+$HostRuntimeIdentifier = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
 if (-not $RuntimeIdentifier) {
-    $RuntimeIdentifier = if ('Package' -in $Task) { 'win-x64' } else { [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier }
+    # A package is for every platform unless told otherwise.
+    if ('Package' -in $Task) { $NoReadyToRun = [switch]::new($true) }
+    $RuntimeIdentifier = $HostRuntimeIdentifier
 }
-if (-not $ReadyToRunFramework) {
-    $ReadyToRunFramework = if ('Package' -in $Task) { 'net8.0' } else { 'net{0}.0' -f [Environment]::Version.Major }
-}
+if (-not $ReadyToRunFramework) { $ReadyToRunFramework = 'net{0}.0' -f [Environment]::Version.Major }
 
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
@@ -147,26 +149,19 @@ function Invoke-Build {
     Write-Host "Built $ModuleOut"
 }
 
-function Get-AssemblyMvid {
+# An assembly's MVID ($null for a native library) and whether it holds ReadyToRun code.
+function Get-AssemblyImage {
     param([string] $Path)
     $stream = [IO.File]::OpenRead($Path)
     $reader = [System.Reflection.PortableExecutable.PEReader]::new($stream)
     try {
-        if (-not $reader.HasMetadata) { return $null }
+        if (-not $reader.HasMetadata) { return [pscustomobject]@{ Mvid = $null; ReadyToRun = $false } }
         $metadata = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($reader)
-        return $metadata.GetGuid($metadata.GetModuleDefinition().Mvid)
+        [pscustomobject]@{
+            Mvid       = $metadata.GetGuid($metadata.GetModuleDefinition().Mvid)
+            ReadyToRun = $reader.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0
+        }
     }
-    finally {
-        $reader.Dispose()
-        $stream.Dispose()
-    }
-}
-
-function Test-ReadyToRunImage {
-    param([string] $Path)
-    $stream = [IO.File]::OpenRead($Path)
-    $reader = [System.Reflection.PortableExecutable.PEReader]::new($stream)
-    try { return $null -ne $reader.PEHeaders.CorHeader -and $reader.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 }
     finally {
         $reader.Dispose()
         $stream.Dispose()
@@ -188,13 +183,13 @@ function Invoke-ReadyToRun {
     # copy before the root one; one file per assembly name is compiled.
     $framework = @(Get-ChildItem -File -Filter *.dll ([IO.Path]::GetDirectoryName([object].Assembly.Location)) | ForEach-Object Name)
     $os = if ($RuntimeIdentifier -like 'win*') { 'win' } else { 'unix' }
-    $assemblies = @(Get-ChildItem -Recurse -File -Filter *.dll $ModuleOut | Where-Object { (Get-AssemblyMvid $_.FullName) -and $_.Name -notin $framework } |
+    $assemblies = @(Get-ChildItem -Recurse -File -Filter *.dll $ModuleOut | Where-Object { $_.Name -notin $framework -and (Get-AssemblyImage $_.FullName).Mvid } |
         Sort-Object { $path = $_.FullName.Replace('\', '/'); if ($path.Contains("/runtimes/$os/lib/")) { 0 } elseif ($path.Contains('/runtimes/')) { 2 } else { 1 } }, FullName)
     $staged = @{}
     foreach ($assembly in $assemblies) {
         if ($staged.ContainsKey($assembly.Name)) { continue }
         $target = Join-Path $stage $assembly.Name
-        if (-not (Test-Path -LiteralPath $target) -or (Get-AssemblyMvid $target) -ne (Get-AssemblyMvid $assembly.FullName)) {
+        if (-not (Test-Path -LiteralPath $target) -or (Get-AssemblyImage $target).Mvid -ne (Get-AssemblyImage $assembly.FullName).Mvid) {
             Copy-Item -LiteralPath $assembly.FullName -Destination $target -Force
             # A package's file can be older than the image of the version it replaces: make it newer.
             (Get-Item -LiteralPath $target).LastWriteTimeUtc = [DateTime]::UtcNow
@@ -209,12 +204,13 @@ function Invoke-ReadyToRun {
         "-p:ReadyToRunFramework=$ReadyToRunFramework", "-p:ReadyToRunInput=$stage", "-p:ReadyToRunReferences=$smaPath", '-nologo', '-v', 'q')
 
     $imageByMvid = @{}
-    foreach ($image in Get-ChildItem -File -Filter *.dll $images | Where-Object { Test-ReadyToRunImage $_.FullName }) {
-        $imageByMvid[(Get-AssemblyMvid $image.FullName)] = $image.FullName
+    foreach ($image in Get-ChildItem -File -Filter *.dll $images) {
+        $header = Get-AssemblyImage $image.FullName
+        if ($header.ReadyToRun) { $imageByMvid[$header.Mvid] = $image.FullName }
     }
     $ilOnly = [System.Collections.Generic.List[string]]::new()
     foreach ($assembly in $assemblies) {
-        $image = $imageByMvid[(Get-AssemblyMvid $assembly.FullName)]
+        $image = $imageByMvid[(Get-AssemblyImage $assembly.FullName).Mvid]
         if ($image) { Copy-Item -LiteralPath $image -Destination $assembly.FullName -Force }
         else { $ilOnly.Add([IO.Path]::GetRelativePath($ModuleOut, $assembly.FullName).Replace('\', '/')) }
     }
@@ -371,6 +367,10 @@ function Invoke-Package {
         $pwsh = [Environment]::ProcessPath
         $pwshArguments = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' }) + @('-NoProfile', '-NonInteractive', '-File',
             "$Root/tests/Package/Test-ModulePackage.ps1", '-ModuleFolder', $ModuleOut, '-RepositoryFolder', $packageFolder, '-Version', $version)
+        if (-not $NoReadyToRun -and $RuntimeIdentifier -ne $HostRuntimeIdentifier) {
+            Write-Warning "The package holds ReadyToRun code for ${RuntimeIdentifier}: it is installed but not imported on $HostRuntimeIdentifier."
+            $pwshArguments += '-NoImport'
+        }
         $null = Invoke-Native $pwsh $pwshArguments
     }
     finally {
