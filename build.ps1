@@ -5,7 +5,7 @@
     Tasks:
       Build    Builds the cmdlet and Core assemblies and lays out out/CustomerInsightsSynapse/ from an explicit
                allow-list of files (fails when a listed file is missing or an unlisted dependency appears), then
-               replaces each assembly the module loads by its ReadyToRun image for -RuntimeIdentifier and
+               replaces each assembly the module loads by its ReadyToRun image for -RuntimeIdentifier (the host) and
                -ReadyToRunFramework (the IL-only layout stays in out/il/CustomerInsightsSynapse/; -NoReadyToRun skips it).
       Help     Regenerates en-US/CustomerInsightsSynapse.dll-Help.xml from src/CustomerInsightsSynapse/Help/*.md.
       Test     Build, then xunit (every test project in PSModule.sln) and Pester (tests/Pester, in a child pwsh
