@@ -229,8 +229,8 @@ foreach ($s in $series) {
     Write-Host ('{0,-24} wall median {1:0.000} s  ({2})' -f $s.method, (Get-Median $s.seconds), (($s.figures.GetEnumerator() | ForEach-Object { '{0} {1:0.###}' -f $_.Key, $_.Value }) -join ', '))
 }
 if ($modules.Count -gt 1) {
+    $afterImport = { param($Runs) Get-Median ([double[]] @($Runs | ForEach-Object { $_.wall - $_.import })) }
     foreach ($m in $methods) {
-        $afterImport = { param($Runs) Get-Median ([double[]] @($Runs | ForEach-Object { $_.wall - $_.import })) }
         $precompiled = & $afterImport $runs[$m]
         $il = & $afterImport $runs[$m + ', IL only']
         Write-Host ('ReadyToRun {0}: wall minus import {1:0.000} s against {2:0.000} s IL only ({3:0.00}x); import {4:0.000} s against {5:0.000} s' -f $m, $precompiled, $il, ($il / $precompiled),
