@@ -4,14 +4,18 @@
 .DESCRIPTION
     Tasks:
       Build    Builds the cmdlet and Core assemblies and lays out out/CustomerInsightsSynapse/ from an explicit
-               allow-list of files (fails when a listed file is missing or an unlisted dependency appears).
+               allow-list of files (fails when a listed file is missing or an unlisted dependency appears), then
+               replaces each assembly the module loads by its ReadyToRun image for -RuntimeIdentifier (the host) and
+               -ReadyToRunFramework (the IL-only layout stays in out/il/CustomerInsightsSynapse/; -NoReadyToRun skips it).
       Help     Regenerates en-US/CustomerInsightsSynapse.dll-Help.xml from src/CustomerInsightsSynapse/Help/*.md.
       Test     Build, then xunit (every test project in PSModule.sln) and Pester (tests/Pester, in a child pwsh
                against the built module). Starts Azurite for the tests and stops everything it started, even on
                failure. The last line is 'N passed, N failed' over both runners; the exit code is 1 on any failure.
       Demo     Build, then run the demo story (tests/Demo/Demo.ps1) against the local stack.
       Package  Build, then make out/package/CustomerInsightsSynapse.<version>.nupkg and prove that Install-PSResource
-               installs it from a local folder repository and Import-Module loads it.
+               installs it from a local folder repository and Import-Module loads it. IL only (a package for every
+               platform) unless -RuntimeIdentifier names the one platform it is for (Azure Automation: win-x64 with
+               -ReadyToRunFramework net8.0); a package for another platform than this one is not imported here.
       Bench    Build, then run the benchmarks in bench/ (see bench/README.md).
       Clean    Removes out/, .tools/ and every bin/ and obj/ folder.
 .EXAMPLE
@@ -32,7 +36,19 @@ param(
     [string] $XunitFilter,
 
     # Extra arguments for the bench runner.
-    [string[]] $BenchArguments = @()
+    [string[]] $BenchArguments = @(),
+
+    # Lay out IL-only assemblies (no ReadyToRun compilation).
+    [switch] $NoReadyToRun,
+
+    # The platform the ReadyToRun code is for (default: the host's; with Package, none: IL only). The module then loads
+    # on that OS and architecture only: .NET refuses a ReadyToRun image made for another (BadImageFormatException).
+    [string] $RuntimeIdentifier,
+
+    # The .NET the ReadyToRun code is for (default: the .NET of the pwsh running this script). Another major version
+    # of .NET ignores that code and JIT-compiles the IL, as without ReadyToRun.
+    [ValidatePattern('^net\d+\.0$')]
+    [string] $ReadyToRunFramework
 )
 
 $ErrorActionPreference = 'Stop'
@@ -44,6 +60,14 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out $ModuleName
 $ToolPackages = Join-Path $Root '.tools/packages'
 $ResultsFolder = Join-Path $Out 'test-results'
+$IlModuleOut = Join-Path $Out "il/$ModuleName"
+$HostRuntimeIdentifier = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+if (-not $RuntimeIdentifier) {
+    # A package is for every platform unless told otherwise.
+    if ('Package' -in $Task) { $NoReadyToRun = [switch]::new($true) }
+    $RuntimeIdentifier = $HostRuntimeIdentifier
+}
+if (-not $ReadyToRunFramework) { $ReadyToRunFramework = 'net{0}.0' -f [Environment]::Version.Major }
 
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
@@ -87,7 +111,7 @@ function Invoke-Build {
     if ($script:Built) { return }
     $version = Get-ModuleVersion
     $publish = Join-Path $Out 'publish/core'
-    Remove-Item -Recurse -Force -ErrorAction Ignore $ModuleOut, $publish
+    Remove-Item -Recurse -Force -ErrorAction Ignore $ModuleOut, $IlModuleOut, $publish
 
     Write-Host "Building $ModuleName $version ($Configuration)"
     $null = Invoke-Native dotnet @('publish', "$Root/src/$ModuleName.Core/$ModuleName.Core.csproj", '-c', $Configuration, '-o', $publish, '-nologo', '-v', 'q')
@@ -102,21 +126,95 @@ function Invoke-Build {
     if ($unlisted.Count -gt 0) {
         throw "The Core publish output has dependencies that src/$ModuleName/dependencies.txt does not list: $($unlisted -join ', '). Review them and add them to the list."
     }
-    Copy-AllowedFile -From $publish -To (Join-Path $ModuleOut 'dependencies') -Files $allowList
+    Copy-AllowedFile -From $publish -To (Join-Path $IlModuleOut 'dependencies') -Files $allowList
 
     $cmdletBin = Join-Path $Root "src/$ModuleName/bin/$Configuration/net8.0"
-    Copy-AllowedFile -From $cmdletBin -To $ModuleOut -Files @("$ModuleName.dll")
-    Copy-AllowedFile -From (Join-Path $Root "src/$ModuleName") -To $ModuleOut -Files @("$ModuleName.Format.ps1xml")
+    Copy-AllowedFile -From $cmdletBin -To $IlModuleOut -Files @("$ModuleName.dll")
+    Copy-AllowedFile -From (Join-Path $Root "src/$ModuleName") -To $IlModuleOut -Files @("$ModuleName.Format.ps1xml")
     $helpFiles = @(Get-ChildItem -File (Join-Path $Root 'en-US') | ForEach-Object Name)
     foreach ($required in "$ModuleName.dll-Help.xml", "about_$ModuleName.help.txt") {
         if ($required -notin $helpFiles) { throw "Expected help file en-US/$required is missing." }
     }
-    Copy-AllowedFile -From (Join-Path $Root 'en-US') -To (Join-Path $ModuleOut 'en-US') -Files $helpFiles
+    Copy-AllowedFile -From (Join-Path $Root 'en-US') -To (Join-Path $IlModuleOut 'en-US') -Files $helpFiles
 
     $manifest = (Get-Content -Raw (Join-Path $Root "$ModuleName.psd1")).Replace('{{ModuleVersion}}', $version)
-    Set-Content -LiteralPath (Join-Path $ModuleOut "$ModuleName.psd1") -Value $manifest -NoNewline -Encoding utf8NoBOM
+    Set-Content -LiteralPath (Join-Path $IlModuleOut "$ModuleName.psd1") -Value $manifest -NoNewline -Encoding utf8NoBOM
+    if ($NoReadyToRun) {
+        Copy-Item -Recurse -LiteralPath $IlModuleOut -Destination $ModuleOut
+    }
+    else {
+        Invoke-ReadyToRun
+    }
     $script:Built = $true
     Write-Host "Built $ModuleOut"
+}
+
+# An assembly's MVID ($null for a native library) and whether it holds ReadyToRun code.
+function Get-AssemblyImage {
+    param([string] $Path)
+    $stream = [IO.File]::OpenRead($Path)
+    $reader = [System.Reflection.PortableExecutable.PEReader]::new($stream)
+    try {
+        if (-not $reader.HasMetadata) { return [pscustomobject]@{ Mvid = $null; ReadyToRun = $false } }
+        $metadata = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($reader)
+        [pscustomobject]@{
+            Mvid       = $metadata.GetGuid($metadata.GetModuleDefinition().Mvid)
+            ReadyToRun = $reader.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0
+        }
+    }
+    finally {
+        $reader.Dispose()
+        $stream.Dispose()
+    }
+}
+
+# Copies the IL layout to out/CustomerInsightsSynapse and replaces each assembly the module loads on
+# $RuntimeIdentifier by its ReadyToRun image. Crossgen2 keeps an assembly's metadata, so an image is put back over
+# every file with its MVID (SqlClient ships the same assembly under runtimes/unix and runtimes/win). Unchanged
+# assemblies keep their staged copy and are not compiled again.
+function Invoke-ReadyToRun {
+    Copy-Item -Recurse -LiteralPath $IlModuleOut -Destination $ModuleOut
+    $stage = Join-Path $Out "publish/r2r-input/$RuntimeIdentifier"
+    $images = Join-Path $Out 'publish/r2r'
+    Remove-Item -Recurse -Force -ErrorAction Ignore $images
+    $null = New-Item -ItemType Directory -Force -Path $stage
+
+    # What the loader loads on $RuntimeIdentifier: framework assemblies from the runtime, and a dependencies/runtimes/<os>/lib
+    # copy before the root one; one file per assembly name is compiled.
+    $framework = @(Get-ChildItem -File -Filter *.dll ([IO.Path]::GetDirectoryName([object].Assembly.Location)) | ForEach-Object Name)
+    $os = if ($RuntimeIdentifier -like 'win*') { 'win' } else { 'unix' }
+    $assemblies = @(Get-ChildItem -Recurse -File -Filter *.dll $ModuleOut | Where-Object { $_.Name -notin $framework -and (Get-AssemblyImage $_.FullName).Mvid } |
+        Sort-Object { $path = $_.FullName.Replace('\', '/'); if ($path.Contains("/runtimes/$os/lib/")) { 0 } elseif ($path.Contains('/runtimes/')) { 2 } else { 1 } }, FullName)
+    $staged = @{}
+    foreach ($assembly in $assemblies) {
+        if ($staged.ContainsKey($assembly.Name)) { continue }
+        $target = Join-Path $stage $assembly.Name
+        if (-not (Test-Path -LiteralPath $target) -or (Get-AssemblyImage $target).Mvid -ne (Get-AssemblyImage $assembly.FullName).Mvid) {
+            Copy-Item -LiteralPath $assembly.FullName -Destination $target -Force
+            # A package's file can be older than the image of the version it replaces: make it newer.
+            (Get-Item -LiteralPath $target).LastWriteTimeUtc = [DateTime]::UtcNow
+        }
+        $staged[$assembly.Name] = $true
+    }
+    Get-ChildItem -File $stage | Where-Object { -not $staged.ContainsKey($_.Name) } | Remove-Item -Force
+
+    Write-Host "ReadyToRun: $($staged.Count) assemblies for $RuntimeIdentifier, $ReadyToRunFramework"
+    $smaPath = Join-Path $PSHOME 'System.Management.Automation.dll'
+    $null = Invoke-Native dotnet @('publish', "$Root/src/ReadyToRun/ReadyToRun.csproj", '-c', 'Release', '-r', $RuntimeIdentifier, '-o', $images,
+        "-p:ReadyToRunFramework=$ReadyToRunFramework", "-p:ReadyToRunInput=$stage", "-p:ReadyToRunReferences=$smaPath", '-nologo', '-v', 'q')
+
+    $imageByMvid = @{}
+    foreach ($image in Get-ChildItem -File -Filter *.dll $images) {
+        $header = Get-AssemblyImage $image.FullName
+        if ($header.ReadyToRun) { $imageByMvid[$header.Mvid] = $image.FullName }
+    }
+    $ilOnly = [System.Collections.Generic.List[string]]::new()
+    foreach ($assembly in $assemblies) {
+        $image = $imageByMvid[(Get-AssemblyImage $assembly.FullName).Mvid]
+        if ($image) { Copy-Item -LiteralPath $image -Destination $assembly.FullName -Force }
+        else { $ilOnly.Add([IO.Path]::GetRelativePath($ModuleOut, $assembly.FullName).Replace('\', '/')) }
+    }
+    if ($ilOnly.Count) { Write-Host "ReadyToRun: left as IL (Crossgen2 made no image, or another variant was compiled): $($ilOnly -join ', ')" }
 }
 
 function Restore-TestTool {
@@ -167,6 +265,8 @@ function Invoke-Test {
     Remove-Item -Recurse -Force -ErrorAction Ignore $ResultsFolder
     $null = New-Item -ItemType Directory -Force -Path $ResultsFolder
     $env:CISYNAPSE_TEST_MODULE = Join-Path $ModuleOut "$ModuleName.psd1"
+    # tests/Pester/ReadyToRun.Tests.ps1 compares the module with its IL-only layout, and skips when there is none.
+    $env:CISYNAPSE_TEST_IL_MODULE = if ($NoReadyToRun) { '' } else { Join-Path $IlModuleOut "$ModuleName.psd1" }
     $env:CISYNAPSE_TEST_TOOLS = $ToolPackages
     $env:CISYNAPSE_HOME = Join-Path $Out 'test-stack/home'
 
@@ -267,6 +367,10 @@ function Invoke-Package {
         $pwsh = [Environment]::ProcessPath
         $pwshArguments = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' }) + @('-NoProfile', '-NonInteractive', '-File',
             "$Root/tests/Package/Test-ModulePackage.ps1", '-ModuleFolder', $ModuleOut, '-RepositoryFolder', $packageFolder, '-Version', $version)
+        if (-not $NoReadyToRun -and $RuntimeIdentifier -ne $HostRuntimeIdentifier) {
+            Write-Warning "The package holds ReadyToRun code for ${RuntimeIdentifier}: it is installed but not imported on $HostRuntimeIdentifier."
+            $pwshArguments += '-NoImport'
+        }
         $null = Invoke-Native $pwsh $pwshArguments
     }
     finally {

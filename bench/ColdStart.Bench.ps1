@@ -16,6 +16,9 @@
     run time outside any step). The parent times the child from start to exit ('wall'); pwshStart is the child's
     process start to its first line, exit the rest of the wall time outside those phases.
     Targets (issue 22): (a) under 2 s plus the import; (b) under 4 s (the whole child, import included).
+    With -IlModulePath (by default the IL-only layout build.ps1 leaves in out/il/ beside a ReadyToRun build), each
+    repetition also runs (a) and (b) with that module, so one run shows what ReadyToRun saves; the targets are read
+    from -ModulePath's runs. Each child also reports the methods the JIT compiled in it (jitMethods).
 .EXAMPLE
     dotnet pwsh bench/ColdStart.Bench.ps1 -ModulePath out/CustomerInsightsSynapse/CustomerInsightsSynapse.psd1 -Repeat 3
 #>
@@ -25,7 +28,9 @@ param(
     [ValidateRange(1, 1000)] [int] $Entities = 50,
     [ValidateRange(1, 100)] [int] $Repeat = 5,
     [ValidateRange(0, 5000)] [int] $LatencyMilliseconds = 20,
-    [string] $OutFile
+    [string] $OutFile,
+    # The same module without ReadyToRun code, run beside it; 'none' runs only -ModulePath.
+    [string] $IlModulePath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -36,6 +41,12 @@ Import-Module (Join-Path $root 'tests/TestStack/TestStack.psm1') -Force
 Import-Module (Join-Path $root 'tests/TestStack/CdmTestData.psm1') -Force
 if (-not $OutFile) { $OutFile = Join-Path $PSScriptRoot ('results/coldstart-{0:yyyyMMddTHHmmssZ}.json' -f [DateTime]::UtcNow) }
 $OutFile = [IO.Path]::GetFullPath($OutFile)
+if (-not $IlModulePath) {
+    $moduleFolder = Split-Path -Parent $ModulePath
+    $candidate = Join-Path (Split-Path -Parent $moduleFolder) "il/$(Split-Path -Leaf $moduleFolder)/$(Split-Path -Leaf $ModulePath)"
+    $IlModulePath = if (Test-Path -LiteralPath $candidate) { $candidate } else { 'none' }
+}
+if ($IlModulePath -ne 'none') { $IlModulePath = (Resolve-Path -LiteralPath $IlModulePath).Path }
 
 $pwshPath = [Environment]::ProcessPath
 $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($pwshPath) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
@@ -46,7 +57,7 @@ if (-not $env:SSL_CERT_FILE) {
     $env:SSL_CERT_FILE = $certificate.BundlePath
     $env:CISYNAPSE_TEST_CERT_DIR = Split-Path -Parent $certificate.CertificatePath
     & $pwshPath @prefix -NoProfile -NonInteractive -File $PSCommandPath -ModulePath $ModulePath -Entities $Entities -Repeat $Repeat `
-        -LatencyMilliseconds $LatencyMilliseconds -OutFile $OutFile
+        -LatencyMilliseconds $LatencyMilliseconds -OutFile $OutFile -IlModulePath $IlModulePath
     exit $LASTEXITCODE
 }
 
@@ -78,11 +89,13 @@ $ran = $watch.Elapsed.TotalSeconds
     status   = "$($record.Status)"
     landed   = @($record.Entities | Where-Object Action -EQ 'Landed').Count
     sqlSent  = [bool] $record.SqlScriptPath
+    jitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
     steps    = @($record.Steps | ForEach-Object { [pscustomobject]@{ step = $_.Step; seconds = $_.Duration.TotalSeconds } })
 } | ConvertTo-Json -Compress -Depth 4
 '@
 
-function Invoke-Runbook {
+function Invoke-Runbook([string] $Module) {
+    $env:CISYNAPSE_BENCH_MODULE = $Module
     $start = [Diagnostics.ProcessStartInfo]::new($pwshPath)
     foreach ($a in $prefix + @('-NoProfile', '-NonInteractive', '-Command', $runbook)) { $start.ArgumentList.Add($a) }
     $start.RedirectStandardOutput = $true
@@ -119,6 +132,7 @@ function Invoke-Runbook {
         run           = $result.run
         landed        = $result.landed
         sqlSent       = $result.sqlSent
+        jitMethods    = $result.jitMethods
     }
 }
 
@@ -146,7 +160,6 @@ try {
     $first = Invoke-CISynapseExport -Name 'coldstart' -Confirm:$false -WarningAction SilentlyContinue
     if ($first.Status -ne 'Succeeded') { throw "The first run ended $($first.Status)." }
 
-    $env:CISYNAPSE_BENCH_MODULE = $ModulePath
     $env:CISYNAPSE_BENCH_STORE = $store
     $env:CISYNAPSE_BENCH_CONNECT = $stack.ConnectArguments | ConvertTo-Json -Compress
     $changing = Join-Path $work 'changing'
@@ -158,15 +171,20 @@ try {
     }
 
     $methods = 'nothing changed (a)', 'one entity changed (b)'
-    $runs = @{ $methods[0] = [System.Collections.Generic.List[object]]::new(); $methods[1] = [System.Collections.Generic.List[object]]::new() }
-    Write-Host "Cold start bench: $Entities entities, $LatencyMilliseconds ms per storage, Azure and SQL request; $Repeat pairs after a warm-up."
+    $modules = [ordered]@{ '' = $ModulePath }
+    if ($IlModulePath -ne 'none') { $modules[', IL only'] = $IlModulePath }
+    $runs = @{}
+    foreach ($suffix in $modules.Keys) { foreach ($m in $methods) { $runs[$m + $suffix] = [System.Collections.Generic.List[object]]::new() } }
+    Write-Host "Cold start bench: $Entities entities, $LatencyMilliseconds ms per storage, Azure and SQL request; $Repeat pairs after a warm-up$(if ($modules.Count -gt 1) { ', each with the module and its IL-only layout' })."
     for ($r = 0; $r -le $Repeat; $r++) {
-        $a = Invoke-Runbook
-        if ($a.landed -ne 0 -or $a.sqlSent) { throw "A run with nothing changed landed $($a.landed) entities or sent T-SQL." }
-        Set-OneEntityChanged
-        $b = Invoke-Runbook
-        if ($b.landed -ne 1) { throw "A run with one entity changed landed $($b.landed) entities." }
-        if ($r -gt 0) { $runs[$methods[0]].Add($a); $runs[$methods[1]].Add($b) }
+        foreach ($suffix in $modules.Keys) {
+            $a = Invoke-Runbook $modules[$suffix]
+            if ($a.landed -ne 0 -or $a.sqlSent) { throw "A run with nothing changed landed $($a.landed) entities or sent T-SQL." }
+            Set-OneEntityChanged
+            $b = Invoke-Runbook $modules[$suffix]
+            if ($b.landed -ne 1) { throw "A run with one entity changed landed $($b.landed) entities." }
+            if ($r -gt 0) { $runs[$methods[0] + $suffix].Add($a); $runs[$methods[1] + $suffix].Add($b) }
+        }
     }
 }
 finally {
@@ -176,17 +194,18 @@ finally {
     Remove-Item -Recurse -Force -LiteralPath $work -ErrorAction Ignore
 }
 
-$group = "cold start, $Entities entities, $LatencyMilliseconds ms"
-$phases = 'pwshStart', 'import', 'connect', 'resolve', 'prerequisites', 'claim', 'read', 'plan', 'land', 'sqlGenerate', 'sqlApply', 'prune', 'record', 'exit'
-$series = foreach ($m in $methods) {
-    $figures = [ordered]@{}
-    foreach ($p in $phases) { $figures[$p] = [math]::Round((Get-Median ([double[]] @($runs[$m] | ForEach-Object { $_[$p] }))), 3) }
-    [ordered]@{
-        group    = $group
-        method   = $m
-        baseline = if ($m -eq $methods[0]) { $null } else { $methods[0] }
-        seconds  = [double[]] @($runs[$m] | ForEach-Object { $_.wall })
-        figures  = $figures
+$phases = 'pwshStart', 'import', 'connect', 'resolve', 'prerequisites', 'claim', 'read', 'plan', 'land', 'sqlGenerate', 'sqlApply', 'prune', 'record', 'exit', 'jitMethods'
+$series = foreach ($suffix in $modules.Keys) {
+    foreach ($m in $methods) {
+        $figures = [ordered]@{}
+        foreach ($p in $phases) { $figures[$p] = [math]::Round((Get-Median ([double[]] @($runs[$m + $suffix] | ForEach-Object { $_[$p] }))), 3) }
+        [ordered]@{
+            group    = "cold start, $Entities entities, $LatencyMilliseconds ms$suffix"
+            method   = $m + $suffix
+            baseline = if ($m -eq $methods[0]) { $null } else { $methods[0] + $suffix }
+            seconds  = [double[]] @($runs[$m + $suffix] | ForEach-Object { $_.wall })
+            figures  = $figures
+        }
     }
 }
 $aAfterImport = Get-Median ([double[]] @($runs[$methods[0]] | ForEach-Object { $_.wall - $_.import }))
@@ -200,14 +219,23 @@ $checks = @(
 $document = [ordered]@{
     scenario = 'coldstart'
     utc      = [DateTime]::UtcNow
-    settings = [ordered]@{ entities = $Entities; repeat = $Repeat; latencyMilliseconds = $LatencyMilliseconds; modulePath = $ModulePath }
+    settings = [ordered]@{ entities = $Entities; repeat = $Repeat; latencyMilliseconds = $LatencyMilliseconds; modulePath = $ModulePath; ilModulePath = $IlModulePath }
     series   = @($series)
     checks   = $checks
 }
 $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $OutFile)
 $document | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $OutFile -Encoding utf8
 foreach ($s in $series) {
-    Write-Host ('{0,-24} wall median {1:0.000} s  ({2})' -f $s.method, (Get-Median $s.seconds), (($s.figures.GetEnumerator() | ForEach-Object { '{0} {1:0.000}' -f $_.Key, $_.Value }) -join ', '))
+    Write-Host ('{0,-24} wall median {1:0.000} s  ({2})' -f $s.method, (Get-Median $s.seconds), (($s.figures.GetEnumerator() | ForEach-Object { '{0} {1:0.###}' -f $_.Key, $_.Value }) -join ', '))
+}
+if ($modules.Count -gt 1) {
+    $afterImport = { param($Runs) Get-Median ([double[]] @($Runs | ForEach-Object { $_.wall - $_.import })) }
+    foreach ($m in $methods) {
+        $precompiled = & $afterImport $runs[$m]
+        $il = & $afterImport $runs[$m + ', IL only']
+        Write-Host ('ReadyToRun {0}: wall minus import {1:0.000} s against {2:0.000} s IL only ({3:0.00}x); import {4:0.000} s against {5:0.000} s' -f $m, $precompiled, $il, ($il / $precompiled),
+            (Get-Median ([double[]] @($runs[$m] | ForEach-Object import))), (Get-Median ([double[]] @($runs[$m + ', IL only'] | ForEach-Object import))))
+    }
 }
 foreach ($c in $checks) { Write-Host ('[{0}] {1}: {2}' -f $(if ($c.met) { 'met' } else { 'NOT met' }), $c.target, $c.figure) }
 Write-Host "JSON: $OutFile"
