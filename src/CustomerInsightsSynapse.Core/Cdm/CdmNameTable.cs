@@ -5,19 +5,47 @@ using System.Text.Json;
 namespace CustomerInsightsSynapse.Core.Cdm;
 
 /// <summary>
-/// The attribute names of one read, each made into a string once: entity documents repeat the same names from entity
-/// to entity, and the strings are kept for as long as the model, so a name met again is the string made the first
-/// time. Names written with escapes, non-ASCII or long ones are not kept (made each time, as before). The read-ahead
-/// workers use one table at once; a table holds at most <see cref="MaxNames"/> names.
+/// The attribute names of one read, each made into a string once: entity documents repeat some names from entity to
+/// entity (keys, timestamps; in some folders every name), and the strings are kept for as long as the model, so a name
+/// met again is the string made the first time. Names written with escapes, non-ASCII or long ones are not kept (made
+/// each time, as before). The read-ahead workers use one table at once, without a lock.
 /// </summary>
+/// <remarks>
+/// Open addressing over fixed arrays: a name is in one of the <see cref="MaxProbes"/> slots from its hash on, so a name
+/// not in the table (most of them, in folders whose entities have their own attributes) costs at most that many
+/// compares of ints lying side by side, however full the table is; a name that finds those slots taken is made each
+/// time. A slot is taken by a compare-exchange of its hash code (0 is empty) and its string written after: a lookup
+/// that meets the code before the string makes its own string, equal to it.
+/// </remarks>
 internal sealed class CdmNameTable
 {
-    private const int BucketCount = 4096;
-    private const int MaxNames = 65536;
+    /// <summary>The most slots one lookup looks at.</summary>
+    internal const int MaxProbes = 8;
+
+    private const int DefaultSlotCount = 32768;
     private const int MaxLength = 128;
 
-    private readonly Entry?[] _buckets = new Entry?[BucketCount];
-    private int _count;
+    private readonly int[] _codes;
+    private readonly string?[] _texts;
+    private readonly int _mask;
+
+    public CdmNameTable()
+        : this(DefaultSlotCount)
+    {
+    }
+
+    /// <param name="slotCount">A power of two: the most names the table keeps.</param>
+    internal CdmNameTable(int slotCount)
+    {
+        if (slotCount < MaxProbes || (slotCount & (slotCount - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(slotCount), slotCount, "The slot count must be a power of two of at least MaxProbes.");
+        }
+
+        _codes = new int[slotCount];
+        _texts = new string?[slotCount];
+        _mask = slotCount - 1;
+    }
 
     /// <summary>The attributes of the same read, each made once.</summary>
     public CdmAttributeTable Attributes { get; } = new();
@@ -52,42 +80,36 @@ internal sealed class CdmNameTable
     }
 
     /// <summary>The string of ASCII bytes, from the table when it was made before.</summary>
-    private string Get(ReadOnlySpan<byte> ascii)
+    private string Get(ReadOnlySpan<byte> ascii) => Get(ascii, out _);
+
+    /// <summary>The string of ASCII bytes, from the table when it was made before; <paramref name="probes"/> is how many slots were looked at.</summary>
+    internal string Get(ReadOnlySpan<byte> ascii, out int probes)
     {
         var hash = new HashCode();
         hash.AddBytes(ascii);
-        var code = hash.ToHashCode();
-        ref var head = ref _buckets[code & (BucketCount - 1)];
-        for (var entry = Volatile.Read(ref head); entry is not null; entry = entry.Next)
+        var code = hash.ToHashCode() is var h && h != 0 ? h : 1;
+        var slot = code & _mask;
+        for (probes = 1; probes <= MaxProbes; probes++, slot = (slot + 1) & _mask)
         {
-            if (entry.Code == code && Ascii.Equals(ascii, entry.Text))
+            var held = Volatile.Read(ref _codes[slot]);
+            if (held == 0)
             {
-                return entry.Text;
+                held = Interlocked.CompareExchange(ref _codes[slot], code, 0);
+                if (held == 0)
+                {
+                    var made = Encoding.ASCII.GetString(ascii);
+                    Volatile.Write(ref _texts[slot], made);
+                    return made;
+                }
+            }
+
+            if (held == code && Volatile.Read(ref _texts[slot]) is { } text && Ascii.Equals(ascii, text))
+            {
+                return text;
             }
         }
 
-        var made = Encoding.ASCII.GetString(ascii);
-        if (Interlocked.Increment(ref _count) <= MaxNames)
-        {
-            var added = new Entry(made, code);
-            Entry? seen;
-            do
-            {
-                seen = Volatile.Read(ref head);
-                added.Next = seen;
-            }
-            while (Interlocked.CompareExchange(ref head, added, seen) != seen);
-        }
-
-        return made;
-    }
-
-    private sealed class Entry(string text, int code)
-    {
-        public string Text { get; } = text;
-
-        public int Code { get; } = code;
-
-        public Entry? Next { get; set; }
+        probes = MaxProbes;
+        return Encoding.ASCII.GetString(ascii);
     }
 }
