@@ -10,41 +10,26 @@ namespace CustomerInsightsSynapse.Core.Cdm;
 /// met again is the string made the first time. Names written with escapes, non-ASCII or long ones are not kept (made
 /// each time, as before). The read-ahead workers use one table at once, without a lock.
 /// </summary>
-/// <remarks>
-/// Open addressing over fixed arrays: a name is in one of the <see cref="MaxProbes"/> slots from its hash on, so a name
-/// not in the table (most of them, in folders whose entities have their own attributes) costs at most that many
-/// compares of ints lying side by side, however full the table is; a name that finds those slots taken is made each
-/// time. A slot is taken by a compare-exchange of its hash code (0 is empty) and its string written after: a lookup
-/// that meets the code before the string makes its own string, equal to it.
-/// </remarks>
+/// <remarks>A lookup looks at <see cref="MaxProbes"/> slots at most (<see cref="CdmInternSlots{T}"/>).</remarks>
 internal sealed class CdmNameTable
 {
     /// <summary>The most slots one lookup looks at.</summary>
-    internal const int MaxProbes = 8;
+    internal const int MaxProbes = CdmInternSlots<string>.MaxProbes;
 
     private const int DefaultSlotCount = 32768;
     private const int MaxLength = 128;
 
-    private readonly int[] _codes;
-    private readonly string?[] _texts;
-    private readonly int _mask;
+    private readonly CdmInternSlots<string> _slots;
 
     public CdmNameTable()
         : this(DefaultSlotCount)
     {
     }
 
-    /// <param name="slotCount">A power of two: the most names the table keeps.</param>
+    /// <param name="slotCount">A power of two of at least <see cref="MaxProbes"/>: the most names the table keeps.</param>
     internal CdmNameTable(int slotCount)
     {
-        if (slotCount < MaxProbes || (slotCount & (slotCount - 1)) != 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(slotCount), slotCount, "The slot count must be a power of two of at least MaxProbes.");
-        }
-
-        _codes = new int[slotCount];
-        _texts = new string?[slotCount];
-        _mask = slotCount - 1;
+        _slots = new CdmInternSlots<string>(slotCount);
     }
 
     /// <summary>The attributes of the same read, each made once.</summary>
@@ -87,29 +72,30 @@ internal sealed class CdmNameTable
     {
         var hash = new HashCode();
         hash.AddBytes(ascii);
-        var code = hash.ToHashCode() is var h && h != 0 ? h : 1;
-        var slot = code & _mask;
-        for (probes = 1; probes <= MaxProbes; probes++, slot = (slot + 1) & _mask)
+        var code = CdmInternSlots<string>.CodeOf(hash.ToHashCode());
+        var slot = _slots.FirstSlot(code);
+        string? made = null;
+        for (probes = 1; probes <= MaxProbes; probes++, slot = _slots.Next(slot))
         {
-            var held = Volatile.Read(ref _codes[slot]);
-            if (held == 0)
+            var held = _slots.Held(slot, code, out var empty);
+            if (empty)
             {
-                held = Interlocked.CompareExchange(ref _codes[slot], code, 0);
-                if (held == 0)
+                made ??= Encoding.ASCII.GetString(ascii);
+                if (_slots.TryTake(slot, code, made))
                 {
-                    var made = Encoding.ASCII.GetString(ascii);
-                    Volatile.Write(ref _texts[slot], made);
                     return made;
                 }
+
+                held = _slots.Held(slot, code, out _);
             }
 
-            if (held == code && Volatile.Read(ref _texts[slot]) is { } text && Ascii.Equals(ascii, text))
+            if (held is not null && Ascii.Equals(ascii, held))
             {
-                return text;
+                return held;
             }
         }
 
         probes = MaxProbes;
-        return Encoding.ASCII.GetString(ascii);
+        return made ?? Encoding.ASCII.GetString(ascii);
     }
 }

@@ -70,6 +70,7 @@ public sealed class NameTableTests
         Parallel.For(0, names.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => read[i] = table.AsStringOrNull(document.RootElement[i]));
 
         Assert.Equal(names, read);
+        Assert.Equal(names.Distinct().Count(), read.Distinct(ReferenceEqualityComparer.Instance).Count());
     }
 
     [Fact]
