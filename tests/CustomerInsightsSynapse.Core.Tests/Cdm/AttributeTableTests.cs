@@ -92,8 +92,8 @@ public sealed class AttributeTableTests
         var expected = Enumerable.Range(0, 5000).Select(i => new CdmAttribute($"entity{i / 300:D4}_attribute{i % 300:D3}", i % 3 == 0 ? "string" : "int64", i % 7 == 0 ? 50 : null, IsNullable: true)).ToArray();
         var table = new CdmAttributeTable(slots);
 
-        var made = expected.Select(e => table.Get(e.Name, e.DataType, e.MaxLength, e.Precision, e.Scale, e.IsNullable, e.Description, out var probes) is var a ? (Attribute: a, Probes: probes) : default).ToList();
-        var again = expected.Select(e => table.Get(e.Name, e.DataType, e.MaxLength, e.Precision, e.Scale, e.IsNullable, e.Description, out var probes) is var a ? (Attribute: a, Probes: probes) : default).ToList();
+        var made = expected.Select(e => GetCountingProbes(table, e)).ToList();
+        var again = expected.Select(e => GetCountingProbes(table, e)).ToList();
 
         Assert.Equal(expected, made.Select(m => m.Attribute));
         Assert.Equal(expected, again.Select(m => m.Attribute));
@@ -150,4 +150,10 @@ public sealed class AttributeTableTests
 
     private static CdmAttribute Get(CdmAttributeTable table, CdmAttribute values) =>
         table.Get(values.Name, values.DataType, values.MaxLength, values.Precision, values.Scale, values.IsNullable, values.Description);
+
+    private static (CdmAttribute Attribute, int Probes) GetCountingProbes(CdmAttributeTable table, CdmAttribute values)
+    {
+        var attribute = table.Get(values.Name, values.DataType, values.MaxLength, values.Precision, values.Scale, values.IsNullable, values.Description, out var probes);
+        return (attribute, probes);
+    }
 }
