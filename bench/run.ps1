@@ -77,6 +77,7 @@ for ($i = 0; $i -lt $Arguments.Count; $i++) {
         '--bandwidth-mbps' { $bandwidthMbps = [double] $Arguments[++$i]; continue }
         '--scale-latency' { $scaleLatency = [int] $Arguments[++$i]; continue }
         '--cdm-latency' { $cdmLatency = [int] $Arguments[++$i]; continue }
+        '--cdm-shared-attributes' { $passed.manifest.Add('--shared-attributes'); continue }
         { $_ -in $lakeOptions } { $passed.lake.Add($a); $passed.lake.Add($Arguments[++$i]); continue }
         { $_ -in $manifestOptions } { $passed.manifest.Add($a); $passed.manifest.Add($Arguments[++$i]); continue }
         { $_ -in $scaleOptions } { $passed.scale.Add($a); $passed.scale.Add($Arguments[++$i]); continue }

@@ -20,14 +20,17 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
 {
     private readonly List<Series> _series = [];
 
+    /// <summary>How the entities' attribute names were generated, as the group names say it.</summary>
+    private string Shape => settings.SharedAttributes ? "shared" : "distinct";
+
     public async Task<int> RunAsync()
     {
         var work = settings.WorkFolder is null ? Directory.CreateTempSubdirectory("cisynapse-bench-").FullName : Directory.CreateDirectory(settings.WorkFolder).FullName;
         try
         {
             var folder = Path.Combine(work, "cdm");
-            Console.WriteLine($"Writing {settings.Entities} entities x {settings.Attributes} attributes to {folder}.");
-            var documents = ManifestFolder.Write(folder, settings.Entities, settings.Attributes);
+            Console.WriteLine($"Writing {settings.Entities} entities x {settings.Attributes} {Shape} attributes to {folder}.");
+            var documents = ManifestFolder.Write(folder, settings.Entities, settings.Attributes, settings.SharedAttributes);
             var checks = scenario != "cdm" ? await RunSqlAsync(folder)
                 : settings.LatencyMilliseconds is { } latency ? await RunCdmBlobAsync(folder, documents, latency)
                 : await RunCdmAsync(folder, documents);
@@ -46,7 +49,7 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
     private async Task<List<Check>> RunCdmAsync(string folder, IReadOnlyList<string> documents)
     {
         var bytes = documents.Sum(d => new FileInfo(d).Length);
-        var group = $"cdm read {settings.Entities} x {settings.Attributes}";
+        var group = $"cdm read {settings.Entities} x {settings.Attributes} {Shape}";
         var reader = new Series(group, "CdmFolderReader (manifest)", "JsonDocument.Parse", bytes);
         var json = new Series(group, "JsonDocument.Parse", null, bytes);
         _series.Add(json);
@@ -130,7 +133,7 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
             var names = documents.Select(d => Path.GetRelativePath(folder, d).Replace('\\', '/')).ToList();
 
             var bytes = documents.Sum(d => new FileInfo(d).Length);
-            var group = $"cdm read {settings.Entities} x {settings.Attributes}, blob at {latency} ms";
+            var group = $"cdm read {settings.Entities} x {settings.Attributes} {Shape}, blob at {latency} ms";
             var reader = new Series(group, "CdmFolderReader (blob manifest)", "download + JsonDocument.Parse", bytes);
             var json = new Series(group, "download + JsonDocument.Parse", null, bytes);
             _series.Add(json);

@@ -13,6 +13,9 @@ internal sealed record ManifestSettings
 
     public int Repetitions { get; init; } = 7;
 
+    /// <summary>Every entity has the same attribute names (by default each entity's attributes are its own but a few).</summary>
+    public bool SharedAttributes { get; init; }
+
     public string? OutputFile { get; init; }
 
     public string? WorkFolder { get; init; }
@@ -33,6 +36,7 @@ internal sealed record ManifestSettings
             s = args[i] switch
             {
                 "--quick" => s,
+                "--shared-attributes" => s with { SharedAttributes = true },
                 "--entities" => s with { Entities = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--attributes" => s with { Attributes = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--repeat" => s with { Repetitions = int.Parse(Next(), CultureInfo.InvariantCulture) },

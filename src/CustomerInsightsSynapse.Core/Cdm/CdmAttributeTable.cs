@@ -2,48 +2,60 @@ namespace CustomerInsightsSynapse.Core.Cdm;
 
 /// <summary>
 /// The attributes of one read, each made once: attributes are immutable and kept for as long as the model, and entities
-/// repeat the same attributes (the same name, type and shape) from one to the next, so an attribute met again is the
-/// instance made the first time. Fewer long-lived objects spare the garbage collector copying each of them through its
-/// generations. The read-ahead workers use one table at once, without a lock (an attribute is added by a compare-exchange
-/// into an empty slot); it keeps at most <see cref="MaxAttributes"/> attributes, and makes any further one each time.
+/// often repeat the same attributes (the same name, type and shape) from one to the next, so an attribute met again is
+/// the instance made the first time. Fewer long-lived objects spare the garbage collector copying each of them through
+/// its generations. The read-ahead workers use one table at once, without a lock.
 /// </summary>
+/// <remarks>A lookup looks at <see cref="MaxProbes"/> slots at most (<see cref="CdmInternSlots{T}"/>).</remarks>
 internal sealed class CdmAttributeTable
 {
-    private const int SlotCount = 8192;
-    private const int MaxAttributes = SlotCount * 3 / 4;
+    /// <summary>The most slots one lookup looks at.</summary>
+    internal const int MaxProbes = CdmInternSlots<CdmAttribute>.MaxProbes;
 
-    // Open addressing: an attribute is in the first slot from its hash on that holds it or is empty. Slots are only ever
-    // filled, never emptied, so a lookup that meets an empty slot knows the attribute is not in the table.
-    private readonly CdmAttribute?[] _slots = new CdmAttribute?[SlotCount];
-    private int _count;
+    private const int DefaultSlotCount = 16384;
+
+    private readonly CdmInternSlots<CdmAttribute> _slots;
+
+    public CdmAttributeTable()
+        : this(DefaultSlotCount)
+    {
+    }
+
+    /// <param name="slotCount">A power of two of at least <see cref="MaxProbes"/>: the most attributes the table keeps.</param>
+    internal CdmAttributeTable(int slotCount)
+    {
+        _slots = new CdmInternSlots<CdmAttribute>(slotCount);
+    }
 
     /// <summary>The attribute with these values (equal to a new <see cref="CdmAttribute"/> of them), made once per read.</summary>
-    public CdmAttribute Get(string name, string dataType, int? maxLength, int? precision, int? scale, bool? isNullable, string? description)
+    public CdmAttribute Get(string name, string dataType, int? maxLength, int? precision, int? scale, bool? isNullable, string? description) =>
+        Get(name, dataType, maxLength, precision, scale, isNullable, description, out _);
+
+    /// <summary>As <see cref="Get(string, string, int?, int?, int?, bool?, string?)"/>; <paramref name="probes"/> is how many slots were looked at.</summary>
+    internal CdmAttribute Get(string name, string dataType, int? maxLength, int? precision, int? scale, bool? isNullable, string? description, out int probes)
     {
         // The optional values are hashed as ints: hashing an int? through the generic HashCode.Add boxes it in unoptimized code.
-        var slot = HashCode.Combine(name, dataType, description, maxLength ?? -1, precision ?? -1, scale ?? -1, isNullable is { } nullable ? (nullable ? 1 : 0) : -1) & (SlotCount - 1);
+        var hash = HashCode.Combine(name, dataType, description, maxLength ?? -1, precision ?? -1, scale ?? -1, isNullable is { } nullable ? (nullable ? 1 : 0) : -1);
+        var code = CdmInternSlots<CdmAttribute>.CodeOf(hash);
+        var slot = _slots.FirstSlot(code);
         CdmAttribute? made = null;
-        for (var probes = 0; probes < SlotCount; probes++, slot = (slot + 1) & (SlotCount - 1))
+        for (probes = 1; probes <= MaxProbes; probes++, slot = _slots.Next(slot))
         {
-            var held = Volatile.Read(ref _slots[slot]);
-            if (held is null)
+            var held = _slots.Held(slot, code, out var empty);
+            if (empty)
             {
-                if (Volatile.Read(ref _count) >= MaxAttributes)
-                {
-                    break;
-                }
-
                 made ??= new CdmAttribute(name, dataType, maxLength, precision, scale, isNullable, description);
-                held = Interlocked.CompareExchange(ref _slots[slot], made, null);
-                if (held is null)
+                if (_slots.TryTake(slot, code, made))
                 {
-                    Interlocked.Increment(ref _count);
                     return made;
                 }
+
+                held = _slots.Held(slot, code, out _);
             }
 
             // Strings compare as the record compares them (ordinal), so a shared attribute equals the one it stands for.
-            if (string.Equals(held.Name, name, StringComparison.Ordinal)
+            if (held is not null
+                && string.Equals(held.Name, name, StringComparison.Ordinal)
                 && string.Equals(held.DataType, dataType, StringComparison.Ordinal)
                 && held.MaxLength == maxLength
                 && held.Precision == precision
@@ -55,6 +67,7 @@ internal sealed class CdmAttributeTable
             }
         }
 
+        probes = MaxProbes;
         return made ?? new CdmAttribute(name, dataType, maxLength, precision, scale, isNullable, description);
     }
 }

@@ -5,19 +5,32 @@ using System.Text.Json;
 namespace CustomerInsightsSynapse.Core.Cdm;
 
 /// <summary>
-/// The attribute names of one read, each made into a string once: entity documents repeat the same names from entity
-/// to entity, and the strings are kept for as long as the model, so a name met again is the string made the first
-/// time. Names written with escapes, non-ASCII or long ones are not kept (made each time, as before). The read-ahead
-/// workers use one table at once; a table holds at most <see cref="MaxNames"/> names.
+/// The attribute names of one read, each made into a string once: entity documents repeat some names from entity to
+/// entity (keys, timestamps; in some folders every name), and the strings are kept for as long as the model, so a name
+/// met again is the string made the first time. Names written with escapes, non-ASCII or long ones are not kept (made
+/// each time, as before). The read-ahead workers use one table at once, without a lock.
 /// </summary>
+/// <remarks>A lookup looks at <see cref="MaxProbes"/> slots at most (<see cref="CdmInternSlots{T}"/>).</remarks>
 internal sealed class CdmNameTable
 {
-    private const int BucketCount = 4096;
-    private const int MaxNames = 65536;
+    /// <summary>The most slots one lookup looks at.</summary>
+    internal const int MaxProbes = CdmInternSlots<string>.MaxProbes;
+
+    private const int DefaultSlotCount = 32768;
     private const int MaxLength = 128;
 
-    private readonly Entry?[] _buckets = new Entry?[BucketCount];
-    private int _count;
+    private readonly CdmInternSlots<string> _slots;
+
+    public CdmNameTable()
+        : this(DefaultSlotCount)
+    {
+    }
+
+    /// <param name="slotCount">A power of two of at least <see cref="MaxProbes"/>: the most names the table keeps.</param>
+    internal CdmNameTable(int slotCount)
+    {
+        _slots = new CdmInternSlots<string>(slotCount);
+    }
 
     /// <summary>The attributes of the same read, each made once.</summary>
     public CdmAttributeTable Attributes { get; } = new();
@@ -52,42 +65,37 @@ internal sealed class CdmNameTable
     }
 
     /// <summary>The string of ASCII bytes, from the table when it was made before.</summary>
-    private string Get(ReadOnlySpan<byte> ascii)
+    private string Get(ReadOnlySpan<byte> ascii) => Get(ascii, out _);
+
+    /// <summary>The string of ASCII bytes, from the table when it was made before; <paramref name="probes"/> is how many slots were looked at.</summary>
+    internal string Get(ReadOnlySpan<byte> ascii, out int probes)
     {
         var hash = new HashCode();
         hash.AddBytes(ascii);
-        var code = hash.ToHashCode();
-        ref var head = ref _buckets[code & (BucketCount - 1)];
-        for (var entry = Volatile.Read(ref head); entry is not null; entry = entry.Next)
+        var code = CdmInternSlots<string>.CodeOf(hash.ToHashCode());
+        var slot = _slots.FirstSlot(code);
+        string? made = null;
+        for (probes = 1; probes <= MaxProbes; probes++, slot = _slots.Next(slot))
         {
-            if (entry.Code == code && Ascii.Equals(ascii, entry.Text))
+            var held = _slots.Held(slot, code, out var empty);
+            if (empty)
             {
-                return entry.Text;
+                made ??= Encoding.ASCII.GetString(ascii);
+                if (_slots.TryTake(slot, code, made))
+                {
+                    return made;
+                }
+
+                held = _slots.Held(slot, code, out _);
+            }
+
+            if (held is not null && Ascii.Equals(ascii, held))
+            {
+                return held;
             }
         }
 
-        var made = Encoding.ASCII.GetString(ascii);
-        if (Interlocked.Increment(ref _count) <= MaxNames)
-        {
-            var added = new Entry(made, code);
-            Entry? seen;
-            do
-            {
-                seen = Volatile.Read(ref head);
-                added.Next = seen;
-            }
-            while (Interlocked.CompareExchange(ref head, added, seen) != seen);
-        }
-
-        return made;
-    }
-
-    private sealed class Entry(string text, int code)
-    {
-        public string Text { get; } = text;
-
-        public int Code { get; } = code;
-
-        public Entry? Next { get; set; }
+        probes = MaxProbes;
+        return made ?? Encoding.ASCII.GetString(ascii);
     }
 }

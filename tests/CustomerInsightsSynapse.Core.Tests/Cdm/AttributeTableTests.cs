@@ -86,6 +86,25 @@ public sealed class AttributeTableTests
     }
 
     [Fact]
+    public void AFullTableStillMakesEachAttributeAsItsValuesMakeItLookingAtABoundedNumberOfSlots()
+    {
+        const int slots = 64;
+        var expected = Enumerable.Range(0, 5000).Select(i => new CdmAttribute($"entity{i / 300:D4}_attribute{i % 300:D3}", i % 3 == 0 ? "string" : "int64", i % 7 == 0 ? 50 : null, IsNullable: true)).ToArray();
+        var table = new CdmAttributeTable(slots);
+
+        var made = expected.Select(e => GetCountingProbes(table, e)).ToList();
+        var again = expected.Select(e => GetCountingProbes(table, e)).ToList();
+
+        Assert.Equal(expected, made.Select(m => m.Attribute));
+        Assert.Equal(expected, again.Select(m => m.Attribute));
+        Assert.All(made.Concat(again), m => Assert.InRange(m.Probes, 1, CdmAttributeTable.MaxProbes));
+        Assert.Same(made[0].Attribute, again[0].Attribute);
+        Assert.Equal(1, again[0].Probes);
+        var kept = Enumerable.Range(0, expected.Length).Count(i => ReferenceEquals(made[i].Attribute, again[i].Attribute));
+        Assert.InRange(kept, 1, slots);
+    }
+
+    [Fact]
     public void EntitiesOfOneReadShareTheAttributesTheyHaveAlikeReadForwardOrParsed()
     {
         using var temp = new TempFolder();
@@ -131,4 +150,10 @@ public sealed class AttributeTableTests
 
     private static CdmAttribute Get(CdmAttributeTable table, CdmAttribute values) =>
         table.Get(values.Name, values.DataType, values.MaxLength, values.Precision, values.Scale, values.IsNullable, values.Description);
+
+    private static (CdmAttribute Attribute, int Probes) GetCountingProbes(CdmAttributeTable table, CdmAttribute values)
+    {
+        var attribute = table.Get(values.Name, values.DataType, values.MaxLength, values.Precision, values.Scale, values.IsNullable, values.Description, out var probes);
+        return (attribute, probes);
+    }
 }

@@ -70,6 +70,35 @@ public sealed class NameTableTests
         Parallel.For(0, names.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => read[i] = table.AsStringOrNull(document.RootElement[i]));
 
         Assert.Equal(names, read);
+        Assert.Equal(names.Distinct().Count(), read.Distinct(ReferenceEqualityComparer.Instance).Count());
+    }
+
+    [Fact]
+    public void AFullTableStillReadsEveryNameAsWrittenLookingAtABoundedNumberOfSlots()
+    {
+        const int slots = 64;
+        var names = Enumerable.Range(0, 5000).Select(i => $"entity{i / 300:D4}_attribute{i % 300:D3}").ToArray();
+        var table = new CdmNameTable(slots);
+
+        var made = names.Select(n => Get(table, n)).ToList();
+        var again = names.Select(n => Get(table, n)).ToList();
+
+        Assert.Equal(names, made.Select(m => m.Text));
+        Assert.Equal(names, again.Select(m => m.Text));
+        Assert.All(made.Concat(again), m => Assert.InRange(m.Probes, 1, CdmNameTable.MaxProbes));
+
+        // The first names found empty slots: they are kept, and met again they are the strings made first.
+        Assert.Same(made[0].Text, again[0].Text);
+        Assert.Equal(1, again[0].Probes);
+        var kept = Enumerable.Range(0, names.Length).Count(i => ReferenceEquals(made[i].Text, again[i].Text));
+        Assert.InRange(kept, 1, slots);
+    }
+
+    [Fact]
+    public void ATableSizeMustBeAPowerOfTwoOfAtLeastTheProbes()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CdmNameTable(100));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CdmNameTable(CdmNameTable.MaxProbes / 2));
     }
 
     [Fact]
@@ -116,5 +145,11 @@ public sealed class NameTableTests
         {
             Assert.All(Read(temp.Path).Entities, e => Assert.Equal(["id", "value"], e.Attributes.Select(x => x.Name)));
         }
+    }
+
+    private static (string Text, int Probes) Get(CdmNameTable table, string name)
+    {
+        var text = table.Get(System.Text.Encoding.ASCII.GetBytes(name), out var probes);
+        return (text, probes);
     }
 }
