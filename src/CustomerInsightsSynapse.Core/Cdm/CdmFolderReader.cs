@@ -10,6 +10,9 @@ namespace CustomerInsightsSynapse.Core.Cdm;
 /// </summary>
 public sealed class CdmFolderReader
 {
+    /// <summary>The documents a folder is read from before any other, in that order.</summary>
+    private static readonly string[] PreferredDocuments = ["default.manifest.cdm.json", "model.json"];
+
     private readonly BlobClientFactory? _blobs;
     private readonly CdmReaderOptions _options;
 
@@ -47,11 +50,11 @@ public sealed class CdmFolderReader
         }
 
         CdmSourceUrl.Validate(source);
-        var (store, documentPath) = BlobLocation.IsUrl(source)
-            ? await OpenBlobAsync(source, context.CancellationToken).ConfigureAwait(false)
+        var (store, folderRoot, givenDocument) = BlobLocation.IsUrl(source)
+            ? OpenBlob(source)
             : await OpenLocalAsync(source, context.CancellationToken).ConfigureAwait(false);
-        var folderRoot = CdmLocationResolver.FolderOf(documentPath);
         using var session = new CdmReadSession(store, folderRoot, _options, context);
+        var documentPath = givenDocument ?? await FindBlobDocumentAsync(session).ConfigureAwait(false);
         var kind = KindOf(documentPath) ?? throw await UnsupportedAsync(store, folderRoot, documentPath, context.CancellationToken).ConfigureAwait(false);
         context.Progress.Report(new OperationProgress(ProgressIds.CdmFolderRead, "Reading CDM folder", store.ToLocation(documentPath)));
         var entities = kind switch
@@ -113,7 +116,8 @@ public sealed class CdmFolderReader
         return entities;
     }
 
-    private async Task<(ICdmStore, string)> OpenBlobAsync(string source, CancellationToken cancellationToken)
+    /// <summary>The blob store of a URL source, its folder, and its document when the URL names one (null for a folder).</summary>
+    private (ICdmStore Store, string FolderRoot, string? DocumentPath) OpenBlob(string source)
     {
         if (_blobs is null)
         {
@@ -128,21 +132,38 @@ public sealed class CdmFolderReader
 
         var store = new BlobCdmStore(_blobs, location);
         var lastSegment = location.Path[(location.Path.LastIndexOf('/') + 1)..];
-        if (lastSegment.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-        {
-            return (store, location.Path);
-        }
-
-        var names = await store.ListFolderAsync(location.Path, cancellationToken).ConfigureAwait(false);
-        return (store, CdmLocationResolver.Join(location.Path, ChooseDocument(names, store.ToLocation(location.Path))));
+        return lastSegment.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+            ? (store, CdmLocationResolver.FolderOf(location.Path), location.Path)
+            : (store, CdmLocationResolver.Join(location.Path, string.Empty), null);
     }
 
-    private static async Task<(ICdmStore, string)> OpenLocalAsync(string source, CancellationToken cancellationToken)
+    /// <summary>
+    /// The document of a blob folder: default.manifest.cdm.json, else model.json, each read by its exact name (the
+    /// session keeps what it read for the reader); only a folder with neither is listed. A listing of the folder's
+    /// names costs services that walk every blob below it for a listing by delimiter (Azurite does) as much as
+    /// listing every partition of the folder.
+    /// </summary>
+    private static async Task<string> FindBlobDocumentAsync(CdmReadSession session)
+    {
+        foreach (var name in PreferredDocuments)
+        {
+            var path = CdmLocationResolver.Join(session.FolderRoot, name);
+            if (await session.TryLoadAsync(path).ConfigureAwait(false) is not null)
+            {
+                return path;
+            }
+        }
+
+        var names = await session.Store.ListFolderAsync(session.FolderRoot, session.CancellationToken).ConfigureAwait(false);
+        return CdmLocationResolver.Join(session.FolderRoot, ChooseDocument(names, session.Display(session.FolderRoot)));
+    }
+
+    private static async Task<(ICdmStore, string, string?)> OpenLocalAsync(string source, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(source);
         if (File.Exists(full))
         {
-            return (new LocalCdmStore(Path.GetDirectoryName(full)!), Path.GetFileName(full));
+            return (new LocalCdmStore(Path.GetDirectoryName(full)!), string.Empty, Path.GetFileName(full));
         }
 
         if (!Directory.Exists(full))
@@ -152,13 +173,12 @@ public sealed class CdmFolderReader
 
         var store = new LocalCdmStore(full);
         var names = await store.ListFolderAsync(string.Empty, cancellationToken).ConfigureAwait(false);
-        return (store, ChooseDocument(names, full));
+        return (store, string.Empty, ChooseDocument(names, full));
     }
 
     private static string ChooseDocument(IReadOnlyList<string> names, string folder)
     {
-        string? Named(string name) => names.FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
-        if ((Named("default.manifest.cdm.json") ?? Named("model.json")) is { } preferred)
+        if (PreferredDocuments.Select(d => names.FirstOrDefault(n => n.Equals(d, StringComparison.OrdinalIgnoreCase))).FirstOrDefault(n => n is not null) is { } preferred)
         {
             return preferred;
         }
