@@ -234,11 +234,12 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
     }
 }
 
-/// <summary>The garbage collections of each generation, the bytes allocated and the process CPU time (every thread) of a method's runs.</summary>
+/// <summary>The garbage collections of each generation, their pause time, the bytes allocated and the process CPU time (every thread) of a method's runs.</summary>
 internal sealed class RunCosts
 {
     private readonly int[] _collections = new int[3];
     private readonly List<double> _cpuSeconds = [];
+    private readonly List<double> _pauseSeconds = [];
     private long _allocated;
 
     public async Task MeasureAsync(Func<Task> run)
@@ -246,8 +247,10 @@ internal sealed class RunCosts
         var before = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var paused = GC.GetTotalPauseDuration();
         await run();
         _cpuSeconds.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+        _pauseSeconds.Add((GC.GetTotalPauseDuration() - paused).TotalSeconds);
         _allocated += GC.GetTotalAllocatedBytes(precise: true) - allocated;
         for (var generation = 0; generation < 3; generation++)
         {
@@ -255,7 +258,10 @@ internal sealed class RunCosts
         }
     }
 
-    /// <summary>Collections and MiB allocated per run (a gen1 collection is also counted as gen0, a gen2 as both) and the median CPU seconds.</summary>
+    /// <summary>
+    /// Collections and MiB allocated per run (a gen1 collection is also counted as gen0, a gen2 as both), the median
+    /// seconds the collector paused the process and the median CPU seconds.
+    /// </summary>
     public void Describe(Series series)
     {
         for (var generation = 0; generation < 3; generation++)
@@ -264,8 +270,14 @@ internal sealed class RunCosts
         }
 
         series.Figures["MiB allocated/run"] = Math.Round(_allocated / 1048576.0 / _cpuSeconds.Count, 1);
-        var cpu = _cpuSeconds.Order().ToList();
-        series.Figures["CPU s (median)"] = Math.Round(cpu[cpu.Count / 2], 3);
+        series.Figures["GC pause s (median)"] = Math.Round(Median(_pauseSeconds), 3);
+        series.Figures["CPU s (median)"] = Math.Round(Median(_cpuSeconds), 3);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 }
 
