@@ -163,9 +163,10 @@ internal sealed class CdmReadSession : IDisposable
 
     /// <summary>
     /// Reads and parses documents that will be asked for, several at once (from blob storage in the background; from a
-    /// local folder on every core, the caller's included: see <see cref="ReadLocalAhead"/>); what each read gives (a document or digest, none, or the error) waits for
-    /// <see cref="TryLoadAsync"/> or <see cref="TryLoadDigestAsync"/>. Reading ahead stops at the byte budget: the rest is
-    /// read when asked for, so a folder over the budget fails at the same document as without reading ahead.
+    /// local folder on every core, the caller's included: see <see cref="ReadLocalAhead"/>); what each read gives (a
+    /// document or digest, none, or the error) waits for <see cref="TryLoadAsync"/> or <see cref="TryLoadDigestAsync"/>.
+    /// Reading ahead stops at the byte budget: the rest is read when asked for, so a folder over the budget fails at the
+    /// same document as without reading ahead.
     /// </summary>
     /// <param name="storePaths">The documents, in the order they will be asked for.</param>
     /// <param name="digest">
