@@ -81,7 +81,7 @@ internal sealed class CdmMethodChild : IAsyncDisposable
         return 0;
     }
 
-    private static Func<Task<Read>> Method(string method, string source, IReadOnlyList<string> documents)
+    private static Func<Task<ReadCounts>> Method(string method, string source, IReadOnlyList<string> documents)
     {
         var blob = Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
         var options = BlobClientFactory.DefaultOptions();
@@ -93,7 +93,7 @@ internal sealed class CdmMethodChild : IAsyncDisposable
                 return async () =>
                 {
                     var read = await reader.ReadAsync(source, OperationContext.None);
-                    return new Read(read.Entities.Count, read.Entities.Sum(e => e.Attributes.Count));
+                    return new ReadCounts(read.Entities.Count, read.Entities.Sum(e => e.Attributes.Count));
                 };
             case "parse" when blob:
                 // Every document downloaded, as many at once as the reader reads ahead, and parsed.
@@ -117,7 +117,7 @@ internal sealed class CdmMethodChild : IAsyncDisposable
                         using var parsed = JsonDocument.Parse(File.ReadAllBytes(document));
                     }
 
-                    return Task.FromResult<Read>(default);
+                    return Task.FromResult<ReadCounts>(default);
                 };
             default:
                 throw new ArgumentException($"Unknown cdm-child method {method}.");
@@ -126,15 +126,15 @@ internal sealed class CdmMethodChild : IAsyncDisposable
 }
 
 /// <summary>The entities and attributes a method's run returned (none for the parse).</summary>
-internal readonly record struct Read(int Entities, int Attributes);
+internal readonly record struct ReadCounts(int Entities, int Attributes);
 
 /// <summary>
 /// One timed run, started after a full GC: its seconds, its process's CPU seconds (every thread), the seconds the
 /// collector paused the process, the bytes allocated, the collections of each generation and what it read.
 /// </summary>
-internal sealed record TimedRun(double Seconds, double CpuSeconds, double PauseSeconds, long AllocatedBytes, int[] Collections, Read Read)
+internal sealed record TimedRun(double Seconds, double CpuSeconds, double PauseSeconds, long AllocatedBytes, int[] Collections, ReadCounts Read)
 {
-    public static async Task<TimedRun> MeasureAsync(Func<Task<Read>> run)
+    public static async Task<TimedRun> MeasureAsync(Func<Task<ReadCounts>> run)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();

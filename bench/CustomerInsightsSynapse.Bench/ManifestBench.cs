@@ -69,7 +69,7 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
     /// collections and CPU time within its timed runs are put on its series as figures, to tell a spread or a ratio
     /// apart from what the collector or the other cores did. Returns what the reader read.
     /// </summary>
-    private async Task<Read> MeasureReaderAndParseAsync(Series reader, Series json, string source, string documentsFile)
+    private async Task<ReadCounts> MeasureReaderAndParseAsync(Series reader, Series json, string source, string documentsFile)
     {
         Console.WriteLine("Warm-up, each method in a process of its own.");
         await using var parseChild = await CdmMethodChild.StartAsync("parse", source, documentsFile);
@@ -99,7 +99,7 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
     }
 
     /// <summary>Puts what the reader returned on its series; returns the attributes read.</summary>
-    private static int Describe(Series reader, Read read, int documents)
+    private static int Describe(Series reader, ReadCounts read, int documents)
     {
         reader.Figures["entities"] = read.Entities;
         reader.Figures["attributes"] = read.Attributes;
