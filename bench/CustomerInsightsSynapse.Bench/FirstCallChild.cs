@@ -14,28 +14,8 @@ internal static class FirstCallChild
 {
     private const string Marker = "seconds=";
 
-    public static async Task<double> RunAsync(string folder, string mode)
-    {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            start.ArgumentList.Add(typeof(FirstCallChild).Assembly.Location);
-        }
-
-        foreach (var a in new[] { "sql-child", folder, mode })
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var child = Process.Start(start) ?? throw new InvalidOperationException("The child did not start.");
-        var stderr = child.StandardError.ReadToEndAsync();
-        var output = await child.StandardOutput.ReadToEndAsync();
-        await child.WaitForExitAsync();
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"The child printed no {Marker} (exit {child.ExitCode}): {output} {await stderr}");
-        return double.Parse(line[Marker.Length..].Trim(), CultureInfo.InvariantCulture);
-    }
+    public static async Task<double> RunAsync(string folder, string mode) =>
+        double.Parse(await BenchChild.RunAsync(["sql-child", folder, mode], Marker), CultureInfo.InvariantCulture);
 
     public static async Task<int> MainAsync(IReadOnlyList<string> args)
     {

@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Azure.Storage;
 using Azure.Storage.Blobs;
 using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Cdm;
-using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Sql;
 using CustomerInsightsSynapse.Testing;
 
@@ -32,8 +30,8 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
             Console.WriteLine($"Writing {settings.Entities} entities x {settings.Attributes} {Shape} attributes to {folder}.");
             var documents = ManifestFolder.Write(folder, settings.Entities, settings.Attributes, settings.SharedAttributes);
             var checks = scenario != "cdm" ? await RunSqlAsync(folder)
-                : settings.LatencyMilliseconds is { } latency ? await RunCdmBlobAsync(folder, documents, latency)
-                : await RunCdmAsync(folder, documents);
+                : settings.LatencyMilliseconds is { } latency ? await RunCdmBlobAsync(work, folder, documents, latency)
+                : await RunCdmAsync(work, folder, documents);
             Console.WriteLine(ResultTable.Render(_series, checks));
             var file = settings.OutputFile ?? Path.Combine(repositoryRoot, "bench", "results", $"{scenario}-{DateTime.UtcNow:yyyyMMddTHHmmssZ}.json");
             ResultFile.Write(file, scenario, settings, _series, checks);
@@ -46,7 +44,7 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
         }
     }
 
-    private async Task<List<Check>> RunCdmAsync(string folder, IReadOnlyList<string> documents)
+    private async Task<List<Check>> RunCdmAsync(string work, string folder, IReadOnlyList<string> documents)
     {
         var bytes = documents.Sum(d => new FileInfo(d).Length);
         var group = $"cdm read {settings.Entities} x {settings.Attributes} {Shape}";
@@ -55,72 +53,69 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
         _series.Add(json);
         _series.Add(reader);
 
-        CdmFolder? read = null;
-        async Task ReadAsync() => read = await new CdmFolderReader().ReadAsync(folder, OperationContext.None);
-        Task ParseAsync()
-        {
-            // Reads and parses each document (what any reader must do at least); the CDM reader also stats
-            // each partition file and builds the entity model.
-            foreach (var document in documents)
-            {
-                using var parsed = JsonDocument.Parse(File.ReadAllBytes(document));
-            }
-
-            return Task.CompletedTask;
-        }
-
-        await MeasureReaderAndParseAsync(reader, ReadAsync, json, ParseAsync);
-        var readFolder = read!;
-        var attributes = Describe(reader, readFolder, documents.Count);
+        var read = await MeasureReaderAndParseAsync(reader, json, folder, DocumentsFile(work, documents));
+        var attributes = Describe(reader, read, documents.Count);
         return
         [
-            new Check($"the reader returns all {settings.Entities} x {settings.Attributes}", $"{readFolder.Entities.Count} entities, {attributes} attributes", readFolder.Entities.Count == settings.Entities && attributes == settings.Entities * settings.Attributes),
+            new Check($"the reader returns all {settings.Entities} x {settings.Attributes}", $"{read.Entities} entities, {attributes} attributes", read.Entities == settings.Entities && attributes == settings.Entities * settings.Attributes),
             new Check("issue 22: CdmFolderReader within 2x of JsonDocument.Parse of the same files", (reader.Median / json.Median).ToString("0.00x", CultureInfo.InvariantCulture), reader.Median <= 2 * json.Median),
         ];
     }
 
     /// <summary>
-    /// A warm-up of both, then each repetition times the parse, then the reader. Each side's garbage collections and
-    /// process CPU time within its timed runs are put on its series as figures, to tell a spread or a ratio apart from
-    /// what the collector or the other cores did.
+    /// Each method in a child process of its own (<see cref="CdmMethodChild"/>), so that neither runs with the
+    /// collector as the other's runs left it: a warm-up run in each, then each repetition times one run of each after
+    /// a full GC, the parse first in odd repetitions and the reader first in even ones. Each side's garbage
+    /// collections and CPU time within its timed runs are put on its series as figures, to tell a spread or a ratio
+    /// apart from what the collector or the other cores did. Returns what the reader read.
     /// </summary>
-    private async Task MeasureReaderAndParseAsync(Series reader, Func<Task> readAsync, Series json, Func<Task> parseAsync)
+    private async Task<ReadCounts> MeasureReaderAndParseAsync(Series reader, Series json, string source, string documentsFile)
     {
-        Console.WriteLine("Warm-up.");
-        await readAsync();
-        await parseAsync();
-        var (readerCosts, jsonCosts) = (new RunCosts(), new RunCosts());
+        Console.WriteLine("Warm-up, each method in a process of its own.");
+        await using var parseChild = await CdmMethodChild.StartAsync("parse", source, documentsFile);
+        await using var readerChild = await CdmMethodChild.StartAsync("reader", source, documentsFile);
+        var (readerRuns, jsonRuns) = (new RunCosts(reader), new RunCosts(json));
+        var sides = new[] { (parseChild, jsonRuns), (readerChild, readerRuns) };
         for (var r = 0; r < settings.Repetitions; r++)
         {
             Console.WriteLine($"Repetition {r + 1} of {settings.Repetitions}.");
-            await Timing.MeasureAsync(json, () => jsonCosts.MeasureAsync(parseAsync));
-            await Timing.MeasureAsync(reader, () => readerCosts.MeasureAsync(readAsync));
+            foreach (var (child, runs) in r % 2 == 0 ? sides : sides.AsEnumerable().Reverse())
+            {
+                runs.Add(await child.RunAsync());
+            }
         }
 
-        jsonCosts.Describe(json);
-        readerCosts.Describe(reader);
+        jsonRuns.Describe();
+        readerRuns.Describe();
+        return readerRuns.Last.Read;
+    }
+
+    /// <summary>Writes the documents (paths or blob names) one a line to a file in the work folder, for the children.</summary>
+    private static string DocumentsFile(string work, IEnumerable<string> documents)
+    {
+        var file = Path.Combine(work, "documents.txt");
+        File.WriteAllLines(file, documents);
+        return file;
     }
 
     /// <summary>Puts what the reader returned on its series; returns the attributes read.</summary>
-    private static int Describe(Series reader, CdmFolder read, int documents)
+    private static int Describe(Series reader, ReadCounts read, int documents)
     {
-        var attributes = read.Entities.Sum(e => e.Attributes.Count);
-        reader.Figures["entities"] = read.Entities.Count;
-        reader.Figures["attributes"] = attributes;
+        reader.Figures["entities"] = read.Entities;
+        reader.Figures["attributes"] = read.Attributes;
         reader.Figures["documents"] = documents;
-        return attributes;
+        return read.Attributes;
     }
 
     /// <summary>
     /// The same folder uploaded to a container (through the storage proxy, which adds the latency to every request) and
     /// read from its URL, against downloading every JSON document with as many reads at once as the reader takes
-    /// (<see cref="BlobReadsAtOnce"/>) and parsing each.
+    /// (<see cref="CdmMethodChild.BlobReadsAtOnce"/>) and parsing each.
     /// </summary>
-    private async Task<List<Check>> RunCdmBlobAsync(string folder, IReadOnlyList<string> documents, int latency)
+    private async Task<List<Check>> RunCdmBlobAsync(string work, string folder, IReadOnlyList<string> documents, int latency)
     {
         var options = BlobClientFactory.DefaultOptions();
         var service = new BlobServiceClient(AzuriteAccount.ConnectionString(), options);
-        var factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteAccount.AccountName, AzuriteAccount.AccountKey), options);
         var container = service.GetBlobContainerClient("cdm-bench-" + Guid.NewGuid().ToString("n")[..12]);
         await container.CreateAsync();
         try
@@ -139,21 +134,12 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
             _series.Add(json);
             _series.Add(reader);
 
-            CdmFolder? read = null;
-            async Task ReadAsync() => read = await new CdmFolderReader(factory).ReadAsync(source, OperationContext.None);
-            Task ParseAsync() => Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = BlobReadsAtOnce }, async (name, token) =>
-            {
-                var content = await container.GetBlobClient(name).DownloadContentAsync(token);
-                using var parsed = JsonDocument.Parse(content.Value.Content.ToMemory());
-            });
-
-            await MeasureReaderAndParseAsync(reader, ReadAsync, json, ParseAsync);
-            var readFolder = read!;
-            var attributes = Describe(reader, readFolder, documents.Count);
+            var read = await MeasureReaderAndParseAsync(reader, json, source, DocumentsFile(work, names));
+            var attributes = Describe(reader, read, documents.Count);
             return
             [
-                new Check($"the blob reader returns all {settings.Entities} x {settings.Attributes}", $"{readFolder.Entities.Count} entities, {attributes} attributes", readFolder.Entities.Count == settings.Entities && attributes == settings.Entities * settings.Attributes),
-                new Check($"issue 22: CdmFolderReader on a blob source at {latency} ms (figure; vs downloading and parsing the same documents, {BlobReadsAtOnce} at once)", (reader.Median / json.Median).ToString("0.00x", CultureInfo.InvariantCulture), reader.Median <= 2 * json.Median),
+                new Check($"the blob reader returns all {settings.Entities} x {settings.Attributes}", $"{read.Entities} entities, {attributes} attributes", read.Entities == settings.Entities && attributes == settings.Entities * settings.Attributes),
+                new Check($"issue 22: CdmFolderReader on a blob source at {latency} ms (figure; vs downloading and parsing the same documents, {CdmMethodChild.BlobReadsAtOnce} at once)", (reader.Median / json.Median).ToString("0.00x", CultureInfo.InvariantCulture), reader.Median <= 2 * json.Median),
             ];
         }
         finally
@@ -161,9 +147,6 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
             await container.DeleteIfExistsAsync();
         }
     }
-
-    /// <summary>The reads at once of the baseline for blob sources: the reader's own read-ahead of entity documents.</summary>
-    private const int BlobReadsAtOnce = 16;
 
     private async Task<List<Check>> RunSqlAsync(string folder)
     {
@@ -234,38 +217,39 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
     }
 }
 
-/// <summary>The garbage collections of each generation, the bytes allocated and the process CPU time (every thread) of a method's runs.</summary>
-internal sealed class RunCosts
+/// <summary>A method's timed runs: their seconds go on its series, and <see cref="Describe"/> puts their other costs there.</summary>
+internal sealed class RunCosts(Series series)
 {
-    private readonly int[] _collections = new int[3];
-    private readonly List<double> _cpuSeconds = [];
-    private long _allocated;
+    private readonly List<TimedRun> _runs = [];
 
-    public async Task MeasureAsync(Func<Task> run)
+    public TimedRun Last => _runs[^1];
+
+    public void Add(TimedRun run)
     {
-        var before = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        await run();
-        _cpuSeconds.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
-        _allocated += GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        for (var generation = 0; generation < 3; generation++)
-        {
-            _collections[generation] += GC.CollectionCount(generation) - before[generation];
-        }
+        series.Seconds.Add(run.Seconds);
+        _runs.Add(run);
     }
 
-    /// <summary>Collections and MiB allocated per run (a gen1 collection is also counted as gen0, a gen2 as both) and the median CPU seconds.</summary>
-    public void Describe(Series series)
+    /// <summary>
+    /// Collections and MiB allocated per run (a gen1 collection is also counted as gen0, a gen2 as both), the median
+    /// seconds the collector paused the process and the median CPU seconds.
+    /// </summary>
+    public void Describe()
     {
         for (var generation = 0; generation < 3; generation++)
         {
-            series.Figures[$"gen{generation} GCs/run"] = Math.Round((double)_collections[generation] / _cpuSeconds.Count, 1);
+            series.Figures[$"gen{generation} GCs/run"] = Math.Round(_runs.Average(r => r.Collections[generation]), 1);
         }
 
-        series.Figures["MiB allocated/run"] = Math.Round(_allocated / 1048576.0 / _cpuSeconds.Count, 1);
-        var cpu = _cpuSeconds.Order().ToList();
-        series.Figures["CPU s (median)"] = Math.Round(cpu[cpu.Count / 2], 3);
+        series.Figures["MiB allocated/run"] = Math.Round(_runs.Average(r => r.AllocatedBytes) / 1048576.0, 1);
+        series.Figures["GC pause s (median)"] = Math.Round(Median(_runs.Select(r => r.PauseSeconds)), 3);
+        series.Figures["CPU s (median)"] = Math.Round(Median(_runs.Select(r => r.CpuSeconds)), 3);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 }
 

@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == "parquet-rss-child")
     return await ParquetRssChild.MainAsync(args.Skip(1).ToArray());
 }
 
+if (args.Length > 0 && args[0] == "cdm-child")
+{
+    return await CdmMethodChild.MainAsync(args.Skip(1).ToArray());
+}
+
 if (args.Length > 0 && args[0] == "sql-child")
 {
     return await FirstCallChild.MainAsync(args.Skip(1).ToArray());

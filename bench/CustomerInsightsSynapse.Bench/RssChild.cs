@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Azure.Storage;
 using CustomerInsightsSynapse.Core.Azure;
@@ -20,28 +19,8 @@ internal static class RssChild
     private const string Marker = "VmHWM_kB=";
 
     /// <summary>Runs a child and returns its VmHWM in kB.</summary>
-    public static long Run(IReadOnlyList<string> args)
-    {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            start.ArgumentList.Add(typeof(RssChild).Assembly.Location);
-        }
-
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var child = Process.Start(start) ?? throw new InvalidOperationException("The child did not start.");
-        var stderr = child.StandardError.ReadToEndAsync();
-        var output = child.StandardOutput.ReadToEnd();
-        child.WaitForExit();
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"The child printed no {Marker} (exit {child.ExitCode}): {output} {stderr.Result}");
-        return long.Parse(line[Marker.Length..].Trim(), CultureInfo.InvariantCulture);
-    }
+    public static long Run(IReadOnlyList<string> args) =>
+        long.Parse(BenchChild.RunAsync(args, Marker).GetAwaiter().GetResult(), CultureInfo.InvariantCulture);
 
     public static async Task<int> MainAsync(IReadOnlyList<string> args)
     {

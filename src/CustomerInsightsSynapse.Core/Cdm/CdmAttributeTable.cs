@@ -29,13 +29,20 @@ internal sealed class CdmAttributeTable
 
     /// <summary>The attribute with these values (equal to a new <see cref="CdmAttribute"/> of them), made once per read.</summary>
     public CdmAttribute Get(string name, string dataType, int? maxLength, int? precision, int? scale, bool? isNullable, string? description) =>
-        Get(name, dataType, maxLength, precision, scale, isNullable, description, out _);
+        Get(name, CdmNameTable.HashOf(name), dataType, maxLength, precision, scale, isNullable, description, out _);
+
+    /// <summary>As <see cref="Get(string, string, int?, int?, int?, bool?, string?)"/> for a name whose <see cref="CdmNameTable.HashOf"/> is known.</summary>
+    public CdmAttribute Get(string name, int nameHash, string dataType, int? maxLength, int? precision, int? scale, bool? isNullable, string? description) =>
+        Get(name, nameHash, dataType, maxLength, precision, scale, isNullable, description, out _);
 
     /// <summary>As <see cref="Get(string, string, int?, int?, int?, bool?, string?)"/>; <paramref name="probes"/> is how many slots were looked at.</summary>
-    internal CdmAttribute Get(string name, string dataType, int? maxLength, int? precision, int? scale, bool? isNullable, string? description, out int probes)
+    internal CdmAttribute Get(string name, string dataType, int? maxLength, int? precision, int? scale, bool? isNullable, string? description, out int probes) =>
+        Get(name, CdmNameTable.HashOf(name), dataType, maxLength, precision, scale, isNullable, description, out probes);
+
+    private CdmAttribute Get(string name, int nameHash, string dataType, int? maxLength, int? precision, int? scale, bool? isNullable, string? description, out int probes)
     {
         // The optional values are hashed as ints: hashing an int? through the generic HashCode.Add boxes it in unoptimized code.
-        var hash = HashCode.Combine(name, dataType, description, maxLength ?? -1, precision ?? -1, scale ?? -1, isNullable is { } nullable ? (nullable ? 1 : 0) : -1);
+        var hash = HashCode.Combine(nameHash, dataType, description, maxLength ?? -1, precision ?? -1, scale ?? -1, isNullable is { } nullable ? (nullable ? 1 : 0) : -1);
         var code = CdmInternSlots<CdmAttribute>.CodeOf(hash);
         var slot = _slots.FirstSlot(code);
         CdmAttribute? made = null;

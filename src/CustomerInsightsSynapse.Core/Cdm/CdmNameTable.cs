@@ -50,29 +50,55 @@ internal sealed class CdmNameTable
         }
 
         var text = raw[1..^1];
-        return Ascii.IsValid(text) ? Get(text) : value.GetString();
+        return Ascii.IsValid(text) ? Get(text, HashOfAscii(text), out _) : value.GetString();
     }
 
-    /// <summary>The text of the string token <paramref name="reader"/> is on, as <see cref="AsStringOrNull"/> reads a string value.</summary>
-    public string StringOf(ref Utf8JsonReader reader)
+    /// <summary>
+    /// The text of the string token <paramref name="reader"/> is on, as <see cref="AsStringOrNull"/> reads a string value,
+    /// and its <see cref="HashOf"/> (made from the bytes as written, so the string is not hashed again).
+    /// </summary>
+    public string StringOf(ref Utf8JsonReader reader, out int hash)
     {
         if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength || !Ascii.IsValid(reader.ValueSpan))
         {
-            return reader.GetString()!;
+            var text = reader.GetString()!;
+            hash = HashOf(text);
+            return text;
         }
 
-        return Get(reader.ValueSpan);
+        hash = HashOfAscii(reader.ValueSpan);
+        return Get(reader.ValueSpan, hash, out _);
     }
 
-    /// <summary>The string of ASCII bytes, from the table when it was made before.</summary>
-    private string Get(ReadOnlySpan<byte> ascii) => Get(ascii, out _);
+    /// <summary>
+    /// A hash of a name that is the same for equal names however they were read: of its ASCII bytes when it is ASCII and
+    /// short enough to be kept (as the table hashes the bytes of a name written plainly), else of its text.
+    /// </summary>
+    public static int HashOf(string name)
+    {
+        if (name.Length > MaxLength || !Ascii.IsValid(name))
+        {
+            return string.GetHashCode(name, StringComparison.Ordinal);
+        }
 
-    /// <summary>The string of ASCII bytes, from the table when it was made before; <paramref name="probes"/> is how many slots were looked at.</summary>
-    internal string Get(ReadOnlySpan<byte> ascii, out int probes)
+        Span<byte> ascii = stackalloc byte[name.Length];
+        Ascii.FromUtf16(name, ascii, out _);
+        return HashOfAscii(ascii);
+    }
+
+    private static int HashOfAscii(ReadOnlySpan<byte> ascii)
     {
         var hash = new HashCode();
         hash.AddBytes(ascii);
-        var code = CdmInternSlots<string>.CodeOf(hash.ToHashCode());
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The string of ASCII bytes, from the table when it was made before; <paramref name="probes"/> is how many slots were looked at.</summary>
+    internal string Get(ReadOnlySpan<byte> ascii, out int probes) => Get(ascii, HashOfAscii(ascii), out probes);
+
+    private string Get(ReadOnlySpan<byte> ascii, int hash, out int probes)
+    {
+        var code = CdmInternSlots<string>.CodeOf(hash);
         var slot = _slots.FirstSlot(code);
         string? made = null;
         for (probes = 1; probes <= MaxProbes; probes++, slot = _slots.Next(slot))

@@ -23,7 +23,7 @@ internal sealed class CdmReadSession : IDisposable
     private readonly Dictionary<string, object> _digests = new(StringComparer.Ordinal);
     private readonly HashSet<string> _counted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FolderListing> _listings = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<ReadAhead?>> _readAhead = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PendingRead> _readAhead = new(StringComparer.Ordinal);
     private readonly List<Task> _readers = [];
     private readonly CancellationTokenSource _stop;
     private readonly List<string> _warnings = [];
@@ -118,7 +118,17 @@ internal sealed class CdmReadSession : IDisposable
     {
         var display = Display(storePath);
         Context.Log.Verbose($"Reading {display}");
-        var ahead = _readAhead.TryRemove(storePath, out var pending) ? await pending.Task.WaitAsync(CancellationToken).ConfigureAwait(false) : null;
+        ReadAhead? ahead = null;
+        if (_readAhead.TryRemove(storePath, out var pending))
+        {
+            if (pending.Queue is { } queue)
+            {
+                TakeLocal(queue, pending);
+            }
+
+            ahead = await pending.Result.Task.WaitAsync(CancellationToken).ConfigureAwait(false);
+        }
+
         if (ahead is { Failure: null, Length: >= 0 } && (digest is null ? ahead.Json is null : ahead.Digest is null))
         {
             // Read ahead in the other form (parsed where a digest is asked for, or the reverse): read it again.
@@ -153,9 +163,10 @@ internal sealed class CdmReadSession : IDisposable
 
     /// <summary>
     /// Reads and parses documents that will be asked for, several at once (from blob storage in the background; from a
-    /// local folder before returning); what each read gives (a document or digest, none, or the error) waits for
-    /// <see cref="TryLoadAsync"/> or <see cref="TryLoadDigestAsync"/>. Reading ahead stops at the byte budget: the rest is
-    /// read when asked for, so a folder over the budget fails at the same document as without reading ahead.
+    /// local folder on every core, the caller's included: see <see cref="ReadLocalAhead"/>); what each read gives (a
+    /// document or digest, none, or the error) waits for <see cref="TryLoadAsync"/> or <see cref="TryLoadDigestAsync"/>.
+    /// Reading ahead stops at the byte budget: the rest is read when asked for, so a folder over the budget fails at the
+    /// same document as without reading ahead.
     /// </summary>
     /// <param name="storePaths">The documents, in the order they will be asked for.</param>
     /// <param name="digest">
@@ -169,13 +180,14 @@ internal sealed class CdmReadSession : IDisposable
     /// </param>
     public void Prefetch(IEnumerable<string> storePaths, Func<string, JsonDocument, object>? digest = null, Func<string, ReadOnlyMemory<byte>, object?>? readForward = null)
     {
-        var queue = new List<(string Path, TaskCompletionSource<ReadAhead?> Result)>();
+        var local = Store.HasCheapLookups ? new LocalQueue(digest, readForward) : null;
+        var queue = new List<PendingRead>();
         foreach (var path in storePaths)
         {
-            var result = new TaskCompletionSource<ReadAhead?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_documents.ContainsKey(path) && !_digests.ContainsKey(path) && _readAhead.TryAdd(path, result))
+            var pending = new PendingRead(path, local);
+            if (!_documents.ContainsKey(path) && !_digests.ContainsKey(path) && _readAhead.TryAdd(path, pending))
             {
-                queue.Add((path, result));
+                queue.Add(pending);
             }
         }
 
@@ -184,9 +196,10 @@ internal sealed class CdmReadSession : IDisposable
             return;
         }
 
-        if (Store.HasCheapLookups)
+        if (local is not null)
         {
-            ReadLocalAhead(queue, digest, readForward);
+            local.Items = queue;
+            ReadLocalAhead(local);
             return;
         }
 
@@ -195,56 +208,99 @@ internal sealed class CdmReadSession : IDisposable
         {
             try
             {
-                await Parallel.ForEachAsync(queue, parallel, async (item, token) => await ReadOneAheadAsync(item.Path, item.Result, digest, readForward, token).ConfigureAwait(false)).ConfigureAwait(false);
+                await Parallel.ForEachAsync(queue, parallel, async (item, token) => await ReadOneAheadAsync(item, digest, readForward, token).ConfigureAwait(false)).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
             }
             finally
             {
-                foreach (var (_, result) in queue)
+                foreach (var pending in queue)
                 {
-                    result.TrySetResult(null);
+                    pending.Result.TrySetResult(null);
                 }
             }
         }));
     }
 
     /// <summary>
-    /// Reads local documents ahead on every core, the calling thread included, and returns when all are read: reading a
-    /// local document never waits, so handing each one over to the reading order would cost more than it spares.
+    /// Starts reading local documents ahead on every core but one, in the order they will be asked for, and returns at
+    /// once: the caller, taking them in that order, reads the first one no worker has begun itself, and while a worker
+    /// is reading the one it asks for it reads the next one none has begun (<see cref="TakeLocal"/>). Reading a local
+    /// document never waits, so every core reads and the caller's own work on each entity overlaps the workers' reads,
+    /// without handing each document over from one thread to another.
     /// </summary>
-    private void ReadLocalAhead(List<(string Path, TaskCompletionSource<ReadAhead?> Result)> queue, Func<string, JsonDocument, object>? digest, Func<string, ReadOnlyMemory<byte>, object?>? readForward)
+    private void ReadLocalAhead(LocalQueue queue)
     {
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = _stop.Token };
+        for (var worker = 1; worker < Environment.ProcessorCount; worker++)
+        {
+            _readers.Add(Task.Run(() =>
+            {
+                while (!_stop.IsCancellationRequested && ReadNextLocal(queue))
+                {
+                }
+            }));
+        }
+    }
+
+    /// <summary>Before the caller waits for a local document: reads it when no worker has begun it, else reads others until it is read.</summary>
+    private void TakeLocal(LocalQueue queue, PendingRead pending)
+    {
+        if (pending.TryClaim())
+        {
+            ReadClaimedLocal(queue, pending);
+            return;
+        }
+
+        while (!pending.Result.Task.IsCompleted && ReadNextLocal(queue))
+        {
+        }
+    }
+
+    /// <summary>Reads the next local document of the queue that nobody has begun; false when every one has been begun.</summary>
+    private bool ReadNextLocal(LocalQueue queue)
+    {
+        while (queue.TryNext(out var pending))
+        {
+            if (pending.TryClaim())
+            {
+                ReadClaimedLocal(queue, pending);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads a local document (which completes without waiting); cancelled, it is left to be read again when taken.</summary>
+    private void ReadClaimedLocal(LocalQueue queue, PendingRead pending)
+    {
         try
         {
-            Parallel.ForEach(queue, parallel, item => ReadOneAheadAsync(item.Path, item.Result, digest, readForward, _stop.Token).GetAwaiter().GetResult());
+            ReadOneAheadAsync(pending, queue.Digest, queue.ReadForward, _stop.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
         }
         finally
         {
-            foreach (var (_, result) in queue)
-            {
-                result.TrySetResult(null);
-            }
+            pending.Result.TrySetResult(null);
         }
     }
 
-    private async Task ReadOneAheadAsync(string path, TaskCompletionSource<ReadAhead?> result, Func<string, JsonDocument, object>? digest, Func<string, ReadOnlyMemory<byte>, object?>? readForward, CancellationToken cancellationToken)
+    private async Task ReadOneAheadAsync(PendingRead pending, Func<string, JsonDocument, object>? digest, Func<string, ReadOnlyMemory<byte>, object?>? readForward, CancellationToken cancellationToken)
     {
+        var path = pending.Path;
         if (Interlocked.Read(ref _bytesReadAhead) > Options.MaxTotalBytes)
         {
-            result.TrySetResult(null);
+            pending.Result.TrySetResult(null);
             return;
         }
 
         var asked = digest is null ? null : new Digest(json => digest(path, json), readForward is null ? null : utf8 => readForward(path, utf8));
         var ahead = await ReadAsync(path, Display(path), asked, cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref _bytesReadAhead, Math.Max(ahead.Length, 0));
-        if (!result.TrySetResult(ahead))
+        if (!pending.Result.TrySetResult(ahead))
         {
             ahead.Json?.Dispose();
         }
@@ -356,9 +412,9 @@ internal sealed class CdmReadSession : IDisposable
 
         foreach (var pending in _readAhead.Values)
         {
-            if (pending.Task.IsCompletedSuccessfully)
+            if (pending.Result.Task.IsCompletedSuccessfully)
             {
-                pending.Task.Result?.Json?.Dispose();
+                pending.Result.Task.Result?.Json?.Dispose();
             }
         }
 
@@ -375,6 +431,41 @@ internal sealed class CdmReadSession : IDisposable
 
     /// <summary>What is made of a document that is released once read: from its UTF-8 bytes when that gives something, else from it parsed.</summary>
     private sealed record Digest(Func<JsonDocument, object> FromDocument, Func<ReadOnlyMemory<byte>, object?>? ReadForward);
+
+    /// <summary>A document to be read ahead and what its read gives; a local one (with its <see cref="Queue"/>) is read by whoever claims it first.</summary>
+    private sealed class PendingRead(string path, LocalQueue? queue)
+    {
+        private int _claimed;
+
+        public string Path { get; } = path;
+
+        public LocalQueue? Queue { get; } = queue;
+
+        public TaskCompletionSource<ReadAhead?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>True for the one caller that is to read it.</summary>
+        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
+    }
+
+    /// <summary>The local documents of one <see cref="Prefetch"/>, in reading order, and what to make of each.</summary>
+    private sealed class LocalQueue(Func<string, JsonDocument, object>? digest, Func<string, ReadOnlyMemory<byte>, object?>? readForward)
+    {
+        private int _next = -1;
+
+        public List<PendingRead> Items { get; set; } = [];
+
+        public Func<string, JsonDocument, object>? Digest { get; } = digest;
+
+        public Func<string, ReadOnlyMemory<byte>, object?>? ReadForward { get; } = readForward;
+
+        /// <summary>The next document in reading order not yet handed out by this method (it may have been claimed when taken).</summary>
+        public bool TryNext(out PendingRead pending)
+        {
+            var index = Interlocked.Increment(ref _next);
+            pending = index < Items.Count ? Items[index] : null!;
+            return index < Items.Count;
+        }
+    }
 
     /// <summary>A document read ahead: parsed or digested, absent (Length -1), or the error its read or parse gave.</summary>
     private sealed record ReadAhead(JsonDocument? Json, int Length, ExceptionDispatchInfo? Failure, object? Digest = null);

@@ -15,7 +15,7 @@ namespace CustomerInsightsSynapse.Core.Cdm;
 internal static class EntityDocumentForwardReader
 {
     /// <summary>One definition read: its entityName as written (null without one), attributes and description.</summary>
-    public sealed record Definition(string? EntityName, List<CdmAttribute> Attributes, string? Description);
+    public sealed record Definition(string? EntityName, IReadOnlyList<CdmAttribute> Attributes, string? Description);
 
     /// <summary>A property name that is none of those asked for.</summary>
     private const int Unknown = -1;
@@ -58,7 +58,7 @@ internal static class EntityDocumentForwardReader
         Description,
     }
 
-    // A definition's attributes are gathered here, and their names checked for duplicates here, then copied into a list
+    // A definition's attributes are gathered here, and their names checked for duplicates here, then copied into an array
     // of their exact count: the attributes are not counted before they are read.
     [ThreadStatic]
     private static List<CdmAttribute>? t_attributes;
@@ -143,7 +143,7 @@ internal static class EntityDocumentForwardReader
         string? entityName = null;
         string? description = null;
         var hasTraits = false;
-        List<CdmAttribute>? attributes = null;
+        CdmAttribute[]? attributes = null;
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -190,7 +190,7 @@ internal static class EntityDocumentForwardReader
         return description is null && hasTraits ? null : new Definition(entityName, attributes ?? [], description);
     }
 
-    private static List<CdmAttribute>? ReadAttributes(ref Utf8JsonReader reader, CdmNameTable names)
+    private static CdmAttribute[]? ReadAttributes(ref Utf8JsonReader reader, CdmNameTable names)
     {
         var read = t_attributes ??= [];
         var seen = t_names ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -206,12 +206,13 @@ internal static class EntityDocumentForwardReader
             read.Add(attribute);
         }
 
-        return new List<CdmAttribute>(read);
+        return read.ToArray();
     }
 
     private static CdmAttribute? ReadAttribute(ref Utf8JsonReader reader, CdmNameTable names)
     {
         string? name = null;
+        var nameHash = 0;
         string? format = null;
         string? typeName = null;
         var typeReadable = true;
@@ -230,7 +231,7 @@ internal static class EntityDocumentForwardReader
                 case AttributeProperty.Unusual:
                     return null;
                 case AttributeProperty.Name when token is JsonTokenType.String:
-                    name = names.StringOf(ref reader);
+                    name = names.StringOf(ref reader, out nameHash);
                     break;
                 case AttributeProperty.AppliedTraits:
                     if (IsNonEmptyArray(reader))
@@ -305,7 +306,9 @@ internal static class EntityDocumentForwardReader
             return null;
         }
 
-        return names.Attributes.Get(name.Trim(), dataType, maxLength is > 0 ? maxLength : null, precision, scale, nullable, description);
+        var trimmed = name.Trim();
+        var trimmedHash = ReferenceEquals(trimmed, name) ? nameHash : CdmNameTable.HashOf(trimmed);
+        return names.Attributes.Get(trimmed, trimmedHash, dataType, maxLength is > 0 ? maxLength : null, precision, scale, nullable, description);
     }
 
     /// <summary>

@@ -131,6 +131,31 @@ public sealed class AttributeTableTests
     }
 
     [Fact]
+    public void EntitiesShareAnAttributeHoweverItsNameIsWritten()
+    {
+        using var temp = new TempFolder();
+        temp.Write("default.manifest.cdm.json", """
+            { "entities": [
+              { "entityName": "Plain", "entityPath": "Plain.cdm.json/Plain" },
+              { "entityName": "Escaped", "entityPath": "Escaped.cdm.json/Escaped" },
+              { "entityName": "Padded", "entityPath": "Padded.cdm.json/Padded" },
+              { "entityName": "Parsed", "entityPath": "Parsed.cdm.json/Parsed" } ] }
+            """);
+        temp.Write("Plain.cdm.json", """{ "definitions": [ { "entityName": "Plain", "hasAttributes": [ { "name": "id", "dataFormat": "Guid" } ] } ] }""");
+        temp.Write("Escaped.cdm.json", """{ "definitions": [ { "entityName": "Escaped", "hasAttributes": [ { "name": "i\u0064", "dataFormat": "Guid" } ] } ] }""");
+        temp.Write("Padded.cdm.json", """{ "definitions": [ { "entityName": "Padded", "hasAttributes": [ { "name": " id ", "dataFormat": "Guid" } ] } ] }""");
+
+        // Applied traits leave this document to the document path.
+        temp.Write("Parsed.cdm.json", """{ "definitions": [ { "entityName": "Parsed", "hasAttributes": [ { "name": " i\u0064", "dataFormat": "Guid", "appliedTraits": [ "is.CDM.attributeGroup" ] } ] } ] }""");
+
+        var folder = Read(temp.Path);
+
+        var plain = Entity(folder, "Plain").Attributes[0];
+        Assert.Equal(new CdmAttribute("id", "guid"), plain);
+        Assert.All(["Escaped", "Padded", "Parsed"], name => Assert.Same(plain, Entity(folder, name).Attributes[0]));
+    }
+
+    [Fact]
     public void EntitiesOfAModelJsonShareTheAttributesTheyHaveAlike()
     {
         using var temp = new TempFolder();
