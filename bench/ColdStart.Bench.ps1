@@ -19,6 +19,10 @@
     With -IlModulePath (by default the IL-only layout build.ps1 leaves in out/il/ beside a ReadyToRun build), each
     repetition also runs (a) and (b) with that module, so one run shows what ReadyToRun saves; the targets are read
     from -ModulePath's runs. Each child also reports the methods the JIT compiled in it (jitMethods).
+    With -BaselineModulePath (another build of the module, e.g. the main branch's out/CustomerInsightsSynapse), each
+    repetition also runs (a) and (b) with that build, against an export, a source folder and a database of its own
+    (a build with another Core assembly regenerates every view of a database the other one deployed), so that one run
+    compares two builds under the same load: its group is '..., baseline build'.
 .EXAMPLE
     dotnet pwsh bench/ColdStart.Bench.ps1 -ModulePath out/CustomerInsightsSynapse/CustomerInsightsSynapse.psd1 -Repeat 3
 #>
@@ -30,7 +34,9 @@ param(
     [ValidateRange(0, 5000)] [int] $LatencyMilliseconds = 20,
     [string] $OutFile,
     # The same module without ReadyToRun code, run beside it; 'none' runs only -ModulePath.
-    [string] $IlModulePath
+    [string] $IlModulePath,
+    # Another build of the module to compare with, run beside it against its own export and database.
+    [string] $BaselineModulePath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -47,6 +53,7 @@ if (-not $IlModulePath) {
     $IlModulePath = if (Test-Path -LiteralPath $candidate) { $candidate } else { 'none' }
 }
 if ($IlModulePath -ne 'none') { $IlModulePath = (Resolve-Path -LiteralPath $IlModulePath).Path }
+if ($BaselineModulePath) { $BaselineModulePath = (Resolve-Path -LiteralPath $BaselineModulePath).Path }
 
 $pwshPath = [Environment]::ProcessPath
 $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($pwshPath) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
@@ -57,7 +64,7 @@ if (-not $env:SSL_CERT_FILE) {
     $env:SSL_CERT_FILE = $certificate.BundlePath
     $env:CISYNAPSE_TEST_CERT_DIR = Split-Path -Parent $certificate.CertificatePath
     & $pwshPath @prefix -NoProfile -NonInteractive -File $PSCommandPath -ModulePath $ModulePath -Entities $Entities -Repeat $Repeat `
-        -LatencyMilliseconds $LatencyMilliseconds -OutFile $OutFile -IlModulePath $IlModulePath
+        -LatencyMilliseconds $LatencyMilliseconds -OutFile $OutFile -IlModulePath $IlModulePath @(if ($BaselineModulePath) { '-BaselineModulePath', $BaselineModulePath })
     exit $LASTEXITCODE
 }
 
@@ -79,7 +86,7 @@ $connect = $env:CISYNAPSE_BENCH_CONNECT | ConvertFrom-Json -AsHashtable
 $null = Connect-CISynapseAccount @connect
 Set-CISynapseStore -Location $env:CISYNAPSE_BENCH_STORE
 $connected = $watch.Elapsed.TotalSeconds
-$record = Invoke-CISynapseExport -Name 'coldstart' -Confirm:$false -WarningAction SilentlyContinue
+$record = Invoke-CISynapseExport -Name $env:CISYNAPSE_BENCH_EXPORT -Confirm:$false -WarningAction SilentlyContinue
 $ran = $watch.Elapsed.TotalSeconds
 [pscustomobject]@{
     started  = $started
@@ -94,8 +101,9 @@ $ran = $watch.Elapsed.TotalSeconds
 } | ConvertTo-Json -Compress -Depth 4
 '@
 
-function Invoke-Runbook([string] $Module) {
+function Invoke-Runbook([string] $Module, [string] $Export) {
     $env:CISYNAPSE_BENCH_MODULE = $Module
+    $env:CISYNAPSE_BENCH_EXPORT = $Export
     $start = [Diagnostics.ProcessStartInfo]::new($pwshPath)
     foreach ($a in $prefix + @('-NoProfile', '-NonInteractive', '-Command', $runbook)) { $start.ArgumentList.Add($a) }
     $start.RedirectStandardOutput = $true
@@ -164,31 +172,44 @@ try {
     $env:CISYNAPSE_BENCH_CONNECT = $stack.ConnectArguments | ConvertTo-Json -Compress
     $changing = Join-Path $work 'changing'
     $seed = 1
-    function Set-OneEntityChanged {
+    function Set-OneEntityChanged([string] $Source) {
         $script:seed++
         $null = New-CISynapseTestCdmFolder -Path $changing -EntityCount 1 -RowsPerEntity 20 -Seed $script:seed
-        Get-ChildItem -LiteralPath (Join-Path $changing 'Entity001') -File | Copy-Item -Destination (Join-Path $source 'Entity001') -Force
+        Get-ChildItem -LiteralPath (Join-Path $changing 'Entity001') -File | Copy-Item -Destination (Join-Path $Source 'Entity001') -Force
     }
 
     $methods = 'nothing changed (a)', 'one entity changed (b)'
     $modules = [ordered]@{ '' = $ModulePath }
-    if ($IlModulePath -ne 'none') { $modules[', IL only'] = $IlModulePath }
+    $exports = @{ '' = 'coldstart' }
+    $sources = @{ '' = $source }
+    if ($IlModulePath -ne 'none') { $modules[', IL only'] = $IlModulePath; $exports[', IL only'] = 'coldstart'; $sources[', IL only'] = $source }
+    if ($BaselineModulePath) {
+        $baselineSource = Join-Path $work 'source-baseline'
+        $null = New-CISynapseTestCdmFolder -Path $baselineSource -EntityCount $Entities -RowsPerEntity 20
+        $null = New-CISynapseExport -Name 'coldstart-baseline' -DisplayName 'Cold start (baseline build)' -Connection 'lake' -Source $baselineSource -DatabaseName 'ColdStartBaseline' -Entity '*' -DeploymentMode Apply
+        # Its first run, by the baseline build, so that the database's views are that build's.
+        $null = Invoke-Runbook $BaselineModulePath 'coldstart-baseline'
+        $modules[', baseline build'] = $BaselineModulePath; $exports[', baseline build'] = 'coldstart-baseline'; $sources[', baseline build'] = $baselineSource
+    }
     $runs = @{}
     foreach ($suffix in $modules.Keys) { foreach ($m in $methods) { $runs[$m + $suffix] = [System.Collections.Generic.List[object]]::new() } }
-    Write-Host "Cold start bench: $Entities entities, $LatencyMilliseconds ms per storage, Azure and SQL request; $Repeat pairs after a warm-up$(if ($modules.Count -gt 1) { ', each with the module and its IL-only layout' })."
+    Write-Host "Cold start bench: $Entities entities, $LatencyMilliseconds ms per storage, Azure and SQL request; $Repeat pairs after a warm-up$(if ($modules.Count -gt 1) { ', each with ' + (@($modules.Keys | ForEach-Object { if ($_) { $_.TrimStart(', ') } else { 'the module' } }) -join ', ') })."
     for ($r = 0; $r -le $Repeat; $r++) {
-        foreach ($suffix in $modules.Keys) {
-            $a = Invoke-Runbook $modules[$suffix]
+        # Every other repetition in the other order, so that neither build always runs first.
+        $order = @($modules.Keys)
+        if ($r % 2) { [array]::Reverse($order) }
+        foreach ($suffix in $order) {
+            $a = Invoke-Runbook $modules[$suffix] $exports[$suffix]
             if ($a.landed -ne 0 -or $a.sqlSent) { throw "A run with nothing changed landed $($a.landed) entities or sent T-SQL." }
-            Set-OneEntityChanged
-            $b = Invoke-Runbook $modules[$suffix]
+            Set-OneEntityChanged $sources[$suffix]
+            $b = Invoke-Runbook $modules[$suffix] $exports[$suffix]
             if ($b.landed -ne 1) { throw "A run with one entity changed landed $($b.landed) entities." }
             if ($r -gt 0) { $runs[$methods[0] + $suffix].Add($a); $runs[$methods[1] + $suffix].Add($b) }
         }
     }
 }
 finally {
-    Remove-Item Env:CISYNAPSE_BENCH_CONNECT, Env:CISYNAPSE_BENCH_MODULE, Env:CISYNAPSE_BENCH_STORE -ErrorAction Ignore
+    Remove-Item Env:CISYNAPSE_BENCH_CONNECT, Env:CISYNAPSE_BENCH_MODULE, Env:CISYNAPSE_BENCH_STORE, Env:CISYNAPSE_BENCH_EXPORT -ErrorAction Ignore
     Stop-CISynapseTestStack -Stack $stack
     Set-CISynapseStore -Default
     Remove-Item -Recurse -Force -LiteralPath $work -ErrorAction Ignore
@@ -219,7 +240,7 @@ $checks = @(
 $document = [ordered]@{
     scenario = 'coldstart'
     utc      = [DateTime]::UtcNow
-    settings = [ordered]@{ entities = $Entities; repeat = $Repeat; latencyMilliseconds = $LatencyMilliseconds; modulePath = $ModulePath; ilModulePath = $IlModulePath }
+    settings = [ordered]@{ entities = $Entities; repeat = $Repeat; latencyMilliseconds = $LatencyMilliseconds; modulePath = $ModulePath; ilModulePath = $IlModulePath; baselineModulePath = $BaselineModulePath }
     series   = @($series)
     checks   = $checks
 }
@@ -228,13 +249,14 @@ $document | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $OutFile -Encodin
 foreach ($s in $series) {
     Write-Host ('{0,-24} wall median {1:0.000} s  ({2})' -f $s.method, (Get-Median $s.seconds), (($s.figures.GetEnumerator() | ForEach-Object { '{0} {1:0.###}' -f $_.Key, $_.Value }) -join ', '))
 }
-if ($modules.Count -gt 1) {
-    $afterImport = { param($Runs) Get-Median ([double[]] @($Runs | ForEach-Object { $_.wall - $_.import })) }
+$afterImport = { param($Runs) Get-Median ([double[]] @($Runs | ForEach-Object { $_.wall - $_.import })) }
+foreach ($other in @($modules.Keys | Where-Object { $_ })) {
     foreach ($m in $methods) {
-        $precompiled = & $afterImport $runs[$m]
-        $il = & $afterImport $runs[$m + ', IL only']
-        Write-Host ('ReadyToRun {0}: wall minus import {1:0.000} s against {2:0.000} s IL only ({3:0.00}x); import {4:0.000} s against {5:0.000} s' -f $m, $precompiled, $il, ($il / $precompiled),
-            (Get-Median ([double[]] @($runs[$m] | ForEach-Object import))), (Get-Median ([double[]] @($runs[$m + ', IL only'] | ForEach-Object import))))
+        $mine = & $afterImport $runs[$m]
+        $theirs = & $afterImport $runs[$m + $other]
+        $label, $against = if ($other -eq ', IL only') { "ReadyToRun $m", 'IL only' } else { "This build $m", 'with the baseline build' }
+        Write-Host ('{0}: wall minus import {1:0.000} s against {2:0.000} s {3} ({4:0.00}x); import {5:0.000} s against {6:0.000} s' -f $label, $mine, $theirs, $against, ($theirs / $mine),
+            (Get-Median ([double[]] @($runs[$m] | ForEach-Object import))), (Get-Median ([double[]] @($runs[$m + $other] | ForEach-Object import))))
     }
 }
 foreach ($c in $checks) { Write-Host ('[{0}] {1}: {2}' -f $(if ($c.met) { 'met' } else { 'NOT met' }), $c.target, $c.figure) }

@@ -226,7 +226,7 @@ public sealed class ExportRunner
                 }
                 catch when (prerequisites is not null)
                 {
-                    _ = prerequisites.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    Observe(prerequisites);
                     throw;
                 }
 
@@ -250,7 +250,13 @@ public sealed class ExportRunner
                 run.Source = await _read.RunAsync(run.Export, ctx).ConfigureAwait(false);
                 run.Warnings.AddRange(ReadSourceStep.Report(run.Source, ctx.Log));
             }),
-            new("lock", () => $"Landing {run.Source!.Selected.Count} entities into {run.Export.DatabaseName}", 15, async ctx => run.Database = await lander.LockAsync(run.Target!, ctx).ConfigureAwait(false)),
+            new("lock", () => $"Landing {run.Source!.Selected.Count} entities into {run.Export.DatabaseName}", 15, async ctx =>
+            {
+                run.Database = await lander.LockAsync(run.Target!, ctx).ConfigureAwait(false);
+                run.Deployed = applySql.StartReadingDeployed(run.Deployment, run.DatabaseKnown, run.Lake!, run.Target!, run.Export.DatabaseName, run.Options.Sql, run.Database.Context);
+                // A run that stops before its sql step never awaits the read.
+                Observe(run.Deployed);
+            }),
             new("plan", null, 0, async _ => run.Plan = ConvertToParquetStep.RefuseWithoutSql(
                 await lander.PlanAsync(run.Database!, run.Source!.Selected).ConfigureAwait(false), run.Deployment, run.Lake!.SqlEndpoint)),
             new("land", null, 0, async _ => run.Landed = await lander.LandAsync(run.Database!, run.Plan!).ConfigureAwait(false)),
@@ -263,8 +269,8 @@ public sealed class ExportRunner
             new("sql", null, 0, async ctx =>
             {
                 var landed = run.Source!.Selected.Select(e => ParquetLanding.AsLanded(e, run.Commit!.Model.HoldsParquet(e.Name))).ToList();
-                run.SqlInput = new SqlStepInput(run.Export, run.Deployment, run.Lake!, run.Target!, landed, run.Commit!.Result, run.Record.RunId, run.Options.Sql, run.DatabaseKnown);
-                run.Sql = await applySql.RunAsync(run.SqlInput, run.Commit.Guard, ctx).ConfigureAwait(false);
+                run.SqlInput = new SqlStepInput(run.Export, run.Deployment, run.Lake!, run.Target!, landed, run.Commit!.Result, run.Record.RunId, run.Options.Sql);
+                run.Sql = await applySql.RunAsync(run.SqlInput, run.Deployed, run.Commit.Guard, ctx).ConfigureAwait(false);
                 run.StepDurations.Add(new RunStepDuration("sql generate", Math.Round(run.Sql.GenerateDuration.TotalSeconds, 3)));
                 run.Warnings.AddRange(run.Sql.Warnings);
             }),
@@ -349,6 +355,10 @@ public sealed class ExportRunner
             run.LockReleased = run.ReleaseLockAsync();
         }
     }
+
+    /// <summary>Marks a failure of <paramref name="task"/> as seen, for a task the run may leave without awaiting it.</summary>
+    private static void Observe(Task? task) =>
+        task?.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     /// <summary>The run's landing options with the export's landing format and invalid-value setting.</summary>
     private static LandingOptions LandingFor(ExportDefinition export, ExportRunOptions options) =>

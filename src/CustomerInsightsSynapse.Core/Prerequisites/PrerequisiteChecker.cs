@@ -10,7 +10,8 @@ namespace CustomerInsightsSynapse.Core.Prerequisites;
 /// directory says the named principals are (user, group or service principal);
 /// (2) the role assignments that apply to each principal, the deny assignments at each scope, each principal's
 /// groups, the workspace firewall, the Synapse role assignments and (when the account is not the default data lake)
-/// the linked services; (3) each role definition those assignments use, fetched once.
+/// the linked services; (3) each role definition those assignments use, fetched once, as soon as the assignments are in
+/// (not after the rest of round 2).
 /// Role assignments of a user or service principal are listed with <c>atScope() and assignedTo('{id}')</c>, which
 /// Azure expands over groups; a group (assignedTo() refuses one) gets the assignments at or above the scope made to
 /// it or to a group it is in. Deny assignments are listed with <c>atScope()</c> (assignedTo() is not a deny
@@ -149,43 +150,52 @@ public sealed class PrerequisiteChecker
             : Task.Run(() => SqlRightsCheck.TryProbeAsync(c => _probeSql(sqlEndpoint, c), ct), ct);
         var unnamed = userId is not null && !named.ContainsKey(userId) ? new[] { userId } : [];
         var namesTask = LookUpAsync(unnamed, ct);
-        var round2 = new List<Task> { firewallTask, synapseTask, namesTask, containerDenies, groupDenies };
+        // Round 3 needs only the assignments (and a group's groups): it starts as soon as they are in, while the rest
+        // of round 2 (the SQL probe's login, Graph, the firewall) may still be answering.
+        var listings = new List<Task>(containerAssignments.Values);
+        listings.AddRange(groupAssignments.Values);
+        listings.AddRange(memberOf.Values);
+        listings.AddRange(new Task?[] { containerScopeList, groupScopeList }.OfType<Task>());
+        var round3 = ReadDefinitionsAsync();
+        var round2 = new List<Task> { firewallTask, synapseTask, namesTask, containerDenies, groupDenies, round3 };
         if (linkedServicesTask is not null)
         {
             round2.Add(linkedServicesTask);
         }
 
-        round2.AddRange(new Task?[] { containerScopeList, groupScopeList, probeTask, sqlProbeTask }.OfType<Task>());
-        round2.AddRange(containerAssignments.Values);
-        round2.AddRange(groupAssignments.Values);
-        round2.AddRange(memberOf.Values);
+        round2.AddRange(new Task?[] { probeTask, sqlProbeTask }.OfType<Task>());
         await Task.WhenAll(round2).ConfigureAwait(false);
+        var (containerOutcomes, groupOutcomes, definitions) = round3.Result;
 
         Outcome<IReadOnlyList<string>> GroupsOf(PrerequisitePrincipal p) =>
             p.ObjectId is not null && memberOf.TryGetValue(p.ObjectId, out var groups) ? groups.Result : Outcome<IReadOnlyList<string>>.Of([]);
         Outcome<IReadOnlyList<RoleAssignment>> AssignmentsOf(PrerequisitePrincipal p, Dictionary<PrerequisitePrincipal, Task<Outcome<IReadOnlyList<RoleAssignment>>>> byPrincipal, Task<Outcome<IReadOnlyList<RoleAssignment>>>? scopeList) =>
             p.IsGroup ? ForGroup(p.ObjectId!, scopeList!.Result, GroupsOf(p)) : byPrincipal[p].Result;
 
-        var containerOutcomes = storagePrincipals.ToDictionary(p => p, p => AssignmentsOf(p, containerAssignments, containerScopeList));
-        var groupOutcomes = groupPrincipals.ToDictionary(p => p, p => AssignmentsOf(p, groupAssignments, groupScopeList));
+        async Task<(Dictionary<PrerequisitePrincipal, Outcome<IReadOnlyList<RoleAssignment>>> Container, Dictionary<PrerequisitePrincipal, Outcome<IReadOnlyList<RoleAssignment>>> Group, Dictionary<string, RoleDefinition> Definitions)> ReadDefinitionsAsync()
+        {
+            await Task.WhenAll(listings).ConfigureAwait(false);
+            var container = storagePrincipals.ToDictionary(p => p, p => AssignmentsOf(p, containerAssignments, containerScopeList));
+            var group = groupPrincipals.ToDictionary(p => p, p => AssignmentsOf(p, groupAssignments, groupScopeList));
 
-        // Round 3: each role definition once.
-        Rounds++;
-        context.Progress.Report(new OperationProgress(activity, "Testing prerequisites", "Reading role definitions", 66));
-        var definitionIds = containerOutcomes.Values.Concat(groupOutcomes.Values)
-            .Where(o => o.Succeeded)
-            .SelectMany(o => o.Value!)
-            .GroupBy(a => a.RoleGuid)
-            .ToDictionary(g => g.Key, g => g.First().RoleDefinitionId);
-        var definitionTasks = definitionIds.ToDictionary(
-            kv => kv.Key,
-            kv => FetchValue(async () =>
-            {
-                using var response = await _arm.GetAsync(ArmPaths.RoleDefinition(kv.Value), ct).ConfigureAwait(false);
-                return RoleDefinition.FromJson(response.Root);
-            }));
-        await Task.WhenAll(definitionTasks.Values).ConfigureAwait(false);
-        var definitions = definitionTasks.Where(kv => kv.Value.Result.Succeeded).ToDictionary(kv => kv.Key, kv => kv.Value.Result.Value!);
+            // Round 3: each role definition once.
+            Rounds++;
+            context.Progress.Report(new OperationProgress(activity, "Testing prerequisites", "Reading role definitions", 66));
+            var definitionIds = container.Values.Concat(group.Values)
+                .Where(o => o.Succeeded)
+                .SelectMany(o => o.Value!)
+                .GroupBy(a => a.RoleGuid)
+                .ToDictionary(g => g.Key, g => g.First().RoleDefinitionId);
+            var definitionTasks = definitionIds.ToDictionary(
+                kv => kv.Key,
+                kv => FetchValue(async () =>
+                {
+                    using var response = await _arm.GetAsync(ArmPaths.RoleDefinition(kv.Value), ct).ConfigureAwait(false);
+                    return RoleDefinition.FromJson(response.Root);
+                }));
+            await Task.WhenAll(definitionTasks.Values).ConfigureAwait(false);
+            return (container, group, definitionTasks.Where(kv => kv.Value.Result.Succeeded).ToDictionary(kv => kv.Key, kv => kv.Value.Result.Value!));
+        }
 
         // Display names are a courtesy: when Graph cannot be read the results carry object ids only.
         var names = named.Concat(namesTask.Result.Value ?? new Dictionary<string, DirectoryEntry>())

@@ -112,6 +112,31 @@ public sealed class WorkspaceNetworkAndSqlRightsTests
     }
 
     [Fact]
+    public async Task The_role_definitions_are_read_while_the_SQL_probe_is_still_answering()
+    {
+        await using var emulator = await LocalEmulator.StartAsync(PreparedTenant());
+        var definitionReadDuringProbe = false;
+        async Task<SqlRights> Probe(string endpoint, CancellationToken ct)
+        {
+            // A probe that answers only once a role definition was asked for, or after the deadline.
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (!(definitionReadDuringProbe = emulator.Host.Context.Requests.Snapshot().Any(r => r.Route == "GET roleDefinition")) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20, ct);
+            }
+
+            return new SqlRights(true, true);
+        }
+
+        var results = await CheckerFor(emulator, User, probeSql: Probe).TestAsync(Target, OperationContext.None);
+
+        Assert.True(definitionReadDuringProbe);
+        Assert.Equal(PrerequisiteStatus.Passed, Check(results, SqlRightsCheck.CheckId).Status);
+        Assert.Equal(PrerequisiteStatus.Passed, Check(results, CheckIds.UserStorageAccess).Status);
+        Assert.Equal(PrerequisiteStatus.Passed, Check(results, CheckIds.UserResourceGroupReader).Status);
+    }
+
+    [Fact]
     public async Task The_SQL_rights_check_is_Unknown_with_the_reason_when_master_cannot_be_queried()
     {
         await using var emulator = await LocalEmulator.StartAsync(PreparedTenant());

@@ -6,11 +6,7 @@ using CustomerInsightsSynapse.Core.Sql;
 
 namespace CustomerInsightsSynapse.Core.Export.Run;
 
-/// <summary>
-/// What the T-SQL is generated from: the entities that have a current snapshot after the commit.
-/// <paramref name="DatabaseKnown"/> is true when the claim step found the database already marked as this export's,
-/// so that its objects are the ones the deployment state describes.
-/// </summary>
+/// <summary>What the T-SQL is generated from: the entities that have a current snapshot after the commit.</summary>
 public sealed record SqlStepInput(
     ExportDefinition Export,
     DeploymentMode Deployment,
@@ -19,8 +15,7 @@ public sealed record SqlStepInput(
     IReadOnlyList<CdmEntity> Selected,
     LandingResult Landing,
     string RunId,
-    SqlExecutorOptions? Options,
-    bool DatabaseKnown = false);
+    SqlExecutorOptions? Options);
 
 /// <summary>
 /// What the SQL step did: whether the views read the committed snapshots (moved now, or already), where the script
@@ -50,7 +45,19 @@ public sealed record SqlStepResult(bool Applied, string? ScriptPath, CISynapseEx
 /// </summary>
 internal sealed class ApplySqlStep(LakeFiles files, ISqlScriptRunner sql)
 {
-    public async Task<SqlStepResult> RunAsync(SqlStepInput input, LakeCommitGuard guard, OperationContext context)
+    /// <summary>
+    /// Starts reading what the database's views were generated from, when <see cref="RunAsync"/> will compare against
+    /// it (Apply mode, over a database the claim step recognised); null otherwise. Only a holder of the database lock
+    /// writes the state, so the runner starts this as soon as it holds the lock, and the reads overlap the plan and
+    /// the landing.
+    /// </summary>
+    public Task<DeployedViews>? StartReadingDeployed(DeploymentMode deployment, bool databaseKnown, ResolvedLake lake, LakeTarget target, string database, SqlExecutorOptions? options, OperationContext context) =>
+        deployment == DeploymentMode.Apply && databaseKnown && lake.SqlEndpoint is { } endpoint
+            ? DeployedAsync(endpoint, target, database, options, context)
+            : null;
+
+    /// <summary>Runs the step; <paramref name="deployed"/> is what <see cref="StartReadingDeployed"/> started for this run, if anything.</summary>
+    public async Task<SqlStepResult> RunAsync(SqlStepInput input, Task<DeployedViews>? deployed, LakeCommitGuard guard, OperationContext context)
     {
         var current = CurrentViews(input, input.Landing);
         if (current.Count == 0)
@@ -60,9 +67,9 @@ internal sealed class ApplySqlStep(LakeFiles files, ISqlScriptRunner sql)
 
         var request = new SqlScriptRequest(input.Export.DatabaseName, input.Export.QueryAccess, input.Lake.DataLake, current);
         SqlDeploymentState? previous = null;
-        if (input.Deployment == DeploymentMode.Apply && input.DatabaseKnown && input.Lake.SqlEndpoint is { } known)
+        if (deployed is not null)
         {
-            var (state, present) = await DeployedAsync(known, input, context).ConfigureAwait(false);
+            var (state, present) = await deployed.ConfigureAwait(false);
             previous = state;
             if (previous is not null)
             {
@@ -152,26 +159,43 @@ internal sealed class ApplySqlStep(LakeFiles files, ISqlScriptRunner sql)
     }
 
     /// <summary>
-    /// The saved deployment state and the views the database has; a state or listing that cannot be read is no state
-    /// (everything is regenerated), said in the verbose stream.
+    /// The saved deployment state and the views the database has, both asked for at once (the listing is wasted only
+    /// on a database without a state, in its first run); a state or listing that cannot be read is no state (everything
+    /// is regenerated), said in the verbose stream. A lost lock or a cancellation is thrown.
     /// </summary>
-    private async Task<(SqlDeploymentState? State, IReadOnlySet<string> Views)> DeployedAsync(SqlEndpoint endpoint, SqlStepInput input, OperationContext context)
+    private async Task<DeployedViews> DeployedAsync(SqlEndpoint endpoint, LakeTarget target, string database, SqlExecutorOptions? options, OperationContext context)
     {
+        var listing = Started(() => sql.QueryAsync(endpoint, database, SqlDeployment.ListViews, null, options, context.CancellationToken));
+        var reading = Started(() => files.ReadSqlDeploymentAsync(target, context.CancellationToken));
         try
         {
-            var state = await files.ReadSqlDeploymentAsync(input.Target, context.CancellationToken).ConfigureAwait(false);
-            if (state is null)
+            await Task.WhenAll(listing, reading).ConfigureAwait(false);
+        }
+        catch
+        {
+            var failures = new Task[] { reading, listing }.Where(t => t.IsFaulted || t.IsCanceled).Select(t => t.IsCanceled ? new TaskCanceledException(t) : t.Exception!.InnerException!).ToList();
+            if (failures.FirstOrDefault(ex => !Unreadable(ex)) is { } thrown)
             {
-                return (null, new HashSet<string>());
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(thrown);
             }
 
-            var rows = await sql.QueryAsync(endpoint, input.Export.DatabaseName, SqlDeployment.ListViews, null, input.Options, context.CancellationToken).ConfigureAwait(false) ?? [];
-            return (state, rows.Select(r => r is [string name] ? name : null).OfType<string>().ToHashSet(SqlNameComparer.Instance));
+            context.Log.Verbose($"What the database's views were generated from could not be read, so every view is generated: {LakeErrors.FirstLine(failures[0])}");
+            return new DeployedViews(null, new HashSet<string>());
         }
-        catch (Exception ex) when (ex is RequestFailedException || (ex is CISynapseException c && c.ErrorId != ErrorIds.LakeLockLost))
+
+        if (reading.Result is not { } state)
         {
-            context.Log.Verbose($"What the database's views were generated from could not be read, so every view is generated: {LakeErrors.FirstLine(ex)}");
-            return (null, new HashSet<string>());
+            return new DeployedViews(null, new HashSet<string>());
         }
+
+        return new DeployedViews(state, (listing.Result ?? []).Select(r => r is [string name] ? name : null).OfType<string>().ToHashSet(SqlNameComparer.Instance));
     }
+
+    /// <summary>The task <paramref name="start"/> returns, or one faulted with what it threw before returning one.</summary>
+    private static async Task<T> Started<T>(Func<Task<T>> start) => await start().ConfigureAwait(false);
+
+    private static bool Unreadable(Exception ex) => ex is RequestFailedException || (ex is CISynapseException c && c.ErrorId != ErrorIds.LakeLockLost);
 }
+
+/// <summary>What the database's views were generated from (null when unknown: everything is generated), and the views it has.</summary>
+internal sealed record DeployedViews(SqlDeploymentState? State, IReadOnlySet<string> Views);

@@ -46,6 +46,9 @@ internal sealed class ExportRunState(ExportDefinition export, ConnectionDefiniti
     /// <summary>How long each step that started took, in order.</summary>
     public List<RunStepDuration> StepDurations { get; } = [];
 
+    /// <summary>The read of what the database's views were generated from, started once the lock is held (see <see cref="ApplySqlStep.StartReadingDeployed"/>).</summary>
+    public Task<DeployedViews>? Deployed { get; set; }
+
     public SqlStepInput? SqlInput { get; set; }
 
     public SqlStepResult? Sql { get; set; }

@@ -36,6 +36,22 @@ public sealed class SqlDeploymentTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task A_rerun_lists_the_views_once_it_holds_the_lock_before_it_plans_and_only_once()
+    {
+        await CreateSalesAsync();
+        await _run.RunAsync();
+        var before = _run.Sql.Queries.Count(q => q == SqlDeployment.ListViews);
+        int? atPlan = null;
+        _run.BeforeStep = name => atPlan = name == "plan" ? _run.Sql.Queries.Count(q => q == SqlDeployment.ListViews) - before : atPlan;
+
+        var second = await _run.RunAsync();
+
+        Assert.Equal(ExportRunStatus.Succeeded, second.Status);
+        Assert.Equal(1, atPlan);
+        Assert.Equal(before + 1, _run.Sql.Queries.Count(q => q == SqlDeployment.ListViews));
+    }
+
+    [Fact]
     public async Task The_owner_marker_probe_is_tried_once_and_the_claim_that_follows_keeps_its_retries()
     {
         await CreateSalesAsync();
