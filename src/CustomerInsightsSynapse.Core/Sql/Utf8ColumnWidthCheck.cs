@@ -92,6 +92,9 @@ public sealed class Utf8ColumnWidthCheck
         QuoteInQuoted,
     }
 
+    /// <summary>Quoted values <see cref="MeasureUnquotedFields"/> measured without leaving its loop (for tests).</summary>
+    internal long QuotedValuesInStride { get; private set; }
+
     /// <summary>The first value found too long, once found.</summary>
     public Utf8ColumnWidthViolation? Violation { get; private set; }
 
@@ -237,8 +240,10 @@ public sealed class Utf8ColumnWidthCheck
     /// <summary>
     /// Outside quotes, 32 bytes at a time: the delimiters and line ends of each 256-bit vector are found in one compare,
     /// and each value between two of them is measured against its own column, as reading the bytes one by one would
-    /// (narrow columns, where <see cref="SkipValuesThatFit"/> cannot take stretches). Stops before a quote or a
-    /// carriage return, which the state machine reads, and before the last partial vector. Returns the bytes taken.
+    /// (narrow columns, or a quote in every row, where <see cref="SkipValuesThatFit"/> cannot take stretches). A simple
+    /// quoted value at a field's start (see <see cref="QuotedValueEnd"/>) is measured in stride, up to the delimiter or
+    /// line end after it; another quote or a carriage return stops it (the state machine reads them), as does the last
+    /// partial vector. Returns the bytes taken.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MeasureUnquotedFields(ReadOnlySpan<byte> rest)
@@ -308,13 +313,46 @@ public sealed class Utf8ColumnWidthCheck
             }
 
             taken += end;
-            if (end < Vector256<byte>.Count)
+            if (end == Vector256<byte>.Count)
+            {
+                continue;
+            }
+
+            if (end != valueStart || _state != State.FieldStart || rest[taken] != _quote || QuotedValueEnd(rest, taken) is not (var closingQuote and >= 0))
             {
                 break;
             }
+
+            _fieldBytes += closingQuote - taken - 1;
+            _rowHasContent = true;
+            EndField();
+            if (rest[closingQuote + 1] == _lineEnd)
+            {
+                EndRow();
+            }
+
+            QuotedValuesInStride++;
+            taken = closingQuote + 2;
         }
 
         return taken;
+    }
+
+    /// <summary>
+    /// Where the quoted value that opens at <paramref name="openingQuote"/> closes, when it is simple: its first quote
+    /// after the opening one closes it and a delimiter or line end follows right away (so no doubled quote, nothing
+    /// after the closing quote, no carriage return before a line feed). Otherwise -1: the state machine reads it.
+    /// </summary>
+    private int QuotedValueEnd(ReadOnlySpan<byte> rest, int openingQuote)
+    {
+        var closing = rest[(openingQuote + 1)..].IndexOf((byte)_quote);
+        if (closing < 0)
+        {
+            return -1;
+        }
+
+        closing += openingQuote + 1;
+        return closing + 1 < rest.Length && (rest[closing + 1] == _delimiter || rest[closing + 1] == _lineEnd) ? closing : -1;
     }
 
     /// <summary>
