@@ -58,7 +58,8 @@ public sealed class Utf8ColumnWidthCheck
     private readonly SearchValues<byte> _unquotedStops;
     private readonly List<byte> _headerField = [];
     private readonly List<string> _headerNames = [];
-    private (string Attribute, int Limit)?[] _columns;
+    private (string Attribute, int Limit)?[] _columns = null!;
+    private long[] _widths = null!;
     private long _narrowestColumn;
     private long _linesToSkip;
     private bool _inHeader;
@@ -80,8 +81,7 @@ public sealed class Utf8ColumnWidthCheck
         _unquotedStops = UnquotedStopsCache.GetOrAdd((delimiter << 8) | lineEnd, static key => SearchValues.Create((byte)key == LineFeed ? [(byte)(key >> 8), (byte)key, CarriageReturn] : [(byte)(key >> 8), (byte)key]));
         _inHeader = csv.HasHeader;
         _linesToSkip = Math.Max(0, csv.SkipLines);
-        _columns = csv.HasHeader ? [] : entity.Attributes.Select(a => ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a))).ToArray();
-        _narrowestColumn = Narrowest(_columns);
+        SetColumns(csv.HasHeader ? [] : entity.Attributes.Select(a => ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a))));
     }
 
     private enum State
@@ -259,8 +259,12 @@ public sealed class Utf8ColumnWidthCheck
         var quotes = Vector256.Create((byte)_quote);
         var carriageReturns = Vector256.Create(CarriageReturn);
         var crEndsLines = _lineEnd == LineFeed;
+        var widths = _widths;
+
+        // The reading state in locals for the loop; written back when it stops, or before a value too long is reported.
+        var (column, fieldBytes, row, rowHasContent, atFieldStart) = (_column, _fieldBytes, _row, _rowHasContent, _state == State.FieldStart);
         var taken = 0;
-        while (taken + Vector256<byte>.Count <= rest.Length && Violation is null)
+        while (taken + Vector256<byte>.Count <= rest.Length)
         {
             var block = Vector256.LoadUnsafe(ref start, (nuint)taken);
             var lineEndBits = Vector256.Equals(block, lineEnds).ExtractMostSignificantBits();
@@ -275,41 +279,39 @@ public sealed class Utf8ColumnWidthCheck
             }
 
             var valueStart = 0;
-            while (stops != 0 && Violation is null)
+            while (stops != 0)
             {
                 var stop = BitOperations.TrailingZeroCount(stops);
                 stops &= stops - 1;
                 if (stop > valueStart)
                 {
-                    _fieldBytes += stop - valueStart;
-                    _rowHasContent = true;
+                    fieldBytes += stop - valueStart;
+                    rowHasContent = true;
                 }
 
-                if ((lineEndBits & (1u << stop)) == 0)
+                var endsLine = (lineEndBits & (1u << stop)) != 0;
+                if (!endsLine || rowHasContent || fieldBytes > 0 || column > 0)
                 {
-                    EndField();
-                    _rowHasContent = true;
-                }
-                else if (_rowHasContent || _fieldBytes > 0 || _column > 0)
-                {
-                    EndField();
-                    EndRow();
+                    if ((uint)column < (uint)widths.Length && fieldBytes > widths[column])
+                    {
+                        (_column, _fieldBytes, _row) = (column, fieldBytes, row);
+                        EndField();
+                        return taken + stop + 1;
+                    }
+
+                    (fieldBytes, column, rowHasContent) = endsLine ? (0, 0, false) : (0, column + 1, true);
+                    row += endsLine ? 1 : 0;
                 }
 
-                _state = State.FieldStart;
+                atFieldStart = true;
                 valueStart = stop + 1;
-            }
-
-            if (Violation is not null)
-            {
-                return taken + valueStart;
             }
 
             if (end > valueStart)
             {
-                _fieldBytes += end - valueStart;
-                _rowHasContent = true;
-                _state = State.Unquoted;
+                fieldBytes += end - valueStart;
+                rowHasContent = true;
+                atFieldStart = false;
             }
 
             taken += end;
@@ -318,23 +320,27 @@ public sealed class Utf8ColumnWidthCheck
                 continue;
             }
 
-            if (end != valueStart || _state != State.FieldStart || rest[taken] != _quote || QuotedValueEnd(rest, taken) is not (var closingQuote and >= 0))
+            if (end != valueStart || !atFieldStart || rest[taken] != _quote || QuotedValueEnd(rest, taken) is not (var closingQuote and >= 0))
             {
                 break;
             }
 
-            _fieldBytes += closingQuote - taken - 1;
-            _rowHasContent = true;
-            EndField();
-            if (rest[closingQuote + 1] == _lineEnd)
+            fieldBytes = closingQuote - taken - 1;
+            if ((uint)column < (uint)widths.Length && fieldBytes > widths[column])
             {
-                EndRow();
+                (_column, _fieldBytes, _row) = (column, fieldBytes, row);
+                EndField();
+                return closingQuote + 2;
             }
 
+            var quotedEndsLine = rest[closingQuote + 1] == _lineEnd;
+            (fieldBytes, column, rowHasContent) = quotedEndsLine ? (0, 0, false) : (0, column + 1, true);
+            row += quotedEndsLine ? 1 : 0;
             QuotedValuesInStride++;
             taken = closingQuote + 2;
         }
 
+        (_column, _fieldBytes, _row, _rowHasContent, _state) = (column, fieldBytes, row, rowHasContent, atFieldStart ? State.FieldStart : State.Unquoted);
         return taken;
     }
 
@@ -436,8 +442,13 @@ public sealed class Utf8ColumnWidthCheck
         return count ? found : -1;
     }
 
-    private static long Narrowest((string Attribute, int Limit)?[] columns) =>
-        columns.Where(c => c is not null).Select(c => (long)c!.Value.Limit).DefaultIfEmpty(long.MaxValue).Min();
+    /// <summary>The view columns the file's columns are read into, in order (null: not checked), and their widths.</summary>
+    private void SetColumns(IEnumerable<(string Attribute, int Limit)?> columns)
+    {
+        _columns = [.. columns];
+        _widths = [.. _columns.Select(c => c?.Limit ?? long.MaxValue)];
+        _narrowestColumn = _widths.DefaultIfEmpty(long.MaxValue).Min();
+    }
 
     /// <summary>Ends the file (a last row without a line end counts) and returns the first violation, if any.</summary>
     public Utf8ColumnWidthViolation? Complete()
@@ -585,8 +596,7 @@ public sealed class Utf8ColumnWidthCheck
         {
             _inHeader = false;
             var byName = _entityDefinition.Attributes.GroupBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
-            _columns = _headerNames.Select(n => byName.TryGetValue(n, out var a) ? ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a)) : null).ToArray();
-            _narrowestColumn = Narrowest(_columns);
+            SetColumns(_headerNames.Select(n => byName.TryGetValue(n, out var a) ? ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a)) : null));
         }
         else
         {
