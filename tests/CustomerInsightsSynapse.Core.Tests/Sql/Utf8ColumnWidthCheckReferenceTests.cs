@@ -23,7 +23,7 @@ public sealed class Utf8ColumnWidthCheckReferenceTests
     public void RandomCsvInRandomChunksFindsWhatTheReferenceFinds()
     {
         var random = new Random(2210);
-        var (found, clean, inStride) = (0, 0, 0L);
+        var (found, clean, inStride, countedWithQuotes) = (0, 0, 0L, 0L);
         for (var i = 0; i < 4000; i++)
         {
             var (entity, bytes) = RandomCsv(random);
@@ -33,6 +33,7 @@ public sealed class Utf8ColumnWidthCheckReferenceTests
             var whole = Utf8ColumnWidthCheck.For(entity, entity.Partitions[0])!;
             whole.Append(bytes);
             inStride += whole.QuotedValuesInStride;
+            countedWithQuotes += whole.RowsCountedWithQuotes;
             Assert.Equal(expected, whole.Complete());
             Assert.Equal(expected, CheckInChunks(entity, bytes, random));
         }
@@ -40,6 +41,7 @@ public sealed class Utf8ColumnWidthCheckReferenceTests
         Assert.True(found > 800, $"only {found} texts had a value too long");
         Assert.True(clean > 800, $"only {clean} texts had no value too long");
         Assert.True(inStride > 10_000, $"only {inStride} quoted values were measured in stride");
+        Assert.True(countedWithQuotes > 10_000, $"only {countedWithQuotes} rows were counted with their quotes");
     }
 
     /// <summary>
@@ -66,6 +68,33 @@ public sealed class Utf8ColumnWidthCheckReferenceTests
         Assert.Equal(new Utf8ColumnWidthViolation("Notes", "part-1", "Title", 250, 7, 6), check.Complete());
         Assert.Equal(Reference(entity, bytes), check.Complete());
         Assert.True(check.QuotedValuesInStride > 400, $"{check.QuotedValuesInStride} quoted values measured in stride");
+    }
+
+    /// <summary>
+    /// Over columns of 64 bytes and more, rows of short values, quoted ones among them (with delimiters, line ends and
+    /// doubled quotes inside), are counted a vector at a time, not value by value; a value too long is still found, with
+    /// its row, where the count stops (a value running across vectors is measured against the narrowest column).
+    /// </summary>
+    [Fact]
+    public void RowsOfShortQuotedValuesAreCountedAVectorAtATime()
+    {
+        var entity = new CdmEntity(
+            "Notes",
+            [new CdmAttribute("Id", "int64"), new CdmAttribute("Name", "string", MaxLength: 30), new CdmAttribute("City", "string", MaxLength: 25)],
+            [new CdmPartition("https://x.blob.core.windows.net/c/part-1.csv", PartitionFormat.Csv, CsvFormat.Default, Name: "part-1")]);
+        var text = new StringBuilder();
+        for (var row = 1; row <= 400; row++)
+        {
+            text.Append(row).Append(row % 7 != 0 ? ",\"Rossi, \"\"Jr\"\"\n\"" : ",\"Smith, Anna\"").Append(row == 350 ? "," + new string('k', 76) : ",Lyon").Append('\n');
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        var check = Utf8ColumnWidthCheck.For(entity, entity.Partitions[0])!;
+        check.Append(bytes);
+
+        Assert.Equal(new Utf8ColumnWidthViolation("Notes", "part-1", "City", 350, 76, 75), check.Complete());
+        Assert.Equal(Reference(entity, bytes), check.Complete());
+        Assert.True(check.RowsCountedWithQuotes > 330, $"{check.RowsCountedWithQuotes} rows counted with their quotes");
     }
 
     private static Utf8ColumnWidthViolation? CheckInChunks(CdmEntity entity, byte[] bytes, Random random)
