@@ -259,16 +259,13 @@ public sealed class Utf8ColumnWidthCheck
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int CountQuotedRowsThatFit(ReadOnlySpan<byte> rest)
     {
-        if (!Vector256.IsHardwareAccelerated || _quote < 0 || _inHeader || _pendingCarriageReturn || _state is not (State.FieldStart or State.Unquoted) || _delimiter == _lineEnd || _narrowestColumn < ShortestSkip)
+        if (!VectorsCanRead || _quote < 0 || _narrowestColumn < ShortestSkip)
         {
             return 0;
         }
 
         ref var start = ref MemoryMarshal.GetReference(rest);
-        var delimiters = Vector256.Create(_delimiter);
-        var lineEnds = Vector256.Create(_lineEnd);
-        var quotes = Vector256.Create((byte)_quote);
-        var carriageReturns = Vector256.Create(CarriageReturn);
+        var (delimiters, lineEnds, quotes, carriageReturns) = Separators();
         var crEndsLines = _lineEnd == LineFeed;
 
         // Bit 0 of each carry: what the byte before the vector was.
@@ -341,6 +338,17 @@ public sealed class Utf8ColumnWidthCheck
         return taken;
     }
 
+    /// <summary>
+    /// Whether the vectorized paths may read on: 256-bit vectors, past the header, outside quotes, no carriage return
+    /// waiting for its line feed, and a delimiter apart from the line end.
+    /// </summary>
+    private bool VectorsCanRead =>
+        Vector256.IsHardwareAccelerated && !_inHeader && !_pendingCarriageReturn && _state is (State.FieldStart or State.Unquoted) && _delimiter != _lineEnd;
+
+    /// <summary>The delimiter, line end, quote and carriage return, each in every byte of a vector.</summary>
+    private (Vector256<byte> Delimiters, Vector256<byte> LineEnds, Vector256<byte> Quotes, Vector256<byte> CarriageReturns) Separators() =>
+        (Vector256.Create(_delimiter), Vector256.Create(_lineEnd), Vector256.Create((byte)_quote), Vector256.Create(CarriageReturn));
+
     /// <summary>Bit i of the result: whether an odd number of the bits 0..i of <paramref name="bits"/> are set.</summary>
     private static uint PrefixXor(uint bits)
     {
@@ -362,16 +370,13 @@ public sealed class Utf8ColumnWidthCheck
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MeasureUnquotedFields(ReadOnlySpan<byte> rest)
     {
-        if (!Vector256.IsHardwareAccelerated || _inHeader || _pendingCarriageReturn || _state is not (State.FieldStart or State.Unquoted) || _delimiter == _lineEnd)
+        if (!VectorsCanRead)
         {
             return 0;
         }
 
         ref var start = ref MemoryMarshal.GetReference(rest);
-        var delimiters = Vector256.Create(_delimiter);
-        var lineEnds = Vector256.Create(_lineEnd);
-        var quotes = Vector256.Create((byte)_quote);
-        var carriageReturns = Vector256.Create(CarriageReturn);
+        var (delimiters, lineEnds, quotes, carriageReturns) = Separators();
         var crEndsLines = _lineEnd == LineFeed;
         var widths = _widths;
 

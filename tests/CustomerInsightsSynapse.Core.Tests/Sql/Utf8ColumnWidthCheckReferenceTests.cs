@@ -61,12 +61,9 @@ public sealed class Utf8ColumnWidthCheckReferenceTests
             text.Append(row).Append(row == 250 ? ",\"a,bcdef\"" : ",\"a,b\"").Append(",\"some body, quoted\"\n");
         }
 
-        var bytes = Encoding.UTF8.GetBytes(text.ToString());
-        var check = Utf8ColumnWidthCheck.For(entity, entity.Partitions[0])!;
-        check.Append(bytes);
+        var check = CheckWholeAgainstReference(entity, text.ToString());
 
-        Assert.Equal(new Utf8ColumnWidthViolation("Notes", "part-1", "Title", 250, 7, 6), check.Complete());
-        Assert.Equal(Reference(entity, bytes), check.Complete());
+        Assert.Equal(new Utf8ColumnWidthViolation("Notes", "part-1", "Title", 250, 7, 6), check.Violation);
         Assert.True(check.QuotedValuesInStride > 400, $"{check.QuotedValuesInStride} quoted values measured in stride");
     }
 
@@ -88,13 +85,20 @@ public sealed class Utf8ColumnWidthCheckReferenceTests
             text.Append(row).Append(row % 7 != 0 ? ",\"Rossi, \"\"Jr\"\"\n\"" : ",\"Smith, Anna\"").Append(row == 350 ? "," + new string('k', 76) : ",Lyon").Append('\n');
         }
 
-        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        var check = CheckWholeAgainstReference(entity, text.ToString());
+
+        Assert.Equal(new Utf8ColumnWidthViolation("Notes", "part-1", "City", 350, 76, 75), check.Violation);
+        Assert.True(check.RowsCountedWithQuotes > 330, $"{check.RowsCountedWithQuotes} rows counted with their quotes");
+    }
+
+    /// <summary>The check of <paramref name="text"/> fed whole and completed, once it found what the reference finds.</summary>
+    private static Utf8ColumnWidthCheck CheckWholeAgainstReference(CdmEntity entity, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
         var check = Utf8ColumnWidthCheck.For(entity, entity.Partitions[0])!;
         check.Append(bytes);
-
-        Assert.Equal(new Utf8ColumnWidthViolation("Notes", "part-1", "City", 350, 76, 75), check.Complete());
         Assert.Equal(Reference(entity, bytes), check.Complete());
-        Assert.True(check.RowsCountedWithQuotes > 330, $"{check.RowsCountedWithQuotes} rows counted with their quotes");
+        return check;
     }
 
     private static Utf8ColumnWidthViolation? CheckInChunks(CdmEntity entity, byte[] bytes, Random random)
