@@ -246,14 +246,14 @@ public sealed class Utf8ColumnWidthCheck
     }
 
     /// <summary>
-    /// Rows of values no longer than the narrowest checked column, quoted or not, are counted 32 bytes at a time without
+    /// Rows of values no longer than the narrowest checked column, quoted or not, are counted 64 bytes at a time without
     /// reading their values: which bytes are inside quotes is the running parity of the quotes (a doubled quote closes
     /// and reopens), delimiters and line ends outside quotes count fields and rows, and a value is only measured against
-    /// the narrowest column where it runs across vectors (inside a vector it is shorter than any column this path takes).
-    /// Bytes after a closing quote are the value's, as the state machine reads them. A vector stops it when a quote
+    /// the narrowest column where it runs across 64-byte blocks (inside one it is no longer than any column this path takes).
+    /// Bytes after a closing quote are the value's, as the state machine reads them. A block stops it when a quote
     /// outside quotes is neither at a value's start nor right after a closing quote (the state machine reads it as a
     /// byte), a carriage return is outside quotes (line feed line ends), or a value may be too long.
-    /// Takes the bytes up to and including the last delimiter or line end outside quotes of the vectors before; returns 0
+    /// Takes the bytes up to and including the last delimiter or line end outside quotes of the blocks before; returns 0
     /// when it takes none.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -268,24 +268,26 @@ public sealed class Utf8ColumnWidthCheck
         var (delimiters, lineEnds, quotes, carriageReturns) = Separators();
         var crEndsLines = _lineEnd == LineFeed;
 
-        // Bit 0 of each carry: what the byte before the vector was.
-        var inside = 0u;
-        var afterStop = _state == State.FieldStart ? 1u : 0u;
-        var afterClosingQuote = 0u;
-        var afterRowEnd = !_rowHasContent && _fieldBytes == 0 && _column == 0 ? 1u : 0u;
+        // Bit 0 of each carry: what the byte before the two vectors was.
+        var inside = 0UL;
+        var afterStop = _state == State.FieldStart ? 1UL : 0UL;
+        var afterClosingQuote = 0UL;
+        var afterRowEnd = !_rowHasContent && _fieldBytes == 0 && _column == 0 ? 1UL : 0UL;
         var sinceStop = _fieldBytes;
         var (rows, column, rowHasContent, taken) = (0L, _column, _rowHasContent, 0);
-        for (var at = 0; at + Vector256<byte>.Count <= rest.Length; at += Vector256<byte>.Count)
+        const int Width = 2 * 32;
+        for (var at = 0; at + Width <= rest.Length; at += Width)
         {
-            var block = Vector256.LoadUnsafe(ref start, (nuint)at);
-            var quoteBits = Vector256.Equals(block, quotes).ExtractMostSignificantBits();
+            var low = Vector256.LoadUnsafe(ref start, (nuint)at);
+            var high = Vector256.LoadUnsafe(ref start, (nuint)(at + Vector256<byte>.Count));
+            var quoteBits = Bits(low, high, quotes);
             var quoted = PrefixXor(quoteBits) ^ inside;
             var opening = quoteBits & quoted;
             var closing = quoteBits & ~quoted;
-            var lineEndBits = Vector256.Equals(block, lineEnds).ExtractMostSignificantBits() & ~quoted;
-            var stops = (Vector256.Equals(block, delimiters).ExtractMostSignificantBits() & ~quoted) | lineEndBits;
+            var lineEndBits = Bits(low, high, lineEnds) & ~quoted;
+            var stops = (Bits(low, high, delimiters) & ~quoted) | lineEndBits;
             var irregular = (opening & ~((stops << 1) | afterStop | (closing << 1) | afterClosingQuote))
-                | (crEndsLines ? Vector256.Equals(block, carriageReturns).ExtractMostSignificantBits() & ~quoted : 0u);
+                | (crEndsLines ? Bits(low, high, carriageReturns) & ~quoted : 0UL);
             if (irregular != 0)
             {
                 break;
@@ -293,7 +295,7 @@ public sealed class Utf8ColumnWidthCheck
 
             if (stops == 0)
             {
-                sinceStop += Vector256<byte>.Count;
+                sinceStop += Width;
                 if (sinceStop > _narrowestColumn)
                 {
                     break;
@@ -306,26 +308,26 @@ public sealed class Utf8ColumnWidthCheck
                     break;
                 }
 
-                var last = 31 - BitOperations.LeadingZeroCount(stops);
-                sinceStop = 31 - last;
+                var last = Width - 1 - BitOperations.LeadingZeroCount(stops);
+                sinceStop = Width - 1 - last;
                 rows += BitOperations.PopCount(lineEndBits) - BitOperations.PopCount(lineEndBits & ((lineEndBits << 1) | afterRowEnd));
                 if (lineEndBits != 0)
                 {
-                    column = BitOperations.PopCount((stops >> (31 - BitOperations.LeadingZeroCount(lineEndBits))) >> 1);
+                    column = BitOperations.PopCount((stops >> (Width - 1 - BitOperations.LeadingZeroCount(lineEndBits))) >> 1);
                 }
                 else
                 {
                     column += BitOperations.PopCount(stops);
                 }
 
-                rowHasContent = (lineEndBits & (1u << last)) == 0;
+                rowHasContent = (lineEndBits & (1UL << last)) == 0;
                 taken = at + last + 1;
             }
 
-            inside = (uint)((int)quoted >> 31);
-            afterStop = stops >> 31;
-            afterClosingQuote = closing >> 31;
-            afterRowEnd = lineEndBits >> 31;
+            inside = (ulong)((long)quoted >> (Width - 1));
+            afterStop = stops >> (Width - 1);
+            afterClosingQuote = closing >> (Width - 1);
+            afterRowEnd = lineEndBits >> (Width - 1);
         }
 
         if (taken == 0)
@@ -350,14 +352,19 @@ public sealed class Utf8ColumnWidthCheck
         (Vector256.Create(_delimiter), Vector256.Create(_lineEnd), Vector256.Create((byte)_quote), Vector256.Create(CarriageReturn));
 
     /// <summary>Bit i of the result: whether an odd number of the bits 0..i of <paramref name="bits"/> are set.</summary>
-    private static uint PrefixXor(uint bits)
+    private static ulong PrefixXor(ulong bits)
     {
         bits ^= bits << 1;
         bits ^= bits << 2;
         bits ^= bits << 4;
         bits ^= bits << 8;
-        return bits ^ (bits << 16);
+        bits ^= bits << 16;
+        return bits ^ (bits << 32);
     }
+
+    /// <summary>Bit i: whether byte i of the 64 bytes in <paramref name="low"/> and <paramref name="high"/> is <paramref name="value"/>'s.</summary>
+    private static ulong Bits(Vector256<byte> low, Vector256<byte> high, Vector256<byte> value) =>
+        Vector256.Equals(low, value).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(high, value).ExtractMostSignificantBits() << 32);
 
     /// <summary>
     /// Outside quotes, 32 bytes at a time: the delimiters and line ends of each 256-bit vector are found in one compare,
