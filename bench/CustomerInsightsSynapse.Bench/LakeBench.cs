@@ -378,28 +378,75 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         return clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>
+    /// Partitions shaped like a Customer Insights export: an id, a time, an amount, a name and a city per row (about 70
+    /// bytes), the name quoted with a delimiter inside (one in 50 also holding a doubled quote), and an entity whose
+    /// attributes type them, so that the landing's width check measures every value against its column (the text
+    /// columns 150 and 120 bytes wide). Each file repeats the rows of one 4 MiB pool (the check costs the same on
+    /// repeated rows), cut at a line end; the last line is an id of digits that makes the file exactly its size.
+    /// </summary>
     private static CdmEntity CreateFiles(string folder, string entity, int count, long size)
     {
         Directory.CreateDirectory(folder);
-        var random = new Random(8);
-        var buffer = new byte[(int)Math.Min(size, MiB)];
+        var pool = CsvRows(4 * MiB);
         var partitions = new List<CdmPartition>();
         for (var i = 0; i < count; i++)
         {
             var path = Path.Combine(folder, $"part-{i:D4}.csv");
             using (var f = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
             {
-                for (long written = 0; written < size; written += buffer.Length)
+                long written = 0;
+                while (written < size)
                 {
-                    random.NextBytes(buffer);
-                    f.Write(buffer, 0, (int)Math.Min(buffer.Length, size - written));
+                    var rows = pool.AsSpan(0, (int)Math.Min(pool.Length, size - written));
+                    rows = rows[..(rows.LastIndexOf((byte)'\n') + 1)];
+                    if (rows.IsEmpty)
+                    {
+                        rows = System.Text.Encoding.ASCII.GetBytes(new string('7', (int)(size - written - 1)) + "\n");
+                    }
+
+                    f.Write(rows);
+                    written += rows.Length;
                 }
             }
 
             partitions.Add(new CdmPartition(path, PartitionFormat.Csv, CsvFormat.Default) { LocalFolder = RealPaths.Resolve(folder) });
         }
 
-        return new CdmEntity(entity, [new CdmAttribute("Value", "string")], partitions);
+        CdmAttribute[] attributes =
+        [
+            new("CustomerId", "int64"),
+            new("CreatedOn", "dateTime"),
+            new("Amount", "decimal", Precision: 18, Scale: 2),
+            new("FullName", "string", MaxLength: 50),
+            new("City", "string", MaxLength: 40),
+        ];
+        return new CdmEntity(entity, attributes, partitions);
+    }
+
+    /// <summary>Whole CSV rows of the lake scenario's shape (see <see cref="CreateFiles"/>), at least <paramref name="bytes"/> of them.</summary>
+    private static byte[] CsvRows(long bytes)
+    {
+        string[] first = ["Anna", "Jonas", "Mei", "Olga", "Pedro", "Zoë", "Liam", "Fatima", "Noah", "Ingrid"];
+        string[] last = ["Smith", "Müller", "García", "Nakamura", "Okafor", "Lindqvist", "Rossi", "Dubois", "Kowalski", "Brown"];
+        string[] cities = ["Seattle", "München", "São Paulo", "Osaka", "Lagos", "Göteborg", "Milano", "Lyon", "Kraków", "Dublin"];
+        var random = new Random(8);
+        var text = new System.Text.StringBuilder();
+        var start = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        for (var id = 1_000_000L; text.Length < bytes; id++)
+        {
+            var name = $"{last[random.Next(last.Length)]}, {first[random.Next(first.Length)]}";
+            if (random.Next(50) == 0)
+            {
+                name += " \"\"Jr\"\"";
+            }
+
+            var created = start.AddSeconds(random.Next(200_000_000)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            var amount = (random.Next(1, 10_000_000) / 100m).ToString("0.00", CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $"{id},{created},{amount},\"{name}\",{cities[random.Next(cities.Length)]}\n");
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(text.ToString());
     }
 
     /// <summary>One run's (or, summed, several runs') client cost.</summary>

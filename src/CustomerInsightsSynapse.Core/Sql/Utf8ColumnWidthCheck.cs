@@ -58,7 +58,8 @@ public sealed class Utf8ColumnWidthCheck
     private readonly SearchValues<byte> _unquotedStops;
     private readonly List<byte> _headerField = [];
     private readonly List<string> _headerNames = [];
-    private (string Attribute, int Limit)?[] _columns;
+    private (string Attribute, int Limit)?[] _columns = null!;
+    private long[] _widths = null!;
     private long _narrowestColumn;
     private long _linesToSkip;
     private bool _inHeader;
@@ -80,8 +81,7 @@ public sealed class Utf8ColumnWidthCheck
         _unquotedStops = UnquotedStopsCache.GetOrAdd((delimiter << 8) | lineEnd, static key => SearchValues.Create((byte)key == LineFeed ? [(byte)(key >> 8), (byte)key, CarriageReturn] : [(byte)(key >> 8), (byte)key]));
         _inHeader = csv.HasHeader;
         _linesToSkip = Math.Max(0, csv.SkipLines);
-        _columns = csv.HasHeader ? [] : entity.Attributes.Select(a => ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a))).ToArray();
-        _narrowestColumn = Narrowest(_columns);
+        SetColumns(csv.HasHeader ? [] : entity.Attributes.Select(a => ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a))));
     }
 
     private enum State
@@ -91,6 +91,12 @@ public sealed class Utf8ColumnWidthCheck
         Quoted,
         QuoteInQuoted,
     }
+
+    /// <summary>Quoted values <see cref="MeasureUnquotedFields"/> measured without leaving its loop (for tests).</summary>
+    internal long QuotedValuesInStride { get; private set; }
+
+    /// <summary>Rows <see cref="CountQuotedRowsThatFit"/> counted (for tests).</summary>
+    internal long RowsCountedWithQuotes { get; private set; }
 
     /// <summary>The first value found too long, once found.</summary>
     public Utf8ColumnWidthViolation? Violation { get; private set; }
@@ -153,7 +159,12 @@ public sealed class Utf8ColumnWidthCheck
                 continue;
             }
 
-            var skipped = SkipValuesThatFit(rest);
+            var skipped = CountQuotedRowsThatFit(rest);
+            if (skipped == 0)
+            {
+                skipped = SkipValuesThatFit(rest);
+            }
+
             if (skipped == 0)
             {
                 skipped = MeasureUnquotedFields(rest);
@@ -235,27 +246,151 @@ public sealed class Utf8ColumnWidthCheck
     }
 
     /// <summary>
-    /// Outside quotes, 32 bytes at a time: the delimiters and line ends of each 256-bit vector are found in one compare,
-    /// and each value between two of them is measured against its own column, as reading the bytes one by one would
-    /// (narrow columns, where <see cref="SkipValuesThatFit"/> cannot take stretches). Stops before a quote or a
-    /// carriage return, which the state machine reads, and before the last partial vector. Returns the bytes taken.
+    /// Rows of values no longer than the narrowest checked column, quoted or not, are counted 64 bytes at a time without
+    /// reading their values: which bytes are inside quotes is the running parity of the quotes (a doubled quote closes
+    /// and reopens), delimiters and line ends outside quotes count fields and rows, and a value is only measured against
+    /// the narrowest column where it runs across 64-byte blocks (inside one it is no longer than any column this path takes).
+    /// Bytes after a closing quote are the value's, as the state machine reads them. A block stops it when a quote
+    /// outside quotes is neither at a value's start nor right after a closing quote (the state machine reads it as a
+    /// byte), a carriage return is outside quotes (line feed line ends), or a value may be too long.
+    /// Takes the bytes up to and including the last delimiter or line end outside quotes of the blocks before; returns 0
+    /// when it takes none.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int MeasureUnquotedFields(ReadOnlySpan<byte> rest)
+    private int CountQuotedRowsThatFit(ReadOnlySpan<byte> rest)
     {
-        if (!Vector256.IsHardwareAccelerated || _inHeader || _pendingCarriageReturn || _state is not (State.FieldStart or State.Unquoted) || _delimiter == _lineEnd)
+        if (!VectorsCanRead || _quote < 0 || _narrowestColumn < ShortestSkip)
         {
             return 0;
         }
 
         ref var start = ref MemoryMarshal.GetReference(rest);
-        var delimiters = Vector256.Create(_delimiter);
-        var lineEnds = Vector256.Create(_lineEnd);
-        var quotes = Vector256.Create((byte)_quote);
-        var carriageReturns = Vector256.Create(CarriageReturn);
+        var (delimiters, lineEnds, quotes, carriageReturns) = Separators();
         var crEndsLines = _lineEnd == LineFeed;
+
+        // Bit 0 of each carry: what the byte before the two vectors was.
+        var inside = 0UL;
+        var afterStop = _state == State.FieldStart ? 1UL : 0UL;
+        var afterClosingQuote = 0UL;
+        var afterRowEnd = !_rowHasContent && _fieldBytes == 0 && _column == 0 ? 1UL : 0UL;
+        var sinceStop = _fieldBytes;
+        var (rows, column, rowHasContent, taken) = (0L, _column, _rowHasContent, 0);
+        const int Width = 2 * 32;
+        for (var at = 0; at + Width <= rest.Length; at += Width)
+        {
+            var low = Vector256.LoadUnsafe(ref start, (nuint)at);
+            var high = Vector256.LoadUnsafe(ref start, (nuint)(at + Vector256<byte>.Count));
+            var quoteBits = Bits(low, high, quotes);
+            var quoted = PrefixXor(quoteBits) ^ inside;
+            var opening = quoteBits & quoted;
+            var closing = quoteBits & ~quoted;
+            var lineEndBits = Bits(low, high, lineEnds) & ~quoted;
+            var stops = (Bits(low, high, delimiters) & ~quoted) | lineEndBits;
+            var irregular = (opening & ~((stops << 1) | afterStop | (closing << 1) | afterClosingQuote))
+                | (crEndsLines ? Bits(low, high, carriageReturns) & ~quoted : 0UL);
+            if (irregular != 0)
+            {
+                break;
+            }
+
+            if (stops == 0)
+            {
+                sinceStop += Width;
+                if (sinceStop > _narrowestColumn)
+                {
+                    break;
+                }
+            }
+            else
+            {
+                if (sinceStop + BitOperations.TrailingZeroCount(stops) > _narrowestColumn)
+                {
+                    break;
+                }
+
+                var last = Width - 1 - BitOperations.LeadingZeroCount(stops);
+                sinceStop = Width - 1 - last;
+                rows += BitOperations.PopCount(lineEndBits) - BitOperations.PopCount(lineEndBits & ((lineEndBits << 1) | afterRowEnd));
+                if (lineEndBits != 0)
+                {
+                    column = BitOperations.PopCount((stops >> (Width - 1 - BitOperations.LeadingZeroCount(lineEndBits))) >> 1);
+                }
+                else
+                {
+                    column += BitOperations.PopCount(stops);
+                }
+
+                rowHasContent = (lineEndBits & (1UL << last)) == 0;
+                taken = at + last + 1;
+            }
+
+            inside = (ulong)((long)quoted >> (Width - 1));
+            afterStop = stops >> (Width - 1);
+            afterClosingQuote = closing >> (Width - 1);
+            afterRowEnd = lineEndBits >> (Width - 1);
+        }
+
+        if (taken == 0)
+        {
+            return 0;
+        }
+
+        RowsCountedWithQuotes += rows;
+        (_row, _column, _rowHasContent, _fieldBytes, _state) = (_row + rows, column, rowHasContent, 0, State.FieldStart);
+        return taken;
+    }
+
+    /// <summary>
+    /// Whether the vectorized paths may read on: 256-bit vectors, past the header, outside quotes, no carriage return
+    /// waiting for its line feed, and a delimiter apart from the line end.
+    /// </summary>
+    private bool VectorsCanRead =>
+        Vector256.IsHardwareAccelerated && !_inHeader && !_pendingCarriageReturn && _state is (State.FieldStart or State.Unquoted) && _delimiter != _lineEnd;
+
+    /// <summary>The delimiter, line end, quote and carriage return, each in every byte of a vector.</summary>
+    private (Vector256<byte> Delimiters, Vector256<byte> LineEnds, Vector256<byte> Quotes, Vector256<byte> CarriageReturns) Separators() =>
+        (Vector256.Create(_delimiter), Vector256.Create(_lineEnd), Vector256.Create((byte)_quote), Vector256.Create(CarriageReturn));
+
+    /// <summary>Bit i of the result: whether an odd number of the bits 0..i of <paramref name="bits"/> are set.</summary>
+    private static ulong PrefixXor(ulong bits)
+    {
+        bits ^= bits << 1;
+        bits ^= bits << 2;
+        bits ^= bits << 4;
+        bits ^= bits << 8;
+        bits ^= bits << 16;
+        return bits ^ (bits << 32);
+    }
+
+    /// <summary>Bit i: whether byte i of the 64 bytes in <paramref name="low"/> and <paramref name="high"/> is <paramref name="value"/>'s.</summary>
+    private static ulong Bits(Vector256<byte> low, Vector256<byte> high, Vector256<byte> value) =>
+        Vector256.Equals(low, value).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(high, value).ExtractMostSignificantBits() << 32);
+
+    /// <summary>
+    /// Outside quotes, 32 bytes at a time: the delimiters and line ends of each 256-bit vector are found in one compare,
+    /// and each value between two of them is measured against its own column, as reading the bytes one by one would
+    /// (narrow columns, or a quote in every row, where <see cref="SkipValuesThatFit"/> cannot take stretches). A simple
+    /// quoted value at a field's start (see <see cref="QuotedValueEnd"/>) is measured in stride, up to the delimiter or
+    /// line end after it; another quote or a carriage return stops it (the state machine reads them), as does the last
+    /// partial vector. Returns the bytes taken.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int MeasureUnquotedFields(ReadOnlySpan<byte> rest)
+    {
+        if (!VectorsCanRead)
+        {
+            return 0;
+        }
+
+        ref var start = ref MemoryMarshal.GetReference(rest);
+        var (delimiters, lineEnds, quotes, carriageReturns) = Separators();
+        var crEndsLines = _lineEnd == LineFeed;
+        var widths = _widths;
+
+        // The reading state in locals for the loop; written back when it stops, or before a value too long is reported.
+        var (column, fieldBytes, row, rowHasContent, atFieldStart) = (_column, _fieldBytes, _row, _rowHasContent, _state == State.FieldStart);
         var taken = 0;
-        while (taken + Vector256<byte>.Count <= rest.Length && Violation is null)
+        while (taken + Vector256<byte>.Count <= rest.Length)
         {
             var block = Vector256.LoadUnsafe(ref start, (nuint)taken);
             var lineEndBits = Vector256.Equals(block, lineEnds).ExtractMostSignificantBits();
@@ -270,51 +405,86 @@ public sealed class Utf8ColumnWidthCheck
             }
 
             var valueStart = 0;
-            while (stops != 0 && Violation is null)
+            while (stops != 0)
             {
                 var stop = BitOperations.TrailingZeroCount(stops);
                 stops &= stops - 1;
                 if (stop > valueStart)
                 {
-                    _fieldBytes += stop - valueStart;
-                    _rowHasContent = true;
+                    fieldBytes += stop - valueStart;
+                    rowHasContent = true;
                 }
 
-                if ((lineEndBits & (1u << stop)) == 0)
+                var endsLine = (lineEndBits & (1u << stop)) != 0;
+                if (!endsLine || rowHasContent || fieldBytes > 0 || column > 0)
                 {
-                    EndField();
-                    _rowHasContent = true;
-                }
-                else if (_rowHasContent || _fieldBytes > 0 || _column > 0)
-                {
-                    EndField();
-                    EndRow();
+                    if ((uint)column < (uint)widths.Length && fieldBytes > widths[column])
+                    {
+                        (_column, _fieldBytes, _row) = (column, fieldBytes, row);
+                        EndField();
+                        return taken + stop + 1;
+                    }
+
+                    (fieldBytes, column, rowHasContent) = endsLine ? (0, 0, false) : (0, column + 1, true);
+                    row += endsLine ? 1 : 0;
                 }
 
-                _state = State.FieldStart;
+                atFieldStart = true;
                 valueStart = stop + 1;
-            }
-
-            if (Violation is not null)
-            {
-                return taken + valueStart;
             }
 
             if (end > valueStart)
             {
-                _fieldBytes += end - valueStart;
-                _rowHasContent = true;
-                _state = State.Unquoted;
+                fieldBytes += end - valueStart;
+                rowHasContent = true;
+                atFieldStart = false;
             }
 
             taken += end;
-            if (end < Vector256<byte>.Count)
+            if (end == Vector256<byte>.Count)
+            {
+                continue;
+            }
+
+            if (end != valueStart || !atFieldStart || rest[taken] != _quote || QuotedValueEnd(rest, taken) is not (var closingQuote and >= 0))
             {
                 break;
             }
+
+            fieldBytes = closingQuote - taken - 1;
+            if ((uint)column < (uint)widths.Length && fieldBytes > widths[column])
+            {
+                (_column, _fieldBytes, _row) = (column, fieldBytes, row);
+                EndField();
+                return closingQuote + 2;
+            }
+
+            var quotedEndsLine = rest[closingQuote + 1] == _lineEnd;
+            (fieldBytes, column, rowHasContent) = quotedEndsLine ? (0, 0, false) : (0, column + 1, true);
+            row += quotedEndsLine ? 1 : 0;
+            QuotedValuesInStride++;
+            taken = closingQuote + 2;
         }
 
+        (_column, _fieldBytes, _row, _rowHasContent, _state) = (column, fieldBytes, row, rowHasContent, atFieldStart ? State.FieldStart : State.Unquoted);
         return taken;
+    }
+
+    /// <summary>
+    /// Where the quoted value that opens at <paramref name="openingQuote"/> closes, when it is simple: its first quote
+    /// after the opening one closes it and a delimiter or line end follows right away (so no doubled quote, nothing
+    /// after the closing quote, no carriage return before a line feed). Otherwise -1: the state machine reads it.
+    /// </summary>
+    private int QuotedValueEnd(ReadOnlySpan<byte> rest, int openingQuote)
+    {
+        var closing = rest[(openingQuote + 1)..].IndexOf((byte)_quote);
+        if (closing < 0)
+        {
+            return -1;
+        }
+
+        closing += openingQuote + 1;
+        return closing + 1 < rest.Length && (rest[closing + 1] == _delimiter || rest[closing + 1] == _lineEnd) ? closing : -1;
     }
 
     /// <summary>
@@ -398,8 +568,13 @@ public sealed class Utf8ColumnWidthCheck
         return count ? found : -1;
     }
 
-    private static long Narrowest((string Attribute, int Limit)?[] columns) =>
-        columns.Where(c => c is not null).Select(c => (long)c!.Value.Limit).DefaultIfEmpty(long.MaxValue).Min();
+    /// <summary>The view columns the file's columns are read into, in order (null: not checked), and their widths.</summary>
+    private void SetColumns(IEnumerable<(string Attribute, int Limit)?> columns)
+    {
+        _columns = [.. columns];
+        _widths = [.. _columns.Select(c => c?.Limit ?? long.MaxValue)];
+        _narrowestColumn = _widths.DefaultIfEmpty(long.MaxValue).Min();
+    }
 
     /// <summary>Ends the file (a last row without a line end counts) and returns the first violation, if any.</summary>
     public Utf8ColumnWidthViolation? Complete()
@@ -547,8 +722,7 @@ public sealed class Utf8ColumnWidthCheck
         {
             _inHeader = false;
             var byName = _entityDefinition.Attributes.GroupBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
-            _columns = _headerNames.Select(n => byName.TryGetValue(n, out var a) ? ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a)) : null).ToArray();
-            _narrowestColumn = Narrowest(_columns);
+            SetColumns(_headerNames.Select(n => byName.TryGetValue(n, out var a) ? ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a)) : null));
         }
         else
         {
