@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 using System.Text.Json;
 using Azure.Storage;
 using Azure.Storage.Blobs;
@@ -13,16 +14,25 @@ namespace CustomerInsightsSynapse.Bench;
 /// One method of the <c>cdm</c> scenario in a process of its own, so that no method runs with the collector tuned by
 /// the other's runs: the parent starts this program again with <c>cdm-child reader|parse &lt;source&gt; &lt;documents
 /// file&gt;</c> (a folder path or a container URL, and a file of the JSON documents' paths or blob names, one a line).
-/// The child runs its method once (the warm-up) and prints <c>ready</c>; then, for each <c>run</c> line on its input,
-/// runs it once more after a full GC and prints <c>run=</c> and the <see cref="TimedRun"/> as JSON. It ends when its
-/// input closes.
+/// The child warms its method up (<see cref="WarmUp"/>) and prints <c>ready=</c> and the warm-up as JSON; then, for each
+/// <c>run</c> line on its input, runs it once more after a full GC and prints <c>run=</c> and the <see cref="TimedRun"/>
+/// as JSON. It ends when its input closes.
 /// </summary>
 internal sealed class CdmMethodChild : IAsyncDisposable
 {
     /// <summary>The reads at once of the baseline for blob sources: the reader's own read-ahead of entity documents.</summary>
     public const int BlobReadsAtOnce = 16;
 
-    private const string Ready = "ready";
+    private const string Ready = "ready=";
+
+    /// <summary>The most warm-up runs: a method whose runs keep compiling is timed after these anyway.</summary>
+    private const int MaxWarmUpRuns = 40;
+
+    /// <summary>The JIT's share of a warm-up run's time under which the run counts as quiet.</summary>
+    private const double QuietJitShare = 0.01;
+
+    /// <summary>Quiet warm-up runs in a row before the timed runs begin.</summary>
+    private const int QuietRunsWanted = 2;
     private const string RunMarker = "run=";
 
     private readonly Process _process;
@@ -34,11 +44,14 @@ internal sealed class CdmMethodChild : IAsyncDisposable
         _stderr = process.StandardError.ReadToEndAsync();
     }
 
+    /// <summary>What the child's warm-up gave.</summary>
+    public WarmUp WarmedUp { get; private set; } = null!;
+
     /// <summary>Starts a child for <paramref name="method"/> (<c>reader</c> or <c>parse</c>) and returns when its warm-up has run.</summary>
     public static async Task<CdmMethodChild> StartAsync(string method, string source, string documentsFile)
     {
         var child = new CdmMethodChild(BenchChild.Start(["cdm-child", method, source, documentsFile], redirectInput: true));
-        await child.ReadAsync(Ready);
+        child.WarmedUp = JsonSerializer.Deserialize<WarmUp>(await child.ReadAsync(Ready))!;
         return child;
     }
 
@@ -71,14 +84,40 @@ internal sealed class CdmMethodChild : IAsyncDisposable
     public static async Task<int> MainAsync(IReadOnlyList<string> args)
     {
         var run = Method(args[0], args[1], File.ReadAllLines(args[2]));
-        await run();
-        Console.WriteLine(Ready);
+        Console.WriteLine(Ready + JsonSerializer.Serialize(await WarmUpAsync(run)));
         while (await Console.In.ReadLineAsync() == "run")
         {
             Console.WriteLine(RunMarker + JsonSerializer.Serialize(await TimedRun.MeasureAsync(run)));
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Runs the method until the JIT has settled: tiered compilation runs a method's first calls unoptimized and
+    /// recompiles the hot ones in the background, after a count of calls and a delay, so the runs after one warm-up
+    /// still ran partly unoptimized code (the reader's first 4 of 9 runs took 2 to 4 times as long as the rest, with
+    /// hundreds of its methods compiled at tier 1 during them) and the median fell on either side of that edge. The
+    /// timed runs begin after <see cref="QuietRunsWanted"/> runs in a row that spent under <see cref="QuietJitShare"/>
+    /// of their time compiling (methods called once a read reach tier 1 only after 30 reads, so "none compiled" never
+    /// comes within a bench's patience, but they cost little).
+    /// </summary>
+    private static async Task<WarmUp> WarmUpAsync(Func<Task<ReadCounts>> run)
+    {
+        var watch = Stopwatch.StartNew();
+        await run();
+        var first = watch.Elapsed.TotalSeconds;
+        var (runs, quiet) = (1, 0);
+        while (quiet < QuietRunsWanted && runs < MaxWarmUpRuns)
+        {
+            var compiling = JitInfo.GetCompilationTime();
+            watch.Restart();
+            await run();
+            runs++;
+            quiet = (JitInfo.GetCompilationTime() - compiling).TotalSeconds < QuietJitShare * watch.Elapsed.TotalSeconds ? quiet + 1 : 0;
+        }
+
+        return new WarmUp(first, runs, quiet >= QuietRunsWanted);
     }
 
     private static Func<Task<ReadCounts>> Method(string method, string source, IReadOnlyList<string> documents)
@@ -124,6 +163,12 @@ internal sealed class CdmMethodChild : IAsyncDisposable
         }
     }
 }
+
+/// <summary>
+/// A child's warm-up: the seconds of its first run in the fresh process (JIT compilation included, as a script's first
+/// read meets it with IL-only assemblies), its runs, and whether the JIT settled before the last.
+/// </summary>
+internal sealed record WarmUp(double FirstRunSeconds, int Runs, bool Settled);
 
 /// <summary>The entities and attributes a method's run returned (none for the parse).</summary>
 internal readonly record struct ReadCounts(int Entities, int Attributes);

@@ -85,8 +85,8 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
             }
         }
 
-        jsonRuns.Describe();
-        readerRuns.Describe();
+        jsonRuns.Describe(parseChild.WarmedUp);
+        readerRuns.Describe(readerChild.WarmedUp);
         return readerRuns.Last.Read;
     }
 
@@ -232,10 +232,16 @@ internal sealed class RunCosts(Series series)
 
     /// <summary>
     /// Collections and MiB allocated per run (a gen1 collection is also counted as gen0, a gen2 as both), the median
-    /// seconds the collector paused the process and the median CPU seconds.
+    /// seconds the collector paused the process and the median CPU seconds; the warm-up's runs and its first run's seconds.
     /// </summary>
-    public void Describe()
+    public void Describe(WarmUp warmUp)
     {
+        series.Figures["first run s"] = Math.Round(warmUp.FirstRunSeconds, 3);
+        series.Figures["warm-up runs"] = warmUp.Runs;
+        if (!warmUp.Settled)
+        {
+            Console.WriteLine($"{series.Method}: the JIT still compiled methods in the last of {warmUp.Runs} warm-up runs.");
+        }
         for (var generation = 0; generation < 3; generation++)
         {
             series.Figures[$"gen{generation} GCs/run"] = Math.Round(_runs.Average(r => r.Collections[generation]), 1);
