@@ -124,7 +124,7 @@ internal sealed class ParquetBench(ParquetSettings settings, string repositoryRo
                 throw new InvalidOperationException($"The demo entity {entity.Name} did not land: {landed.Error?.Message}");
             }
 
-            var column = entity.Attributes.FirstOrDefault(a => NumericTypes.Contains(a.DataType))?.Name;
+            var column = entity.Attributes.FirstOrDefault(a => NumericTypes.Contains(a.DataType)).Name;
             if (column is null)
             {
                 continue;

@@ -1,7 +1,7 @@
 namespace CustomerInsightsSynapse.Core.Cdm;
 
 /// <summary>
-/// The slots of <see cref="CdmNameTable"/> and <see cref="CdmAttributeTable"/>: open addressing over fixed arrays, used
+/// The slots of <see cref="CdmNameTable"/>: open addressing over fixed arrays, used
 /// by the read-ahead workers at once without a lock. A value is in one of the <see cref="MaxProbes"/> slots from its hash
 /// on, so a value not there (most of them, in folders whose entities have their own attributes) costs at most that many
 /// compares of ints lying side by side, however full the slots are; a value that finds those slots taken is not kept.

@@ -37,9 +37,11 @@ public sealed record CsvFormat(
 
 /// <summary>
 /// One attribute of an entity. <see cref="DataType"/> is the CDM data type or format as written
-/// (string, int64, dateTime, decimal, …); the SQL type map reads it case-insensitively.
+/// (string, int64, dateTime, decimal, …); the SQL type map reads it case-insensitively. A value, held in its entity's
+/// array: a folder's model keeps hundreds of thousands of attributes, and an object each would be as many more for the
+/// garbage collector to copy through its generations.
 /// </summary>
-public sealed record CdmAttribute(
+public readonly record struct CdmAttribute(
     string Name,
     string DataType,
     int? MaxLength = null,

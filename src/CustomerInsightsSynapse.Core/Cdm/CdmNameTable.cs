@@ -32,9 +32,6 @@ internal sealed class CdmNameTable
         _slots = new CdmInternSlots<string>(slotCount);
     }
 
-    /// <summary>The attributes of the same read, each made once.</summary>
-    public CdmAttributeTable Attributes { get; } = new();
-
     /// <summary>The text of a JSON value as <see cref="CdmJson.AsStringOrNull"/> reads it; a plain ASCII string is taken from the table.</summary>
     public string? AsStringOrNull(JsonElement value)
     {
@@ -53,37 +50,15 @@ internal sealed class CdmNameTable
         return Ascii.IsValid(text) ? Get(text, HashOfAscii(text), out _) : value.GetString();
     }
 
-    /// <summary>
-    /// The text of the string token <paramref name="reader"/> is on, as <see cref="AsStringOrNull"/> reads a string value,
-    /// and its <see cref="HashOf"/> (made from the bytes as written, so the string is not hashed again).
-    /// </summary>
-    public string StringOf(ref Utf8JsonReader reader, out int hash)
+    /// <summary>The text of the string token <paramref name="reader"/> is on, as <see cref="AsStringOrNull"/> reads a string value.</summary>
+    public string StringOf(ref Utf8JsonReader reader)
     {
         if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength || !Ascii.IsValid(reader.ValueSpan))
         {
-            var text = reader.GetString()!;
-            hash = HashOf(text);
-            return text;
+            return reader.GetString()!;
         }
 
-        hash = HashOfAscii(reader.ValueSpan);
-        return Get(reader.ValueSpan, hash, out _);
-    }
-
-    /// <summary>
-    /// A hash of a name that is the same for equal names however they were read: of its ASCII bytes when it is ASCII and
-    /// short enough to be kept (as the table hashes the bytes of a name written plainly), else of its text.
-    /// </summary>
-    public static int HashOf(string name)
-    {
-        if (name.Length > MaxLength || !Ascii.IsValid(name))
-        {
-            return string.GetHashCode(name, StringComparison.Ordinal);
-        }
-
-        Span<byte> ascii = stackalloc byte[name.Length];
-        Ascii.FromUtf16(name, ascii, out _);
-        return HashOfAscii(ascii);
+        return Get(reader.ValueSpan, HashOfAscii(reader.ValueSpan), out _);
     }
 
     private static int HashOfAscii(ReadOnlySpan<byte> ascii)

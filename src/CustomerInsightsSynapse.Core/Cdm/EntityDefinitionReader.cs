@@ -109,7 +109,7 @@ internal static class EntityDefinitionReader
         var isNullable = Get(AttributeProperty.IsNullable);
         var nullable = (isNullable.ValueKind == JsonValueKind.Undefined ? null : CdmJson.AsBool(isNullable)) ?? (CdmTrait.Find(traits, "is.nullable") is not null ? true : null);
         var description = CdmJson.AsStringOrNull(Get(AttributeProperty.Description)) ?? LocalizedText(CdmTrait.Find(traits, "is.localized.describedAs"));
-        return names.Attributes.Get(name.Trim(), dataType, maxLength is > 0 ? maxLength : null, precision, scale, nullable, description);
+        return new CdmAttribute(name.Trim(), dataType, maxLength is > 0 ? maxLength : null, precision, scale, nullable, description);
     }
 
     private static int? IntOrNull(JsonElement value) => value.ValueKind == JsonValueKind.Undefined ? null : CdmJson.AsInt(value);

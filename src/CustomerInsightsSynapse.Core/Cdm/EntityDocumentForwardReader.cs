@@ -212,7 +212,6 @@ internal static class EntityDocumentForwardReader
     private static CdmAttribute? ReadAttribute(ref Utf8JsonReader reader, CdmNameTable names)
     {
         string? name = null;
-        var nameHash = 0;
         string? format = null;
         string? typeName = null;
         var typeReadable = true;
@@ -231,7 +230,7 @@ internal static class EntityDocumentForwardReader
                 case AttributeProperty.Unusual:
                     return null;
                 case AttributeProperty.Name when token is JsonTokenType.String:
-                    name = names.StringOf(ref reader, out nameHash);
+                    name = names.StringOf(ref reader);
                     break;
                 case AttributeProperty.AppliedTraits:
                     if (IsNonEmptyArray(reader))
@@ -306,9 +305,7 @@ internal static class EntityDocumentForwardReader
             return null;
         }
 
-        var trimmed = name.Trim();
-        var trimmedHash = ReferenceEquals(trimmed, name) ? nameHash : CdmNameTable.HashOf(trimmed);
-        return names.Attributes.Get(trimmed, trimmedHash, dataType, maxLength is > 0 ? maxLength : null, precision, scale, nullable, description);
+        return new CdmAttribute(name.Trim(), dataType, maxLength is > 0 ? maxLength : null, precision, scale, nullable, description);
     }
 
     /// <summary>

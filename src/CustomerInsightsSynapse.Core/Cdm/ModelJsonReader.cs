@@ -102,7 +102,7 @@ internal static class ModelJsonReader
             // maxLength -1 (Synapse Link) means unknown: fall through to the trait.
             var maxLength = Positive(CdmJson.Int(item, "maxLength")) ?? Positive(CdmJson.Int(item, "maximumLength")) ?? Positive(CdmTrait.Find(traits, "is.constrained")?.IntArgument("maximumLength"));
             var nullable = CdmJson.Bool(item, "isNullable") ?? (CdmTrait.Find(traits, "is.nullable") is not null ? true : null);
-            attributes.Add(session.Names.Attributes.Get(
+            attributes.Add(new CdmAttribute(
                 name,
                 dataType,
                 maxLength,

@@ -193,7 +193,7 @@ public sealed class Utf8ColumnWidthCheckReferenceTests
 
             if (columns is null)
             {
-                columns = [.. fields.Select(f => Encoding.UTF8.GetString([.. f])).Select(name => entity.Attributes.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)) is { } a ? ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a)) : null)];
+                columns = [.. fields.Select(f => Encoding.UTF8.GetString([.. f])).Select(name => entity.Attributes.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)) is { Name: not null } a ? ((string, int)?)(a.Name, SqlTypeMap.TextBytes(a)) : null)];
                 continue;
             }
 
