@@ -141,13 +141,15 @@ public sealed class CdmFolderReader
     /// The document of a blob folder: default.manifest.cdm.json, else model.json, each read by its exact name (the
     /// session keeps what it read for the reader); only a folder with neither is listed. A listing of the folder's
     /// names costs services that walk every blob below it for a listing by delimiter (Azurite does) as much as
-    /// listing every partition of the folder.
+    /// listing every partition of the folder. Both names are asked for at once, so a model.json folder waits one round
+    /// trip, not two; a folder that holds both still reads the manifest (its model.json is read for nothing).
     /// </summary>
     private static async Task<string> FindBlobDocumentAsync(CdmReadSession session)
     {
-        foreach (var name in PreferredDocuments)
+        var preferred = PreferredDocuments.Select(name => CdmLocationResolver.Join(session.FolderRoot, name)).ToList();
+        session.Prefetch(preferred);
+        foreach (var path in preferred)
         {
-            var path = CdmLocationResolver.Join(session.FolderRoot, name);
             if (await session.TryLoadAsync(path).ConfigureAwait(false) is not null)
             {
                 return path;

@@ -4,15 +4,16 @@ using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Tests.Lake;
 using CustomerInsightsSynapse.Core.Tests.TestInfrastructure;
 using global::Azure.Core;
+using global::Azure.Core.Pipeline;
 using global::Azure.Storage;
 using global::Azure.Storage.Blobs;
 
 namespace CustomerInsightsSynapse.Core.Tests.Cdm;
 
 /// <summary>
-/// A blob folder's document is found by reading default.manifest.cdm.json, then model.json, by name: the folder is
-/// not listed by delimiter (which costs Azurite a walk over every blob below the folder), and the document found is
-/// read once.
+/// A blob folder's document is found by reading default.manifest.cdm.json and model.json by name, both asked for at
+/// once and the manifest preferred: the folder is not listed by delimiter (which costs Azurite a walk over every blob
+/// below the folder), and the document found is read once.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class BlobFolderDocumentTests(AzuriteFixture azurite) : IAsyncLifetime
@@ -39,7 +40,20 @@ public sealed class BlobFolderDocumentTests(AzuriteFixture azurite) : IAsyncLife
         Assert.All(Assert.Single(folder.Entities).Partitions, p => Assert.Equal(2, p.Size));
         Assert.Empty(Listings(byDelimiter: true));
         Assert.Single(Listings(byDelimiter: false));
-        Assert.Equal(["ci/default.manifest.cdm.json", "ci/model.json"], Downloads());
+        Assert.Equal(["ci/default.manifest.cdm.json", "ci/model.json"], Downloads().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task BothDocumentNamesAreAskedForBeforeEitherIsAnswered()
+    {
+        await UploadAsync("ci/model.json", ModelJson(1));
+        await UploadAsync("ci/E/p0.csv", "1\n");
+        var gate = new AnswerOnceAskedFor("ci/default.manifest.cdm.json", "ci/model.json");
+
+        var folder = await ReadAsync("ci", gate);
+
+        Assert.Equal(CdmDocumentKind.ModelJson, folder.Kind);
+        Assert.True(gate.AskedForTogether, "model.json was asked for only after default.manifest.cdm.json was answered.");
     }
 
     [Fact]
@@ -54,7 +68,8 @@ public sealed class BlobFolderDocumentTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Equal(CdmDocumentKind.Manifest, folder.Kind);
         Assert.Equal("E", Assert.Single(folder.Entities).Name);
         Assert.Empty(Listings(byDelimiter: true));
-        Assert.Equal(["m/default.manifest.cdm.json", "m/E.cdm.json"], Downloads());
+        // model.json is asked for with the manifest, and its answer left unused.
+        Assert.Equal(["m/E.cdm.json", "m/default.manifest.cdm.json", "m/model.json"], Downloads().Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -83,10 +98,15 @@ public sealed class BlobFolderDocumentTests(AzuriteFixture azurite) : IAsyncLife
 
     private Task UploadAsync(string name, string text) => _container.GetBlobClient(name).UploadAsync(BinaryData.FromString(text));
 
-    private async Task<CdmFolder> ReadAsync(string folder)
+    private async Task<CdmFolder> ReadAsync(string folder, HttpPipelinePolicy? policy = null)
     {
         var options = BlobClientFactory.DefaultOptions();
         options.AddPolicy(_recorder, HttpPipelinePosition.PerCall);
+        if (policy is not null)
+        {
+            options.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        }
+
         var reader = new CdmFolderReader(new BlobClientFactory(new StorageSharedKeyCredential(AzuriteFixture.AccountName, AzuriteFixture.AccountKey), options));
         return await reader.ReadAsync(_container.Uri.AbsoluteUri.TrimEnd('/') + "/" + folder, OperationContext.None);
     }
@@ -97,4 +117,33 @@ public sealed class BlobFolderDocumentTests(AzuriteFixture azurite) : IAsyncLife
     /// <summary>The blobs read (GET of a blob, found or not), as paths in the container.</summary>
     private List<string> Downloads() =>
         _recorder.Requests.Where(r => r.Method == "GET" && r.Query.Length == 0).Select(r => r.Path[_container.Uri.AbsolutePath.TrimEnd('/').Length..].TrimStart('/')).ToList();
+
+    /// <summary>
+    /// Holds the request for the blob <paramref name="held"/> (a path in the container) until the request for
+    /// <paramref name="awaited"/> has been sent too, or a deadline has passed; says whether it was.
+    /// </summary>
+    private sealed class AnswerOnceAskedFor(string held, string awaited) : HttpPipelinePolicy
+    {
+        private readonly TaskCompletionSource _awaitedSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool AskedForTogether { get; private set; }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            var path = Uri.UnescapeDataString(message.Request.Uri.ToUri().AbsolutePath);
+            if (path.EndsWith("/" + awaited, StringComparison.Ordinal))
+            {
+                _awaitedSent.TrySetResult();
+            }
+            else if (path.EndsWith("/" + held, StringComparison.Ordinal))
+            {
+                AskedForTogether = await Task.WhenAny(_awaitedSent.Task, Task.Delay(TimeSpan.FromSeconds(10))) == _awaitedSent.Task;
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+    }
 }
