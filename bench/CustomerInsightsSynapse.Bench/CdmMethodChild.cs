@@ -33,6 +33,7 @@ internal sealed class CdmMethodChild : IAsyncDisposable
 
     /// <summary>Quiet warm-up runs in a row before the timed runs begin.</summary>
     private const int QuietRunsWanted = 2;
+
     private const string RunMarker = "run=";
 
     private readonly Process _process;
