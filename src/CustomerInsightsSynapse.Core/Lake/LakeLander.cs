@@ -104,7 +104,8 @@ public sealed class LakeLander
         var progress = new LandingProgressReporter(context.Progress, target.Database, plan.Files, plan.Bytes);
         context.Log.Verbose($"Snapshot {snapshotId}: landing {runs.Count} of {plan.Entities.Count} entities, {plan.Files} files, {plan.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes.");
 
-        var work = runs.SelectMany(r => r.Plan.Partitions.Select(p => new FileWork(r, p))).ToList();
+        // Largest first, so that no large file starts last and moves alone at the end (files of one size keep their order).
+        var work = runs.SelectMany(r => r.Plan.Partitions.Select(p => new FileWork(r, p))).OrderByDescending(w => w.Partition.Size).ToList();
         try
         {
             await Parallel.ForEachAsync(
