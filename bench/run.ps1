@@ -78,6 +78,7 @@ for ($i = 0; $i -lt $Arguments.Count; $i++) {
         '--scale-latency' { $scaleLatency = [int] $Arguments[++$i]; continue }
         '--cdm-latency' { $cdmLatency = [int] $Arguments[++$i]; continue }
         '--cdm-shared-attributes' { $passed.manifest.Add('--shared-attributes'); continue }
+        { $_ -in '--timeline', '--local-only' } { $passed.lake.Add($a); continue }
         { $_ -in $lakeOptions } { $passed.lake.Add($a); $passed.lake.Add($Arguments[++$i]); continue }
         { $_ -in $manifestOptions } { $passed.manifest.Add($a); $passed.manifest.Add($Arguments[++$i]); continue }
         { $_ -in $scaleOptions } { $passed.scale.Add($a); $passed.scale.Add($Arguments[++$i]); continue }

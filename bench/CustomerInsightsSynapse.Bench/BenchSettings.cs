@@ -38,6 +38,9 @@ internal sealed record BenchSettings
     /// <summary>No peak-RSS children (the latency curve: they would land through Azurite directly, not the proxy).</summary>
     public bool NoRss { get; init; }
 
+    /// <summary>After each local group, one more landing by the lander and by the plain SDK, printed as a timeline of requests.</summary>
+    public bool Timeline { get; init; }
+
     /// <summary><c>LandingOptions.SingleCopyLimit</c> in MiB: larger blob sources are copied with Put Block From URL.</summary>
     public int? SingleCopyMiB { get; init; }
 
@@ -66,6 +69,7 @@ internal sealed record BenchSettings
                 "--latency-ms" => s with { LatencyMilliseconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--local-only" => s with { LocalOnly = true },
                 "--no-rss" => s with { NoRss = true },
+                "--timeline" => s with { Timeline = true },
                 "--single-copy-mib" => s with { SingleCopyMiB = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };

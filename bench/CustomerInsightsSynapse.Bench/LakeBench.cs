@@ -25,6 +25,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
     private readonly List<Series> _series = [];
     private readonly ByteCounter _counter = new();
     private readonly RequestCounter _requests = new();
+    private readonly RequestTimeline _timeline = new();
     private readonly Dictionary<Series, ClientCost> _costs = [];
     private BlobServiceClient _service = null!;
     private BlobClientFactory _factory = null!;
@@ -65,6 +66,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             var options = BlobClientFactory.DefaultOptions();
             options.AddPolicy(_counter, HttpPipelinePosition.PerRetry);
             options.AddPolicy(_requests, HttpPipelinePosition.PerRetry);
+            options.AddPolicy(_timeline, HttpPipelinePosition.PerRetry);
             _service = new BlobServiceClient(azuriteConnectionString, options);
             _endpoint = _service.Uri.AbsoluteUri.TrimEnd('/');
             _factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteAccount.AccountName, AzuriteAccount.AccountKey), options);
@@ -83,6 +85,11 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
                 {
                     Console.WriteLine(r == 0 ? $"{name}: warm-up." : $"{name}: repetition {r} of {settings.Repetitions}.");
                     await LocalRoundAsync(name, entity, record: r > 0);
+                }
+
+                if (settings.Timeline)
+                {
+                    await TimelineAsync(name, entity);
                 }
             }
 
@@ -153,6 +160,27 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             Get("no-change rerun: " + group, "lake first run", null, bytes).Seconds.Add(first.Seconds);
             Get("no-change rerun: " + group, "lake rerun (nothing changed)", "lake first run", 0).Seconds.Add(rerun);
         }
+    }
+
+    /// <summary>One more landing by the lander and one by the plain SDK, each printed as a timeline of its requests.</summary>
+    private async Task TimelineAsync(string group, CdmEntity entity)
+    {
+        var lakeContainer = await NewContainerAsync();
+        var target = new LakeTarget(BlobLocation.Parse($"{_endpoint}/{lakeContainer.Name}"), "BenchDb");
+        var lander = new LakeLander(_factory, Landing);
+        _timeline.Start();
+        var seconds = await TimeAsync(async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Landed));
+        Console.WriteLine(RequestTimeline.Describe($"{group}, lake (LakeLander)", _timeline.Stop(), seconds * 1000));
+        await lakeContainer.DeleteAsync();
+
+        var sdkContainer = await NewContainerAsync();
+        _timeline.Start();
+        seconds = await TimeAsync(() => Parallel.ForEachAsync(
+            entity.Partitions,
+            new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelFiles },
+            async (p, ct) => await sdkContainer.GetBlobClient("BenchDb/" + Path.GetFileName(p.Location)).UploadAsync(p.Location, new BlobUploadOptions { TransferOptions = Transfer(settings.MaxParallelBlocks) }, ct)));
+        Console.WriteLine(RequestTimeline.Describe($"{group}, plain SDK parallel", _timeline.Stop(), seconds * 1000));
+        await sdkContainer.DeleteAsync();
     }
 
     private async Task CopyRoundsAsync(CdmEntity small, CdmEntity large)

@@ -98,12 +98,14 @@ public sealed class LakeLander
         // Before any data: a run refused meanwhile can name who holds the lock, and a run killed while landing leaves
         // model.json without the last clean-up's all-clear, so the next run lists the snapshot folders.
         var forgetPruneFrom = runs.Count > 0 ? ForgetPruneFromAsync(container, plan, context.CancellationToken) : Task.FromResult(plan);
+        var listing = runs.Count > 0 && !runs.Any(r => r.Plan.Partitions.Any(p => p.ConvertOnServer)) ? ListSnapshotFoldersAsync(container, plan, context) : null;
         await Task.WhenAll(database.Lock.HolderRecorded, forgetPruneFrom).ConfigureAwait(false);
         plan = await forgetPruneFrom.ConfigureAwait(false);
         var progress = new LandingProgressReporter(context.Progress, target.Database, plan.Files, plan.Bytes);
         context.Log.Verbose($"Snapshot {snapshotId}: landing {runs.Count} of {plan.Entities.Count} entities, {plan.Files} files, {plan.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes.");
 
-        var work = runs.SelectMany(r => r.Plan.Partitions.Select(p => new FileWork(r, p))).ToList();
+        // Largest first, so that no large file starts last and moves alone at the end (files of one size keep their order).
+        var work = runs.SelectMany(r => r.Plan.Partitions.Select(p => new FileWork(r, p))).OrderByDescending(w => w.Partition.Size).ToList();
         try
         {
             await Parallel.ForEachAsync(
@@ -122,8 +124,11 @@ public sealed class LakeLander
             await DeleteFolderAsync(container, failed.Folder, context.Log, CancellationToken.None).ConfigureAwait(false);
         }
 
+        var listed = listing is null ? null : await listing.ConfigureAwait(false);
         return new LandedSnapshot(plan, snapshotId, plan.Entities.Select(e => Result(target, e, runs, snapshotId)).ToList())
         {
+            // This snapshot's folder of every entity landed, a failed one's too: its deletion may have been refused.
+            Folders = listed?.WithLanded(runs.Select(r => target.EntityFolder(r.Plan.Name) + "/"), snapshotId),
             Landed = runs.Where(r => r.Error is null).Select(r => r.Plan).ToList(),
             ParquetColumns = parquetColumns,
             Staged = runs.Where(r => r.Error is null && r.Plan.Partitions.Any(p => p.ConvertOnServer)).ToDictionary(r => r.Plan.Name, r => r.Folder, StringComparer.Ordinal),
@@ -169,6 +174,34 @@ public sealed class LakeLander
     }
 
     /// <summary>
+    /// Lists the folders below each folder the clean-up looks into (see <see cref="CleanedFolders"/>: every entity that
+    /// will have a current snapshot, and the staging root) while the files land: under the lock no other run adds one,
+    /// so the commit can tell whether the clean-up has anything to delete. Null when a listing failed.
+    /// </summary>
+    private async Task<SnapshotFolders?> ListSnapshotFoldersAsync(BlobContainerClient container, LandingPlan plan, OperationContext context)
+    {
+        var prefixes = plan.Entities.Where(e => e.Action == PlannedAction.Land || e.CurrentSnapshotId is not null)
+            .Select(e => plan.Target.EntityFolder(e.Name) + "/")
+            .Append(plan.Target.StagingRoot + "/")
+            .ToList();
+        var names = new IReadOnlyList<string>[prefixes.Count];
+        try
+        {
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, prefixes.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelListings, CancellationToken = context.CancellationToken },
+                async (i, ct) => names[i] = await ListFoldersAsync(container, prefixes[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or IOException)
+        {
+            context.Log.Verbose($"Could not list the snapshot folders while landing ({LakeErrors.FirstLine(ex)}); the clean-up lists them after the commit.");
+            return null;
+        }
+
+        return new SnapshotFolders(prefixes.Select((p, i) => (p, names[i])).ToDictionary(f => f.p, f => f.Item2, StringComparer.Ordinal));
+    }
+
+    /// <summary>
     /// For each landed Parquet entity: the columns its files' footers agree on, matched to its CDM attributes
     /// (<see cref="Sql.ParquetViewColumns"/>). Files that disagree, or a column no documented conversion brings to its
     /// attribute's type, fail the entity here, before anything is committed, so its view never moves.
@@ -201,6 +234,8 @@ public sealed class LakeLander
     /// <summary>
     /// Makes the landed snapshots current by rewriting model.json (not written when nothing landed). The result's
     /// guard is what a caller checks before each view switch and what <see cref="PruneAsync"/> checks before deleting.
+    /// When the folders listed while landing leave the clean-up nothing to delete, the new model.json carries the
+    /// clean-up's record (<see cref="LakeModel.PruneFrom"/>): one round trip instead of the clean-up's check and record.
     /// </summary>
     public async Task<LakeCommit> CommitAsync(LockedDatabase database, LandedSnapshot landed)
     {
@@ -214,11 +249,14 @@ public sealed class LakeLander
         }
 
         var committedTag = model.ETag;
+        DateTimeOffset? pruneFrom = null;
         if (landed.Landed.Count > 0)
         {
+            var now = _clock.GetUtcNow();
+            pruneFrom = landed.Folders is { } folders ? NothingToDeleteUntil(folders, CleanedFolders(target, landed.Plan, landed.Entities.Select(e => (e.Entity, e.SnapshotId))), now) : null;
             try
             {
-                committedTag = await WriteModelAsync(container, target, model, _clock.GetUtcNow(), context.Log, context.CancellationToken).ConfigureAwait(false);
+                committedTag = await WriteModelAsync(container, target, model, now, pruneFrom, context.Log, context.CancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex)
             {
@@ -230,7 +268,14 @@ public sealed class LakeLander
 
         var entities = landed.Entities.Select(e => e with { ParquetColumns = model.ParquetColumns(e.Entity) }).ToList();
         var result = new LandingResult(target.Database, landed.SnapshotId, landed.Landed.Count > 0, entities, []);
-        return new LakeCommit(result, new LakeCommitGuard(database, committedTag)) { Plan = landed.Plan, Model = model.WrittenAs(committedTag), PreviousEntries = previous };
+        return new LakeCommit(result, new LakeCommitGuard(database, committedTag))
+        {
+            Plan = landed.Plan,
+            Model = model.WrittenAs(committedTag),
+            PreviousEntries = previous,
+            Folders = landed.Folders,
+            PruneFromCommitted = pruneFrom is null ? null : committedTag,
+        };
     }
 
     /// <summary>
@@ -250,7 +295,7 @@ public sealed class LakeLander
         ETag reverted;
         try
         {
-            reverted = await WriteModelAsync(container, target, model, _clock.GetUtcNow(), context.Log, context.CancellationToken).ConfigureAwait(false);
+            reverted = await WriteModelAsync(container, target, model, _clock.GetUtcNow(), null, context.Log, context.CancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex)
         {
@@ -282,6 +327,7 @@ public sealed class LakeLander
             Plan = commit.Plan,
             Model = model.WrittenAs(reverted),
             PreviousEntries = commit.PreviousEntries,
+            Folders = commit.Folders,
         };
     }
 
@@ -290,7 +336,9 @@ public sealed class LakeLander
     /// snapshot folders older than the longest lease (by when no live run can still be landing into them), keeping
     /// the one its view read until this run. Returns the deleted folders. When every listing completed, records on
     /// model.json when the next clean-up can first find something to delete (<see cref="LakeModel.PruneFrom"/>); a run
-    /// that landed nothing lists nothing before that time.
+    /// that landed nothing lists nothing before that time. The folders listed while landing are not listed again; when
+    /// they held nothing to delete, the commit carried that record and, while model.json is still that commit, this
+    /// sends nothing.
     /// </summary>
     public async Task<IReadOnlyList<string>> PruneAsync(LockedDatabase database, LakeCommit commit)
     {
@@ -302,29 +350,33 @@ public sealed class LakeLander
             return [];
         }
 
-        // The folders are listed while the guard checks the lock and model.json; nothing is deleted before it passed.
+        if (commit.PruneFromCommitted is { } recorded && recorded == commit.Guard.Committed)
+        {
+            context.Log.Verbose($"No snapshot folder of '{target.Database}' can be deleted yet (listed while landing; recorded with the commit); nothing listed.");
+            return [];
+        }
+
+        // The folders are listed (unless they were while landing) while the guard checks the lock and model.json; nothing
+        // is deleted before it passed.
         var guard = commit.Result.ModelCommitted ? commit.Guard.EnsureCurrentAsync(context.CancellationToken) : Task.CompletedTask;
         var notBefore = now - SnapshotGarbage.LongestLease;
-        var current = commit.Result.Entities.ToDictionary(e => e.Entity, e => e.SnapshotId, StringComparer.Ordinal);
-        var viewed = commit.Plan.Entities.Where(e => current[e.Name] is not null).ToList();
-        var prunedPerEntity = new PrunedFolders[viewed.Count];
-        var staging = PruneFoldersAsync(container, target.StagingRoot + "/", null, null, notBefore, guard, "Staging folders of killed runs", context);
-        // One listing per entity, many at a time: a run with nothing to delete costs a round trip or two, not one per entity.
-        // No cancellation token here: each listing reports its own cancellation as a warning, as the staging one does.
-        var perEntity = Parallel.ForEachAsync(
-            Enumerable.Range(0, viewed.Count),
+        var cleaned = CleanedFolders(target, commit.Plan, commit.Result.Entities.Select(e => (e.Entity, e.SnapshotId))).ToList();
+        var pruned = new PrunedFolders[cleaned.Count];
+        // One listing per folder, many at a time: a run with nothing to delete costs a round trip or two, not one per entity.
+        // No cancellation token here: each listing reports its own cancellation as a warning.
+        var listings = Parallel.ForEachAsync(
+            Enumerable.Range(0, cleaned.Count),
             new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelListings },
-            async (i, _) => prunedPerEntity[i] = await PruneFoldersAsync(container, target.EntityFolder(viewed[i].Name) + "/", current[viewed[i].Name], viewed[i].CurrentSnapshotId, notBefore, guard, $"Old snapshots of entity '{viewed[i].Name}'", context).ConfigureAwait(false));
+            async (i, _) => pruned[i] = await PruneFoldersAsync(container, cleaned[i], commit.Folders?.Below(cleaned[i].Prefix), notBefore, guard, context).ConfigureAwait(false));
         try
         {
-            await Task.WhenAll(perEntity, staging).ConfigureAwait(false);
+            await listings.ConfigureAwait(false);
         }
         catch when (guard.IsFaulted || guard.IsCanceled)
         {
         }
 
         await guard.ConfigureAwait(false);
-        PrunedFolders[] pruned = [.. prunedPerEntity, await staging.ConfigureAwait(false)];
         if (pruned.All(p => p.Complete) && commit.Guard.Committed is { } committed)
         {
             var next = pruned.Select(p => p.NextDeletable).Append(now + PruneFromHorizon).Min();
@@ -343,6 +395,94 @@ public sealed class LakeLander
     /// <summary>What a clean-up deleted in one folder, whether every listing and deletion completed, and when the first folder it left can be deleted.</summary>
     private sealed record PrunedFolders(IReadOnlyList<string> Deleted, bool Complete, DateTimeOffset NextDeletable);
 
+    /// <summary>A folder the clean-up looks into: its prefix, the snapshot it keeps as current and as previous, and what it holds (for messages).</summary>
+    private sealed record CleanedFolder(string Prefix, string? Current, string? Previous, string What);
+
+    /// <summary>
+    /// The folders a clean-up looks into, given each entity's current snapshot after the run: the snapshot folders of
+    /// every entity of <paramref name="plan"/> that has one (keeping the one its view read until this run), and the
+    /// staging root (folders of killed runs: a run deletes its own once converted).
+    /// </summary>
+    private static IEnumerable<CleanedFolder> CleanedFolders(LakeTarget target, LandingPlan plan, IEnumerable<(string Entity, string? SnapshotId)> current)
+    {
+        var currentOf = current.ToDictionary(e => e.Entity, e => e.SnapshotId, StringComparer.Ordinal);
+        foreach (var entity in plan.Entities.Where(e => currentOf.GetValueOrDefault(e.Name) is not null))
+        {
+            yield return new CleanedFolder(target.EntityFolder(entity.Name) + "/", currentOf[entity.Name], entity.CurrentSnapshotId, $"Old snapshots of entity '{entity.Name}'");
+        }
+
+        yield return new CleanedFolder(target.StagingRoot + "/", null, null, "Staging folders of killed runs");
+    }
+
+    /// <summary>
+    /// Of the snapshot folders <paramref name="names"/> below one cleaned folder: those that can be deleted at
+    /// <paramref name="notBefore"/> plus the longest lease, and when the first of the others (but the current one) can be.
+    /// </summary>
+    private static (List<string> Deletable, DateTimeOffset NextDeletable) Garbage(IEnumerable<string> names, CleanedFolder folder, DateTimeOffset notBefore)
+    {
+        var deletable = new List<string>();
+        var next = DateTimeOffset.MaxValue;
+        foreach (var name in names)
+        {
+            if (name == folder.Current || !SnapshotId.TryGetTime(name, out var started))
+            {
+                continue;
+            }
+
+            if (started >= notBefore || name == folder.Previous)
+            {
+                next = Min(next, started + SnapshotGarbage.LongestLease);
+            }
+            else
+            {
+                deletable.Add(name);
+            }
+        }
+
+        return (deletable, next);
+    }
+
+    /// <summary>
+    /// When the folders listed while landing leave the clean-up nothing to delete at <paramref name="now"/>: the time it
+    /// would record (<see cref="LakeModel.PruneFrom"/>), to be written with the commit; otherwise null.
+    /// </summary>
+    private static DateTimeOffset? NothingToDeleteUntil(SnapshotFolders folders, IEnumerable<CleanedFolder> cleaned, DateTimeOffset now)
+    {
+        var next = now + PruneFromHorizon;
+        foreach (var folder in cleaned)
+        {
+            if (folders.Below(folder.Prefix) is not { } names)
+            {
+                return null;
+            }
+
+            var (deletable, nextDeletable) = Garbage(names, folder, now - SnapshotGarbage.LongestLease);
+            if (deletable.Count > 0)
+            {
+                return null;
+            }
+
+            next = Min(next, nextDeletable);
+        }
+
+        return next;
+    }
+
+    /// <summary>The names of the folders directly below <paramref name="prefix"/>.</summary>
+    private static async Task<IReadOnlyList<string>> ListFoldersAsync(BlobContainerClient container, string prefix, CancellationToken ct)
+    {
+        var folders = new List<string>();
+        await foreach (var item in container.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Delimiter = "/", Prefix = prefix }, ct).ConfigureAwait(false))
+        {
+            if (item.IsPrefix)
+            {
+                folders.Add(item.Prefix[prefix.Length..].TrimEnd('/'));
+            }
+        }
+
+        return folders;
+    }
+
     /// <summary>Records <paramref name="pruneFrom"/> on model.json, on condition that it is still the committed one; a failure only costs the next run a listing.</summary>
     private static async Task RecordPruneFromAsync(BlobContainerClient container, LakeTarget target, ETag committed, DateTimeOffset pruneFrom, IOperationLog log, CancellationToken ct)
     {
@@ -357,51 +497,37 @@ public sealed class LakeLander
     }
 
     /// <summary>
-    /// Deletes the folders below <paramref name="prefix"/> named by a snapshot id (an entity's snapshot folders, or the
-    /// staging folders of runs that were killed: a run deletes its own once converted) that started before
-    /// <paramref name="notBefore"/>, other than <paramref name="current"/> and <paramref name="previous"/>; the folders
-    /// left other than the current one can be deleted by a later run (the previous one once no view reads it) from
-    /// their start plus the longest lease. Lists first, then deletes only once <paramref name="guard"/> passed.
+    /// Deletes the snapshot folders below <paramref name="folder"/> that <see cref="Garbage"/> finds deletable, listing
+    /// them first unless <paramref name="listed"/> names them; the folders left other than the current one can be
+    /// deleted by a later run from their start plus the longest lease. Deletes only once <paramref name="guard"/> passed.
     /// </summary>
-    private static async Task<PrunedFolders> PruneFoldersAsync(BlobContainerClient container, string prefix, string? current, string? previous, DateTimeOffset notBefore, Task guard, string what, OperationContext context)
+    private static async Task<PrunedFolders> PruneFoldersAsync(BlobContainerClient container, CleanedFolder folder, IReadOnlyList<string>? listed, DateTimeOffset notBefore, Task guard, OperationContext context)
     {
-        var folders = new List<string>();
+        var folders = listed ?? [];
         Exception? error = null;
-        try
+        if (listed is null)
         {
-            await foreach (var item in container.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Delimiter = "/", Prefix = prefix }, context.CancellationToken).ConfigureAwait(false))
+            try
             {
-                if (item.IsPrefix)
-                {
-                    folders.Add(item.Prefix[prefix.Length..].TrimEnd('/'));
-                }
+                folders = await ListFoldersAsync(container, folder.Prefix, context.CancellationToken).ConfigureAwait(false);
             }
-        }
-        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
-        {
-            error = ex;
+            catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
+            {
+                error = ex;
+            }
         }
 
         await guard.ConfigureAwait(false);
         var deleted = new List<string>();
         var complete = error is null;
-        var nextDeletable = DateTimeOffset.MaxValue;
+        var (deletable, nextDeletable) = Garbage(folders, folder, notBefore);
         try
         {
-            foreach (var name in folders)
+            foreach (var name in deletable)
             {
-                if (name == current || !SnapshotId.TryGetTime(name, out var started))
+                if (await DeleteFolderAsync(container, folder.Prefix + name, context.Log, context.CancellationToken).ConfigureAwait(false))
                 {
-                    continue;
-                }
-
-                if (started >= notBefore || name == previous)
-                {
-                    nextDeletable = Min(nextDeletable, started + SnapshotGarbage.LongestLease);
-                }
-                else if (await DeleteFolderAsync(container, prefix + name, context.Log, context.CancellationToken).ConfigureAwait(false))
-                {
-                    deleted.Add(prefix + name);
+                    deleted.Add(folder.Prefix + name);
                 }
                 else
                 {
@@ -417,7 +543,7 @@ public sealed class LakeLander
 
         if (error is not null)
         {
-            context.Log.Warning($"{what} were not all deleted ({LakeErrors.FirstLine(error)}); the next run tries again.");
+            context.Log.Warning($"{folder.What} were not all deleted ({LakeErrors.FirstLine(error)}); the next run tries again.");
         }
 
         return new PrunedFolders(deleted, complete, nextDeletable);
@@ -481,10 +607,12 @@ public sealed class LakeLander
     /// read back: our write id there means this run's commit is in place; another id means someone else committed.
     /// Returns the ETag of the committed model.json.
     /// </summary>
-    private static async Task<ETag> WriteModelAsync(BlobContainerClient container, LakeTarget target, LakeModel model, DateTimeOffset now, IOperationLog log, CancellationToken ct)
+    private static async Task<ETag> WriteModelAsync(BlobContainerClient container, LakeTarget target, LakeModel model, DateTimeOffset now, DateTimeOffset? pruneFrom, IOperationLog log, CancellationToken ct)
     {
         var conditions = model.ETag is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
         var writeId = Guid.NewGuid().ToString("N");
+        var metadata = pruneFrom is { } time ? LakeModel.PruneFromMetadataOf(time) : [];
+        metadata[LakeModel.WriteIdMetadata] = writeId;
         var blob = container.GetBlobClient(target.ModelPath);
         try
         {
@@ -494,7 +622,7 @@ public sealed class LakeLander
                 {
                     Conditions = conditions,
                     HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                    Metadata = new Dictionary<string, string> { [LakeModel.WriteIdMetadata] = writeId },
+                    Metadata = metadata,
                 },
                 ct).ConfigureAwait(false);
             return response.Value.ETag;

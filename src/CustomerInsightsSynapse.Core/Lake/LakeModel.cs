@@ -25,9 +25,10 @@ internal sealed class LakeModel
     public const string WriteIdMetadata = "cisynapsewriteid";
 
     /// <summary>
-    /// Blob metadata written by a completed clean-up (<see cref="LakeLander.PruneAsync"/>): until this time no snapshot
-    /// folder of the database can be deleted, so a run that lands nothing need not list them. A run removes it before
-    /// it writes any data, and a commit does not carry it, so a run killed while landing leaves model.json without it.
+    /// Blob metadata written by a completed clean-up (<see cref="LakeLander.PruneAsync"/>), or by a commit when the
+    /// folders listed while landing left the clean-up nothing to delete: until this time no snapshot folder of the
+    /// database can be deleted, so a run that lands nothing need not list them. A run removes it before it writes any
+    /// data, so a run killed while landing leaves model.json without it.
     /// </summary>
     public const string PruneFromMetadata = "cisynapseprunefrom";
 

@@ -75,6 +75,9 @@ public sealed record LandedSnapshot(LandingPlan Plan, string SnapshotId, IReadOn
     /// converted to Parquet in their snapshot folder before the commit.
     /// </summary>
     public IReadOnlyDictionary<string, string> Staged { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The folders the clean-up looks into, as listed while landing plus this snapshot's; null when not listed.</summary>
+    internal SnapshotFolders? Folders { get; init; }
 }
 
 /// <summary>
@@ -90,4 +93,30 @@ public sealed record LakeCommit(LandingResult Result, LakeCommitGuard Guard)
 
     /// <summary>Each landed entity's model.json entry before the commit (null when it had none), for <see cref="LakeLander.RevertAsync"/>.</summary>
     internal IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonObject?> PreviousEntries { get; init; } = new Dictionary<string, System.Text.Json.Nodes.JsonObject?>();
+
+    /// <summary>The folders the clean-up looks into, as <see cref="LandedSnapshot.Folders"/>; null when they must be listed.</summary>
+    internal SnapshotFolders? Folders { get; init; }
+
+    /// <summary>
+    /// The ETag of the commit that recorded <see cref="LakeModel.PruneFrom"/> because the clean-up had nothing to delete;
+    /// null when it did not. While model.json is still that commit, the clean-up has nothing to do.
+    /// </summary>
+    internal global::Azure.ETag? PruneFromCommitted { get; init; }
+}
+
+/// <summary>The names of the folders below each folder a clean-up looks into (prefixes ending in '/').</summary>
+internal sealed class SnapshotFolders(IReadOnlyDictionary<string, IReadOnlyList<string>> names)
+{
+    /// <summary>The folders below <paramref name="prefix"/>; null when it was not listed.</summary>
+    public IReadOnlyList<string>? Below(string prefix) => names.GetValueOrDefault(prefix);
+
+    /// <summary>These folders once <paramref name="snapshotId"/> was written below each of <paramref name="prefixes"/>.</summary>
+    public SnapshotFolders WithLanded(IEnumerable<string> prefixes, string snapshotId)
+    {
+        var landed = prefixes.ToHashSet(StringComparer.Ordinal);
+        return new SnapshotFolders(names.ToDictionary(
+            n => n.Key,
+            n => landed.Contains(n.Key) && !n.Value.Contains(snapshotId) ? (IReadOnlyList<string>)[.. n.Value, snapshotId] : n.Value,
+            StringComparer.Ordinal));
+    }
 }

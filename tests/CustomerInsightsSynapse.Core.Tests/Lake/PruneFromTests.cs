@@ -113,6 +113,56 @@ public sealed class PruneFromTests : IDisposable
         Assert.Equal(LandingAction.Landed, next.Entities.Single().Action);
     }
 
+    [Fact]
+    public async Task The_snapshot_of_an_entity_moved_back_after_the_commit_is_deleted_by_the_next_run_that_lands_nothing()
+    {
+        var versions = Enumerable.Range(5, 2).Select(rows => LakeScenario.LocalEntity(_lake.NewFolder(), "Contact", 1, rows)).ToList();
+        var first = await LandAsync([versions[0]]);
+        _clock.Advance(SnapshotGarbage.LongestLease * 2);
+
+        var lander = _lake.Lander(new LandingOptions { Clock = _clock });
+        string moved;
+        await using (var database = await lander.LockAsync(_lake.Target, OperationContext.None))
+        {
+            var landed = await lander.LandAsync(database, await lander.PlanAsync(database, [versions[1]]));
+            moved = landed.SnapshotId;
+            var commit = await lander.CommitAsync(database, landed);
+            var failed = new CISynapseException(ErrorIds.UnexpectedError, ErrorKind.InvalidData, "The view failed its probe (test).", "Contact");
+            var reverted = await lander.RevertAsync(database, commit, new Dictionary<string, CISynapseException> { ["Contact"] = failed });
+            Assert.Empty(await lander.PruneAsync(database, reverted));
+        }
+
+        Assert.Equal(new[] { first.SnapshotId, moved }, Snapshots("Contact"));
+        _clock.Advance(SnapshotGarbage.LongestLease * 2);
+        var next = await LandAsync([versions[0]]);
+
+        Assert.Equal(LandingAction.Unchanged, next.Entities.Single().Action);
+        Assert.Equal([$"SalesDb/Contact/{moved}"], next.DeletedSnapshots);
+        Assert.Equal([first.SnapshotId], Snapshots("Contact"));
+    }
+
+    [Fact]
+    public async Task The_folder_a_failed_entity_left_is_deleted_by_the_next_run_that_lands_nothing()
+    {
+        var customer = LakeScenario.LocalEntity(_lake.NewFolder(), "Customer", 1, 5);
+        var contact = LakeScenario.LocalEntity(_lake.NewFolder(), "Contact", 2, 5);
+        var first = await LandAsync([customer, contact]);
+        _clock.Advance(SnapshotGarbage.LongestLease * 2);
+
+        _faults.FailingContact = true;
+        var options = new LandingOptions { Clock = _clock, MaxParallelFiles = 1 };
+        var failed = await _lake.Lander(options).LandAsync(_lake.Target, [customer, LakeScenario.LocalEntity(_lake.NewFolder(), "Contact", 2, 7, "v2")], OperationContext.None);
+        _faults.FailingContact = false;
+
+        Assert.Equal(LandingAction.Failed, failed.Entities.Single(e => e.Entity == "Contact").Action);
+        Assert.Equal(new[] { first.SnapshotId, failed.SnapshotId }, Snapshots("Contact"));
+        _clock.Advance(SnapshotGarbage.LongestLease * 2);
+        var next = await LandAsync([customer, contact]);
+
+        Assert.All(next.Entities, e => Assert.Equal(LandingAction.Unchanged, e.Action));
+        Assert.Equal([$"SalesDb/Contact/{failed.SnapshotId}"], next.DeletedSnapshots);
+    }
+
     private Task<LandingResult> LandAsync(IReadOnlyList<CustomerInsightsSynapse.Core.Cdm.CdmEntity> entities) =>
         _lake.Lander(new LandingOptions { Clock = _clock }).LandAsync(_lake.Target, entities, OperationContext.None);
 
@@ -134,6 +184,9 @@ public sealed class PruneFromTests : IDisposable
 
         public int MetadataAnswersLost;
 
+        /// <summary>Refuses the upload of Contact's second file and every deletion below SalesDb/Contact/.</summary>
+        public volatile bool FailingContact;
+
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             Refuse(message);
@@ -151,7 +204,11 @@ public sealed class PruneFromTests : IDisposable
         private void Refuse(HttpMessage message)
         {
             var query = Uri.UnescapeDataString(message.Request.Uri.ToUri().Query);
-            if (Refusing && query.Contains("comp=list", StringComparison.Ordinal) && query.Contains("prefix=SalesDb/Contact/", StringComparison.Ordinal))
+            var path = Uri.UnescapeDataString(message.Request.Uri.Path);
+            var refused = (Refusing && query.Contains("comp=list", StringComparison.Ordinal) && query.Contains("prefix=SalesDb/Contact/", StringComparison.Ordinal))
+                || (FailingContact && path.Contains("/SalesDb/Contact/", StringComparison.Ordinal)
+                    && (message.Request.Method == RequestMethod.Delete || (message.Request.Method == RequestMethod.Put && path.EndsWith("/part-0001.csv", StringComparison.Ordinal))));
+            if (refused)
             {
                 throw new RequestFailedException(403, "This request is not authorized to perform this operation.", "AuthorizationPermissionMismatch", null);
             }

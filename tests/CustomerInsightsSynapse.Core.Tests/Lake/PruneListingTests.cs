@@ -10,7 +10,8 @@ namespace CustomerInsightsSynapse.Core.Tests.Lake;
 
 /// <summary>
 /// The clean-up after a commit (issue 22's cold start): each entity's snapshot folders are listed several at a time,
-/// so that a run over many entities, with nothing to delete, spends a few round trips and not one per entity.
+/// so that a run over many entities, with nothing to delete, spends a few round trips and not one per entity; a run
+/// that lands lists them while its files land, and when nothing is to be deleted, records so with its commit.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class PruneListingTests(AzuriteFixture azurite) : IDisposable
@@ -67,20 +68,44 @@ public sealed class PruneListingTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public async Task The_snapshot_folders_are_listed_while_the_check_before_the_clean_up_renews_the_lease()
+    public async Task The_snapshot_folders_are_listed_while_the_files_land()
     {
         var overlap = new RequestOverlap(
-            r => r.Method == RequestMethod.Put && r.Uri.Path.EndsWith("/SalesDb/_lock", StringComparison.Ordinal) && r.Headers.TryGetValue("x-ms-lease-action", out var action) && action == "renew",
+            r => r.Method == RequestMethod.Put && r.Uri.Path.Contains("/SalesDb/Customer/", StringComparison.Ordinal) && r.Uri.Path.EndsWith(".csv", StringComparison.Ordinal),
             r => r.Method == RequestMethod.Get && r.Uri.Query.Contains("comp=list", StringComparison.Ordinal) && Uri.UnescapeDataString(r.Uri.Query).Contains("prefix=SalesDb/Customer/", StringComparison.Ordinal));
         using var lake = new LakeScenario(azurite, overlap);
-        // No background renewal during the test: the only renewal is the check's.
-        var slowRenewal = new LandingOptions { LockDuration = TimeSpan.FromSeconds(60), LockRenewInterval = TimeSpan.FromSeconds(50) };
 
-        var result = await lake.Lander(slowRenewal).LandAsync(lake.Target, [LakeScenario.LocalEntity(lake.NewFolder(), "Customer", 1, 5)], OperationContext.None);
+        var result = await lake.Lander().LandAsync(lake.Target, [LakeScenario.LocalEntity(lake.NewFolder(), "Customer", 1, 5)], OperationContext.None);
 
         Assert.True(result.ModelCommitted);
-        Assert.True(overlap.FirstSeen && overlap.SecondSeen, "the check did not renew the lease or the clean-up did not list the entity's folders");
-        Assert.True(overlap.Overlapped, "the clean-up listed the entity's folders only after the check");
+        Assert.True(overlap.FirstSeen && overlap.SecondSeen, "no file of the entity landed or its folders were not listed");
+        Assert.True(overlap.Overlapped, "the entity's folders were not listed while its files landed");
+    }
+
+    [Fact]
+    public async Task A_landing_that_leaves_the_clean_up_nothing_to_delete_records_it_with_the_commit_and_sends_only_the_release_after_it()
+    {
+        var clock = new Export.ManualClock(DateTimeOffset.UtcNow);
+        var options = new LandingOptions { Clock = clock };
+        var entities = Enumerable.Range(0, 3).Select(i => LakeScenario.LocalEntity(_lake.NewFolder(), $"Entity{i}", 2, 5)).ToList();
+
+        var first = await _lake.Lander(options).LandAsync(_lake.Target, entities, OperationContext.None);
+
+        Assert.True(first.ModelCommitted);
+        var requests = _lake.Recorder.Requests;
+        var commit = requests.ToList().FindLastIndex(r => r.Method == "PUT" && r.Path.EndsWith("/SalesDb/model.json", StringComparison.Ordinal) && r.Query.Length == 0);
+        Assert.True(commit >= 0, "model.json was not written");
+        var after = requests.Skip(commit + 1).ToList();
+        Assert.True(
+            after is [{ Method: "PUT", Query: "?comp=lease" } release] && release.Path.EndsWith("/SalesDb/_lock", StringComparison.Ordinal),
+            "after the commit: " + string.Join(", ", after.Select(r => $"{r.Method} {r.Path}{r.Query}")));
+        var metadata = _lake.Container.GetBlobClient("SalesDb/model.json").GetProperties().Value.Metadata;
+        Assert.True(metadata.ContainsKey(LakeModel.PruneFromMetadata), "the commit did not record when the next clean-up can find something");
+
+        _lake.Recorder.Clear();
+        var unchanged = await _lake.Lander(options).LandAsync(_lake.Target, entities, OperationContext.None);
+        Assert.All(unchanged.Entities, e => Assert.Equal(LandingAction.Unchanged, e.Action));
+        Assert.DoesNotContain(_lake.Recorder.Requests, r => r.Query.Contains("comp=list", StringComparison.Ordinal));
     }
 
     private BlobClientFactory FactoryWith(HttpPipelinePolicy policy)
