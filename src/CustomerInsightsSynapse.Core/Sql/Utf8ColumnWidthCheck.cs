@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
@@ -98,6 +99,9 @@ public sealed class Utf8ColumnWidthCheck
     /// <summary>Rows <see cref="CountQuotedRowsThatFit"/> counted (for tests).</summary>
     internal long RowsCountedWithQuotes { get; private set; }
 
+    /// <summary>Bytes read one at a time by the state machine, outside every vectorized path (for tests).</summary>
+    internal long BytesReadOneByOne { get; private set; }
+
     /// <summary>The first value found too long, once found.</summary>
     public Utf8ColumnWidthViolation? Violation { get; private set; }
 
@@ -191,6 +195,7 @@ public sealed class Utf8ColumnWidthCheck
             }
 
             Read(rest[0]);
+            BytesReadOneByOne++;
             i++;
         }
     }
@@ -252,7 +257,8 @@ public sealed class Utf8ColumnWidthCheck
     /// the narrowest column where it runs across 64-byte blocks (inside one it is no longer than any column this path takes).
     /// Bytes after a closing quote are the value's, as the state machine reads them. A block stops it when a quote
     /// outside quotes is neither at a value's start nor right after a closing quote (the state machine reads it as a
-    /// byte), a carriage return is outside quotes (line feed line ends), or a value may be too long.
+    /// byte), or a value may be too long. A carriage return is measured as a byte of its value, also the one of a CRLF
+    /// line end, which the state machine leaves out: a measure one byte high only stops the count sooner.
     /// Takes the bytes up to and including the last delimiter or line end outside quotes of the blocks before; returns 0
     /// when it takes none.
     /// </summary>
@@ -265,8 +271,7 @@ public sealed class Utf8ColumnWidthCheck
         }
 
         ref var start = ref MemoryMarshal.GetReference(rest);
-        var (delimiters, lineEnds, quotes, carriageReturns) = Separators();
-        var crEndsLines = _lineEnd == LineFeed;
+        var (delimiters, lineEnds, quotes, _) = Separators();
 
         // Bit 0 of each carry: what the byte before the two vectors was.
         var inside = 0UL;
@@ -286,9 +291,7 @@ public sealed class Utf8ColumnWidthCheck
             var closing = quoteBits & ~quoted;
             var lineEndBits = Bits(low, high, lineEnds) & ~quoted;
             var stops = (Bits(low, high, delimiters) & ~quoted) | lineEndBits;
-            var irregular = (opening & ~((stops << 1) | afterStop | (closing << 1) | afterClosingQuote))
-                | (crEndsLines ? Bits(low, high, carriageReturns) & ~quoted : 0UL);
-            if (irregular != 0)
+            if ((opening & ~((stops << 1) | afterStop | (closing << 1) | afterClosingQuote)) != 0)
             {
                 break;
             }
@@ -354,6 +357,12 @@ public sealed class Utf8ColumnWidthCheck
     /// <summary>Bit i of the result: whether an odd number of the bits 0..i of <paramref name="bits"/> are set.</summary>
     private static ulong PrefixXor(ulong bits)
     {
+        if (Pclmulqdq.IsSupported)
+        {
+            // A carry-less multiplication by all ones is the running XOR of the bits.
+            return Pclmulqdq.CarrylessMultiply(Vector128.CreateScalar(bits), Vector128<ulong>.AllBitsSet, 0).ToScalar();
+        }
+
         bits ^= bits << 1;
         bits ^= bits << 2;
         bits ^= bits << 4;
@@ -371,8 +380,8 @@ public sealed class Utf8ColumnWidthCheck
     /// and each value between two of them is measured against its own column, as reading the bytes one by one would
     /// (narrow columns, or a quote in every row, where <see cref="SkipValuesThatFit"/> cannot take stretches). A simple
     /// quoted value at a field's start (see <see cref="QuotedValueEnd"/>) is measured in stride, up to the delimiter or
-    /// line end after it; another quote or a carriage return stops it (the state machine reads them), as does the last
-    /// partial vector. Returns the bytes taken.
+    /// line end after it; another quote, or a carriage return not right before a delimiter or line end of its vector,
+    /// stops it (the state machine reads them), as does the last partial vector. Returns the bytes taken.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MeasureUnquotedFields(ReadOnlySpan<byte> rest)
@@ -396,8 +405,12 @@ public sealed class Utf8ColumnWidthCheck
             var lineEndBits = Vector256.Equals(block, lineEnds).ExtractMostSignificantBits();
             var stops = Vector256.Equals(block, delimiters).ExtractMostSignificantBits() | lineEndBits;
             var end = Vector256<byte>.Count;
+
+            // A carriage return right before a delimiter or line end of the same vector is not the value's (CRLF line ends).
+            var carriageReturnBits = crEndsLines ? Vector256.Equals(block, carriageReturns).ExtractMostSignificantBits() : 0u;
+            var endingCarriageReturns = carriageReturnBits & (stops >> 1);
             var readByStateMachine = (_quote < 0 ? 0u : Vector256.Equals(block, quotes).ExtractMostSignificantBits())
-                | (crEndsLines ? Vector256.Equals(block, carriageReturns).ExtractMostSignificantBits() : 0u);
+                | (carriageReturnBits & ~endingCarriageReturns);
             if (readByStateMachine != 0)
             {
                 end = BitOperations.TrailingZeroCount(readByStateMachine);
@@ -411,7 +424,7 @@ public sealed class Utf8ColumnWidthCheck
                 stops &= stops - 1;
                 if (stop > valueStart)
                 {
-                    fieldBytes += stop - valueStart;
+                    fieldBytes += stop - valueStart - (int)((endingCarriageReturns >> (stop - 1)) & 1);
                     rowHasContent = true;
                 }
 
@@ -446,7 +459,7 @@ public sealed class Utf8ColumnWidthCheck
                 continue;
             }
 
-            if (end != valueStart || !atFieldStart || rest[taken] != _quote || QuotedValueEnd(rest, taken) is not (var closingQuote and >= 0))
+            if (end != valueStart || !atFieldStart || rest[taken] != _quote || QuotedValueEnd(rest, taken) is not ( >= 0 and var closingQuote, var stopAfter))
             {
                 break;
             }
@@ -456,14 +469,14 @@ public sealed class Utf8ColumnWidthCheck
             {
                 (_column, _fieldBytes, _row) = (column, fieldBytes, row);
                 EndField();
-                return closingQuote + 2;
+                return stopAfter + 1;
             }
 
-            var quotedEndsLine = rest[closingQuote + 1] == _lineEnd;
+            var quotedEndsLine = rest[stopAfter] == _lineEnd;
             (fieldBytes, column, rowHasContent) = quotedEndsLine ? (0, 0, false) : (0, column + 1, true);
             row += quotedEndsLine ? 1 : 0;
             QuotedValuesInStride++;
-            taken = closingQuote + 2;
+            taken = stopAfter + 1;
         }
 
         (_column, _fieldBytes, _row, _rowHasContent, _state) = (column, fieldBytes, row, rowHasContent, atFieldStart ? State.FieldStart : State.Unquoted);
@@ -471,20 +484,27 @@ public sealed class Utf8ColumnWidthCheck
     }
 
     /// <summary>
-    /// Where the quoted value that opens at <paramref name="openingQuote"/> closes, when it is simple: its first quote
-    /// after the opening one closes it and a delimiter or line end follows right away (so no doubled quote, nothing
-    /// after the closing quote, no carriage return before a line feed). Otherwise -1: the state machine reads it.
+    /// Where the quoted value that opens at <paramref name="openingQuote"/> closes, and the delimiter or line end after
+    /// it, when it is simple: its first quote after the opening one closes it and a delimiter or line end follows right
+    /// away, or after a carriage return with line feed line ends (so no doubled quote, no other byte after the closing
+    /// quote). Otherwise (-1, -1): the state machine reads it.
     /// </summary>
-    private int QuotedValueEnd(ReadOnlySpan<byte> rest, int openingQuote)
+    private (int ClosingQuote, int Stop) QuotedValueEnd(ReadOnlySpan<byte> rest, int openingQuote)
     {
         var closing = rest[(openingQuote + 1)..].IndexOf((byte)_quote);
         if (closing < 0)
         {
-            return -1;
+            return (-1, -1);
         }
 
         closing += openingQuote + 1;
-        return closing + 1 < rest.Length && (rest[closing + 1] == _delimiter || rest[closing + 1] == _lineEnd) ? closing : -1;
+        var stop = closing + 1;
+        if (_lineEnd == LineFeed && stop < rest.Length && rest[stop] == CarriageReturn)
+        {
+            stop++;
+        }
+
+        return stop < rest.Length && (rest[stop] == _delimiter || rest[stop] == _lineEnd) ? (closing, stop) : (-1, -1);
     }
 
     /// <summary>
