@@ -38,6 +38,15 @@ internal sealed record BenchSettings
     /// <summary>No peak-RSS children (the latency curve: they would land through Azurite directly, not the proxy).</summary>
     public bool NoRss { get; init; }
 
+    /// <summary>The local files' rows end in CRLF instead of LF (Customer Insights writes CSV with either).</summary>
+    public bool Crlf { get; init; }
+
+    /// <summary>
+    /// The local partitions declare a two-byte quote, which <c>Utf8ColumnWidthCheck</c> does not read (it checks no
+    /// such file): the lander's cost without its width check, to tell the check's share from the upload's.
+    /// </summary>
+    public bool NoWidthCheck { get; init; }
+
     /// <summary><c>LandingOptions.SingleCopyLimit</c> in MiB: larger blob sources are copied with Put Block From URL.</summary>
     public int? SingleCopyMiB { get; init; }
 
@@ -65,6 +74,8 @@ internal sealed record BenchSettings
                 "--work" => s with { WorkFolder = Next() },
                 "--latency-ms" => s with { LatencyMilliseconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--local-only" => s with { LocalOnly = true },
+                "--crlf" => s with { Crlf = true },
+                "--no-width-check" => s with { NoWidthCheck = true },
                 "--no-rss" => s with { NoRss = true },
                 "--single-copy-mib" => s with { SingleCopyMiB = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
