@@ -279,7 +279,7 @@ public sealed class Utf8ColumnWidthCheck
         var afterClosingQuote = 0UL;
         var afterRowEnd = !_rowHasContent && _fieldBytes == 0 && _column == 0 ? 1UL : 0UL;
         var sinceStop = _fieldBytes;
-        var (rows, column, rowHasContent, taken) = (0L, _column, _rowHasContent, 0);
+        var (rows, column, lastLineEnds, taken) = (0L, _column, 0UL, 0);
         const int Width = 2 * 32;
         for (var at = 0; at + Width <= rest.Length; at += Width)
         {
@@ -311,20 +311,15 @@ public sealed class Utf8ColumnWidthCheck
                     break;
                 }
 
-                var last = Width - 1 - BitOperations.LeadingZeroCount(stops);
-                sinceStop = Width - 1 - last;
-                rows += BitOperations.PopCount(lineEndBits) - BitOperations.PopCount(lineEndBits & ((lineEndBits << 1) | afterRowEnd));
-                if (lineEndBits != 0)
-                {
-                    column = BitOperations.PopCount((stops >> (Width - 1 - BitOperations.LeadingZeroCount(lineEndBits))) >> 1);
-                }
-                else
-                {
-                    column += BitOperations.PopCount(stops);
-                }
-
-                rowHasContent = (lineEndBits & (1UL << last)) == 0;
-                taken = at + last + 1;
+                // The bytes after the block's last stop; its line ends moved up to put that stop at bit 63 (set: it ends a row).
+                var afterLastStop = BitOperations.LeadingZeroCount(stops);
+                sinceStop = afterLastStop;
+                rows += BitOperations.PopCount(lineEndBits & ~((lineEndBits << 1) | afterRowEnd));
+                column = lineEndBits != 0
+                    ? BitOperations.PopCount(stops & ~(ulong.MaxValue >> BitOperations.LeadingZeroCount(lineEndBits)))
+                    : column + BitOperations.PopCount(stops);
+                lastLineEnds = lineEndBits << afterLastStop;
+                taken = at + Width - afterLastStop;
             }
 
             inside = (ulong)((long)quoted >> (Width - 1));
@@ -339,7 +334,7 @@ public sealed class Utf8ColumnWidthCheck
         }
 
         RowsCountedWithQuotes += rows;
-        (_row, _column, _rowHasContent, _fieldBytes, _state) = (_row + rows, column, rowHasContent, 0, State.FieldStart);
+        (_row, _column, _rowHasContent, _fieldBytes, _state) = (_row + rows, column, (long)lastLineEnds >= 0, 0, State.FieldStart);
         return taken;
     }
 
