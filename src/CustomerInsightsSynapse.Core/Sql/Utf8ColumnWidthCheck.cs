@@ -402,10 +402,13 @@ public sealed class Utf8ColumnWidthCheck
             var end = Vector256<byte>.Count;
 
             // A carriage return right before a delimiter or line end of the same vector is not the value's (CRLF line ends).
-            var carriageReturnBits = crEndsLines ? Vector256.Equals(block, carriageReturns).ExtractMostSignificantBits() : 0u;
-            var endingCarriageReturns = carriageReturnBits & (stops >> 1);
-            var readByStateMachine = (_quote < 0 ? 0u : Vector256.Equals(block, quotes).ExtractMostSignificantBits())
-                | (carriageReturnBits & ~endingCarriageReturns);
+            var endingCarriageReturns = crEndsLines ? Vector256.Equals(block, carriageReturns).ExtractMostSignificantBits() : 0u;
+            var readByStateMachine = _quote < 0 ? 0u : Vector256.Equals(block, quotes).ExtractMostSignificantBits();
+            if (endingCarriageReturns != 0)
+            {
+                readByStateMachine |= endingCarriageReturns & ~(stops >> 1);
+                endingCarriageReturns &= stops >> 1;
+            }
             if (readByStateMachine != 0)
             {
                 end = BitOperations.TrailingZeroCount(readByStateMachine);
@@ -419,7 +422,11 @@ public sealed class Utf8ColumnWidthCheck
                 stops &= stops - 1;
                 if (stop > valueStart)
                 {
-                    fieldBytes += stop - valueStart - (int)((endingCarriageReturns >> (stop - 1)) & 1);
+                    fieldBytes += stop - valueStart;
+                    if (endingCarriageReturns != 0)
+                    {
+                        fieldBytes -= (long)((endingCarriageReturns >> (stop - 1)) & 1);
+                    }
                     rowHasContent = true;
                 }
 
@@ -454,12 +461,12 @@ public sealed class Utf8ColumnWidthCheck
                 continue;
             }
 
-            if (end != valueStart || !atFieldStart || rest[taken] != _quote || QuotedValueEnd(rest, taken) is not ( >= 0 and var closingQuote, var stopAfter))
+            if (end != valueStart || !atFieldStart || rest[taken] != _quote || QuotedValueEnd(rest, taken) is not (var stopAfter and >= 0))
             {
                 break;
             }
 
-            fieldBytes = closingQuote - taken - 1;
+            fieldBytes = stopAfter - taken - (rest[stopAfter - 1] == _quote ? 2 : 3);
             if ((uint)column < (uint)widths.Length && fieldBytes > widths[column])
             {
                 (_column, _fieldBytes, _row) = (column, fieldBytes, row);
@@ -479,27 +486,26 @@ public sealed class Utf8ColumnWidthCheck
     }
 
     /// <summary>
-    /// Where the quoted value that opens at <paramref name="openingQuote"/> closes, and the delimiter or line end after
-    /// it, when it is simple: its first quote after the opening one closes it and a delimiter or line end follows right
+    /// Where the delimiter or line end after the quoted value that opens at <paramref name="openingQuote"/> is, when
+    /// the value is simple: its first quote after the opening one closes it and the delimiter or line end follows right
     /// away, or after a carriage return with line feed line ends (so no doubled quote, no other byte after the closing
-    /// quote). Otherwise (-1, -1): the state machine reads it.
+    /// quote). Otherwise -1: the state machine reads it.
     /// </summary>
-    private (int ClosingQuote, int Stop) QuotedValueEnd(ReadOnlySpan<byte> rest, int openingQuote)
+    private int QuotedValueEnd(ReadOnlySpan<byte> rest, int openingQuote)
     {
         var closing = rest[(openingQuote + 1)..].IndexOf((byte)_quote);
         if (closing < 0)
         {
-            return (-1, -1);
+            return -1;
         }
 
-        closing += openingQuote + 1;
-        var stop = closing + 1;
-        if (_lineEnd == LineFeed && stop < rest.Length && rest[stop] == CarriageReturn)
+        var stop = openingQuote + closing + 2;
+        if (_lineEnd == LineFeed && _quote != CarriageReturn && stop < rest.Length && rest[stop] == CarriageReturn)
         {
             stop++;
         }
 
-        return stop < rest.Length && (rest[stop] == _delimiter || rest[stop] == _lineEnd) ? (closing, stop) : (-1, -1);
+        return stop < rest.Length && (rest[stop] == _delimiter || rest[stop] == _lineEnd) ? stop : -1;
     }
 
     /// <summary>
