@@ -409,6 +409,7 @@ public sealed class Utf8ColumnWidthCheck
                 readByStateMachine |= endingCarriageReturns & ~(stops >> 1);
                 endingCarriageReturns &= stops >> 1;
             }
+
             if (readByStateMachine != 0)
             {
                 end = BitOperations.TrailingZeroCount(readByStateMachine);
@@ -427,6 +428,7 @@ public sealed class Utf8ColumnWidthCheck
                     {
                         fieldBytes -= (long)((endingCarriageReturns >> (stop - 1)) & 1);
                     }
+
                     rowHasContent = true;
                 }
 
