@@ -43,8 +43,9 @@ Set-StrictMode -Version 3.0
 $root = Split-Path -Parent $PSScriptRoot
 $allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql', 'scale', 'coldstart', 'parquet'
 
-# Options that take a value, and which scenarios understand them (a scenario named explicitly gets them all).
+# Options that take a value (and the lake's switches), and which scenarios understand them (a scenario named explicitly gets them all).
 $lakeOptions = '--small-files', '--small-size', '--large-files', '--large-size', '--rss-sizes', '--parallel-files', '--parallel-blocks', '--block-size', '--single-copy-mib'
+$lakeSwitches = '--crlf', '--no-width-check', '--local-only', '--timeline'
 $manifestOptions = '--entities', '--attributes'
 $scaleOptions = '--entity-counts', '--partition-counts', '--land-up-to'
 $parquetOptions = '--parquet-mib', '--parquet-partitions', '--parquet-rss-mib'
@@ -78,8 +79,8 @@ for ($i = 0; $i -lt $Arguments.Count; $i++) {
         '--scale-latency' { $scaleLatency = [int] $Arguments[++$i]; continue }
         '--cdm-latency' { $cdmLatency = [int] $Arguments[++$i]; continue }
         '--cdm-shared-attributes' { $passed.manifest.Add('--shared-attributes'); continue }
-        { $_ -in '--timeline', '--local-only' } { $passed.lake.Add($a); continue }
         { $_ -in $lakeOptions } { $passed.lake.Add($a); $passed.lake.Add($Arguments[++$i]); continue }
+        { $_ -in $lakeSwitches } { $passed.lake.Add($a); continue }
         { $_ -in $manifestOptions } { $passed.manifest.Add($a); $passed.manifest.Add($Arguments[++$i]); continue }
         { $_ -in $scaleOptions } { $passed.scale.Add($a); $passed.scale.Add($Arguments[++$i]); continue }
         { $_ -in $parquetOptions } { $passed.parquet.Add($a); $passed.parquet.Add($Arguments[++$i]); continue }

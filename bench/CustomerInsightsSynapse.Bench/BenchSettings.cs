@@ -41,6 +41,15 @@ internal sealed record BenchSettings
     /// <summary>After each local group, one more landing by the lander and by the plain SDK, printed as a timeline of requests.</summary>
     public bool Timeline { get; init; }
 
+    /// <summary>The local files' rows end in CRLF instead of LF (Customer Insights writes CSV with either).</summary>
+    public bool Crlf { get; init; }
+
+    /// <summary>
+    /// The local partitions declare a two-byte quote, which <c>Utf8ColumnWidthCheck</c> does not read (it checks no
+    /// such file): the lander's cost without its width check, to tell the check's share from the upload's.
+    /// </summary>
+    public bool NoWidthCheck { get; init; }
+
     /// <summary><c>LandingOptions.SingleCopyLimit</c> in MiB: larger blob sources are copied with Put Block From URL.</summary>
     public int? SingleCopyMiB { get; init; }
 
@@ -68,6 +77,8 @@ internal sealed record BenchSettings
                 "--work" => s with { WorkFolder = Next() },
                 "--latency-ms" => s with { LatencyMilliseconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--local-only" => s with { LocalOnly = true },
+                "--crlf" => s with { Crlf = true },
+                "--no-width-check" => s with { NoWidthCheck = true },
                 "--no-rss" => s with { NoRss = true },
                 "--timeline" => s with { Timeline = true },
                 "--single-copy-mib" => s with { SingleCopyMiB = int.Parse(Next(), CultureInfo.InvariantCulture) },

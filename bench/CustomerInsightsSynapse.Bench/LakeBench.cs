@@ -79,7 +79,8 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             // landing of many blocks: a smaller warm-up (a file of a few blocks) left that to the first timed landing
             // of the group, the lander's, which also paid for the SDK code the plain SDK runs after it.
             var latency = settings.LatencyMilliseconds is { } ms ? $"{ms} ms, " : string.Empty;
-            foreach (var (name, entity) in new[] { ($"{latency}local {settings.SmallFiles} x {settings.SmallFileMiB} MiB", small), ($"{latency}local {settings.LargeFiles} x {settings.LargeFileMiB} MiB", large) })
+            var files = (settings.Crlf ? " CRLF" : string.Empty) + (settings.NoWidthCheck ? " unchecked" : string.Empty);
+            foreach (var (name, entity) in new[] { ($"{latency}local {settings.SmallFiles} x {settings.SmallFileMiB} MiB{files}", small), ($"{latency}local {settings.LargeFiles} x {settings.LargeFileMiB} MiB{files}", large) })
             {
                 for (var r = 0; r <= settings.Repetitions; r++)
                 {
@@ -413,10 +414,11 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
     /// columns 150 and 120 bytes wide). Each file repeats the rows of one 4 MiB pool (the check costs the same on
     /// repeated rows), cut at a line end; the last line is an id of digits that makes the file exactly its size.
     /// </summary>
-    private static CdmEntity CreateFiles(string folder, string entity, int count, long size)
+    private CdmEntity CreateFiles(string folder, string entity, int count, long size)
     {
         Directory.CreateDirectory(folder);
-        var pool = CsvRows(4 * MiB);
+        var lineEnd = settings.Crlf ? "\r\n" : "\n";
+        var pool = CsvRows(4 * MiB, lineEnd);
         var partitions = new List<CdmPartition>();
         for (var i = 0; i < count; i++)
         {
@@ -430,7 +432,8 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
                     rows = rows[..(rows.LastIndexOf((byte)'\n') + 1)];
                     if (rows.IsEmpty)
                     {
-                        rows = System.Text.Encoding.ASCII.GetBytes(new string('7', (int)(size - written - 1)) + "\n");
+                        var last = (int)(size - written);
+                        rows = System.Text.Encoding.ASCII.GetBytes(last < lineEnd.Length ? "\n" : new string('7', last - lineEnd.Length) + lineEnd);
                     }
 
                     f.Write(rows);
@@ -438,7 +441,8 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
                 }
             }
 
-            partitions.Add(new CdmPartition(path, PartitionFormat.Csv, CsvFormat.Default) { LocalFolder = RealPaths.Resolve(folder) });
+            var csv = settings.NoWidthCheck ? CsvFormat.Default with { Quote = "\"\"" } : CsvFormat.Default;
+            partitions.Add(new CdmPartition(path, PartitionFormat.Csv, csv) { LocalFolder = RealPaths.Resolve(folder) });
         }
 
         CdmAttribute[] attributes =
@@ -453,7 +457,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
     }
 
     /// <summary>Whole CSV rows of the lake scenario's shape (see <see cref="CreateFiles"/>), at least <paramref name="bytes"/> of them.</summary>
-    private static byte[] CsvRows(long bytes)
+    private static byte[] CsvRows(long bytes, string lineEnd)
     {
         string[] first = ["Anna", "Jonas", "Mei", "Olga", "Pedro", "Zoë", "Liam", "Fatima", "Noah", "Ingrid"];
         string[] last = ["Smith", "Müller", "García", "Nakamura", "Okafor", "Lindqvist", "Rossi", "Dubois", "Kowalski", "Brown"];
@@ -471,7 +475,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
 
             var created = start.AddSeconds(random.Next(200_000_000)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             var amount = (random.Next(1, 10_000_000) / 100m).ToString("0.00", CultureInfo.InvariantCulture);
-            text.Append(CultureInfo.InvariantCulture, $"{id},{created},{amount},\"{name}\",{cities[random.Next(cities.Length)]}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{id},{created},{amount},\"{name}\",{cities[random.Next(cities.Length)]}{lineEnd}");
         }
 
         return System.Text.Encoding.UTF8.GetBytes(text.ToString());

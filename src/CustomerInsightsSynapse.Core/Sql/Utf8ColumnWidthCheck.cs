@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
@@ -98,6 +99,9 @@ public sealed class Utf8ColumnWidthCheck
     /// <summary>Rows <see cref="CountQuotedRowsThatFit"/> counted (for tests).</summary>
     internal long RowsCountedWithQuotes { get; private set; }
 
+    /// <summary>Bytes read one at a time by the state machine, outside every vectorized path (for tests).</summary>
+    internal long BytesReadOneByOne { get; private set; }
+
     /// <summary>The first value found too long, once found.</summary>
     public Utf8ColumnWidthViolation? Violation { get; private set; }
 
@@ -191,6 +195,7 @@ public sealed class Utf8ColumnWidthCheck
             }
 
             Read(rest[0]);
+            BytesReadOneByOne++;
             i++;
         }
     }
@@ -252,7 +257,8 @@ public sealed class Utf8ColumnWidthCheck
     /// the narrowest column where it runs across 64-byte blocks (inside one it is no longer than any column this path takes).
     /// Bytes after a closing quote are the value's, as the state machine reads them. A block stops it when a quote
     /// outside quotes is neither at a value's start nor right after a closing quote (the state machine reads it as a
-    /// byte), a carriage return is outside quotes (line feed line ends), or a value may be too long.
+    /// byte), or a value may be too long. A carriage return is measured as a byte of its value, also the one of a CRLF
+    /// line end, which the state machine leaves out: a measure one byte high only stops the count sooner.
     /// Takes the bytes up to and including the last delimiter or line end outside quotes of the blocks before; returns 0
     /// when it takes none.
     /// </summary>
@@ -265,8 +271,7 @@ public sealed class Utf8ColumnWidthCheck
         }
 
         ref var start = ref MemoryMarshal.GetReference(rest);
-        var (delimiters, lineEnds, quotes, carriageReturns) = Separators();
-        var crEndsLines = _lineEnd == LineFeed;
+        var (delimiters, lineEnds, quotes, _) = Separators();
 
         // Bit 0 of each carry: what the byte before the two vectors was.
         var inside = 0UL;
@@ -274,7 +279,7 @@ public sealed class Utf8ColumnWidthCheck
         var afterClosingQuote = 0UL;
         var afterRowEnd = !_rowHasContent && _fieldBytes == 0 && _column == 0 ? 1UL : 0UL;
         var sinceStop = _fieldBytes;
-        var (rows, column, rowHasContent, taken) = (0L, _column, _rowHasContent, 0);
+        var (rows, column, lastLineEnds, taken) = (0L, _column, 0UL, 0);
         const int Width = 2 * 32;
         for (var at = 0; at + Width <= rest.Length; at += Width)
         {
@@ -286,9 +291,7 @@ public sealed class Utf8ColumnWidthCheck
             var closing = quoteBits & ~quoted;
             var lineEndBits = Bits(low, high, lineEnds) & ~quoted;
             var stops = (Bits(low, high, delimiters) & ~quoted) | lineEndBits;
-            var irregular = (opening & ~((stops << 1) | afterStop | (closing << 1) | afterClosingQuote))
-                | (crEndsLines ? Bits(low, high, carriageReturns) & ~quoted : 0UL);
-            if (irregular != 0)
+            if ((opening & ~((stops << 1) | afterStop | (closing << 1) | afterClosingQuote)) != 0)
             {
                 break;
             }
@@ -308,20 +311,15 @@ public sealed class Utf8ColumnWidthCheck
                     break;
                 }
 
-                var last = Width - 1 - BitOperations.LeadingZeroCount(stops);
-                sinceStop = Width - 1 - last;
-                rows += BitOperations.PopCount(lineEndBits) - BitOperations.PopCount(lineEndBits & ((lineEndBits << 1) | afterRowEnd));
-                if (lineEndBits != 0)
-                {
-                    column = BitOperations.PopCount((stops >> (Width - 1 - BitOperations.LeadingZeroCount(lineEndBits))) >> 1);
-                }
-                else
-                {
-                    column += BitOperations.PopCount(stops);
-                }
-
-                rowHasContent = (lineEndBits & (1UL << last)) == 0;
-                taken = at + last + 1;
+                // The bytes after the block's last stop; its line ends moved up to put that stop at bit 63 (set: it ends a row).
+                var afterLastStop = BitOperations.LeadingZeroCount(stops);
+                sinceStop = afterLastStop;
+                rows += BitOperations.PopCount(lineEndBits & ~((lineEndBits << 1) | afterRowEnd));
+                column = lineEndBits != 0
+                    ? BitOperations.PopCount(stops & ~(ulong.MaxValue >> BitOperations.LeadingZeroCount(lineEndBits)))
+                    : column + BitOperations.PopCount(stops);
+                lastLineEnds = lineEndBits << afterLastStop;
+                taken = at + Width - afterLastStop;
             }
 
             inside = (ulong)((long)quoted >> (Width - 1));
@@ -336,7 +334,7 @@ public sealed class Utf8ColumnWidthCheck
         }
 
         RowsCountedWithQuotes += rows;
-        (_row, _column, _rowHasContent, _fieldBytes, _state) = (_row + rows, column, rowHasContent, 0, State.FieldStart);
+        (_row, _column, _rowHasContent, _fieldBytes, _state) = (_row + rows, column, (long)lastLineEnds >= 0, 0, State.FieldStart);
         return taken;
     }
 
@@ -354,6 +352,12 @@ public sealed class Utf8ColumnWidthCheck
     /// <summary>Bit i of the result: whether an odd number of the bits 0..i of <paramref name="bits"/> are set.</summary>
     private static ulong PrefixXor(ulong bits)
     {
+        if (Pclmulqdq.IsSupported)
+        {
+            // A carry-less multiplication by all ones is the running XOR of the bits.
+            return Pclmulqdq.CarrylessMultiply(Vector128.CreateScalar(bits), Vector128<ulong>.AllBitsSet, 0).ToScalar();
+        }
+
         bits ^= bits << 1;
         bits ^= bits << 2;
         bits ^= bits << 4;
@@ -371,8 +375,8 @@ public sealed class Utf8ColumnWidthCheck
     /// and each value between two of them is measured against its own column, as reading the bytes one by one would
     /// (narrow columns, or a quote in every row, where <see cref="SkipValuesThatFit"/> cannot take stretches). A simple
     /// quoted value at a field's start (see <see cref="QuotedValueEnd"/>) is measured in stride, up to the delimiter or
-    /// line end after it; another quote or a carriage return stops it (the state machine reads them), as does the last
-    /// partial vector. Returns the bytes taken.
+    /// line end after it; another quote, or a carriage return not right before a delimiter or line end of its vector,
+    /// stops it (the state machine reads them), as does the last partial vector. Returns the bytes taken.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MeasureUnquotedFields(ReadOnlySpan<byte> rest)
@@ -396,8 +400,16 @@ public sealed class Utf8ColumnWidthCheck
             var lineEndBits = Vector256.Equals(block, lineEnds).ExtractMostSignificantBits();
             var stops = Vector256.Equals(block, delimiters).ExtractMostSignificantBits() | lineEndBits;
             var end = Vector256<byte>.Count;
-            var readByStateMachine = (_quote < 0 ? 0u : Vector256.Equals(block, quotes).ExtractMostSignificantBits())
-                | (crEndsLines ? Vector256.Equals(block, carriageReturns).ExtractMostSignificantBits() : 0u);
+
+            // A carriage return right before a delimiter or line end of the same vector is not the value's (CRLF line ends).
+            var endingCarriageReturns = crEndsLines ? Vector256.Equals(block, carriageReturns).ExtractMostSignificantBits() : 0u;
+            var readByStateMachine = _quote < 0 ? 0u : Vector256.Equals(block, quotes).ExtractMostSignificantBits();
+            if (endingCarriageReturns != 0)
+            {
+                readByStateMachine |= endingCarriageReturns & ~(stops >> 1);
+                endingCarriageReturns &= stops >> 1;
+            }
+
             if (readByStateMachine != 0)
             {
                 end = BitOperations.TrailingZeroCount(readByStateMachine);
@@ -412,6 +424,11 @@ public sealed class Utf8ColumnWidthCheck
                 if (stop > valueStart)
                 {
                     fieldBytes += stop - valueStart;
+                    if (endingCarriageReturns != 0)
+                    {
+                        fieldBytes -= (long)((endingCarriageReturns >> (stop - 1)) & 1);
+                    }
+
                     rowHasContent = true;
                 }
 
@@ -446,24 +463,24 @@ public sealed class Utf8ColumnWidthCheck
                 continue;
             }
 
-            if (end != valueStart || !atFieldStart || rest[taken] != _quote || QuotedValueEnd(rest, taken) is not (var closingQuote and >= 0))
+            if (end != valueStart || !atFieldStart || rest[taken] != _quote || QuotedValueEnd(rest, taken) is not (var stopAfter and >= 0))
             {
                 break;
             }
 
-            fieldBytes = closingQuote - taken - 1;
+            fieldBytes = stopAfter - taken - (rest[stopAfter - 1] == _quote ? 2 : 3);
             if ((uint)column < (uint)widths.Length && fieldBytes > widths[column])
             {
                 (_column, _fieldBytes, _row) = (column, fieldBytes, row);
                 EndField();
-                return closingQuote + 2;
+                return stopAfter + 1;
             }
 
-            var quotedEndsLine = rest[closingQuote + 1] == _lineEnd;
+            var quotedEndsLine = rest[stopAfter] == _lineEnd;
             (fieldBytes, column, rowHasContent) = quotedEndsLine ? (0, 0, false) : (0, column + 1, true);
             row += quotedEndsLine ? 1 : 0;
             QuotedValuesInStride++;
-            taken = closingQuote + 2;
+            taken = stopAfter + 1;
         }
 
         (_column, _fieldBytes, _row, _rowHasContent, _state) = (column, fieldBytes, row, rowHasContent, atFieldStart ? State.FieldStart : State.Unquoted);
@@ -471,9 +488,10 @@ public sealed class Utf8ColumnWidthCheck
     }
 
     /// <summary>
-    /// Where the quoted value that opens at <paramref name="openingQuote"/> closes, when it is simple: its first quote
-    /// after the opening one closes it and a delimiter or line end follows right away (so no doubled quote, nothing
-    /// after the closing quote, no carriage return before a line feed). Otherwise -1: the state machine reads it.
+    /// Where the delimiter or line end after the quoted value that opens at <paramref name="openingQuote"/> is, when
+    /// the value is simple: its first quote after the opening one closes it and the delimiter or line end follows right
+    /// away, or after a carriage return with line feed line ends (so no doubled quote, no other byte after the closing
+    /// quote). Otherwise -1: the state machine reads it.
     /// </summary>
     private int QuotedValueEnd(ReadOnlySpan<byte> rest, int openingQuote)
     {
@@ -483,8 +501,13 @@ public sealed class Utf8ColumnWidthCheck
             return -1;
         }
 
-        closing += openingQuote + 1;
-        return closing + 1 < rest.Length && (rest[closing + 1] == _delimiter || rest[closing + 1] == _lineEnd) ? closing : -1;
+        var stop = openingQuote + closing + 2;
+        if (_lineEnd == LineFeed && _quote != CarriageReturn && stop < rest.Length && rest[stop] == CarriageReturn)
+        {
+            stop++;
+        }
+
+        return stop < rest.Length && (rest[stop] == _delimiter || rest[stop] == _lineEnd) ? stop : -1;
     }
 
     /// <summary>

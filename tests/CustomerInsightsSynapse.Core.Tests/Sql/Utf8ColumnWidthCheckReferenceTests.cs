@@ -91,6 +91,36 @@ public sealed class Utf8ColumnWidthCheckReferenceTests
         Assert.True(check.RowsCountedWithQuotes > 330, $"{check.RowsCountedWithQuotes} rows counted with their quotes");
     }
 
+    /// <summary>
+    /// CSV with CRLF line ends (as Customer Insights may write it) takes the vectorized paths too: rows of short values
+    /// over wide columns are counted a vector at a time, and over narrow columns values (quoted ones last in their row
+    /// among them) are measured in stride; the state machine reads few bytes. A value too long is still found with its
+    /// row, and the carriage return is not counted in it.
+    /// </summary>
+    [Theory]
+    [InlineData(30, 25, 350, "City", 76, 75, true)]
+    [InlineData(2, 2, 250, "Title", 7, 6, false)]
+    public void CrlfLineEndsTakeTheVectorizedPaths(int nameLength, int cityLength, int tooLongRow, string attribute, long bytes, int limit, bool rowsCounted)
+    {
+        var entity = new CdmEntity(
+            "Notes",
+            [new CdmAttribute("Id", "int64"), new CdmAttribute("Title", "string", MaxLength: nameLength), new CdmAttribute("City", "string", MaxLength: cityLength)],
+            [new CdmPartition("https://x.blob.core.windows.net/c/part-1.csv", PartitionFormat.Csv, CsvFormat.Default with { NewLine = "\r\n" }, Name: "part-1")]);
+        var text = new StringBuilder();
+        for (var row = 1; row <= 400; row++)
+        {
+            var title = row == tooLongRow && attribute == "Title" ? "\"a,bcdef\"" : row % 7 == 0 ? "\"a,b\"" : "ab";
+            var city = row == tooLongRow && attribute == "City" ? new string('k', 76) : row % 3 == 0 ? "\"Ly\"" : "Lyon";
+            text.Append(row).Append(',').Append(title).Append(',').Append(city).Append(row % 5 == 0 ? ",\r\n" : "\r\n");
+        }
+
+        var check = CheckWholeAgainstReference(entity, text.ToString());
+
+        Assert.Equal(new Utf8ColumnWidthViolation("Notes", "part-1", attribute, tooLongRow, bytes, limit), check.Violation);
+        Assert.True(check.BytesReadOneByOne < 20, $"{check.BytesReadOneByOne} bytes read one by one");
+        Assert.True(rowsCounted ? check.RowsCountedWithQuotes > 300 : check.QuotedValuesInStride > 100, $"{check.RowsCountedWithQuotes} rows counted with their quotes, {check.QuotedValuesInStride} quoted values measured in stride");
+    }
+
     /// <summary>The check of <paramref name="text"/> fed whole and completed, once it found what the reference finds.</summary>
     private static Utf8ColumnWidthCheck CheckWholeAgainstReference(CdmEntity entity, string text)
     {
