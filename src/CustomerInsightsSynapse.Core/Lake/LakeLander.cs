@@ -105,18 +105,25 @@ public sealed class LakeLander
         context.Log.Verbose($"Snapshot {snapshotId}: landing {runs.Count} of {plan.Entities.Count} entities, {plan.Files} files, {plan.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes.");
 
         // Largest first, so that no large file starts last and moves alone at the end (files of one size keep their order).
-        var work = runs.SelectMany(r => r.Plan.Partitions.Select(p => new FileWork(r, p))).OrderByDescending(w => w.Partition.Size).ToList();
+        var work = runs.SelectMany(r => r.Plan.Partitions.Select(p => new FileWork(r, p, !p.ConvertToParquet && PartitionTransfer.CopiesOnServer(p))))
+            .OrderByDescending(w => w.Partition.Size).ToList();
+        // The service's copies hold no buffer here, so many run at once; uploads stay at MaxParallelFiles (their memory bound).
+        // A file fails only its entity: either loop ends early only when the run is cancelled, which ends the other too.
         try
         {
-            await Parallel.ForEachAsync(
-                work,
-                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelFiles, CancellationToken = context.CancellationToken },
-                (item, itemCt) => LandFileAsync(container, item.Run, item.Partition, progress, context.Log, itemCt)).ConfigureAwait(false);
+            await Task.WhenAll(
+                LandAllAsync(work.Where(w => w.CopiedOnServer), _options.MaxParallelCopies),
+                LandAllAsync(work.Where(w => !w.CopiedOnServer), _options.MaxParallelFiles)).ConfigureAwait(false);
         }
         finally
         {
             progress.Completed();
         }
+
+        Task LandAllAsync(IEnumerable<FileWork> files, int atOnce) => Parallel.ForEachAsync(
+            files,
+            new ParallelOptions { MaxDegreeOfParallelism = atOnce, CancellationToken = context.CancellationToken },
+            (item, itemCt) => LandFileAsync(container, item.Run, item.Partition, progress, context.Log, itemCt));
 
         var parquetColumns = CheckParquetColumns(runs, context.Log);
         foreach (var failed in runs.Where(r => r.Error is not null))
@@ -702,7 +709,7 @@ public sealed class LakeLander
     /// One file to land: a class, not a tuple, so that the parallel loop over the files runs the shared code of every
     /// loop over references instead of a value-type instantiation compiled for this loop alone.
     /// </summary>
-    private sealed record FileWork(EntityRun Run, SourcePartition Partition);
+    private sealed record FileWork(EntityRun Run, SourcePartition Partition, bool CopiedOnServer);
 
     /// <summary>One entity being landed: its counters, its duration and its first error.</summary>
     private sealed class EntityRun(EntityPlan plan, string folder)

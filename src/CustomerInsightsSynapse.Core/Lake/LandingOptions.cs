@@ -22,8 +22,16 @@ public sealed record LandingOptions
 {
     public const long MiB = 1024 * 1024;
 
-    /// <summary>Files landed at the same time, across all entities of a run.</summary>
+    /// <summary>Files uploaded through this process at the same time, across all entities of a run.</summary>
     public int MaxParallelFiles { get; init; } = 8;
+
+    /// <summary>
+    /// Blob partitions copied by the storage service at the same time (<see cref="PartitionTransfer.CopiesOnServer"/>).
+    /// No byte of them passes through this process and each waits a round trip or two, so a source of thousands of
+    /// small partitions lands as fast as the service answers only with many more at once than
+    /// <see cref="MaxParallelFiles"/>; a larger blob still copies <see cref="MaxParallelBlocks"/> ranges at a time.
+    /// </summary>
+    public int MaxParallelCopies { get; init; } = 32;
 
     /// <summary>
     /// Folder listings of a run's clean-up sent at the same time (one per entity): small requests, so many more than
@@ -77,7 +85,7 @@ public sealed record LandingOptions
 
     internal void Validate()
     {
-        if (MaxParallelFiles < 1 || MaxParallelListings < 1 || MaxParallelBlocks < 1 || BlockSize < 1 || CopyBlockSize < 1 || SingleCopyLimit < 0 || MaxParallelConversions < 1 || ParquetRowGroupRows < 1 || ParquetRowGroupChars < 1)
+        if (MaxParallelFiles < 1 || MaxParallelCopies < 1 || MaxParallelListings < 1 || MaxParallelBlocks < 1 || BlockSize < 1 || CopyBlockSize < 1 || SingleCopyLimit < 0 || MaxParallelConversions < 1 || ParquetRowGroupRows < 1 || ParquetRowGroupChars < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(LandingOptions), "Parallelism and block sizes must be positive.");
         }

@@ -46,8 +46,7 @@ internal sealed class PartitionTransfer
     /// <summary>Lands the partition; returns how, for the log.</summary>
     public async Task<string> LandAsync(CdmEntity entity, SourcePartition source, BlobClient destination, Action<long> bytesMoved, CancellationToken cancellationToken)
     {
-        var transcodedFrom = CsvEncodings.TranscodedFrom(source.Partition) is null ? null : source.Partition.Csv!.Encoding;
-        if (source.IsBlob && transcodedFrom is null)
+        if (CopiesOnServer(source))
         {
             var access = await SourceAccessAsync(source, cancellationToken).ConfigureAwait(false);
             try
@@ -66,8 +65,11 @@ internal sealed class PartitionTransfer
         }
 
         await UploadAsync(entity, source, destination, bytesMoved, cancellationToken).ConfigureAwait(false);
-        return transcodedFrom is not null ? $"transcoded from {transcodedFrom} to UTF-8" : "upload";
+        return CsvEncodings.TranscodedFrom(source.Partition) is null ? "upload" : $"transcoded from {source.Partition.Csv!.Encoding} to UTF-8";
     }
+
+    /// <summary>Whether <see cref="LandAsync"/> has the storage service copy the partition: a blob that needs no transcoding.</summary>
+    public static bool CopiesOnServer(SourcePartition source) => source.IsBlob && CsvEncodings.TranscodedFrom(source.Partition) is null;
 
     /// <summary>
     /// Streams a local file, or a blob that needs transcoding, into <paramref name="destination"/> in blocks; the
