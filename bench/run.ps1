@@ -3,7 +3,9 @@
     Runs the bench scenarios (default: all of them) and prints one combined table and JSON file.
 .DESCRIPTION
     build.ps1 -Task Bench builds the module and calls this script. Scenarios:
-      lake           landing, copy, rerun and peak RSS against Azurite (CustomerInsightsSynapse.Bench lake)
+      lake           landing, copy, rerun and peak RSS through the emulator's storage proxy in front of Azurite, once
+                     per added latency: 0, 5, 20 and 50 ms (--quick: 0 and 20; --latency a,b,…; --direct: Azurite
+                     without the proxy, once), then the latency curve (CustomerInsightsSynapse.Bench lake)
       prerequisites  Test-CISynapsePrerequisite with emulator latency (bench/Prerequisites.Bench.ps1, when present)
       import         Import-Module of the built module over a bare pwsh start (bench/Import.Bench.ps1)
       cdm            reading a 1,000-entity manifest (CustomerInsightsSynapse.Bench cdm); then the same folder from blob
@@ -45,7 +47,7 @@ $allScenarios = 'lake', 'prerequisites', 'import', 'cdm', 'sql', 'scale', 'colds
 
 # Options that take a value (and the lake's switches), and which scenarios understand them (a scenario named explicitly gets them all).
 $lakeOptions = '--small-files', '--small-size', '--large-files', '--large-size', '--rss-sizes', '--parallel-files', '--parallel-blocks', '--block-size', '--single-copy-mib'
-$lakeSwitches = '--crlf', '--no-width-check', '--local-only', '--timeline'
+$lakeSwitches = '--crlf', '--no-width-check', '--local-only', '--timeline', '--no-rss'
 $manifestOptions = '--entities', '--attributes'
 $scaleOptions = '--entity-counts', '--partition-counts', '--land-up-to'
 $parquetOptions = '--parquet-mib', '--parquet-partitions', '--parquet-rss-mib'
@@ -65,6 +67,7 @@ $combinedOut = $null
 $passed = @{ lake = [System.Collections.Generic.List[string]]::new(); manifest = [System.Collections.Generic.List[string]]::new(); scale = [System.Collections.Generic.List[string]]::new(); parquet = [System.Collections.Generic.List[string]]::new() }
 $coldStart = @{}
 $lakeLatencies = @()
+$lakeDirect = $false
 $bandwidthMbps = 0
 $scaleLatency = 20
 $cdmLatency = 20
@@ -75,6 +78,7 @@ for ($i = 0; $i -lt $Arguments.Count; $i++) {
         '--repeat' { $repeat = [int] $Arguments[++$i]; continue }
         '--out' { $combinedOut = $Arguments[++$i]; continue }
         '--latency' { $lakeLatencies = @($Arguments[++$i].Split(',') | ForEach-Object { [int] $_ }); continue }
+        '--direct' { $lakeDirect = $true; continue }
         '--bandwidth-mbps' { $bandwidthMbps = [double] $Arguments[++$i]; continue }
         '--scale-latency' { $scaleLatency = [int] $Arguments[++$i]; continue }
         '--cdm-latency' { $cdmLatency = [int] $Arguments[++$i]; continue }
@@ -90,6 +94,9 @@ for ($i = 0; $i -lt $Arguments.Count; $i++) {
     }
 }
 if ($repeat) { foreach ($list in $passed.Values) { $list.Add('--repeat'); $list.Add([string] $repeat) } }
+if ($lakeDirect -and $lakeLatencies) { throw '--direct runs lake against Azurite without the storage proxy, so it takes no --latency.' }
+# Issue 22's lake figures are stated at 20 ms, so lake runs through the storage proxy unless --direct says otherwise.
+if (-not $lakeDirect -and -not $lakeLatencies) { $lakeLatencies = if ($quick) { @(0, 20) } else { @(0, 5, 20, 50) } }
 
 if (-not $ModulePath) { $ModulePath = Join-Path $root 'out/CustomerInsightsSynapse/CustomerInsightsSynapse.psd1' }
 $needsModule = @($scenarios | Where-Object { $_ -in 'import', 'prerequisites', 'coldstart' })
@@ -128,7 +135,8 @@ $benchDll = Join-Path $root 'bench/CustomerInsightsSynapse.Bench/bin/Release/net
 
 # Runs the bench program once per latency through the emulator's storage proxy in front of Azurite (a delay on every
 # request, and the bandwidth cap per connection when -BandwidthBytesPerSecond is given); one run record per latency.
-function Invoke-ThroughStorageProxy([string] $Scenario, [int[]] $Latencies, [string[]] $Options, [long] $BandwidthBytesPerSecond) {
+# -LaterOptions go to every latency's run but the first.
+function Invoke-ThroughStorageProxy([string] $Scenario, [int[]] $Latencies, [string[]] $Options, [long] $BandwidthBytesPerSecond, [string[]] $LaterOptions = @()) {
     Import-Module (Join-Path $root 'tests/TestStack/TestStack.psm1') -Force
     $savedCertFile = $env:SSL_CERT_FILE
     $stack = Start-CISynapseTestStack -FaultyStorage
@@ -141,7 +149,8 @@ function Invoke-ThroughStorageProxy([string] $Scenario, [int[]] $Latencies, [str
             $null = Set-CISynapseStorageFault -Stack $stack -LatencyMilliseconds $latency -BandwidthBytesPerSecond $BandwidthBytesPerSecond
             $env:SSL_CERT_FILE = $stack.Certificate.BundlePath
             $env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING = "DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=$(& (Get-Module TestStack) { $script:AzuriteKey });BlobEndpoint=$($stack.AzuriteBlobUrl);"
-            & dotnet $benchDll $Scenario @Options --latency-ms $latency --out $file | Out-Host
+            $these = @($Options) + @(if ($latency -ne $Latencies[0]) { $LaterOptions })
+            & dotnet $benchDll $Scenario @these --latency-ms $latency --out $file | Out-Host
             $exit = $LASTEXITCODE
         }
         finally {
@@ -153,13 +162,17 @@ function Invoke-ThroughStorageProxy([string] $Scenario, [int[]] $Latencies, [str
     finally { Stop-CISynapseTestStack -Stack $stack }
 }
 
-# The lake scenario once per latency through the storage proxy (local groups and the blob-source group; no peak-RSS
-# children), then the curve: medians of the lander, the plain SDK in parallel and the sequential upload, and their
-# ratios; for blob sources, the server-side copy against download-then-upload.
+# The lake scenario once per latency through the storage proxy (local groups and the blob-source group; the peak-RSS
+# children in the first latency's run only), then the curve: medians of the lander, the plain SDK in parallel and the
+# sequential upload, and their ratios; for blob sources, the server-side copy against download-then-upload. The curve's
+# lines are also kept in $curveLines, printed again after the combined table.
+$curveLines = [System.Collections.Generic.List[string]]::new()
 function Invoke-LakeLatencyCurve([int[]] $Latencies, [string[]] $Options, [long] $BandwidthBytesPerSecond) {
-    $curve = Invoke-ThroughStorageProxy -Scenario lake -Latencies $Latencies -Options (@($Options) + '--no-rss') -BandwidthBytesPerSecond $BandwidthBytesPerSecond
-    Write-Host "`nLatency curve (median seconds; ratios = other method's median / lander's median):"
-    Write-Host ('{0,-44} {1,9} {2,9} {3,11} {4,13} {5,11}' -f 'group', 'lander', 'SDK par.', 'sequential', 'vs SDK par.', 'vs seq.')
+    $curve = Invoke-ThroughStorageProxy -Scenario lake -Latencies $Latencies -Options $Options -LaterOptions '--no-rss' -BandwidthBytesPerSecond $BandwidthBytesPerSecond
+    function Out-Curve([string] $Line) { Write-Host $Line; $curveLines.Add($Line) }
+    $cap = if ($BandwidthBytesPerSecond) { ", every connection capped at $([math]::Round($BandwidthBytesPerSecond * 8 / 1e6, 1)) Mbit/s" } else { '' }
+    Out-Curve "`nLatency curve$cap (median seconds; ratios = other method's median / lander's median):"
+    Out-Curve ('{0,-44} {1,9} {2,9} {3,11} {4,13} {5,11}' -f 'group', 'lander', 'SDK par.', 'sequential', 'vs SDK par.', 'vs seq.')
     foreach ($run in $curve | Where-Object file) {
         $series = @((Get-Content -Raw -LiteralPath $run.file | ConvertFrom-Json).series)
         foreach ($group in $series.group | Where-Object { $_ -notlike 'no-change*' } | Select-Object -Unique) {
@@ -167,11 +180,12 @@ function Invoke-LakeLatencyCurve([int[]] $Latencies, [string[]] $Options, [long]
             foreach ($s in $series | Where-Object group -EQ $group) { $m[$s.method] = [double] $s.median }
             if ($m.ContainsKey('lake server-side copy')) {
                 $copy = $m['lake server-side copy']
-                Write-Host ('{0,-44} copy {1:0.000} s, download then upload {2:0.000} s: {3:0.00}x' -f $group, $copy, $m['download then upload'], ($m['download then upload'] / $copy))
+                Out-Curve ('{0,-44} copy {1:0.000} s, download then upload {2:0.000} s: {3:0.00}x' -f $group, $copy, $m['download then upload'], ($m['download then upload'] / $copy))
                 continue
             }
+            if (-not $m.ContainsKey('lake (LakeLander)')) { continue }   # the peak-RSS group
             $lander = $m['lake (LakeLander)']
-            Write-Host ('{0,-44} {1,9:0.000} {2,9:0.000} {3,11:0.000} {4,12:0.00}x {5,10:0.00}x' -f $group, $lander, $m['plain SDK parallel'], $m['sequential SDK'], ($m['plain SDK parallel'] / $lander), ($m['sequential SDK'] / $lander))
+            Out-Curve ('{0,-44} {1,9:0.000} {2,9:0.000} {3,11:0.000} {4,12:0.00}x {5,10:0.00}x' -f $group, $lander, $m['plain SDK parallel'], $m['sequential SDK'], ($m['plain SDK parallel'] / $lander), ($m['sequential SDK'] / $lander))
         }
     }
     $curve
@@ -290,5 +304,6 @@ finally {
 }
 
 & (Join-Path $PSScriptRoot 'Merge-BenchResult.ps1') -Runs $runs -OutFile $combinedOut -Command $commandLine
+foreach ($line in $curveLines) { Write-Host $line }
 if (@($runs | Where-Object { $_.exitCode -ne 0 })) { exit 1 }
 exit 0
