@@ -84,8 +84,9 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             {
                 for (var r = 0; r <= settings.Repetitions; r++)
                 {
-                    Console.WriteLine(r == 0 ? $"{name}: warm-up." : $"{name}: repetition {r} of {settings.Repetitions}.");
-                    await LocalRoundAsync(name, entity, record: r > 0);
+                    var round = r == 0 ? $"{name}: warm-up" : $"{name}: repetition {r} of {settings.Repetitions}";
+                    Console.WriteLine(round + ".");
+                    await LocalRoundAsync(name, entity, round, record: r > 0);
                 }
 
                 if (settings.Timeline)
@@ -124,7 +125,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         return 0;
     }
 
-    private async Task LocalRoundAsync(string group, CdmEntity entity, bool record)
+    private async Task LocalRoundAsync(string group, CdmEntity entity, string round, bool record)
     {
         var bytes = entity.Partitions.Sum(p => new FileInfo(p.Location).Length);
 
@@ -132,19 +133,19 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         var lakeContainer = await NewContainerAsync();
         var target = new LakeTarget(BlobLocation.Parse($"{_endpoint}/{lakeContainer.Name}"), "BenchDb");
         var lander = new LakeLander(_factory, Landing);
-        var first = await MeasureAsync(async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Landed));
+        var first = await MeasureAsync($"{round} lander", async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Landed));
         var rerun = await TimeAsync(async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Unchanged));
         await lakeContainer.DeleteAsync();
 
         var sdkContainer = await NewContainerAsync();
-        var sdk = await MeasureAsync(() => Parallel.ForEachAsync(
+        var sdk = await MeasureAsync($"{round} plain SDK", () => Parallel.ForEachAsync(
             entity.Partitions,
             new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelFiles },
             async (p, ct) => await sdkContainer.GetBlobClient("BenchDb/" + Path.GetFileName(p.Location)).UploadAsync(p.Location, new BlobUploadOptions { TransferOptions = Transfer(settings.MaxParallelBlocks) }, ct)));
         await sdkContainer.DeleteAsync();
 
         var sequentialContainer = await NewContainerAsync();
-        var sequential = await MeasureAsync(async () =>
+        var sequential = await MeasureAsync($"{round} sequential", async () =>
         {
             foreach (var p in entity.Partitions)
             {
@@ -367,16 +368,19 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
     /// as call counts grow, so code run once per landing keeps being compiled over many landings; the background
     /// tier-1 compiles of code shared with the method run before land where they happen).
     /// </summary>
-    private async Task<ClientCost> MeasureAsync(Func<Task> action)
+    private async Task<ClientCost> MeasureAsync(string what, Func<Task> action)
     {
+        JitMarks.Mark("begin " + what);
         var (cpu, requests, renewals) = (Environment.CpuUsage.TotalTime, _requests.Total, _requests.LeaseRenewals);
         var (jit, jitMethods) = (JitInfo.GetCompilationTime(), JitInfo.GetCompiledMethodCount());
         var seconds = await TimeAsync(action);
-        return new ClientCost(seconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds, _requests.Total - requests, _requests.LeaseRenewals - renewals)
+        var cost = new ClientCost(seconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds, _requests.Total - requests, _requests.LeaseRenewals - renewals)
         {
             JitSeconds = (JitInfo.GetCompilationTime() - jit).TotalSeconds,
             JitMethods = JitInfo.GetCompiledMethodCount() - jitMethods,
         };
+        JitMarks.Mark("end " + what);
+        return cost;
     }
 
     private Series Find(string group, string method) => _series.Single(s => s.Group == group && s.Method == method);
