@@ -41,6 +41,18 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
     /// </summary>
     private const int LanderRequestsPerLanding = 16;
 
+    /// <summary>Warm-up rounds in a row that the JIT must leave quiet before a group's timed repetitions.</summary>
+    private const int QuietRoundsWanted = 2;
+
+    /// <summary>The most full-size warm-up rounds of a group, settled or not.</summary>
+    private const int MaxWarmUpRounds = 8;
+
+    /// <summary>One-file warm-up rounds judged together (each alone is too short to tell a quiet JIT).</summary>
+    private const int OneFileRoundsPerBatch = 10;
+
+    /// <summary>The most batches of one-file warm-up rounds of a group, settled or not.</summary>
+    private const int MaxOneFileBatches = 8;
+
     private LandingOptions Landing => new()
     {
         MaxParallelFiles = settings.MaxParallelFiles,
@@ -74,18 +86,21 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             var small = CreateFiles(Path.Combine(work, "small"), "Small", settings.SmallFiles, (long)(settings.SmallFileMiB * MiB));
             var large = CreateFiles(Path.Combine(work, "large"), "Large", settings.LargeFiles, (long)(settings.LargeFileMiB * MiB));
 
-            // Each group starts with an untimed repetition of all its methods at full size. The JIT recompiles a method
-            // once it has been called 30 times (tier 1), so code run once per block is recompiled during the first
-            // landing of many blocks: a smaller warm-up (a file of a few blocks) left that to the first timed landing
-            // of the group, the lander's, which also paid for the SDK code the plain SDK runs after it.
             var latency = settings.LatencyMilliseconds is { } ms ? $"{ms} ms, " : string.Empty;
             var files = (settings.Crlf ? " CRLF" : string.Empty) + (settings.NoWidthCheck ? " unchecked" : string.Empty);
             foreach (var (name, entity) in new[] { ($"{latency}local {settings.SmallFiles} x {settings.SmallFileMiB} MiB{files}", small), ($"{latency}local {settings.LargeFiles} x {settings.LargeFileMiB} MiB{files}", large) })
             {
-                for (var r = 0; r <= settings.Repetitions; r++)
+                var warmUpRounds = await WarmUpAsync(name, entity);
+                for (var r = 1; r <= settings.Repetitions; r++)
                 {
-                    Console.WriteLine(r == 0 ? $"{name}: warm-up." : $"{name}: repetition {r} of {settings.Repetitions}.");
-                    await LocalRoundAsync(name, entity, record: r > 0);
+                    var round = $"{name}: repetition {r} of {settings.Repetitions}";
+                    Console.WriteLine(round + ".");
+                    await LocalRoundAsync(name, entity, round, record: true);
+                }
+
+                foreach (var method in new[] { "lake (LakeLander)", "plain SDK parallel", "sequential SDK" })
+                {
+                    Find(name, method).Figures["warmUpRounds"] = warmUpRounds;
                 }
 
                 if (settings.Timeline)
@@ -124,7 +139,54 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         return 0;
     }
 
-    private async Task LocalRoundAsync(string group, CdmEntity entity, bool record)
+    /// <summary>
+    /// Untimed rounds of all the group's methods until the JIT has settled, so that the timed repetitions compare the
+    /// methods' own work and not the tiered compiler's: it recompiles a method (instrumented, then optimized) after 30
+    /// calls at each tier, in the background, once no new method has been compiled for a while. Code run once per
+    /// landing (the lander's lock, plan, model.json, commit and clean-up; the plain SDK has none) is called 30 and 60
+    /// times only by the 30th and 60th landing: one-file rounds, <see cref="OneFileRoundsPerBatch"/> at a time, carry
+    /// it up the tiers (until <see cref="QuietRoundsWanted"/> batches in a row are quiet, at most
+    /// <see cref="MaxOneFileBatches"/>), then full-size rounds settle the code run per file and per block (until
+    /// <see cref="QuietRoundsWanted"/> rounds in a row are quiet, at most <see cref="MaxWarmUpRounds"/>). Quiet: each
+    /// method spent under <see cref="JitSettledWarmUp.QuietJitShare"/> of its time compiling. With one full-size round
+    /// (before session 12) the lander's timed landings of 200 x 1 MiB at 20 ms compiled 190 to 340 methods each
+    /// (0.5 to 1.0 s/GiB of JIT) against the plain SDK's 80 to 280, still going up the tiers; at landings 15 and 30
+    /// a burst of the lander's once-per-landing code went up a tier.
+    /// </summary>
+    private async Task<int> WarmUpAsync(string group, CdmEntity entity)
+    {
+        var oneFile = entity with { Partitions = entity.Partitions.Take(1).ToList() };
+        var (batches, batchesSettled) = await JitSettledWarmUp.RunAsync(
+            async n =>
+            {
+                Console.WriteLine($"{group}: warm-up, one-file rounds {((n - 1) * OneFileRoundsPerBatch) + 1} to {n * OneFileRoundsPerBatch}.");
+                ClientCost[]? batch = null;
+                for (var i = 0; i < OneFileRoundsPerBatch; i++)
+                {
+                    var costs = await LocalRoundAsync(group, oneFile, $"{group}: one-file warm-up {((n - 1) * OneFileRoundsPerBatch) + i + 1}", record: false);
+                    batch = batch?.Zip(costs, (sum, cost) => sum.Add(cost)).ToArray() ?? costs;
+                }
+
+                return batch!.All(c => JitSettledWarmUp.Quiet(c.Seconds, c.JitSeconds));
+            },
+            QuietRoundsWanted,
+            MaxOneFileBatches);
+        var (rounds, settled) = await JitSettledWarmUp.RunAsync(
+            async n =>
+            {
+                var round = $"{group}: warm-up {n}";
+                Console.WriteLine(round + ".");
+                var costs = await LocalRoundAsync(group, entity, round, record: false);
+                return costs.All(c => JitSettledWarmUp.Quiet(c.Seconds, c.JitSeconds));
+            },
+            QuietRoundsWanted,
+            MaxWarmUpRounds);
+        Console.WriteLine($"{group}: warm-up of {batches * OneFileRoundsPerBatch} one-file rounds{(batchesSettled ? string.Empty : " (the JIT had not settled)")} and {rounds} full-size rounds{(settled ? string.Empty : " (the JIT had not settled)")}.");
+        return rounds;
+    }
+
+    /// <summary>One round of the group's methods, each landing once; returns what each measured landing cost.</summary>
+    private async Task<ClientCost[]> LocalRoundAsync(string group, CdmEntity entity, string round, bool record)
     {
         var bytes = entity.Partitions.Sum(p => new FileInfo(p.Location).Length);
 
@@ -132,19 +194,19 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         var lakeContainer = await NewContainerAsync();
         var target = new LakeTarget(BlobLocation.Parse($"{_endpoint}/{lakeContainer.Name}"), "BenchDb");
         var lander = new LakeLander(_factory, Landing);
-        var first = await MeasureAsync(async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Landed));
+        var first = await MeasureAsync($"{round} lander", async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Landed));
         var rerun = await TimeAsync(async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Unchanged));
         await lakeContainer.DeleteAsync();
 
         var sdkContainer = await NewContainerAsync();
-        var sdk = await MeasureAsync(() => Parallel.ForEachAsync(
+        var sdk = await MeasureAsync($"{round} plain SDK", () => Parallel.ForEachAsync(
             entity.Partitions,
             new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelFiles },
             async (p, ct) => await sdkContainer.GetBlobClient("BenchDb/" + Path.GetFileName(p.Location)).UploadAsync(p.Location, new BlobUploadOptions { TransferOptions = Transfer(settings.MaxParallelBlocks) }, ct)));
         await sdkContainer.DeleteAsync();
 
         var sequentialContainer = await NewContainerAsync();
-        var sequential = await MeasureAsync(async () =>
+        var sequential = await MeasureAsync($"{round} sequential", async () =>
         {
             foreach (var p in entity.Partitions)
             {
@@ -161,6 +223,8 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             Get("no-change rerun: " + group, "lake first run", null, bytes).Seconds.Add(first.Seconds);
             Get("no-change rerun: " + group, "lake rerun (nothing changed)", "lake first run", 0).Seconds.Add(rerun);
         }
+
+        return [first, sdk, sequential];
     }
 
     /// <summary>One more landing by the lander and one by the plain SDK, each printed as a timeline of its requests.</summary>
@@ -367,16 +431,19 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
     /// as call counts grow, so code run once per landing keeps being compiled over many landings; the background
     /// tier-1 compiles of code shared with the method run before land where they happen).
     /// </summary>
-    private async Task<ClientCost> MeasureAsync(Func<Task> action)
+    private async Task<ClientCost> MeasureAsync(string what, Func<Task> action)
     {
+        JitMarks.Mark("begin " + what);
         var (cpu, requests, renewals) = (Environment.CpuUsage.TotalTime, _requests.Total, _requests.LeaseRenewals);
         var (jit, jitMethods) = (JitInfo.GetCompilationTime(), JitInfo.GetCompiledMethodCount());
         var seconds = await TimeAsync(action);
-        return new ClientCost(seconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds, _requests.Total - requests, _requests.LeaseRenewals - renewals)
+        var cost = new ClientCost(seconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds, _requests.Total - requests, _requests.LeaseRenewals - renewals)
         {
             JitSeconds = (JitInfo.GetCompilationTime() - jit).TotalSeconds,
             JitMethods = JitInfo.GetCompiledMethodCount() - jitMethods,
         };
+        JitMarks.Mark("end " + what);
+        return cost;
     }
 
     private Series Find(string group, string method) => _series.Single(s => s.Group == group && s.Method == method);

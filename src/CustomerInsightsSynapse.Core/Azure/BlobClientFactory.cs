@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using global::Azure.Core;
 using global::Azure.Storage;
 using global::Azure.Storage.Blobs;
@@ -6,12 +7,15 @@ namespace CustomerInsightsSynapse.Core.Azure;
 
 /// <summary>
 /// Makes Blob clients for storage URLs, signed in the same way everywhere: a token credential for real use,
-/// or a shared key (tests against Azurite over plain HTTP).
+/// or a shared key (tests against Azurite over plain HTTP). One client per storage account, made on first use and
+/// shared: a client builds its HTTP pipeline when it is made (its policies, found by reflection, and with a token
+/// credential its own token cache, so a new client asks the credential for a token on its first request).
 /// </summary>
 public sealed class BlobClientFactory
 {
     private readonly TokenCredential? _credential;
     private readonly StorageSharedKeyCredential? _sharedKey;
+    private readonly ConcurrentDictionary<Uri, BlobServiceClient> _services = new();
 
     public BlobClientFactory(TokenCredential credential, BlobClientOptions? options = null)
     {
@@ -43,7 +47,7 @@ public sealed class BlobClientFactory
     }
 
     public BlobServiceClient Service(Uri accountEndpoint) =>
-        _credential is not null ? new BlobServiceClient(accountEndpoint, _credential, Options) : new BlobServiceClient(accountEndpoint, _sharedKey!, Options);
+        _services.GetOrAdd(accountEndpoint, endpoint => _credential is not null ? new BlobServiceClient(endpoint, _credential, Options) : new BlobServiceClient(endpoint, _sharedKey!, Options));
 
     public BlobContainerClient Container(BlobLocation location) =>
         Service(location.AccountEndpoint).GetBlobContainerClient(location.Container);
