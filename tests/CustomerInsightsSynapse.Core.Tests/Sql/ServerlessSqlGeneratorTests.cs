@@ -218,6 +218,31 @@ public sealed class ServerlessSqlGeneratorTests
     }
 
     [Fact]
+    public void ConversionChecksAreParsedWhenFirstReadNotWhenGenerated()
+    {
+        var entity = new CdmEntity("E", [new CdmAttribute("Id", "int64")], [new CdmPartition("https://x.blob.core.windows.net/c/p.csv", PartitionFormat.Csv)]);
+
+        var check = Assert.Single(Generate(entity).ConversionChecks);
+
+        Assert.False(check.Parsed);
+        Assert.StartsWith("SELECT\n", check.Query);
+        Assert.True(check.Parsed);
+    }
+
+    [Fact]
+    public void AConversionCheckThatDoesNotParseIsRefusedWhenRead()
+    {
+        var check = new SqlConversionCheck("E", ["Id"], "SELECT SUM(CASE WHEN FROM [r];");
+
+        var query = Assert.Throws<CISynapseException>(() => check.Query);
+        var batch = Assert.Throws<CISynapseException>(() => check.Batch);
+
+        Assert.Equal(ErrorIds.GeneratedSqlInvalid, query.ErrorId);
+        Assert.Equal(ErrorIds.GeneratedSqlInvalid, batch.ErrorId);
+        Assert.Contains("count values that do not convert in E", query.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HeaderRowIsTrueForCsvWithHeader()
     {
         Assert.Contains("HEADER_ROW = TRUE,", ViewText(Generate(CsvEntity(new CsvFormat(HasHeader: true)))));
