@@ -6,7 +6,7 @@ namespace CustomerInsightsSynapse.Bench;
 
 /// <summary>
 /// The first SQL generation in a fresh process (what a new PowerShell session pays, JIT included): the parent starts
-/// this program again with <c>sql-child folder build|generate|parse:&lt;variant&gt;</c>; the child reads the folder
+/// this program again with <c>sql-child folder build|generate|generate-with-checks|parse:&lt;variant&gt;</c>; the child reads the folder
 /// (not timed), times one call (for a parse variant: one parse of batches built before the clock starts) and prints
 /// <c>seconds=…</c>.
 /// </summary>
@@ -33,7 +33,12 @@ internal static class FirstCallChild
         }
 
         var watch = Stopwatch.StartNew();
-        var count = args[1] == "generate" ? ServerlessSqlGenerator.Generate(request).Batches.Count : ServerlessSqlGenerator.BuildUnvalidated(request).Batches.Count;
+        var count = args[1] switch
+        {
+            "generate" => ServerlessSqlGenerator.Generate(request).Batches.Count,
+            "generate-with-checks" => ManifestBench.GenerateAndParseChecks(request),
+            _ => ServerlessSqlGenerator.BuildUnvalidated(request).Batches.Count,
+        };
         watch.Stop();
         Console.WriteLine($"batches={count}");
         Console.WriteLine(Marker + watch.Elapsed.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));

@@ -148,18 +148,32 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
         }
     }
 
+    /// <summary>What <see cref="ServerlessSqlGenerator.Generate"/> did before the conversion checks were parsed when first read: all of them parsed too.</summary>
+    internal const string GenerateWithChecks = "Generate + parse every conversion check (before session 12)";
+
+    internal static int GenerateAndParseChecks(SqlScriptRequest request)
+    {
+        var script = ServerlessSqlGenerator.Generate(request);
+        SqlScriptValidator.Validate(script.ConversionChecks.Select(c => c.UnparsedBatch).ToList());
+        return script.Batches.Count;
+    }
+
     private async Task<List<Check>> RunSqlAsync(string folder)
     {
         var request = await ManifestFolder.ReadRequestAsync(folder);
         var probe = ServerlessSqlGenerator.Generate(request);
         var batches = probe.Batches;
         var chars = batches.Sum(b => (long)b.Text.Length);
+        var checkChars = probe.ConversionChecks.Sum(c => (long)c.Query.Length);
 
         var group = $"sql generate {settings.Entities} x {settings.Attributes}";
         var build = new Series(group, "build only (no parse)", null, 0);
         var generate = new Series(group, "Generate (build + ScriptDom parse)", build.Method, 0);
+        var withChecks = new Series(group, GenerateWithChecks, generate.Method, 0);
         _series.Add(build);
         _series.Add(generate);
+        _series.Add(withChecks);
+        var (generateGc, withChecksGc) = (new GcCosts(generate), new GcCosts(withChecks));
 
         var parseGroup = "sql parse variants (same batches)";
         var current = new Series(parseGroup, "SqlScriptValidator.Validate", null, 0);
@@ -170,8 +184,10 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
         var coldGroup = "sql first call in a fresh process";
         var coldBuild = new Series(coldGroup, "build only (no parse)", null, 0);
         var coldGenerate = new Series(coldGroup, "Generate (build + ScriptDom parse)", coldBuild.Method, 0);
+        var coldWithChecks = new Series(coldGroup, GenerateWithChecks, coldGenerate.Method, 0);
         _series.Add(coldBuild);
         _series.Add(coldGenerate);
+        _series.Add(coldWithChecks);
 
         // On 2 shared cores the parallel parse looked slower than a sequential one on a cold start; these keep watching it.
         var coldParseGroup = "sql parse, first call in a fresh process";
@@ -192,7 +208,8 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
         {
             Console.WriteLine($"Repetition {r + 1} of {settings.Repetitions}.");
             await Timing.MeasureAsync(build, () => ServerlessSqlGenerator.BuildUnvalidated(request));
-            await Timing.MeasureAsync(generate, () => ServerlessSqlGenerator.Generate(request));
+            await generateGc.MeasureAsync(() => ServerlessSqlGenerator.Generate(request));
+            await withChecksGc.MeasureAsync(() => GenerateAndParseChecks(request));
             await Timing.MeasureAsync(current, () => SqlScriptValidator.Validate(batches));
             foreach (var (variant, series) in variants)
             {
@@ -201,6 +218,7 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
 
             coldBuild.Seconds.Add(await FirstCallChild.RunAsync(folder, "build"));
             coldGenerate.Seconds.Add(await FirstCallChild.RunAsync(folder, "generate"));
+            coldWithChecks.Seconds.Add(await FirstCallChild.RunAsync(folder, "generate-with-checks"));
             coldValidate.Seconds.Add(await FirstCallChild.RunAsync(folder, "parse:" + coldValidate.Method));
             coldSequential.Seconds.Add(await FirstCallChild.RunAsync(folder, "parse:" + coldSequential.Method));
         }
@@ -209,11 +227,36 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
         generate.Figures["parseShare%"] = Math.Round(share * 100, 1);
         generate.Figures["batches"] = batches.Count;
         generate.Figures["MiB of SQL"] = Math.Round(chars / (1024.0 * 1024.0), 2);
+        generate.Figures["parse MiB/s"] = Math.Round(chars / (1024.0 * 1024.0) / (generate.Median - build.Median), 1);
+        generateGc.Describe();
+        withChecks.Figures["checks"] = probe.ConversionChecks.Count;
+        withChecks.Figures["MiB of checks"] = Math.Round(checkChars / (1024.0 * 1024.0), 2);
+        withChecks.Figures["checks parse MiB/s"] = Math.Round(checkChars / (1024.0 * 1024.0) / (withChecks.Median - generate.Median), 1);
+        withChecksGc.Describe();
         return
         [
             new Check($"issue 9: SQL for {settings.Entities} x {settings.Attributes} well under a second (< 0.5 s, warm median)", generate.Median.ToString("0.000 s", CultureInfo.InvariantCulture), generate.Median < 0.5),
             new Check("first Generate in a fresh process (includes JIT of ScriptDom)", coldGenerate.Median.ToString("0.000 s", CultureInfo.InvariantCulture), coldGenerate.Median < 1),
         ];
+    }
+}
+
+/// <summary>A series timed with <see cref="Timing"/> in this process, with the collector's gen2 collections and pause per run as figures.</summary>
+internal sealed class GcCosts(Series series)
+{
+    private readonly List<(int Gen2, double PauseSeconds)> _runs = [];
+
+    public async Task MeasureAsync(Action run)
+    {
+        var (gen2, pause) = (GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        await Timing.MeasureAsync(series, run);
+        _runs.Add((GC.CollectionCount(2) - gen2, (GC.GetTotalPauseDuration() - pause).TotalSeconds));
+    }
+
+    public void Describe()
+    {
+        series.Figures["gen2 GCs/run"] = Math.Round(_runs.Average(r => r.Gen2), 1);
+        series.Figures["GC pause s (median)"] = Math.Round(_runs.Select(r => r.PauseSeconds).Order().ElementAt(_runs.Count / 2), 3);
     }
 }
 

@@ -90,8 +90,8 @@ Describe 'Configure an export' {
             $script | Should -Match ([regex]::Escape("CREATE OR ALTER VIEW [dbo].[$entity]"))
             $script | Should -Match ([regex]::Escape("$entity/$(Get-SnapshotOf $model $entity)/**"))
         }
-        $script | Should -Match ([regex]::Escape("TRY_CONVERT(decimal(38,18), NULLIF([r].[LifetimeValue], '')) AS [LifetimeValue]"))
-        $script | Should -Match ([regex]::Escape("TRY_CONVERT(datetimeoffset(7), NULLIF([r].[ActivityTime], ''), 127) AS [ActivityTime]"))
+        $script | Should -Match ([regex]::Escape("TRY_CONVERT(decimal(38,18), NULLIF([LifetimeValue], '')) AS [LifetimeValue]"))
+        $script | Should -Match ([regex]::Escape("TRY_CONVERT(datetimeoffset(7), NULLIF([ActivityTime], ''), 127) AS [ActivityTime]"))
         $script | Should -Match ([regex]::Escape('[LifetimeValue] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8'))
         foreach ($entity in 'Customer', 'UnifiedActivity', 'Segments') {
             Get-ViewBulk $s.Database $entity | Should -Be "$entity/$(Get-SnapshotOf $model $entity)/**" -Because 'the view reads the landed snapshot'

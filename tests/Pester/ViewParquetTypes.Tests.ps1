@@ -80,9 +80,9 @@ Describe 'Parquet views typed from the landed files'' footers' {
     It 'declares the file types in WITH, converts in SELECT and casts the missing column' {
         $script = [Text.Encoding]::UTF8.GetString((Get-CISynapseTestBlobContent -Stack $Stack -Account $Account -Container $Container -Name $FirstRun.SqlScriptPath))
 
-        $script | Should -Match ([regex]::Escape('TRY_CONVERT(int, [r].[Count]) AS [Count]'))
-        $script | Should -Match ([regex]::Escape('TRY_CONVERT(decimal(10,2), [r].[Amount]) AS [Amount]'))
-        $script | Should -Match ([regex]::Escape("TRY_CONVERT(uniqueidentifier, NULLIF([r].[Key], '')) AS [Key]"))
+        $script | Should -Match ([regex]::Escape('TRY_CONVERT(int, [Count]) AS [Count]'))
+        $script | Should -Match ([regex]::Escape('TRY_CONVERT(decimal(10,2), [Amount]) AS [Amount]'))
+        $script | Should -Match ([regex]::Escape("TRY_CONVERT(uniqueidentifier, NULLIF([Key], '')) AS [Key]"))
         $script | Should -Match ([regex]::Escape('CAST(NULL AS datetime2(7)) AS [Seen]'))
         $script | Should -Match ([regex]::Escape("[Count] bigint,`n    [Amount] float,"))
         $script | Should -Not -Match ([regex]::Escape('[Seen] datetime2'))

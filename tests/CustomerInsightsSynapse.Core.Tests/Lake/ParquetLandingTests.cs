@@ -143,9 +143,9 @@ public sealed class ParquetLandingTests : IDisposable
             .Batches.Single(b => b.Kind == SqlBatchKind.View).Text;
 
         Assert.Contains("FORMAT = 'PARQUET'", view, StringComparison.Ordinal);
-        Assert.Contains("[r].[Id] AS [Id]", view, StringComparison.Ordinal);
-        Assert.Contains("TRY_CONVERT(uniqueidentifier, NULLIF([r].[Key], '')) AS [Key]", view, StringComparison.Ordinal);
-        Assert.Contains("TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Seen], ''), 127) AS [Seen]", view, StringComparison.Ordinal);
+        Assert.Contains("[Id] AS [Id]", view, StringComparison.Ordinal);
+        Assert.Contains("TRY_CONVERT(uniqueidentifier, NULLIF([Key], '')) AS [Key]", view, StringComparison.Ordinal);
+        Assert.Contains("TRY_CONVERT(datetimeoffset(7), NULLIF([Seen], ''), 127) AS [Seen]", view, StringComparison.Ordinal);
         Assert.Contains("[Id] bigint,", view, StringComparison.Ordinal);
         Assert.Contains("[Name] varchar(30) COLLATE Latin1_General_100_BIN2_UTF8,", view, StringComparison.Ordinal);
         Assert.Contains("[Key] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,", view, StringComparison.Ordinal);

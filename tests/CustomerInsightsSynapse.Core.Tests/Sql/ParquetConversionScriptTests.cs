@@ -56,9 +56,9 @@ public sealed class ParquetConversionScriptTests
         Assert.StartsWith($"CREATE EXTERNAL TABLE [dbo].[CISynapseConvert_Typed_{Snapshot}]\nWITH (\n    LOCATION = N'Typed/{Snapshot}/',", create, StringComparison.Ordinal);
         Assert.Contains("FILE_FORMAT = [CISynapseParquet]", create, StringComparison.Ordinal);
         Assert.Contains($"BULK N'cisynapse-staging/{Snapshot}/Typed/**'", create, StringComparison.Ordinal);
-        Assert.Contains("CONVERT(varchar(36), TRY_CONVERT(uniqueidentifier, NULLIF([r].[Key], '')))", create, StringComparison.Ordinal);
-        Assert.Contains("CONVERT(varchar(33), TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Seen], ''), 127), 127)", create, StringComparison.Ordinal);
-        Assert.Contains("CONVERT(varchar(16), TRY_CONVERT(time(7), NULLIF([r].[Opens], ''), 126)) AS [Opens]", create, StringComparison.Ordinal);
+        Assert.Contains("CONVERT(varchar(36), TRY_CONVERT(uniqueidentifier, NULLIF([Key], '')))", create, StringComparison.Ordinal);
+        Assert.Contains("CONVERT(varchar(33), TRY_CONVERT(datetimeoffset(7), NULLIF([Seen], ''), 127), 127)", create, StringComparison.Ordinal);
+        Assert.Contains("CONVERT(varchar(16), TRY_CONVERT(time(7), NULLIF([Opens], ''), 126)) AS [Opens]", create, StringComparison.Ordinal);
         // Every other column is the view's own expression.
         string[] asText = ["[Key]", "[Seen]", "[Opens]"];
         foreach (var line in view.Split('\n').Where(l => l.Contains(" AS [", StringComparison.Ordinal) && !asText.Any(c => l.Contains(c, StringComparison.Ordinal))))

@@ -157,16 +157,16 @@ public sealed class ParquetViewColumnsTests
         var script = ServerlessSqlGenerator.Generate(new SqlScriptRequest("Db", QueryAccessMode.CallerIdentity, FixtureEntities.Lake, [landed]));
 
         var view = script.Batches.Single(b => b.Kind == SqlBatchKind.View).Text;
-        Assert.Contains("    TRY_CONVERT(int, [r].[OrderID]) AS [OrderID],", view, StringComparison.Ordinal);
-        Assert.Contains("    TRY_CONVERT(decimal(19,4), [r].[Freight]) AS [Freight],", view, StringComparison.Ordinal);
-        Assert.Contains("    TRY_CONVERT(uniqueidentifier, NULLIF([r].[CustomerID], '')) AS [CustomerID],", view, StringComparison.Ordinal);
+        Assert.Contains("    TRY_CONVERT(int, [OrderID]) AS [OrderID],", view, StringComparison.Ordinal);
+        Assert.Contains("    TRY_CONVERT(decimal(19,4), [Freight]) AS [Freight],", view, StringComparison.Ordinal);
+        Assert.Contains("    TRY_CONVERT(uniqueidentifier, NULLIF([CustomerID], '')) AS [CustomerID],", view, StringComparison.Ordinal);
         Assert.Contains("    CAST(NULL AS varchar(60)) AS [Region]", view, StringComparison.Ordinal);
         Assert.Contains(") WITH (\n    [OrderID] bigint,\n    [Freight] float,\n    [CustomerID] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8\n) AS [r];", view, StringComparison.Ordinal);
         Assert.DoesNotContain("[Region] varchar", view, StringComparison.Ordinal);
         Assert.Empty(script.Warnings);
         var check = Assert.Single(script.ConversionChecks);
         Assert.Equal(["OrderID", "Freight", "CustomerID"], check.Columns);
-        Assert.Contains("SUM(CASE WHEN [r].[OrderID] IS NOT NULL AND TRY_CONVERT(int, [r].[OrderID]) IS NULL THEN 1 ELSE 0 END) AS [OrderID]", check.Query, StringComparison.Ordinal);
+        Assert.Contains("SUM(CASE WHEN [OrderID] IS NOT NULL AND TRY_CONVERT(int, [OrderID]) IS NULL THEN 1 ELSE 0 END) AS [OrderID]", check.Query, StringComparison.Ordinal);
     }
 
     [Fact]

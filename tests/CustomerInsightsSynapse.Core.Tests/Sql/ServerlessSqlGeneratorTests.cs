@@ -136,8 +136,8 @@ public sealed class ServerlessSqlGeneratorTests
 
         Assert.StartsWith(
             "CREATE OR ALTER VIEW [dbo].[E]\nAS\nSELECT\n"
-            + "    TRY_CONVERT(bigint, NULLIF([r].[a], '')) AS [a],\n"
-            + "    [r].[b] AS [b]\n"
+            + "    TRY_CONVERT(bigint, NULLIF([a], '')) AS [a],\n"
+            + "    [b] AS [b]\n"
             + "FROM OPENROWSET(\n",
             view);
         Assert.Contains("BULK N'E/s1/**',", view);
@@ -170,17 +170,17 @@ public sealed class ServerlessSqlGeneratorTests
     }
 
     [Theory]
-    [InlineData("boolean", "TRY_CONVERT(bit, NULLIF([r].[a], '')) AS [a]")]
-    [InlineData("guid", "TRY_CONVERT(uniqueidentifier, NULLIF([r].[a], '')) AS [a]")]
-    [InlineData("int32", "TRY_CONVERT(int, NULLIF([r].[a], '')) AS [a]")]
-    [InlineData("double", "TRY_CONVERT(float, NULLIF([r].[a], '')) AS [a]")]
-    [InlineData("decimal", "TRY_CONVERT(decimal(38,18), NULLIF([r].[a], '')) AS [a]")]
-    [InlineData("date", "TRY_CONVERT(date, NULLIF([r].[a], ''), 126) AS [a]")]
-    [InlineData("time", "TRY_CONVERT(time(7), NULLIF([r].[a], ''), 126) AS [a]")]
-    [InlineData("dateTimeOffset", "TRY_CONVERT(datetimeoffset(7), NULLIF([r].[a], ''), 127) AS [a]")]
-    [InlineData("dateTime", "CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[a], ''), 127), '+00:00')) AS [a]")]
-    [InlineData("string", "[r].[a] AS [a]")]
-    [InlineData("json", "[r].[a] AS [a]")]
+    [InlineData("boolean", "TRY_CONVERT(bit, NULLIF([a], '')) AS [a]")]
+    [InlineData("guid", "TRY_CONVERT(uniqueidentifier, NULLIF([a], '')) AS [a]")]
+    [InlineData("int32", "TRY_CONVERT(int, NULLIF([a], '')) AS [a]")]
+    [InlineData("double", "TRY_CONVERT(float, NULLIF([a], '')) AS [a]")]
+    [InlineData("decimal", "TRY_CONVERT(decimal(38,18), NULLIF([a], '')) AS [a]")]
+    [InlineData("date", "TRY_CONVERT(date, NULLIF([a], ''), 126) AS [a]")]
+    [InlineData("time", "TRY_CONVERT(time(7), NULLIF([a], ''), 126) AS [a]")]
+    [InlineData("dateTimeOffset", "TRY_CONVERT(datetimeoffset(7), NULLIF([a], ''), 127) AS [a]")]
+    [InlineData("dateTime", "CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([a], ''), 127), '+00:00')) AS [a]")]
+    [InlineData("string", "[a] AS [a]")]
+    [InlineData("json", "[a] AS [a]")]
     public void CsvColumnsAreReadAsUtf8TextAndConvertedInTheSelectList(string cdmType, string projection)
     {
         var entity = new CdmEntity("E", [new CdmAttribute("a", cdmType)], [new CdmPartition("https://x.blob.core.windows.net/c/p.csv", PartitionFormat.Csv)]);
@@ -207,14 +207,39 @@ public sealed class ServerlessSqlGeneratorTests
         Assert.Equal(["Id", "Seen"], check.Columns);
         Assert.StartsWith(
             "SELECT\n"
-            + "    SUM(CASE WHEN NULLIF([r].[Id], '') IS NOT NULL AND TRY_CONVERT(bigint, NULLIF([r].[Id], '')) IS NULL THEN 1 ELSE 0 END) AS [Id],\n"
-            + "    SUM(CASE WHEN NULLIF([r].[Seen], '') IS NOT NULL AND CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Seen], ''), 127), '+00:00')) IS NULL THEN 1 ELSE 0 END) AS [Seen]\n"
+            + "    SUM(CASE WHEN NULLIF([Id], '') IS NOT NULL AND TRY_CONVERT(bigint, NULLIF([Id], '')) IS NULL THEN 1 ELSE 0 END) AS [Id],\n"
+            + "    SUM(CASE WHEN NULLIF([Seen], '') IS NOT NULL AND CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([Seen], ''), 127), '+00:00')) IS NULL THEN 1 ELSE 0 END) AS [Seen]\n"
             + "FROM OPENROWSET(\n",
             check.Query);
         var view = script.Batches.First(b => b.Kind == SqlBatchKind.View).Text;
         Assert.EndsWith(view[view.IndexOf("FROM OPENROWSET(", StringComparison.Ordinal)..], check.Query);
         SqlScriptValidator.Parse(check.Query, out var errors);
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void ConversionChecksAreParsedWhenFirstReadNotWhenGenerated()
+    {
+        var entity = new CdmEntity("E", [new CdmAttribute("Id", "int64")], [new CdmPartition("https://x.blob.core.windows.net/c/p.csv", PartitionFormat.Csv)]);
+
+        var check = Assert.Single(Generate(entity).ConversionChecks);
+
+        Assert.False(check.Parsed);
+        Assert.StartsWith("SELECT\n", check.Query);
+        Assert.True(check.Parsed);
+    }
+
+    [Fact]
+    public void AConversionCheckThatDoesNotParseIsRefusedWhenRead()
+    {
+        var check = new SqlConversionCheck("E", ["Id"], "SELECT SUM(CASE WHEN FROM [r];");
+
+        var query = Assert.Throws<CISynapseException>(() => check.Query);
+        var batch = Assert.Throws<CISynapseException>(() => check.Batch);
+
+        Assert.Equal(ErrorIds.GeneratedSqlInvalid, query.ErrorId);
+        Assert.Equal(ErrorIds.GeneratedSqlInvalid, batch.ErrorId);
+        Assert.Contains("count values that do not convert in E", query.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -352,7 +377,7 @@ public sealed class ServerlessSqlGeneratorTests
 
         var view = ViewText(Generate(entity));
 
-        Assert.Contains("SELECT\n    [r].[a] AS [a]\nFROM OPENROWSET(", view);
+        Assert.Contains("SELECT\n    [a] AS [a]\nFROM OPENROWSET(", view);
         Assert.Contains("FORMAT = 'PARQUET'\n) WITH (\n    [a] bigint\n) AS [r];", view);
         foreach (var option in new[] { "PARSER_VERSION", "HEADER_ROW", "FIELDTERMINATOR", "FIELDQUOTE", "ESCAPECHAR", "ROWTERMINATOR", "'CSV'" })
         {

@@ -145,7 +145,7 @@ public sealed class SqlTypeMapTests
         Assert.Contains("Entity 'Visits'", warning);
         Assert.Contains("'Shape'", warning);
         Assert.Contains("'geography'", warning);
-        Assert.Contains("[r].[Shape] AS [Shape]", script.Text);
+        Assert.Contains("[Shape] AS [Shape]", script.Text);
     }
 
     [Fact]

@@ -145,8 +145,7 @@ internal sealed class ConvertToParquetStep(ISqlScriptRunner sql)
             return counts;
         }
 
-        var batch = new SqlBatch("count values that do not convert in " + entity.Name, SqlBatchKind.View, SqlBatchTarget.Database, check.Query);
-        var rows = await sql.QueryAsync(endpoint, input.Export.DatabaseName, batch, null, input.Options, cancellationToken).ConfigureAwait(false);
+        var rows = await sql.QueryAsync(endpoint, input.Export.DatabaseName, check.Batch, null, input.Options, cancellationToken).ConfigureAwait(false);
         if (rows is not [var row, ..])
         {
             return counts;

@@ -124,11 +124,10 @@ internal sealed class VerifyViewsStep(ISqlScriptRunner sql, LakeLander lander)
 
     private async Task CountUnconvertedAsync(SqlEndpoint endpoint, SqlStepInput input, SqlConversionCheck check, List<UnconvertedValues> unconverted, List<string> warnings, OperationContext context)
     {
-        var batch = new SqlBatch("count values that do not convert in " + check.Entity, SqlBatchKind.View, SqlBatchTarget.Database, check.Query);
         IReadOnlyList<object?[]>? rows;
         try
         {
-            rows = await sql.QueryAsync(endpoint, input.Export.DatabaseName, batch, null, input.Options, context.CancellationToken).ConfigureAwait(false);
+            rows = await sql.QueryAsync(endpoint, input.Export.DatabaseName, check.Batch, null, input.Options, context.CancellationToken).ConfigureAwait(false);
         }
         catch (CISynapseException ex) when (ex.ErrorId != ErrorIds.LakeLockLost)
         {

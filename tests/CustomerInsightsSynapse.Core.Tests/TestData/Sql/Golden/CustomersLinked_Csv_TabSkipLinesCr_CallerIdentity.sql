@@ -24,17 +24,17 @@ GO
 CREATE OR ALTER VIEW [dbo].[Customers]
 AS
 SELECT
-    [r].[CustomerID] AS [CustomerID],
-    [r].[CompanyName] AS [CompanyName],
-    [r].[ContactName] AS [ContactName],
-    [r].[ContactTitle] AS [ContactTitle],
-    [r].[Address] AS [Address],
-    [r].[City] AS [City],
-    [r].[Region] AS [Region],
-    [r].[PostalCode] AS [PostalCode],
-    [r].[Country] AS [Country],
-    [r].[Phone] AS [Phone],
-    [r].[Fax] AS [Fax]
+    [CustomerID] AS [CustomerID],
+    [CompanyName] AS [CompanyName],
+    [ContactName] AS [ContactName],
+    [ContactTitle] AS [ContactTitle],
+    [Address] AS [Address],
+    [City] AS [City],
+    [Region] AS [Region],
+    [PostalCode] AS [PostalCode],
+    [Country] AS [Country],
+    [Phone] AS [Phone],
+    [Fax] AS [Fax]
 FROM OPENROWSET(
     BULK N'Customers/20261129T064600Z/**',
     DATA_SOURCE = N'CISynapseDataLake_5deaec48d91d',

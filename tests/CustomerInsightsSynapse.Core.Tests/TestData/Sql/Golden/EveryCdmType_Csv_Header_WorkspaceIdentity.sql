@@ -37,21 +37,21 @@ GO
 CREATE OR ALTER VIEW [dbo].[Typed]
 AS
 SELECT
-    [r].[Name] AS [Name],
-    [r].[Notes] AS [Notes],
-    TRY_CONVERT(smallint, NULLIF([r].[Small], '')) AS [Small],
-    TRY_CONVERT(int, NULLIF([r].[Count], '')) AS [Count],
-    TRY_CONVERT(bigint, NULLIF([r].[Id], '')) AS [Id],
-    TRY_CONVERT(float, NULLIF([r].[Ratio], '')) AS [Ratio],
-    TRY_CONVERT(real, NULLIF([r].[Score], '')) AS [Score],
-    TRY_CONVERT(decimal(19,4), NULLIF([r].[Amount], '')) AS [Amount],
-    TRY_CONVERT(bit, NULLIF([r].[Active], '')) AS [Active],
-    TRY_CONVERT(uniqueidentifier, NULLIF([r].[Key], '')) AS [Key],
-    TRY_CONVERT(date, NULLIF([r].[Birthday], ''), 126) AS [Birthday],
-    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Created], ''), 127), '+00:00')) AS [Created],
-    TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Seen], ''), 127) AS [Seen],
-    TRY_CONVERT(time(7), NULLIF([r].[Opens], ''), 126) AS [Opens],
-    [r].[Payload] AS [Payload]
+    [Name] AS [Name],
+    [Notes] AS [Notes],
+    TRY_CONVERT(smallint, NULLIF([Small], '')) AS [Small],
+    TRY_CONVERT(int, NULLIF([Count], '')) AS [Count],
+    TRY_CONVERT(bigint, NULLIF([Id], '')) AS [Id],
+    TRY_CONVERT(float, NULLIF([Ratio], '')) AS [Ratio],
+    TRY_CONVERT(real, NULLIF([Score], '')) AS [Score],
+    TRY_CONVERT(decimal(19,4), NULLIF([Amount], '')) AS [Amount],
+    TRY_CONVERT(bit, NULLIF([Active], '')) AS [Active],
+    TRY_CONVERT(uniqueidentifier, NULLIF([Key], '')) AS [Key],
+    TRY_CONVERT(date, NULLIF([Birthday], ''), 126) AS [Birthday],
+    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([Created], ''), 127), '+00:00')) AS [Created],
+    TRY_CONVERT(datetimeoffset(7), NULLIF([Seen], ''), 127) AS [Seen],
+    TRY_CONVERT(time(7), NULLIF([Opens], ''), 126) AS [Opens],
+    [Payload] AS [Payload]
 FROM OPENROWSET(
     BULK N'Typed/20261129T064600Z/**',
     DATA_SOURCE = N'CISynapseDataLake_12e0900db870',

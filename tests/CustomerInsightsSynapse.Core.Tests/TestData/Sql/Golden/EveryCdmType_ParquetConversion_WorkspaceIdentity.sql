@@ -26,21 +26,21 @@ WITH (
 )
 AS
 SELECT
-    [r].[Name] AS [Name],
-    [r].[Notes] AS [Notes],
-    TRY_CONVERT(smallint, NULLIF([r].[Small], '')) AS [Small],
-    TRY_CONVERT(int, NULLIF([r].[Count], '')) AS [Count],
-    TRY_CONVERT(bigint, NULLIF([r].[Id], '')) AS [Id],
-    TRY_CONVERT(float, NULLIF([r].[Ratio], '')) AS [Ratio],
-    TRY_CONVERT(real, NULLIF([r].[Score], '')) AS [Score],
-    TRY_CONVERT(decimal(19,4), NULLIF([r].[Amount], '')) AS [Amount],
-    TRY_CONVERT(bit, NULLIF([r].[Active], '')) AS [Active],
-    CONVERT(varchar(36), TRY_CONVERT(uniqueidentifier, NULLIF([r].[Key], ''))) AS [Key],
-    TRY_CONVERT(date, NULLIF([r].[Birthday], ''), 126) AS [Birthday],
-    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Created], ''), 127), '+00:00')) AS [Created],
-    CONVERT(varchar(33), TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Seen], ''), 127), 127) AS [Seen],
-    CONVERT(varchar(16), TRY_CONVERT(time(7), NULLIF([r].[Opens], ''), 126)) AS [Opens],
-    [r].[Payload] AS [Payload]
+    [Name] AS [Name],
+    [Notes] AS [Notes],
+    TRY_CONVERT(smallint, NULLIF([Small], '')) AS [Small],
+    TRY_CONVERT(int, NULLIF([Count], '')) AS [Count],
+    TRY_CONVERT(bigint, NULLIF([Id], '')) AS [Id],
+    TRY_CONVERT(float, NULLIF([Ratio], '')) AS [Ratio],
+    TRY_CONVERT(real, NULLIF([Score], '')) AS [Score],
+    TRY_CONVERT(decimal(19,4), NULLIF([Amount], '')) AS [Amount],
+    TRY_CONVERT(bit, NULLIF([Active], '')) AS [Active],
+    CONVERT(varchar(36), TRY_CONVERT(uniqueidentifier, NULLIF([Key], ''))) AS [Key],
+    TRY_CONVERT(date, NULLIF([Birthday], ''), 126) AS [Birthday],
+    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([Created], ''), 127), '+00:00')) AS [Created],
+    CONVERT(varchar(33), TRY_CONVERT(datetimeoffset(7), NULLIF([Seen], ''), 127), 127) AS [Seen],
+    CONVERT(varchar(16), TRY_CONVERT(time(7), NULLIF([Opens], ''), 126)) AS [Opens],
+    [Payload] AS [Payload]
 FROM OPENROWSET(
     BULK N'cisynapse-staging/20261205T134100Z/Typed/**',
     DATA_SOURCE = N'CISynapseDataLake_12e0900db870',
@@ -70,18 +70,18 @@ FROM OPENROWSET(
 DROP EXTERNAL TABLE [dbo].[CISynapseConvert_Typed_20261205T134100Z];
 -- batch --
 SELECT
-    SUM(CASE WHEN NULLIF([r].[Small], '') IS NOT NULL AND TRY_CONVERT(smallint, NULLIF([r].[Small], '')) IS NULL THEN 1 ELSE 0 END) AS [Small],
-    SUM(CASE WHEN NULLIF([r].[Count], '') IS NOT NULL AND TRY_CONVERT(int, NULLIF([r].[Count], '')) IS NULL THEN 1 ELSE 0 END) AS [Count],
-    SUM(CASE WHEN NULLIF([r].[Id], '') IS NOT NULL AND TRY_CONVERT(bigint, NULLIF([r].[Id], '')) IS NULL THEN 1 ELSE 0 END) AS [Id],
-    SUM(CASE WHEN NULLIF([r].[Ratio], '') IS NOT NULL AND TRY_CONVERT(float, NULLIF([r].[Ratio], '')) IS NULL THEN 1 ELSE 0 END) AS [Ratio],
-    SUM(CASE WHEN NULLIF([r].[Score], '') IS NOT NULL AND TRY_CONVERT(real, NULLIF([r].[Score], '')) IS NULL THEN 1 ELSE 0 END) AS [Score],
-    SUM(CASE WHEN NULLIF([r].[Amount], '') IS NOT NULL AND TRY_CONVERT(decimal(19,4), NULLIF([r].[Amount], '')) IS NULL THEN 1 ELSE 0 END) AS [Amount],
-    SUM(CASE WHEN NULLIF([r].[Active], '') IS NOT NULL AND TRY_CONVERT(bit, NULLIF([r].[Active], '')) IS NULL THEN 1 ELSE 0 END) AS [Active],
-    SUM(CASE WHEN NULLIF([r].[Key], '') IS NOT NULL AND TRY_CONVERT(uniqueidentifier, NULLIF([r].[Key], '')) IS NULL THEN 1 ELSE 0 END) AS [Key],
-    SUM(CASE WHEN NULLIF([r].[Birthday], '') IS NOT NULL AND TRY_CONVERT(date, NULLIF([r].[Birthday], ''), 126) IS NULL THEN 1 ELSE 0 END) AS [Birthday],
-    SUM(CASE WHEN NULLIF([r].[Created], '') IS NOT NULL AND CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Created], ''), 127), '+00:00')) IS NULL THEN 1 ELSE 0 END) AS [Created],
-    SUM(CASE WHEN NULLIF([r].[Seen], '') IS NOT NULL AND TRY_CONVERT(datetimeoffset(7), NULLIF([r].[Seen], ''), 127) IS NULL THEN 1 ELSE 0 END) AS [Seen],
-    SUM(CASE WHEN NULLIF([r].[Opens], '') IS NOT NULL AND TRY_CONVERT(time(7), NULLIF([r].[Opens], ''), 126) IS NULL THEN 1 ELSE 0 END) AS [Opens]
+    SUM(CASE WHEN NULLIF([Small], '') IS NOT NULL AND TRY_CONVERT(smallint, NULLIF([Small], '')) IS NULL THEN 1 ELSE 0 END) AS [Small],
+    SUM(CASE WHEN NULLIF([Count], '') IS NOT NULL AND TRY_CONVERT(int, NULLIF([Count], '')) IS NULL THEN 1 ELSE 0 END) AS [Count],
+    SUM(CASE WHEN NULLIF([Id], '') IS NOT NULL AND TRY_CONVERT(bigint, NULLIF([Id], '')) IS NULL THEN 1 ELSE 0 END) AS [Id],
+    SUM(CASE WHEN NULLIF([Ratio], '') IS NOT NULL AND TRY_CONVERT(float, NULLIF([Ratio], '')) IS NULL THEN 1 ELSE 0 END) AS [Ratio],
+    SUM(CASE WHEN NULLIF([Score], '') IS NOT NULL AND TRY_CONVERT(real, NULLIF([Score], '')) IS NULL THEN 1 ELSE 0 END) AS [Score],
+    SUM(CASE WHEN NULLIF([Amount], '') IS NOT NULL AND TRY_CONVERT(decimal(19,4), NULLIF([Amount], '')) IS NULL THEN 1 ELSE 0 END) AS [Amount],
+    SUM(CASE WHEN NULLIF([Active], '') IS NOT NULL AND TRY_CONVERT(bit, NULLIF([Active], '')) IS NULL THEN 1 ELSE 0 END) AS [Active],
+    SUM(CASE WHEN NULLIF([Key], '') IS NOT NULL AND TRY_CONVERT(uniqueidentifier, NULLIF([Key], '')) IS NULL THEN 1 ELSE 0 END) AS [Key],
+    SUM(CASE WHEN NULLIF([Birthday], '') IS NOT NULL AND TRY_CONVERT(date, NULLIF([Birthday], ''), 126) IS NULL THEN 1 ELSE 0 END) AS [Birthday],
+    SUM(CASE WHEN NULLIF([Created], '') IS NOT NULL AND CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([Created], ''), 127), '+00:00')) IS NULL THEN 1 ELSE 0 END) AS [Created],
+    SUM(CASE WHEN NULLIF([Seen], '') IS NOT NULL AND TRY_CONVERT(datetimeoffset(7), NULLIF([Seen], ''), 127) IS NULL THEN 1 ELSE 0 END) AS [Seen],
+    SUM(CASE WHEN NULLIF([Opens], '') IS NOT NULL AND TRY_CONVERT(time(7), NULLIF([Opens], ''), 126) IS NULL THEN 1 ELSE 0 END) AS [Opens]
 FROM OPENROWSET(
     BULK N'cisynapse-staging/20261205T134100Z/Typed/**',
     DATA_SOURCE = N'CISynapseDataLake_12e0900db870',
@@ -111,7 +111,7 @@ FROM OPENROWSET(
 SELECT TOP (10)
     N'Small' AS [column],
     [r].filepath() AS [file],
-    [r].[Small] AS [value]
+    [Small] AS [value]
 FROM OPENROWSET(
     BULK N'cisynapse-staging/20261205T134100Z/Typed/**',
     DATA_SOURCE = N'CISynapseDataLake_12e0900db870',
@@ -137,12 +137,12 @@ FROM OPENROWSET(
     [Opens] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
     [Payload] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8
 ) AS [r]
-WHERE NULLIF([r].[Small], '') IS NOT NULL AND TRY_CONVERT(smallint, NULLIF([r].[Small], '')) IS NULL;
+WHERE NULLIF([Small], '') IS NOT NULL AND TRY_CONVERT(smallint, NULLIF([Small], '')) IS NULL;
 -- batch --
 SELECT TOP (10)
     N'Count' AS [column],
     N'' AS [file],
-    [r].[Count] AS [value]
+    [Count] AS [value]
 FROM OPENROWSET(
     BULK N'cisynapse-staging/20261205T134100Z/Typed/**',
     DATA_SOURCE = N'CISynapseDataLake_12e0900db870',
@@ -168,4 +168,4 @@ FROM OPENROWSET(
     [Opens] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8,
     [Payload] varchar(8000) COLLATE Latin1_General_100_BIN2_UTF8
 ) AS [r]
-WHERE NULLIF([r].[Count], '') IS NOT NULL AND TRY_CONVERT(int, NULLIF([r].[Count], '')) IS NULL;
+WHERE NULLIF([Count], '') IS NOT NULL AND TRY_CONVERT(int, NULLIF([Count], '')) IS NULL;

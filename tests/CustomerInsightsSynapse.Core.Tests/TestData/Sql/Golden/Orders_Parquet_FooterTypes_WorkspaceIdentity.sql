@@ -37,20 +37,20 @@ GO
 CREATE OR ALTER VIEW [dbo].[Orders]
 AS
 SELECT
-    [r].[OrderID] AS [OrderID],
-    [r].[CustomerID] AS [CustomerID],
-    TRY_CONVERT(bigint, [r].[EmployeeID]) AS [EmployeeID],
-    [r].[OrderDate] AS [OrderDate],
-    [r].[RequiredDate] AS [RequiredDate],
-    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([r].[ShippedDate], ''), 127), '+00:00')) AS [ShippedDate],
-    TRY_CONVERT(bigint, [r].[ShipVia]) AS [ShipVia],
-    TRY_CONVERT(decimal(38,18), [r].[Freight]) AS [Freight],
-    [r].[ShipName] AS [ShipName],
-    [r].[ShipAddress] AS [ShipAddress],
-    [r].[ShipCity] AS [ShipCity],
+    [OrderID] AS [OrderID],
+    [CustomerID] AS [CustomerID],
+    TRY_CONVERT(bigint, [EmployeeID]) AS [EmployeeID],
+    [OrderDate] AS [OrderDate],
+    [RequiredDate] AS [RequiredDate],
+    CONVERT(datetime2(7), SWITCHOFFSET(TRY_CONVERT(datetimeoffset(7), NULLIF([ShippedDate], ''), 127), '+00:00')) AS [ShippedDate],
+    TRY_CONVERT(bigint, [ShipVia]) AS [ShipVia],
+    TRY_CONVERT(decimal(38,18), [Freight]) AS [Freight],
+    [ShipName] AS [ShipName],
+    [ShipAddress] AS [ShipAddress],
+    [ShipCity] AS [ShipCity],
     CAST(NULL AS varchar(8000)) AS [ShipRegion],
-    [r].[ShipPostalCode] AS [ShipPostalCode],
-    [r].[ShipCountry] AS [ShipCountry]
+    [ShipPostalCode] AS [ShipPostalCode],
+    [ShipCountry] AS [ShipCountry]
 FROM OPENROWSET(
     BULK N'Orders/20261129T064600Z/**',
     DATA_SOURCE = N'CISynapseDataLake_fec2d119ac7e',
