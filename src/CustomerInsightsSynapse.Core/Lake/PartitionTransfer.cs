@@ -94,6 +94,9 @@ internal sealed class PartitionTransfer
             stream = new CheckedReadStream(stream, widthCheck);
         }
 
+        // A file of at most one block is sent from memory in one Put Blob (below) and reports its bytes once sent: a
+        // progress handler would have the SDK copy every byte once more, through its progress-counting stream.
+        var oneBlock = !source.IsBlob && encoding is null && source.Size <= _options.BlockSize;
         var options = new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = ContentType(source.Partition.Format) },
@@ -103,9 +106,9 @@ internal sealed class PartitionTransfer
                 MaximumTransferSize = _options.BlockSize,
                 MaximumConcurrency = _options.MaxParallelBlocks,
             },
-            ProgressHandler = encoding is null ? new Progress(Report) : null,
+            ProgressHandler = encoding is null && !oneBlock ? new Progress(Report) : null,
         };
-        if (!source.IsBlob && encoding is null && source.Size <= _options.BlockSize)
+        if (oneBlock)
         {
             // The SDK cannot tell the length of a checked stream and would send Put Block and Put Block List: a file
             // of at most one block is read (and checked) whole first, into a pooled buffer, then sent in one Put Blob.
