@@ -21,7 +21,7 @@
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
-[CmdletBinding()]
+[CmdletBinding(PositionalBinding = $false)]
 param(
     [ValidateSet('Build', 'Help', 'Test', 'Demo', 'Package', 'Bench', 'Clean')]
     [string[]] $Task = 'Build',
@@ -35,7 +35,9 @@ param(
     # xunit: a 'dotnet test --filter' expression (for example 'FullyQualifiedName~Store'); 'none' runs no xunit test.
     [string] $XunitFilter,
 
-    # Extra arguments for the bench runner.
+    # Extra arguments for the bench runner: the words after the other parameters (dotnet pwsh ./build.ps1 -Task Bench
+    # lake --quick), or -BenchArguments 'lake','--quick' from PowerShell.
+    [Parameter(ValueFromRemainingArguments)]
     [string[]] $BenchArguments = @(),
 
     # Lay out IL-only assemblies (no ReadyToRun compilation).
@@ -68,6 +70,9 @@ if (-not $RuntimeIdentifier) {
     $RuntimeIdentifier = $HostRuntimeIdentifier
 }
 if (-not $ReadyToRunFramework) { $ReadyToRunFramework = 'net{0}.0' -f [Environment]::Version.Major }
+if ($BenchArguments.Count -gt 0 -and 'Bench' -notin $Task) {
+    throw "Only -Task Bench takes more words; these were not understood: $($BenchArguments -join ' ')."
+}
 
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
@@ -381,10 +386,20 @@ function Invoke-Package {
     Write-Host "Package: $($nupkg.FullName)"
 }
 
+# -BenchArguments 'lake','--latency','0,5','--quick' typed in bash reaches this script as the one word
+# 'lake,--latency,0,5,--quick' (bash removes the quotes; pwsh -File does not read array syntax): split it back where
+# an option starts, and each option from its value at its first comma.
+function Split-JoinedBenchArgument([string[]] $Arguments) {
+    if ($Arguments.Count -ne 1 -or $Arguments[0] -notmatch ',--') { return $Arguments }
+    foreach ($piece in $Arguments[0] -split ',(?=--)') {
+        if ($piece.StartsWith('--') -and $piece.Contains(',')) { $piece.Split(',', 2) } else { $piece }
+    }
+}
+
 function Invoke-Bench {
     Invoke-Build
     Restore-TestTool
-    $arguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', "$Root/bench/run.ps1", '-ModulePath', "$ModuleOut/$ModuleName.psd1") + $BenchArguments
+    $arguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', "$Root/bench/run.ps1", '-ModulePath', "$ModuleOut/$ModuleName.psd1") + @(Split-JoinedBenchArgument $BenchArguments)
     $null = Invoke-Native dotnet $arguments
 }
 
