@@ -83,8 +83,9 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             _endpoint = _service.Uri.AbsoluteUri.TrimEnd('/');
             _factory = new BlobClientFactory(new StorageSharedKeyCredential(AzuriteAccount.AccountName, AzuriteAccount.AccountKey), options);
 
-            var small = CreateFiles(Path.Combine(work, "small"), "Small", settings.SmallFiles, (long)(settings.SmallFileMiB * MiB));
-            var large = CreateFiles(Path.Combine(work, "large"), "Large", settings.LargeFiles, (long)(settings.LargeFileMiB * MiB));
+            var lineEnd = settings.Crlf ? "\r\n" : "\n";
+            var small = CreateFiles(Path.Combine(work, "small"), "Small", settings.SmallFiles, (long)(settings.SmallFileMiB * MiB), lineEnd, !settings.NoWidthCheck);
+            var large = CreateFiles(Path.Combine(work, "large"), "Large", settings.LargeFiles, (long)(settings.LargeFileMiB * MiB), lineEnd, !settings.NoWidthCheck);
 
             var latency = settings.LatencyMilliseconds is { } ms ? $"{ms} ms, " : string.Empty;
             var files = (settings.Crlf ? " CRLF" : string.Empty) + (settings.NoWidthCheck ? " unchecked" : string.Empty);
@@ -483,10 +484,9 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
     /// columns 150 and 120 bytes wide). Each file repeats the rows of one 4 MiB pool (the check costs the same on
     /// repeated rows), cut at a line end; the last line is an id of digits that makes the file exactly its size.
     /// </summary>
-    private CdmEntity CreateFiles(string folder, string entity, int count, long size)
+    internal static CdmEntity CreateFiles(string folder, string entity, int count, long size, string lineEnd, bool checkWidths)
     {
         Directory.CreateDirectory(folder);
-        var lineEnd = settings.Crlf ? "\r\n" : "\n";
         var pool = CsvRows(4 * MiB, lineEnd);
         var partitions = new List<CdmPartition>();
         for (var i = 0; i < count; i++)
@@ -510,7 +510,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
                 }
             }
 
-            var csv = settings.NoWidthCheck ? CsvFormat.Default with { Quote = "\"\"" } : CsvFormat.Default;
+            var csv = checkWidths ? CsvFormat.Default : CsvFormat.Default with { Quote = "\"\"" };
             partitions.Add(new CdmPartition(path, PartitionFormat.Csv, csv) { LocalFolder = RealPaths.Resolve(folder) });
         }
 

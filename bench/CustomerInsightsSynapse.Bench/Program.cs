@@ -1,6 +1,11 @@
 using CustomerInsightsSynapse.Bench;
 
 // Usage: CustomerInsightsSynapse.Bench lake|cdm|sql [--quick] [options]   (see bench/README.md)
+if (args.Length > 0 && args[0] == "lake-cpu")
+{
+    return await LakeCpuChild.MainAsync(args.Skip(1).ToArray());
+}
+
 if (args.Length > 0 && args[0] == "rss-child")
 {
     return await RssChild.MainAsync(args.Skip(1).ToArray());
