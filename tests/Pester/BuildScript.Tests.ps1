@@ -31,3 +31,22 @@ Describe 'build.ps1 -Task Bench arguments' {
         $output | Should -Not -Match 'Building'
     }
 }
+
+Describe 'The Pester suite runner' {
+    It 'fails, and says why, when its file-name filter matches no test file' {
+        $results = Join-Path ([IO.Path]::GetTempPath()) "cisynapse-suite-$([guid]::NewGuid())"
+        $null = New-Item -ItemType Directory -Path $results
+        try {
+            $pester = (Get-Module Pester).Path -replace '\.psm1$', '.psd1'
+            $runner = Join-Path $PSScriptRoot 'Invoke-PesterSuite.ps1'
+            $null = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File $runner -PesterModule $pester -ResultFolder $results -PathFilter 'tests/Pester/NoSuch.Tests.ps1' 2>&1
+            $LASTEXITCODE | Should -Be 1
+            $summary = Get-Content -Raw (Join-Path $results 'pester-summary.json') | ConvertFrom-Json
+            $summary.Failed | Should -Be 1
+            $summary.FailedTests | Should -Match "no test file in tests/Pester matches 'tests/Pester/NoSuch.Tests.ps1'"
+        }
+        finally {
+            Remove-Item -Recurse -Force $results -ErrorAction Ignore
+        }
+    }
+}
