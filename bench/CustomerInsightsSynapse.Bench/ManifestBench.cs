@@ -291,14 +291,8 @@ internal sealed class RunCosts(Series series)
         }
 
         series.Figures["MiB allocated/run"] = Math.Round(_runs.Average(r => r.AllocatedBytes) / 1048576.0, 1);
-        series.Figures["GC pause s (median)"] = Math.Round(Median(_runs.Select(r => r.PauseSeconds)), 3);
-        series.Figures["CPU s (median)"] = Math.Round(Median(_runs.Select(r => r.CpuSeconds)), 3);
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
+        series.Figures["GC pause s (median)"] = Math.Round(Series.MedianOf(_runs.Select(r => r.PauseSeconds)), 3);
+        series.Figures["CPU s (median)"] = Math.Round(Series.MedianOf(_runs.Select(r => r.CpuSeconds)), 3);
     }
 }
 

@@ -19,14 +19,7 @@ internal sealed class Series(string group, string method, string? baseline, long
     /// <summary>Other figures (bytes the client read from the source, peak RSS, …).</summary>
     public Dictionary<string, double> Figures { get; } = [];
 
-    public double Median
-    {
-        get
-        {
-            var s = Seconds.Order().ToArray();
-            return s.Length == 0 ? double.NaN : s.Length % 2 == 1 ? s[s.Length / 2] : (s[(s.Length / 2) - 1] + s[s.Length / 2]) / 2;
-        }
-    }
+    public double Median => MedianOf(Seconds);
 
     public double Min => Seconds.Count == 0 ? double.NaN : Seconds.Min();
 
@@ -36,6 +29,13 @@ internal sealed class Series(string group, string method, string? baseline, long
     public double Spread => Seconds.Count == 0 ? double.NaN : (Max - Min) / Median;
 
     public double MiBPerSecond => BytesPerRun / (1024.0 * 1024.0) / Median;
+
+    /// <summary>The middle value (the mean of the two middle ones for an even count); NaN for none.</summary>
+    public static double MedianOf(IEnumerable<double> values)
+    {
+        var s = values.Order().ToArray();
+        return s.Length == 0 ? double.NaN : s.Length % 2 == 1 ? s[s.Length / 2] : (s[(s.Length / 2) - 1] + s[s.Length / 2]) / 2;
+    }
 }
 
 /// <summary>A pass/fail reading of one target from the issue, computed from the figures of this run.</summary>

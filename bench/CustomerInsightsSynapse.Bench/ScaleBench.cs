@@ -246,11 +246,7 @@ internal sealed class ScaleBench(ScaleSettings settings, string repositoryRoot)
         }
     }
 
-    private static double Median<T>(List<Phase<T>> runs, Func<Phase<T>, double> figure)
-    {
-        var sorted = runs.Select(figure).Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    private static double Median<T>(List<Phase<T>> runs, Func<Phase<T>, double> figure) => Series.MedianOf(runs.Select(figure));
 
     /// <summary>Runs a phase: its wall time, and the CPU time of this process (the client; Azurite is another process) meanwhile.</summary>
     private async Task<Phase<T>> PhaseAsync<T>(string name, Func<Task<T>> phase)
