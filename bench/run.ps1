@@ -135,16 +135,19 @@ $benchDll = Join-Path $root 'bench/CustomerInsightsSynapse.Bench/bin/Release/net
 
 # Runs the bench program once per latency through the emulator's storage proxy in front of Azurite (a delay on every
 # request, and the bandwidth cap per connection when -BandwidthBytesPerSecond is given); one run record per latency.
-# -LaterOptions go to every latency's run but the first.
+# -LaterOptions go to every latency's run but the first. Each latency has a stack of its own, deleted after it: Azurite
+# frees the blocks of a deleted container only later, and the lake writes about 35 GiB per latency (warm-up, timed
+# rounds, copies); with one stack for every latency the fourteenth session's full run ran out of disk at 5 ms, and
+# Azurite answered 500 from then on.
 function Invoke-ThroughStorageProxy([string] $Scenario, [int[]] $Latencies, [string[]] $Options, [long] $BandwidthBytesPerSecond, [string[]] $LaterOptions = @()) {
     Import-Module (Join-Path $root 'tests/TestStack/TestStack.psm1') -Force
     $savedCertFile = $env:SSL_CERT_FILE
-    $stack = Start-CISynapseTestStack -FaultyStorage
     $cap = if ($BandwidthBytesPerSecond) { ", $([math]::Round($BandwidthBytesPerSecond * 8 / 1e6, 1)) Mbit/s per connection" } else { '' }
-    try { foreach ($latency in $Latencies) {
+    foreach ($latency in $Latencies) {
         $file = Join-Path $runFolder "$Scenario-$($latency)ms.json"
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
         Write-Host "`n--- $Scenario, $latency ms per storage request$cap (storage proxy) ---" -ForegroundColor Cyan
+        $stack = Start-CISynapseTestStack -FaultyStorage
         try {
             $null = Set-CISynapseStorageFault -Stack $stack -LatencyMilliseconds $latency -BandwidthBytesPerSecond $BandwidthBytesPerSecond
             $env:SSL_CERT_FILE = $stack.Certificate.BundlePath
@@ -156,10 +159,10 @@ function Invoke-ThroughStorageProxy([string] $Scenario, [int[]] $Latencies, [str
         finally {
             Remove-Item Env:CISYNAPSE_TEST_AZURITE_CONNECTION_STRING -ErrorAction Ignore
             if ($savedCertFile) { $env:SSL_CERT_FILE = $savedCertFile } else { Remove-Item Env:SSL_CERT_FILE -ErrorAction Ignore }
+            Stop-CISynapseTestStack -Stack $stack
         }
         [pscustomobject]@{ scenario = "$Scenario $latency ms"; exitCode = $exit; seconds = [math]::Round($watch.Elapsed.TotalSeconds, 1); file = $(if (Test-Path $file) { $file }); note = $(if ($exit) { "failed with exit code $exit" }) }
-    } }
-    finally { Stop-CISynapseTestStack -Stack $stack }
+    }
 }
 
 # The lake scenario once per latency through the storage proxy (local groups and the blob-source group; the peak-RSS
