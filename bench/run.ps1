@@ -137,8 +137,8 @@ $benchDll = Join-Path $root 'bench/CustomerInsightsSynapse.Bench/bin/Release/net
 # request, and the bandwidth cap per connection when -BandwidthBytesPerSecond is given); one run record per latency.
 # -LaterOptions go to every latency's run but the first. Each latency has a stack of its own, deleted after it: Azurite
 # frees the blocks of a deleted container only later, and the lake writes about 35 GiB per latency (warm-up, timed
-# rounds, copies); with one stack for every latency the fourteenth session's full run ran out of disk at 5 ms, and
-# Azurite answered 500 from then on.
+# rounds, copies); with one stack for every latency the fourteenth session's full run most likely ran out of disk at
+# 5 ms, and Azurite answered 500 from then on.
 function Invoke-ThroughStorageProxy([string] $Scenario, [int[]] $Latencies, [string[]] $Options, [long] $BandwidthBytesPerSecond, [string[]] $LaterOptions = @()) {
     Import-Module (Join-Path $root 'tests/TestStack/TestStack.psm1') -Force
     $savedCertFile = $env:SSL_CERT_FILE
