@@ -99,6 +99,21 @@ public sealed class LakeLander
         // model.json without the last clean-up's all-clear, so the next run lists the snapshot folders.
         var forgetPruneFrom = runs.Count > 0 ? ForgetPruneFromAsync(container, plan, context.CancellationToken) : Task.FromResult(plan);
         var listing = runs.Count > 0 && !runs.Any(r => r.Plan.Partitions.Any(p => p.ConvertOnServer)) ? ListSnapshotFoldersAsync(container, plan, context) : null;
+        try
+        {
+            return await LandFilesAsync(database, plan, snapshotId, runs, forgetPruneFrom, listing).ConfigureAwait(false);
+        }
+        catch when (listing is not null)
+        {
+            // The listing only reads, but it must not outlive the landing (nor end with an exception no one observes).
+            await ((Task)listing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+    }
+
+    private async Task<LandedSnapshot> LandFilesAsync(LockedDatabase database, LandingPlan plan, string snapshotId, List<EntityRun> runs, Task<LandingPlan> forgetPruneFrom, Task<SnapshotFolders?>? listing)
+    {
+        var (container, target, context) = (database.Container, database.Target, database.Context);
         await Task.WhenAll(database.Lock.HolderRecorded, forgetPruneFrom).ConfigureAwait(false);
         plan = await forgetPruneFrom.ConfigureAwait(false);
         var progress = new LandingProgressReporter(context.Progress, target.Database, plan.Files, plan.Bytes);

@@ -163,6 +163,22 @@ public sealed class PruneFromTests : IDisposable
         Assert.Equal([$"SalesDb/Contact/{failed.SnapshotId}"], next.DeletedSnapshots);
     }
 
+    [Fact]
+    public async Task A_landing_that_fails_before_its_files_returns_only_after_its_listing_of_the_snapshot_folders_ended()
+    {
+        var versions = Enumerable.Range(5, 2).Select(rows => LakeScenario.LocalEntity(_lake.NewFolder(), "Contact", 1, rows)).ToList();
+        await LandAsync([versions[0]]);
+        _faults.RefusingModelMetadata = true;
+        _faults.HoldingListings = true;
+
+        var error = await Assert.ThrowsAsync<CISynapseException>(() => LandAsync([versions[1]]));
+
+        Assert.Equal(ErrorIds.AzureAuthorizationFailed, error.ErrorId);
+        Assert.True(_faults.ListingsHeld > 0, "the landing did not list the snapshot folders");
+        Assert.True(_faults.ListingsEnded == _faults.ListingsHeld, $"the landing failed while {_faults.ListingsHeld - _faults.ListingsEnded} of its {_faults.ListingsHeld} listings of the snapshot folders were in flight");
+        Assert.Single(Snapshots("Contact"));
+    }
+
     private Task<LandingResult> LandAsync(IReadOnlyList<CustomerInsightsSynapse.Core.Cdm.CdmEntity> entities) =>
         _lake.Lander(new LandingOptions { Clock = _clock }).LandAsync(_lake.Target, entities, OperationContext.None);
 
@@ -187,6 +203,23 @@ public sealed class PruneFromTests : IDisposable
         /// <summary>Refuses the upload of Contact's second file and every deletion below SalesDb/Contact/.</summary>
         public volatile bool FailingContact;
 
+        /// <summary>Refuses the writes of model.json's metadata (the removal of the all-clear before a landing's files).</summary>
+        public volatile bool RefusingModelMetadata;
+
+        /// <summary>
+        /// Holds each listing of the snapshot folders until model.json's properties were read after a refused metadata
+        /// write (or 10 s passed), so that the landing's failure is known before the listing has its answer.
+        /// </summary>
+        public volatile bool HoldingListings;
+
+        public int ListingsHeld;
+
+        public int ListingsEnded;
+
+        private readonly TaskCompletionSource _readAfterRefusal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private volatile bool _metadataRefused;
+
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             Refuse(message);
@@ -197,7 +230,25 @@ public sealed class PruneFromTests : IDisposable
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             Refuse(message);
+            var held = HoldingListings && Uri.UnescapeDataString(message.Request.Uri.Query) is var query
+                && query.Contains("comp=list", StringComparison.Ordinal) && query.Contains("prefix=SalesDb/", StringComparison.Ordinal);
+            if (held)
+            {
+                Interlocked.Increment(ref ListingsHeld);
+                await Task.WhenAny(_readAfterRefusal.Task, Task.Delay(TimeSpan.FromSeconds(10)));
+            }
+
             await ProcessNextAsync(message, pipeline);
+            if (held)
+            {
+                Interlocked.Increment(ref ListingsEnded);
+            }
+
+            if (_metadataRefused && message.Request.Method == RequestMethod.Head && message.Request.Uri.Path.EndsWith("/model.json", StringComparison.Ordinal))
+            {
+                _readAfterRefusal.TrySetResult();
+            }
+
             LoseAnswer(message);
         }
 
@@ -208,6 +259,12 @@ public sealed class PruneFromTests : IDisposable
             var refused = (Refusing && query.Contains("comp=list", StringComparison.Ordinal) && query.Contains("prefix=SalesDb/Contact/", StringComparison.Ordinal))
                 || (FailingContact && path.Contains("/SalesDb/Contact/", StringComparison.Ordinal)
                     && (message.Request.Method == RequestMethod.Delete || (message.Request.Method == RequestMethod.Put && path.EndsWith("/part-0001.csv", StringComparison.Ordinal))));
+            if (RefusingModelMetadata && message.Request.Method == RequestMethod.Put && path.EndsWith("/model.json", StringComparison.Ordinal) && query.Contains("comp=metadata", StringComparison.Ordinal))
+            {
+                _metadataRefused = true;
+                refused = true;
+            }
+
             if (refused)
             {
                 throw new RequestFailedException(403, "This request is not authorized to perform this operation.", "AuthorizationPermissionMismatch", null);
