@@ -397,7 +397,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
     }
 
     /// <summary>Stops the bench when a landing did not do what is timed (a failed entity lands nothing, fast).</summary>
-    private static void Landed(LandingResult result, LandingAction expected)
+    internal static void Landed(LandingResult result, LandingAction expected)
     {
         if (result.Entities.FirstOrDefault(e => e.Action != expected) is { } other)
         {

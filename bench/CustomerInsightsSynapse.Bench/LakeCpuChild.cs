@@ -133,7 +133,7 @@ internal static class LakeCpuChild
             await container.CreateAsync();
             if (method == "lander")
             {
-                await lander.LandAsync(new LakeTarget(BlobLocation.Parse(container.Uri.AbsoluteUri), "BenchDb"), [entity], OperationContext.None);
+                LakeBench.Landed(await lander.LandAsync(new LakeTarget(BlobLocation.Parse(container.Uri.AbsoluteUri), "BenchDb"), [entity], OperationContext.None), LandingAction.Landed);
             }
             else
             {
