@@ -36,8 +36,11 @@ public static class SqlScriptValidator
 
         try
         {
+            // One parse per core: more threads keep more parse trees alive at once for the collector to promote
+            // (about 6 % faster for 1,000 x 300 on 2 cores, alternated with the thread pool's own count in one process).
             Parallel.ForEach(
                 batches,
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
                 () => new TSql160Parser(initialQuotedIdentifiers: true),
                 (batch, _, parser) =>
                 {
