@@ -93,6 +93,23 @@ public sealed class HostileCdmTests
         Assert.Single(Read(temp.Path).Entities);
     }
 
+    [Theory]
+    [InlineData("\\r")]
+    [InlineData("\\n")]
+    [InlineData("\\u0000")]
+    public void A_quote_that_holds_a_line_break_or_nul_is_refused(string quote)
+    {
+        using var temp = new TempFolder();
+        temp.Write("Orders/o.csv", "1\n");
+        temp.Write("Orders.cdm.json", """{"jsonSchemaSemanticVersion":"1.0.0","definitions":[{"entityName":"Orders","hasAttributes":[{"name":"Id","dataFormat":"Int64"}]}]}""");
+        temp.Write("default.manifest.cdm.json", """{"jsonSchemaSemanticVersion":"1.0.0","manifestName":"default","entities":[{"type":"LocalEntity","entityName":"Orders","entityPath":"Orders.cdm.json/Orders","dataPartitions":[{"location":"Orders/o.csv","exhibitsTraits":[{"traitReference":"is.partition.format.CSV","arguments":[{"name":"quote","value":"QUOTE"}]}]}]}]}""".Replace("QUOTE", quote, StringComparison.Ordinal));
+
+        var ex = ReadFails(temp.Path);
+
+        Assert.Equal(ErrorIds.InvalidCsvFormat, ex.ErrorId);
+        Assert.Contains("the quote", ex.Message, StringComparison.Ordinal);
+    }
+
     private static string ModelWithCsvSettings(string setting) =>
         "{\"name\":\"m\",\"version\":\"1.0\",\"entities\":[{\"$type\":\"LocalEntity\",\"name\":\"Orders\",\"attributes\":[{\"name\":\"Id\",\"dataType\":\"int64\"}],"
         + "\"partitions\":[{\"name\":\"p\",\"location\":\"Orders/o.csv\",\"fileFormatSettings\":{\"$type\":\"CsvFormatSettings\"," + setting + "}}]}]}";
