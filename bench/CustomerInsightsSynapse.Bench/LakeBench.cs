@@ -168,7 +168,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
                 ClientCost[]? batch = null;
                 for (var i = 0; i < OneFileRoundsPerBatch; i++)
                 {
-                    var costs = await LocalRoundAsync(group, oneFile, $"{group}: one-file warm-up {((n - 1) * OneFileRoundsPerBatch) + i + 1}", record: false);
+                    var costs = await LocalRoundAsync(group, oneFile, $"{group}: one-file warm-up {((n - 1) * OneFileRoundsPerBatch) + i + 1}", record: false, print: false);
                     batch = batch?.Zip(costs, (sum, cost) => sum.Add(cost)).ToArray() ?? costs;
                 }
 
@@ -190,8 +190,8 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         return rounds;
     }
 
-    /// <summary>One round of the group's methods, each landing once; returns what each measured landing cost.</summary>
-    private async Task<ClientCost[]> LocalRoundAsync(string group, CdmEntity entity, string round, bool record)
+    /// <summary>One round of the group's methods, each landing once; returns what each measured landing cost (and prints it unless told not to).</summary>
+    private async Task<ClientCost[]> LocalRoundAsync(string group, CdmEntity entity, string round, bool record, bool print = true)
     {
         var bytes = entity.Partitions.Sum(p => new FileInfo(p.Location).Length);
 
@@ -199,19 +199,19 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         var lakeContainer = await NewContainerAsync();
         var target = new LakeTarget(BlobLocation.Parse($"{_endpoint}/{lakeContainer.Name}"), "BenchDb");
         var lander = new LakeLander(_factory, Landing);
-        var first = await MeasureAsync($"{round} lander", async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Landed));
+        var first = await MeasureAsync($"{round} lander", print, async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Landed));
         var rerun = await TimeAsync(async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Unchanged));
         await lakeContainer.DeleteAsync();
 
         var sdkContainer = await NewContainerAsync();
-        var sdk = await MeasureAsync($"{round} plain SDK", () => Parallel.ForEachAsync(
+        var sdk = await MeasureAsync($"{round} plain SDK", print, () => Parallel.ForEachAsync(
             entity.Partitions,
             new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelFiles },
             async (p, ct) => await sdkContainer.GetBlobClient("BenchDb/" + Path.GetFileName(p.Location)).UploadAsync(p.Location, new BlobUploadOptions { TransferOptions = Transfer(settings.MaxParallelBlocks) }, ct)));
         await sdkContainer.DeleteAsync();
 
         var sequentialContainer = await NewContainerAsync();
-        var sequential = await MeasureAsync($"{round} sequential", async () =>
+        var sequential = await MeasureAsync($"{round} sequential", print, async () =>
         {
             foreach (var p in entity.Partitions)
             {
@@ -445,7 +445,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
     /// as call counts grow, so code run once per landing keeps being compiled over many landings; the background
     /// tier-1 compiles of code shared with the method run before land where they happen).
     /// </summary>
-    private async Task<ClientCost> MeasureAsync(string what, Func<Task> action)
+    private async Task<ClientCost> MeasureAsync(string what, bool print, Func<Task> action)
     {
         JitMarks.Mark("begin " + what);
         var (cpu, requests, renewals, connections) = (Environment.CpuUsage.TotalTime, _requests.Total, _requests.LeaseRenewals, _connections.Opened);
@@ -458,7 +458,11 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             Connections = _connections.Opened - connections,
         };
         JitMarks.Mark("end " + what);
-        Console.WriteLine(FormattableString.Invariant($"  {what}: {cost.Seconds:0.000} s, CPU {cost.CpuSeconds:0.000} s, JIT {cost.JitMethods} methods, {cost.Connections} connections opened."));
+        if (print)
+        {
+            Console.WriteLine(FormattableString.Invariant($"  {what}: {cost.Seconds:0.000} s, CPU {cost.CpuSeconds:0.000} s, JIT {cost.JitMethods} methods, {cost.Connections} connections opened."));
+        }
+
         return cost;
     }
 
