@@ -211,7 +211,7 @@ internal sealed class ManifestBench(string scenario, ManifestSettings settings, 
             await Timing.MeasureAsync(build, () => ServerlessSqlGenerator.BuildUnvalidated(request));
             await generateGc.MeasureAsync(() => ServerlessSqlGenerator.Generate(request));
             await withChecksGc.MeasureAsync(() => GenerateAndParseChecks(request));
-            // The parse variants in a rotated order each repetition: the first after the runs above meets the heap they left.
+            // The parse variants in an order rotated each repetition, so that none always runs right after the runs above.
             for (var i = 0; i < parses.Count; i++)
             {
                 var (series, run) = parses[(i + r) % parses.Count];

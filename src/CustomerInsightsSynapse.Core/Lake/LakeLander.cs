@@ -111,6 +111,7 @@ public sealed class LakeLander
         }
     }
 
+    /// <summary>The rest of <see cref="LandAsync(LockedDatabase, LandingPlan)"/>, once the all-clear's removal and the listing have started.</summary>
     private async Task<LandedSnapshot> LandFilesAsync(LockedDatabase database, LandingPlan plan, string snapshotId, List<EntityRun> runs, Task<LandingPlan> forgetPruneFrom, Task<SnapshotFolders?>? listing)
     {
         var (container, target, context) = (database.Container, database.Target, database.Context);
