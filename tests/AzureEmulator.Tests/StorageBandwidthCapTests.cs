@@ -2,11 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using AzureEmulator.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using static AzureEmulator.Tests.StorageNetworkRuleTests;
 using static AzureEmulator.Tests.TestEmulator;
 
 namespace AzureEmulator.Tests;
@@ -17,48 +12,16 @@ namespace AzureEmulator.Tests;
 /// </summary>
 public sealed class StorageBandwidthCapTests
 {
-    private const int Size = 96 * 1024;
+    private const int Size = BlobStandIn.Size;
     private const long Cap = 192 * 1024;
-
-    /// <summary>Stands in for Azurite: GET answers <see cref="Size"/> bytes; PUT reads its whole body and answers its length.</summary>
-    private static async Task<WebApplication> StartBlobStandInAsync(int port, Action<string>? hostSeen = null)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
-        app.Run(async ctx =>
-        {
-            hostSeen?.Invoke(ctx.Request.Host.Value ?? string.Empty);
-            if (HttpMethods.IsPut(ctx.Request.Method))
-            {
-                var received = 0L;
-                var buffer = new byte[16 * 1024];
-                for (int n; (n = await ctx.Request.Body.ReadAsync(buffer)) > 0;)
-                {
-                    received += n;
-                }
-
-                ctx.Response.StatusCode = 201;
-                await ctx.Response.WriteAsync(received.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                return;
-            }
-
-            ctx.Response.ContentLength = Size;
-            await ctx.Response.Body.WriteAsync(new byte[Size]);
-        });
-        await app.StartAsync();
-        return app;
-    }
 
     [Fact]
     public async Task A_capped_download_and_upload_each_take_at_least_size_over_cap_and_clearing_the_settings_removes_the_cap()
     {
-        var standInPort = FreePort();
-        await using var standIn = await StartBlobStandInAsync(standInPort);
-        var proxyPort = FreePort();
+        await using var standIn = await BlobStandIn.StartAsync();
         var certificate = LocalEmulator.CreateCertificate();
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions(BaseScenario(), certificate, 0, new Uri($"http://127.0.0.1:{standInPort}/devstoreaccount1"), SqlPort: -1) { StorageProxyPort = proxyPort });
+        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions(BaseScenario(), certificate, 0, standIn.AccountUrl, SqlPort: -1) { StorageProxyPort = 0 });
+        var proxyPort = host.Context.StorageProxy!.Port;
         using var emulator = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == certificate.Thumbprint }) { BaseAddress = host.BaseUrl };
         var blob = $"https://127.0.0.1:{proxyPort}/devstoreaccount1/{Container}/blob";
 
@@ -102,12 +65,11 @@ public sealed class StorageBandwidthCapTests
     [Fact]
     public async Task The_proxy_forwards_the_Host_the_client_sent_so_Azurite_accepts_its_own_copy_sources()
     {
-        var standInPort = FreePort();
         var hosts = new List<string>();
-        await using var standIn = await StartBlobStandInAsync(standInPort, h => { lock (hosts) { hosts.Add(h); } });
-        var proxyPort = FreePort();
+        await using var standIn = await BlobStandIn.StartAsync(h => { lock (hosts) { hosts.Add(h); } });
         var certificate = LocalEmulator.CreateCertificate();
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions(BaseScenario(), certificate, 0, new Uri($"http://127.0.0.1:{standInPort}/devstoreaccount1"), SqlPort: -1) { StorageProxyPort = proxyPort });
+        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions(BaseScenario(), certificate, 0, standIn.AccountUrl, SqlPort: -1) { StorageProxyPort = 0 });
+        var proxyPort = host.Context.StorageProxy!.Port;
         using var client = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == certificate.Thumbprint });
 
         using var response = await client.GetAsync($"https://127.0.0.1:{proxyPort}/devstoreaccount1/{Container}/blob");

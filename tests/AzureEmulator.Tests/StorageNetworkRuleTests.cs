@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using AzureEmulator.State;
 using AzureEmulator.Storage;
 using AzureEmulator.Testing;
@@ -10,27 +9,18 @@ namespace AzureEmulator.Tests;
 /// <summary>The storage front door (the emulator's storage proxy) applies each account's network rules as Azure does.</summary>
 public sealed class StorageNetworkRuleTests
 {
-    internal static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     /// <summary>
-    /// An emulator whose storage proxy forwards to the emulator's own listener (standing in for Azurite): a request
-    /// the rules admit is forwarded and answered by it; one they refuse never leaves the proxy.
+    /// An emulator whose storage proxy forwards to a stand-in for Azurite (<see cref="BlobStandIn"/>), each on a port
+    /// chosen when it binds: a request the rules admit is forwarded and answered by the stand-in; one they refuse
+    /// never leaves the proxy.
     /// </summary>
-    private static async Task<(EmulatorHost Host, HttpClient Client, int ProxyPort)> StartWithProxyAsync(Scenario scenario)
+    private static async Task<(EmulatorHost Host, BlobStandIn StandIn, HttpClient Client, int ProxyPort)> StartWithProxyAsync(Scenario scenario)
     {
-        var port = FreePort();
-        var proxyPort = FreePort();
+        var standIn = await BlobStandIn.StartAsync();
         var certificate = LocalEmulator.CreateCertificate();
-        var host = await EmulatorHost.StartAsync(new EmulatorOptions(scenario, certificate, port, new Uri($"https://127.0.0.1:{port}/devstoreaccount1"), SqlPort: -1) { StorageProxyPort = proxyPort });
+        var host = await EmulatorHost.StartAsync(new EmulatorOptions(scenario, certificate, 0, standIn.AccountUrl, SqlPort: -1) { StorageProxyPort = 0 });
         var client = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == certificate.Thumbprint });
-        return (host, client, proxyPort);
+        return (host, standIn, client, host.Context.StorageProxy!.Port);
     }
 
     private static Scenario WithAcls(string defaultAction, string publicNetworkAccess = "Enabled", params string[] ipRules)
@@ -55,9 +45,10 @@ public sealed class StorageNetworkRuleTests
     [InlineData("Allow", "Enabled", new string[0], false)]
     public async Task A_data_request_is_refused_with_AuthorizationFailure_unless_the_network_rules_admit_the_client(string defaultAction, string publicNetworkAccess, string[] ipRules, bool refused)
     {
-        var (host, client, proxyPort) = await StartWithProxyAsync(WithAcls(defaultAction, publicNetworkAccess, ipRules));
-        await using var _ = host;
-        using var __ = client;
+        var (host, standIn, client, proxyPort) = await StartWithProxyAsync(WithAcls(defaultAction, publicNetworkAccess, ipRules));
+        await using var _ = standIn;
+        await using var __ = host;
+        using var ___ = client;
 
         using var response = await client.GetAsync($"https://127.0.0.1:{proxyPort}/{Account}/{Container}?restype=container&comp=list");
         var body = await response.Content.ReadAsStringAsync();
@@ -71,6 +62,8 @@ public sealed class StorageNetworkRuleTests
         else
         {
             Assert.False(response.Headers.TryGetValues("x-ms-error-code", out var code) && code.Contains(StorageNetworkRules.RefusedCode), body);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(BlobStandIn.Size, body.Length);
         }
     }
 

@@ -19,7 +19,7 @@ namespace AzureEmulator;
 /// <param name="SqlPort">The TDS listener's port: 0 = any free one, -1 = no SQL endpoint.</param>
 public sealed record EmulatorOptions(Scenario Scenario, X509Certificate2 Certificate, int Port = 0, Uri? AzuriteBlob = null, TimeProvider? Clock = null, int SqlPort = 0)
 {
-    /// <summary>When set (with <see cref="AzuriteBlob"/>), a fault-injecting proxy to Azurite listens on this port too.</summary>
+    /// <summary>When set (with <see cref="AzuriteBlob"/>), a fault-injecting proxy to Azurite listens on this port too (0 = any free one, read from <see cref="EmulatorContext.StorageProxy"/> after the start).</summary>
     public int? StorageProxyPort { get; init; }
 }
 
@@ -42,13 +42,18 @@ public sealed class EmulatorHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? proxyListen = null;
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(options.Certificate));
             if (options.StorageProxyPort is { } proxyPort)
             {
-                k.Listen(IPAddress.Loopback, proxyPort, listen => listen.UseHttps(options.Certificate));
+                k.Listen(IPAddress.Loopback, proxyPort, listen =>
+                {
+                    listen.UseHttps(options.Certificate);
+                    proxyListen = listen;
+                });
             }
         });
         var app = builder.Build();
@@ -80,6 +85,12 @@ public sealed class EmulatorHost : IAsyncDisposable
             ? proxy.HandleAsync(ctx)
             : Dispatch(ctx, context, admin, graph, synapse, arm));
         await app.StartAsync(cancellationToken);
+        if (context.StorageProxy is { } started && proxyListen?.IPEndPoint is { } bound)
+        {
+            // Kestrel puts the bound endpoint on the listen options: the port it chose when asked for 0.
+            started.Port = bound.Port;
+        }
+
         var proxyPort = context.StorageProxy?.Port;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .First(a => proxyPort is null || new Uri(a.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal)).Port != proxyPort);

@@ -327,10 +327,9 @@ function Start-CISynapseTestStack {
         $emulatorLog = Join-Path $temp 'emulator.log'
         $emulatorArguments = @($dll, '--cert', $certificate.CertificatePath, '--key', $certificate.KeyPath,
             '--scenario', $scenarioPath, '--azurite-blob', $stack.AzuriteBlobUrl)
-        $proxyPort = $null
         if ($FaultyStorage) {
-            $proxyPort = Get-FreeTcpPort
-            $emulatorArguments += @('--storage-proxy-port', "$proxyPort")
+            # 0: the emulator binds a free port itself and names it in its log (a port chosen here could be taken before it binds).
+            $emulatorArguments += @('--storage-proxy-port', '0')
         }
         $emulatorProcess = Start-Process -FilePath 'dotnet' -PassThru -NoNewWindow `
             -RedirectStandardOutput $emulatorLog -RedirectStandardError (Join-Path $temp 'emulator.err') `
@@ -351,8 +350,8 @@ function Start-CISynapseTestStack {
         $stack.GraphUrl = "$url/graph/"
         $stack.AdminUrl = "$url/_admin"
         if ($FaultyStorage) {
-            $null = Wait-ForLogLine -Path $emulatorLog -Pattern 'StorageProxy listening' -Process $emulatorProcess -Name 'The storage proxy'
-            $stack.StorageProxyUrl = "https://127.0.0.1:$proxyPort"
+            $proxyLine = Wait-ForLogLine -Path $emulatorLog -Pattern 'StorageProxy listening on (https://127\.0\.0\.1:\d+)' -Process $emulatorProcess -Name 'The storage proxy'
+            $stack.StorageProxyUrl = $proxyLine.Matches[0].Groups[1].Value
             $stack.AzuriteBlobUrl = "$($stack.StorageProxyUrl)/devstoreaccount1"
         }
 
