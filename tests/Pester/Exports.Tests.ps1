@@ -373,8 +373,10 @@ Describe 'Exports' -Skip:$NoEmulator {
         }
 
         It 'runs the drop script against the endpoint Resource Manager names, and keeps everything when it fails' {
-            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-            $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+            # Bound and never listening: connections are refused, and no other process can take the port meanwhile.
+            $refusing = [System.Net.Sockets.Socket]::new([System.Net.Sockets.AddressFamily]::InterNetwork, [System.Net.Sockets.SocketType]::Stream, [System.Net.Sockets.ProtocolType]::Tcp)
+            $refusing.Bind([System.Net.IPEndPoint]::new([System.Net.IPAddress]::Loopback, 0))
+            $port = $refusing.LocalEndPoint.Port
             $changed = $Prepared | ConvertTo-Json -Depth 32 | ConvertFrom-Json -AsHashtable
             $changed.synapseWorkspaces[0].connectivityEndpoints = @{ sqlOnDemand = "127.0.0.1,$port" }
             Set-CISynapseEmulatorScenario -Stack $Stack -Scenario $changed
@@ -389,6 +391,7 @@ Describe 'Exports' -Skip:$NoEmulator {
             }
             finally {
                 Set-CISynapseEmulatorScenario -Stack $Stack -Scenario $Prepared
+                $refusing.Dispose()
             }
         }
 

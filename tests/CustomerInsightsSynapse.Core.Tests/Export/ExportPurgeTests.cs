@@ -144,10 +144,8 @@ public sealed class ExportPurgeTests : IDisposable
     [Fact]
     public async Task When_the_drop_script_fails_nothing_is_deleted_and_the_export_stays()
     {
-        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
+        using var refusing = new RefusingPort();
+        var port = refusing.Port;
         var endpoint = SqlEndpoint.Parse($"127.0.0.1,{port}");
         var service = _s.WithEnvironment(new ExportEnvironment
         {

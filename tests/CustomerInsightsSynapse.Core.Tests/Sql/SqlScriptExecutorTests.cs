@@ -5,6 +5,7 @@ using CustomerInsightsSynapse.Core.Azure;
 using CustomerInsightsSynapse.Core.Cdm;
 using CustomerInsightsSynapse.Core.Diagnostics;
 using CustomerInsightsSynapse.Core.Sql;
+using CustomerInsightsSynapse.Core.Tests.TestInfrastructure;
 using Microsoft.Data.SqlClient;
 
 namespace CustomerInsightsSynapse.Core.Tests.Sql;
@@ -61,7 +62,8 @@ public sealed class SqlScriptExecutorTests
     [Fact]
     public async Task ClosedPortGivesAConnectionErrorNamingTheEndpointAndNeverTheToken()
     {
-        var port = ClosedPort();
+        using var refusing = new RefusingPort();
+        var port = refusing.Port;
         var executor = new SqlScriptExecutor(SqlEndpoint.Parse($"127.0.0.1,{port}"), new RecordingCredential(), CloudEnvironment.AzureCloud.SqlAudience, QuickOptions);
 
         var ex = await Assert.ThrowsAsync<CISynapseException>(() => executor.ExecuteAsync(Script(), OperationContext.None));
@@ -150,15 +152,6 @@ public sealed class SqlScriptExecutorTests
     public void RetryCoversTheDocumentedTransientErrors()
     {
         Assert.Superset(new HashSet<int> { 40613, 40501, 40197, 49918, 4060, 10928, 10929 }, SqlExecutorOptions.TransientErrorNumbers.ToHashSet());
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private sealed class RecordingCredential : TokenCredential

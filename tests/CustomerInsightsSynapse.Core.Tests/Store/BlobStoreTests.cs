@@ -185,10 +185,8 @@ public sealed class BlobStoreTests
     [Fact]
     public async Task An_unreachable_endpoint_is_a_connection_error_that_names_the_store()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        using var refusing = new RefusingPort();
+        var port = refusing.Port;
         var store = Open($"http://127.0.0.1:{port}/{AzuriteFixture.AccountName}/defs");
 
         var ex = await Assert.ThrowsAsync<CISynapseException>(() => store.GetAsync(TestKinds.Counters, "c", default));
