@@ -35,6 +35,13 @@ Describe 'The Azure test stack' {
         Get-Process -Id $Stack.AzuriteProcessId | Should -Not -BeNullOrEmpty
     }
 
+    It 'gives Azurite a port below the ephemeral range, which no socket bound to port 0 can be handed meanwhile' -Skip:(-not (Test-Path /proc/sys/net/ipv4/ip_local_port_range)) {
+        $ephemeralStart = [int](((Get-Content -Raw /proc/sys/net/ipv4/ip_local_port_range).Trim() -split '\s+')[0])
+        $port = [int]([uri]$Stack.DirectAzuriteBlobUrl).Port
+        $port | Should -BeLessThan $ephemeralStart
+        $port | Should -BeGreaterOrEqual 1024
+    }
+
     It 'lets the module sign in with the scenario user''s tokens and the emulator''s Resource Manager URL' {
         $arguments = $Stack.ConnectArguments
         $context = Connect-CISynapseAccount @arguments

@@ -116,10 +116,30 @@ function Unregister-TestProcess([int] $Id) {
     }
 }
 
+# For a process that cannot be given port 0 (Azurite is started before the emulator that must know its URL): a free
+# port below the ephemeral range, which the system never hands to a socket bound to port 0 or to an outgoing
+# connection, so no process of the suite can take it between this check and Azurite's own bind.
 function Get-FreeTcpPort {
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start()
-    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+    $lowest, $highest = 20000, 32767
+    $range = '/proc/sys/net/ipv4/ip_local_port_range'
+    if (Test-Path -LiteralPath $range) {
+        $ephemeralStart = [int](((Get-Content -Raw -LiteralPath $range).Trim() -split '\s+')[0])
+        $highest = [Math]::Min($highest, $ephemeralStart - 1)
+        $lowest = [Math]::Min($lowest, [Math]::Max(1024, $highest - 4096))
+    }
+    for ($attempt = 0; $attempt -lt 200; $attempt++) {
+        $port = Get-Random -Minimum $lowest -Maximum ($highest + 1)
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $port)
+        try {
+            $listener.Start()
+            return $port
+        } catch [System.Net.Sockets.SocketException] {
+            Write-Verbose "Port $port is taken; trying another."
+        } finally {
+            $listener.Stop()
+        }
+    }
+    throw "No free TCP port between $lowest and $highest after 200 attempts."
 }
 
 function Get-EmulatorAssembly {
