@@ -98,7 +98,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
                 {
                     var round = $"{name}: repetition {r} of {settings.Repetitions}";
                     Console.WriteLine(round + ".");
-                    await LocalRoundAsync(name, entity, round, record: true);
+                    await LocalRoundAsync(name, entity, round, record: true, rotation: r);
                 }
 
                 foreach (var method in new[] { "lake (LakeLander)", "plain SDK parallel", "sequential SDK" })
@@ -168,7 +168,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
                 ClientCost[]? batch = null;
                 for (var i = 0; i < OneFileRoundsPerBatch; i++)
                 {
-                    var costs = await LocalRoundAsync(group, oneFile, $"{group}: one-file warm-up {((n - 1) * OneFileRoundsPerBatch) + i + 1}", record: false, print: false);
+                    var costs = await LocalRoundAsync(group, oneFile, $"{group}: one-file warm-up {((n - 1) * OneFileRoundsPerBatch) + i + 1}", record: false, rotation: i, print: false);
                     batch = batch?.Zip(costs, (sum, cost) => sum.Add(cost)).ToArray() ?? costs;
                 }
 
@@ -181,7 +181,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             {
                 var round = $"{group}: warm-up {n}";
                 Console.WriteLine(round + ".");
-                var costs = await LocalRoundAsync(group, entity, round, record: false);
+                var costs = await LocalRoundAsync(group, entity, round, record: false, rotation: n);
                 return costs.All(c => JitSettledWarmUp.Quiet(c.Seconds, c.JitSeconds));
             },
             QuietRoundsWanted,
@@ -190,36 +190,63 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         return rounds;
     }
 
-    /// <summary>One round of the group's methods, each landing once; returns what each measured landing cost (and prints it unless told not to).</summary>
-    private async Task<ClientCost[]> LocalRoundAsync(string group, CdmEntity entity, string round, bool record, bool print = true)
+    /// <summary>
+    /// One round of the group's methods, each landing once; returns what each measured landing cost, in the order
+    /// lander, plain SDK, sequential (and prints it unless told not to). The methods run in turn, so that drift on a
+    /// shared machine hits all alike, in an order that changes with <paramref name="rotation"/> (rotated by it, and
+    /// reversed when it is odd), so that over the rounds each method runs first, last, and after each other one. In a
+    /// fixed order (until session 16) the lander always came right after the sequential upload and the deletion of its
+    /// container, and the small files at 20 ms measured 0.77x the SDK where a scratch comparison alternating the two
+    /// measured 0.91x.
+    /// </summary>
+    private async Task<ClientCost[]> LocalRoundAsync(string group, CdmEntity entity, string round, bool record, int rotation, bool print = true)
     {
         var bytes = entity.Partitions.Sum(p => new FileInfo(p.Location).Length);
-
-        // The three methods run in turn inside each repetition, so that drift on a shared machine hits all alike.
-        var lakeContainer = await NewContainerAsync();
-        var target = new LakeTarget(BlobLocation.Parse($"{_endpoint}/{lakeContainer.Name}"), "BenchDb");
-        var lander = new LakeLander(_factory, Landing);
-        var first = await MeasureAsync($"{round} lander", print, async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Landed));
-        var rerun = await TimeAsync(async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Unchanged));
-        await lakeContainer.DeleteAsync();
-
-        var sdkContainer = await NewContainerAsync();
-        var sdk = await MeasureAsync($"{round} plain SDK", print, () => Parallel.ForEachAsync(
-            entity.Partitions,
-            new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelFiles },
-            async (p, ct) => await sdkContainer.GetBlobClient("BenchDb/" + Path.GetFileName(p.Location)).UploadAsync(p.Location, new BlobUploadOptions { TransferOptions = Transfer(settings.MaxParallelBlocks) }, ct)));
-        await sdkContainer.DeleteAsync();
-
-        var sequentialContainer = await NewContainerAsync();
-        var sequential = await MeasureAsync($"{round} sequential", print, async () =>
-        {
-            foreach (var p in entity.Partitions)
+        var rerun = 0.0;
+        Func<Task<ClientCost>>[] methods =
+        [
+            async () =>
             {
-                await sequentialContainer.GetBlobClient("BenchDb/" + Path.GetFileName(p.Location)).UploadAsync(p.Location, new BlobUploadOptions { TransferOptions = Transfer(1) });
-            }
-        });
-        await sequentialContainer.DeleteAsync();
+                var lakeContainer = await NewContainerAsync();
+                var target = new LakeTarget(BlobLocation.Parse($"{_endpoint}/{lakeContainer.Name}"), "BenchDb");
+                var lander = new LakeLander(_factory, Landing);
+                var first = await MeasureAsync($"{round} lander", print, async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Landed));
+                rerun = await TimeAsync(async () => Landed(await lander.LandAsync(target, [entity], OperationContext.None), LandingAction.Unchanged));
+                await lakeContainer.DeleteAsync();
+                return first;
+            },
+            async () =>
+            {
+                var sdkContainer = await NewContainerAsync();
+                var sdk = await MeasureAsync($"{round} plain SDK", print, () => Parallel.ForEachAsync(
+                    entity.Partitions,
+                    new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelFiles },
+                    async (p, ct) => await sdkContainer.GetBlobClient("BenchDb/" + Path.GetFileName(p.Location)).UploadAsync(p.Location, new BlobUploadOptions { TransferOptions = Transfer(settings.MaxParallelBlocks) }, ct)));
+                await sdkContainer.DeleteAsync();
+                return sdk;
+            },
+            async () =>
+            {
+                var sequentialContainer = await NewContainerAsync();
+                var sequential = await MeasureAsync($"{round} sequential", print, async () =>
+                {
+                    foreach (var p in entity.Partitions)
+                    {
+                        await sequentialContainer.GetBlobClient("BenchDb/" + Path.GetFileName(p.Location)).UploadAsync(p.Location, new BlobUploadOptions { TransferOptions = Transfer(1) });
+                    }
+                });
+                await sequentialContainer.DeleteAsync();
+                return sequential;
+            },
+        ];
+        var costs = new ClientCost[methods.Length];
+        var order = Enumerable.Range(0, methods.Length).Select(i => (i + rotation) % methods.Length);
+        foreach (var method in rotation % 2 == 1 ? order.Reverse() : order)
+        {
+            costs[method] = await methods[method]();
+        }
 
+        var (first, sdk, sequential) = (costs[0], costs[1], costs[2]);
         if (record)
         {
             Record(Get(group, "lake (LakeLander)", "plain SDK parallel", bytes), first, entity.Partitions.Count);
@@ -229,7 +256,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             Get("no-change rerun: " + group, "lake rerun (nothing changed)", "lake first run", 0).Seconds.Add(rerun);
         }
 
-        return [first, sdk, sequential];
+        return costs;
     }
 
     /// <summary>One more landing by the lander and one by the plain SDK, each printed as a timeline of its requests.</summary>
@@ -278,27 +305,42 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         for (var r = 0; r <= settings.Repetitions; r++)
         {
             Console.WriteLine(r == 0 ? "blob source: warm-up." : $"blob source: repetition {r} of {settings.Repetitions}.");
-            var lakeContainer = await NewContainerAsync();
-            var before = _counter.ReadFrom(source.Name);
-            var target = new LakeTarget(BlobLocation.Parse($"{_endpoint}/{lakeContainer.Name}"), "BenchDb");
-            var lake = await TimeAsync(async () => Landed(await new LakeLander(_factory, Landing).LandAsync(target, entities, OperationContext.None), LandingAction.Landed));
-            var lakeRead = _counter.ReadFrom(source.Name) - before;
-            await lakeContainer.DeleteAsync();
+            double lake = 0, baseline = 0;
+            long lakeRead = 0, baselineRead = 0;
+            async Task LakeAsync()
+            {
+                var lakeContainer = await NewContainerAsync();
+                var before = _counter.ReadFrom(source.Name);
+                var target = new LakeTarget(BlobLocation.Parse($"{_endpoint}/{lakeContainer.Name}"), "BenchDb");
+                lake = await TimeAsync(async () => Landed(await new LakeLander(_factory, Landing).LandAsync(target, entities, OperationContext.None), LandingAction.Landed));
+                lakeRead = _counter.ReadFrom(source.Name) - before;
+                await lakeContainer.DeleteAsync();
+            }
 
-            var copyContainer = await NewContainerAsync();
-            before = _counter.ReadFrom(source.Name);
-            var baseline = await TimeAsync(() => Parallel.ForEachAsync(
-                entities.SelectMany(e => e.Partitions),
-                new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelFiles },
-                async (p, ct) =>
-                {
-                    var from = BlobLocation.Parse(p.Location);
-                    var download = await source.GetBlobClient(from.Path).DownloadStreamingAsync(cancellationToken: ct);
-                    await using var content = download.Value.Content;
-                    await copyContainer.GetBlobClient("BenchDb/" + from.Path).UploadAsync(content, new BlobUploadOptions { TransferOptions = Transfer(settings.MaxParallelBlocks) }, ct);
-                }));
-            var baselineRead = _counter.ReadFrom(source.Name) - before;
-            await copyContainer.DeleteAsync();
+            async Task BaselineAsync()
+            {
+                var copyContainer = await NewContainerAsync();
+                var before = _counter.ReadFrom(source.Name);
+                baseline = await TimeAsync(() => Parallel.ForEachAsync(
+                    entities.SelectMany(e => e.Partitions),
+                    new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelFiles },
+                    async (p, ct) =>
+                    {
+                        var from = BlobLocation.Parse(p.Location);
+                        var download = await source.GetBlobClient(from.Path).DownloadStreamingAsync(cancellationToken: ct);
+                        await using var content = download.Value.Content;
+                        await copyContainer.GetBlobClient("BenchDb/" + from.Path).UploadAsync(content, new BlobUploadOptions { TransferOptions = Transfer(settings.MaxParallelBlocks) }, ct);
+                    }));
+                baselineRead = _counter.ReadFrom(source.Name) - before;
+                await copyContainer.DeleteAsync();
+            }
+
+            // The two take turns going first, as the local rounds' methods do (see LocalRoundAsync).
+            foreach (var method in r % 2 == 0 ? new[] { LakeAsync, BaselineAsync } : [BaselineAsync, LakeAsync])
+            {
+                await method();
+            }
+
             if (r > 0)
             {
                 lakeSeries.Seconds.Add(lake);

@@ -18,7 +18,17 @@ public sealed class StorageNetworkRuleTests
     {
         var standIn = await BlobStandIn.StartAsync();
         var certificate = LocalEmulator.CreateCertificate();
-        var host = await EmulatorHost.StartAsync(new EmulatorOptions(scenario, certificate, 0, standIn.AccountUrl, SqlPort: -1) { StorageProxyPort = 0 });
+        EmulatorHost host;
+        try
+        {
+            host = await EmulatorHost.StartAsync(new EmulatorOptions(scenario, certificate, 0, standIn.AccountUrl, SqlPort: -1) { StorageProxyPort = 0 });
+        }
+        catch
+        {
+            await standIn.DisposeAsync();
+            throw;
+        }
+
         var client = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == certificate.Thumbprint });
         return (host, standIn, client, host.Context.StorageProxy!.Port);
     }
