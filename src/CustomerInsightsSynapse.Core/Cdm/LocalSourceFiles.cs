@@ -9,7 +9,8 @@ namespace CustomerInsightsSynapse.Core.Cdm;
 /// symbolic link and junction in every path component, it is a regular file inside the folder's own resolved
 /// path, with one hard link (on Linux and macOS; Windows reports no link count to .NET, so there only the path
 /// rule holds). Links that stay inside the folder are followed. <see cref="Open"/> checks again on the opened
-/// handle, so a file swapped between the check and the open is refused too.
+/// handle (its identity against the checked file's; on Windows, its path resolved again), so a file swapped between
+/// the check and the open is refused too.
 /// </summary>
 internal static class LocalSourceFiles
 {
@@ -64,8 +65,11 @@ internal static class LocalSourceFiles
         {
             var opened = UnixFileStatus.OfHandle(stream.SafeFileHandle, path);
             RequireRegular(path, item, opened, exists: true);
-            var after = RealPaths.Resolve(real);
-            if ((before is { } b && opened is { } o && !b.SameFileAs(o)) || !RealPaths.IsInside(after, folder))
+            // Where the system reports a file's identity (Linux, macOS), the handle being the file checked proves it is
+            // inside: a file or folder swapped after the check opens another file. Windows reports none: there the path
+            // is resolved again once the file is open.
+            var replaced = before is { } b && opened is { } o ? !b.SameFileAs(o) : !RealPaths.IsInside(RealPaths.Resolve(real), folder);
+            if (replaced)
             {
                 throw OutsideFolder(path, item, folder, "it was replaced while it was being opened");
             }
