@@ -22,10 +22,13 @@ internal sealed class DatabaseLock : IAsyncDisposable
 
     private readonly TimeSpan _duration;
 
-    private DatabaseLock(BlobLeaseClient lease, TimeSpan duration, TimeSpan renewInterval, IOperationLog log, Task holderRecorded)
+    private readonly Task _lockBlobMade;
+
+    private DatabaseLock(BlobLeaseClient lease, TimeSpan duration, TimeSpan renewInterval, IOperationLog log, Task holderRecorded, Task lockBlobMade)
     {
         _lease = lease;
         HolderRecorded = holderRecorded;
+        _lockBlobMade = lockBlobMade;
         _log = log;
         _duration = duration;
         _renewal = RenewAsync(renewInterval);
@@ -86,6 +89,29 @@ internal sealed class DatabaseLock : IAsyncDisposable
     {
         var ct = context.CancellationToken;
         var lease = lockBlob.GetBlobLeaseClient();
+
+        // A database's first run finds no lock blob to lease. Every run asks for the blob to be made (refused when it
+        // exists) while it asks for the lease, so a first run waits for one round trip less, and a later one sends one
+        // request more at the same time.
+        var made = CreateAsync(lockBlob, ct);
+        try
+        {
+            await AcquireLeaseAsync(lockBlob, lease, made, database, options, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await made.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        var holderRecorded = RecordHolderAsync(lockBlob, lease.LeaseId, holder, context);
+        context.Log.Verbose($"Locked database '{database}' (lease on {lockBlob.Name}).");
+        return new DatabaseLock(lease, options.LockDuration, options.LockRenewInterval, context.Log, holderRecorded, made);
+    }
+
+    /// <summary>Leases the lock blob, once more after <paramref name="made"/> when it was not there yet.</summary>
+    private static async Task AcquireLeaseAsync(BlobClient lockBlob, BlobLeaseClient lease, Task made, string database, LandingOptions options, CancellationToken ct)
+    {
         try
         {
             try
@@ -94,7 +120,7 @@ internal sealed class DatabaseLock : IAsyncDisposable
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
-                await CreateAsync(lockBlob, ct).ConfigureAwait(false);
+                await made.ConfigureAwait(false);
                 await lease.AcquireAsync(options.LockDuration, cancellationToken: ct).ConfigureAwait(false);
             }
         }
@@ -113,10 +139,6 @@ internal sealed class DatabaseLock : IAsyncDisposable
                 RecommendedAction = $"Wait for the other run to finish (Get-CISynapseExportRun shows it when it ends), then run the export again. A run that crashed or was killed frees the lock by itself within {options.LockDuration.TotalSeconds:0} seconds (its lease).",
             };
         }
-
-        var holderRecorded = RecordHolderAsync(lockBlob, lease.LeaseId, holder, context);
-        context.Log.Verbose($"Locked database '{database}' (lease on {lockBlob.Name}).");
-        return new DatabaseLock(lease, options.LockDuration, options.LockRenewInterval, context.Log, holderRecorded);
     }
 
     /// <summary>Writes who holds the lock and since when into the lock blob's metadata; a failure only loses the names.</summary>
@@ -189,6 +211,9 @@ internal sealed class DatabaseLock : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+
+        // Refused when another run made the blob first; when it failed otherwise, the lease taken says the blob is there.
+        await _lockBlobMade.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         if (!_lost.IsCancellationRequested)
         {

@@ -62,6 +62,35 @@ public sealed class DatabaseLockHolderTests : IDisposable
     }
 
     [Fact]
+    public async Task The_lock_blob_is_asked_for_while_the_lease_is_and_a_later_run_is_refused_only_the_blob()
+    {
+        static bool IsLock(global::Azure.Core.Request r) => r.Method == global::Azure.Core.RequestMethod.Put && r.Uri.Path.EndsWith("/SalesDb/_lock", StringComparison.Ordinal);
+        var overlap = new RequestOverlap(
+            r => IsLock(r) && !r.Uri.Query.Contains("comp=", StringComparison.Ordinal),
+            r => IsLock(r) && r.Uri.Query.Contains("comp=lease", StringComparison.Ordinal) && r.Headers.TryGetValue("x-ms-lease-action", out var action) && action == "acquire");
+        using var lake = new LakeScenario(_azurite, overlap);
+        var source = lake.NewFolder();
+        var entity = LakeScenario.LocalEntity(source, "Customer", 1, 5, "v");
+
+        var first = await lake.Lander().LandAsync(lake.Target, [entity], OperationContext.None);
+
+        Assert.True(overlap.FirstSeen && overlap.SecondSeen, "the lock blob was not made or its lease not asked for");
+        Assert.True(overlap.Overlapped, "the lock blob was made only after the lease was refused");
+        Assert.Equal(LandingAction.Landed, Assert.Single(first.Entities).Action);
+
+        lake.Recorder.Clear();
+        var changed = LakeScenario.LocalEntity(source, "Customer", 1, 5, "w");
+        var second = await lake.Lander().LandAsync(lake.Target, [changed], OperationContext.None);
+
+        Assert.Equal(LandingAction.Landed, Assert.Single(second.Entities).Action);
+        var made = Assert.Single(lake.Recorder.Requests, r => r.Method == "PUT" && r.Path.EndsWith("/SalesDb/_lock", StringComparison.Ordinal) && r.Query.Length == 0);
+        Assert.Equal(409, made.Status);
+        var lockProperties = (await lake.Container.GetBlobClient(lake.Target.LockPath).GetPropertiesAsync()).Value;
+        Assert.Equal(global::Azure.Storage.Blobs.Models.LeaseState.Available, lockProperties.LeaseState);
+        Assert.Contains("holder", lockProperties.Metadata.Keys);
+    }
+
+    [Fact]
     public async Task A_holder_write_that_fails_without_an_answer_loses_only_the_names_and_the_lock_is_released()
     {
         var dropper = new HolderWriteDropper();
