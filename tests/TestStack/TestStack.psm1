@@ -127,6 +127,12 @@ function Get-FreeTcpPort {
         $highest = [Math]::Min($highest, $ephemeralStart - 1)
         $lowest = [Math]::Min($lowest, [Math]::Max(1024, $highest - 4096))
     }
+    if ($highest -le $lowest) {
+        # An ephemeral range that starts this low leaves no port outside it: one it hands out, released for Azurite.
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        try { return $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+    }
     for ($attempt = 0; $attempt -lt 200; $attempt++) {
         $port = Get-Random -Minimum $lowest -Maximum ($highest + 1)
         $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $port)

@@ -212,7 +212,8 @@ internal sealed class DatabaseLock : IAsyncDisposable
         {
         }
 
-        // Refused when another run made the blob first; when it failed otherwise, the lease taken says the blob is there.
+        // The request that made the lock blob: refused when the blob was there already, and no other failure of it
+        // matters once the lease was taken.
         await _lockBlobMade.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         if (!_lost.IsCancellationRequested)
