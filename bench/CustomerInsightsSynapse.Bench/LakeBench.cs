@@ -218,10 +218,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             async () =>
             {
                 var sdkContainer = await NewContainerAsync();
-                var sdk = await MeasureAsync($"{round} plain SDK", print, () => Parallel.ForEachAsync(
-                    entity.Partitions,
-                    new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelFiles },
-                    async (p, ct) => await sdkContainer.GetBlobClient("BenchDb/" + Path.GetFileName(p.Location)).UploadAsync(p.Location, new BlobUploadOptions { TransferOptions = Transfer(settings.MaxParallelBlocks) }, ct)));
+                var sdk = await MeasureAsync($"{round} plain SDK", print, () => UploadInParallelAsync(sdkContainer, entity));
                 await sdkContainer.DeleteAsync();
                 return sdk;
             },
@@ -281,10 +278,7 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
         {
             var sdkContainer = await NewContainerAsync();
             _timeline.Start();
-            var seconds = await TimeAsync(() => Parallel.ForEachAsync(
-                entity.Partitions,
-                new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelFiles },
-                async (p, ct) => await sdkContainer.GetBlobClient("BenchDb/" + Path.GetFileName(p.Location)).UploadAsync(p.Location, new BlobUploadOptions { TransferOptions = Transfer(settings.MaxParallelBlocks) }, ct)));
+            var seconds = await TimeAsync(() => UploadInParallelAsync(sdkContainer, entity));
             Console.WriteLine(RequestTimeline.Describe($"{group}, plain SDK parallel", _timeline.Stop(), seconds * 1000));
             await sdkContainer.DeleteAsync();
         }
@@ -294,6 +288,12 @@ internal sealed class LakeBench(BenchSettings settings, string repositoryRoot)
             await method();
         }
     }
+
+    /// <summary>The plain SDK's parallel upload of the entity's files into <c>BenchDb/</c> (the baseline of the local groups).</summary>
+    private Task UploadInParallelAsync(BlobContainerClient container, CdmEntity entity) => Parallel.ForEachAsync(
+        entity.Partitions,
+        new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelFiles },
+        async (p, ct) => await container.GetBlobClient("BenchDb/" + Path.GetFileName(p.Location)).UploadAsync(p.Location, new BlobUploadOptions { TransferOptions = Transfer(settings.MaxParallelBlocks) }, ct));
 
     private async Task CopyRoundsAsync(CdmEntity small, CdmEntity large)
     {
