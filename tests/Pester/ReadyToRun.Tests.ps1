@@ -57,9 +57,13 @@ Import-Module '$Module'
 try { `$null = Connect-CISynapseAccount -AccessToken `$token -ResourceManagerUrl 'https://127.0.0.1:1/' } catch { }
 `$listener.Names.ToArray() | Where-Object { `$_ -match '^(CustomerInsightsSynapse|Azure)\.' } | ConvertTo-Json -Compress -AsArray
 "@
+        $global:LASTEXITCODE = $null
         $output = & $Pwsh @PwshArguments -NoProfile -NonInteractive -Command $script 2>&1
-        $LASTEXITCODE | Should -Be 0 -Because ($output | Out-String)
-        @(($output | Select-Object -Last 1) | ConvertFrom-Json)
+        $account = "exit code $LASTEXITCODE; '$Pwsh $PwshArguments' wrote:`n$($output | Out-String)"
+        $LASTEXITCODE | Should -Be 0 -Because $account
+        $last = "$($output | Select-Object -Last 1)"
+        $last | Should -Match '^\[.*\]$' -Because "the child's last line is its result as JSON; $account"
+        @($last | ConvertFrom-Json)
     }
 }
 
