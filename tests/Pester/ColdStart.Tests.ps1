@@ -4,6 +4,7 @@ BeforeAll {
     Import-Module $env:CISYNAPSE_TEST_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot '../TestStack/TestStack.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot '../TestStack/CdmTestData.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'ChildPwsh.psm1') -Force
     $script:Prepared = Get-Content -Raw (Join-Path $PSScriptRoot '../AzureEmulator/Scenarios/prepared-tenant.json') | ConvertFrom-Json -AsHashtable
     $script:Stack = Start-CISynapseTestStack -Scenario $Prepared
     $account = $Prepared.storageAccounts[0].name
@@ -43,12 +44,7 @@ $record = Invoke-CISynapseExport -Name 'cold' -Confirm:$false -WarningAction Sil
 } | ConvertTo-Json -Compress
 '@
     function script:Invoke-Runbook {
-        $pwsh = Join-Path $PSHOME 'pwsh'
-        $command = if (Test-Path $pwsh) { @($pwsh) } else { @('dotnet', (Join-Path $PSHOME 'pwsh.dll')) }
-        $exe, $rest = $command
-        $output = & $exe @rest -NoProfile -NonInteractive -File $Runbook -Module $env:CISYNAPSE_TEST_MODULE -Store $StorePath -ConnectPath $ConnectPath
-        $LASTEXITCODE | Should -Be 0 -Because "the runbook wrote: $output"
-        @($output)[-1] | ConvertFrom-Json
+        Invoke-ChildPwshJson -File $Runbook -Module $env:CISYNAPSE_TEST_MODULE -Store $StorePath -ConnectPath $ConnectPath
     }
     function script:Get-BatchCount { @(Get-CISynapseEmulatorSqlBatch -Stack $Stack).Count }
     function script:Get-BatchSince([int] $Count) { @(Get-CISynapseEmulatorSqlBatch -Stack $Stack | Select-Object -Skip $Count) }

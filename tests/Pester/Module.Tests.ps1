@@ -10,6 +10,7 @@ BeforeAll {
     $script:ModulePath = $env:CISYNAPSE_TEST_MODULE
     $script:Manifest = Import-PowerShellDataFile $ModulePath
     $script:OldAzureCore = Join-Path $env:CISYNAPSE_TEST_TOOLS 'azure.core/1.38.0/lib/net6.0/Azure.Core.dll'
+    Import-Module (Join-Path $PSScriptRoot 'ChildPwsh.psm1') -Force
     # pwsh runs as 'dotnet pwsh.dll' when it comes from the repo's tool manifest.
     $script:Pwsh = [Environment]::ProcessPath
     $script:PwshArguments = @(if ((Split-Path -Leaf $Pwsh) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
@@ -99,15 +100,7 @@ finally {
     ForEach-Object { '{0} {1}@{2}' -f `$_.GetName().Name, `$_.GetName().Version, [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }
 [pscustomobject]@{ Account = `$context.Account; Status = `$run.Status; SqlApplied = `$run.SqlApplied; Loaded = (`$loaded | Sort-Object) -join ';' } | ConvertTo-Json -Compress
 "@
-        $global:LASTEXITCODE = $null
-        $elapsed = [Diagnostics.Stopwatch]::StartNew()
-        $output = & $Pwsh @PwshArguments -NoProfile -NonInteractive -Command $script 2>&1
-        # Everything the child wrote, its exit code and how long it ran: a failure here must be readable from the CI log.
-        $account = "exit code $LASTEXITCODE after $($elapsed.ElapsedMilliseconds) ms; '$Pwsh $PwshArguments' wrote:`n$($output | Out-String)"
-        $LASTEXITCODE | Should -Be 0 -Because $account
-        $last = "$($output | Select-Object -Last 1)"
-        $last | Should -Match '^\{.*\}$' -Because "the child's last line is its result as JSON; $account"
-        $result = $last | ConvertFrom-Json
+        $result = Invoke-ChildPwshJson -Command $script
         $result.Status | Should -Be 'Succeeded'
         $result.SqlApplied | Should -BeTrue
         $result.Loaded | Should -Match 'Azure\.Core 1\.38\.0\.0@Default'

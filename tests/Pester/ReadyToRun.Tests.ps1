@@ -6,8 +6,7 @@ BeforeDiscovery {
 
 BeforeAll {
     $script:ModuleFolder = Split-Path -Parent $env:CISYNAPSE_TEST_MODULE
-    $script:Pwsh = [Environment]::ProcessPath
-    $script:PwshArguments = @(if ((Split-Path -Leaf $Pwsh) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+    Import-Module (Join-Path $PSScriptRoot 'ChildPwsh.psm1') -Force
 
     # The image's CorHeader flags, and the major version of its ReadyToRun header (0 when it has none).
     function script:Get-ReadyToRunHeader([string] $Path) {
@@ -57,13 +56,7 @@ Import-Module '$Module'
 try { `$null = Connect-CISynapseAccount -AccessToken `$token -ResourceManagerUrl 'https://127.0.0.1:1/' } catch { }
 `$listener.Names.ToArray() | Where-Object { `$_ -match '^(CustomerInsightsSynapse|Azure)\.' } | ConvertTo-Json -Compress -AsArray
 "@
-        $global:LASTEXITCODE = $null
-        $output = & $Pwsh @PwshArguments -NoProfile -NonInteractive -Command $script 2>&1
-        $account = "exit code $LASTEXITCODE; '$Pwsh $PwshArguments' wrote:`n$($output | Out-String)"
-        $LASTEXITCODE | Should -Be 0 -Because $account
-        $last = "$($output | Select-Object -Last 1)"
-        $last | Should -Match '^\[.*\]$' -Because "the child's last line is its result as JSON; $account"
-        @($last | ConvertFrom-Json)
+        @(Invoke-ChildPwshJson -Command $script)
     }
 }
 
