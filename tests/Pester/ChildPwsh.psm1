@@ -5,7 +5,18 @@
 #
 #   $result = Invoke-ChildPwshJson -Command $script
 #   $result = Invoke-ChildPwshJson -File $runbook -Module $path
+#   $pwsh, $pwshArguments = Get-ChildPwshCommand
 Set-StrictMode -Version Latest
+
+function Get-ChildPwshCommand {
+    <#
+    .SYNOPSIS
+    The PowerShell running the tests as a command for a child: its executable, then the arguments that must come first.
+    #>
+    # pwsh runs as 'dotnet pwsh.dll' when it comes from the repo's tool manifest.
+    $pwsh = [Environment]::ProcessPath
+    @($pwsh) + @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+}
 
 function Invoke-ChildPwshJson {
     <#
@@ -14,10 +25,8 @@ function Invoke-ChildPwshJson {
     parsed from JSON (an array stays an array).
     #>
     $childArguments = $args
-
-    # pwsh runs as 'dotnet pwsh.dll' when it comes from the repo's tool manifest.
-    $pwsh = [Environment]::ProcessPath
-    $pwshArguments = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+    $pwsh, $pwshArguments = Get-ChildPwshCommand
+    $pwshArguments = @($pwshArguments)
     $global:LASTEXITCODE = $null
     $elapsed = [Diagnostics.Stopwatch]::StartNew()
     $output = & $pwsh @pwshArguments -NoProfile -NonInteractive @childArguments 2>&1
@@ -28,4 +37,4 @@ function Invoke-ChildPwshJson {
     ConvertFrom-Json -InputObject $last -NoEnumerate
 }
 
-Export-ModuleMember -Function Invoke-ChildPwshJson
+Export-ModuleMember -Function Get-ChildPwshCommand, Invoke-ChildPwshJson

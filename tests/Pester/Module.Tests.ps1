@@ -11,9 +11,8 @@ BeforeAll {
     $script:Manifest = Import-PowerShellDataFile $ModulePath
     $script:OldAzureCore = Join-Path $env:CISYNAPSE_TEST_TOOLS 'azure.core/1.38.0/lib/net6.0/Azure.Core.dll'
     Import-Module (Join-Path $PSScriptRoot 'ChildPwsh.psm1') -Force
-    # pwsh runs as 'dotnet pwsh.dll' when it comes from the repo's tool manifest.
-    $script:Pwsh = [Environment]::ProcessPath
-    $script:PwshArguments = @(if ((Split-Path -Leaf $Pwsh) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+    $script:Pwsh, $script:PwshArguments = Get-ChildPwshCommand
+    $script:PwshArguments = @($PwshArguments)
 }
 
 Describe 'The module manifest' {
